@@ -1,0 +1,361 @@
+//! Declarations: enums, records, inputs (the case schema), parameters, and the
+//! ids of measures, benefits and clauses.
+
+use super::model::*;
+use super::{Checker, BUILTIN_FIELDS};
+use crate::diagnostic::{closest, Diagnostic};
+use crate::span::{Span, Spanned};
+use crate::syntax::ast;
+use rust_decimal::Decimal;
+
+const BASE_TYPES: [&str; 6] = ["bool", "int", "money", "rate", "text", "date"];
+
+impl Checker {
+    fn duplicate_name(&mut self, what: &str, name: &ast::Ident, first: Span) {
+        self.error(
+            Diagnostic::error(
+                "zhice::check::duplicate",
+                format!("{what} `{}` is declared twice", name.node),
+                name.span,
+            )
+            .label("declared again here")
+            .related(first, "first declared here")
+            .help("give each one its own name, or remove one"),
+        );
+    }
+
+    pub(super) fn declare_types(&mut self, file: &ast::File) {
+        let mut seen: Vec<(String, Span)> = Vec::new();
+        for decl in file
+            .enums
+            .iter()
+            .map(|e| &e.name)
+            .chain(file.records.iter().map(|r| &r.name))
+        {
+            if let Some((_, first)) = seen.iter().find(|(n, _)| *n == decl.node) {
+                let first = *first;
+                self.duplicate_name("type", decl, first);
+            } else if BASE_TYPES.contains(&decl.node.as_str()) {
+                self.error(
+                    Diagnostic::error(
+                        "zhice::check::reserved",
+                        format!("`{}` is a built-in type", decl.node),
+                        decl.span,
+                    )
+                    .label("reserved name")
+                    .help("choose another name for this type"),
+                );
+            }
+            seen.push((decl.node.clone(), decl.span));
+        }
+        for e in &file.enums {
+            let mut values: Vec<(String, Option<String>)> = Vec::new();
+            for (v, label) in &e.values {
+                if let Some(i) = values.iter().position(|(n, _)| *n == v.node) {
+                    let first = e.values[i].0.span;
+                    self.duplicate_name("enum value", v, first);
+                }
+                values.push((v.node.clone(), label.clone()));
+            }
+            self.enums.push(EnumDef {
+                name: e.name.node.clone(),
+                label: e.label.clone(),
+                values,
+            });
+        }
+        // Records may name enums and records declared anywhere, so their names are known first.
+        for r in &file.records {
+            self.records.push(RecordDef {
+                name: r.name.node.clone(),
+                label: r.label.clone(),
+                fields: Vec::new(),
+            });
+        }
+        for (i, r) in file.records.iter().enumerate() {
+            let mut fields: Vec<FieldDef> = Vec::new();
+            for f in &r.fields {
+                if let Some(first) = fields.iter().find(|x| x.name == f.name.node).map(|x| x.span) {
+                    self.duplicate_name("field", &f.name, first);
+                }
+                let Some((ty, range)) = self.type_expr(&f.ty) else {
+                    continue;
+                };
+                if matches!(ty.required(), Ty::List(_) | Ty::Record(_)) {
+                    self.error(
+                        Diagnostic::error(
+                            "zhice::check::nested-record",
+                            "a record field holds one plain value",
+                            f.ty.span,
+                        )
+                        .label("a list or record inside a record")
+                        .help("declare the inner items as an input of their own: `input x: list of …`"),
+                    );
+                    continue;
+                }
+                fields.push(FieldDef {
+                    name: f.name.node.clone(),
+                    ty,
+                    range,
+                    label: f.label.clone(),
+                    span: f.name.span,
+                });
+            }
+            if let Some(rec) = self.records.get_mut(i) {
+                rec.fields = fields;
+            }
+        }
+    }
+
+    /// Resolves a written type and its bound.
+    fn type_expr(&mut self, t: &ast::TypeExpr) -> Option<(Ty, Range)> {
+        let name = t.name.node.as_str();
+        let base = match name {
+            "bool" => Ty::Bool,
+            "int" => Ty::Int,
+            "money" => Ty::Money,
+            "rate" => Ty::Rate,
+            "text" => Ty::Text,
+            "date" => Ty::Date,
+            _ => {
+                if let Some(i) = self.enums.iter().position(|e| e.name == name) {
+                    Ty::Enum(i)
+                } else if let Some(i) = self.records.iter().position(|r| r.name == name) {
+                    Ty::Record(i)
+                } else {
+                    let names: Vec<String> = BASE_TYPES
+                        .iter()
+                        .map(|s| s.to_string())
+                        .chain(self.enums.iter().map(|e| e.name.clone()))
+                        .chain(self.records.iter().map(|r| r.name.clone()))
+                        .collect();
+                    let help = match closest(name, names.iter().map(String::as_str)) {
+                        Some(c) => format!("did you mean `{c}`?"),
+                        None => format!(
+                            "the types are {}, and the enums and records this file declares",
+                            BASE_TYPES.join(", ")
+                        ),
+                    };
+                    self.error(
+                        Diagnostic::error(
+                            "zhice::check::unknown-type",
+                            format!("unknown type `{name}`"),
+                            t.name.span,
+                        )
+                        .label("not a type")
+                        .help(help),
+                    );
+                    return None;
+                }
+            }
+        };
+        let range = match &t.bound {
+            None => Range::default(),
+            Some(b) => self.bound(b, &base)?,
+        };
+        let mut ty = base;
+        if t.list {
+            ty = Ty::List(Box::new(ty));
+        }
+        if t.optional {
+            if t.list {
+                self.error(
+                    Diagnostic::error("zhice::check::optional-list", "a list is never missing", t.span)
+                        .label("`optional list`")
+                        .help("drop `optional`: a missing list is read as empty"),
+                );
+                return None;
+            }
+            ty = Ty::Optional(Box::new(ty));
+        }
+        Some((ty, range))
+    }
+
+    fn bound(&mut self, b: &ast::Bound, base: &Ty) -> Option<Range> {
+        let number = |lit: &Option<Spanned<ast::Literal>>, me: &mut Self| -> Option<Option<Decimal>> {
+            let Some(lit) = lit else { return Some(None) };
+            let value = match (&lit.node, base) {
+                (ast::Literal::Number(d), Ty::Int) if d.fract().is_zero() => *d,
+                (ast::Literal::Number(d) | ast::Literal::Money(d), Ty::Money) => *d,
+                (ast::Literal::Rate(d), Ty::Rate) => *d,
+                _ => {
+                    me.error(
+                        Diagnostic::error(
+                            "zhice::check::bound",
+                            format!("this bound does not fit a {} value", me.type_name(base)),
+                            lit.span,
+                        )
+                        .label("wrong kind of bound")
+                        .help("bounds are whole numbers for int (`3..5`), amounts for money (`>= 0`), percentages for rate"),
+                    );
+                    return None;
+                }
+            };
+            Some(Some(value))
+        };
+        let min = number(&b.min, self)?;
+        let max = number(&b.max, self)?;
+        if let (Some(lo), Some(hi)) = (min, max) {
+            if lo > hi {
+                self.error(
+                    Diagnostic::error("zhice::check::bound", "the range is empty", b.span)
+                        .label(format!("{lo} is above {hi}"))
+                        .help("write the smaller bound first, e.g. `3..5`"),
+                );
+                return None;
+            }
+        }
+        Some(Range { min, max })
+    }
+
+    pub(super) fn declare_inputs(&mut self, file: &ast::File) {
+        for input in &file.inputs {
+            if BUILTIN_FIELDS.contains(&input.name.node.as_str()) {
+                self.error(
+                    Diagnostic::error(
+                        "zhice::check::reserved",
+                        format!("`{}` is a field every case has", input.name.node),
+                        input.name.span,
+                    )
+                    .label("built-in field")
+                    .help("`id`, `year` and `prior_awards` are given by the engine; remove this input"),
+                );
+                continue;
+            }
+            if let Some(first) = self.inputs.iter().find(|x| x.name == input.name.node).map(|x| x.span) {
+                self.duplicate_name("input", &input.name, first);
+                continue;
+            }
+            let Some((ty, range)) = self.type_expr(&input.ty) else {
+                continue;
+            };
+            self.inputs.push(FieldDef {
+                name: input.name.node.clone(),
+                ty,
+                range,
+                label: input.label.clone(),
+                span: input.name.span,
+            });
+        }
+        self.used_inputs = vec![false; self.inputs.len()];
+    }
+
+    pub(super) fn declare_params(&mut self, file: &ast::File) {
+        for p in &file.params {
+            if let Some(first) = self.params.iter().find(|x| x.name == p.name.node).map(|x| x.span) {
+                self.duplicate_name("parameter", &p.name, first);
+                continue;
+            }
+            if let Some(first) = self.inputs.iter().find(|x| x.name == p.name.node).map(|x| x.span) {
+                self.duplicate_name("name", &p.name, first);
+                continue;
+            }
+            let Some(value) = self.constant(&p.value) else { continue };
+            let ty = const_type(&value);
+            let mut dated = Vec::new();
+            let mut last: Option<ast::Date> = None;
+            for (from, v) in &p.dated {
+                let Some(c) = self.constant(v) else { continue };
+                if const_type(&c) != ty {
+                    self.error(
+                        Diagnostic::error(
+                            "zhice::check::param-type",
+                            "a dated value must have the same unit as the first",
+                            v.span,
+                        )
+                        .label(format!("this is {}", self.type_name(&const_type(&c))))
+                        .related(p.value.span, format!("the first value is {}", self.type_name(&ty)))
+                        .help("an amendment changes the amount, not its unit"),
+                    );
+                }
+                if last.is_some_and(|l| from.node <= l) {
+                    self.error(
+                        Diagnostic::error(
+                            "zhice::check::param-dates",
+                            "dated values must be in date order",
+                            from.span,
+                        )
+                        .label("not after the previous date")
+                        .help("list each `from DATE = value` after the ones before it"),
+                    );
+                }
+                last = Some(from.node);
+                dated.push((from.node, c));
+            }
+            self.params.push(ParamDef {
+                name: p.name.node.clone(),
+                label: p.label.clone(),
+                ty,
+                value,
+                dated,
+                span: p.name.span,
+            });
+        }
+        self.used_params = vec![false; self.params.len()];
+    }
+
+    /// A literal as a typed constant; a plain number must be whole.
+    pub(super) fn constant(&mut self, lit: &Spanned<ast::Literal>) -> Option<Const> {
+        Some(match &lit.node {
+            ast::Literal::Money(d) => Const::Money(*d),
+            ast::Literal::Rate(d) => Const::Rate(*d),
+            ast::Literal::Bool(b) => Const::Bool(*b),
+            ast::Literal::Date(d) => Const::Date(*d),
+            ast::Literal::Text(t) => Const::Text(t.clone()),
+            ast::Literal::Number(d) => {
+                let whole = d.fract().is_zero().then(|| i64::try_from(*d).ok()).flatten();
+                match whole {
+                    Some(n) => Const::Int(n),
+                    None => {
+                        self.error(
+                            Diagnostic::error(
+                                "zhice::check::bare-number",
+                                "a number without a unit must be a whole number",
+                                lit.span,
+                            )
+                            .label("no unit")
+                            .help("write money with a unit (2.5万元, 25,000元) and rates with % (2.5%)"),
+                        );
+                        return None;
+                    }
+                }
+            }
+        })
+    }
+
+    pub(super) fn declare_ids(&mut self, file: &ast::File) {
+        let ids = file
+            .measures
+            .iter()
+            .map(|m| &m.id)
+            .chain(file.benefits.iter().map(|b| &b.id))
+            .chain(file.clauses.iter().map(|c| &c.id));
+        let mut seen: Vec<(String, Span)> = Vec::new();
+        for id in ids {
+            if let Some(first) = seen.iter().find(|(n, _)| *n == id.node).map(|(_, s)| *s) {
+                self.error(
+                    Diagnostic::error(
+                        "zhice::check::duplicate-id",
+                        format!("the id `{}` is used twice", id.node),
+                        id.span,
+                    )
+                    .label("used again here")
+                    .related(first, "first used here")
+                    .help("award ids appear in every result and ledger entry; each must be unique"),
+                );
+            }
+            seen.push((id.node.clone(), id.span));
+        }
+        self.item_ids = seen;
+    }
+}
+
+pub(super) fn const_type(c: &Const) -> Ty {
+    match c {
+        Const::Bool(_) => Ty::Bool,
+        Const::Int(_) => Ty::Int,
+        Const::Money(_) => Ty::Money,
+        Const::Rate(_) => Ty::Rate,
+        Const::Text(_) => Ty::Text,
+        Const::Date(_) => Ty::Date,
+    }
+}

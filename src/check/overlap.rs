@@ -1,0 +1,97 @@
+//! When can two conditions hold at once? A conservative, syntactic proof:
+//! `x is first` and `x is second` cannot; `sme` and `not sme` cannot; anything
+//! the proof cannot settle counts as possibly overlapping.
+
+use super::model::{BinOp, Expr, ExprKind};
+
+/// True when `a` and `b` can never both hold.
+pub(super) fn disjoint(a: &Expr, b: &Expr) -> bool {
+    if let ExprKind::Binary(BinOp::Or, x, y) = &a.kind {
+        return disjoint(x, b) && disjoint(y, b);
+    }
+    if let ExprKind::Binary(BinOp::Or, x, y) = &b.kind {
+        return disjoint(a, x) && disjoint(a, y);
+    }
+    let (xs, ys) = (atoms(a), atoms(b));
+    xs.iter().any(|x| ys.iter().any(|y| contradicts(x, y)))
+}
+
+/// True when the two expressions are the same, ignoring where they were written.
+pub(super) fn same(a: &Expr, b: &Expr) -> bool {
+    subject(a).is_some_and(|s| Some(s) == subject(b))
+        || match (&a.kind, &b.kind) {
+            (ExprKind::Const(x), ExprKind::Const(y)) => x == y,
+            (ExprKind::Not(x), ExprKind::Not(y)) | (ExprKind::Neg(x), ExprKind::Neg(y)) => same(x, y),
+            (ExprKind::Binary(o, x1, x2), ExprKind::Binary(p, y1, y2)) => o == p && same(x1, y1) && same(x2, y2),
+            (ExprKind::IsGiven(x, n), ExprKind::IsGiven(y, m)) => n == m && same(x, y),
+            (ExprKind::IsValue(x, v, n), ExprKind::IsValue(y, w, m)) => v == w && n == m && same(x, y),
+            _ => false,
+        }
+}
+
+#[derive(Debug)]
+enum Atom {
+    /// a bool value is true (or false)
+    Holds(String, bool),
+    /// a choice is (or is not) a value
+    Is(String, usize, bool),
+    /// an optional value is (or is not) given
+    Given(String, bool),
+}
+
+fn atoms(e: &Expr) -> Vec<Atom> {
+    let mut out = Vec::new();
+    collect(e, &mut out);
+    out
+}
+
+fn collect(e: &Expr, out: &mut Vec<Atom>) {
+    match &e.kind {
+        ExprKind::Binary(BinOp::And, x, y) => {
+            collect(x, out);
+            collect(y, out);
+        }
+        ExprKind::Not(x) => {
+            if let Some(s) = subject(x) {
+                out.push(Atom::Holds(s, false));
+            }
+        }
+        ExprKind::IsValue(x, v, negated) => {
+            if let Some(s) = subject(x) {
+                out.push(Atom::Is(s, *v, !negated));
+            }
+        }
+        ExprKind::IsGiven(x, negated) => {
+            if let Some(s) = subject(x) {
+                out.push(Atom::Given(s, !negated));
+            }
+        }
+        _ => {
+            if let Some(s) = subject(e) {
+                out.push(Atom::Holds(s, true));
+            }
+        }
+    }
+}
+
+/// A stable name for an input, parameter, item or field path.
+fn subject(e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Input(i) => Some(format!("input{i}")),
+        ExprKind::Param(i) => Some(format!("param{i}")),
+        ExprKind::Local(i) => Some(format!("local{i}")),
+        ExprKind::Field(x, f) => subject(x).map(|s| format!("{s}.{f}")),
+        _ => None,
+    }
+}
+
+fn contradicts(x: &Atom, y: &Atom) -> bool {
+    match (x, y) {
+        (Atom::Holds(a, p), Atom::Holds(b, q)) => a == b && p != q,
+        (Atom::Is(a, v, true), Atom::Is(b, w, true)) => a == b && v != w,
+        (Atom::Is(a, v, p), Atom::Is(b, w, q)) => a == b && v == w && p != q,
+        (Atom::Given(a, p), Atom::Given(b, q)) => a == b && p != q,
+        (Atom::Is(a, _, true), Atom::Given(b, false)) | (Atom::Given(b, false), Atom::Is(a, _, true)) => a == b,
+        _ => false,
+    }
+}

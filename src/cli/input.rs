@@ -1,0 +1,22 @@
+//! Reading case files and standard input.
+
+use super::status;
+use std::io::Read;
+use std::path::Path;
+
+/// The whole text of a file, or of standard input for `-`.
+pub(super) fn read_text(path: &Path) -> Result<String, u8> {
+    let mut text = String::new();
+    let res = if path == Path::new("-") {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::read_to_string(path).map(|t| text = t)
+    };
+    match res {
+        Ok(()) => Ok(text.strip_prefix('\u{FEFF}').map(str::to_string).unwrap_or(text)),
+        Err(e) => {
+            eprintln!("error: cannot read `{}`: {e}", path.display());
+            Err(status::USAGE)
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! The `zhice` command line. The only module that prints or exits.
+
+mod check;
+mod eval;
+mod explain;
+mod input;
+mod test;
+
+use crate::load::{self, LoadError, Loaded};
+use crate::report::diagnostics::{render, ErrorFormat};
+use crate::syntax::ast::Date;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// zhice (智策): rules-as-code for public subsidy policy.
+#[derive(Parser)]
+#[command(name = "zhice", version, about, long_about = None)]
+pub struct Cli {
+    /// How to show problems in a policy file.
+    #[arg(long, value_enum, default_value_t = ErrorFormat::Human, global = true)]
+    error_format: ErrorFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a policy file: names, types and units, tiers, precedence, lints.
+    Check {
+        /// the .policy file
+        policy: PathBuf,
+    },
+    /// Evaluate one case or a file of cases.
+    Eval {
+        policy: PathBuf,
+        /// one case: a JSON object (`-` reads standard input)
+        #[arg(long, conflicts_with = "cases", required_unless_present = "cases")]
+        case: Option<PathBuf>,
+        /// many cases: one JSON object per line (`-` reads standard input)
+        #[arg(long)]
+        cases: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// read dated parameters as of this date instead of 1 January of each case's year
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
+    /// Explain every award of one case: clause, clause text, each step of the arithmetic.
+    Explain {
+        policy: PathBuf,
+        /// the case: a JSON object (`-` reads standard input)
+        #[arg(long)]
+        case: PathBuf,
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
+    /// Run the drafters' tests of a policy and report clause coverage.
+    Test {
+        policy: PathBuf,
+        /// fail when some measure is exercised by no test
+        #[arg(long)]
+        require_coverage: bool,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExplainFormat {
+    Text,
+    Json,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    crate::syntax::literal::date(s).ok_or_else(|| format!("`{s}` is not a date like 2025-01-01"))
+}
+
+/// Exit statuses, the same for every subcommand.
+pub mod status {
+    /// everything ran; no errors
+    pub const OK: u8 = 0;
+    /// errors in the policy, in a case, or a failing test
+    pub const ERRORS: u8 = 1;
+    /// bad arguments or an unreadable file
+    pub const USAGE: u8 = 2;
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { status::USAGE } else { status::OK });
+        }
+    };
+    let out = Out {
+        error_format: cli.error_format,
+        color: color_wanted(),
+    };
+    let code = match cli.command {
+        Command::Check { policy } => check::run(&out, &policy),
+        Command::Eval {
+            policy,
+            case,
+            cases,
+            format,
+            as_of,
+        } => eval::run(&out, &policy, case, cases, format, as_of),
+        Command::Explain {
+            policy,
+            case,
+            format,
+            as_of,
+        } => explain::run(&out, &policy, &case, format, as_of),
+        Command::Test {
+            policy,
+            require_coverage,
+        } => test::run(&out, &policy, require_coverage),
+    };
+    ExitCode::from(code)
+}
+
+fn color_wanted() -> bool {
+    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+}
+
+/// How diagnostics are shown.
+pub(crate) struct Out {
+    error_format: ErrorFormat,
+    color: bool,
+}
+
+impl Out {
+    fn diagnostics(&self, reports: &[load::FileReport]) {
+        for r in reports.iter().filter(|r| !r.diagnostics.is_empty()) {
+            eprint!(
+                "{}",
+                render(&r.diagnostics, &r.path, &r.source, self.error_format, self.color)
+            );
+        }
+    }
+
+    /// Loads a policy, showing its warnings; on failure shows why and gives the exit status.
+    fn load(&self, path: &Path) -> Result<Loaded, u8> {
+        match load::load(path) {
+            Ok(loaded) => {
+                self.diagnostics(&loaded.reports);
+                Ok(loaded)
+            }
+            Err(LoadError::Io(message)) => {
+                eprintln!("error: {message}");
+                Err(status::USAGE)
+            }
+            Err(LoadError::Invalid(reports)) => {
+                self.diagnostics(&reports);
+                Err(status::ERRORS)
+            }
+        }
+    }
+}

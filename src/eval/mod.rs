@@ -1,0 +1,114 @@
+//! Evaluates compiled measures on decoded cases: exact decimals, every
+//! operation checked, the ledger applied as the policy's caps say. With a
+//! `Trace` turned on, every step is recorded for `explain`.
+
+pub mod decode;
+mod expr;
+mod measure;
+pub mod money;
+pub mod trace;
+pub mod value;
+
+use crate::compile::tree::Program;
+use crate::span::Span;
+use crate::syntax::ast::Date;
+use rust_decimal::Decimal;
+use std::sync::Arc;
+use trace::{Step, Trace};
+use value::{Case, Value};
+
+/// Evaluation stopped on one case: an amount overflowed, say. The policy
+/// location is given so that a drafter can see which clause's arithmetic it was.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalError {
+    /// index of the measure being evaluated
+    pub measure: Option<usize>,
+    pub span: Span,
+    pub message: String,
+}
+
+/// The result of one case.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// one per measure, 0 when not granted
+    pub awards: Vec<Decimal>,
+    /// one per benefit
+    pub benefits: Vec<bool>,
+    pub total: Decimal,
+    /// one per measure when traced, else empty
+    pub explanations: Vec<Explanation>,
+}
+
+/// How one measure came to its amount.
+#[derive(Debug, Clone)]
+pub struct Explanation {
+    /// the first condition that failed, if any
+    pub failed: Option<Arc<str>>,
+    pub steps: Vec<Step>,
+}
+
+/// The date parameters are read on: `as_of`, or 1 January of the case's year.
+pub fn as_of_date(case: &Case, as_of: Option<Date>) -> Date {
+    as_of.unwrap_or(Date {
+        year: case.year,
+        month: 1,
+        day: 1,
+    })
+}
+
+/// Evaluates every measure and benefit of `program` on `case`.
+pub fn evaluate(program: &Program, case: &Case, as_of: Option<Date>, explain: bool) -> Result<Outcome, EvalError> {
+    let params = program.params_on(as_of_date(case, as_of));
+    let n_locals = program.measures.iter().map(|m| m.n_locals).max().unwrap_or(0);
+    let mut locals = vec![Value::Absent; n_locals];
+    let mut awards = Vec::with_capacity(program.measures.len());
+    let mut explanations = Vec::new();
+    let mut total = Decimal::ZERO;
+    for (i, m) in program.measures.iter().enumerate() {
+        let mut trace = if explain { Trace::on() } else { Trace::off() };
+        let mut cx = expr::Cx {
+            program,
+            case,
+            params,
+            locals: &mut locals,
+            measure: i,
+        };
+        let (amount, failed) = measure::evaluate(&mut cx, m, &mut trace)?;
+        total = total.checked_add(amount).ok_or_else(|| EvalError {
+            measure: Some(i),
+            span: program.policy.measures[i].span,
+            message: "the total of all awards is beyond the range of exact decimals".into(),
+        })?;
+        awards.push(amount);
+        if explain {
+            explanations.push(Explanation {
+                failed,
+                steps: trace.steps,
+            });
+        }
+    }
+    let mut benefits = Vec::with_capacity(program.benefits.len());
+    for b in &program.benefits {
+        let mut cx = expr::Cx {
+            program,
+            case,
+            params,
+            locals: &mut locals,
+            measure: usize::MAX,
+        };
+        let mut granted = true;
+        for c in &b.conditions {
+            if !cx.truth(&c.node)? {
+                granted = false;
+                break;
+            }
+        }
+        benefits.push(granted);
+    }
+    Ok(Outcome {
+        awards,
+        benefits,
+        total,
+        explanations,
+    })
+}

@@ -1,0 +1,121 @@
+//! The whole front of the pipeline for one policy file: read → parse → check
+//! → compile, with the drafters' tests from a sibling `NAME.tests` file when
+//! there is one. Reading is the only I/O; policies themselves never do any.
+
+use crate::check;
+use crate::compile::{self, tree::Program};
+use crate::diagnostic::Diagnostic;
+use crate::syntax::{self, FileKind};
+use std::path::{Path, PathBuf};
+
+/// Policy files larger than this are refused before parsing.
+pub const MAX_POLICY_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A source file and the problems found in it.
+pub struct FileReport {
+    pub path: String,
+    pub source: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A compiled policy and the warnings found on the way.
+pub struct Loaded {
+    pub program: Program,
+    pub reports: Vec<FileReport>,
+}
+
+/// Why a policy could not be loaded.
+pub enum LoadError {
+    /// the file could not be read at all
+    Io(String),
+    /// the file was read, and has errors (several files when a `.tests` file has some)
+    Invalid(Vec<FileReport>),
+}
+
+/// The sibling tests file of `policy.policy`: `policy.tests`.
+pub fn tests_path(policy: &Path) -> PathBuf {
+    policy.with_extension("tests")
+}
+
+pub fn read_source(path: &Path) -> Result<String, String> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    if meta.len() > MAX_POLICY_BYTES {
+        return Err(format!(
+            "`{shown}` is {} bytes; policy files are limited to {MAX_POLICY_BYTES}",
+            meta.len()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "`{shown}` is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    Ok(text.strip_prefix('\u{FEFF}').map(str::to_string).unwrap_or(text))
+}
+
+/// Loads, checks and compiles the policy at `path`.
+pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+    let source = read_source(path).map_err(LoadError::Io)?;
+    let shown = path.display().to_string();
+    let tests = tests_path(path);
+    let tests_source = if tests.is_file() {
+        Some(read_source(&tests).map_err(LoadError::Io)?)
+    } else {
+        None
+    };
+    load_text(&shown, source, tests_source.map(|s| (tests.display().to_string(), s)))
+}
+
+/// Loads a policy from text (and optionally its tests file's text).
+pub fn load_text(path: &str, source: String, tests: Option<(String, String)>) -> Result<Loaded, LoadError> {
+    let file = syntax::parse(&source, FileKind::Policy);
+    let test_file = tests.as_ref().map(|(_, text)| syntax::parse(text, FileKind::Tests));
+    let mut reports = Vec::new();
+    let (file, test_file) = match (file, test_file) {
+        (Ok(f), None) => (f, None),
+        (Ok(f), Some(Ok(t))) => (f, Some(t)),
+        (file, test_file) => {
+            if let Err(d) = file {
+                reports.push(FileReport {
+                    path: path.to_string(),
+                    source,
+                    diagnostics: d,
+                });
+            }
+            if let (Some(Err(d)), Some((tp, ts))) = (test_file, tests) {
+                reports.push(FileReport {
+                    path: tp,
+                    source: ts,
+                    diagnostics: d,
+                });
+            }
+            return Err(LoadError::Invalid(reports));
+        }
+    };
+    let extra: &[syntax::ast::TestBlock] = test_file.as_ref().map_or(&[], |t| t.tests.as_slice());
+    let checked = check::check(&file, extra);
+    reports.push(FileReport {
+        path: path.to_string(),
+        source,
+        diagnostics: checked.diagnostics,
+    });
+    if let Some((tp, ts)) = tests {
+        if !checked.test_file_diagnostics.is_empty() {
+            reports.push(FileReport {
+                path: tp,
+                source: ts,
+                diagnostics: checked.test_file_diagnostics,
+            });
+        }
+    }
+    match checked.policy {
+        Some(policy) => {
+            let program = compile::compile(policy, &reports[0].source);
+            Ok(Loaded { program, reports })
+        }
+        None => Err(LoadError::Invalid(reports)),
+    }
+}

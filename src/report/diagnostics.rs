@@ -1,0 +1,135 @@
+//! Diagnostics rendered three ways: `human` (miette, with the source and
+//! labelled spans), `plain` (one line each, for editors and grep) and `json`.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::span::Span;
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use serde_json::json;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ErrorFormat {
+    Human,
+    Plain,
+    Json,
+}
+
+/// Renders `diags` for the file `path` whose text is `source`.
+pub fn render(diags: &[Diagnostic], path: &str, source: &str, format: ErrorFormat, color: bool) -> String {
+    match format {
+        ErrorFormat::Human => {
+            let theme = if color {
+                GraphicalTheme::unicode()
+            } else {
+                GraphicalTheme::unicode_nocolor()
+            };
+            let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+            let mut out = String::new();
+            for d in diags {
+                let report = Report {
+                    d,
+                    src: NamedSource::new(path, source.to_string()),
+                };
+                if handler.render_report(&mut out, &report).is_err() {
+                    out.push_str(&plain_line(d, path, source));
+                }
+                out.push('\n');
+            }
+            out
+        }
+        ErrorFormat::Plain => diags.iter().map(|d| plain_line(d, path, source)).collect(),
+        ErrorFormat::Json => {
+            let items: Vec<_> = diags.iter().map(|d| to_json(d, path, source)).collect();
+            format!("{}\n", serde_json::Value::Array(items))
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = source.get(..offset).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+fn severity(d: &Diagnostic) -> &'static str {
+    match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+fn plain_line(d: &Diagnostic, path: &str, source: &str) -> String {
+    let (line, col) = line_col(source, d.span.start);
+    let mut s = format!("{path}:{line}:{col}: {}[{}]: {}\n", severity(d), d.code, d.message);
+    if let Some(h) = &d.help {
+        s.push_str(&format!("  help: {h}\n"));
+    }
+    s
+}
+
+fn span_json(source: &str, span: Span) -> serde_json::Value {
+    let (line, column) = line_col(source, span.start);
+    json!({"start": span.start, "end": span.end, "line": line, "column": column})
+}
+
+fn to_json(d: &Diagnostic, path: &str, source: &str) -> serde_json::Value {
+    json!({
+        "severity": severity(d),
+        "code": d.code,
+        "message": d.message,
+        "file": path,
+        "span": span_json(source, d.span),
+        "label": d.label,
+        "help": d.help,
+        "related": d.related.iter().map(|(s, l)| json!({"span": span_json(source, *s), "label": l})).collect::<Vec<_>>(),
+    })
+}
+
+/// A diagnostic with its source, in the shape miette renders.
+#[derive(Debug)]
+struct Report<'a> {
+    d: &'a Diagnostic,
+    src: NamedSource<String>,
+}
+
+impl std::fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        Some(Box::new(self.d.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.d.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.src)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let label = (!self.d.label.is_empty()).then(|| self.d.label.clone());
+        let primary = LabeledSpan::new_primary_with_span(label, self.d.span);
+        let related = self
+            .d
+            .related
+            .iter()
+            .map(|(s, l)| LabeledSpan::new_with_span(Some(l.clone()), *s));
+        Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+}

@@ -1,0 +1,7 @@
+//! Turning results and diagnostics into text and JSON. Nothing here prints:
+//! functions return strings and values; the CLI decides where they go.
+
+pub mod diagnostics;
+pub mod explain;
+pub mod number;
+pub mod result;

@@ -1,0 +1,46 @@
+//! Numbers as people read them: `1,600,000.00`, `20%`.
+
+use rust_decimal::Decimal;
+
+/// Money with thousands separators, keeping every decimal place it has.
+pub fn money(d: Decimal) -> String {
+    let s = d.to_string();
+    let (sign, s) = s.strip_prefix('-').map_or(("", s.as_str()), |rest| ("-", rest));
+    let (int, frac) = s.split_once('.').map_or((s, None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// A rate as a percentage: 0.2 → `20%`.
+pub fn rate(d: Decimal) -> String {
+    match d.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => format!("{}%", p.normalize()),
+        None => d.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn groups_thousands() {
+        let d = |s: &str| Decimal::from_str(s).unwrap_or_default();
+        assert_eq!(money(d("1600000.00")), "1,600,000.00");
+        assert_eq!(money(d("500000")), "500,000");
+        assert_eq!(money(d("123.46")), "123.46");
+        assert_eq!(money(d("-1234")), "-1,234");
+        assert_eq!(rate(d("0.2")), "20%");
+        assert_eq!(rate(d("0.125")), "12.5%");
+    }
+}

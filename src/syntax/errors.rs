@@ -1,0 +1,201 @@
+//! pest's errors turned into diagnostics that a drafter can read: rule names
+//! become phrases ("a money amount like 500万元") and positions become spans.
+
+use super::{reparse_from, Rule};
+use crate::diagnostic::Diagnostic;
+use crate::span::Span;
+use pest::error::{ErrorVariant, InputLocation};
+
+/// Keywords that start a top-level item, where the parser can pick up again.
+const ITEM_STARTS: [&str; 9] = [
+    "policy", "enum", "record", "input", "param", "measure", "benefit", "clause", "test",
+];
+
+/// The first syntax error and those of later items, each at most once.
+pub(super) fn collect(source: &str, rule: Rule, first: pest::error::Error<Rule>) -> Vec<Diagnostic> {
+    let mut out = vec![convert(source, 0, &first)];
+    let mut offset = 0;
+    let mut at = error_offset(&first);
+    // Bounded: each round moves `offset` strictly forward.
+    while let Some(next) = next_item_start(source, at) {
+        if next <= offset {
+            break;
+        }
+        offset = next;
+        match reparse_from(source, offset, rule) {
+            Ok(()) => break,
+            Err(e) => {
+                let d = convert(source, offset, &e);
+                at = d.span.start.max(offset + 1);
+                out.push(d);
+            }
+        }
+        if out.len() >= 20 {
+            break;
+        }
+    }
+    out
+}
+
+fn error_offset(e: &pest::error::Error<Rule>) -> usize {
+    match e.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    }
+}
+
+/// The byte offset of the next line after `after` that begins with an item keyword.
+fn next_item_start(source: &str, after: usize) -> Option<usize> {
+    let mut pos = 0;
+    for line in source.split_inclusive('\n') {
+        let start = pos;
+        pos += line.len();
+        if start <= after {
+            continue;
+        }
+        let word: String = line.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        if ITEM_STARTS.contains(&word.as_str()) {
+            return Some(start);
+        }
+    }
+    None
+}
+
+fn convert(source: &str, offset: usize, e: &pest::error::Error<Rule>) -> Diagnostic {
+    let (start, end) = match e.location {
+        InputLocation::Pos(p) => (p, p),
+        InputLocation::Span((s, e)) => (s, e),
+    };
+    let (start, end) = (start + offset, end + offset);
+    // Point at the offending token rather than an empty span.
+    let end = if end > start {
+        end
+    } else {
+        source[start..]
+            .char_indices()
+            .take_while(|(_, c)| !c.is_whitespace())
+            .last()
+            .map(|(i, c)| start + i + c.len_utf8())
+            .unwrap_or(start)
+    };
+    let found = Span::new(start, end).text(source);
+    let (message, label) = match &e.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let mut wanted: Vec<&str> = positives.iter().map(|r| describe(*r)).collect();
+            wanted.sort_unstable();
+            wanted.dedup();
+            let expected = match wanted.len() {
+                0 => "something else".to_string(),
+                1 => wanted[0].to_string(),
+                n => format!("{} or {}", wanted[..n - 1].join(", "), wanted[n - 1]),
+            };
+            let message = if found.is_empty() {
+                format!("unexpected end of input: expected {expected}")
+            } else {
+                format!("unexpected `{found}`: expected {expected}")
+            };
+            (message, format!("expected {expected}"))
+        }
+        ErrorVariant::CustomError { message } => (message.clone(), String::new()),
+    };
+    Diagnostic::error("zhice::syntax", message, Span::new(start, end))
+        .label(label)
+        .help(hint(found))
+}
+
+/// A next step for the drafter, chosen from what was found.
+fn hint(found: &str) -> String {
+    if found.starts_with('“') || found.starts_with('”') {
+        "strings are written between straight quotes \"…\"; Chinese quotes may appear inside them".into()
+    } else if found.starts_with('（') || found.starts_with('：') || found.starts_with('，') {
+        "use ASCII punctuation ( : , outside strings; full-width forms belong inside strings and clause references"
+            .into()
+    } else {
+        "see docs/language.md for the form of each construct".into()
+    }
+}
+
+/// What a rule looks like, in a drafter's words.
+fn describe(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "end of file",
+        Rule::header | Rule::kw_policy => "`policy`",
+        Rule::enum_decl => "`enum`",
+        Rule::record_decl => "`record`",
+        Rule::input_decl => "`input`",
+        Rule::param_decl => "`param`",
+        Rule::measure => "`measure`",
+        Rule::benefit => "`benefit`",
+        Rule::clause_decl => "`clause`",
+        Rule::test_block => "`test`",
+        Rule::h_version | Rule::h_effective | Rule::h_currency | Rule::h_rounding => {
+            "a header field (version, effective, currency, rounding)"
+        }
+        Rule::round_mode => "a rounding mode (half-away-from-zero, half-even, down, up)",
+        Rule::round_at => "where rounding applies (after each rate, on each award)",
+        Rule::text_stmt | Rule::when_stmt | Rule::award_stmt | Rule::top_up_stmt | Rule::once_stmt | Rule::cap_stmt => {
+            "a measure statement (text, when, award, at most, top-up, once per applicant)"
+        }
+        Rule::cap_scope | Rule::per_year | Rule::per_ever => "`per applicant` or `per applicant per year`",
+        Rule::clause_ref => "a clause reference like 第三条（五）",
+        Rule::type_expr | Rule::plain_type | Rule::list_type | Rule::optional => "a type",
+        Rule::bound | Rule::range_bound | Rule::min_bound => "a bound like `3..5` or `>= 0`",
+        Rule::amount | Rule::pick | Rule::tier_table | Rule::each | Rule::up_to => "an amount",
+        Rule::pick_policy | Rule::highest_of | Rule::first_of | Rule::sum_of | Rule::one_of => {
+            "`the highest of`, `the first of`, `the sum of` or `one of`"
+        }
+        Rule::alternative => "an alternative (`amount when condition` or `otherwise => amount`)",
+        Rule::tier_row | Rule::tier_key | Rule::range_key => "a tier row like `3 => 30万元`",
+        Rule::item_cap => "`, at most …`",
+        Rule::once_per => "`once per …`",
+        Rule::expr | Rule::path | Rule::call | Rule::if_expr => "an expression",
+        Rule::op_or
+        | Rule::op_and
+        | Rule::op_eq
+        | Rule::op_ne
+        | Rule::op_lt
+        | Rule::op_le
+        | Rule::op_gt
+        | Rule::op_ge
+        | Rule::op_add
+        | Rule::op_sub
+        | Rule::op_mul
+        | Rule::op_of
+        | Rule::op_otherwise => "an operator",
+        Rule::op_not | Rule::op_neg => "`not` or `-`",
+        Rule::is_test | Rule::kw_is => "`is`",
+        Rule::given | Rule::kw_given => "`given`",
+        Rule::expect => "`expect`",
+        Rule::expect_errors => "`errors`",
+        Rule::object | Rule::entry => "`{ field: value, … }`",
+        Rule::array => "`[ … ]`",
+        Rule::field_path => "a field path like `standards[0].rank`",
+        Rule::money | Rule::money_unit => "a money amount like 500万元",
+        Rule::percent => "a percentage like 20%",
+        Rule::date => "a date like 2025-01-01",
+        Rule::number | Rule::signed => "a number",
+        Rule::string | Rule::string_body => "a string in \"quotes\"",
+        Rule::ident => "a name",
+        Rule::kw_when => "`when`",
+        Rule::kw_otherwise => "`otherwise`",
+        Rule::kw_each => "`each`",
+        Rule::kw_in => "`in`",
+        Rule::kw_where => "`where`",
+        Rule::kw_by => "`by`",
+        Rule::kw_once => "`once`",
+        Rule::kw_then => "`then`",
+        Rule::kw_else => "`else`",
+        Rule::kw_true | Rule::kw_false => "`true` or `false`",
+        _ => "a valid construct",
+    }
+}
+
+/// A bug in zhice, not in the policy: reported, never a panic.
+pub(super) fn internal(what: &str, at: usize) -> Diagnostic {
+    Diagnostic::error(
+        "zhice::internal",
+        format!("internal error while reading the policy: {what}"),
+        Span::new(at, at),
+    )
+    .help("this is a bug in zhice; please report it with the policy file")
+}

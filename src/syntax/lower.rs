@@ -1,0 +1,809 @@
+//! pest pairs → AST. Every unexpected shape goes through `errors::internal`,
+//! so a grammar/lowering mismatch is a reported bug, never a panic.
+
+use super::ast::*;
+use super::errors::internal;
+use super::literal;
+use super::Rule;
+use crate::diagnostic::Diagnostic;
+use crate::span::{Span, Spanned};
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use std::sync::OnceLock;
+
+type Result<T> = std::result::Result<T, Box<Diagnostic>>;
+
+/// The pair's span without the whitespace and comments pest lets a rule end
+/// with (a rule ending in `x*` keeps the skipped trivia before the empty match).
+fn span(p: &Pair<Rule>) -> Span {
+    let start = p.as_span().start();
+    Span::new(start, start + content_len(p.as_str()))
+}
+
+/// The length of `text` up to the end of its last token, skipping strings'
+/// contents so that a `#` inside a string is not taken for a comment.
+fn content_len(text: &str) -> usize {
+    let mut end = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '#' => {
+                while chars.peek().is_some_and(|(_, c)| *c != '\n') {
+                    chars.next();
+                }
+            }
+            '"' => {
+                while let Some((j, c)) = chars.next() {
+                    if c == '\\' {
+                        chars.next();
+                    } else if c == '"' {
+                        end = j + 1;
+                        break;
+                    }
+                }
+            }
+            c if c.is_whitespace() || c == '\u{FEFF}' => {}
+            c => end = i + c.len_utf8(),
+        }
+    }
+    end
+}
+
+fn spanned_str(p: &Pair<Rule>) -> Spanned<String> {
+    Spanned::new(p.as_str().to_string(), span(p))
+}
+
+/// The next inner pair, or an internal error naming what was expected.
+fn next<'a>(it: &mut Pairs<'a, Rule>, what: &str, at: Span) -> Result<Pair<'a, Rule>> {
+    it.next()
+        .ok_or_else(|| Box::new(internal(&format!("missing {what}"), at.start)))
+}
+
+fn unexpected(p: &Pair<Rule>) -> Box<Diagnostic> {
+    Box::new(internal(&format!("unexpected {:?}", p.as_rule()), p.as_span().start()))
+}
+
+pub(super) fn file(pair: Pair<Rule>) -> std::result::Result<File, Vec<Diagnostic>> {
+    let mut out = File::default();
+    let mut errors = Vec::new();
+    for item in pair.into_inner() {
+        let at = span(&item);
+        let res = match item.as_rule() {
+            Rule::header => header(item).map(|h| {
+                if out.header.is_some() {
+                    errors.push(
+                        Diagnostic::error("zhice::syntax::duplicate-header", "a second `policy` header", at)
+                            .label("second header")
+                            .help("a file has one `policy { … }` header; merge the two"),
+                    );
+                } else {
+                    out.header = Some(h);
+                }
+            }),
+            Rule::enum_decl => enum_decl(item).map(|d| out.enums.push(d)),
+            Rule::record_decl => record_decl(item).map(|d| out.records.push(d)),
+            Rule::input_decl => input_decl(item).map(|d| out.inputs.push(d)),
+            Rule::param_decl => param_decl(item).map(|d| out.params.push(d)),
+            Rule::measure => measure(item).map(|d| out.measures.push(d)),
+            Rule::benefit => benefit(item).map(|d| out.benefits.push(d)),
+            Rule::clause_decl => clause_decl(item).map(|d| out.clauses.push(d)),
+            Rule::test_block => test_block(item).map(|d| out.tests.push(d)),
+            Rule::EOI => Ok(()),
+            _ => Err(unexpected(&item)),
+        };
+        if let Err(e) = res {
+            errors.push(*e);
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+fn string(p: Pair<Rule>) -> Result<Spanned<String>> {
+    let at = span(&p);
+    let body = next(&mut p.into_inner(), "string body", at)?;
+    Ok(Spanned::new(literal::unescape(body.as_str()), at))
+}
+
+fn ident(p: Pair<Rule>) -> Ident {
+    spanned_str(&p)
+}
+
+fn date(p: Pair<Rule>) -> Result<Spanned<Date>> {
+    let at = span(&p);
+    literal::date(p.as_str()).map(|d| Spanned::new(d, at)).ok_or_else(|| {
+        Box::new(
+            Diagnostic::error("zhice::syntax::date", format!("`{}` is not a date", p.as_str()), at)
+                .label("no such day")
+                .help("write dates as YYYY-MM-DD, e.g. 2025-01-01"),
+        )
+    })
+}
+
+fn header(p: Pair<Rule>) -> Result<Header> {
+    let at = span(&p);
+    let mut it = p.into_inner();
+    next(&mut it, "`policy`", at)?;
+    let title = string(next(&mut it, "title", at)?)?;
+    let mut h = Header {
+        title,
+        version: None,
+        effective: None,
+        currency: None,
+        rounding: None,
+        span: at,
+    };
+    for field in it {
+        let fat = span(&field);
+        let mut inner = field.clone().into_inner();
+        match field.as_rule() {
+            Rule::h_version => h.version = Some(string(next(&mut inner, "version", fat)?)?),
+            Rule::h_effective => h.effective = Some(date(next(&mut inner, "date", fat)?)?),
+            Rule::h_currency => h.currency = Some(ident(next(&mut inner, "currency", fat)?)),
+            Rule::h_rounding => h.rounding = Some(rounding(field)?),
+            _ => return Err(unexpected(&field)),
+        }
+    }
+    Ok(h)
+}
+
+fn rounding(p: Pair<Rule>) -> Result<Rounding> {
+    let at = span(&p);
+    let mut it = p.into_inner();
+    let unit_pair = next(&mut it, "rounding unit", at)?;
+    let unit = literal::number(unit_pair.as_str()).ok_or_else(|| bad_number(&unit_pair))?;
+    let mode_pair = next(&mut it, "rounding mode", at)?;
+    let mode = match mode_pair.as_str() {
+        "half-away-from-zero" => RoundMode::HalfAwayFromZero,
+        "half-even" => RoundMode::HalfEven,
+        "down" => RoundMode::Down,
+        "up" => RoundMode::Up,
+        _ => return Err(unexpected(&mode_pair)),
+    };
+    let mut r = Rounding {
+        unit: Spanned::new(unit, span(&unit_pair)),
+        mode,
+        after_rate: false,
+        on_award: false,
+        span: at,
+    };
+    for place in it {
+        let inner = next(&mut place.clone().into_inner(), "rounding place", at)?;
+        match inner.as_rule() {
+            Rule::after_rate => r.after_rate = true,
+            Rule::on_award => r.on_award = true,
+            _ => return Err(unexpected(&inner)),
+        }
+    }
+    Ok(r)
+}
+
+fn bad_number(p: &Pair<Rule>) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error(
+            "zhice::syntax::number",
+            format!("`{}` is beyond the range of exact decimals", p.as_str()),
+            span(p),
+        )
+        .label("too large")
+        .help("amounts must stay below about 7.9 × 10²⁸"),
+    )
+}
+
+fn opt_label(it: &mut Pairs<Rule>) -> Result<Option<String>> {
+    match it.peek() {
+        Some(p) if p.as_rule() == Rule::string => {
+            it.next();
+            Ok(Some(string(p)?.node))
+        }
+        _ => Ok(None),
+    }
+}
+
+fn enum_decl(p: Pair<Rule>) -> Result<EnumDecl> {
+    let at = span(&p);
+    let mut it = p.into_inner();
+    let name = ident(next(&mut it, "enum name", at)?);
+    let label = opt_label(&mut it)?;
+    let mut values = Vec::new();
+    for v in it {
+        let vat = span(&v);
+        let mut inner = v.into_inner();
+        let vname = ident(next(&mut inner, "enum value", vat)?);
+        values.push((vname, opt_label(&mut inner)?));
+    }
+    Ok(EnumDecl { name, label, values })
+}
+
+fn record_decl(p: Pair<Rule>) -> Result<RecordDecl> {
+    let at = span(&p);
+    let mut it = p.into_inner();
+    let name = ident(next(&mut it, "record name", at)?);
+    let label = opt_label(&mut it)?;
+    let mut fields = Vec::new();
+    for f in it {
+        let fat = span(&f);
+        let mut inner = f.into_inner();
+        let fname = ident(next(&mut inner, "field name", fat)?);
+        let ty = type_expr(next(&mut inner, "field type", fat)?)?;
+        fields.push(FieldDecl {
+            name: fname,
+            ty,
+            label: opt_label(&mut inner)?,
+        });
+    }
+    Ok(RecordDecl { name, label, fields })
+}
+
+fn input_decl(p: Pair<Rule>) -> Result<InputDecl> {
+    let at = span(&p);
+    let mut it = p.into_inner();
+    let name = ident(next(&mut it, "input name", at)?);
+    let ty = type_expr(next(&mut it, "input type", at)?)?;
+    Ok(InputDecl {
+        name,
+        ty,
+        label: opt_label(&mut it)?,
+    })
+}
+
+fn type_expr(p: Pair<Rule>) -> Result<TypeExpr> {
+    let at = span(&p);
+    let mut optional = false;
+    for part in p.into_inner() {
+        match part.as_rule() {
+            Rule::optional => optional = true,
+            Rule::list_type => {
+                let lat = span(&part);
+                let name = ident(next(&mut part.into_inner(), "element type", lat)?);
+                return Ok(TypeExpr {
+                    optional,
+                    list: true,
+                    name,
+                    bound: None,
+                    span: at,
+                });
+            }
+            Rule::plain_type => {
+                let pat = span(&part);
+                let mut inner = part.into_inner();
+                let name = ident(next(&mut inner, "type name", pat)?);
+                let bound = inner.next().map(bound).transpose()?;
+                return Ok(TypeExpr {
+                    optional,
+                    list: false,
+                    name,
+                    bound,
+                    span: at,
+                });
+            }
+            _ => return Err(unexpected(&part)),
+        }
+    }
+    Err(Box::new(internal("empty type", at.start)))
+}
+
+fn bound(p: Pair<Rule>) -> Result<Bound> {
+    let at = span(&p);
+    let inner = next(&mut p.into_inner(), "bound", at)?;
+    let iat = span(&inner);
+    let mut it = inner.clone().into_inner();
+    match inner.as_rule() {
+        Rule::range_bound => {
+            let lo = signed(next(&mut it, "lower bound", iat)?)?;
+            let hi = signed(next(&mut it, "upper bound", iat)?)?;
+            Ok(Bound {
+                min: Some(lo),
+                max: Some(hi),
+                span: at,
+            })
+        }
+        Rule::min_bound => {
+            let lo = signed(next(&mut it, "lower bound", iat)?)?;
+            Ok(Bound {
+                min: Some(lo),
+                max: None,
+                span: at,
+            })
+        }
+        _ => Err(unexpected(&inner)),
+    }
+}
+
+/// `-`? literal
+fn signed(p: Pair<Rule>) -> Result<Spanned<Literal>> {
+    let at = span(&p);
+    let negative = p.as_str().trim_start().starts_with('-');
+    let lit = literal_pair(next(&mut p.into_inner(), "literal", at)?)?;
+    if !negative {
+        return Ok(lit);
+    }
+    let node = match lit.node {
+        Literal::Money(d) => Literal::Money(-d),
+        Literal::Rate(d) => Literal::Rate(-d),
+        Literal::Number(d) => Literal::Number(-d),
+        _ => {
+            return Err(Box::new(
+                Diagnostic::error("zhice::syntax::negative", "only numbers can be negative", at)
+                    .label("cannot be negated"),
+            ))
+        }
+    };
+    Ok(Spanned::new(node, at))
+}
+
+fn literal_pair(p: Pair<Rule>) -> Result<Spanned<Literal>> {
+    let at = span(&p);
+    let lit = match p.as_rule() {
+        Rule::money => {
+            let mut it = p.clone().into_inner();
+            let n = next(&mut it, "number", at)?;
+            let unit = next(&mut it, "unit", at)?;
+            Literal::Money(literal::money(n.as_str(), unit.as_str()).ok_or_else(|| bad_number(&p))?)
+        }
+        Rule::percent => {
+            let n = next(&mut p.clone().into_inner(), "number", at)?;
+            Literal::Rate(literal::percent(n.as_str()).ok_or_else(|| bad_number(&p))?)
+        }
+        Rule::number => Literal::Number(literal::number(p.as_str()).ok_or_else(|| bad_number(&p))?),
+        Rule::date => Literal::Date(date(p)?.node),
+        Rule::kw_true => Literal::Bool(true),
+        Rule::kw_false => Literal::Bool(false),
+        Rule::string => Literal::Text(string(p)?.node),
+        _ => return Err(unexpected(&p)),
+    };
+    Ok(Spanned::new(lit, at))
+}
+
+fn param_decl(p: Pair<Rule>) -> Result<ParamDecl> {
+    let at = span(&p);
+    let mut it = p.into_inner();
+    let name = ident(next(&mut it, "parameter name", at)?);
+    let label = opt_label(&mut it)?;
+    let value = literal_pair(next(&mut it, "parameter value", at)?)?;
+    let mut dated = Vec::new();
+    for dv in it {
+        let dat = span(&dv);
+        let mut inner = dv.into_inner();
+        let from = date(next(&mut inner, "date", dat)?)?;
+        let v = literal_pair(next(&mut inner, "value", dat)?)?;
+        dated.push((from, v));
+    }
+    Ok(ParamDecl {
+        name,
+        label,
+        value,
+        dated,
+        span: at,
+    })
+}
+
+fn measure(p: Pair<Rule>) -> Result<Measure> {
+    let at = span(&p);
+    let mut it = p.into_inner();
+    let id = ident(next(&mut it, "measure id", at)?);
+    let clause = spanned_str(&next(&mut it, "clause reference", at)?);
+    let title = string(next(&mut it, "title", at)?)?;
+    let mut m = Measure {
+        id,
+        clause,
+        title,
+        text: None,
+        conditions: Vec::new(),
+        award: None,
+        top_up: None,
+        once: None,
+        caps: Vec::new(),
+        span: at,
+    };
+    for stmt in it {
+        let sat = span(&stmt);
+        let mut inner = stmt.clone().into_inner();
+        match stmt.as_rule() {
+            Rule::text_stmt => {
+                m.text = Some(duplicate(
+                    m.text.is_some(),
+                    "text",
+                    sat,
+                    string(next(&mut inner, "text", sat)?)?,
+                )?)
+            }
+            Rule::when_stmt => {
+                next(&mut inner, "`when`", sat)?;
+                m.conditions.push(expr(next(&mut inner, "condition", sat)?)?);
+            }
+            Rule::award_stmt => {
+                let a = amount(next(&mut inner, "amount", sat)?)?;
+                m.award = Some(duplicate(m.award.is_some(), "award", sat, a)?);
+            }
+            Rule::top_up_stmt => m.top_up = Some(sat),
+            Rule::once_stmt => m.once = Some(sat),
+            Rule::cap_stmt => {
+                let limit = expr(next(&mut inner, "limit", sat)?)?;
+                let scope = match inner.next() {
+                    None => CapScope::Award,
+                    Some(s) => match s.clone().into_inner().next().map(|x| x.as_rule()) {
+                        Some(Rule::per_year) => CapScope::Year,
+                        Some(Rule::per_ever) => CapScope::Ever,
+                        _ => return Err(unexpected(&s)),
+                    },
+                };
+                m.caps.push(Cap {
+                    limit,
+                    scope,
+                    span: sat,
+                });
+            }
+            _ => return Err(unexpected(&stmt)),
+        }
+    }
+    Ok(m)
+}
+
+fn duplicate<T>(already: bool, what: &str, at: Span, value: T) -> Result<T> {
+    if already {
+        return Err(Box::new(
+            Diagnostic::error(
+                "zhice::syntax::duplicate-statement",
+                format!("a measure has one `{what}` statement"),
+                at,
+            )
+            .label(format!("second `{what}`"))
+            .help(match what {
+                "award" => "combine alternatives with `the highest of { … }` or `the sum of { … }`",
+                _ => "merge the two into one",
+            }),
+        ));
+    }
+    Ok(value)
+}
+
+fn benefit(p: Pair<Rule>) -> Result<Benefit> {
+    let at = span(&p);
+    let mut it = p.into_inner();
+    let id = ident(next(&mut it, "benefit id", at)?);
+    let clause = spanned_str(&next(&mut it, "clause reference", at)?);
+    let title = string(next(&mut it, "title", at)?)?;
+    let mut b = Benefit {
+        id,
+        clause,
+        title,
+        text: None,
+        conditions: Vec::new(),
+    };
+    for stmt in it {
+        let sat = span(&stmt);
+        let mut inner = stmt.clone().into_inner();
+        match stmt.as_rule() {
+            Rule::text_stmt => b.text = Some(string(next(&mut inner, "text", sat)?)?),
+            Rule::when_stmt => {
+                next(&mut inner, "`when`", sat)?;
+                b.conditions.push(expr(next(&mut inner, "condition", sat)?)?);
+            }
+            _ => return Err(unexpected(&stmt)),
+        }
+    }
+    Ok(b)
+}
+
+fn clause_decl(p: Pair<Rule>) -> Result<Clause> {
+    let at = span(&p);
+    let mut it = p.into_inner();
+    let id = ident(next(&mut it, "clause id", at)?);
+    let clause = spanned_str(&next(&mut it, "clause reference", at)?);
+    let title = string(next(&mut it, "title", at)?)?;
+    let mut text = None;
+    for stmt in it {
+        let sat = span(&stmt);
+        text = Some(string(next(&mut stmt.into_inner(), "text", sat)?)?);
+    }
+    Ok(Clause {
+        id,
+        clause,
+        title,
+        text,
+    })
+}
+
+fn amount(p: Pair<Rule>) -> Result<Amount> {
+    let at = span(&p);
+    let mut it = p.into_inner();
+    let core = next(&mut it, "amount", at)?;
+    let cap = match it.next() {
+        Some(c) => {
+            let cat = span(&c);
+            Some(expr(next(&mut c.into_inner(), "cap", cat)?)?)
+        }
+        None => None,
+    };
+    let cat = span(&core);
+    let kind = match core.as_rule() {
+        Rule::expr => AmountKind::Expr(expr(core)?),
+        Rule::up_to => {
+            let mut inner = core.into_inner();
+            let ceiling = expr(next(&mut inner, "ceiling", cat)?)?;
+            let assessed = inner.next().map(expr).transpose()?;
+            AmountKind::UpTo { ceiling, assessed }
+        }
+        Rule::tier_table => {
+            let mut inner = core.into_inner();
+            next(&mut inner, "`by`", cat)?;
+            let key = expr(next(&mut inner, "tier key", cat)?)?;
+            let rows = inner.map(tier_row).collect::<Result<Vec<_>>>()?;
+            AmountKind::Tier { key, rows }
+        }
+        Rule::pick => {
+            let mut inner = core.into_inner();
+            let pol = next(&mut inner, "hit policy", cat)?;
+            let pat = span(&pol);
+            let policy = match pol.clone().into_inner().next().map(|x| x.as_rule()) {
+                Some(Rule::highest_of) => HitPolicy::Highest,
+                Some(Rule::first_of) => HitPolicy::First,
+                Some(Rule::sum_of) => HitPolicy::Sum,
+                Some(Rule::one_of) => HitPolicy::One,
+                _ => return Err(unexpected(&pol)),
+            };
+            let alternatives = inner.map(alternative).collect::<Result<Vec<_>>>()?;
+            AmountKind::Pick {
+                policy: Spanned::new(policy, pat),
+                alternatives,
+            }
+        }
+        Rule::each => {
+            let mut inner = core.into_inner();
+            next(&mut inner, "`each`", cat)?;
+            let var = ident(next(&mut inner, "item name", cat)?);
+            next(&mut inner, "`in`", cat)?;
+            let list = expr(next(&mut inner, "list", cat)?)?;
+            let mut filter = None;
+            let mut body = None;
+            let mut once_per = None;
+            while let Some(part) = inner.next() {
+                match part.as_rule() {
+                    Rule::kw_where => filter = Some(expr(next(&mut inner, "filter", cat)?)?),
+                    Rule::amount => body = Some(amount(part)?),
+                    Rule::once_per => {
+                        let oat = span(&part);
+                        let mut o = part.into_inner();
+                        next(&mut o, "`once`", oat)?;
+                        once_per = Some(expr(next(&mut o, "item key", oat)?)?);
+                    }
+                    _ => return Err(unexpected(&part)),
+                }
+            }
+            let body = Box::new(body.ok_or_else(|| internal("each without amount", cat.start))?);
+            AmountKind::Each {
+                var,
+                list,
+                filter,
+                body,
+                once_per,
+            }
+        }
+        _ => return Err(unexpected(&core)),
+    };
+    Ok(Amount { kind, cap, span: at })
+}
+
+fn tier_row(p: Pair<Rule>) -> Result<TierRow> {
+    let at = span(&p);
+    let mut it = p.into_inner();
+    let key_pair = next(&mut it, "tier key", at)?;
+    let kat = span(&key_pair);
+    let k = next(&mut key_pair.into_inner(), "tier key", kat)?;
+    let key = match k.as_rule() {
+        Rule::kw_otherwise => TierKey::Otherwise,
+        Rule::signed => TierKey::Literal(signed(k)?.node),
+        Rule::ident => TierKey::Name(k.as_str().to_string()),
+        Rule::range_key => {
+            let rat = span(&k);
+            let mut r = k.into_inner();
+            let lo = signed(next(&mut r, "lower", rat)?)?.node;
+            let hi = signed(next(&mut r, "upper", rat)?)?.node;
+            TierKey::Range(lo, hi)
+        }
+        _ => return Err(unexpected(&k)),
+    };
+    let amount = amount(next(&mut it, "tier amount", at)?)?;
+    Ok(TierRow {
+        key: Spanned::new(key, kat),
+        amount,
+    })
+}
+
+fn alternative(p: Pair<Rule>) -> Result<Alternative> {
+    let at = span(&p);
+    let mut it = p.into_inner();
+    let first = next(&mut it, "alternative", at)?;
+    if first.as_rule() == Rule::kw_otherwise {
+        let amount = amount(next(&mut it, "amount", at)?)?;
+        return Ok(Alternative {
+            amount,
+            when: None,
+            span: at,
+        });
+    }
+    let amount = amount(first)?;
+    next(&mut it, "`when`", at)?;
+    let when = Some(expr(next(&mut it, "condition", at)?)?);
+    Ok(Alternative { amount, when, span: at })
+}
+
+fn pratt() -> &'static PrattParser<Rule> {
+    static PRATT: OnceLock<PrattParser<Rule>> = OnceLock::new();
+    PRATT.get_or_init(|| {
+        PrattParser::new()
+            .op(Op::infix(Rule::op_or, Assoc::Left))
+            .op(Op::infix(Rule::op_and, Assoc::Left))
+            .op(Op::prefix(Rule::op_not))
+            .op(Op::infix(Rule::op_eq, Assoc::Left)
+                | Op::infix(Rule::op_ne, Assoc::Left)
+                | Op::infix(Rule::op_lt, Assoc::Left)
+                | Op::infix(Rule::op_le, Assoc::Left)
+                | Op::infix(Rule::op_gt, Assoc::Left)
+                | Op::infix(Rule::op_ge, Assoc::Left))
+            .op(Op::infix(Rule::op_otherwise, Assoc::Left))
+            .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
+            .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_of, Assoc::Left))
+            .op(Op::prefix(Rule::op_neg))
+            .op(Op::postfix(Rule::is_test))
+    })
+}
+
+pub(super) fn expr(p: Pair<Rule>) -> Result<Expr> {
+    pratt()
+        .map_primary(primary)
+        .map_prefix(|op, rhs| {
+            let rhs = rhs?;
+            let at = span(&op).to(rhs.span);
+            let kind = match op.as_rule() {
+                Rule::op_not => ExprKind::Not(Box::new(rhs)),
+                _ => ExprKind::Neg(Box::new(rhs)),
+            };
+            Ok(Expr { kind, span: at })
+        })
+        .map_postfix(|lhs, op| {
+            let lhs = lhs?;
+            let at = lhs.span.to(span(&op));
+            let mut negated = false;
+            let mut target = None;
+            for part in op.clone().into_inner() {
+                match part.as_rule() {
+                    Rule::kw_is => {}
+                    Rule::is_not => negated = true,
+                    Rule::kw_given => target = Some(None),
+                    Rule::ident => target = Some(Some(ident(part))),
+                    _ => return Err(unexpected(&part)),
+                }
+            }
+            let kind = match target {
+                Some(None) => ExprKind::IsGiven {
+                    expr: Box::new(lhs),
+                    negated,
+                },
+                Some(Some(value)) => ExprKind::Is {
+                    expr: Box::new(lhs),
+                    value,
+                    negated,
+                },
+                None => return Err(unexpected(&op)),
+            };
+            Ok(Expr { kind, span: at })
+        })
+        .map_infix(|lhs, op, rhs| {
+            let (lhs, rhs) = (lhs?, rhs?);
+            let bin = match op.as_rule() {
+                Rule::op_or => BinOp::Or,
+                Rule::op_and => BinOp::And,
+                Rule::op_eq => BinOp::Eq,
+                Rule::op_ne => BinOp::Ne,
+                Rule::op_lt => BinOp::Lt,
+                Rule::op_le => BinOp::Le,
+                Rule::op_gt => BinOp::Gt,
+                Rule::op_ge => BinOp::Ge,
+                Rule::op_add => BinOp::Add,
+                Rule::op_sub => BinOp::Sub,
+                Rule::op_mul => BinOp::Mul,
+                Rule::op_of => BinOp::Of,
+                Rule::op_otherwise => BinOp::Otherwise,
+                _ => return Err(unexpected(&op)),
+            };
+            let at = lhs.span.to(rhs.span);
+            Ok(Expr {
+                kind: ExprKind::Binary(bin, Box::new(lhs), Box::new(rhs)),
+                span: at,
+            })
+        })
+        .parse(p.into_inner())
+}
+
+fn primary(p: Pair<Rule>) -> Result<Expr> {
+    let at = span(&p);
+    let kind = match p.as_rule() {
+        Rule::expr => return expr(p),
+        Rule::path => ExprKind::Path(p.into_inner().map(ident).collect()),
+        Rule::call => {
+            let mut it = p.into_inner();
+            let name = ident(next(&mut it, "function name", at)?);
+            let args = it.map(expr).collect::<Result<Vec<_>>>()?;
+            ExprKind::Call { name, args }
+        }
+        Rule::if_expr => {
+            let mut parts = p.into_inner().filter(|x| x.as_rule() == Rule::expr);
+            let c = expr(parts.next().ok_or_else(|| internal("if without condition", at.start))?)?;
+            let t = expr(parts.next().ok_or_else(|| internal("if without then", at.start))?)?;
+            let e = expr(parts.next().ok_or_else(|| internal("if without else", at.start))?)?;
+            ExprKind::If(Box::new(c), Box::new(t), Box::new(e))
+        }
+        _ => ExprKind::Literal(literal_pair(p)?.node),
+    };
+    Ok(Expr { kind, span: at })
+}
+
+fn test_block(p: Pair<Rule>) -> Result<TestBlock> {
+    let at = span(&p);
+    let mut it = p.into_inner();
+    let name = string(next(&mut it, "test name", at)?)?;
+    let given_pair = next(&mut it, "given", at)?;
+    let gat = span(&given_pair);
+    let given = data(next(&mut given_pair.into_inner(), "given object", gat)?)?;
+    let expect_pair = next(&mut it, "expect", at)?;
+    let eat = span(&expect_pair);
+    let body = next(&mut expect_pair.into_inner(), "expectation", eat)?;
+    let expect = match body.as_rule() {
+        Rule::expect_errors => Expect::Errors(body.into_inner().map(|f| spanned_str(&f)).collect()),
+        Rule::object => {
+            let mut awards = Vec::new();
+            for entry in body.into_inner() {
+                let (key, value) = entry_pair(entry)?;
+                awards.push((key, value));
+            }
+            Expect::Awards(awards)
+        }
+        _ => return Err(unexpected(&body)),
+    };
+    Ok(TestBlock {
+        name,
+        given,
+        expect,
+        span: at,
+    })
+}
+
+fn entry_pair(entry: Pair<Rule>) -> Result<(Ident, Spanned<Data>)> {
+    let at = span(&entry);
+    let mut it = entry.into_inner();
+    let k = next(&mut it, "key", at)?;
+    let key = match k.as_rule() {
+        Rule::string => string(k)?,
+        _ => ident(k),
+    };
+    let value = data(next(&mut it, "value", at)?)?;
+    Ok((key, value))
+}
+
+fn data(p: Pair<Rule>) -> Result<Spanned<Data>> {
+    let at = span(&p);
+    let d = match p.as_rule() {
+        Rule::object => {
+            let mut fields = Vec::new();
+            for entry in p.into_inner() {
+                let (k, v) = entry_pair(entry)?;
+                fields.push((k.node, v));
+            }
+            Data::Object(fields)
+        }
+        Rule::array => Data::Array(p.into_inner().map(data).collect::<Result<Vec<_>>>()?),
+        Rule::ident => Data::Name(p.as_str().to_string()),
+        Rule::signed => {
+            let lit = signed(p)?;
+            Data::Literal(lit.node)
+        }
+        Rule::string => Data::Literal(Literal::Text(string(p)?.node)),
+        _ => return Err(unexpected(&p)),
+    };
+    Ok(Spanned::new(d, at))
+}
