@@ -48,7 +48,10 @@ pub fn check(file: &ast::File, extra_tests: &[ast::TestBlock]) -> Checked {
         })
         .collect();
     let mut tests: Vec<TestCase> = file.tests.iter().filter_map(|t| cx.test(t, &measures)).collect();
-    cx.lint_unused(file);
+    // Unused-name lints only make sense once every name resolved.
+    if !cx.diagnostics.iter().any(Diagnostic::is_error) {
+        cx.lint_unused(file);
+    }
     let mut diagnostics = std::mem::take(&mut cx.diagnostics);
     tests.extend(extra_tests.iter().filter_map(|t| cx.test(t, &measures)));
     let test_file_diagnostics = std::mem::take(&mut cx.diagnostics);
@@ -126,7 +129,7 @@ impl Checker {
         };
         if h.rounding.is_none() {
             self.error(
-                Diagnostic::warning("zhice::check::no-rounding", "the policy states no rounding rule", h.span)
+                Diagnostic::warning("zhice::check::no-rounding", "the policy states no rounding rule", h.title.span)
                     .label("no `rounding` in this header")
                     .help("amounts from rates keep every decimal; add e.g. `rounding 0.01 half-away-from-zero after each rate`"),
             );

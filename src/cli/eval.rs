@@ -21,6 +21,7 @@ pub(super) fn run(
         Ok(l) => l.program,
         Err(code) => return code,
     };
+    let single = case.is_some();
     let results: Vec<CaseResult> = match (case, cases) {
         (Some(path), _) => {
             let text = match read_text(&path) {
@@ -58,7 +59,7 @@ pub(super) fn run(
             return status::USAGE;
         }
     };
-    emit(&program, &results, format, false)
+    emit(&program, &results, format, single)
 }
 
 /// Evaluates one decoded case; decoding and evaluation errors become a rejected result.

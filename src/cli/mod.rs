@@ -33,10 +33,11 @@ enum Command {
         policy: PathBuf,
     },
     /// Evaluate one case or a file of cases.
+    #[command(group(clap::ArgGroup::new("input").required(true).args(["case", "cases"])))]
     Eval {
         policy: PathBuf,
         /// one case: a JSON object (`-` reads standard input)
-        #[arg(long, conflicts_with = "cases", required_unless_present = "cases")]
+        #[arg(long)]
         case: Option<PathBuf>,
         /// many cases: one JSON object per line (`-` reads standard input)
         #[arg(long)]

@@ -84,7 +84,8 @@ pub fn decode(policy: &Policy, json: &Json) -> Result<Case, CaseErrors> {
             let names = ["id", "year", "prior_awards"]
                 .into_iter()
                 .chain(policy.inputs.iter().map(|i| i.name.as_str()));
-            d.errors.push(unknown_field(key, key, names));
+            d.errors
+                .push(unknown_field(key, key, "the inputs the policy declares", names));
         }
     }
     if d.errors.is_empty() {
@@ -106,10 +107,11 @@ fn err(field: &str, message: impl Into<String>) -> FieldError {
     }
 }
 
-fn unknown_field<'a>(path: &str, key: &str, names: impl Iterator<Item = &'a str>) -> FieldError {
+/// `whose` says what declares the fields: "the policy's inputs", "record `Project`".
+fn unknown_field<'a>(path: &str, key: &str, whose: &str, names: impl Iterator<Item = &'a str>) -> FieldError {
     let message = match closest(key, names) {
-        Some(c) => format!("unknown field `{key}`: the policy declares no such input; did you mean `{c}`?"),
-        None => format!("unknown field `{key}`: the policy declares no such input"),
+        Some(c) => format!("unknown field `{key}`: not among {whose}; did you mean `{c}`?"),
+        None => format!("unknown field `{key}`: not among {whose}"),
     };
     err(path, message)
 }
@@ -221,11 +223,10 @@ impl Decoder<'_> {
                 }
                 for key in map.keys() {
                     if !def.fields.iter().any(|f| f.name == *key) {
-                        self.errors.push(unknown_field(
-                            &format!("{path}.{key}"),
-                            key,
-                            def.fields.iter().map(|f| f.name.as_str()),
-                        ));
+                        let whose = format!("the fields of `{}`", def.name);
+                        let names = def.fields.iter().map(|f| f.name.as_str());
+                        self.errors
+                            .push(unknown_field(&format!("{path}.{key}"), key, &whose, names));
                     }
                 }
                 Value::Record(Arc::from(fields))
@@ -329,11 +330,10 @@ impl Decoder<'_> {
             };
             for key in map.keys() {
                 if !["award", "year", "amount", "item"].contains(&key.as_str()) {
-                    self.errors.push(unknown_field(
-                        &format!("{path}.{key}"),
-                        key,
-                        ["award", "year", "amount", "item"].into_iter(),
-                    ));
+                    let names = ["award", "year", "amount", "item"].into_iter();
+                    let whose = "the fields of a prior award (award, year, amount, item)";
+                    self.errors
+                        .push(unknown_field(&format!("{path}.{key}"), key, whose, names));
                 }
             }
             if let (Some(award), Some(year), Some(amount)) = (award, year, amount) {

@@ -50,7 +50,7 @@ pub(super) fn evaluate(cx: &mut Cx, m: &Measure, t: &mut Trace) -> Result<(Decim
         )?;
     }
     if m.top_up {
-        let after = (amount - paid_ever).max(Decimal::ZERO);
+        let after = money::top_up(amount, paid_ever);
         t.push(|| StepKind::TopUp {
             prior: paid_ever,
             before: amount,
@@ -96,8 +96,7 @@ fn apply_cap(
     t: &mut Trace,
 ) -> Result<Decimal, EvalError> {
     let cap = cx.decimal(&limit.node)?;
-    let room = (cap - prior).max(Decimal::ZERO);
-    let after = before.min(room);
+    let after = money::capped(before, cap, prior);
     t.push(|| StepKind::Cap {
         scope: kind,
         src: limit.src.clone(),

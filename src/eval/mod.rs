@@ -87,6 +87,10 @@ pub fn evaluate(program: &Program, case: &Case, as_of: Option<Date>, explain: bo
             });
         }
     }
+    if let Some(rule) = program.rounding.as_ref().filter(|r| r.on_award) {
+        // The sum of rounded awards is already exact; this only fixes its decimal places.
+        total = money::round(total, rule).unwrap_or(total);
+    }
     let mut benefits = Vec::with_capacity(program.benefits.len());
     for b in &program.benefits {
         let mut cx = expr::Cx {

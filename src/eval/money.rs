@@ -24,6 +24,18 @@ pub fn round(value: Decimal, rule: &Rounding) -> Option<Decimal> {
     Some(r)
 }
 
+/// `amount`, at most what is left of `limit` once `prior` (already paid under
+/// the same cap) is counted; never below 0, even when `prior` exceeds `limit`.
+pub fn capped(amount: Decimal, limit: Decimal, prior: Decimal) -> Decimal {
+    let room = limit.checked_sub(prior).unwrap_or(Decimal::ZERO).max(Decimal::ZERO);
+    amount.min(room)
+}
+
+/// A top-up (差额): `amount` less everything already paid, never below 0.
+pub fn top_up(amount: Decimal, prior: Decimal) -> Decimal {
+    amount.checked_sub(prior).unwrap_or(Decimal::ZERO).max(Decimal::ZERO)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,6 +70,25 @@ mod tests {
             round(d("5000000"), &r).map(|x| x.to_string()),
             Some("5000000.00".into())
         );
+    }
+
+    #[test]
+    fn caps_take_what_is_left_of_the_limit() {
+        assert_eq!(capped(d("1600000"), d("5000000"), d("0")), d("1600000"));
+        assert_eq!(capped(d("8000000"), d("5000000"), d("0")), d("5000000"));
+        // reached exactly
+        assert_eq!(capped(d("5000000"), d("5000000"), d("0")), d("5000000"));
+        assert_eq!(capped(d("900000"), d("1000000"), d("600000")), d("400000"));
+        assert_eq!(capped(d("900000"), d("1000000"), d("1000000")), d("0"));
+        // a ledger above the cap leaves nothing, not a negative award
+        assert_eq!(capped(d("900000"), d("1000000"), d("1200000")), d("0"));
+    }
+
+    #[test]
+    fn top_up_pays_the_difference_only() {
+        assert_eq!(top_up(d("500000"), d("300000")), d("200000"));
+        assert_eq!(top_up(d("400000"), d("500000")), d("0"));
+        assert_eq!(top_up(d("300000"), d("0")), d("300000"));
     }
 
     #[test]

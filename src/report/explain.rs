@@ -49,6 +49,12 @@ pub fn text(program: &Program, case: &Case, as_of: Date, outcome: &Outcome) -> S
                     m.title,
                     name(program, cond)
                 )),
+                None if nothing_arose(&e.steps) => {
+                    out.push_str(&format!(
+                        "  {} · {} {} — nothing in this case qualifies\n",
+                        m.id, m.clause, m.title
+                    ));
+                }
                 None => {
                     out.push_str(&format!("  {} · {} {} — 0\n", m.id, m.clause, m.title));
                     for s in e.steps.iter().filter(|s| !matches!(s.kind, StepKind::Condition { .. })) {
@@ -71,6 +77,22 @@ pub fn text(program: &Program, case: &Case, as_of: Date, outcome: &Outcome) -> S
         out.push('\n');
     }
     out
+}
+
+/// True when no step saw a non-zero amount or passed over an item: the case
+/// simply gave nothing this measure pays for, and the steps would only be noise.
+fn nothing_arose(steps: &[Step]) -> bool {
+    steps.iter().all(|s| match &s.kind {
+        StepKind::Condition { .. } | StepKind::Alternative { .. } | StepKind::Tier { row: None, .. } => true,
+        StepKind::Rate { base, .. } => base.is_zero(),
+        StepKind::Amount { value, .. } => value.is_zero(),
+        StepKind::Chosen { result, .. } => result.is_zero(),
+        StepKind::Sum { count, .. } => *count == 0,
+        StepKind::Cap { before, prior, .. } => before.is_zero() && prior.is_zero(),
+        StepKind::TopUp { before, prior, .. } => before.is_zero() && prior.is_zero(),
+        StepKind::Rounded { .. } => true,
+        _ => false,
+    })
 }
 
 fn measure(out: &mut String, program: &Program, i: usize, outcome: &Outcome) {

@@ -12,7 +12,74 @@ const ITEM_STARTS: [&str; 9] = [
 ];
 
 /// The first syntax error and those of later items, each at most once.
+/// Full-width punctuation outside strings, the commonest slip when typing with
+/// a Chinese input method, is reported where it stands instead of where pest
+/// gave up.
 pub(super) fn collect(source: &str, rule: Rule, first: pest::error::Error<Rule>) -> Vec<Diagnostic> {
+    let mut out = full_width(source);
+    let lines_flagged: Vec<usize> = out.iter().map(|d| line_of(source, d.span.start)).collect();
+    out.extend(
+        parse_errors(source, rule, first)
+            .into_iter()
+            .filter(|d| !lines_flagged.contains(&line_of(source, d.span.start))),
+    );
+    out
+}
+
+fn line_of(source: &str, offset: usize) -> usize {
+    source.get(..offset).map_or(0, |s| s.matches('\n').count())
+}
+
+/// Full-width punctuation outside strings and comments.
+fn full_width(source: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut chars = source.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '#' => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                while let Some((_, c)) = chars.next() {
+                    if c == '\\' {
+                        chars.next();
+                    } else if c == '"' {
+                        break;
+                    }
+                }
+            }
+            '：' | '，' | '；' | '“' | '”' | '＝' => {
+                let ascii = match c {
+                    '：' => ":",
+                    '，' => ",",
+                    '；' => "a new line",
+                    '＝' => "=",
+                    _ => "\"",
+                };
+                out.push(
+                    Diagnostic::error(
+                        "zhice::syntax::full-width",
+                        format!("full-width `{c}` outside a string"),
+                        Span::new(i, i + c.len_utf8()),
+                    )
+                    .label(format!("write {ascii} here"))
+                    .help("outside \"…\" the language uses ASCII punctuation; full-width forms belong inside strings"),
+                );
+                if out.len() >= 20 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn parse_errors(source: &str, rule: Rule, first: pest::error::Error<Rule>) -> Vec<Diagnostic> {
     let mut out = vec![convert(source, 0, &first)];
     let mut offset = 0;
     let mut at = error_offset(&first);
@@ -61,6 +128,23 @@ fn next_item_start(source: &str, after: usize) -> Option<usize> {
     None
 }
 
+/// The end of the token at `start`: a word, or one punctuation character.
+fn token_end(source: &str, start: usize) -> usize {
+    let rest = source.get(start..).unwrap_or("");
+    let word = |c: char| !c.is_whitespace() && (!c.is_ascii_punctuation() || c == '_' || c == '.');
+    let mut end = start;
+    for (i, c) in rest.char_indices() {
+        if !word(c) {
+            if i == 0 && !c.is_whitespace() {
+                end = start + c.len_utf8();
+            }
+            break;
+        }
+        end = start + i + c.len_utf8();
+    }
+    end
+}
+
 fn convert(source: &str, offset: usize, e: &pest::error::Error<Rule>) -> Diagnostic {
     let (start, end) = match e.location {
         InputLocation::Pos(p) => (p, p),
@@ -68,22 +152,11 @@ fn convert(source: &str, offset: usize, e: &pest::error::Error<Rule>) -> Diagnos
     };
     let (start, end) = (start + offset, end + offset);
     // Point at the offending token rather than an empty span.
-    let end = if end > start {
-        end
-    } else {
-        source[start..]
-            .char_indices()
-            .take_while(|(_, c)| !c.is_whitespace())
-            .last()
-            .map(|(i, c)| start + i + c.len_utf8())
-            .unwrap_or(start)
-    };
+    let end = if end > start { end } else { token_end(source, start) };
     let found = Span::new(start, end).text(source);
     let (message, label) = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
-            let mut wanted: Vec<&str> = positives.iter().map(|r| describe(*r)).collect();
-            wanted.sort_unstable();
-            wanted.dedup();
+            let wanted = summarize(positives.iter().filter_map(|r| describe(*r)).collect());
             let expected = match wanted.len() {
                 0 => "something else".to_string(),
                 1 => wanted[0].to_string(),
@@ -98,14 +171,48 @@ fn convert(source: &str, offset: usize, e: &pest::error::Error<Rule>) -> Diagnos
         }
         ErrorVariant::CustomError { message } => (message.clone(), String::new()),
     };
+    let after_digit = source
+        .get(..start)
+        .and_then(|s| s.chars().last())
+        .is_some_and(|c| c.is_ascii_digit());
     Diagnostic::error("zhice::syntax", message, Span::new(start, end))
         .label(label)
-        .help(hint(found))
+        .help(hint(found, after_digit))
 }
 
+/// Words the grammar reserves (`keyword` in grammar/policy.pest).
+const KEYWORDS: [&str; 20] = [
+    "and",
+    "or",
+    "not",
+    "is",
+    "of",
+    "when",
+    "otherwise",
+    "true",
+    "false",
+    "given",
+    "each",
+    "in",
+    "where",
+    "by",
+    "if",
+    "then",
+    "else",
+    "once",
+    "policy",
+    "award",
+];
+
 /// A next step for the drafter, chosen from what was found.
-fn hint(found: &str) -> String {
-    if found.starts_with('“') || found.starts_with('”') {
+fn hint(found: &str, after_digit: bool) -> String {
+    if KEYWORDS.contains(&found) {
+        format!("`{found}` is a keyword of the language and cannot be used as a name")
+    } else if found.is_empty() {
+        "the file ended inside a block: check that every `{` has its `}`".to_string()
+    } else if after_digit && !found.starts_with(|c: char| c.is_ascii()) {
+        "money is written in 元, 万元 or 亿元 (500万元, 5,000,000元), rates with % (20%)".into()
+    } else if found.starts_with('“') || found.starts_with('”') {
         "strings are written between straight quotes \"…\"; Chinese quotes may appear inside them".into()
     } else if found.starts_with('（') || found.starts_with('：') || found.starts_with('，') {
         "use ASCII punctuation ( : , outside strings; full-width forms belong inside strings and clause references"
@@ -115,9 +222,49 @@ fn hint(found: &str) -> String {
     }
 }
 
-/// What a rule looks like, in a drafter's words.
-fn describe(rule: Rule) -> &'static str {
-    match rule {
+const OPERAND: [&str; 9] = [
+    "`not` or `-`",
+    "`true` or `false`",
+    "a date like 2025-01-01",
+    "a name",
+    "a number",
+    "a string in \"quotes\"",
+    "a money amount like 500万元",
+    "a percentage like 20%",
+    "`(`",
+];
+const ITEM: [&str; 9] = [
+    "`policy`",
+    "`enum`",
+    "`record`",
+    "`input`",
+    "`param`",
+    "`measure`",
+    "`benefit`",
+    "`clause`",
+    "`test`",
+];
+
+/// Sorted, without duplicates, and with long lists folded into one phrase:
+/// everything an operand can start with is "an expression".
+fn summarize(mut wanted: Vec<&'static str>) -> Vec<&'static str> {
+    wanted.sort_unstable();
+    wanted.dedup();
+    if wanted.contains(&"a name") && wanted.contains(&"a number") {
+        wanted.retain(|w| !OPERAND.contains(w));
+        wanted.push("an expression");
+    }
+    if wanted.iter().filter(|w| ITEM.contains(w)).count() >= 5 {
+        wanted.retain(|w| !ITEM.contains(w));
+        wanted.push("a new item (policy, enum, record, input, param, measure, benefit, clause, test)");
+    }
+    wanted.sort_unstable();
+    wanted
+}
+
+/// What a rule looks like, in a drafter's words; `None` for rules a drafter never writes.
+fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
         Rule::EOI => "end of file",
         Rule::header | Rule::kw_policy => "`policy`",
         Rule::enum_decl => "`enum`",
@@ -175,7 +322,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::date => "a date like 2025-01-01",
         Rule::number | Rule::signed => "a number",
         Rule::string | Rule::string_body => "a string in \"quotes\"",
-        Rule::ident => "a name",
+        Rule::ident | Rule::key => "a name",
         Rule::kw_when => "`when`",
         Rule::kw_otherwise => "`otherwise`",
         Rule::kw_each => "`each`",
@@ -186,8 +333,8 @@ fn describe(rule: Rule) -> &'static str {
         Rule::kw_then => "`then`",
         Rule::kw_else => "`else`",
         Rule::kw_true | Rule::kw_false => "`true` or `false`",
-        _ => "a valid construct",
-    }
+        _ => return None,
+    })
 }
 
 /// A bug in zhice, not in the policy: reported, never a panic.

@@ -779,7 +779,7 @@ fn entry_pair(entry: Pair<Rule>) -> Result<(Ident, Spanned<Data>)> {
     let k = next(&mut it, "key", at)?;
     let key = match k.as_rule() {
         Rule::string => string(k)?,
-        _ => ident(k),
+        _ => spanned_str(&k),
     };
     let value = data(next(&mut it, "value", at)?)?;
     Ok((key, value))
