@@ -8,6 +8,9 @@
 //!
 //! Each snapshot holds the input beside the output, so a reviewer reads both.
 
+// Test helpers may fail loudly: a panic here is a failing test, not a crash.
+#![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
+
 use std::path::Path;
 use std::process::Command;
 use zhice::load::{load_text, LoadError};
