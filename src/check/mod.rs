@@ -104,18 +104,7 @@ impl Checker {
     }
 
     fn type_name(&self, ty: &Ty) -> String {
-        match ty {
-            Ty::Enum(i) => self.enums.get(*i).map(|e| e.name.clone()).unwrap_or_default(),
-            Ty::Record(i) => self.records.get(*i).map(|r| r.name.clone()).unwrap_or_default(),
-            Ty::List(t) => format!("list of {}", self.type_name(t)),
-            Ty::Optional(t) => format!("optional {}", self.type_name(t)),
-            Ty::Bool => "bool".into(),
-            Ty::Int => "int".into(),
-            Ty::Money => "money".into(),
-            Ty::Rate => "rate".into(),
-            Ty::Text => "text".into(),
-            Ty::Date => "date".into(),
-        }
+        model::type_name(&self.enums, &self.records, ty)
     }
 
     fn header(&mut self, file: &ast::File) -> Option<Header> {

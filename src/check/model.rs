@@ -278,17 +278,22 @@ impl Policy {
 
     /// The type as a drafter writes it.
     pub fn type_name(&self, ty: &Ty) -> String {
-        match ty {
-            Ty::Bool => "bool".into(),
-            Ty::Int => "int".into(),
-            Ty::Money => "money".into(),
-            Ty::Rate => "rate".into(),
-            Ty::Text => "text".into(),
-            Ty::Date => "date".into(),
-            Ty::Enum(i) => self.enums.get(*i).map(|e| e.name.clone()).unwrap_or_default(),
-            Ty::Record(i) => self.records.get(*i).map(|r| r.name.clone()).unwrap_or_default(),
-            Ty::List(t) => format!("list of {}", self.type_name(t)),
-            Ty::Optional(t) => format!("optional {}", self.type_name(t)),
-        }
+        type_name(&self.enums, &self.records, ty)
+    }
+}
+
+/// The type as a drafter writes it: `optional int`, `list of Project`.
+pub fn type_name(enums: &[EnumDef], records: &[RecordDef], ty: &Ty) -> String {
+    match ty {
+        Ty::Bool => "bool".into(),
+        Ty::Int => "int".into(),
+        Ty::Money => "money".into(),
+        Ty::Rate => "rate".into(),
+        Ty::Text => "text".into(),
+        Ty::Date => "date".into(),
+        Ty::Enum(i) => enums.get(*i).map(|e| e.name.clone()).unwrap_or_default(),
+        Ty::Record(i) => records.get(*i).map(|r| r.name.clone()).unwrap_or_default(),
+        Ty::List(t) => format!("list of {}", type_name(enums, records, t)),
+        Ty::Optional(t) => format!("optional {}", type_name(enums, records, t)),
     }
 }

@@ -95,3 +95,60 @@ fn contradicts(x: &Atom, y: &Atom) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::check;
+    use crate::syntax::{parse, FileKind};
+
+    /// The diagnostic codes of `one of { … }` over the given alternatives.
+    fn codes(alternatives: &str) -> Vec<&'static str> {
+        let src = format!(
+            "policy \"p\" {{ rounding 0.01 half-away-from-zero after each rate }}
+             enum Prize {{ first, second }}
+             input prize: optional Prize
+             input a: bool
+             input b: bool
+             measure m （一） \"m\" {{ text \"t\" award one of {{ {alternatives} }} }}"
+        );
+        let file = parse(&src, FileKind::Policy).expect("parses");
+        check(&file, &[])
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.code)
+            .collect()
+    }
+
+    #[test]
+    fn different_values_of_one_choice_never_overlap() {
+        assert!(codes("1元 when prize is first  2元 when prize is second").is_empty());
+    }
+
+    #[test]
+    fn a_condition_and_its_negation_never_overlap() {
+        assert!(codes("1元 when a  2元 when not a").is_empty());
+        assert!(codes("1元 when prize is given  2元 when prize is not given").is_empty());
+        assert!(codes("1元 when prize is first  2元 when prize is not first").is_empty());
+    }
+
+    #[test]
+    fn a_value_excludes_absence() {
+        assert!(codes("1元 when prize is first  2元 when prize is not given").is_empty());
+    }
+
+    #[test]
+    fn each_side_of_an_or_must_be_excluded() {
+        assert!(codes("1元 when prize is first and a  2元 when prize is second or not a").is_empty());
+        assert_eq!(
+            codes("1元 when prize is first  2元 when prize is second or a"),
+            ["zhice::check::overlap"]
+        );
+    }
+
+    #[test]
+    fn independent_conditions_may_overlap() {
+        assert_eq!(codes("1元 when a  2元 when b"), ["zhice::check::overlap"]);
+        assert_eq!(codes("1元 when a and b  2元 when a"), ["zhice::check::overlap"]);
+    }
+}

@@ -395,3 +395,88 @@ fn show(v: &Json) -> String {
         s
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::check;
+    use crate::syntax::{parse, FileKind};
+    use std::str::FromStr;
+
+    fn policy() -> Policy {
+        let src = "policy \"p\" { rounding 0.01 half-away-from-zero after each rate }
+            enum Level { national, international }
+            record Item { id: text, level: Level, rank: int >= 1 }
+            input spend: money >= 0
+            input level: optional int 3..5
+            input share: rate
+            input items: list of Item
+            measure m （一） \"m\" { text \"t\" when level is given
+              award each i in items where i.rank <= 3 and i.level is national: share of spend }";
+        let file = parse(src, FileKind::Policy).expect("parses");
+        check(&file, &[]).policy.expect("checks")
+    }
+
+    fn case(json: &str) -> Result<Case, CaseErrors> {
+        decode(&policy(), &serde_json::from_str(json).expect("json"))
+    }
+
+    fn fields(json: &str) -> Vec<String> {
+        case(json)
+            .err()
+            .map(|e| e.errors.into_iter().map(|f| f.field).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn money_is_read_exactly_from_numbers_and_strings() {
+        let d = |s: &str| Value::Dec(Decimal::from_str(s).unwrap_or_default());
+        let c = case(r#"{"id":"a","year":2025,"spend":1234.565}"#).expect("decodes");
+        assert_eq!(c.slots[0], d("1234.565"));
+        let c = case(r#"{"id":"a","year":2025,"spend":"0.1"}"#).expect("decodes");
+        assert_eq!(c.slots[0], d("0.1"));
+        let c = case(r#"{"id":"a","year":2025,"spend":1e6}"#).expect("decodes");
+        assert_eq!(c.slots[0], d("1000000"));
+        let c = case(r#"{"id":"a","year":2025,"share":"20%"}"#).expect("decodes");
+        assert_eq!(c.slots[2], d("0.2"));
+    }
+
+    #[test]
+    fn missing_values_take_their_defaults() {
+        let c = case(r#"{"id":"a","year":2025,"level":null}"#).expect("decodes");
+        assert_eq!(c.slots[0], Value::Dec(Decimal::ZERO));
+        assert_eq!(c.slots[1], Value::Absent);
+        assert_eq!(c.slots[3], Value::List(Arc::from(Vec::new())));
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        assert_eq!(
+            fields(
+                r#"{"id":"a","year":2025,"spend":-1,"level":6,"items":[{"id":"x","level":"local","rank":0}],"extra":1}"#
+            ),
+            ["spend", "level", "items[0].level", "items[0].rank", "extra"]
+        );
+        assert_eq!(
+            fields(r#"{"id":"a","year":2025,"items":[{"level":"national","rank":1}]}"#),
+            ["items[0].id"]
+        );
+        assert_eq!(fields(r#"{"year":2025}"#), ["id"]);
+        assert_eq!(
+            fields(r#"{"id":"a","spend":"99999999999999999999999999999999"}"#),
+            ["year", "spend"]
+        );
+    }
+
+    #[test]
+    fn the_ledger_names_real_awards() {
+        let c = case(r#"{"id":"a","year":2025,"prior_awards":[{"award":"m","year":2024,"amount":"5","item":"x"}]}"#)
+            .expect("decodes");
+        assert_eq!(c.ledger.len(), 1);
+        assert_eq!(c.ledger[0].item.as_deref(), Some("x"));
+        assert_eq!(
+            fields(r#"{"id":"a","year":2025,"prior_awards":[{"award":"n","year":2024,"amount":5}]}"#),
+            ["prior_awards[0].award"]
+        );
+    }
+}
