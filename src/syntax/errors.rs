@@ -169,7 +169,16 @@ fn convert(source: &str, offset: usize, e: &pest::error::Error<Rule>) -> Diagnos
             };
             (message, format!("expected {expected}"))
         }
-        ErrorVariant::CustomError { message } => (message.clone(), String::new()),
+        ErrorVariant::CustomError { message } => {
+            // pest's own guard against runaway recursion ("stack limit reached").
+            return Diagnostic::error(
+                "zhice::syntax::too-deep",
+                format!("the parser gave up: {message}"),
+                Span::new(start, end),
+            )
+            .label("nested too deeply")
+            .help("real clauses never nest this deep; name the inner parts with `param` or split the measure");
+        }
     };
     let after_digit = source
         .get(..start)

@@ -9,9 +9,49 @@ use crate::diagnostic::Diagnostic;
 use crate::span::{Span, Spanned};
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
+use std::cell::Cell;
 use std::sync::OnceLock;
 
 type Result<T> = std::result::Result<T, Box<Diagnostic>>;
+
+/// How deeply amounts, expressions and test data may nest. Later stages walk
+/// the tree recursively; this bound keeps every one of them far from the stack's end.
+pub const MAX_NESTING: usize = 64;
+/// How many operands and operators one flat expression may hold (`a + b + …`).
+pub const MAX_EXPRESSION_PARTS: usize = 512;
+
+thread_local! {
+    static DEPTH: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Counts one level of nesting while it lives.
+struct Nesting;
+
+impl Drop for Nesting {
+    fn drop(&mut self) {
+        DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
+    }
+}
+
+fn nest(at: Span) -> Result<Nesting> {
+    let depth = DEPTH.with(|d| {
+        d.set(d.get() + 1);
+        d.get()
+    });
+    let guard = Nesting;
+    if depth > MAX_NESTING {
+        return Err(Box::new(
+            Diagnostic::error(
+                "zhice::syntax::too-deep",
+                format!("nested more than {MAX_NESTING} levels deep"),
+                at,
+            )
+            .label("too deeply nested")
+            .help("name the inner parts with `param`, or split the measure; real clauses never nest this deep"),
+        ));
+    }
+    Ok(guard)
+}
 
 /// The pair's span without the whitespace and comments pest lets a rule end
 /// with (a rule ending in `x*` keeps the skipped trivia before the empty match).
@@ -510,6 +550,7 @@ fn clause_decl(p: Pair<Rule>) -> Result<Clause> {
 
 fn amount(p: Pair<Rule>) -> Result<Amount> {
     let at = span(&p);
+    let _nesting = nest(at)?;
     let mut it = p.into_inner();
     let core = next(&mut it, "amount", at)?;
     let cap = match it.next() {
@@ -654,6 +695,19 @@ fn pratt() -> &'static PrattParser<Rule> {
 }
 
 pub(super) fn expr(p: Pair<Rule>) -> Result<Expr> {
+    let at = span(&p);
+    let _nesting = nest(at)?;
+    if p.clone().into_inner().count() > MAX_EXPRESSION_PARTS {
+        return Err(Box::new(
+            Diagnostic::error(
+                "zhice::syntax::too-long",
+                format!("an expression of more than {MAX_EXPRESSION_PARTS} parts"),
+                at,
+            )
+            .label("too long")
+            .help("name the parts with `param`, or split the measure"),
+        ));
+    }
     pratt()
         .map_primary(primary)
         .map_prefix(|op, rhs| {
@@ -787,6 +841,7 @@ fn entry_pair(entry: Pair<Rule>) -> Result<(Ident, Spanned<Data>)> {
 
 fn data(p: Pair<Rule>) -> Result<Spanned<Data>> {
     let at = span(&p);
+    let _nesting = nest(at)?;
     let d = match p.as_rule() {
         Rule::object => {
             let mut fields = Vec::new();
