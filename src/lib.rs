@@ -4,14 +4,25 @@
 //! `syntax` (text → AST) → `check` (names, types, units, tiers, precedence)
 //! → `compile` (checked policy → evaluation tree with slots) → `eval`
 //! (exact evaluation of cases, with an optional trace) → `report` (results and
-//! diagnostics rendered for people and programs). `cli` is the only code that prints.
+//! diagnostics rendered for people and programs). `format` lays a file out
+//! canonically; `load` runs the front of the pipeline for a file; `cli` is the
+//! only code that prints.
+
+pub mod diagnostic;
+pub mod span;
+
+pub mod syntax;
 
 pub mod check;
-pub mod cli;
+
 pub mod compile;
-pub mod diagnostic;
+
 pub mod eval;
-pub mod load;
+
 pub mod report;
-pub mod span;
-pub mod syntax;
+
+pub mod format;
+
+pub mod load;
+
+pub mod cli;

@@ -5,6 +5,7 @@
 //! - `fixtures/eval/*.jsonl`: cases through `zhice eval` on the Tongzhou policy
 //! - `fixtures/explain/*.json`: a case through `zhice explain` on the Tongzhou policy
 //! - `fixtures/cli/*.args`: any `zhice` command line, one argument per line
+//! - `fixtures/fmt/*.unformatted`: a policy before and after `zhice fmt`
 //!
 //! Each snapshot holds the input beside the output, so a reviewer reads both.
 
@@ -13,6 +14,7 @@
 
 use std::path::Path;
 use std::process::Command;
+use zhice::format::format;
 use zhice::load::{load_text, LoadError};
 use zhice::report::diagnostics::{render, ErrorFormat};
 use zhice::syntax::{parse, FileKind};
@@ -105,5 +107,17 @@ fn cli_commands() {
         let text = std::fs::read_to_string(path).expect("fixture");
         let args: Vec<&str> = text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()).collect();
         insta::assert_snapshot!(zhice(&args));
+    });
+}
+
+#[test]
+fn formatting() {
+    insta::glob!("fixtures/fmt/*.unformatted", |path| {
+        let source = std::fs::read_to_string(path).expect("fixture");
+        let output = match format(&source, FileKind::Policy) {
+            Ok(formatted) => formatted,
+            Err(diags) => render(&diags, &shown(path), &source, ErrorFormat::Human, false),
+        };
+        insta::assert_snapshot!(with_source(&source, &output));
     });
 }

@@ -3,6 +3,7 @@
 mod check;
 mod eval;
 mod explain;
+mod fmt;
 mod input;
 mod test;
 
@@ -58,6 +59,15 @@ enum Command {
         format: ExplainFormat,
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
+    },
+    /// Lay policy and tests files out canonically, in place.
+    Fmt {
+        /// .policy and .tests files
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// change nothing; exit 1 if some file is not formatted
+        #[arg(long)]
+        check: bool,
     },
     /// Run the drafters' tests of a policy and report clause coverage.
     Test {
@@ -126,6 +136,7 @@ pub fn main() -> ExitCode {
             policy,
             require_coverage,
         } => test::run(&out, &policy, require_coverage),
+        Command::Fmt { files, check } => fmt::run(&out, &files, check),
     };
     ExitCode::from(code)
 }
@@ -143,11 +154,12 @@ pub(crate) struct Out {
 impl Out {
     fn diagnostics(&self, reports: &[load::FileReport]) {
         for r in reports.iter().filter(|r| !r.diagnostics.is_empty()) {
-            eprint!(
-                "{}",
-                render(&r.diagnostics, &r.path, &r.source, self.error_format, self.color)
-            );
+            self.render(&r.diagnostics, &r.path, &r.source);
         }
+    }
+
+    fn render(&self, diags: &[crate::diagnostic::Diagnostic], path: &str, source: &str) {
+        eprint!("{}", render(diags, path, source, self.error_format, self.color));
     }
 
     /// Loads a policy, showing its warnings; on failure shows why and gives the exit status.

@@ -67,6 +67,7 @@ pub struct EnumDecl {
     pub name: Ident,
     pub label: Option<String>,
     pub values: Vec<(Ident, Option<String>)>,
+    pub span: Span,
 }
 
 /// `record Project { qualified: bool, assessed: optional money >= 0 }`
@@ -75,6 +76,7 @@ pub struct RecordDecl {
     pub name: Ident,
     pub label: Option<String>,
     pub fields: Vec<FieldDecl>,
+    pub span: Span,
 }
 
 #[derive(Debug)]
@@ -90,6 +92,7 @@ pub struct InputDecl {
     pub name: Ident,
     pub ty: TypeExpr,
     pub label: Option<String>,
+    pub span: Span,
 }
 
 /// `optional int 3..5`, `list of Project`, `money >= 0`
@@ -160,6 +163,7 @@ pub struct Benefit {
     pub title: Spanned<String>,
     pub text: Option<Spanned<String>>,
     pub conditions: Vec<Expr>,
+    pub span: Span,
 }
 
 /// `clause final_provisions 第七条（十八） "附则" { text "…" }`
@@ -169,6 +173,7 @@ pub struct Clause {
     pub clause: Spanned<String>,
     pub title: Spanned<String>,
     pub text: Option<Spanned<String>>,
+    pub span: Span,
 }
 
 /// An award amount, possibly capped: `up to 50万元, assessed p.assessed, at most 40万元`

@@ -255,7 +255,12 @@ fn enum_decl(p: Pair<Rule>) -> Result<EnumDecl> {
         let vname = ident(next(&mut inner, "enum value", vat)?);
         values.push((vname, opt_label(&mut inner)?));
     }
-    Ok(EnumDecl { name, label, values })
+    Ok(EnumDecl {
+        name,
+        label,
+        values,
+        span: at,
+    })
 }
 
 fn record_decl(p: Pair<Rule>) -> Result<RecordDecl> {
@@ -275,7 +280,12 @@ fn record_decl(p: Pair<Rule>) -> Result<RecordDecl> {
             label: opt_label(&mut inner)?,
         });
     }
-    Ok(RecordDecl { name, label, fields })
+    Ok(RecordDecl {
+        name,
+        label,
+        fields,
+        span: at,
+    })
 }
 
 fn input_decl(p: Pair<Rule>) -> Result<InputDecl> {
@@ -287,6 +297,7 @@ fn input_decl(p: Pair<Rule>) -> Result<InputDecl> {
         name,
         ty,
         label: opt_label(&mut it)?,
+        span: at,
     })
 }
 
@@ -513,6 +524,7 @@ fn benefit(p: Pair<Rule>) -> Result<Benefit> {
         title,
         text: None,
         conditions: Vec::new(),
+        span: at,
     };
     for stmt in it {
         let sat = span(&stmt);
@@ -545,6 +557,7 @@ fn clause_decl(p: Pair<Rule>) -> Result<Clause> {
         clause,
         title,
         text,
+        span: at,
     })
 }
 

@@ -1,0 +1,48 @@
+//! `zhice fmt FILE…`: lay policy and tests files out canonically, in place;
+//! with `--check`, only say which files are not formatted.
+
+use super::status;
+use crate::format::format;
+use crate::load::read_source;
+use crate::syntax::FileKind;
+use std::path::PathBuf;
+
+pub(super) fn run(out: &super::Out, files: &[PathBuf], check: bool) -> u8 {
+    let mut code = status::OK;
+    for path in files {
+        let kind = if path.extension().is_some_and(|e| e == "tests") {
+            FileKind::Tests
+        } else {
+            FileKind::Policy
+        };
+        let source = match read_source(path) {
+            Ok(s) => s,
+            Err(message) => {
+                eprintln!("error: {message}");
+                code = code.max(status::USAGE);
+                continue;
+            }
+        };
+        let formatted = match format(&source, kind) {
+            Ok(f) => f,
+            Err(diags) => {
+                out.render(&diags, &path.display().to_string(), &source);
+                code = code.max(status::ERRORS);
+                continue;
+            }
+        };
+        if formatted == source {
+            continue;
+        }
+        if check {
+            eprintln!("{}: not formatted (run `zhice fmt {}`)", path.display(), path.display());
+            code = code.max(status::ERRORS);
+        } else if let Err(e) = std::fs::write(path, formatted) {
+            eprintln!("error: cannot write `{}`: {e}", path.display());
+            code = code.max(status::USAGE);
+        } else {
+            eprintln!("formatted {}", path.display());
+        }
+    }
+    code
+}

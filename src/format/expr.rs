@@ -1,0 +1,134 @@
+//! Expressions, amounts' pieces and test data, printed canonically: one space
+//! around operators, parentheses only where precedence needs them, literals as
+//! the drafter wrote them.
+
+use crate::span::Spanned;
+use crate::syntax::ast::{BinOp, Data, Expr, ExprKind, Literal};
+
+/// Binding strength, loosest first; must match the Pratt table in `syntax/lower.rs`.
+fn precedence(e: &Expr) -> u8 {
+    match &e.kind {
+        ExprKind::If(..) => 0,
+        ExprKind::Binary(op, ..) => binary_precedence(*op),
+        ExprKind::Not(_) => 3,
+        ExprKind::Neg(_) => 8,
+        ExprKind::Is { .. } | ExprKind::IsGiven { .. } => 9,
+        ExprKind::Literal(_) | ExprKind::Path(_) | ExprKind::Call { .. } => 10,
+    }
+}
+
+fn binary_precedence(op: BinOp) -> u8 {
+    match op {
+        BinOp::Or => 1,
+        BinOp::And => 2,
+        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => 4,
+        BinOp::Otherwise => 5,
+        BinOp::Add | BinOp::Sub => 6,
+        BinOp::Mul | BinOp::Of => 7,
+    }
+}
+
+/// The expression as canonical text. `src` is the file it was parsed from.
+pub fn expr(src: &str, e: &Expr) -> String {
+    at_least(src, e, 0)
+}
+
+fn at_least(src: &str, e: &Expr, min: u8) -> String {
+    let text = match &e.kind {
+        ExprKind::Literal(lit) => literal(src, e, lit),
+        ExprKind::Path(parts) => parts.iter().map(|p| p.node.as_str()).collect::<Vec<_>>().join("."),
+        ExprKind::Binary(op, l, r) => {
+            let p = binary_precedence(*op);
+            format!("{} {} {}", at_least(src, l, p), op.symbol(), at_least(src, r, p + 1))
+        }
+        ExprKind::Not(x) => format!("not {}", at_least(src, x, 3)),
+        ExprKind::Neg(x) => format!("-{}", at_least(src, x, 8)),
+        ExprKind::IsGiven { expr, negated } => {
+            format!(
+                "{} is {}given",
+                at_least(src, expr, 10),
+                if *negated { "not " } else { "" }
+            )
+        }
+        ExprKind::Is { expr, value, negated } => {
+            format!(
+                "{} is {}{}",
+                at_least(src, expr, 10),
+                if *negated { "not " } else { "" },
+                value.node
+            )
+        }
+        ExprKind::Call { name, args } => {
+            format!(
+                "{}({})",
+                name.node,
+                args.iter().map(|a| expr(src, a)).collect::<Vec<_>>().join(", ")
+            )
+        }
+        ExprKind::If(c, t, f) => format!("if {} then {} else {}", expr(src, c), expr(src, t), expr(src, f)),
+    };
+    if precedence(e) < min {
+        format!("({text})")
+    } else {
+        text
+    }
+}
+
+/// A literal as written, with the spaces a drafter may put before a unit removed
+/// (`50 万元` → `50万元`); strings exactly as written.
+fn literal(src: &str, e: &Expr, lit: &Literal) -> String {
+    let written = e.span.text(src);
+    match lit {
+        Literal::Text(_) => written.to_string(),
+        _ => written.chars().filter(|c| !c.is_whitespace()).collect(),
+    }
+}
+
+/// Test data on one line: `{ year: 2025, items: [{ id: "A" }] }`.
+pub fn data(src: &str, d: &Spanned<Data>) -> String {
+    match &d.node {
+        Data::Object(fields) if fields.is_empty() => "{ }".to_string(),
+        Data::Object(fields) => {
+            let parts: Vec<String> = fields
+                .iter()
+                .map(|(k, v)| format!("{}: {}", key(k), data(src, v)))
+                .collect();
+            format!("{{ {} }}", parts.join(", "))
+        }
+        Data::Array(items) => format!(
+            "[{}]",
+            items.iter().map(|i| data(src, i)).collect::<Vec<_>>().join(", ")
+        ),
+        Data::Name(n) => n.clone(),
+        Data::Literal(Literal::Text(_)) => d.span.text(src).to_string(),
+        Data::Literal(_) | Data::Negative(_) => d.span.text(src).chars().filter(|c| !c.is_whitespace()).collect(),
+    }
+}
+
+/// A key of test data, quoted when it is not a plain name.
+pub fn key(k: &str) -> String {
+    let plain = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if plain {
+        k.to_string()
+    } else {
+        quote(k)
+    }
+}
+
+/// A string literal for `s`, escaped.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
