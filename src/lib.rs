@@ -15,6 +15,8 @@ pub mod syntax;
 
 pub mod check;
 
+pub mod diff;
+
 pub mod compile;
 
 pub mod eval;

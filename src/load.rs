@@ -18,10 +18,29 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// A compiled policy and the warnings found on the way.
+/// A compiled policy, the AST it came from, and the warnings found on the way.
 pub struct Loaded {
     pub program: Program,
+    pub ast: syntax::ast::File,
     pub reports: Vec<FileReport>,
+}
+
+impl Loaded {
+    /// The policy's text (the first report is always the policy file's).
+    pub fn source(&self) -> &str {
+        self.reports.first().map_or("", |r| r.source.as_str())
+    }
+
+    /// Applies `--set NAME=VALUE` overrides and compiles again.
+    pub fn with_overrides(mut self, sets: &[String]) -> Result<Loaded, String> {
+        if sets.is_empty() {
+            return Ok(self);
+        }
+        let mut policy = (*self.program.policy).clone();
+        check::overrides::apply(&mut policy, sets)?;
+        self.program = compile::compile(policy, self.source());
+        Ok(self)
+    }
 }
 
 /// Why a policy could not be loaded.
@@ -114,7 +133,11 @@ pub fn load_text(path: &str, source: String, tests: Option<(String, String)>) ->
     match checked.policy {
         Some(policy) => {
             let program = compile::compile(policy, &reports[0].source);
-            Ok(Loaded { program, reports })
+            Ok(Loaded {
+                program,
+                ast: file,
+                reports,
+            })
         }
         None => Err(LoadError::Invalid(reports)),
     }

@@ -6,6 +6,7 @@
 //! - `fixtures/explain/*.json`: a case through `zhice explain` on the Tongzhou policy
 //! - `fixtures/cli/*.args`: any `zhice` command line, one argument per line
 //! - `fixtures/fmt/*.unformatted`: a policy before and after `zhice fmt`
+//! - `fixtures/diff/<case>/{old,new}.policy`: `zhice diff`, as text and as JSON
 //!
 //! Each snapshot holds the input beside the output, so a reviewer reads both.
 
@@ -119,5 +120,15 @@ fn formatting() {
             Err(diags) => render(&diags, &shown(path), &source, ErrorFormat::Human, false),
         };
         insta::assert_snapshot!(with_source(&source, &output));
+    });
+}
+
+#[test]
+fn policy_diffs() {
+    insta::glob!("fixtures/diff/*/old.policy", |path| {
+        let old = shown(path);
+        let new = old.replace("old.policy", "new.policy");
+        insta::assert_snapshot!("diff_text", zhice(&["diff", &old, &new]));
+        insta::assert_snapshot!("diff_json", zhice(&["diff", &old, &new, "--format", "json"]));
     });
 }

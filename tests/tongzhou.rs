@@ -106,7 +106,7 @@ fn the_drafters_tests_pass_and_cover_every_measure() {
 
 #[test]
 fn an_amended_draft_passes_its_own_tests_without_rust_changes() {
-    let (code, text) = drafter_tests("tests/fixtures/amendment/tongzhou-amended.policy");
+    let (code, text) = drafter_tests("policies/tongzhou-2025-illustrative-amendment.policy");
     assert_eq!(code, Some(0), "{text}");
     assert!(!text.contains("FAIL"), "{text}");
 }

@@ -9,6 +9,7 @@ mod expr;
 mod lints;
 pub mod model;
 mod overlap;
+pub mod overrides;
 mod tests;
 
 use crate::diagnostic::Diagnostic;

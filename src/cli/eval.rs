@@ -7,20 +7,38 @@ use crate::eval::{decode, evaluate};
 use crate::report::result::{self, CaseResult};
 use crate::syntax::ast::Date;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-pub(super) fn run(
-    out: &Out,
-    policy: &Path,
+#[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["case", "cases"])))]
+pub(super) struct EvalArgs {
+    policy: PathBuf,
+    /// one case: a JSON object (`-` reads standard input)
+    #[arg(long)]
     case: Option<PathBuf>,
+    /// many cases: one JSON object per line (`-` reads standard input)
+    #[arg(long)]
     cases: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// read dated parameters as of this date instead of 1 January of each case's year
+    #[arg(long, value_parser = super::parse_date)]
     as_of: Option<Date>,
-) -> u8 {
-    let program = match out.load(policy) {
-        Ok(l) => l.program,
+    /// what-if: give a parameter another value, e.g. `--set dcmm_level5_amount=60万元`
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    sets: Vec<String>,
+}
+
+pub(super) fn run(out: &Out, args: &EvalArgs) -> u8 {
+    let program = match out.load(&args.policy).map(|l| l.with_overrides(&args.sets)) {
+        Ok(Ok(l)) => l.program,
+        Ok(Err(message)) => {
+            eprintln!("error: {message}");
+            return status::USAGE;
+        }
         Err(code) => return code,
     };
+    let (case, cases, format, as_of) = (args.case.clone(), args.cases.clone(), args.format, args.as_of);
     let single = case.is_some();
     let results: Vec<CaseResult> = match (case, cases) {
         (Some(path), _) => {

@@ -1,6 +1,7 @@
 //! The `zhice` command line. The only module that prints or exits.
 
 mod check;
+mod diff;
 mod eval;
 mod explain;
 mod fmt;
@@ -34,21 +35,7 @@ enum Command {
         policy: PathBuf,
     },
     /// Evaluate one case or a file of cases.
-    #[command(group(clap::ArgGroup::new("input").required(true).args(["case", "cases"])))]
-    Eval {
-        policy: PathBuf,
-        /// one case: a JSON object (`-` reads standard input)
-        #[arg(long)]
-        case: Option<PathBuf>,
-        /// many cases: one JSON object per line (`-` reads standard input)
-        #[arg(long)]
-        cases: Option<PathBuf>,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-        /// read dated parameters as of this date instead of 1 January of each case's year
-        #[arg(long, value_parser = parse_date)]
-        as_of: Option<Date>,
-    },
+    Eval(eval::EvalArgs),
     /// Explain every award of one case: clause, clause text, each step of the arithmetic.
     Explain {
         policy: PathBuf,
@@ -60,6 +47,8 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
     },
+    /// Compare two versions of a policy: what changed in meaning, and its impact on cases.
+    Diff(diff::DiffArgs),
     /// Lay policy and tests files out canonically, in place.
     Fmt {
         /// .policy and .tests files
@@ -79,7 +68,7 @@ enum Command {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
+pub(crate) enum Format {
     Text,
     Json,
     Jsonl,
@@ -119,13 +108,8 @@ pub fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Check { policy } => check::run(&out, &policy),
-        Command::Eval {
-            policy,
-            case,
-            cases,
-            format,
-            as_of,
-        } => eval::run(&out, &policy, case, cases, format, as_of),
+        Command::Eval(args) => eval::run(&out, &args),
+        Command::Diff(args) => diff::run(&out, &args),
         Command::Explain {
             policy,
             case,

@@ -79,6 +79,12 @@ pub(super) fn evaluate(cx: &mut Cx, m: &Measure, t: &mut Trace) -> Result<(Decim
             t.push(|| StepKind::Rounded { before, after: amount });
         }
     }
+    if amount < Decimal::ZERO {
+        return Err(cx.fail(
+            cx.program.policy.measures[award].span,
+            format!("the award came out negative ({amount}); an award is never below 0"),
+        ));
+    }
     Ok((amount, None))
 }
 

@@ -256,7 +256,7 @@ fn measure(doc: &mut Doc, m: &Measure) {
 }
 
 /// Lines of an amount, relative depth first; the caller adds a prefix to the first.
-type Lines = Vec<(usize, String, Span)>;
+pub(super) type Lines = Vec<(usize, String, Span)>;
 
 fn emit_with_prefix(doc: &mut Doc, depth: usize, prefix: &str, lines: Lines) {
     for (i, (d, text, at)) in lines.into_iter().enumerate() {
@@ -265,7 +265,7 @@ fn emit_with_prefix(doc: &mut Doc, depth: usize, prefix: &str, lines: Lines) {
     }
 }
 
-fn amount(doc: &Doc, a: &Amount) -> Lines {
+pub(super) fn amount(doc: &Doc, a: &Amount) -> Lines {
     let src = doc.src;
     let cap = a
         .cap

@@ -24,6 +24,18 @@ pub fn format(source: &str, kind: FileKind) -> Result<String, Vec<Diagnostic>> {
     Ok(doc.emit(comments::collect(source)))
 }
 
+/// An award amount as the lines `zhice fmt` would print, indented two spaces a level.
+pub fn amount_lines(source: &str, amount: &crate::syntax::ast::Amount) -> Vec<String> {
+    let doc = Doc {
+        src: source,
+        lines: Vec::new(),
+    };
+    items::amount(&doc, amount)
+        .into_iter()
+        .map(|(depth, text, _)| format!("{}{text}", "  ".repeat(depth)))
+        .collect()
+}
+
 /// One output line: its nesting depth, its text, and the source span it
 /// comes from (so comments can be placed beside it). `None` text is a blank line.
 struct Line {

@@ -2,6 +2,8 @@
 //! functions return strings and values; the CLI decides where they go.
 
 pub mod diagnostics;
+pub mod diff;
+pub mod diff_html;
 pub mod explain;
 pub mod number;
 pub mod result;

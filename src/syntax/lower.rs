@@ -364,6 +364,11 @@ fn bound(p: Pair<Rule>) -> Result<Bound> {
     }
 }
 
+/// A literal given outside a file (`--set`).
+pub(super) fn signed_value(p: Pair<Rule>) -> Result<Literal> {
+    signed(p).map(|s| s.node)
+}
+
 /// `-`? literal
 fn signed(p: Pair<Rule>) -> Result<Spanned<Literal>> {
     let at = span(&p);

@@ -38,6 +38,17 @@ pub fn parse(source: &str, kind: FileKind) -> Result<ast::File, Vec<Diagnostic>>
     }
 }
 
+/// Parses one literal, as `--set NAME=VALUE` gives it: `60万元`, `25%`, `3`, `true`.
+pub fn parse_value(text: &str) -> Result<ast::Literal, String> {
+    let mut pairs = PolicyParser::parse(Rule::value_only, text.trim())
+        .map_err(|_| format!("`{text}` is not a value: write money with a unit (60万元), a rate with % (25%), a number, a date or true/false"))?;
+    let signed = pairs
+        .next()
+        .and_then(|p| p.into_inner().next())
+        .ok_or_else(|| format!("`{text}` is not a value"))?;
+    lower::signed_value(signed).map_err(|d| d.message)
+}
+
 /// Parses once more from each later item after a syntax error, so that one
 /// run reports the errors of several items.
 fn reparse_from(source: &str, offset: usize, rule: Rule) -> Result<(), pest::error::Error<Rule>> {

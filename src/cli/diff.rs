@@ -1,0 +1,91 @@
+//! `zhice diff OLD NEW [--cases FILE.jsonl]`: what changed in meaning, and
+//! what it does to the cases.
+
+use super::input::read_text;
+use super::{status, Out};
+use crate::diff::{compare, impact::impact, Side};
+use crate::report::{diff as render, diff_html};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
+    Html,
+}
+
+#[derive(clap::Args)]
+pub(super) struct DiffArgs {
+    /// the earlier version
+    old: PathBuf,
+    /// the later version
+    new: PathBuf,
+    /// evaluate both versions on these cases (JSONL) and report the impact
+    #[arg(long)]
+    cases: Option<PathBuf>,
+    /// with --cases: the field that holds each case's survey weight
+    #[arg(long, requires = "cases")]
+    weight: Option<String>,
+    /// what-if: give a parameter of NEW another value, e.g. `--set scenario_yearly_cap=300万元`
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    sets: Vec<String>,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    format: DiffFormat,
+}
+
+pub(super) fn run(out: &Out, args: &DiffArgs) -> u8 {
+    let old = match out.load(&args.old) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let new = match out.load(&args.new).map(|l| l.with_overrides(&args.sets)) {
+        Ok(Ok(l)) => l,
+        Ok(Err(message)) => {
+            eprintln!("error: {message}");
+            return status::USAGE;
+        }
+        Err(code) => return code,
+    };
+    let mut new_path = args.new.display().to_string();
+    if !args.sets.is_empty() {
+        new_path = format!("{new_path} with --set {}", args.sets.join(" --set "));
+    }
+    let old_path = args.old.display().to_string();
+    let old_side = Side {
+        path: &old_path,
+        policy: &old.program.policy,
+        ast: &old.ast,
+        source: old.source(),
+    };
+    let new_side = Side {
+        path: &new_path,
+        policy: &new.program.policy,
+        ast: &new.ast,
+        source: new.source(),
+    };
+    let diff = compare(&old_side, &new_side);
+    let imp = match &args.cases {
+        Some(path) => match read_text(path) {
+            Ok(text) => Some(impact(&diff, &old.program, &new.program, &text, args.weight.as_deref())),
+            Err(code) => return code,
+        },
+        None => None,
+    };
+    let text = match args.format {
+        DiffFormat::Text => render::text(&diff, imp.as_ref(), render::Style { color: color_stdout() }),
+        DiffFormat::Markdown => render::markdown(&diff, imp.as_ref()),
+        DiffFormat::Html => diff_html::page(&diff, imp.as_ref()),
+        DiffFormat::Json => {
+            let v = render::json(&diff, imp.as_ref());
+            format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+        }
+    };
+    print!("{text}");
+    status::OK
+}
+
+fn color_stdout() -> bool {
+    std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+}

@@ -1,0 +1,282 @@
+//! Compares two checked policies, not their text: what changed in meaning,
+//! clause by clause (`compare`), and what it does to applicants and to the
+//! budget (`impact`). Rendering is in `report::diff`.
+
+pub mod impact;
+mod measures;
+mod schema;
+pub mod text;
+
+use crate::check::model::{ParamDef, Policy, RoundMode};
+use crate::syntax::ast;
+use serde::Serialize;
+
+/// One version of a policy, with what a reviewer needs to see its rules as written.
+pub struct Side<'a> {
+    pub path: &'a str,
+    pub policy: &'a Policy,
+    pub ast: &'a ast::File,
+    pub source: &'a str,
+}
+
+/// Everything that differs between two versions.
+#[derive(Debug, Serialize)]
+pub struct PolicyDiff {
+    pub old_path: String,
+    pub new_path: String,
+    pub header: Vec<Change>,
+    pub schema: Vec<SchemaChange>,
+    pub params: Vec<ParamChange>,
+    pub measures: Vec<ItemChange>,
+    pub benefits: Vec<ItemChange>,
+}
+
+impl PolicyDiff {
+    pub fn is_empty(&self) -> bool {
+        self.header.is_empty()
+            && self.schema.is_empty()
+            && self.params.is_empty()
+            && self.measures.is_empty()
+            && self.benefits.is_empty()
+    }
+}
+
+/// A value that changed: `what`, before and after.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    pub what: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// A change to the case format: an input, a record field or an enum value.
+#[derive(Debug, Clone, Serialize)]
+pub struct SchemaChange {
+    /// `dcmm_level`, `Standard.rank`, `Prize.fourth`
+    pub item: String,
+    pub change: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    /// existing case files would stop working
+    pub breaking: bool,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ParamChange {
+    pub name: String,
+    pub label: Option<String>,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    /// measures that read it, in the new version (or the old, if removed)
+    pub used_by: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Added,
+    Removed,
+    Renamed,
+    Changed,
+}
+
+/// A measure or benefit that was added, removed, renamed or changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemChange {
+    pub status: Status,
+    pub id: String,
+    /// the old id, when renamed
+    pub old_id: Option<String>,
+    pub clause: String,
+    pub title: String,
+    pub details: Vec<Detail>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Detail {
+    Title {
+        old: String,
+        new: String,
+    },
+    Clause {
+        old: String,
+        new: String,
+    },
+    /// the clause's own text, with a character-level diff
+    Text {
+        old: String,
+        new: String,
+        pieces: Vec<text::Piece>,
+    },
+    Conditions {
+        removed: Vec<String>,
+        added: Vec<String>,
+    },
+    /// the award rule as written, when it changed
+    Award {
+        old: Vec<String>,
+        new: Vec<String>,
+    },
+    Precedence {
+        old: String,
+        new: String,
+    },
+    Tiers {
+        added: Vec<String>,
+        removed: Vec<String>,
+        changed: Vec<Change>,
+    },
+    Caps {
+        removed: Vec<String>,
+        added: Vec<String>,
+    },
+    Flag {
+        what: String,
+        old: bool,
+        new: bool,
+    },
+    /// a parameter this measure reads changed value
+    Parameter {
+        name: String,
+        old: String,
+        new: String,
+    },
+    /// the whole rule of an added or removed item, as written
+    Rule {
+        lines: Vec<String>,
+    },
+}
+
+impl Detail {
+    /// True when the change can alter an amount (not only wording).
+    pub fn affects_amounts(&self) -> bool {
+        !matches!(self, Detail::Title { .. } | Detail::Clause { .. } | Detail::Text { .. })
+    }
+
+    /// One line for attribution: why an award moved.
+    pub fn summary(&self) -> String {
+        match self {
+            Detail::Title { .. } => "title changed".into(),
+            Detail::Clause { old, new } => format!("clause {old} → {new}"),
+            Detail::Text { .. } => "clause text changed".into(),
+            Detail::Conditions { .. } => "conditions changed".into(),
+            Detail::Award { .. } => "award rule changed".into(),
+            Detail::Precedence { old, new } => format!("precedence {old} → {new}"),
+            Detail::Tiers {
+                added,
+                removed,
+                changed,
+            } => {
+                let mut parts = Vec::new();
+                if !added.is_empty() {
+                    parts.push(format!("tier added: {}", added.join("; ")));
+                }
+                if !removed.is_empty() {
+                    parts.push(format!("tier removed: {}", removed.join("; ")));
+                }
+                for c in changed {
+                    parts.push(format!("tier {}: {} → {}", c.what, c.old, c.new));
+                }
+                parts.join(", ")
+            }
+            Detail::Caps { .. } => "caps changed".into(),
+            Detail::Flag { what, new, .. } => format!("{what} {}", if *new { "added" } else { "removed" }),
+            Detail::Parameter { name, old, new } => format!("{name}: {old} → {new}"),
+            Detail::Rule { .. } => "rule".into(),
+        }
+    }
+}
+
+/// Compares two versions of a policy.
+pub fn compare(old: &Side, new: &Side) -> PolicyDiff {
+    PolicyDiff {
+        old_path: old.path.to_string(),
+        new_path: new.path.to_string(),
+        header: header(old.policy, new.policy),
+        schema: schema::compare(old.policy, new.policy),
+        params: params(old.policy, new.policy),
+        measures: measures::measures(old, new),
+        benefits: measures::benefits(old, new),
+    }
+}
+
+fn header(old: &Policy, new: &Policy) -> Vec<Change> {
+    let (o, n) = (&old.header, &new.header);
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+    let date = |d: &Option<ast::Date>| d.map_or("—".into(), |d| d.to_string());
+    let rounding = |p: &Policy| {
+        p.header.rounding.as_ref().map_or("—".to_string(), |r| {
+            let mode = match r.mode {
+                RoundMode::HalfAwayFromZero => "half-away-from-zero",
+                RoundMode::HalfEven => "half-even",
+                RoundMode::Down => "down",
+                RoundMode::Up => "up",
+            };
+            let places: Vec<&str> = [(r.after_rate, "after each rate"), (r.on_award, "on each award")]
+                .into_iter()
+                .filter_map(|(on, t)| on.then_some(t))
+                .collect();
+            format!("{} {mode} {}", r.unit, places.join(" and "))
+        })
+    };
+    let pairs = [
+        ("title", o.title.clone(), n.title.clone()),
+        ("version", opt(&o.version), opt(&n.version)),
+        ("effective", date(&o.effective), date(&n.effective)),
+        ("currency", opt(&o.currency), opt(&n.currency)),
+        ("rounding", rounding(old), rounding(new)),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, a, b)| a != b)
+        .map(|(what, old, new)| Change {
+            what: what.into(),
+            old,
+            new,
+        })
+        .collect()
+}
+
+/// A parameter's value as a drafter writes it, with its dated values.
+pub fn param_value(p: &ParamDef) -> String {
+    let mut s = p.value.to_string();
+    for (from, v) in &p.dated {
+        s.push_str(&format!(", from {from}: {v}"));
+    }
+    s
+}
+
+fn params(old: &Policy, new: &Policy) -> Vec<ParamChange> {
+    let mut out = Vec::new();
+    for o in &old.params {
+        let n = new.params.iter().find(|p| p.name == o.name);
+        let (old_v, new_v) = (param_value(o), n.map(param_value));
+        if new_v.as_deref() == Some(old_v.as_str()) {
+            continue;
+        }
+        let used_by = measures::users(if n.is_some() { new } else { old }, &o.name);
+        out.push(ParamChange {
+            name: o.name.clone(),
+            label: n.and_then(|p| p.label.clone()).or_else(|| o.label.clone()),
+            old: Some(old_v),
+            new: new_v,
+            used_by,
+        });
+    }
+    for n in new
+        .params
+        .iter()
+        .filter(|n| !old.params.iter().any(|o| o.name == n.name))
+    {
+        out.push(ParamChange {
+            name: n.name.clone(),
+            label: n.label.clone(),
+            old: None,
+            new: Some(param_value(n)),
+            used_by: measures::users(new, &n.name),
+        });
+    }
+    out
+}

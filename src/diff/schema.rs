@@ -1,0 +1,143 @@
+//! The case format: inputs, record fields and enum values. A change is
+//! breaking when case files that worked before would be rejected after.
+
+use super::SchemaChange;
+use crate::check::model::{FieldDef, Policy, Range, Ty};
+
+pub(super) fn compare(old: &Policy, new: &Policy) -> Vec<SchemaChange> {
+    let mut out = Vec::new();
+    fields(old, new, "", &old.inputs, &new.inputs, &mut out);
+    for r in &new.records {
+        if let Some(o) = old.records.iter().find(|o| o.name == r.name) {
+            fields(old, new, &format!("{}.", r.name), &o.fields, &r.fields, &mut out);
+        }
+    }
+    for e in &new.enums {
+        let Some(o) = old.enums.iter().find(|o| o.name == e.name) else {
+            continue;
+        };
+        for (v, _) in o.values.iter().filter(|(v, _)| !e.values.iter().any(|(w, _)| w == v)) {
+            out.push(change(
+                &format!("{}.{v}", e.name),
+                "value removed",
+                Some(v.clone()),
+                None,
+                true,
+                "cases that give this value will be rejected",
+            ));
+        }
+        for (v, _) in e.values.iter().filter(|(v, _)| !o.values.iter().any(|(w, _)| w == v)) {
+            out.push(change(
+                &format!("{}.{v}", e.name),
+                "value added",
+                None,
+                Some(v.clone()),
+                false,
+                "existing cases stay valid",
+            ));
+        }
+    }
+    out
+}
+
+fn change(item: &str, what: &str, old: Option<String>, new: Option<String>, breaking: bool, why: &str) -> SchemaChange {
+    SchemaChange {
+        item: item.into(),
+        change: what.into(),
+        old,
+        new,
+        breaking,
+        why: why.into(),
+    }
+}
+
+/// A field every existing case would have to gain: not optional, and no default.
+fn required(ty: &Ty) -> bool {
+    !matches!(ty, Ty::Optional(_) | Ty::Bool | Ty::Money | Ty::Rate | Ty::List(_))
+}
+
+fn range_text(r: &Range) -> String {
+    match (r.min, r.max) {
+        (Some(lo), Some(hi)) => format!("{lo}..{hi}"),
+        (Some(lo), None) => format!(">= {lo}"),
+        (None, Some(hi)) => format!("<= {hi}"),
+        (None, None) => "any".into(),
+    }
+}
+
+/// True when every value `old` allows, `new` allows too.
+fn widens(old: &Range, new: &Range) -> bool {
+    let lo = match (old.min, new.min) {
+        (_, None) => true,
+        (None, Some(_)) => false,
+        (Some(a), Some(b)) => b <= a,
+    };
+    let hi = match (old.max, new.max) {
+        (_, None) => true,
+        (None, Some(_)) => false,
+        (Some(a), Some(b)) => b >= a,
+    };
+    lo && hi
+}
+
+fn fields(old: &Policy, new: &Policy, prefix: &str, olds: &[FieldDef], news: &[FieldDef], out: &mut Vec<SchemaChange>) {
+    for o in olds {
+        let item = format!("{prefix}{}", o.name);
+        let Some(n) = news.iter().find(|n| n.name == o.name) else {
+            out.push(change(
+                &item,
+                "removed",
+                Some(old.type_name(&o.ty)),
+                None,
+                true,
+                "case files that give it will be rejected as an unknown field",
+            ));
+            continue;
+        };
+        let (to, tn) = (old.type_name(&o.ty), new.type_name(&n.ty));
+        if to != tn {
+            let why = if required(&n.ty) && !required(&o.ty) {
+                "cases that leave it out will now be rejected"
+            } else {
+                "values written for the old type may be rejected"
+            };
+            out.push(change(&item, "type changed", Some(to), Some(tn), true, why));
+        }
+        if o.range != n.range {
+            let wider = widens(&o.range, &n.range);
+            let why = if wider {
+                "every value allowed before is still allowed"
+            } else {
+                "values allowed before may now be rejected"
+            };
+            out.push(change(
+                &item,
+                "range changed",
+                Some(range_text(&o.range)),
+                Some(range_text(&n.range)),
+                !wider,
+                why,
+            ));
+        }
+        if o.label != n.label {
+            out.push(change(
+                &item,
+                "label changed",
+                o.label.clone(),
+                n.label.clone(),
+                false,
+                "wording only",
+            ));
+        }
+    }
+    for n in news.iter().filter(|n| !olds.iter().any(|o| o.name == n.name)) {
+        let item = format!("{prefix}{}", n.name);
+        let breaking = required(&n.ty);
+        let why = if breaking {
+            "a new required field: existing case files lack it"
+        } else {
+            "may be left out: existing case files stay valid"
+        };
+        out.push(change(&item, "added", None, Some(new.type_name(&n.ty)), breaking, why));
+    }
+}

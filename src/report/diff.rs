@@ -1,0 +1,434 @@
+//! A policy diff and its impact as terminal text (colour only on a terminal),
+//! Markdown for a review thread, and JSON for tools. HTML is in `diff_html`.
+
+use crate::diff::impact::{Impact, LARGEST};
+use crate::diff::text::{Piece, Tag};
+use crate::diff::{Detail, ItemChange, PolicyDiff, Status};
+use crate::report::number::money;
+use rust_decimal::Decimal;
+use serde_json::json;
+
+/// Colours for a terminal, or none.
+#[derive(Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn added(self, s: &str) -> String {
+        self.paint("32", s)
+    }
+    fn removed(self, s: &str) -> String {
+        self.paint("31", s)
+    }
+    fn heading(self, s: &str) -> String {
+        self.paint("1", s)
+    }
+}
+
+fn signed(d: Decimal) -> String {
+    if d > Decimal::ZERO {
+        format!("+{}", money(d))
+    } else {
+        money(d)
+    }
+}
+
+fn marker(status: Status) -> &'static str {
+    match status {
+        Status::Added => "+",
+        Status::Removed => "-",
+        Status::Renamed => ">",
+        Status::Changed => "~",
+    }
+}
+
+/// Clause text with removed runs in `[-…-]` and added runs in `{+…+}` (coloured on a terminal).
+fn pieces_text(pieces: &[Piece], style: Style) -> String {
+    pieces
+        .iter()
+        .map(|p| match p.tag {
+            Tag::Same => p.text.clone(),
+            Tag::Removed => style.removed(&format!("[-{}-]", p.text)),
+            Tag::Added => style.added(&format!("{{+{}+}}", p.text)),
+        })
+        .collect()
+}
+
+fn detail_lines(d: &Detail, style: Style) -> Vec<String> {
+    match d {
+        Detail::Title { old, new } => vec![format!("title: {old} → {new}")],
+        Detail::Clause { old, new } => vec![format!("clause: {old} → {new}")],
+        Detail::Text { pieces, .. } => vec![format!("text: {}", pieces_text(pieces, style))],
+        Detail::Conditions { removed, added } => removed
+            .iter()
+            .map(|c| style.removed(&format!("- when {c}")))
+            .chain(added.iter().map(|c| style.added(&format!("+ when {c}"))))
+            .collect(),
+        Detail::Award { old, new } => {
+            let mut out = vec!["award:".to_string()];
+            out.extend(old.iter().map(|l| style.removed(&format!("- {l}"))));
+            out.extend(new.iter().map(|l| style.added(&format!("+ {l}"))));
+            out
+        }
+        Detail::Precedence { old, new } => vec![format!("precedence: {old} → {new}")],
+        Detail::Tiers {
+            added,
+            removed,
+            changed,
+        } => removed
+            .iter()
+            .map(|r| style.removed(&format!("- tier {r}")))
+            .chain(added.iter().map(|r| style.added(&format!("+ tier {r}"))))
+            .chain(
+                changed
+                    .iter()
+                    .map(|c| format!("tier {}: {} → {}", c.what, c.old, c.new)),
+            )
+            .collect(),
+        Detail::Caps { removed, added } => removed
+            .iter()
+            .map(|c| style.removed(&format!("- {c}")))
+            .chain(added.iter().map(|c| style.added(&format!("+ {c}"))))
+            .collect(),
+        Detail::Flag { what, new, .. } => {
+            vec![if *new {
+                style.added(&format!("+ {what}"))
+            } else {
+                style.removed(&format!("- {what}"))
+            }]
+        }
+        Detail::Parameter { name, old, new } => vec![format!("parameter {name}: {old} → {new}")],
+        Detail::Rule { lines } => lines.clone(),
+    }
+}
+
+fn item_heading(c: &ItemChange) -> String {
+    match (&c.status, &c.old_id) {
+        (Status::Renamed, Some(old)) => format!("{} {old} → {} · {} {}", marker(c.status), c.id, c.clause, c.title),
+        _ => format!("{} {} · {} {}", marker(c.status), c.id, c.clause, c.title),
+    }
+}
+
+/// The diff, and the impact when cases were given, for a terminal.
+pub fn text(diff: &PolicyDiff, impact: Option<&Impact>, style: Style) -> String {
+    let mut out = format!("{} → {}\n", diff.old_path, diff.new_path);
+    if diff.is_empty() {
+        out.push_str("\nno differences in meaning\n");
+    }
+    if !diff.header.is_empty() {
+        out.push_str(&format!("\n{}\n", style.heading("Header")));
+        for c in &diff.header {
+            out.push_str(&format!("  {}: {} → {}\n", c.what, c.old, c.new));
+        }
+    }
+    if !diff.schema.is_empty() {
+        out.push_str(&format!("\n{}\n", style.heading("Case format")));
+        for c in &diff.schema {
+            let flag = if c.breaking {
+                style.removed("BREAKING ")
+            } else {
+                String::new()
+            };
+            let values = match (&c.old, &c.new) {
+                (Some(o), Some(n)) => format!(": {o} → {n}"),
+                (None, Some(n)) => format!(": {n}"),
+                (Some(o), None) => format!(": was {o}"),
+                (None, None) => String::new(),
+            };
+            out.push_str(&format!("  {flag}{} {}{values} ({})\n", c.item, c.change, c.why));
+        }
+    }
+    if !diff.params.is_empty() {
+        out.push_str(&format!("\n{}\n", style.heading("Parameters")));
+        for p in &diff.params {
+            let label = p.label.as_ref().map(|l| format!("（{l}）")).unwrap_or_default();
+            let change = match (&p.old, &p.new) {
+                (Some(o), Some(n)) => format!("{o} → {n}"),
+                (None, Some(n)) => style.added(&format!("added: {n}")),
+                (Some(o), None) => style.removed(&format!("removed: was {o}")),
+                (None, None) => String::new(),
+            };
+            let users = if p.used_by.is_empty() {
+                String::new()
+            } else {
+                format!("  [{}]", p.used_by.join(", "))
+            };
+            out.push_str(&format!("  {}{label}: {change}{users}\n", p.name));
+        }
+    }
+    for (title, items) in [("Measures", &diff.measures), ("Benefits", &diff.benefits)] {
+        if items.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n{}\n", style.heading(title)));
+        for c in items {
+            let head = item_heading(c);
+            let head = match c.status {
+                Status::Added => style.added(&head),
+                Status::Removed => style.removed(&head),
+                _ => head,
+            };
+            out.push_str(&format!("  {head}\n"));
+            for d in &c.details {
+                for line in detail_lines(d, style) {
+                    out.push_str(&format!("      {line}\n"));
+                }
+            }
+        }
+    }
+    if let Some(imp) = impact {
+        out.push_str(&impact_text(imp, style));
+    }
+    out
+}
+
+fn impact_text(imp: &Impact, style: Style) -> String {
+    let mut out = format!("\n{}\n", style.heading(&format!("Impact on {} case(s)", imp.cases)));
+    if let Some(w) = &imp.weight {
+        out.push_str(&format!("  amounts weighted by `{w}`\n"));
+    }
+    out.push_str(&format!(
+        "  total: {} → {} ({})\n",
+        money(imp.total_old),
+        money(imp.total_new),
+        signed(imp.total_new - imp.total_old)
+    ));
+    out.push_str(&format!(
+        "  applicants: {} gain, {} lose, {} unchanged, {} rejected\n",
+        imp.gainers,
+        imp.losers,
+        imp.unchanged,
+        imp.rejected.len()
+    ));
+    out.push_str(&format!(
+        "\n  {:<16} {:>16} {:>16} {:>16} {:>12}\n",
+        "award", "before", "after", "change", "recipients"
+    ));
+    for a in imp
+        .awards
+        .iter()
+        .filter(|a| !a.total_old.is_zero() || !a.total_new.is_zero())
+    {
+        out.push_str(&format!(
+            "  {:<16} {:>16} {:>16} {:>16} {:>12}\n",
+            a.id,
+            money(a.total_old),
+            money(a.total_new),
+            signed(a.total_new - a.total_old),
+            format!("{} → {}", a.beneficiaries_old, a.beneficiaries_new)
+        ));
+    }
+    if !imp.changed.is_empty() {
+        out.push_str(&format!(
+            "\n  largest changes (of {} changed case(s))\n",
+            imp.changed.len()
+        ));
+        for c in imp.changed.iter().take(LARGEST) {
+            out.push_str(&format!(
+                "  {}  {} → {} ({})\n",
+                c.id,
+                money(c.total_old),
+                money(c.total_new),
+                signed(c.total_new - c.total_old)
+            ));
+            for a in &c.awards {
+                out.push_str(&format!(
+                    "      {} {}: {}\n",
+                    a.id,
+                    signed(a.new - a.old),
+                    a.because.join("; ")
+                ));
+            }
+        }
+    }
+    for r in imp.rejected.iter().take(LARGEST) {
+        let id = r.id.as_deref().unwrap_or("(no id)");
+        let errors: Vec<String> = r
+            .errors
+            .iter()
+            .map(|e| format!("`{}`: {}", e.field, e.message))
+            .collect();
+        out.push_str(&format!(
+            "  line {} {id} rejected by {} (counted in neither total): {}\n",
+            r.line,
+            r.by,
+            errors.join("; ")
+        ));
+    }
+    out
+}
+
+/// Text fit for a Markdown table cell or list item.
+fn md(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// The diff for a review thread.
+pub fn markdown(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
+    let mut out = format!("## Policy changes: `{}` → `{}`\n", diff.old_path, diff.new_path);
+    if diff.is_empty() {
+        out.push_str("\nNo differences in meaning.\n");
+    }
+    if !diff.header.is_empty() {
+        out.push_str("\n### Header\n\n| | before | after |\n|---|---|---|\n");
+        for c in &diff.header {
+            out.push_str(&format!("| {} | {} | {} |\n", c.what, md(&c.old), md(&c.new)));
+        }
+    }
+    if !diff.schema.is_empty() {
+        out.push_str(
+            "\n### Case format\n\n| field | change | before | after | breaking | |\n|---|---|---|---|---|---|\n",
+        );
+        for c in &diff.schema {
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} | {} | {} |\n",
+                c.item,
+                c.change,
+                c.old.as_deref().map(md).unwrap_or_default(),
+                c.new.as_deref().map(md).unwrap_or_default(),
+                if c.breaking { "**yes**" } else { "no" },
+                c.why
+            ));
+        }
+    }
+    if !diff.params.is_empty() {
+        out.push_str("\n### Parameters\n\n| parameter | before | after | used by |\n|---|---|---|---|\n");
+        for p in &diff.params {
+            let label = p.label.as_ref().map(|l| format!(" {l}")).unwrap_or_default();
+            out.push_str(&format!(
+                "| `{}`{} | {} | {} | {} |\n",
+                p.name,
+                md(&label),
+                p.old.as_deref().map(md).unwrap_or_else(|| "—".into()),
+                p.new.as_deref().map(md).unwrap_or_else(|| "—".into()),
+                p.used_by.join(", ")
+            ));
+        }
+    }
+    for (title, items) in [("Measures", &diff.measures), ("Benefits", &diff.benefits)] {
+        if items.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n### {title}\n"));
+        for c in items {
+            let status = match c.status {
+                Status::Added => "added",
+                Status::Removed => "removed",
+                Status::Renamed => "renamed",
+                Status::Changed => "changed",
+            };
+            let name = match &c.old_id {
+                Some(old) => format!("`{old}` → `{}`", c.id),
+                None => format!("`{}`", c.id),
+            };
+            out.push_str(&format!("\n#### {name} {} {} ({status})\n\n", c.clause, c.title));
+            for d in &c.details {
+                match d {
+                    Detail::Text { pieces, .. } => {
+                        let t: String = pieces
+                            .iter()
+                            .map(|p| match p.tag {
+                                Tag::Same => md(&p.text),
+                                Tag::Removed => format!("~~{}~~", md(&p.text)),
+                                Tag::Added => format!("**{}**", md(&p.text)),
+                            })
+                            .collect();
+                        out.push_str(&format!("- text: {t}\n"));
+                    }
+                    Detail::Rule { lines } => out.push_str(&format!("\n```\n{}\n```\n\n", lines.join("\n"))),
+                    Detail::Award { old, new } => out.push_str(&format!(
+                        "- award rule, before:\n\n```\n{}\n```\n\n  after:\n\n```\n{}\n```\n\n",
+                        old.join("\n"),
+                        new.join("\n")
+                    )),
+                    other => {
+                        for line in detail_lines(other, Style { color: false }) {
+                            out.push_str(&format!("- {}\n", md(&line)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Some(imp) = impact {
+        out.push_str(&format!("\n### Impact on {} cases\n\n", imp.cases));
+        if let Some(w) = &imp.weight {
+            out.push_str(&format!("Amounts weighted by `{w}`.\n\n"));
+        }
+        out.push_str(&format!(
+            "Total **{} → {}** ({}). {} applicants gain, {} lose, {} unchanged, {} rejected.\n\n",
+            money(imp.total_old),
+            money(imp.total_new),
+            signed(imp.total_new - imp.total_old),
+            imp.gainers,
+            imp.losers,
+            imp.unchanged,
+            imp.rejected.len()
+        ));
+        out.push_str("| award | before | after | change | recipients |\n|---|---:|---:|---:|---:|\n");
+        for a in imp
+            .awards
+            .iter()
+            .filter(|a| !a.total_old.is_zero() || !a.total_new.is_zero())
+        {
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} | {} → {} |\n",
+                a.id,
+                money(a.total_old),
+                money(a.total_new),
+                signed(a.total_new - a.total_old),
+                a.beneficiaries_old,
+                a.beneficiaries_new
+            ));
+        }
+        if !imp.changed.is_empty() {
+            out.push_str("\n| case | before | after | change | because |\n|---|---:|---:|---:|---|\n");
+            for c in imp.changed.iter().take(LARGEST) {
+                let because: Vec<String> = c
+                    .awards
+                    .iter()
+                    .map(|a| format!("`{}` {}: {}", a.id, signed(a.new - a.old), a.because.join("; ")))
+                    .collect();
+                out.push_str(&format!(
+                    "| {} | {} | {} | {} | {} |\n",
+                    md(&c.id),
+                    money(c.total_old),
+                    money(c.total_new),
+                    signed(c.total_new - c.total_old),
+                    md(&because.join("<br>"))
+                ));
+            }
+        }
+        for r in imp.rejected.iter().take(LARGEST) {
+            let errors: Vec<String> = r
+                .errors
+                .iter()
+                .map(|e| format!("`{}`: {}", e.field, md(&e.message)))
+                .collect();
+            out.push_str(&format!(
+                "\n- line {} {} rejected by {} version(s), counted in neither total: {}",
+                r.line,
+                md(r.id.as_deref().unwrap_or("(no id)")),
+                r.by,
+                errors.join("; ")
+            ));
+        }
+        if !imp.rejected.is_empty() {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The diff and impact as JSON.
+pub fn json(diff: &PolicyDiff, impact: Option<&Impact>) -> serde_json::Value {
+    json!({ "diff": diff, "impact": impact })
+}

@@ -1,0 +1,285 @@
+//! The diff as one self-contained HTML page: old and new side by side, clause
+//! text marked character by character. No scripts, no fonts, no links out:
+//! a reviewer opens the file in a browser with no server and no network.
+
+use crate::diff::impact::{Impact, LARGEST};
+use crate::diff::text::Tag;
+use crate::diff::{Detail, ItemChange, PolicyDiff, Status};
+use crate::report::number::money;
+use rust_decimal::Decimal;
+
+const STYLE: &str = "body{font-family:system-ui,'PingFang SC','Microsoft YaHei',sans-serif;margin:2em auto;max-width:72em;color:#222;line-height:1.5}\
+h1{font-size:1.4em}h2{font-size:1.2em;border-bottom:1px solid #ccc;margin-top:2em}h3{font-size:1.05em;margin-bottom:.3em}\
+table{border-collapse:collapse;width:100%;margin:.5em 0}td,th{border:1px solid #ddd;padding:.3em .5em;vertical-align:top;text-align:left}\
+th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}pre{margin:0;white-space:pre-wrap;font-size:.9em}\
+del{background:#fdd;text-decoration:line-through}ins{background:#dfd;text-decoration:none}\
+.added{background:#efe}.removed{background:#fee}.breaking{color:#a00;font-weight:bold}.what{width:9em;color:#555}";
+
+/// Escapes text for HTML.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn pre(lines: &[String]) -> String {
+    format!("<pre>{}</pre>", esc(&lines.join("\n")))
+}
+
+fn signed(d: Decimal) -> String {
+    if d > Decimal::ZERO {
+        format!("+{}", money(d))
+    } else {
+        money(d)
+    }
+}
+
+/// One row of the side-by-side table: what, before, after (already HTML).
+fn row(out: &mut String, what: &str, old: &str, new: &str) {
+    out.push_str(&format!(
+        "<tr><td class=\"what\">{}</td><td>{old}</td><td>{new}</td></tr>\n",
+        esc(what)
+    ));
+}
+
+fn item(out: &mut String, c: &ItemChange) {
+    let status = match c.status {
+        Status::Added => "added",
+        Status::Removed => "removed",
+        Status::Renamed => "renamed",
+        Status::Changed => "changed",
+    };
+    let name = match &c.old_id {
+        Some(old) => format!("{} → {}", esc(old), esc(&c.id)),
+        None => esc(&c.id),
+    };
+    out.push_str(&format!(
+        "<h3 class=\"{status}\"><code>{name}</code> {} {} <small>({status})</small></h3>\n",
+        esc(&c.clause),
+        esc(&c.title)
+    ));
+    out.push_str("<table><tr><th></th><th>before</th><th>after</th></tr>\n");
+    for d in &c.details {
+        match d {
+            Detail::Title { old, new } => row(out, "title", &esc(old), &esc(new)),
+            Detail::Clause { old, new } => row(out, "clause", &esc(old), &esc(new)),
+            Detail::Text { pieces, .. } => {
+                let side = |keep: Tag, mark: &str| -> String {
+                    pieces
+                        .iter()
+                        .filter(|p| p.tag == Tag::Same || p.tag == keep)
+                        .map(|p| {
+                            if p.tag == Tag::Same {
+                                esc(&p.text)
+                            } else {
+                                format!("<{mark}>{}</{mark}>", esc(&p.text))
+                            }
+                        })
+                        .collect()
+                };
+                row(out, "clause text", &side(Tag::Removed, "del"), &side(Tag::Added, "ins"));
+            }
+            Detail::Conditions { removed, added } => {
+                let when = |xs: &[String], mark: &str| {
+                    xs.iter()
+                        .map(|c| format!("<{mark}>when {}</{mark}>", esc(c)))
+                        .collect::<Vec<_>>()
+                        .join("<br>")
+                };
+                row(out, "conditions", &when(removed, "del"), &when(added, "ins"));
+            }
+            Detail::Award { old, new } => row(out, "award", &pre(old), &pre(new)),
+            Detail::Precedence { old, new } => row(out, "precedence", &esc(old), &esc(new)),
+            Detail::Tiers {
+                added,
+                removed,
+                changed,
+            } => {
+                for r in removed {
+                    row(out, "tier removed", &format!("<del>{}</del>", esc(r)), "");
+                }
+                for r in added {
+                    row(out, "tier added", "", &format!("<ins>{}</ins>", esc(r)));
+                }
+                for c in changed {
+                    row(out, &format!("tier {}", c.what), &esc(&c.old), &esc(&c.new));
+                }
+            }
+            Detail::Caps { removed, added } => {
+                let list = |xs: &[String], mark: &str| {
+                    xs.iter()
+                        .map(|c| format!("<{mark}>{}</{mark}>", esc(c)))
+                        .collect::<Vec<_>>()
+                        .join("<br>")
+                };
+                row(out, "caps", &list(removed, "del"), &list(added, "ins"));
+            }
+            Detail::Flag { what, old, new } => {
+                let yes = |b: bool| if b { esc(what) } else { "—".to_string() };
+                row(out, what, &yes(*old), &yes(*new));
+            }
+            Detail::Parameter { name, old, new } => row(out, &format!("parameter {name}"), &esc(old), &esc(new)),
+            Detail::Rule { lines } => match c.status {
+                Status::Removed => row(out, "rule", &pre(lines), ""),
+                _ => row(out, "rule", "", &pre(lines)),
+            },
+        }
+    }
+    out.push_str("</table>\n");
+}
+
+/// The whole page.
+pub fn page(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
+    let title = format!("{} → {}", diff.old_path, diff.new_path);
+    let mut out = format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>zhice diff: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>Policy changes: {}</h1>\n",
+        esc(&title),
+        esc(&title)
+    );
+    if diff.is_empty() {
+        out.push_str("<p>No differences in meaning.</p>\n");
+    }
+    if !diff.header.is_empty() {
+        out.push_str("<h2>Header</h2>\n<table><tr><th></th><th>before</th><th>after</th></tr>\n");
+        for c in &diff.header {
+            row(&mut out, &c.what, &esc(&c.old), &esc(&c.new));
+        }
+        out.push_str("</table>\n");
+    }
+    if !diff.schema.is_empty() {
+        out.push_str("<h2>Case format</h2>\n<table><tr><th>field</th><th>change</th><th>before</th><th>after</th><th></th></tr>\n");
+        for c in &diff.schema {
+            let flag = if c.breaking {
+                "<span class=\"breaking\">breaking</span>: "
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{flag}{}</td></tr>\n",
+                esc(&c.item),
+                esc(&c.change),
+                esc(c.old.as_deref().unwrap_or("")),
+                esc(c.new.as_deref().unwrap_or("")),
+                esc(&c.why)
+            ));
+        }
+        out.push_str("</table>\n");
+    }
+    if !diff.params.is_empty() {
+        out.push_str(
+            "<h2>Parameters</h2>\n<table><tr><th>parameter</th><th>before</th><th>after</th><th>used by</th></tr>\n",
+        );
+        for p in &diff.params {
+            out.push_str(&format!(
+                "<tr><td><code>{}</code> {}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                esc(&p.name),
+                esc(p.label.as_deref().unwrap_or("")),
+                esc(p.old.as_deref().unwrap_or("—")),
+                esc(p.new.as_deref().unwrap_or("—")),
+                esc(&p.used_by.join(", "))
+            ));
+        }
+        out.push_str("</table>\n");
+    }
+    for (title, items) in [("Measures", &diff.measures), ("Benefits", &diff.benefits)] {
+        if !items.is_empty() {
+            out.push_str(&format!("<h2>{title}</h2>\n"));
+            for c in items {
+                item(&mut out, c);
+            }
+        }
+    }
+    if let Some(imp) = impact {
+        impact_html(&mut out, imp);
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+fn impact_html(out: &mut String, imp: &Impact) {
+    out.push_str(&format!("<h2>Impact on {} cases</h2>\n", imp.cases));
+    if let Some(w) = &imp.weight {
+        out.push_str(&format!("<p>Amounts weighted by <code>{}</code>.</p>\n", esc(w)));
+    }
+    out.push_str(&format!(
+        "<p>Total <b>{} → {}</b> ({}). {} applicants gain, {} lose, {} unchanged, {} rejected.</p>\n",
+        money(imp.total_old),
+        money(imp.total_new),
+        signed(imp.total_new - imp.total_old),
+        imp.gainers,
+        imp.losers,
+        imp.unchanged,
+        imp.rejected.len()
+    ));
+    out.push_str("<table><tr><th>award</th><th>before</th><th>after</th><th>change</th><th>recipients</th></tr>\n");
+    for a in imp
+        .awards
+        .iter()
+        .filter(|a| !a.total_old.is_zero() || !a.total_new.is_zero())
+    {
+        out.push_str(&format!(
+            "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{} → {}</td></tr>\n",
+            esc(&a.id),
+            money(a.total_old),
+            money(a.total_new),
+            signed(a.total_new - a.total_old),
+            a.beneficiaries_old,
+            a.beneficiaries_new
+        ));
+    }
+    out.push_str("</table>\n");
+    if !imp.changed.is_empty() {
+        out.push_str(&format!("<h3>Largest changes (of {})</h3>\n", imp.changed.len()));
+        out.push_str("<table><tr><th>case</th><th>before</th><th>after</th><th>change</th><th>because</th></tr>\n");
+        for c in imp.changed.iter().take(LARGEST) {
+            let because: Vec<String> = c
+                .awards
+                .iter()
+                .map(|a| {
+                    format!(
+                        "<code>{}</code> {}: {}",
+                        esc(&a.id),
+                        signed(a.new - a.old),
+                        esc(&a.because.join("; "))
+                    )
+                })
+                .collect();
+            out.push_str(&format!(
+                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+                esc(&c.id),
+                money(c.total_old),
+                money(c.total_new),
+                signed(c.total_new - c.total_old),
+                because.join("<br>")
+            ));
+        }
+        out.push_str("</table>\n");
+    }
+    if !imp.rejected.is_empty() {
+        out.push_str("<h3>Cases not evaluated (counted in neither total)</h3>\n<ul>\n");
+        for r in imp.rejected.iter().take(LARGEST) {
+            let errors: Vec<String> = r
+                .errors
+                .iter()
+                .map(|e| format!("<code>{}</code>: {}", esc(&e.field), esc(&e.message)))
+                .collect();
+            out.push_str(&format!(
+                "<li>line {} {}: rejected by {} — {}</li>\n",
+                r.line,
+                esc(r.id.as_deref().unwrap_or("(no id)")),
+                esc(&r.by),
+                errors.join("; ")
+            ));
+        }
+        out.push_str("</ul>\n");
+    }
+}
