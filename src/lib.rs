@@ -4,9 +4,11 @@
 //! `syntax` (text → AST) → `check` (names, types, units, tiers, precedence)
 //! → `compile` (checked policy → evaluation tree with slots) → `eval`
 //! (exact evaluation of cases, with an optional trace) → `report` (results and
-//! diagnostics rendered for people and programs). `format` lays a file out
-//! canonically; `load` runs the front of the pipeline for a file; `cli` is the
-//! only code that prints.
+//! diagnostics rendered for people and programs).
+//!
+//! Beside the pipeline: `format` lays a file out canonically, `diff` compares
+//! two checked policies and their results, `load` runs the front of the
+//! pipeline for a file, and `cli` is the only code that prints.
 
 pub mod diagnostic;
 pub mod span;
@@ -15,16 +17,14 @@ pub mod syntax;
 
 pub mod check;
 
-pub mod diff;
-
 pub mod compile;
 
 pub mod eval;
 
 pub mod report;
 
+pub mod diff;
 pub mod format;
-
 pub mod load;
 
 pub mod cli;
