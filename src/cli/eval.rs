@@ -59,7 +59,7 @@ pub(super) fn run(out: &Out, args: &EvalArgs) -> u8 {
                     return emit(&program, &[CaseResult::Rejected(errors)], format, true);
                 }
             };
-            vec![one(&program, decode::decode(&program.policy, &json), as_of)]
+            vec![one(&program, program.decode(&json), as_of)]
         }
         (None, Some(path)) => {
             let text = match read_text(&path) {
@@ -69,7 +69,7 @@ pub(super) fn run(out: &Out, args: &EvalArgs) -> u8 {
             text.lines()
                 .enumerate()
                 .filter(|(_, line)| !line.trim().is_empty())
-                .map(|(i, line)| one(&program, decode::decode_line(&program.policy, line, i + 1), as_of))
+                .map(|(i, line)| one(&program, program.decode_line(line, i + 1), as_of))
                 .collect()
         }
         (None, None) => {

@@ -24,7 +24,7 @@ pub(super) fn run(out: &Out, policy: &Path, case: &Path, format: ExplainFormat, 
                 message: format!("not valid JSON: {e}"),
             }],
         })
-        .and_then(|json| decode::decode(&program.policy, &json));
+        .and_then(|json| program.decode(&json));
     let case = match decoded {
         Ok(c) => c,
         Err(errors) => {

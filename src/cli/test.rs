@@ -4,7 +4,7 @@
 use super::{status, Out};
 use crate::check::model::Expected;
 use crate::compile::tree::Program;
-use crate::eval::{decode, evaluate};
+use crate::eval::evaluate;
 use crate::report::number::money;
 use rust_decimal::Decimal;
 use std::path::Path;
@@ -81,7 +81,7 @@ fn run_one(program: &Program, t: &crate::check::model::TestCase, exercised: &mut
         map.entry("id")
             .or_insert_with(|| serde_json::Value::String(t.name.clone()));
     }
-    let decoded = decode::decode(p, &given);
+    let decoded = program.decode(&given);
     match (&t.expect, decoded) {
         (Expected::Errors(fields), Err(e)) => {
             let got: Vec<&str> = e.errors.iter().map(|x| x.field.as_str()).collect();

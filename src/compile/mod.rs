@@ -44,6 +44,7 @@ pub fn compile(policy: Policy, source: &str) -> Program {
         benefits,
         param_sets: param_sets(&policy),
         source: Arc::from(source),
+        schema: crate::eval::decode::Schema::new(&policy),
         policy: Arc::new(policy),
     }
 }

@@ -155,9 +155,28 @@ pub struct Program {
     pub benefits: Vec<Benefit>,
     /// in date order; the first has `from: None`
     pub param_sets: Vec<ParamSet>,
+    /// name → slot tables for decoding cases
+    pub schema: crate::eval::decode::Schema,
 }
 
 impl Program {
+    /// Decodes one line of a case file (`line_no` from 1) into this program's slots.
+    pub fn decode_line(
+        &self,
+        line: &str,
+        line_no: usize,
+    ) -> Result<crate::eval::value::Case, crate::eval::decode::CaseErrors> {
+        crate::eval::decode::decode_line(&self.policy, &self.schema, line, line_no)
+    }
+
+    /// Decodes one case given as JSON.
+    pub fn decode(
+        &self,
+        json: &serde_json::Value,
+    ) -> Result<crate::eval::value::Case, crate::eval::decode::CaseErrors> {
+        crate::eval::decode::decode(&self.policy, &self.schema, json)
+    }
+
     /// The parameter values in force on `date`.
     pub fn params_on(&self, date: crate::syntax::ast::Date) -> &[Value] {
         let i = self.param_sets.partition_point(|s| s.from.is_none_or(|f| f <= date));

@@ -236,7 +236,7 @@ fn parse(line: &str, weight: Option<&str>) -> Result<(Value, Decimal), Vec<decod
 
 /// The case's id, its award per id in `ids` (0 where the program has no such award), and its total.
 fn run(program: &Program, json: &Value, ids: &[String]) -> Result<(String, Vec<Decimal>, Decimal), decode::CaseErrors> {
-    let case = decode::decode(&program.policy, json)?;
+    let case = program.decode(json)?;
     let outcome =
         evaluate(program, &case, None, false).map_err(|e| crate::report::result::eval_error(program, &case.id, &e))?;
     let amounts = ids

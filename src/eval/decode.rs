@@ -1,14 +1,17 @@
-//! Case JSON → slots. The policy's declared inputs are the schema: a field it
-//! does not declare, a value of the wrong type or outside its declared range
-//! is an error naming the field. All errors of a case are reported together.
+//! Case JSON → slots, read straight from the line's bytes: no JSON value tree
+//! is built. The policy's declared inputs are the schema: a field it does not
+//! declare, a value of the wrong type or outside its declared range, a field
+//! given twice, is an error naming the field. All errors of a case are
+//! reported together.
 
+use super::json::{Cursor, JsonError};
 use super::value::{Case, LedgerEntry, Value};
 use crate::check::model::{FieldDef, Policy, Range, Ty};
 use crate::diagnostic::closest;
 use crate::syntax::literal;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use serde_json::Value as Json;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A problem with one field of a case.
@@ -26,78 +29,73 @@ pub struct CaseErrors {
     pub errors: Vec<FieldError>,
 }
 
+/// Name → index tables for decoding, built once per policy.
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    inputs: HashMap<Box<str>, usize>,
+    records: Vec<HashMap<Box<str>, usize>>,
+    enums: Vec<HashMap<Box<str>, u32>>,
+    awards: HashMap<Box<str>, usize>,
+    empty_list: Option<Arc<[Value]>>,
+}
+
+impl Schema {
+    pub fn new(p: &Policy) -> Self {
+        let index = |names: Vec<&str>| names.into_iter().enumerate().map(|(i, n)| (Box::from(n), i)).collect();
+        Schema {
+            inputs: index(p.inputs.iter().map(|i| i.name.as_str()).collect()),
+            records: p
+                .records
+                .iter()
+                .map(|r| index(r.fields.iter().map(|f| f.name.as_str()).collect()))
+                .collect(),
+            enums: p
+                .enums
+                .iter()
+                .map(|e| {
+                    e.values
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (n, _))| (Box::from(n.as_str()), i as u32))
+                        .collect()
+                })
+                .collect(),
+            awards: index(p.measures.iter().map(|m| m.id.as_str()).collect()),
+            empty_list: Some(Arc::from(Vec::new())),
+        }
+    }
+}
+
+const LEDGER_FIELDS: [&str; 4] = ["award", "year", "amount", "item"];
+
 /// Decodes one line of a JSONL file (`line_no` counts from 1).
-pub fn decode_line(policy: &Policy, line: &str, line_no: usize) -> Result<Case, CaseErrors> {
-    match serde_json::from_str::<Json>(line) {
-        Ok(json) => decode(policy, &json),
+pub fn decode_line(policy: &Policy, schema: &Schema, line: &str, line_no: usize) -> Result<Case, CaseErrors> {
+    let mut d = Decoder {
+        policy,
+        schema,
+        errors: Vec::new(),
+        id: None,
+    };
+    let mut c = Cursor::new(line);
+    match d.case(&mut c) {
+        Ok(Some(case)) if d.errors.is_empty() => Ok(case),
+        Ok(_) => Err(CaseErrors {
+            id: d.id,
+            errors: d.errors,
+        }),
         Err(e) => Err(CaseErrors {
             id: None,
             errors: vec![FieldError {
                 field: String::new(),
-                message: format!("line {line_no}: not valid JSON: {e}"),
+                message: format!("line {line_no}: not valid JSON: {} at column {}", e.message, e.column),
             }],
         }),
     }
 }
 
-/// Decodes one case object.
-pub fn decode(policy: &Policy, json: &Json) -> Result<Case, CaseErrors> {
-    let Json::Object(map) = json else {
-        return Err(CaseErrors {
-            id: None,
-            errors: vec![err("", format!("a case is a JSON object, not {}", kind(json)))],
-        });
-    };
-    let mut d = Decoder {
-        policy,
-        errors: Vec::new(),
-    };
-    let id = match map.get("id") {
-        Some(Json::String(s)) => Some(s.clone()),
-        Some(Json::Number(n)) => Some(n.to_string()),
-        Some(other) => {
-            d.errors
-                .push(err("id", format!("expected a string, got {}", kind(other))));
-            None
-        }
-        None => {
-            d.errors.push(err("id", "missing: every case has an `id`"));
-            None
-        }
-    };
-    let year = match map.get("year") {
-        None | Some(Json::Null) => {
-            d.errors.push(err("year", "missing: every case has the award `year`"));
-            0
-        }
-        Some(v) => d.year(v, "year").unwrap_or(0),
-    };
-    let mut slots = Vec::with_capacity(policy.inputs.len());
-    for input in &policy.inputs {
-        slots.push(d.field(input, map.get(&input.name), &input.name));
-    }
-    let ledger = d.ledger(map.get("prior_awards"));
-    for key in map.keys() {
-        let known =
-            key == "id" || key == "year" || key == "prior_awards" || policy.inputs.iter().any(|i| i.name == *key);
-        if !known {
-            let names = ["id", "year", "prior_awards"]
-                .into_iter()
-                .chain(policy.inputs.iter().map(|i| i.name.as_str()));
-            d.errors
-                .push(unknown_field(key, key, "the inputs the policy declares", names));
-        }
-    }
-    if d.errors.is_empty() {
-        Ok(Case {
-            id: id.unwrap_or_default(),
-            year,
-            slots,
-            ledger,
-        })
-    } else {
-        Err(CaseErrors { id, errors: d.errors })
-    }
+/// Decodes one case given as a JSON value (a single case file, a drafter's test).
+pub fn decode(policy: &Policy, schema: &Schema, json: &serde_json::Value) -> Result<Case, CaseErrors> {
+    decode_line(policy, schema, &json.to_string(), 1)
 }
 
 fn err(field: &str, message: impl Into<String>) -> FieldError {
@@ -107,7 +105,7 @@ fn err(field: &str, message: impl Into<String>) -> FieldError {
     }
 }
 
-/// `whose` says what declares the fields: "the policy's inputs", "record `Project`".
+/// `whose` says what declares the fields: "the inputs the policy declares", "the fields of `Project`".
 fn unknown_field<'a>(path: &str, key: &str, whose: &str, names: impl Iterator<Item = &'a str>) -> FieldError {
     let message = match closest(key, names) {
         Some(c) => format!("unknown field `{key}`: not among {whose}; did you mean `{c}`?"),
@@ -116,257 +114,510 @@ fn unknown_field<'a>(path: &str, key: &str, whose: &str, names: impl Iterator<It
     err(path, message)
 }
 
-fn kind(v: &Json) -> &'static str {
-    match v {
-        Json::Null => "null",
-        Json::Bool(_) => "a bool",
-        Json::Number(_) => "a number",
-        Json::String(_) => "a string",
-        Json::Array(_) => "a list",
-        Json::Object(_) => "an object",
+/// A value's text as written, shortened for messages.
+fn show(text: &str) -> String {
+    let text = text.trim();
+    if text.chars().count() > 40 {
+        format!("{}…", text.chars().take(40).collect::<String>())
+    } else {
+        text.to_string()
     }
 }
 
 struct Decoder<'a> {
     policy: &'a Policy,
+    schema: &'a Schema,
     errors: Vec<FieldError>,
+    /// the case's id, once read, so that a rejected case can still be named
+    id: Option<String>,
 }
 
 impl Decoder<'_> {
-    fn year(&mut self, v: &Json, path: &str) -> Option<i32> {
-        let y = v
-            .as_i64()
-            .and_then(|y| i32::try_from(y).ok())
-            .filter(|y| (1..=9999).contains(y));
-        if y.is_none() {
-            self.errors
-                .push(err(path, format!("expected a year such as 2025, got {}", show(v))));
-        }
-        y
+    fn empty_list(&self) -> Value {
+        self.schema
+            .empty_list
+            .clone()
+            .map_or_else(|| Value::List(Arc::from(Vec::new())), Value::List)
     }
 
-    /// A declared field: missing and `null` mean the same.
-    fn field(&mut self, def: &FieldDef, v: Option<&Json>, path: &str) -> Value {
-        let v = v.filter(|v| !v.is_null());
-        match (&def.ty, v) {
-            (Ty::Optional(_), None) => Value::Absent,
-            (Ty::Optional(inner), Some(v)) => self.value(inner, &def.range, v, path),
-            (Ty::Bool, None) => Value::Bool(false),
-            (Ty::Money | Ty::Rate, None) => Value::Dec(Decimal::ZERO),
-            (Ty::List(_), None) => Value::List(Arc::from(Vec::new())),
-            (_, None) => {
+    /// The whole case. `Ok(None)` when it is JSON but not an object.
+    fn case(&mut self, c: &mut Cursor) -> Result<Option<Case>, JsonError> {
+        if c.peek() != Some(b'{') {
+            let start = c.pos();
+            c.skip(0)?;
+            if !c.at_end() {
+                return c.error("text after the value");
+            }
+            let what = match c.slice(start, c.pos()).trim().as_bytes().first() {
+                Some(b'[') => "a list",
+                Some(b'"') => "a string",
+                Some(b't' | b'f') => "a bool",
+                Some(b'n') => "null",
+                _ => "a number",
+            };
+            self.errors
+                .push(err("", format!("a case is a JSON object, not {what}")));
+            return Ok(None);
+        }
+        let n = self.policy.inputs.len();
+        let mut slots: Vec<Option<Value>> = vec![None; n];
+        let mut id: Option<String> = None;
+        let mut year: Option<i32> = None;
+        let mut ledger: Vec<LedgerEntry> = Vec::new();
+        let mut seen_fixed = [false; 3];
+        c.expect(b'{')?;
+        if !c.eat(b'}') {
+            loop {
+                let key = c.string()?;
+                c.expect(b':')?;
+                let fixed = match key.as_ref() {
+                    "id" => Some(0),
+                    "year" => Some(1),
+                    "prior_awards" => Some(2),
+                    _ => None,
+                };
+                if let Some(k) = fixed {
+                    if seen_fixed[k] {
+                        self.errors.push(err(&key, "given twice in one case"));
+                        c.skip(0)?;
+                    } else {
+                        seen_fixed[k] = true;
+                        match k {
+                            0 => {
+                                id = self.id(c)?;
+                                self.id.clone_from(&id);
+                            }
+                            1 => year = self.year(c, "year")?,
+                            _ => ledger = self.ledger(c)?,
+                        }
+                    }
+                } else if let Some(&slot) = self.schema.inputs.get(key.as_ref()) {
+                    if slots[slot].is_some() {
+                        self.errors.push(err(&key, "given twice in one case"));
+                        c.skip(0)?;
+                    } else {
+                        let def = &self.policy.inputs[slot];
+                        slots[slot] = Some(self.field(c, def, &key)?);
+                    }
+                } else {
+                    let names = ["id", "year", "prior_awards"]
+                        .into_iter()
+                        .chain(self.policy.inputs.iter().map(|i| i.name.as_str()));
+                    self.errors
+                        .push(unknown_field(&key, &key, "the inputs the policy declares", names));
+                    c.skip(1)?;
+                }
+                if c.eat(b'}') {
+                    break;
+                }
+                c.expect(b',')?;
+            }
+        }
+        if !c.at_end() {
+            return c.error("text after the case");
+        }
+        if !seen_fixed[0] {
+            self.errors.push(err("id", "missing: every case has an `id`"));
+        }
+        if year.is_none() && !self.errors.iter().any(|e| e.field == "year") {
+            self.errors
+                .push(err("year", "missing: every case has the award `year`"));
+        }
+        let slots: Vec<Value> = slots
+            .into_iter()
+            .zip(&self.policy.inputs)
+            .map(|(v, def)| v.unwrap_or_else(|| self.missing(def, &def.name)))
+            .collect();
+        Ok(Some(Case {
+            id: id.unwrap_or_default(),
+            year: year.unwrap_or(0),
+            slots,
+            ledger,
+        }))
+    }
+
+    fn id(&mut self, c: &mut Cursor) -> Result<Option<String>, JsonError> {
+        match c.peek() {
+            Some(b'"') => Ok(Some(c.string()?.into_owned())),
+            Some(b'-' | b'0'..=b'9') => Ok(Some(c.number()?.to_string())),
+            _ => {
+                let start = c.pos();
+                c.skip(1)?;
+                let text = show(c.slice(start, c.pos()));
+                self.errors.push(err("id", format!("expected a string, got {text}")));
+                Ok(None)
+            }
+        }
+    }
+
+    fn year(&mut self, c: &mut Cursor, path: &str) -> Result<Option<i32>, JsonError> {
+        let start = c.pos();
+        if c.null() {
+            self.errors.push(err(path, "missing: the award `year`"));
+            return Ok(None);
+        }
+        let y = match c.peek() {
+            Some(b'-' | b'0'..=b'9') => c.number()?.parse::<i32>().ok().filter(|y| (1..=9999).contains(y)),
+            _ => {
+                c.skip(1)?;
+                None
+            }
+        };
+        if y.is_none() {
+            let text = show(c.slice(start, c.pos()));
+            self.errors
+                .push(err(path, format!("expected a year such as 2025, got {text}")));
+        }
+        Ok(y)
+    }
+
+    /// The value of a field the case left out (or gave as `null`).
+    fn missing(&mut self, def: &FieldDef, path: &str) -> Value {
+        match &def.ty {
+            Ty::Optional(_) => Value::Absent,
+            Ty::Bool => Value::Bool(false),
+            Ty::Money | Ty::Rate => Value::Dec(Decimal::ZERO),
+            Ty::List(_) => self.empty_list(),
+            _ => {
                 self.errors.push(err(path, "missing: this field is required"));
                 Value::Absent
             }
-            (ty, Some(v)) => self.value(ty, &def.range, v, path),
         }
     }
 
-    fn value(&mut self, ty: &Ty, range: &Range, v: &Json, path: &str) -> Value {
-        match self.try_value(ty, range, v, path) {
-            Ok(x) => x,
-            Err(message) => {
-                self.errors.push(err(path, message));
-                Value::Absent
-            }
+    /// A declared field; `null` means the same as leaving it out.
+    fn field(&mut self, c: &mut Cursor, def: &FieldDef, path: &str) -> Result<Value, JsonError> {
+        if c.null() {
+            return Ok(self.missing(def, path));
         }
+        let ty = match &def.ty {
+            Ty::Optional(inner) => inner.as_ref(),
+            t => t,
+        };
+        self.value(c, ty, &def.range, path)
     }
 
-    fn try_value(&mut self, ty: &Ty, range: &Range, v: &Json, path: &str) -> Result<Value, String> {
-        let want = |what: &str| format!("expected {what}, got {}", show(v));
-        Ok(match ty {
-            Ty::Bool => Value::Bool(v.as_bool().ok_or_else(|| want("true or false"))?),
-            Ty::Int => {
-                let n = v.as_i64().ok_or_else(|| want("a whole number"))?;
-                in_range(Decimal::from(n), range)?;
-                Value::Int(n)
+    /// A value of type `ty`; on a mismatch the value is skipped and an error recorded.
+    fn value(&mut self, c: &mut Cursor, ty: &Ty, range: &Range, path: &str) -> Result<Value, JsonError> {
+        let start = c.pos();
+        let got = |c: &Cursor| show(c.slice(start, c.pos()));
+        let next = c.peek();
+        let res: Result<Value, String> = match (ty, next) {
+            (Ty::Bool, Some(b't' | b'f')) => match c.boolean() {
+                Some(b) => Ok(Value::Bool(b)),
+                None => return c.error("expected a value"),
+            },
+            (Ty::Int, Some(b'-' | b'0'..=b'9')) => {
+                let text = c.number()?;
+                match text.parse::<i64>() {
+                    Ok(n) => in_range(Decimal::from(n), range).map(|()| Value::Int(n)),
+                    Err(_) => Err(format!("expected a whole number, got {}", got(c))),
+                }
             }
-            Ty::Money => {
-                let d = decimal(v).ok_or_else(|| want("an amount in yuan (a number or a decimal string)"))??;
-                in_range(d, range)?;
-                Value::Dec(d)
+            (Ty::Money, Some(b'-' | b'0'..=b'9')) => {
+                let text = c.number()?;
+                money(text).and_then(|d| in_range(d, range).map(|()| Value::Dec(d)))
             }
-            Ty::Rate => {
-                let d = match v.as_str().and_then(|s| s.strip_suffix('%')) {
-                    Some(p) => literal::percent(p).ok_or_else(|| want("a rate such as 0.2 or \"20%\""))?,
-                    None => decimal(v).ok_or_else(|| want("a rate such as 0.2 or \"20%\""))??,
+            (Ty::Money, Some(b'"')) => {
+                let s = c.string()?;
+                if looks_numeric(s.trim()) {
+                    money(s.trim()).and_then(|d| in_range(d, range).map(|()| Value::Dec(d)))
+                } else {
+                    Err(format!(
+                        "expected an amount in yuan (a number or a decimal string), got {}",
+                        got(c)
+                    ))
+                }
+            }
+            (Ty::Rate, Some(b'-' | b'0'..=b'9')) => {
+                let text = c.number()?;
+                money(text).and_then(|d| in_range(d, range).map(|()| Value::Dec(d)))
+            }
+            (Ty::Rate, Some(b'"')) => {
+                let s = c.string()?;
+                let s = s.trim();
+                let d = match s.strip_suffix('%') {
+                    Some(p) => literal::percent(p)
+                        .ok_or_else(|| format!("expected a rate such as 0.2 or \"20%\", got {}", got(c))),
+                    None if looks_numeric(s) => money(s),
+                    None => Err(format!("expected a rate such as 0.2 or \"20%\", got {}", got(c))),
                 };
-                in_range(d, range)?;
-                Value::Dec(d)
+                d.and_then(|d| in_range(d, range).map(|()| Value::Dec(d)))
             }
-            Ty::Text => Value::Text(Arc::from(v.as_str().ok_or_else(|| want("a string"))?)),
-            Ty::Date => {
-                let s = v.as_str().ok_or_else(|| want("a date such as \"2025-01-01\""))?;
-                Value::Date(literal::date(s).ok_or_else(|| want("a date such as \"2025-01-01\""))?)
+            (Ty::Text, Some(b'"')) => Ok(Value::Text(Arc::from(c.string()?.as_ref()))),
+            (Ty::Date, Some(b'"')) => {
+                let s = c.string()?;
+                literal::date(&s)
+                    .map(Value::Date)
+                    .ok_or_else(|| format!("expected a date such as \"2025-01-01\", got {}", got(c)))
             }
-            Ty::Enum(en) => {
-                let def = &self.policy.enums[*en];
-                let s = v.as_str().ok_or_else(|| want(&format!("one of {}", names(def))))?;
-                match def.values.iter().position(|(n, _)| n == s) {
-                    Some(i) => Value::Enum(u32::try_from(i).unwrap_or(u32::MAX)),
+            (Ty::Enum(en), Some(b'"')) => {
+                let s = c.string()?;
+                match self.schema.enums[*en].get(s.as_ref()) {
+                    Some(&i) => Ok(Value::Enum(i)),
                     None => {
-                        let hint = closest(s, def.values.iter().map(|(n, _)| n.as_str()))
+                        let def = &self.policy.enums[*en];
+                        let hint = closest(&s, def.values.iter().map(|(n, _)| n.as_str()))
                             .map(|c| format!("; did you mean `{c}`?"))
                             .unwrap_or_default();
-                        return Err(format!("`{s}` is not one of {}{hint}", names(def)));
+                        Err(format!("`{s}` is not one of {}{hint}", enum_names(def)))
                     }
                 }
             }
-            Ty::Record(r) => {
-                let Json::Object(map) = v else {
-                    return Err(want("an object"));
-                };
-                let def = &self.policy.records[*r];
-                let mut fields = Vec::with_capacity(def.fields.len());
-                for f in &def.fields {
-                    fields.push(self.field(f, map.get(&f.name), &format!("{path}.{}", f.name)));
-                }
-                for key in map.keys() {
-                    if !def.fields.iter().any(|f| f.name == *key) {
+            (Ty::Record(r), Some(b'{')) => return self.record(c, *r, path),
+            (Ty::List(item), Some(b'[')) => return self.list(c, item, path),
+            (Ty::Optional(inner), _) => return self.value(c, inner, range, path),
+            _ => {
+                c.skip(1)?;
+                Err(format!("expected {}, got {}", expected(ty, self.policy), got(c)))
+            }
+        };
+        Ok(res.unwrap_or_else(|message| {
+            self.errors.push(err(path, message));
+            Value::Absent
+        }))
+    }
+
+    fn record(&mut self, c: &mut Cursor, r: usize, path: &str) -> Result<Value, JsonError> {
+        let def = &self.policy.records[r];
+        let mut fields: Vec<Option<Value>> = vec![None; def.fields.len()];
+        c.expect(b'{')?;
+        if !c.eat(b'}') {
+            loop {
+                let key = c.string()?;
+                c.expect(b':')?;
+                let field_path = format!("{path}.{key}");
+                match self.schema.records[r].get(key.as_ref()) {
+                    Some(&i) if fields[i].is_some() => {
+                        self.errors.push(err(&field_path, "given twice in one item"));
+                        c.skip(1)?;
+                    }
+                    Some(&i) => fields[i] = Some(self.field(c, &def.fields[i], &field_path)?),
+                    None => {
                         let whose = format!("the fields of `{}`", def.name);
                         let names = def.fields.iter().map(|f| f.name.as_str());
+                        self.errors.push(unknown_field(&field_path, &key, &whose, names));
+                        c.skip(1)?;
+                    }
+                }
+                if c.eat(b'}') {
+                    break;
+                }
+                c.expect(b',')?;
+            }
+        }
+        let values: Vec<Value> = fields
+            .into_iter()
+            .zip(&def.fields)
+            .map(|(v, f)| v.unwrap_or_else(|| self.missing(f, &format!("{path}.{}", f.name))))
+            .collect();
+        Ok(Value::Record(Arc::from(values)))
+    }
+
+    fn list(&mut self, c: &mut Cursor, item: &Ty, path: &str) -> Result<Value, JsonError> {
+        c.expect(b'[')?;
+        if c.eat(b']') {
+            return Ok(self.empty_list());
+        }
+        let mut out = Vec::new();
+        let mut i = 0;
+        loop {
+            let p = format!("{path}[{i}]");
+            if c.null() {
+                self.errors.push(err(&p, "a list item cannot be null"));
+            } else {
+                out.push(self.value(c, item, &Range::default(), &p)?);
+            }
+            i += 1;
+            if c.eat(b']') {
+                break;
+            }
+            c.expect(b',')?;
+        }
+        Ok(Value::List(Arc::from(out)))
+    }
+
+    fn ledger(&mut self, c: &mut Cursor) -> Result<Vec<LedgerEntry>, JsonError> {
+        if c.null() {
+            return Ok(Vec::new());
+        }
+        if c.peek() != Some(b'[') {
+            let start = c.pos();
+            c.skip(1)?;
+            let text = show(c.slice(start, c.pos()));
+            self.errors.push(err(
+                "prior_awards",
+                format!("expected a list of prior awards, got {text}"),
+            ));
+            return Ok(Vec::new());
+        }
+        c.expect(b'[')?;
+        let mut out = Vec::new();
+        if c.eat(b']') {
+            return Ok(out);
+        }
+        let mut i = 0;
+        loop {
+            let path = format!("prior_awards[{i}]");
+            if let Some(entry) = self.ledger_entry(c, &path)? {
+                out.push(entry);
+            }
+            i += 1;
+            if c.eat(b']') {
+                return Ok(out);
+            }
+            c.expect(b',')?;
+        }
+    }
+
+    fn ledger_entry(&mut self, c: &mut Cursor, path: &str) -> Result<Option<LedgerEntry>, JsonError> {
+        if c.peek() != Some(b'{') {
+            let start = c.pos();
+            c.skip(1)?;
+            let text = show(c.slice(start, c.pos()));
+            self.errors.push(err(
+                path,
+                format!("expected {{\"award\", \"year\", \"amount\"}}, got {text}"),
+            ));
+            return Ok(None);
+        }
+        let (mut award, mut year, mut amount, mut item) = (None, None, None, None);
+        let mut seen = [false; 4];
+        c.expect(b'{')?;
+        if !c.eat(b'}') {
+            loop {
+                let key = c.string()?;
+                c.expect(b':')?;
+                let field = format!("{path}.{key}");
+                match LEDGER_FIELDS.iter().position(|f| *f == key.as_ref()) {
+                    Some(k) if seen[k] => {
+                        self.errors.push(err(&field, "given twice in one prior award"));
+                        c.skip(1)?;
+                    }
+                    Some(0) => {
+                        seen[0] = true;
+                        award = self.award_id(c, &field)?;
+                    }
+                    Some(1) => {
+                        seen[1] = true;
+                        year = self.year(c, &field)?;
+                    }
+                    Some(2) => {
+                        seen[2] = true;
+                        amount = self.paid(c, &field)?;
+                    }
+                    Some(_) => {
+                        seen[3] = true;
+                        item = match c.peek() {
+                            Some(b'"') => Some(Arc::from(c.string()?.as_ref())),
+                            Some(b'-' | b'0'..=b'9') => Some(Arc::from(c.number()?)),
+                            _ if c.null() => None,
+                            _ => {
+                                let start = c.pos();
+                                c.skip(1)?;
+                                let text = show(c.slice(start, c.pos()));
+                                self.errors.push(err(&field, format!("expected a string, got {text}")));
+                                None
+                            }
+                        };
+                    }
+                    None => {
+                        let whose = "the fields of a prior award (award, year, amount, item)";
                         self.errors
-                            .push(unknown_field(&format!("{path}.{key}"), key, &whose, names));
+                            .push(unknown_field(&field, &key, whose, LEDGER_FIELDS.into_iter()));
+                        c.skip(1)?;
                     }
                 }
-                Value::Record(Arc::from(fields))
-            }
-            Ty::List(item) => {
-                let Json::Array(items) = v else {
-                    return Err(want("a list"));
-                };
-                let mut out = Vec::with_capacity(items.len());
-                for (i, x) in items.iter().enumerate() {
-                    let p = format!("{path}[{i}]");
-                    if x.is_null() {
-                        self.errors.push(err(&p, "a list item cannot be null"));
-                        continue;
-                    }
-                    out.push(self.value(item, &Range::default(), x, &p));
+                if c.eat(b'}') {
+                    break;
                 }
-                Value::List(Arc::from(out))
+                c.expect(b',')?;
             }
-            Ty::Optional(inner) => self.try_value(inner, range, v, path)?,
+        }
+        for (k, what) in [
+            (0, "expected the award id as a string"),
+            (1, "missing: the year it was paid"),
+            (2, "expected the amount paid in yuan"),
+        ] {
+            if !seen[k] {
+                self.errors.push(err(&format!("{path}.{}", LEDGER_FIELDS[k]), what));
+            }
+        }
+        Ok(match (award, year, amount) {
+            (Some(award), Some(year), Some(amount)) => Some(LedgerEntry {
+                award,
+                year,
+                amount,
+                item,
+            }),
+            _ => None,
         })
     }
 
-    fn ledger(&mut self, v: Option<&Json>) -> Vec<LedgerEntry> {
-        let items = match v {
-            None | Some(Json::Null) => return Vec::new(),
-            Some(Json::Array(items)) => items,
-            Some(other) => {
-                self.errors.push(err(
-                    "prior_awards",
-                    format!("expected a list of prior awards, got {}", show(other)),
-                ));
-                return Vec::new();
+    fn award_id(&mut self, c: &mut Cursor, path: &str) -> Result<Option<usize>, JsonError> {
+        if c.peek() != Some(b'"') {
+            c.skip(1)?;
+            self.errors.push(err(path, "expected the award id as a string"));
+            return Ok(None);
+        }
+        let id = c.string()?;
+        if let Some(&m) = self.schema.awards.get(id.as_ref()) {
+            return Ok(Some(m));
+        }
+        let hint = closest(&id, self.policy.measures.iter().map(|m| m.id.as_str()))
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
+        self.errors
+            .push(err(path, format!("`{id}` is not an award of this policy{hint}")));
+        Ok(None)
+    }
+
+    fn paid(&mut self, c: &mut Cursor, path: &str) -> Result<Option<Decimal>, JsonError> {
+        let start = c.pos();
+        let d = match c.peek() {
+            Some(b'-' | b'0'..=b'9') => money(c.number()?),
+            Some(b'"') => {
+                let s = c.string()?;
+                if looks_numeric(s.trim()) {
+                    money(s.trim())
+                } else {
+                    Err("expected the amount paid in yuan".into())
+                }
+            }
+            _ => {
+                c.skip(1)?;
+                Err(format!(
+                    "expected the amount paid in yuan, got {}",
+                    show(c.slice(start, c.pos()))
+                ))
             }
         };
-        let mut out = Vec::new();
-        for (i, item) in items.iter().enumerate() {
-            let path = format!("prior_awards[{i}]");
-            let Json::Object(map) = item else {
-                self.errors.push(err(
-                    &path,
-                    format!("expected {{\"award\", \"year\", \"amount\"}}, got {}", show(item)),
-                ));
-                continue;
-            };
-            let award = match map.get("award").and_then(Json::as_str) {
-                Some(id) => match self.policy.measure_index(id) {
-                    Some(m) => Some(m),
-                    None => {
-                        let hint = closest(id, self.policy.measures.iter().map(|m| m.id.as_str()))
-                            .map(|c| format!("; did you mean `{c}`?"))
-                            .unwrap_or_default();
-                        self.errors.push(err(
-                            &format!("{path}.award"),
-                            format!("`{id}` is not an award of this policy{hint}"),
-                        ));
-                        None
-                    }
-                },
-                None => {
-                    self.errors
-                        .push(err(&format!("{path}.award"), "expected the award id as a string"));
-                    None
-                }
-            };
-            let year = match map.get("year") {
-                Some(y) => self.year(y, &format!("{path}.year")),
-                None => {
-                    self.errors
-                        .push(err(&format!("{path}.year"), "missing: the year it was paid"));
-                    None
-                }
-            };
-            let amount = match map.get("amount").map(decimal) {
-                Some(Some(Ok(d))) if d >= Decimal::ZERO => Some(d),
-                Some(Some(Ok(_))) => {
-                    self.errors.push(err(&format!("{path}.amount"), "must be at least 0"));
-                    None
-                }
-                Some(Some(Err(e))) => {
-                    self.errors.push(err(&format!("{path}.amount"), e));
-                    None
-                }
-                _ => {
-                    self.errors
-                        .push(err(&format!("{path}.amount"), "expected the amount paid in yuan"));
-                    None
-                }
-            };
-            let item_key = match map.get("item") {
-                None | Some(Json::Null) => None,
-                Some(Json::String(s)) => Some(Arc::from(s.as_str())),
-                Some(Json::Number(n)) => Some(Arc::from(n.to_string().as_str())),
-                Some(other) => {
-                    self.errors.push(err(
-                        &format!("{path}.item"),
-                        format!("expected a string, got {}", show(other)),
-                    ));
-                    None
-                }
-            };
-            for key in map.keys() {
-                if !["award", "year", "amount", "item"].contains(&key.as_str()) {
-                    let names = ["award", "year", "amount", "item"].into_iter();
-                    let whose = "the fields of a prior award (award, year, amount, item)";
-                    self.errors
-                        .push(unknown_field(&format!("{path}.{key}"), key, whose, names));
-                }
+        match d {
+            Ok(d) if d >= Decimal::ZERO => Ok(Some(d)),
+            Ok(_) => {
+                self.errors.push(err(path, "must be at least 0"));
+                Ok(None)
             }
-            if let (Some(award), Some(year), Some(amount)) = (award, year, amount) {
-                out.push(LedgerEntry {
-                    award,
-                    year,
-                    amount,
-                    item: item_key,
-                });
+            Err(e) => {
+                self.errors.push(err(path, e));
+                Ok(None)
             }
         }
-        out
     }
 }
 
-/// An exact decimal from a JSON number or decimal string; `Some(Err)` when it
-/// looks like a number but does not fit.
-fn decimal(v: &Json) -> Option<Result<Decimal, String>> {
-    let text = match v {
-        Json::Number(n) => n.to_string(),
-        Json::String(s) => s.trim().to_string(),
-        _ => return None,
-    };
-    let looks_numeric = !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || "+-.eE".contains(c));
-    if !looks_numeric {
-        return None;
-    }
+fn looks_numeric(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || "+-.eE".contains(c))
+}
+
+/// An exact decimal from the text of a number.
+fn money(text: &str) -> Result<Decimal, String> {
     let parsed = if text.contains(['e', 'E']) {
-        Decimal::from_scientific(&text).ok()
+        Decimal::from_scientific(text).ok()
     } else {
-        Decimal::from_str_exact(&text).ok()
+        Decimal::from_str_exact(text).ok()
     };
-    Some(parsed.ok_or_else(|| format!("`{text}` is beyond the range of exact decimals")))
+    parsed.ok_or_else(|| format!("`{text}` is beyond the range of exact decimals"))
 }
 
 fn in_range(d: Decimal, r: &Range) -> Result<(), String> {
@@ -378,7 +629,7 @@ fn in_range(d: Decimal, r: &Range) -> Result<(), String> {
     }
 }
 
-fn names(def: &crate::check::model::EnumDef) -> String {
+fn enum_names(def: &crate::check::model::EnumDef) -> String {
     def.values
         .iter()
         .map(|(n, _)| format!("`{n}`"))
@@ -386,13 +637,18 @@ fn names(def: &crate::check::model::EnumDef) -> String {
         .join(", ")
 }
 
-/// A short rendering of a JSON value for messages.
-fn show(v: &Json) -> String {
-    let s = v.to_string();
-    if s.chars().count() > 40 {
-        format!("{}…", s.chars().take(40).collect::<String>())
-    } else {
-        s
+fn expected(ty: &Ty, policy: &Policy) -> String {
+    match ty {
+        Ty::Bool => "true or false".into(),
+        Ty::Int => "a whole number".into(),
+        Ty::Money => "an amount in yuan (a number or a decimal string)".into(),
+        Ty::Rate => "a rate such as 0.2 or \"20%\"".into(),
+        Ty::Text => "a string".into(),
+        Ty::Date => "a date such as \"2025-01-01\"".into(),
+        Ty::Enum(en) => format!("one of {}", enum_names(&policy.enums[*en])),
+        Ty::Record(_) => "an object".into(),
+        Ty::List(_) => "a list".into(),
+        Ty::Optional(t) => expected(t, policy),
     }
 }
 
@@ -400,6 +656,7 @@ fn show(v: &Json) -> String {
 mod tests {
     use super::*;
     use crate::check::check;
+    use crate::eval::value::Value;
     use crate::syntax::{parse, FileKind};
     use std::str::FromStr;
 
@@ -418,7 +675,8 @@ mod tests {
     }
 
     fn case(json: &str) -> Result<Case, CaseErrors> {
-        decode(&policy(), &serde_json::from_str(json).expect("json"))
+        let p = policy();
+        decode_line(&p, &Schema::new(&p), json, 1)
     }
 
     fn fields(json: &str) -> Vec<String> {
@@ -464,8 +722,9 @@ mod tests {
         assert_eq!(fields(r#"{"year":2025}"#), ["id"]);
         assert_eq!(
             fields(r#"{"id":"a","spend":"99999999999999999999999999999999"}"#),
-            ["year", "spend"]
+            ["spend", "year"]
         );
+        assert_eq!(fields(r#"{"id":"a","year":2025,"spend":1,"spend":2}"#), ["spend"]);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod decode;
 mod expr;
+pub mod json;
 mod measure;
 pub mod money;
 pub mod trace;
