@@ -23,8 +23,10 @@ pub mod eval;
 
 pub mod report;
 
+pub mod batch;
 pub mod diff;
 pub mod format;
 pub mod load;
+pub mod sample;
 
 pub mod cli;

@@ -1,13 +1,15 @@
-//! `zhice eval FILE (--case FILE.json | --cases FILE.jsonl)`
+//! `zhice eval FILE (--case FILE.json | --cases FILE.jsonl|FILE.csv|-)`
 
 use super::input::read_text;
 use super::{status, Format, Out};
+use crate::batch::{self, CsvAsJsonl, Output, Summary};
 use crate::compile::tree::Program;
 use crate::eval::{decode, evaluate};
+use crate::report::number::money;
 use crate::report::result::{self, CaseResult};
 use crate::syntax::ast::Date;
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
 #[command(group(clap::ArgGroup::new("input").required(true).args(["case", "cases"])))]
@@ -16,9 +18,10 @@ pub(super) struct EvalArgs {
     /// one case: a JSON object (`-` reads standard input)
     #[arg(long)]
     case: Option<PathBuf>,
-    /// many cases: one JSON object per line (`-` reads standard input)
+    /// many cases, streamed: JSONL, or CSV when the name ends in .csv (`-` reads standard input as JSONL)
     #[arg(long)]
     cases: Option<PathBuf>,
+    /// text, json, jsonl, or csv (csv and jsonl stream; json builds one array)
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// read dated parameters as of this date instead of 1 January of each case's year
@@ -27,6 +30,12 @@ pub(super) struct EvalArgs {
     /// what-if: give a parameter another value, e.g. `--set dcmm_level5_amount=60万元`
     #[arg(long = "set", value_name = "NAME=VALUE")]
     sets: Vec<String>,
+    /// with --cases: print cases, rejections and per-award figures to stderr
+    #[arg(long, requires = "cases")]
+    summary: bool,
+    /// with --cases: write the summary as JSON to this file
+    #[arg(long, requires = "cases", value_name = "FILE")]
+    summary_json: Option<PathBuf>,
 }
 
 pub(super) fn run(out: &Out, args: &EvalArgs) -> u8 {
@@ -38,97 +47,222 @@ pub(super) fn run(out: &Out, args: &EvalArgs) -> u8 {
         }
         Err(code) => return code,
     };
-    let (case, cases, format, as_of) = (args.case.clone(), args.cases.clone(), args.format, args.as_of);
-    let single = case.is_some();
-    let results: Vec<CaseResult> = match (case, cases) {
-        (Some(path), _) => {
-            let text = match read_text(&path) {
-                Ok(t) => t,
-                Err(code) => return code,
-            };
-            let json = match serde_json::from_str::<serde_json::Value>(&text) {
-                Ok(j) => j,
-                Err(e) => {
-                    let errors = decode::CaseErrors {
-                        id: None,
-                        errors: vec![decode::FieldError {
-                            field: String::new(),
-                            message: format!("not valid JSON: {e}"),
-                        }],
-                    };
-                    return emit(&program, &[CaseResult::Rejected(errors)], format, true);
-                }
-            };
-            vec![one(&program, program.decode(&json), as_of)]
+    match (&args.case, &args.cases) {
+        (Some(path), _) => one_case(&program, path, args),
+        (None, Some(path)) => many_cases(&program, path, args),
+        (None, None) => status::USAGE,
+    }
+}
+
+fn one_case(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
+    let text = match read_text(path) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let result = match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(json) => match program.decode(&json) {
+            Err(errors) => CaseResult::Rejected(errors),
+            Ok(case) => match evaluate(program, &case, args.as_of, false) {
+                Ok(outcome) => CaseResult::Done { id: case.id, outcome },
+                Err(e) => CaseResult::Rejected(result::eval_error(program, &case.id, &e)),
+            },
+        },
+        Err(e) => CaseResult::Rejected(decode::CaseErrors {
+            id: None,
+            errors: vec![decode::FieldError {
+                field: String::new(),
+                message: format!("not valid JSON: {e}"),
+            }],
+        }),
+    };
+    let text = match args.format {
+        Format::Text => result::text(program, &result),
+        Format::Json | Format::Jsonl => format!("{}\n", result::json_line(program, &result)),
+        Format::Csv => {
+            let mut s = result::csv_header(program);
+            match &result {
+                CaseResult::Done { id, outcome } => result::write_csv(program, id, outcome, &mut s),
+                CaseResult::Rejected(e) => result::write_rejected(program, e, Output::Csv, &mut s),
+            }
+            s
         }
-        (None, Some(path)) => {
-            let text = match read_text(&path) {
-                Ok(t) => t,
-                Err(code) => return code,
-            };
-            text.lines()
-                .enumerate()
-                .filter(|(_, line)| !line.trim().is_empty())
-                .map(|(i, line)| one(&program, program.decode_line(line, i + 1), as_of))
-                .collect()
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if matches!(result, CaseResult::Rejected(_)) {
+        eprintln!("the case had errors and was not evaluated");
+        status::ERRORS
+    } else {
+        status::OK
+    }
+}
+
+fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
+    let stdin = path == Path::new("-");
+    let source: Box<dyn Read + Send> = if stdin {
+        Box::new(std::io::stdin())
+    } else {
+        match std::fs::File::open(path) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                eprintln!("error: cannot read `{}`: {e}", path.display());
+                return status::USAGE;
+            }
         }
-        (None, None) => {
-            eprintln!("error: give `--case FILE.json` or `--cases FILE.jsonl`");
+    };
+    let source: Box<dyn Read + Send> = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+        match CsvAsJsonl::new(program, source) {
+            Ok(r) => Box::new(r),
+            Err(message) => {
+                eprintln!("error: `{}`: {message}", path.display());
+                return status::USAGE;
+            }
+        }
+    } else {
+        source
+    };
+    let size = if stdin {
+        0
+    } else {
+        std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+    };
+    let bar = progress_bar(size);
+    let tick = |n: u64| {
+        if let Some(b) = &bar {
+            b.inc(n);
+        }
+    };
+    let stdout = std::io::stdout();
+    let summary = match args.format {
+        Format::Json => json_array(program, source, args.as_of, &tick),
+        format => {
+            let output = match format {
+                Format::Csv => Output::Csv,
+                Format::Text => Output::Text,
+                _ => Output::Json,
+            };
+            batch::run(program, source, stdout, output, args.as_of, &tick)
+        }
+    };
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let summary = match summary {
+        Ok(s) => s,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return status::OK,
+        Err(e) => {
+            eprintln!("error: {e}");
             return status::USAGE;
         }
     };
-    emit(&program, &results, format, single)
-}
-
-/// Evaluates one decoded case; decoding and evaluation errors become a rejected result.
-pub(super) fn one(
-    program: &Program,
-    decoded: Result<crate::eval::value::Case, decode::CaseErrors>,
-    as_of: Option<Date>,
-) -> CaseResult {
-    match decoded {
-        Err(errors) => CaseResult::Rejected(errors),
-        Ok(case) => match evaluate(program, &case, as_of, false) {
-            Ok(outcome) => CaseResult::Done { id: case.id, outcome },
-            Err(e) => CaseResult::Rejected(result::eval_error(program, &case.id, &e)),
-        },
+    if args.summary {
+        eprint!("{}", summary_text(program, &summary));
     }
-}
-
-fn emit(program: &Program, results: &[CaseResult], format: Format, single: bool) -> u8 {
-    let mut stdout = std::io::stdout().lock();
-    let mut text = String::new();
-    match format {
-        Format::Text => {
-            for r in results {
-                text.push_str(&result::text(program, r));
-            }
-        }
-        Format::Jsonl => {
-            for r in results {
-                text.push_str(&result::json_line(program, r));
-                text.push('\n');
-            }
-        }
-        Format::Json => {
-            let lines: Vec<String> = results.iter().map(|r| result::json_line(program, r)).collect();
-            if single {
-                text = lines.concat();
-            } else {
-                text = format!("[{}]", lines.join(",\n "));
-            }
-            text.push('\n');
+    if let Some(file) = &args.summary_json {
+        let json = serde_json::to_string_pretty(&summary_json(program, &summary)).unwrap_or_default();
+        if let Err(e) = std::fs::write(file, json + "\n") {
+            eprintln!("error: cannot write `{}`: {e}", file.display());
+            return status::USAGE;
         }
     }
-    let _ = stdout.write_all(text.as_bytes());
-    let rejected = results.iter().filter(|r| matches!(r, CaseResult::Rejected(_))).count();
-    if rejected > 0 {
+    if summary.rejected > 0 {
         eprintln!(
-            "{rejected} of {} case(s) had errors and were not evaluated",
-            results.len()
+            "{} of {} case(s) had errors and were not evaluated",
+            summary.rejected, summary.cases
         );
         status::ERRORS
     } else {
         status::OK
     }
+}
+
+/// `--format json` with many cases: one array, built in memory.
+fn json_array(
+    program: &Program,
+    source: Box<dyn Read + Send>,
+    as_of: Option<Date>,
+    tick: &(dyn Fn(u64) + Sync),
+) -> std::io::Result<Summary> {
+    let mut buf = Vec::new();
+    let summary = batch::run(program, source, &mut buf, Output::Json, as_of, tick)?;
+    let text = String::from_utf8_lossy(&buf);
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "[{}]", lines.join(",\n "))?;
+    Ok(summary)
+}
+
+/// A progress bar on stderr for long runs on a terminal; none otherwise.
+fn progress_bar(size: u64) -> Option<indicatif::ProgressBar> {
+    const LONG: u64 = 32 << 20;
+    if size < LONG || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(size);
+    let style = indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}");
+    if let Ok(style) = style {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+fn summary_text(program: &Program, s: &Summary) -> String {
+    let mut out = format!(
+        "cases {}, evaluated {}, with errors {}\n",
+        s.cases,
+        s.cases - s.rejected,
+        s.rejected
+    );
+    out.push_str(&format!(
+        "{:<16} {:>10} {:>18} {:>16} {:>16}\n",
+        "award", "recipients", "total", "mean", "max"
+    ));
+    for (m, a) in program.policy.measures.iter().zip(&s.awards) {
+        let mean = mean(a.total, a.recipients);
+        out.push_str(&format!(
+            "{:<16} {:>10} {:>18} {:>16} {:>16}\n",
+            m.id,
+            a.recipients,
+            money(a.total),
+            mean.map(money).unwrap_or_else(|| "—".into()),
+            money(a.max)
+        ));
+    }
+    out.push_str(&format!("grand total {}\n", money(s.total)));
+    if s.overflowed {
+        out.push_str("warning: a sum left the decimal range; the figures above are incomplete\n");
+    }
+    out
+}
+
+/// The mean amount per recipient, rounded to 0.01.
+fn mean(total: rust_decimal::Decimal, n: u64) -> Option<rust_decimal::Decimal> {
+    (n > 0)
+        .then(|| total.checked_div(n.into()).map(|m| m.round_dp(2)))
+        .flatten()
+}
+
+fn summary_json(program: &Program, s: &Summary) -> serde_json::Value {
+    let awards: serde_json::Map<String, serde_json::Value> = program
+        .policy
+        .measures
+        .iter()
+        .zip(&s.awards)
+        .map(|(m, a)| {
+            let v = serde_json::json!({
+                "recipients": a.recipients,
+                "total": a.total.to_string(),
+                "mean": mean(a.total, a.recipients).map(|m| m.to_string()),
+                "max": a.max.to_string(),
+            });
+            (m.id.clone(), v)
+        })
+        .collect();
+    serde_json::json!({
+        "cases": s.cases,
+        "evaluated": s.cases - s.rejected,
+        "with_errors": s.rejected,
+        "awards": awards,
+        "total": s.total.to_string(),
+        "complete": !s.overflowed,
+    })
 }

@@ -6,6 +6,7 @@ mod eval;
 mod explain;
 mod fmt;
 mod input;
+mod sample;
 mod test;
 
 use crate::load::{self, LoadError, Loaded};
@@ -49,6 +50,8 @@ enum Command {
     },
     /// Compare two versions of a policy: what changed in meaning, and its impact on cases.
     Diff(diff::DiffArgs),
+    /// Write synthetic cases from the policy's declared inputs, one JSON object per line.
+    Sample(sample::SampleArgs),
     /// Lay policy and tests files out canonically, in place.
     Fmt {
         /// .policy and .tests files
@@ -72,6 +75,7 @@ pub(crate) enum Format {
     Text,
     Json,
     Jsonl,
+    Csv,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -110,6 +114,7 @@ pub fn main() -> ExitCode {
         Command::Check { policy } => check::run(&out, &policy),
         Command::Eval(args) => eval::run(&out, &args),
         Command::Diff(args) => diff::run(&out, &args),
+        Command::Sample(args) => sample::run(&out, &args),
         Command::Explain {
             policy,
             case,

@@ -45,6 +45,7 @@ pub fn compile(policy: Policy, source: &str) -> Program {
         param_sets: param_sets(&policy),
         source: Arc::from(source),
         schema: crate::eval::decode::Schema::new(&policy),
+        json_names: crate::report::result::JsonNames::new(&policy),
         policy: Arc::new(policy),
     }
 }

@@ -157,6 +157,8 @@ pub struct Program {
     pub param_sets: Vec<ParamSet>,
     /// name → slot tables for decoding cases
     pub schema: crate::eval::decode::Schema,
+    /// ids as they are written in every result line
+    pub json_names: crate::report::result::JsonNames,
 }
 
 impl Program {

@@ -29,13 +29,33 @@ pub struct CaseErrors {
     pub errors: Vec<FieldError>,
 }
 
+/// FNV-1a: names are short and few, and SipHash's defence against crafted keys
+/// is not needed for a table built from the policy.
+#[derive(Default, Clone, Copy)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type Names<V> = HashMap<Box<str>, V, std::hash::BuildHasherDefault<Fnv>>;
+
 /// Name → index tables for decoding, built once per policy.
 #[derive(Debug, Clone, Default)]
 pub struct Schema {
-    inputs: HashMap<Box<str>, usize>,
-    records: Vec<HashMap<Box<str>, usize>>,
-    enums: Vec<HashMap<Box<str>, u32>>,
-    awards: HashMap<Box<str>, usize>,
+    inputs: Names<usize>,
+    records: Vec<Names<usize>>,
+    enums: Vec<Names<u32>>,
+    awards: Names<usize>,
     empty_list: Option<Arc<[Value]>>,
 }
 
@@ -68,6 +88,25 @@ impl Schema {
 
 const LEDGER_FIELDS: [&str; 4] = ["award", "year", "amount", "item"];
 
+/// Where a value sits in a case: `standards[2].rank`. Built on the stack and
+/// written out only when an error names it.
+#[derive(Clone, Copy)]
+enum Path<'p> {
+    Top(&'p str),
+    Field(&'p Path<'p>, &'p str),
+    Index(&'p Path<'p>, usize),
+}
+
+impl std::fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Path::Top(name) => f.write_str(name),
+            Path::Field(parent, name) => write!(f, "{parent}.{name}"),
+            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
 /// Decodes one line of a JSONL file (`line_no` counts from 1).
 pub fn decode_line(policy: &Policy, schema: &Schema, line: &str, line_no: usize) -> Result<Case, CaseErrors> {
     let mut d = Decoder {
@@ -98,7 +137,7 @@ pub fn decode(policy: &Policy, schema: &Schema, json: &serde_json::Value) -> Res
     decode_line(policy, schema, &json.to_string(), 1)
 }
 
-fn err(field: &str, message: impl Into<String>) -> FieldError {
+fn err(field: impl ToString, message: impl Into<String>) -> FieldError {
     FieldError {
         field: field.to_string(),
         message: message.into(),
@@ -106,7 +145,7 @@ fn err(field: &str, message: impl Into<String>) -> FieldError {
 }
 
 /// `whose` says what declares the fields: "the inputs the policy declares", "the fields of `Project`".
-fn unknown_field<'a>(path: &str, key: &str, whose: &str, names: impl Iterator<Item = &'a str>) -> FieldError {
+fn unknown_field<'a>(path: impl ToString, key: &str, whose: &str, names: impl Iterator<Item = &'a str>) -> FieldError {
     let message = match closest(key, names) {
         Some(c) => format!("unknown field `{key}`: not among {whose}; did you mean `{c}`?"),
         None => format!("unknown field `{key}`: not among {whose}"),
@@ -160,7 +199,8 @@ impl Decoder<'_> {
             return Ok(None);
         }
         let n = self.policy.inputs.len();
-        let mut slots: Vec<Option<Value>> = vec![None; n];
+        let mut slots: Vec<Value> = vec![Value::Absent; n];
+        let mut given: Vec<bool> = vec![false; n];
         let mut id: Option<String> = None;
         let mut year: Option<i32> = None;
         let mut ledger: Vec<LedgerEntry> = Vec::new();
@@ -178,7 +218,7 @@ impl Decoder<'_> {
                 };
                 if let Some(k) = fixed {
                     if seen_fixed[k] {
-                        self.errors.push(err(&key, "given twice in one case"));
+                        self.errors.push(err(key.as_ref(), "given twice in one case"));
                         c.skip(0)?;
                     } else {
                         seen_fixed[k] = true;
@@ -187,17 +227,18 @@ impl Decoder<'_> {
                                 id = self.id(c)?;
                                 self.id.clone_from(&id);
                             }
-                            1 => year = self.year(c, "year")?,
+                            1 => year = self.year(c, Path::Top("year"))?,
                             _ => ledger = self.ledger(c)?,
                         }
                     }
                 } else if let Some(&slot) = self.schema.inputs.get(key.as_ref()) {
-                    if slots[slot].is_some() {
-                        self.errors.push(err(&key, "given twice in one case"));
+                    if given[slot] {
+                        self.errors.push(err(key.as_ref(), "given twice in one case"));
                         c.skip(0)?;
                     } else {
+                        given[slot] = true;
                         let def = &self.policy.inputs[slot];
-                        slots[slot] = Some(self.field(c, def, &key)?);
+                        slots[slot] = self.field(c, def, Path::Top(&key))?;
                     }
                 } else {
                     let names = ["id", "year", "prior_awards"]
@@ -223,11 +264,11 @@ impl Decoder<'_> {
             self.errors
                 .push(err("year", "missing: every case has the award `year`"));
         }
-        let slots: Vec<Value> = slots
-            .into_iter()
-            .zip(&self.policy.inputs)
-            .map(|(v, def)| v.unwrap_or_else(|| self.missing(def, &def.name)))
-            .collect();
+        for (slot, def) in self.policy.inputs.iter().enumerate() {
+            if !given[slot] {
+                slots[slot] = self.missing(def, Path::Top(&def.name));
+            }
+        }
         Ok(Some(Case {
             id: id.unwrap_or_default(),
             year: year.unwrap_or(0),
@@ -250,7 +291,7 @@ impl Decoder<'_> {
         }
     }
 
-    fn year(&mut self, c: &mut Cursor, path: &str) -> Result<Option<i32>, JsonError> {
+    fn year(&mut self, c: &mut Cursor, path: Path) -> Result<Option<i32>, JsonError> {
         let start = c.pos();
         if c.null() {
             self.errors.push(err(path, "missing: the award `year`"));
@@ -272,7 +313,7 @@ impl Decoder<'_> {
     }
 
     /// The value of a field the case left out (or gave as `null`).
-    fn missing(&mut self, def: &FieldDef, path: &str) -> Value {
+    fn missing(&mut self, def: &FieldDef, path: Path) -> Value {
         match &def.ty {
             Ty::Optional(_) => Value::Absent,
             Ty::Bool => Value::Bool(false),
@@ -286,7 +327,7 @@ impl Decoder<'_> {
     }
 
     /// A declared field; `null` means the same as leaving it out.
-    fn field(&mut self, c: &mut Cursor, def: &FieldDef, path: &str) -> Result<Value, JsonError> {
+    fn field(&mut self, c: &mut Cursor, def: &FieldDef, path: Path) -> Result<Value, JsonError> {
         if c.null() {
             return Ok(self.missing(def, path));
         }
@@ -298,7 +339,7 @@ impl Decoder<'_> {
     }
 
     /// A value of type `ty`; on a mismatch the value is skipped and an error recorded.
-    fn value(&mut self, c: &mut Cursor, ty: &Ty, range: &Range, path: &str) -> Result<Value, JsonError> {
+    fn value(&mut self, c: &mut Cursor, ty: &Ty, range: &Range, path: Path) -> Result<Value, JsonError> {
         let start = c.pos();
         let got = |c: &Cursor| show(c.slice(start, c.pos()));
         let next = c.peek();
@@ -378,7 +419,7 @@ impl Decoder<'_> {
         }))
     }
 
-    fn record(&mut self, c: &mut Cursor, r: usize, path: &str) -> Result<Value, JsonError> {
+    fn record(&mut self, c: &mut Cursor, r: usize, path: Path) -> Result<Value, JsonError> {
         let def = &self.policy.records[r];
         let mut fields: Vec<Option<Value>> = vec![None; def.fields.len()];
         c.expect(b'{')?;
@@ -386,17 +427,17 @@ impl Decoder<'_> {
             loop {
                 let key = c.string()?;
                 c.expect(b':')?;
-                let field_path = format!("{path}.{key}");
+                let field_path = Path::Field(&path, &key);
                 match self.schema.records[r].get(key.as_ref()) {
                     Some(&i) if fields[i].is_some() => {
-                        self.errors.push(err(&field_path, "given twice in one item"));
+                        self.errors.push(err(field_path, "given twice in one item"));
                         c.skip(1)?;
                     }
-                    Some(&i) => fields[i] = Some(self.field(c, &def.fields[i], &field_path)?),
+                    Some(&i) => fields[i] = Some(self.field(c, &def.fields[i], field_path)?),
                     None => {
                         let whose = format!("the fields of `{}`", def.name);
                         let names = def.fields.iter().map(|f| f.name.as_str());
-                        self.errors.push(unknown_field(&field_path, &key, &whose, names));
+                        self.errors.push(unknown_field(field_path, &key, &whose, names));
                         c.skip(1)?;
                     }
                 }
@@ -409,12 +450,12 @@ impl Decoder<'_> {
         let values: Vec<Value> = fields
             .into_iter()
             .zip(&def.fields)
-            .map(|(v, f)| v.unwrap_or_else(|| self.missing(f, &format!("{path}.{}", f.name))))
+            .map(|(v, f)| v.unwrap_or_else(|| self.missing(f, Path::Field(&path, &f.name))))
             .collect();
         Ok(Value::Record(Arc::from(values)))
     }
 
-    fn list(&mut self, c: &mut Cursor, item: &Ty, path: &str) -> Result<Value, JsonError> {
+    fn list(&mut self, c: &mut Cursor, item: &Ty, path: Path) -> Result<Value, JsonError> {
         c.expect(b'[')?;
         if c.eat(b']') {
             return Ok(self.empty_list());
@@ -422,11 +463,11 @@ impl Decoder<'_> {
         let mut out = Vec::new();
         let mut i = 0;
         loop {
-            let p = format!("{path}[{i}]");
+            let p = Path::Index(&path, i);
             if c.null() {
-                self.errors.push(err(&p, "a list item cannot be null"));
+                self.errors.push(err(p, "a list item cannot be null"));
             } else {
-                out.push(self.value(c, item, &Range::default(), &p)?);
+                out.push(self.value(c, item, &Range::default(), p)?);
             }
             i += 1;
             if c.eat(b']') {
@@ -458,8 +499,7 @@ impl Decoder<'_> {
         }
         let mut i = 0;
         loop {
-            let path = format!("prior_awards[{i}]");
-            if let Some(entry) = self.ledger_entry(c, &path)? {
+            if let Some(entry) = self.ledger_entry(c, Path::Index(&Path::Top("prior_awards"), i))? {
                 out.push(entry);
             }
             i += 1;
@@ -470,7 +510,7 @@ impl Decoder<'_> {
         }
     }
 
-    fn ledger_entry(&mut self, c: &mut Cursor, path: &str) -> Result<Option<LedgerEntry>, JsonError> {
+    fn ledger_entry(&mut self, c: &mut Cursor, path: Path) -> Result<Option<LedgerEntry>, JsonError> {
         if c.peek() != Some(b'{') {
             let start = c.pos();
             c.skip(1)?;
@@ -488,23 +528,23 @@ impl Decoder<'_> {
             loop {
                 let key = c.string()?;
                 c.expect(b':')?;
-                let field = format!("{path}.{key}");
+                let field = Path::Field(&path, &key);
                 match LEDGER_FIELDS.iter().position(|f| *f == key.as_ref()) {
                     Some(k) if seen[k] => {
-                        self.errors.push(err(&field, "given twice in one prior award"));
+                        self.errors.push(err(field, "given twice in one prior award"));
                         c.skip(1)?;
                     }
                     Some(0) => {
                         seen[0] = true;
-                        award = self.award_id(c, &field)?;
+                        award = self.award_id(c, field)?;
                     }
                     Some(1) => {
                         seen[1] = true;
-                        year = self.year(c, &field)?;
+                        year = self.year(c, field)?;
                     }
                     Some(2) => {
                         seen[2] = true;
-                        amount = self.paid(c, &field)?;
+                        amount = self.paid(c, field)?;
                     }
                     Some(_) => {
                         seen[3] = true;
@@ -516,7 +556,7 @@ impl Decoder<'_> {
                                 let start = c.pos();
                                 c.skip(1)?;
                                 let text = show(c.slice(start, c.pos()));
-                                self.errors.push(err(&field, format!("expected a string, got {text}")));
+                                self.errors.push(err(field, format!("expected a string, got {text}")));
                                 None
                             }
                         };
@@ -524,7 +564,7 @@ impl Decoder<'_> {
                     None => {
                         let whose = "the fields of a prior award (award, year, amount, item)";
                         self.errors
-                            .push(unknown_field(&field, &key, whose, LEDGER_FIELDS.into_iter()));
+                            .push(unknown_field(field, &key, whose, LEDGER_FIELDS.into_iter()));
                         c.skip(1)?;
                     }
                 }
@@ -540,7 +580,7 @@ impl Decoder<'_> {
             (2, "expected the amount paid in yuan"),
         ] {
             if !seen[k] {
-                self.errors.push(err(&format!("{path}.{}", LEDGER_FIELDS[k]), what));
+                self.errors.push(err(Path::Field(&path, LEDGER_FIELDS[k]), what));
             }
         }
         Ok(match (award, year, amount) {
@@ -554,7 +594,7 @@ impl Decoder<'_> {
         })
     }
 
-    fn award_id(&mut self, c: &mut Cursor, path: &str) -> Result<Option<usize>, JsonError> {
+    fn award_id(&mut self, c: &mut Cursor, path: Path) -> Result<Option<usize>, JsonError> {
         if c.peek() != Some(b'"') {
             c.skip(1)?;
             self.errors.push(err(path, "expected the award id as a string"));
@@ -572,7 +612,7 @@ impl Decoder<'_> {
         Ok(None)
     }
 
-    fn paid(&mut self, c: &mut Cursor, path: &str) -> Result<Option<Decimal>, JsonError> {
+    fn paid(&mut self, c: &mut Cursor, path: Path) -> Result<Option<Decimal>, JsonError> {
         let start = c.pos();
         let d = match c.peek() {
             Some(b'-' | b'0'..=b'9') => money(c.number()?),

@@ -108,20 +108,21 @@ impl<'a> Cursor<'a> {
     pub fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
         self.expect(b'"')?;
         let start = self.pos;
-        let bytes = self.bytes();
-        while let Some(&b) = bytes.get(self.pos) {
-            match b {
-                b'"' => {
-                    let s = self.slice(start, self.pos);
-                    self.pos += 1;
-                    return Ok(Cow::Borrowed(s));
-                }
-                b'\\' => return self.escaped(start).map(Cow::Owned),
-                0..=0x1f => return self.error("a control character inside a string"),
-                _ => self.pos += 1,
-            }
+        let rest = &self.bytes()[start..];
+        let Some(i) = memchr::memchr2(b'"', b'\\', rest) else {
+            return self.error("a string that does not end");
+        };
+        if let Some(bad) = rest[..i].iter().position(|b| *b < 0x20) {
+            self.pos = start + bad;
+            return self.error("a control character inside a string");
         }
-        self.error("a string that does not end")
+        self.pos = start + i;
+        if rest[i] == b'\\' {
+            return self.escaped(start).map(Cow::Owned);
+        }
+        let s = self.slice(start, self.pos);
+        self.pos += 1;
+        Ok(Cow::Borrowed(s))
     }
 
     fn escaped(&mut self, start: usize) -> Result<String, JsonError> {

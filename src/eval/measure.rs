@@ -59,7 +59,7 @@ pub(super) fn evaluate(cx: &mut Cx, m: &Measure, t: &mut Trace) -> Result<(Decim
         amount = after;
     }
     if m.once {
-        if let Some(first) = ledger().filter(|e| e.amount > Decimal::ZERO).map(|e| e.year).min() {
+        if let Some(first) = ledger().filter(|e| money::positive(e.amount)).map(|e| e.year).min() {
             t.push(|| StepKind::AlreadyPaid { year: first });
             amount = Decimal::ZERO;
         }

@@ -29,7 +29,7 @@ pub struct EvalError {
 }
 
 /// The result of one case.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Outcome {
     /// one per measure, 0 when not granted
     pub awards: Vec<Decimal>,
@@ -57,13 +57,45 @@ pub fn as_of_date(case: &Case, as_of: Option<Date>) -> Date {
     })
 }
 
-/// Evaluates every measure and benefit of `program` on `case`.
+/// Evaluates cases one after another, reusing its buffers: after the first
+/// case, evaluation allocates nothing of its own.
+#[derive(Debug, Default)]
+pub struct Evaluator {
+    locals: Vec<Value>,
+    outcome: Outcome,
+}
+
+impl Evaluator {
+    /// Evaluates `case`; the outcome lives until the next call.
+    pub fn evaluate(&mut self, program: &Program, case: &Case, as_of: Option<Date>) -> Result<&Outcome, EvalError> {
+        run(program, case, as_of, false, &mut self.locals, &mut self.outcome)?;
+        Ok(&self.outcome)
+    }
+}
+
+/// Evaluates every measure and benefit of `program` on `case`, with a trace per
+/// measure when `explain` is set.
 pub fn evaluate(program: &Program, case: &Case, as_of: Option<Date>, explain: bool) -> Result<Outcome, EvalError> {
+    let mut outcome = Outcome::default();
+    run(program, case, as_of, explain, &mut Vec::new(), &mut outcome)?;
+    Ok(outcome)
+}
+
+fn run(
+    program: &Program,
+    case: &Case,
+    as_of: Option<Date>,
+    explain: bool,
+    locals: &mut Vec<Value>,
+    out: &mut Outcome,
+) -> Result<(), EvalError> {
     let params = program.params_on(as_of_date(case, as_of));
     let n_locals = program.measures.iter().map(|m| m.n_locals).max().unwrap_or(0);
-    let mut locals = vec![Value::Absent; n_locals];
-    let mut awards = Vec::with_capacity(program.measures.len());
-    let mut explanations = Vec::new();
+    locals.clear();
+    locals.resize(n_locals, Value::Absent);
+    out.awards.clear();
+    out.benefits.clear();
+    out.explanations.clear();
     let mut total = Decimal::ZERO;
     for (i, m) in program.measures.iter().enumerate() {
         let mut trace = if explain { Trace::on() } else { Trace::off() };
@@ -71,7 +103,7 @@ pub fn evaluate(program: &Program, case: &Case, as_of: Option<Date>, explain: bo
             program,
             case,
             params,
-            locals: &mut locals,
+            locals,
             measure: i,
         };
         let (amount, failed) = measure::evaluate(&mut cx, m, &mut trace)?;
@@ -80,9 +112,9 @@ pub fn evaluate(program: &Program, case: &Case, as_of: Option<Date>, explain: bo
             span: program.policy.measures[i].span,
             message: "the total of all awards is beyond the range of exact decimals".into(),
         })?;
-        awards.push(amount);
+        out.awards.push(amount);
         if explain {
-            explanations.push(Explanation {
+            out.explanations.push(Explanation {
                 failed,
                 steps: trace.steps,
             });
@@ -92,13 +124,13 @@ pub fn evaluate(program: &Program, case: &Case, as_of: Option<Date>, explain: bo
         // The sum of rounded awards is already exact; this only fixes its decimal places.
         total = money::round(total, rule).unwrap_or(total);
     }
-    let mut benefits = Vec::with_capacity(program.benefits.len());
+    out.total = total;
     for b in &program.benefits {
         let mut cx = expr::Cx {
             program,
             case,
             params,
-            locals: &mut locals,
+            locals,
             measure: usize::MAX,
         };
         let mut granted = true;
@@ -108,12 +140,7 @@ pub fn evaluate(program: &Program, case: &Case, as_of: Option<Date>, explain: bo
                 break;
             }
         }
-        benefits.push(granted);
+        out.benefits.push(granted);
     }
-    Ok(Outcome {
-        awards,
-        benefits,
-        total,
-        explanations,
-    })
+    Ok(())
 }

@@ -4,8 +4,22 @@
 use crate::check::model::{RoundMode, Rounding};
 use rust_decimal::{Decimal, RoundingStrategy};
 
+/// True when `d` is above zero. Comparing with `Decimal::ZERO` rescales both
+/// sides; this reads the sign, and runs for every award of every case.
+#[inline]
+pub fn positive(d: Decimal) -> bool {
+    !d.is_zero() && d.is_sign_positive()
+}
+
 /// Rounds `value` to a multiple of the rule's unit (a power of ten), or `None` on overflow.
 pub fn round(value: Decimal, rule: &Rounding) -> Option<Decimal> {
+    // Most amounts already have at most the rule's places: only the scale is set.
+    let unit_scale = rule.unit.normalize().scale();
+    if rule.unit.normalize() < Decimal::ONE && value.scale() <= unit_scale {
+        let mut v = value;
+        v.rescale(unit_scale);
+        return Some(v);
+    }
     let strategy = match rule.mode {
         RoundMode::HalfAwayFromZero => RoundingStrategy::MidpointAwayFromZero,
         RoundMode::HalfEven => RoundingStrategy::MidpointNearestEven,

@@ -1,0 +1,399 @@
+//! Whole populations: cases stream in, are evaluated on every core, and their
+//! results stream out in input order, one output line per input line. Memory
+//! stays bounded whatever the input size: at most a few chunks are in flight.
+
+use crate::compile::tree::Program;
+use crate::eval::decode::{CaseErrors, FieldError};
+use crate::eval::{Evaluator, Outcome};
+use crate::report::result;
+use crate::syntax::ast::Date;
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use std::io::{self, Read, Write};
+use std::sync::mpsc::sync_channel;
+
+/// Bytes read at a time; a chunk holds whole lines only.
+const CHUNK_BYTES: usize = 4 << 20;
+/// Lines one worker takes at a time.
+const LINES_PER_TASK: usize = 256;
+
+pub use crate::report::result::LineFormat as Output;
+
+/// Counts and sums over a run, for `--summary`.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub cases: u64,
+    pub rejected: u64,
+    pub total: Decimal,
+    /// per measure: recipients, total, largest
+    pub awards: Vec<AwardStats>,
+    /// set when a sum left the decimal range (the figures are then incomplete)
+    pub overflowed: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AwardStats {
+    pub recipients: u64,
+    pub total: Decimal,
+    pub max: Decimal,
+}
+
+impl Summary {
+    fn new(n: usize) -> Self {
+        Summary {
+            awards: vec![AwardStats::default(); n],
+            ..Summary::default()
+        }
+    }
+
+    fn add(&mut self, o: &Outcome) {
+        self.cases += 1;
+        self.total = self.checked(self.total, o.total);
+        for (s, a) in self.awards.iter_mut().zip(&o.awards) {
+            if crate::eval::money::positive(*a) {
+                s.recipients += 1;
+                s.max = s.max.max(*a);
+                match s.total.checked_add(*a) {
+                    Some(t) => s.total = t,
+                    None => self.overflowed = true,
+                }
+            }
+        }
+    }
+
+    fn checked(&mut self, a: Decimal, b: Decimal) -> Decimal {
+        a.checked_add(b).unwrap_or_else(|| {
+            self.overflowed = true;
+            a
+        })
+    }
+
+    fn merge(&mut self, other: &Summary) {
+        self.cases += other.cases;
+        self.rejected += other.rejected;
+        self.total = self.checked(self.total, other.total);
+        self.overflowed |= other.overflowed;
+        for (s, o) in self.awards.iter_mut().zip(&other.awards) {
+            s.recipients += o.recipients;
+            s.max = s.max.max(o.max);
+            match s.total.checked_add(o.total) {
+                Some(t) => s.total = t,
+                None => self.overflowed = true,
+            }
+        }
+    }
+}
+
+/// A chunk of input: whole lines, and the number of the first.
+struct Chunk {
+    text: Vec<u8>,
+    first_line: usize,
+}
+
+/// Reads whole-line chunks from `input`, calling `progress` with bytes read.
+fn chunks<R: Read>(
+    mut input: R,
+    mut send: impl FnMut(Chunk) -> bool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> io::Result<()> {
+    let mut carry: Vec<u8> = Vec::new();
+    let mut line = 1;
+    loop {
+        let mut buf = std::mem::take(&mut carry);
+        let start = buf.len();
+        buf.reserve(CHUNK_BYTES);
+        // Fill up to CHUNK_BYTES more, as far as the input allows, without zeroing first.
+        let want = CHUNK_BYTES as u64;
+        let mut got = 0u64;
+        while got < want {
+            match (&mut input).take(want - got).read_to_end(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => got += n as u64,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let filled = buf.len();
+        let eof = got < want;
+        progress((filled - start) as u64);
+        let cut = if eof {
+            buf.len()
+        } else {
+            memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1)
+        };
+        carry.extend_from_slice(&buf[cut..]);
+        buf.truncate(cut);
+        let lines = memchr::memchr_iter(b'\n', &buf).count() + usize::from(buf.last().is_some_and(|b| *b != b'\n'));
+        if !buf.is_empty()
+            && !send(Chunk {
+                text: buf,
+                first_line: line,
+            })
+        {
+            return Ok(());
+        }
+        line += lines;
+        if eof {
+            if !carry.is_empty() {
+                send(Chunk {
+                    text: carry,
+                    first_line: line,
+                });
+            }
+            return Ok(());
+        }
+    }
+}
+
+/// Evaluates every line of `input` (JSONL) and writes one result per line to `out`.
+pub fn run<R: Read + Send, W: Write + Send>(
+    program: &Program,
+    input: R,
+    out: W,
+    format: Output,
+    as_of: Option<Date>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> io::Result<Summary> {
+    let n_awards = program.policy.measures.len();
+    let mut summary = Summary::new(n_awards);
+    let mut out = io::BufWriter::with_capacity(1 << 20, out);
+    if format == Output::Csv {
+        out.write_all(result::csv_header(program).as_bytes())?;
+    }
+    std::thread::scope(|scope| -> io::Result<()> {
+        let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(2);
+        let (text_tx, text_rx) = sync_channel::<Vec<String>>(2);
+        let reader = scope.spawn(move || chunks(input, |c| chunk_tx.send(c).is_ok(), progress));
+        let writer = scope.spawn(move || -> io::Result<()> {
+            for pieces in text_rx {
+                for p in pieces {
+                    out.write_all(p.as_bytes())?;
+                }
+            }
+            out.flush()
+        });
+        for chunk in chunk_rx {
+            let (pieces, part) = process(program, &chunk, format, as_of);
+            summary.merge(&part);
+            if text_tx.send(pieces).is_err() {
+                break;
+            }
+        }
+        drop(text_tx);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the writer thread failed")));
+        let read = reader
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the reader thread failed")));
+        written.and(read)
+    })?;
+    Ok(summary)
+}
+
+/// One chunk on every core: the output text of each group of lines, in order.
+fn process(program: &Program, chunk: &Chunk, format: Output, as_of: Option<Date>) -> (Vec<String>, Summary) {
+    let mut lines: Vec<(usize, &[u8])> = Vec::new();
+    let mut start = 0;
+    for i in memchr::memchr_iter(b'\n', &chunk.text) {
+        lines.push((chunk.first_line + lines.len(), &chunk.text[start..i]));
+        start = i + 1;
+    }
+    if start < chunk.text.len() {
+        lines.push((chunk.first_line + lines.len(), &chunk.text[start..]));
+    }
+    let n_awards = program.policy.measures.len();
+    let parts: Vec<(String, Summary)> = lines
+        .par_chunks(LINES_PER_TASK)
+        .map_init(Evaluator::default, |ev, group| {
+            let mut text = String::with_capacity(group.len() * 256);
+            let mut summary = Summary::new(n_awards);
+            for (line_no, bytes) in group {
+                one_line(program, ev, *line_no, bytes, format, as_of, &mut text, &mut summary);
+            }
+            (text, summary)
+        })
+        .collect();
+    let mut summary = Summary::new(n_awards);
+    let mut texts = Vec::with_capacity(parts.len());
+    for (t, s) in parts {
+        summary.merge(&s);
+        texts.push(t);
+    }
+    (texts, summary)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn one_line(
+    program: &Program,
+    ev: &mut Evaluator,
+    line_no: usize,
+    bytes: &[u8],
+    format: Output,
+    as_of: Option<Date>,
+    out: &mut String,
+    summary: &mut Summary,
+) {
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    let rejected = |errors: CaseErrors, out: &mut String, summary: &mut Summary| {
+        summary.cases += 1;
+        summary.rejected += 1;
+        result::write_rejected(program, &errors, format, out);
+    };
+    let line = match std::str::from_utf8(bytes) {
+        Ok(l) => l,
+        Err(e) => {
+            let message = format!(
+                "line {line_no}: not UTF-8 text (invalid byte at column {})",
+                e.valid_up_to() + 1
+            );
+            return rejected(
+                CaseErrors {
+                    id: None,
+                    errors: vec![FieldError {
+                        field: String::new(),
+                        message,
+                    }],
+                },
+                out,
+                summary,
+            );
+        }
+    };
+    if line.trim().is_empty() {
+        let message = format!("line {line_no}: an empty line, not a case");
+        return rejected(
+            CaseErrors {
+                id: None,
+                errors: vec![FieldError {
+                    field: String::new(),
+                    message,
+                }],
+            },
+            out,
+            summary,
+        );
+    }
+    let case = match program.decode_line(line, line_no) {
+        Ok(c) => c,
+        Err(e) => return rejected(e, out, summary),
+    };
+    match ev.evaluate(program, &case, as_of) {
+        Ok(outcome) => {
+            summary.add(outcome);
+            match format {
+                Output::Text => out.push_str(&result::text_outcome(program, &case.id, outcome)),
+                Output::Csv => result::write_csv(program, &case.id, outcome, out),
+                Output::Json => result::write_json(program, &case.id, outcome, out),
+            }
+        }
+        Err(e) => rejected(result::eval_error(program, &case.id, &e), out, summary),
+    }
+}
+
+/// A CSV file of flat cases read as JSON lines, one row at a time, so that the
+/// same decoder checks it and memory stays bounded. The header names the fields.
+pub struct CsvAsJsonl<R: Read> {
+    reader: csv::Reader<R>,
+    kinds: Vec<Cell>,
+    headers: csv::StringRecord,
+    pending: Vec<u8>,
+    at: usize,
+    row: usize,
+}
+
+/// How a column's cells are written in JSON.
+#[derive(Clone, Copy)]
+enum Cell {
+    /// as is: whole numbers and true/false
+    Raw,
+    /// as a JSON string; the decoder reads amounts, rates, dates and choices from strings
+    Quoted,
+}
+
+impl<R: Read> CsvAsJsonl<R> {
+    pub fn new(program: &Program, input: R) -> Result<Self, String> {
+        use crate::check::model::Ty;
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+        let headers = reader
+            .headers()
+            .map_err(|e| format!("cannot read the CSV header: {e}"))?
+            .clone();
+        let mut kinds = Vec::new();
+        for h in headers.iter() {
+            let ty = program
+                .policy
+                .inputs
+                .iter()
+                .find(|i| i.name == h)
+                .map(|i| i.ty.required().clone());
+            kinds.push(match (h, ty) {
+                ("year", _) | (_, Some(Ty::Bool | Ty::Int)) => Cell::Raw,
+                (_, Some(Ty::List(_) | Ty::Record(_))) => {
+                    return Err(format!(
+                        "column `{h}` is a list or record: CSV holds flat cases only; use JSONL"
+                    ))
+                }
+                _ => Cell::Quoted,
+            });
+        }
+        Ok(CsvAsJsonl {
+            reader,
+            kinds,
+            headers,
+            pending: Vec::new(),
+            at: 0,
+            row: 1,
+        })
+    }
+
+    /// The next row as a JSON line; `false` at the end.
+    fn next_row(&mut self) -> bool {
+        let mut record = csv::StringRecord::new();
+        self.row += 1;
+        let mut line = String::from("{");
+        match self.reader.read_record(&mut record) {
+            Ok(false) => return false,
+            Ok(true) => {
+                let mut first = true;
+                for ((h, cell), kind) in self.headers.iter().zip(record.iter()).zip(&self.kinds) {
+                    if cell.is_empty() {
+                        continue;
+                    }
+                    if !first {
+                        line.push(',');
+                    }
+                    first = false;
+                    result::push_json_string(&mut line, h);
+                    line.push(':');
+                    let raw =
+                        matches!(kind, Cell::Raw) && (cell.parse::<i64>().is_ok() || cell == "true" || cell == "false");
+                    if raw {
+                        line.push_str(cell);
+                    } else {
+                        result::push_json_string(&mut line, cell);
+                    }
+                }
+                line.push('}');
+            }
+            // A broken row still takes one output line: the decoder reports it.
+            Err(e) => line = format!("CSV row {} cannot be read: {e}", self.row),
+        }
+        line.push('\n');
+        self.pending = line.into_bytes();
+        self.at = 0;
+        true
+    }
+}
+
+impl<R: Read> Read for CsvAsJsonl<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.at >= self.pending.len() && !self.next_row() {
+            return Ok(0);
+        }
+        let n = buf.len().min(self.pending.len() - self.at);
+        buf[..n].copy_from_slice(&self.pending[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}

@@ -1,0 +1,128 @@
+//! Synthetic cases from a policy's declared inputs and ranges, for budget
+//! exploration and benchmarks. Deterministic: the same seed gives the same cases.
+
+use crate::check::model::{FieldDef, Policy, Range, Ty};
+use rust_decimal::Decimal;
+use std::fmt::Write;
+
+/// SplitMix64: small, fast, and good enough to spread test data.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A whole number in `lo..=hi`.
+    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        if hi <= lo {
+            return lo;
+        }
+        let span = (hi - lo) as u64 + 1;
+        lo + (self.next_u64() % span) as i64
+    }
+
+    /// True with probability `percent`/100.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.next_u64() % 100 < percent
+    }
+}
+
+/// One case as a JSON line (without the newline).
+pub fn case(policy: &Policy, rng: &mut Rng, n: u64) -> String {
+    let mut out = String::with_capacity(256);
+    let year = 2025 + rng.range(0, 1);
+    let _ = write!(out, "{{\"id\":\"S-{n:07}\",\"year\":{year}");
+    for input in &policy.inputs {
+        if let Some(v) = field(policy, rng, input) {
+            let _ = write!(out, ",\"{}\":{v}", input.name);
+        }
+    }
+    if !policy.measures.is_empty() && rng.chance(20) {
+        out.push_str(",\"prior_awards\":[");
+        for k in 0..rng.range(1, 2) {
+            let m = &policy.measures[rng.range(0, policy.measures.len() as i64 - 1) as usize];
+            let amount = rng.range(1, 50) * 10_000;
+            let _ = write!(
+                out,
+                "{}{{\"award\":\"{}\",\"year\":{},\"amount\":{amount}}}",
+                if k > 0 { "," } else { "" },
+                m.id,
+                year - rng.range(0, 1)
+            );
+        }
+        out.push(']');
+    }
+    out.push('}');
+    out
+}
+
+/// A field's JSON text, or `None` to leave it out.
+fn field(policy: &Policy, rng: &mut Rng, f: &FieldDef) -> Option<String> {
+    match &f.ty {
+        Ty::Optional(inner) => {
+            if rng.chance(50) {
+                None
+            } else {
+                Some(value(policy, rng, inner, &f.range))
+            }
+        }
+        Ty::Bool if !rng.chance(30) => None,
+        Ty::Money | Ty::Rate if rng.chance(50) => None,
+        Ty::List(_) if rng.chance(60) => None,
+        ty => Some(value(policy, rng, ty, &f.range)),
+    }
+}
+
+fn bound(d: Option<Decimal>) -> Option<i64> {
+    d.and_then(|d| i64::try_from(d.round()).ok())
+}
+
+fn value(policy: &Policy, rng: &mut Rng, ty: &Ty, range: &Range) -> String {
+    match ty {
+        Ty::Bool => "true".into(),
+        Ty::Int => {
+            let lo = bound(range.min).unwrap_or(0);
+            let hi = bound(range.max).unwrap_or(lo.saturating_add(9));
+            rng.range(lo, hi).to_string()
+        }
+        Ty::Money => {
+            // Spread over 1万 to 1亿 (log-uniform), in 分.
+            let digits = rng.range(4, 7) as u32;
+            let whole = rng.range(10_i64.pow(digits), 10_i64.pow(digits + 1));
+            let fen = rng.range(0, 99);
+            let lo = bound(range.min).unwrap_or(0);
+            format!("\"{}.{fen:02}\"", whole.max(lo))
+        }
+        Ty::Rate => format!("\"{}%\"", rng.range(0, 100)),
+        Ty::Text => format!("\"T-{}\"", rng.range(1, 50)),
+        Ty::Date => format!("\"2025-{:02}-{:02}\"", rng.range(1, 12), rng.range(1, 28)),
+        Ty::Enum(en) => {
+            let values = &policy.enums[*en].values;
+            format!("\"{}\"", values[rng.range(0, values.len() as i64 - 1) as usize].0)
+        }
+        Ty::Record(r) => {
+            let fields: Vec<String> = policy.records[*r]
+                .fields
+                .iter()
+                .filter_map(|f| field(policy, rng, f).map(|v| format!("\"{}\":{v}", f.name)))
+                .collect();
+            format!("{{{}}}", fields.join(","))
+        }
+        Ty::List(item) => {
+            let items: Vec<String> = (0..rng.range(1, 4))
+                .map(|_| value(policy, rng, item, &Range::default()))
+                .collect();
+            format!("[{}]", items.join(","))
+        }
+        Ty::Optional(inner) => value(policy, rng, inner, range),
+    }
+}
