@@ -157,7 +157,7 @@ impl Checker {
                 );
             }
             Rounding {
-                unit: r.unit.node,
+                unit: r.unit.node.normalize(),
                 mode: r.mode,
                 after_rate: r.after_rate,
                 on_award: r.on_award,

@@ -112,7 +112,8 @@ impl<'a> Cursor<'a> {
         let Some(i) = memchr::memchr2(b'"', b'\\', rest) else {
             return self.error("a string that does not end");
         };
-        if let Some(bad) = rest[..i].iter().position(|b| *b < 0x20) {
+        if has_control(&rest[..i]) {
+            let bad = rest[..i].iter().position(|b| *b < 0x20).unwrap_or(0);
             self.pos = start + bad;
             return self.error("a control character inside a string");
         }
@@ -291,6 +292,23 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// True when some byte is below 0x20, eight bytes at a time.
+fn has_control(bytes: &[u8]) -> bool {
+    const LOW: u64 = 0x2020_2020_2020_2020;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        let x = u64::from_le_bytes(b);
+        // A byte below 0x20 borrows when 0x20 is taken from it, and had its top bit clear.
+        if x.wrapping_sub(LOW) & !x & HIGH != 0 {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|b| *b < 0x20)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,6 +322,19 @@ mod tests {
         );
         assert!(Cursor::new(r#""\ud83d""#).string().is_err());
         assert!(Cursor::new("\"open").string().is_err());
+    }
+
+    #[test]
+    fn control_characters_are_found_in_any_position() {
+        assert!(!has_control("plain ascii text, long enough for words".as_bytes()));
+        assert!(!has_control("通州区 数据券 ~~~~~~~~".as_bytes()));
+        for i in 0..20 {
+            let mut v = vec![b'a'; 20];
+            v[i] = 0x1f;
+            assert!(has_control(&v), "{i}");
+            v[i] = b'\t';
+            assert!(has_control(&v), "{i}");
+        }
     }
 
     #[test]

@@ -72,13 +72,6 @@ pub(super) fn evaluate(cx: &mut Cx, m: &Measure, t: &mut Trace) -> Result<(Decim
         };
         amount = apply_cap(cx, &cap.limit, CapKind::Ledger(cap.scope), prior, amount, t)?;
     }
-    if let Some(rule) = cx.program.rounding.as_ref().filter(|r| r.on_award) {
-        let before = amount;
-        amount = money::round(amount, rule).ok_or_else(|| cx.fail(Default::default(), "rounding overflowed"))?;
-        if before != amount {
-            t.push(|| StepKind::Rounded { before, after: amount });
-        }
-    }
     if amount < Decimal::ZERO {
         return Err(cx.fail(
             cx.program.policy.measures[award].span,

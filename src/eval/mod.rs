@@ -106,7 +106,18 @@ fn run(
             locals,
             measure: i,
         };
-        let (amount, failed) = measure::evaluate(&mut cx, m, &mut trace)?;
+        let (mut amount, failed) = measure::evaluate(&mut cx, m, &mut trace)?;
+        if let Some(rule) = program.rounding.as_ref().filter(|r| r.on_award) {
+            let before = amount;
+            amount = money::round(amount, rule).ok_or_else(|| EvalError {
+                measure: Some(i),
+                span: program.policy.measures[i].span,
+                message: "rounding this award left the range of exact decimals".into(),
+            })?;
+            if before != amount {
+                trace.push(|| trace::StepKind::Rounded { before, after: amount });
+            }
+        }
         total = total.checked_add(amount).ok_or_else(|| EvalError {
             measure: Some(i),
             span: program.policy.measures[i].span,

@@ -14,8 +14,12 @@ pub fn positive(d: Decimal) -> bool {
 /// Rounds `value` to a multiple of the rule's unit (a power of ten), or `None` on overflow.
 pub fn round(value: Decimal, rule: &Rounding) -> Option<Decimal> {
     // Most amounts already have at most the rule's places: only the scale is set.
-    let unit_scale = rule.unit.normalize().scale();
-    if rule.unit.normalize() < Decimal::ONE && value.scale() <= unit_scale {
+    // (The checker normalises the unit, so its scale is its number of places.)
+    let unit_scale = rule.unit.scale();
+    if unit_scale > 0 && value.scale() == unit_scale {
+        return Some(value);
+    }
+    if unit_scale > 0 && value.scale() < unit_scale {
         let mut v = value;
         v.rescale(unit_scale);
         return Some(v);
@@ -26,7 +30,7 @@ pub fn round(value: Decimal, rule: &Rounding) -> Option<Decimal> {
         RoundMode::Down => RoundingStrategy::ToZero,
         RoundMode::Up => RoundingStrategy::AwayFromZero,
     };
-    let unit = rule.unit.normalize();
+    let unit = rule.unit;
     if unit >= Decimal::ONE {
         let q = value.checked_div(unit)?.round_dp_with_strategy(0, strategy);
         return q.checked_mul(unit);
@@ -41,8 +45,19 @@ pub fn round(value: Decimal, rule: &Rounding) -> Option<Decimal> {
 /// `amount`, at most what is left of `limit` once `prior` (already paid under
 /// the same cap) is counted; never below 0, even when `prior` exceeds `limit`.
 pub fn capped(amount: Decimal, limit: Decimal, prior: Decimal) -> Decimal {
-    let room = limit.checked_sub(prior).unwrap_or(Decimal::ZERO).max(Decimal::ZERO);
-    amount.min(room)
+    // Nothing to cap: most measures award nothing to most applicants.
+    if amount.is_zero() {
+        return amount;
+    }
+    let room = if prior.is_zero() { limit } else { limit.checked_sub(prior).unwrap_or(Decimal::ZERO) };
+    if !positive(room) {
+        return Decimal::ZERO;
+    }
+    if amount <= room {
+        amount
+    } else {
+        room
+    }
 }
 
 /// A top-up (差额): `amount` less everything already paid, never below 0.
