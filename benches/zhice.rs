@@ -16,11 +16,15 @@ use zhice::sample::{case, Rng};
 const CASES: u64 = 10_000;
 
 fn policy_text() -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/tongzhou-2025-draft.policy")).expect("policy")
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/tongzhou-2025-draft.policy"))
+        .expect("policy")
 }
 
 fn program() -> zhice::compile::tree::Program {
-    zhice::load::load_text("tongzhou", policy_text(), None).ok().expect("loads").program
+    zhice::load::load_text("tongzhou", policy_text(), None)
+        .ok()
+        .expect("loads")
+        .program
 }
 
 fn lines(program: &zhice::compile::tree::Program) -> Vec<String> {
@@ -35,7 +39,11 @@ fn benches(c: &mut Criterion) {
 
     c.bench_function("check and compile the Tongzhou policy", |b| {
         let text = policy_text();
-        b.iter_batched(|| text.clone(), |t| zhice::load::load_text("tongzhou", t, None).ok().expect("loads"), BatchSize::SmallInput)
+        b.iter_batched(
+            || text.clone(),
+            |t| zhice::load::load_text("tongzhou", t, None).ok().expect("loads"),
+            BatchSize::SmallInput,
+        )
     });
 
     let mut g = c.benchmark_group("per 10,000 cases");
@@ -47,7 +55,10 @@ fn benches(c: &mut Criterion) {
             }
         })
     });
-    let cases: Vec<_> = lines.iter().map(|l| program.decode_line(l, 1).ok().expect("valid sample")).collect();
+    let cases: Vec<_> = lines
+        .iter()
+        .map(|l| program.decode_line(l, 1).ok().expect("valid sample"))
+        .collect();
     g.bench_function("evaluate (decoded)", |b| {
         let mut ev = Evaluator::default();
         b.iter(|| {
@@ -69,7 +80,10 @@ fn benches(c: &mut Criterion) {
     });
     g.finish();
 
-    let input: Vec<u8> = lines.iter().flat_map(|l| l.bytes().chain(std::iter::once(b'\n'))).collect();
+    let input: Vec<u8> = lines
+        .iter()
+        .flat_map(|l| l.bytes().chain(std::iter::once(b'\n')))
+        .collect();
     let mut g = c.benchmark_group("end to end");
     g.throughput(Throughput::Bytes(bytes as u64));
     g.sample_size(20);

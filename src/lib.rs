@@ -24,9 +24,11 @@ pub mod eval;
 pub mod report;
 
 pub mod batch;
+pub mod bounds;
 pub mod diff;
 pub mod format;
 pub mod load;
 pub mod sample;
+pub mod testing;
 
 pub mod cli;

@@ -133,6 +133,10 @@ pub fn load_text(path: &str, source: String, tests: Option<(String, String)>) ->
     match checked.policy {
         Some(policy) => {
             let program = compile::compile(policy, &reports[0].source);
+            let mut lints = crate::bounds::lints(&program.policy);
+            lints.extend(coverage(&program));
+            reports[0].diagnostics.extend(lints);
+            reports[0].diagnostics.sort_by_key(|d| (d.span.start, d.severity));
             Ok(Loaded {
                 program,
                 ast: file,
@@ -141,4 +145,29 @@ pub fn load_text(path: &str, source: String, tests: Option<(String, String)>) ->
         }
         None => Err(LoadError::Invalid(reports)),
     }
+}
+
+/// A warning for each measure no drafter's test awards money to, when the
+/// policy has tests at all.
+fn coverage(program: &Program) -> Vec<Diagnostic> {
+    if program.policy.tests.is_empty() {
+        return Vec::new();
+    }
+    let run = crate::testing::run(program);
+    program
+        .policy
+        .measures
+        .iter()
+        .zip(&run.exercised)
+        .filter(|(_, e)| !**e)
+        .map(|(m, _)| {
+            Diagnostic::warning(
+                "zhice::lint::untested-measure",
+                format!("no test awards money under `{}`", m.id),
+                m.id_span,
+            )
+            .label("not exercised by any test")
+            .help("add a test whose case this measure pays: `test \"…\" { given { … } expect { … } }`")
+        })
+        .collect()
 }

@@ -19,10 +19,20 @@ const POLICY: &str = "policies/tongzhou-2025-draft.policy";
 /// 15,000 sample cases (more than one 4 MiB chunk) with broken lines mixed in.
 fn input(program: &zhice::compile::tree::Program) -> (PathBuf, Vec<String>) {
     let mut rng = Rng::new(11);
-    let broken = ["not json", "{\"id\":\"x\",\"year\":2025,\"sme\":\"yes\"}", "", "[1,2]", "{\"id\":\"y\""];
+    let broken = [
+        "not json",
+        "{\"id\":\"x\",\"year\":2025,\"sme\":\"yes\"}",
+        "",
+        "[1,2]",
+        "{\"id\":\"y\"",
+    ];
     let mut lines = Vec::new();
     for n in 1..=15_000u64 {
-        lines.push(if n % 997 == 0 { broken[(n / 997) as usize % broken.len()].to_string() } else { case(&program.policy, &mut rng, n) });
+        lines.push(if n % 997 == 0 {
+            broken[(n / 997) as usize % broken.len()].to_string()
+        } else {
+            case(&program.policy, &mut rng, n)
+        });
     }
     let path = std::env::temp_dir().join(format!("zhice-batch-{}.jsonl", std::process::id()));
     std::fs::write(&path, lines.join("\n") + "\n").expect("write input");
@@ -54,12 +64,19 @@ fn output_does_not_depend_on_threads_and_matches_one_case_at_a_time() {
     assert_eq!(one, four, "one thread and four give the same bytes");
     let out: Vec<&str> = one.lines().collect();
     assert_eq!(out.len(), lines.len(), "one output line per input line");
-    assert_eq!(csv.lines().count(), lines.len() + 1, "one CSV row per input line, after the header");
+    assert_eq!(
+        csv.lines().count(),
+        lines.len() + 1,
+        "one CSV row per input line, after the header"
+    );
     for (i, (line, got)) in lines.iter().zip(&out).enumerate() {
         let expected = match program.decode_line(line, i + 1) {
             Err(e) if line.trim().is_empty() => {
                 assert!(!e.errors.is_empty());
-                assert!(got.contains(&format!("line {}", i + 1)), "an empty line is reported with its number: {got}");
+                assert!(
+                    got.contains(&format!("line {}", i + 1)),
+                    "an empty line is reported with its number: {got}"
+                );
                 continue;
             }
             Err(e) => CaseResult::Rejected(e),
@@ -97,9 +114,18 @@ fn csv_cases_and_the_summary() {
     let text = String::from_utf8(out.stdout).expect("utf-8");
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3);
-    assert!(lines[0].contains("\"data_voucher\":\"250000.00\"") && lines[0].contains("\"dcmm\":\"400000.00\""), "{}", lines[0]);
-    assert!(lines[2].contains("data_product_spend"), "the bad cell is named: {}", lines[2]);
-    let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&summary).expect("summary")).expect("json");
+    assert!(
+        lines[0].contains("\"data_voucher\":\"250000.00\"") && lines[0].contains("\"dcmm\":\"400000.00\""),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[2].contains("data_product_spend"),
+        "the bad cell is named: {}",
+        lines[2]
+    );
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).expect("summary")).expect("json");
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(s["cases"], 3);
     assert_eq!(s["with_errors"], 1);

@@ -18,7 +18,15 @@ use zhice::sample::{case, Rng};
 fn the_interpreter_agrees_with_a_hand_written_model() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/tongzhou-2025-draft.policy");
     let program = zhice::load::load(&path).ok().expect("the policy loads").program;
-    assert_eq!(program.policy.measures.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), AWARDS);
+    assert_eq!(
+        program
+            .policy
+            .measures
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect::<Vec<_>>(),
+        AWARDS
+    );
     let mut rng = Rng::new(2025);
     let mut granted = [0usize; 13];
     for n in 0..5_000 {
@@ -27,7 +35,9 @@ fn the_interpreter_agrees_with_a_hand_written_model() {
         if let Some(prior) = json.get_mut("prior_awards").and_then(Value::as_array_mut) {
             for p in prior {
                 let item = match p["award"].as_str() {
-                    Some("filing") => ["generative_ai", "deep_synthesis", "blockchain"][rng.range(0, 2) as usize].to_string(),
+                    Some("filing") => {
+                        ["generative_ai", "deep_synthesis", "blockchain"][rng.range(0, 2) as usize].to_string()
+                    }
                     Some("standard") => format!("T-{}", rng.range(1, 50)),
                     _ => continue,
                 };
@@ -35,7 +45,9 @@ fn the_interpreter_agrees_with_a_hand_written_model() {
             }
         }
         let line = json.to_string();
-        let case = program.decode_line(&line, 1).unwrap_or_else(|e| panic!("{line}: {:?}", e.errors));
+        let case = program
+            .decode_line(&line, 1)
+            .unwrap_or_else(|e| panic!("{line}: {:?}", e.errors));
         let got = evaluate(&program, &case, None, false).expect("evaluates").awards;
         let model = awards(&Applicant::from_json(&json).expect("the model reads it"));
         for (k, id) in AWARDS.iter().enumerate() {

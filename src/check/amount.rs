@@ -65,6 +65,7 @@ impl Checker {
             return None;
         }
         Some(Measure {
+            id_span: m.id.span,
             id: m.id.node.clone(),
             clause: m.clause.node.clone(),
             title: m.title.node.clone(),

@@ -75,6 +75,10 @@ pub fn check(file: &ast::File, extra_tests: &[ast::TestBlock]) -> Checked {
         }),
         _ => None,
     };
+    if let Some(p) = &policy {
+        diagnostics.extend(lints::conditions(p));
+        diagnostics.sort_by_key(|d| (d.span.start, d.severity));
+    }
     Checked {
         policy,
         diagnostics,

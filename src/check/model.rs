@@ -220,6 +220,8 @@ pub struct Measure {
     pub caps: Vec<Cap>,
     pub n_locals: usize,
     pub span: Span,
+    /// where the id is written, for diagnostics about the measure as a whole
+    pub id_span: Span,
 }
 
 #[derive(Debug, Clone)]

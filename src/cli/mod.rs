@@ -1,5 +1,6 @@
 //! The `zhice` command line. The only module that prints or exits.
 
+mod bounds;
 mod check;
 mod diff;
 mod eval;
@@ -50,6 +51,8 @@ enum Command {
     },
     /// Compare two versions of a policy: what changed in meaning, and its impact on cases.
     Diff(diff::DiffArgs),
+    /// The most each award can cost one applicant in a year, and awards nothing bounds.
+    Bounds(bounds::BoundsArgs),
     /// Write synthetic cases from the policy's declared inputs, one JSON object per line.
     Sample(sample::SampleArgs),
     /// Lay policy and tests files out canonically, in place.
@@ -115,6 +118,7 @@ pub fn main() -> ExitCode {
         Command::Eval(args) => eval::run(&out, &args),
         Command::Diff(args) => diff::run(&out, &args),
         Command::Sample(args) => sample::run(&out, &args),
+        Command::Bounds(args) => bounds::run(&out, &args),
         Command::Explain {
             policy,
             case,

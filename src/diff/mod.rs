@@ -29,6 +29,9 @@ pub struct PolicyDiff {
     pub params: Vec<ParamChange>,
     pub measures: Vec<ItemChange>,
     pub benefits: Vec<ItemChange>,
+    /// the most an award can pay one applicant in a year, where it changed
+    /// (`unbounded` when nothing bounds it, `—` when the award does not exist)
+    pub exposure: Vec<Change>,
 }
 
 impl PolicyDiff {
@@ -38,6 +41,7 @@ impl PolicyDiff {
             && self.params.is_empty()
             && self.measures.is_empty()
             && self.benefits.is_empty()
+            && self.exposure.is_empty()
     }
 }
 
@@ -199,7 +203,45 @@ pub fn compare(old: &Side, new: &Side) -> PolicyDiff {
         params: params(old.policy, new.policy),
         measures: measures::measures(old, new),
         benefits: measures::benefits(old, new),
+        exposure: exposure(old, new),
     }
+}
+
+/// Worst-case exposure per award, where it differs between the versions.
+fn exposure(old: &Side, new: &Side) -> Vec<Change> {
+    let (a, b) = (
+        crate::bounds::bounds(old.policy, old.source),
+        crate::bounds::bounds(new.policy, new.source),
+    );
+    let show = |bounds: &crate::bounds::Bounds, id: &str| match bounds.awards.iter().find(|x| x.id == id) {
+        None => "—".to_string(),
+        Some(x) => x.max.map_or("unbounded".into(), |m| crate::report::number::money(m)),
+    };
+    let mut ids: Vec<&str> = a.awards.iter().map(|x| x.id.as_str()).collect();
+    ids.extend(
+        b.awards
+            .iter()
+            .map(|x| x.id.as_str())
+            .filter(|id| !a.awards.iter().any(|x| x.id == *id)),
+    );
+    let mut out: Vec<Change> = ids
+        .into_iter()
+        .map(|id| Change {
+            what: id.to_string(),
+            old: show(&a, id),
+            new: show(&b, id),
+        })
+        .filter(|c| c.old != c.new)
+        .collect();
+    let total = |x: &crate::bounds::Bounds| x.total.map_or("unbounded".into(), crate::report::number::money);
+    if !out.is_empty() && total(&a) != total(&b) {
+        out.push(Change {
+            what: "total".into(),
+            old: total(&a),
+            new: total(&b),
+        });
+    }
+    out
 }
 
 fn header(old: &Policy, new: &Policy) -> Vec<Change> {

@@ -14,6 +14,8 @@ pub(super) struct Cx<'a> {
     pub params: &'a [Value],
     pub locals: &'a mut [Value],
     pub measure: usize,
+    /// every `up to` pays its ceiling, whatever was assessed (worst-case exposure)
+    pub at_ceiling: bool,
 }
 
 impl Cx<'_> {

@@ -112,7 +112,7 @@ fn amount(cx: &mut Cx, a: &Amount, t: &mut Trace) -> Result<Decimal, EvalError> 
         AmountKind::Expr(q) => expr_amount(cx, q, t)?,
         AmountKind::UpTo { ceiling, assessed } => {
             let cap = cx.decimal(&ceiling.node)?;
-            let given = match assessed {
+            let given = match assessed.as_ref().filter(|_| !cx.at_ceiling) {
                 Some(q) => match cx.value(&q.node)? {
                     Value::Dec(d) => Some(d),
                     _ => None,

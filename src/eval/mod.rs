@@ -68,7 +68,7 @@ pub struct Evaluator {
 impl Evaluator {
     /// Evaluates `case`; the outcome lives until the next call.
     pub fn evaluate(&mut self, program: &Program, case: &Case, as_of: Option<Date>) -> Result<&Outcome, EvalError> {
-        run(program, case, as_of, false, &mut self.locals, &mut self.outcome)?;
+        run(program, case, as_of, false, false, &mut self.locals, &mut self.outcome)?;
         Ok(&self.outcome)
     }
 }
@@ -77,7 +77,15 @@ impl Evaluator {
 /// measure when `explain` is set.
 pub fn evaluate(program: &Program, case: &Case, as_of: Option<Date>, explain: bool) -> Result<Outcome, EvalError> {
     let mut outcome = Outcome::default();
-    run(program, case, as_of, explain, &mut Vec::new(), &mut outcome)?;
+    run(program, case, as_of, explain, false, &mut Vec::new(), &mut outcome)?;
+    Ok(outcome)
+}
+
+/// Evaluates `case` with every `up to` at its ceiling, whatever an expert
+/// review assessed: the most this case could cost under the rules.
+pub fn evaluate_at_ceiling(program: &Program, case: &Case, as_of: Option<Date>) -> Result<Outcome, EvalError> {
+    let mut outcome = Outcome::default();
+    run(program, case, as_of, false, true, &mut Vec::new(), &mut outcome)?;
     Ok(outcome)
 }
 
@@ -86,6 +94,7 @@ fn run(
     case: &Case,
     as_of: Option<Date>,
     explain: bool,
+    at_ceiling: bool,
     locals: &mut Vec<Value>,
     out: &mut Outcome,
 ) -> Result<(), EvalError> {
@@ -105,6 +114,7 @@ fn run(
             params,
             locals,
             measure: i,
+            at_ceiling,
         };
         let (mut amount, failed) = measure::evaluate(&mut cx, m, &mut trace)?;
         if let Some(rule) = program.rounding.as_ref().filter(|r| r.on_award) {
@@ -143,6 +153,7 @@ fn run(
             params,
             locals,
             measure: usize::MAX,
+            at_ceiling,
         };
         let mut granted = true;
         for c in &b.conditions {

@@ -49,7 +49,11 @@ pub fn capped(amount: Decimal, limit: Decimal, prior: Decimal) -> Decimal {
     if amount.is_zero() {
         return amount;
     }
-    let room = if prior.is_zero() { limit } else { limit.checked_sub(prior).unwrap_or(Decimal::ZERO) };
+    let room = if prior.is_zero() {
+        limit
+    } else {
+        limit.checked_sub(prior).unwrap_or(Decimal::ZERO)
+    };
     if !positive(room) {
         return Decimal::ZERO;
     }

@@ -184,6 +184,12 @@ pub fn text(diff: &PolicyDiff, impact: Option<&Impact>, style: Style) -> String 
             }
         }
     }
+    if !diff.exposure.is_empty() {
+        out.push_str(&format!("\n{}\n", style.heading("Worst case per applicant per year")));
+        for c in &diff.exposure {
+            out.push_str(&format!("  {}: {} → {}\n", c.what, c.old, c.new));
+        }
+    }
     if let Some(imp) = impact {
         out.push_str(&impact_text(imp, style));
     }
@@ -356,6 +362,12 @@ pub fn markdown(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
                     }
                 }
             }
+        }
+    }
+    if !diff.exposure.is_empty() {
+        out.push_str("\n### Worst case per applicant per year\n\n| award | before | after |\n|---|---:|---:|\n");
+        for c in &diff.exposure {
+            out.push_str(&format!("| `{}` | {} | {} |\n", c.what, c.old, c.new));
         }
     }
     if let Some(imp) = impact {

@@ -198,6 +198,15 @@ pub fn page(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
             }
         }
     }
+    if !diff.exposure.is_empty() {
+        out.push_str(
+            "<h2>Worst case per applicant per year</h2>\n<table><tr><th></th><th>before</th><th>after</th></tr>\n",
+        );
+        for c in &diff.exposure {
+            row(&mut out, &c.what, &esc(&c.old), &esc(&c.new));
+        }
+        out.push_str("</table>\n");
+    }
     if let Some(imp) = impact {
         impact_html(&mut out, imp);
     }

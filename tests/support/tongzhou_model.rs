@@ -64,7 +64,9 @@ fn wan(n: i64) -> Decimal {
 
 fn money(v: Option<&Value>) -> Option<Decimal> {
     match v? {
-        Value::Number(n) => Decimal::from_str(&n.to_string()).ok().or_else(|| Decimal::from_scientific(&n.to_string()).ok()),
+        Value::Number(n) => Decimal::from_str(&n.to_string())
+            .ok()
+            .or_else(|| Decimal::from_scientific(&n.to_string()).ok()),
         Value::String(s) => Decimal::from_str(s).ok(),
         _ => None,
     }
@@ -88,7 +90,10 @@ impl Applicant {
                 .iter()
                 .map(|p| (flag(p, "qualified"), money(p.get("assessed"))))
                 .collect(),
-            national: v.get("competition_national").and_then(Value::as_str).map(str::to_string),
+            national: v
+                .get("competition_national")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             beijing_first: flag(v, "competition_beijing_first"),
             finalist: flag(v, "competition_national_finalist"),
             significant_effect: flag(v, "significant_effect"),
@@ -97,7 +102,10 @@ impl Applicant {
             data_spend: money(v.get("data_product_spend")).unwrap_or_default(),
             joint_lab_member: flag(v, "joint_lab_member"),
             joint_lab_assessed: money(v.get("joint_lab_assessed")),
-            filings: arr("new_filings").iter().filter_map(|f| f.as_str().map(str::to_string)).collect(),
+            filings: arr("new_filings")
+                .iter()
+                .filter_map(|f| f.as_str().map(str::to_string))
+                .collect(),
             standards: arr("standards")
                 .iter()
                 .map(|s| {
@@ -113,7 +121,9 @@ impl Applicant {
                 .iter()
                 .filter_map(|p| {
                     Some(Prior {
-                        award: AWARDS.iter().position(|a| Some(*a) == p.get("award").and_then(Value::as_str))?,
+                        award: AWARDS
+                            .iter()
+                            .position(|a| Some(*a) == p.get("award").and_then(Value::as_str))?,
                         year: p.get("year")?.as_i64()?,
                         amount: money(p.get("amount"))?,
                         item: p.get("item").and_then(Value::as_str).map(str::to_string),
@@ -130,7 +140,11 @@ fn round(d: Decimal) -> Decimal {
 
 /// What the ledger holds for an award: this year only, or every year.
 fn paid(a: &Applicant, award: usize, this_year: bool) -> Decimal {
-    a.prior.iter().filter(|p| p.award == award && (!this_year || p.year == a.year)).map(|p| p.amount).sum()
+    a.prior
+        .iter()
+        .filter(|p| p.award == award && (!this_year || p.year == a.year))
+        .map(|p| p.amount)
+        .sum()
 }
 
 /// `amount`, but no more than what is left of `cap` this year.
@@ -139,7 +153,9 @@ fn yearly(a: &Applicant, award: usize, amount: Decimal, cap: Decimal) -> Decimal
 }
 
 fn paid_item(a: &Applicant, award: usize, item: &str) -> bool {
-    a.prior.iter().any(|p| p.award == award && p.item.as_deref() == Some(item))
+    a.prior
+        .iter()
+        .any(|p| p.award == award && p.item.as_deref() == Some(item))
 }
 
 /// The thirteen awards, in the order of `AWARDS`.
@@ -156,7 +172,12 @@ pub fn awards(a: &Applicant) -> [Decimal; 13] {
         _ => Decimal::ZERO,
     };
     out[2] = (dcmm - paid(a, 2, false)).max(Decimal::ZERO);
-    let projects: Decimal = a.projects.iter().filter(|p| p.0).map(|p| p.1.unwrap_or(wan(50)).min(wan(50))).sum();
+    let projects: Decimal = a
+        .projects
+        .iter()
+        .filter(|p| p.0)
+        .map(|p| p.1.unwrap_or(wan(50)).min(wan(50)))
+        .sum();
     out[3] = yearly(a, 3, projects, wan(200));
     let mut prize = match a.national.as_deref() {
         Some("first") => wan(100),

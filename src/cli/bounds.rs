@@ -1,0 +1,191 @@
+//! `zhice bounds FILE`: the most each award can cost one applicant in a year,
+//! and for a population, the worst case beside what the cases cost.
+
+use super::input::read_text;
+use super::{status, Out};
+use crate::bounds::{bounds, Bounds};
+use crate::compile::tree::Program;
+use crate::diagnostic::Diagnostic;
+use crate::eval::{evaluate, evaluate_at_ceiling};
+use crate::report::number::money;
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum BoundsFormat {
+    Text,
+    Json,
+}
+
+#[derive(clap::Args)]
+pub(super) struct BoundsArgs {
+    policy: PathBuf,
+    /// also evaluate these cases (JSONL): their cost, and their worst case
+    #[arg(long)]
+    cases: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = BoundsFormat::Text)]
+    format: BoundsFormat,
+}
+
+/// A population's evaluated cost and its worst case: every `up to` at its ceiling.
+struct Population {
+    cases: u64,
+    rejected: u64,
+    evaluated: Vec<Decimal>,
+    worst: Vec<Decimal>,
+}
+
+pub(super) fn run(out: &Out, args: &BoundsArgs) -> u8 {
+    let loaded = match out.load(&args.policy) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let program = &loaded.program;
+    let b = bounds(&program.policy, loaded.source());
+    let population = match &args.cases {
+        None => None,
+        Some(path) => match read_text(path) {
+            Ok(text) => Some(population(program, &text)),
+            Err(code) => return code,
+        },
+    };
+    match args.format {
+        BoundsFormat::Json => {
+            let v = as_json(&b, population.as_ref(), program);
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        }
+        BoundsFormat::Text => {
+            let warnings: Vec<Diagnostic> = b
+                .awards
+                .iter()
+                .filter(|a| a.max.is_none())
+                .map(|a| {
+                    Diagnostic::warning("zhice::bounds::unbounded", format!("nothing bounds award `{}`", a.id), a.span)
+                        .label("no cap limits this award")
+                        .help("a rate with no cap or a list with no cap can pay any amount; add `at most … per applicant per year` if the clause has a ceiling")
+                })
+                .collect();
+            out.render(&warnings, &args.policy.display().to_string(), loaded.source());
+            print!("{}", as_text(&b, population.as_ref(), program));
+        }
+    }
+    status::OK
+}
+
+fn population(program: &Program, text: &str) -> Population {
+    let n = program.policy.measures.len();
+    let mut p = Population {
+        cases: 0,
+        rejected: 0,
+        evaluated: vec![Decimal::ZERO; n],
+        worst: vec![Decimal::ZERO; n],
+    };
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        p.cases += 1;
+        let Ok(case) = program.decode_line(line, i + 1) else {
+            p.rejected += 1;
+            continue;
+        };
+        match (
+            evaluate(program, &case, None, false),
+            evaluate_at_ceiling(program, &case, None),
+        ) {
+            (Ok(a), Ok(w)) => {
+                for k in 0..n {
+                    p.evaluated[k] = p.evaluated[k].checked_add(a.awards[k]).unwrap_or(p.evaluated[k]);
+                    p.worst[k] = p.worst[k].checked_add(w.awards[k]).unwrap_or(p.worst[k]);
+                }
+            }
+            _ => p.rejected += 1,
+        }
+    }
+    p
+}
+
+fn total(xs: &[Decimal]) -> Decimal {
+    xs.iter().fold(Decimal::ZERO, |a, b| a.checked_add(*b).unwrap_or(a))
+}
+
+fn as_text(b: &Bounds, population: Option<&Population>, program: &Program) -> String {
+    let p = &program.policy;
+    let mut out = format!("The most one applicant can receive in a year — {}", p.header.title);
+    if let Some(v) = &p.header.version {
+        out.push_str(&format!("（{v}）"));
+    }
+    out.push('\n');
+    for a in &b.awards {
+        let amount = a.max.map_or("UNBOUNDED".to_string(), money);
+        let by = a.set_by.as_ref().map(|s| format!("  ({s})")).unwrap_or_default();
+        out.push_str(&format!(
+            "  {:<16} {:>16}  {} {}{by}\n",
+            a.id, amount, a.clause, a.title
+        ));
+    }
+    match b.total {
+        Some(t) => out.push_str(&format!("worst case per applicant per year: {}\n", money(t))),
+        None => out.push_str(&format!(
+            "worst case per applicant per year: unbounded ({})\n",
+            b.unbounded.join(", ")
+        )),
+    }
+    if let Some(pop) = population {
+        out.push_str(&format!("\n{} case(s), {} not evaluated\n", pop.cases, pop.rejected));
+        out.push_str(&format!("  {:<16} {:>16} {:>16}\n", "award", "evaluated", "worst case"));
+        for (k, m) in p.measures.iter().enumerate() {
+            out.push_str(&format!(
+                "  {:<16} {:>16} {:>16}\n",
+                m.id,
+                money(pop.evaluated[k]),
+                money(pop.worst[k])
+            ));
+        }
+        out.push_str(&format!(
+            "  {:<16} {:>16} {:>16}\n",
+            "total",
+            money(total(&pop.evaluated)),
+            money(total(&pop.worst))
+        ));
+    }
+    out
+}
+
+fn as_json(b: &Bounds, population: Option<&Population>, program: &Program) -> Value {
+    let awards: serde_json::Map<String, Value> = b
+        .awards
+        .iter()
+        .map(|a| {
+            (
+                a.id.clone(),
+                a.max.map_or(Value::Null, |m| Value::String(m.to_string())),
+            )
+        })
+        .collect();
+    let mut v = json!({
+        "awards": awards,
+        "total": b.total.map(|t| t.to_string()),
+        "unbounded": b.unbounded,
+    });
+    if let Some(pop) = population {
+        let per: serde_json::Map<String, Value> = program
+            .policy
+            .measures
+            .iter()
+            .enumerate()
+            .map(|(k, m)| {
+                (
+                    m.id.clone(),
+                    json!({"evaluated": pop.evaluated[k].to_string(), "worst_case": pop.worst[k].to_string()}),
+                )
+            })
+            .collect();
+        v["cases"] = json!({
+            "count": pop.cases,
+            "not_evaluated": pop.rejected,
+            "evaluated_total": total(&pop.evaluated).to_string(),
+            "worst_case_total": total(&pop.worst).to_string(),
+            "awards": per,
+        });
+    }
+    v
+}

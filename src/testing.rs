@@ -1,0 +1,92 @@
+//! Drafters' tests: each test's case through the same decoder and evaluator
+//! an operator's cases go through, compared with what the drafter expects; and
+//! which measures no test exercises.
+
+use crate::check::model::{Expected, TestCase};
+use crate::compile::tree::Program;
+use crate::eval::evaluate;
+use crate::report::number::money;
+use rust_decimal::Decimal;
+
+/// What became of one test: the problems, none when it passed.
+pub struct TestResult<'a> {
+    pub test: &'a TestCase,
+    pub problems: Vec<String>,
+}
+
+/// Every test's result, and per measure whether some test awarded it money.
+pub struct TestRun<'a> {
+    pub results: Vec<TestResult<'a>>,
+    pub exercised: Vec<bool>,
+}
+
+impl TestRun<'_> {
+    pub fn failed(&self) -> usize {
+        self.results.iter().filter(|r| !r.problems.is_empty()).count()
+    }
+}
+
+/// Runs every drafter's test of `program`.
+pub fn run(program: &Program) -> TestRun<'_> {
+    let mut exercised = vec![false; program.policy.measures.len()];
+    let results = program
+        .policy
+        .tests
+        .iter()
+        .map(|t| TestResult {
+            test: t,
+            problems: run_one(program, t, &mut exercised),
+        })
+        .collect();
+    TestRun { results, exercised }
+}
+
+fn run_one(program: &Program, t: &TestCase, exercised: &mut [bool]) -> Vec<String> {
+    let p = &program.policy;
+    let mut given = t.given.clone();
+    if let Some(map) = given.as_object_mut() {
+        // A test needs no id; give it its name so errors can say which case.
+        map.entry("id")
+            .or_insert_with(|| serde_json::Value::String(t.name.clone()));
+    }
+    match (&t.expect, program.decode(&given)) {
+        (Expected::Errors(fields), Err(e)) => {
+            let got: Vec<&str> = e.errors.iter().map(|x| x.field.as_str()).collect();
+            fields
+                .iter()
+                .filter(|f| !got.contains(&f.as_str()))
+                .map(|f| format!("expected an error in `{f}`; errors were in: {}", got.join(", ")))
+                .collect()
+        }
+        (Expected::Errors(fields), Ok(_)) => {
+            vec![format!(
+                "expected the case to be rejected for {}, but it was accepted",
+                fields.join(", ")
+            )]
+        }
+        (Expected::Awards(_), Err(e)) => e
+            .errors
+            .iter()
+            .map(|x| format!("the case was rejected: `{}`: {}", x.field, x.message))
+            .collect(),
+        (Expected::Awards(expected), Ok(case)) => match evaluate(program, &case, None, false) {
+            Err(e) => vec![format!("evaluation failed: {}", e.message)],
+            Ok(outcome) => {
+                let mut problems = Vec::new();
+                for (i, (m, got)) in p.measures.iter().zip(&outcome.awards).enumerate() {
+                    if *got > Decimal::ZERO {
+                        exercised[i] = true;
+                    }
+                    let want = expected
+                        .iter()
+                        .find(|(j, _)| *j == i)
+                        .map_or(Decimal::ZERO, |(_, a)| *a);
+                    if want != *got {
+                        problems.push(format!("{}: expected {}, got {}", m.id, money(want), money(*got)));
+                    }
+                }
+                problems
+            }
+        },
+    }
+}
