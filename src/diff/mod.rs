@@ -215,7 +215,7 @@ fn exposure(old: &Side, new: &Side) -> Vec<Change> {
     );
     let show = |bounds: &crate::bounds::Bounds, id: &str| match bounds.awards.iter().find(|x| x.id == id) {
         None => "—".to_string(),
-        Some(x) => x.max.map_or("unbounded".into(), |m| crate::report::number::money(m)),
+        Some(x) => x.max.map_or("unbounded".into(), crate::report::number::money),
     };
     let mut ids: Vec<&str> = a.awards.iter().map(|x| x.id.as_str()).collect();
     ids.extend(
