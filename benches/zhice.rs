@@ -57,7 +57,7 @@ fn benches(c: &mut Criterion) {
     });
     let cases: Vec<_> = lines
         .iter()
-        .map(|l| program.decode_line(l, 1).ok().expect("valid sample"))
+        .map(|l| program.decode_line(l, 1).expect("valid sample"))
         .collect();
     g.bench_function("evaluate (decoded)", |b| {
         let mut ev = Evaluator::default();
