@@ -14,6 +14,8 @@ use std::sync::mpsc::sync_channel;
 
 /// Bytes read at a time; a chunk holds whole lines only.
 const CHUNK_BYTES: usize = 4 << 20;
+/// Longer lines are rejected unread: no real application is this large.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
 /// Lines one worker takes at a time.
 const LINES_PER_TASK: usize = 256;
 
@@ -97,6 +99,7 @@ fn chunks<R: Read>(
     progress: &(dyn Fn(u64) + Sync),
 ) -> io::Result<()> {
     let mut carry: Vec<u8> = Vec::new();
+    let mut first = true;
     let mut line = 1;
     loop {
         let mut buf = std::mem::take(&mut carry);
@@ -116,6 +119,10 @@ fn chunks<R: Read>(
         let filled = buf.len();
         let eof = got < want;
         progress((filled - start) as u64);
+        // A byte-order mark some editors put at the start of a file is not part of the first case.
+        if std::mem::take(&mut first) && buf.starts_with(b"\xEF\xBB\xBF") {
+            buf.drain(..3);
+        }
         let cut = if eof {
             buf.len()
         } else {
@@ -238,7 +245,7 @@ fn one_line(
     let rejected = |errors: CaseErrors, out: &mut String, summary: &mut Summary| {
         summary.cases += 1;
         summary.rejected += 1;
-        result::write_rejected(program, &errors, format, out);
+        result::write_rejected(program, &errors, Some(line_no), format, out);
     };
     let line = match std::str::from_utf8(bytes) {
         Ok(l) => l,
@@ -260,6 +267,23 @@ fn one_line(
             );
         }
     };
+    if line.len() > MAX_LINE_BYTES {
+        let message = format!(
+            "line {line_no}: a case of {} bytes; cases are limited to {MAX_LINE_BYTES}",
+            line.len()
+        );
+        return rejected(
+            CaseErrors {
+                id: None,
+                errors: vec![FieldError {
+                    field: String::new(),
+                    message,
+                }],
+            },
+            out,
+            summary,
+        );
+    }
     if line.trim().is_empty() {
         let message = format!("line {line_no}: an empty line, not a case");
         return rejected(

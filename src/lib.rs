@@ -10,6 +10,8 @@
 //! two checked policies and their results, `load` runs the front of the
 //! pipeline for a file, and `cli` is the only code that prints.
 
+#![forbid(unsafe_code)]
+
 pub mod diagnostic;
 pub mod span;
 

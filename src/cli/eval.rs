@@ -82,7 +82,7 @@ fn one_case(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
             let mut s = result::csv_header(program);
             match &result {
                 CaseResult::Done { id, outcome } => result::write_csv(program, id, outcome, &mut s),
-                CaseResult::Rejected(e) => result::write_rejected(program, e, Output::Csv, &mut s),
+                CaseResult::Rejected(e) => result::write_rejected(program, e, None, Output::Csv, &mut s),
             }
             s
         }

@@ -88,6 +88,9 @@ impl Schema {
 
 const LEDGER_FIELDS: [&str; 4] = ["award", "year", "amount", "item"];
 
+/// A list in a case with more items than this is an error (each is still read, to find the line's end).
+pub const MAX_LIST_ITEMS: usize = 10_000;
+
 /// Where a value sits in a case: `standards[2].rank`. Built on the stack and
 /// written out only when an error names it.
 #[derive(Clone, Copy)]
@@ -463,8 +466,16 @@ impl Decoder<'_> {
         let mut out = Vec::new();
         let mut i = 0;
         loop {
+            if i == MAX_LIST_ITEMS {
+                self.errors.push(err(
+                    path,
+                    format!("more than {MAX_LIST_ITEMS} items; a list in a case is limited to that"),
+                ));
+            }
             let p = Path::Index(&path, i);
-            if c.null() {
+            if i >= MAX_LIST_ITEMS {
+                c.skip(1)?;
+            } else if c.null() {
                 self.errors.push(err(p, "a list item cannot be null"));
             } else {
                 out.push(self.value(c, item, &Range::default(), p)?);

@@ -168,11 +168,14 @@ pub fn write_json(program: &Program, id: &str, o: &Outcome, out: &mut String) {
     out.push_str("],\"errors\":[]}\n");
 }
 
-fn write_json_rejected(e: &CaseErrors, out: &mut String) {
+fn write_json_rejected(e: &CaseErrors, line: Option<usize>, out: &mut String) {
     out.push_str("{\"id\":");
     match &e.id {
         Some(id) => push_json_string(out, id),
         None => out.push_str("null"),
+    }
+    if let Some(n) = line {
+        let _ = write!(out, ",\"line\":{n}");
     }
     out.push_str(",\"total\":null,\"awards\":{},\"benefits\":[],\"errors\":[");
     for (i, fe) in e.errors.iter().enumerate() {
@@ -188,26 +191,36 @@ fn write_json_rejected(e: &CaseErrors, out: &mut String) {
     out.push_str("]}\n");
 }
 
-/// Appends the line (with its newline) of a case that was rejected.
-pub fn write_rejected(program: &Program, e: &CaseErrors, format: LineFormat, out: &mut String) {
+/// Appends the line (with its newline) of a case that was rejected; `line`
+/// is the case's line in a case file, so that an operator can find it.
+pub fn write_rejected(program: &Program, e: &CaseErrors, line: Option<usize>, format: LineFormat, out: &mut String) {
     match format {
-        LineFormat::Json => write_json_rejected(e, out),
+        LineFormat::Json => write_json_rejected(e, line, out),
         LineFormat::Csv => {
             let errors: Vec<String> = e
                 .errors
                 .iter()
                 .map(|fe| format!("{}: {}", fe.field, fe.message))
                 .collect();
+            let errors = match line {
+                Some(n) => format!("line {n}: {}", errors.join("; ")),
+                None => errors.join("; "),
+            };
             push_csv(out, e.id.as_deref().unwrap_or(""));
             out.push(',');
             for _ in &program.policy.measures {
                 out.push(',');
             }
             out.push(',');
-            push_csv(out, &errors.join("; "));
+            push_csv(out, &errors);
             out.push('\n');
         }
-        LineFormat::Text => out.push_str(&text(program, &CaseResult::Rejected(e.clone()))),
+        LineFormat::Text => {
+            if let Some(n) = line {
+                let _ = write!(out, "line {n}: ");
+            }
+            out.push_str(&text(program, &CaseResult::Rejected(e.clone())));
+        }
     }
 }
 
@@ -216,7 +229,7 @@ pub fn json_line(program: &Program, result: &CaseResult) -> String {
     let mut out = String::new();
     match result {
         CaseResult::Done { id, outcome } => write_json(program, id, outcome, &mut out),
-        CaseResult::Rejected(e) => write_json_rejected(e, &mut out),
+        CaseResult::Rejected(e) => write_json_rejected(e, None, &mut out),
     }
     out.pop();
     out

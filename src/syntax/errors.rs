@@ -355,3 +355,56 @@ pub(super) fn internal(what: &str, at: usize) -> Diagnostic {
     )
     .help("this is a bug in zhice; please report it with the policy file")
 }
+
+/// Names and numbers longer than this are refused before parsing.
+pub const MAX_WORD: usize = 256;
+
+/// Runs of name or number characters longer than `MAX_WORD`, outside strings and comments.
+pub(super) fn long_words(source: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let bytes = source.as_bytes();
+    let mut i = 0;
+    let mut run_start = None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'"' => {
+                run_start = None;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'#' => {
+                run_start = None;
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b if b.is_ascii_alphanumeric() || b == b'_' => {
+                let start = *run_start.get_or_insert(i);
+                if i + 1 - start == MAX_WORD + 1 {
+                    let end = bytes[start..]
+                        .iter()
+                        .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                        .map_or(bytes.len(), |n| start + n);
+                    out.push(
+                        Diagnostic::error(
+                            "zhice::syntax::too-long",
+                            format!("a name or number of {} characters", end - start),
+                            Span::new(start, end),
+                        )
+                        .label(format!("longer than {MAX_WORD} characters"))
+                        .help("names and numbers are short; check for text pasted outside its quotes"),
+                    );
+                    if out.len() >= 20 {
+                        break;
+                    }
+                }
+            }
+            _ => run_start = None,
+        }
+        i += 1;
+    }
+    out
+}

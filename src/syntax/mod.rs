@@ -25,6 +25,10 @@ pub enum FileKind {
 
 /// Parses a policy (or tests) file. Returns the AST, or every syntax error found.
 pub fn parse(source: &str, kind: FileKind) -> Result<ast::File, Vec<Diagnostic>> {
+    let long = errors::long_words(source);
+    if !long.is_empty() {
+        return Err(long);
+    }
     let rule = match kind {
         FileKind::Policy => Rule::file,
         FileKind::Tests => Rule::test_file,
