@@ -320,12 +320,7 @@ fn award_details(old: &Side, new: &Side, o: &Written, n: &Written) -> Vec<Detail
             }]
         }
         (ast::AmountKind::Pick { policy: pa, .. }, ast::AmountKind::Pick { policy: pb, .. }) if pa.node != pb.node => {
-            let name = |p: ast::HitPolicy| match p {
-                ast::HitPolicy::Highest => "the highest of",
-                ast::HitPolicy::First => "the first of",
-                ast::HitPolicy::Sum => "the sum of",
-                ast::HitPolicy::One => "one of",
-            };
+            let name = |p: ast::HitPolicy| p.keyword();
             let precedence = Detail::Precedence {
                 old: name(pa.node).into(),
                 new: name(pb.node).into(),

@@ -7,7 +7,7 @@ mod measures;
 mod schema;
 pub mod text;
 
-use crate::check::model::{ParamDef, Policy, RoundMode};
+use crate::check::model::{ParamDef, Policy};
 use crate::syntax::ast;
 use serde::Serialize;
 
@@ -250,12 +250,7 @@ fn header(old: &Policy, new: &Policy) -> Vec<Change> {
     let date = |d: &Option<ast::Date>| d.map_or("—".into(), |d| d.to_string());
     let rounding = |p: &Policy| {
         p.header.rounding.as_ref().map_or("—".to_string(), |r| {
-            let mode = match r.mode {
-                RoundMode::HalfAwayFromZero => "half-away-from-zero",
-                RoundMode::HalfEven => "half-even",
-                RoundMode::Down => "down",
-                RoundMode::Up => "up",
-            };
+            let mode = r.mode.keyword();
             let places: Vec<&str> = [(r.after_rate, "after each rate"), (r.on_award, "on each award")]
                 .into_iter()
                 .filter_map(|(on, t)| on.then_some(t))

@@ -120,12 +120,7 @@ fn header(doc: &mut Doc, h: &Header) {
         doc.line(1, format!("currency  {}", c.node), c.span);
     }
     if let Some(r) = &h.rounding {
-        let mode = match r.mode {
-            RoundMode::HalfAwayFromZero => "half-away-from-zero",
-            RoundMode::HalfEven => "half-even",
-            RoundMode::Down => "down",
-            RoundMode::Up => "up",
-        };
+        let mode = r.mode.keyword();
         let places: Vec<&str> = [(r.after_rate, "after each rate"), (r.on_award, "on each award")]
             .into_iter()
             .filter_map(|(on, t)| on.then_some(t))
@@ -296,12 +291,7 @@ pub(super) fn amount(doc: &Doc, a: &Amount) -> Lines {
             out
         }
         AmountKind::Pick { policy, alternatives } => {
-            let head = match policy.node {
-                HitPolicy::Highest => "the highest of {",
-                HitPolicy::First => "the first of {",
-                HitPolicy::Sum => "the sum of {",
-                HitPolicy::One => "one of {",
-            };
+            let head = format!("{} {{", policy.node.keyword());
             let mut out = vec![(0, head.to_string(), policy.span)];
             let bodies: Vec<Lines> = alternatives.iter().map(|alt| amount(doc, &alt.amount)).collect();
             let width = alternatives

@@ -53,6 +53,18 @@ pub enum RoundMode {
     Up,
 }
 
+impl RoundMode {
+    /// The mode as a drafter writes it.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            RoundMode::HalfAwayFromZero => "half-away-from-zero",
+            RoundMode::HalfEven => "half-even",
+            RoundMode::Down => "down",
+            RoundMode::Up => "up",
+        }
+    }
+}
+
 /// A calendar date as written, `2025-01-01`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -232,6 +244,18 @@ pub enum HitPolicy {
     Sum,
     /// `one of`: the alternatives never overlap; the checker proves it
     One,
+}
+
+impl HitPolicy {
+    /// The words that open the alternatives: `the highest of`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            HitPolicy::Highest => "the highest of",
+            HitPolicy::First => "the first of",
+            HitPolicy::Sum => "the sum of",
+            HitPolicy::One => "one of",
+        }
+    }
 }
 
 #[derive(Debug)]
