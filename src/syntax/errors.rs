@@ -184,9 +184,14 @@ fn convert(source: &str, offset: usize, e: &pest::error::Error<Rule>) -> Diagnos
         .get(..start)
         .and_then(|s| s.chars().last())
         .is_some_and(|c| c.is_ascii_digit());
+    let help = if label.contains("clause reference") {
+        "a clause reference is written like 第三条（五）, with no spaces, `#`, quotes or braces inside".to_string()
+    } else {
+        hint(found, after_digit)
+    };
     Diagnostic::error("zhice::syntax", message, Span::new(start, end))
         .label(label)
-        .help(hint(found, after_digit))
+        .help(help)
 }
 
 /// Words the grammar reserves (`keyword` in grammar/policy.pest).
