@@ -3,7 +3,7 @@
 //! stays bounded whatever the input size: at most a few chunks are in flight.
 
 use crate::compile::tree::Program;
-use crate::eval::decode::{CaseErrors, FieldError};
+use crate::eval::decode::CaseErrors;
 use crate::eval::{Evaluator, Outcome};
 use crate::report::result;
 use crate::syntax::ast::Date;
@@ -254,17 +254,7 @@ fn one_line(
                 "line {line_no}: not UTF-8 text (invalid byte at column {})",
                 e.valid_up_to() + 1
             );
-            return rejected(
-                CaseErrors {
-                    id: None,
-                    errors: vec![FieldError {
-                        field: String::new(),
-                        message,
-                    }],
-                },
-                out,
-                summary,
-            );
+            return rejected(CaseErrors::whole_line(message), out, summary);
         }
     };
     if line.len() > MAX_LINE_BYTES {
@@ -272,31 +262,11 @@ fn one_line(
             "line {line_no}: a case of {} bytes; cases are limited to {MAX_LINE_BYTES}",
             line.len()
         );
-        return rejected(
-            CaseErrors {
-                id: None,
-                errors: vec![FieldError {
-                    field: String::new(),
-                    message,
-                }],
-            },
-            out,
-            summary,
-        );
+        return rejected(CaseErrors::whole_line(message), out, summary);
     }
     if line.trim().is_empty() {
         let message = format!("line {line_no}: an empty line, not a case");
-        return rejected(
-            CaseErrors {
-                id: None,
-                errors: vec![FieldError {
-                    field: String::new(),
-                    message,
-                }],
-            },
-            out,
-            summary,
-        );
+        return rejected(CaseErrors::whole_line(message), out, summary);
     }
     let case = match program.decode_line(line, line_no) {
         Ok(c) => c,

@@ -67,13 +67,7 @@ fn one_case(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
                 Err(e) => CaseResult::Rejected(result::eval_error(program, &case.id, &e)),
             },
         },
-        Err(e) => CaseResult::Rejected(decode::CaseErrors {
-            id: None,
-            errors: vec![decode::FieldError {
-                field: String::new(),
-                message: format!("not valid JSON: {e}"),
-            }],
-        }),
+        Err(e) => CaseResult::Rejected(decode::CaseErrors::whole_line(format!("not valid JSON: {e}"))),
     };
     let text = match args.format {
         Format::Text => result::text(program, &result),

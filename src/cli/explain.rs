@@ -17,13 +17,7 @@ pub(super) fn run(out: &Out, policy: &Path, case: &Path, format: ExplainFormat, 
         Err(code) => return code,
     };
     let decoded = serde_json::from_str::<serde_json::Value>(&text)
-        .map_err(|e| decode::CaseErrors {
-            id: None,
-            errors: vec![decode::FieldError {
-                field: String::new(),
-                message: format!("not valid JSON: {e}"),
-            }],
-        })
+        .map_err(|e| decode::CaseErrors::whole_line(format!("not valid JSON: {e}")))
         .and_then(|json| program.decode(&json));
     let case = match decoded {
         Ok(c) => c,

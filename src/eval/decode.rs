@@ -29,6 +29,19 @@ pub struct CaseErrors {
     pub errors: Vec<FieldError>,
 }
 
+impl CaseErrors {
+    /// An error about the whole line (not JSON, too long, empty…), no field to name.
+    pub fn whole_line(message: String) -> Self {
+        CaseErrors {
+            id: None,
+            errors: vec![FieldError {
+                field: String::new(),
+                message,
+            }],
+        }
+    }
+}
+
 /// FNV-1a: names are short and few, and SipHash's defence against crafted keys
 /// is not needed for a table built from the policy.
 #[derive(Default, Clone, Copy)]

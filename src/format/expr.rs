@@ -5,7 +5,7 @@
 use crate::span::Spanned;
 use crate::syntax::ast::{BinOp, Data, Expr, ExprKind, Literal};
 
-/// Binding strength, loosest first; must match the Pratt table in `syntax/lower.rs`.
+/// Binding strength, loosest first; must match the Pratt table in `syntax/lower/expr.rs`.
 fn precedence(e: &Expr) -> u8 {
     match &e.kind {
         ExprKind::If(..) => 0,

@@ -5,12 +5,18 @@ use super::ast::*;
 use super::errors::internal;
 use super::literal;
 use super::Rule;
+
+mod amount;
+mod expr;
+mod tests;
+
 use crate::diagnostic::Diagnostic;
 use crate::span::{Span, Spanned};
+use amount::amount;
+use expr::expr;
 use pest::iterators::{Pair, Pairs};
-use pest::pratt_parser::{Assoc, Op, PrattParser};
 use std::cell::Cell;
-use std::sync::OnceLock;
+use tests::test_block;
 
 type Result<T> = std::result::Result<T, Box<Diagnostic>>;
 
@@ -25,7 +31,7 @@ thread_local! {
 }
 
 /// Counts one level of nesting while it lives.
-struct Nesting;
+pub(super) struct Nesting;
 
 impl Drop for Nesting {
     fn drop(&mut self) {
@@ -33,7 +39,7 @@ impl Drop for Nesting {
     }
 }
 
-fn nest(at: Span) -> Result<Nesting> {
+pub(super) fn nest(at: Span) -> Result<Nesting> {
     let depth = DEPTH.with(|d| {
         d.set(d.get() + 1);
         d.get()
@@ -55,7 +61,7 @@ fn nest(at: Span) -> Result<Nesting> {
 
 /// The pair's span without the whitespace and comments pest lets a rule end
 /// with (a rule ending in `x*` keeps the skipped trivia before the empty match).
-fn span(p: &Pair<Rule>) -> Span {
+pub(super) fn span(p: &Pair<Rule>) -> Span {
     let start = p.as_span().start();
     Span::new(start, start + content_len(p.as_str()))
 }
@@ -89,17 +95,17 @@ fn content_len(text: &str) -> usize {
     end
 }
 
-fn spanned_str(p: &Pair<Rule>) -> Spanned<String> {
+pub(super) fn spanned_str(p: &Pair<Rule>) -> Spanned<String> {
     Spanned::new(p.as_str().to_string(), span(p))
 }
 
 /// The next inner pair, or an internal error naming what was expected.
-fn next<'a>(it: &mut Pairs<'a, Rule>, what: &str, at: Span) -> Result<Pair<'a, Rule>> {
+pub(super) fn next<'a>(it: &mut Pairs<'a, Rule>, what: &str, at: Span) -> Result<Pair<'a, Rule>> {
     it.next()
         .ok_or_else(|| Box::new(internal(&format!("missing {what}"), at.start)))
 }
 
-fn unexpected(p: &Pair<Rule>) -> Box<Diagnostic> {
+pub(super) fn unexpected(p: &Pair<Rule>) -> Box<Diagnostic> {
     Box::new(internal(&format!("unexpected {:?}", p.as_rule()), p.as_span().start()))
 }
 
@@ -142,17 +148,17 @@ pub(super) fn file(pair: Pair<Rule>) -> std::result::Result<File, Vec<Diagnostic
     }
 }
 
-fn string(p: Pair<Rule>) -> Result<Spanned<String>> {
+pub(super) fn string(p: Pair<Rule>) -> Result<Spanned<String>> {
     let at = span(&p);
     let body = next(&mut p.into_inner(), "string body", at)?;
     Ok(Spanned::new(literal::unescape(body.as_str()), at))
 }
 
-fn ident(p: Pair<Rule>) -> Ident {
+pub(super) fn ident(p: Pair<Rule>) -> Ident {
     spanned_str(&p)
 }
 
-fn date(p: Pair<Rule>) -> Result<Spanned<Date>> {
+pub(super) fn date(p: Pair<Rule>) -> Result<Spanned<Date>> {
     let at = span(&p);
     literal::date(p.as_str()).map(|d| Spanned::new(d, at)).ok_or_else(|| {
         Box::new(
@@ -370,7 +376,7 @@ pub(super) fn signed_value(p: Pair<Rule>) -> Result<Literal> {
 }
 
 /// `-`? literal
-fn signed(p: Pair<Rule>) -> Result<Spanned<Literal>> {
+pub(super) fn signed(p: Pair<Rule>) -> Result<Spanned<Literal>> {
     let at = span(&p);
     let negative = p.as_str().trim_start().starts_with('-');
     let lit = literal_pair(next(&mut p.into_inner(), "literal", at)?)?;
@@ -391,7 +397,7 @@ fn signed(p: Pair<Rule>) -> Result<Spanned<Literal>> {
     Ok(Spanned::new(node, at))
 }
 
-fn literal_pair(p: Pair<Rule>) -> Result<Spanned<Literal>> {
+pub(super) fn literal_pair(p: Pair<Rule>) -> Result<Spanned<Literal>> {
     let at = span(&p);
     let lit = match p.as_rule() {
         Rule::money => {
@@ -564,319 +570,4 @@ fn clause_decl(p: Pair<Rule>) -> Result<Clause> {
         text,
         span: at,
     })
-}
-
-fn amount(p: Pair<Rule>) -> Result<Amount> {
-    let at = span(&p);
-    let _nesting = nest(at)?;
-    let mut it = p.into_inner();
-    let core = next(&mut it, "amount", at)?;
-    let cap = match it.next() {
-        Some(c) => {
-            let cat = span(&c);
-            Some(expr(next(&mut c.into_inner(), "cap", cat)?)?)
-        }
-        None => None,
-    };
-    let cat = span(&core);
-    let kind = match core.as_rule() {
-        Rule::expr => AmountKind::Expr(expr(core)?),
-        Rule::up_to => {
-            let mut inner = core.into_inner();
-            let ceiling = expr(next(&mut inner, "ceiling", cat)?)?;
-            let assessed = inner.next().map(expr).transpose()?;
-            AmountKind::UpTo { ceiling, assessed }
-        }
-        Rule::tier_table => {
-            let mut inner = core.into_inner();
-            next(&mut inner, "`by`", cat)?;
-            let key = expr(next(&mut inner, "tier key", cat)?)?;
-            let rows = inner.map(tier_row).collect::<Result<Vec<_>>>()?;
-            AmountKind::Tier { key, rows }
-        }
-        Rule::pick => {
-            let mut inner = core.into_inner();
-            let pol = next(&mut inner, "hit policy", cat)?;
-            let pat = span(&pol);
-            let policy = match pol.clone().into_inner().next().map(|x| x.as_rule()) {
-                Some(Rule::highest_of) => HitPolicy::Highest,
-                Some(Rule::first_of) => HitPolicy::First,
-                Some(Rule::sum_of) => HitPolicy::Sum,
-                Some(Rule::one_of) => HitPolicy::One,
-                _ => return Err(unexpected(&pol)),
-            };
-            let alternatives = inner.map(alternative).collect::<Result<Vec<_>>>()?;
-            AmountKind::Pick {
-                policy: Spanned::new(policy, pat),
-                alternatives,
-            }
-        }
-        Rule::each => {
-            let mut inner = core.into_inner();
-            next(&mut inner, "`each`", cat)?;
-            let var = ident(next(&mut inner, "item name", cat)?);
-            next(&mut inner, "`in`", cat)?;
-            let list = expr(next(&mut inner, "list", cat)?)?;
-            let mut filter = None;
-            let mut body = None;
-            let mut once_per = None;
-            while let Some(part) = inner.next() {
-                match part.as_rule() {
-                    Rule::kw_where => filter = Some(expr(next(&mut inner, "filter", cat)?)?),
-                    Rule::amount => body = Some(amount(part)?),
-                    Rule::once_per => {
-                        let oat = span(&part);
-                        let mut o = part.into_inner();
-                        next(&mut o, "`once`", oat)?;
-                        once_per = Some(expr(next(&mut o, "item key", oat)?)?);
-                    }
-                    _ => return Err(unexpected(&part)),
-                }
-            }
-            let body = Box::new(body.ok_or_else(|| internal("each without amount", cat.start))?);
-            AmountKind::Each {
-                var,
-                list,
-                filter,
-                body,
-                once_per,
-            }
-        }
-        _ => return Err(unexpected(&core)),
-    };
-    Ok(Amount { kind, cap, span: at })
-}
-
-fn tier_row(p: Pair<Rule>) -> Result<TierRow> {
-    let at = span(&p);
-    let mut it = p.into_inner();
-    let key_pair = next(&mut it, "tier key", at)?;
-    let kat = span(&key_pair);
-    let k = next(&mut key_pair.into_inner(), "tier key", kat)?;
-    let key = match k.as_rule() {
-        Rule::kw_otherwise => TierKey::Otherwise,
-        Rule::signed => TierKey::Literal(signed(k)?.node),
-        Rule::ident => TierKey::Name(k.as_str().to_string()),
-        Rule::range_key => {
-            let rat = span(&k);
-            let mut r = k.into_inner();
-            let lo = signed(next(&mut r, "lower", rat)?)?.node;
-            let hi = signed(next(&mut r, "upper", rat)?)?.node;
-            TierKey::Range(lo, hi)
-        }
-        _ => return Err(unexpected(&k)),
-    };
-    let amount = amount(next(&mut it, "tier amount", at)?)?;
-    Ok(TierRow {
-        key: Spanned::new(key, kat),
-        amount,
-    })
-}
-
-fn alternative(p: Pair<Rule>) -> Result<Alternative> {
-    let at = span(&p);
-    let mut it = p.into_inner();
-    let first = next(&mut it, "alternative", at)?;
-    if first.as_rule() == Rule::kw_otherwise {
-        let amount = amount(next(&mut it, "amount", at)?)?;
-        return Ok(Alternative {
-            amount,
-            when: None,
-            span: at,
-        });
-    }
-    let amount = amount(first)?;
-    next(&mut it, "`when`", at)?;
-    let when = Some(expr(next(&mut it, "condition", at)?)?);
-    Ok(Alternative { amount, when, span: at })
-}
-
-fn pratt() -> &'static PrattParser<Rule> {
-    static PRATT: OnceLock<PrattParser<Rule>> = OnceLock::new();
-    PRATT.get_or_init(|| {
-        PrattParser::new()
-            .op(Op::infix(Rule::op_or, Assoc::Left))
-            .op(Op::infix(Rule::op_and, Assoc::Left))
-            .op(Op::prefix(Rule::op_not))
-            .op(Op::infix(Rule::op_eq, Assoc::Left)
-                | Op::infix(Rule::op_ne, Assoc::Left)
-                | Op::infix(Rule::op_lt, Assoc::Left)
-                | Op::infix(Rule::op_le, Assoc::Left)
-                | Op::infix(Rule::op_gt, Assoc::Left)
-                | Op::infix(Rule::op_ge, Assoc::Left))
-            .op(Op::infix(Rule::op_otherwise, Assoc::Left))
-            .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
-            .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_of, Assoc::Left))
-            .op(Op::prefix(Rule::op_neg))
-            .op(Op::postfix(Rule::is_test))
-    })
-}
-
-pub(super) fn expr(p: Pair<Rule>) -> Result<Expr> {
-    let at = span(&p);
-    let _nesting = nest(at)?;
-    if p.clone().into_inner().count() > MAX_EXPRESSION_PARTS {
-        return Err(Box::new(
-            Diagnostic::error(
-                "zhice::syntax::too-long",
-                format!("an expression of more than {MAX_EXPRESSION_PARTS} parts"),
-                at,
-            )
-            .label("too long")
-            .help("name the parts with `param`, or split the measure"),
-        ));
-    }
-    pratt()
-        .map_primary(primary)
-        .map_prefix(|op, rhs| {
-            let rhs = rhs?;
-            let at = span(&op).to(rhs.span);
-            let kind = match op.as_rule() {
-                Rule::op_not => ExprKind::Not(Box::new(rhs)),
-                _ => ExprKind::Neg(Box::new(rhs)),
-            };
-            Ok(Expr { kind, span: at })
-        })
-        .map_postfix(|lhs, op| {
-            let lhs = lhs?;
-            let at = lhs.span.to(span(&op));
-            let mut negated = false;
-            let mut target = None;
-            for part in op.clone().into_inner() {
-                match part.as_rule() {
-                    Rule::kw_is => {}
-                    Rule::is_not => negated = true,
-                    Rule::kw_given => target = Some(None),
-                    Rule::ident => target = Some(Some(ident(part))),
-                    _ => return Err(unexpected(&part)),
-                }
-            }
-            let kind = match target {
-                Some(None) => ExprKind::IsGiven {
-                    expr: Box::new(lhs),
-                    negated,
-                },
-                Some(Some(value)) => ExprKind::Is {
-                    expr: Box::new(lhs),
-                    value,
-                    negated,
-                },
-                None => return Err(unexpected(&op)),
-            };
-            Ok(Expr { kind, span: at })
-        })
-        .map_infix(|lhs, op, rhs| {
-            let (lhs, rhs) = (lhs?, rhs?);
-            let bin = match op.as_rule() {
-                Rule::op_or => BinOp::Or,
-                Rule::op_and => BinOp::And,
-                Rule::op_eq => BinOp::Eq,
-                Rule::op_ne => BinOp::Ne,
-                Rule::op_lt => BinOp::Lt,
-                Rule::op_le => BinOp::Le,
-                Rule::op_gt => BinOp::Gt,
-                Rule::op_ge => BinOp::Ge,
-                Rule::op_add => BinOp::Add,
-                Rule::op_sub => BinOp::Sub,
-                Rule::op_mul => BinOp::Mul,
-                Rule::op_of => BinOp::Of,
-                Rule::op_otherwise => BinOp::Otherwise,
-                _ => return Err(unexpected(&op)),
-            };
-            let at = lhs.span.to(rhs.span);
-            Ok(Expr {
-                kind: ExprKind::Binary(bin, Box::new(lhs), Box::new(rhs)),
-                span: at,
-            })
-        })
-        .parse(p.into_inner())
-}
-
-fn primary(p: Pair<Rule>) -> Result<Expr> {
-    let at = span(&p);
-    let kind = match p.as_rule() {
-        Rule::expr => return expr(p),
-        Rule::path => ExprKind::Path(p.into_inner().map(ident).collect()),
-        Rule::call => {
-            let mut it = p.into_inner();
-            let name = ident(next(&mut it, "function name", at)?);
-            let args = it.map(expr).collect::<Result<Vec<_>>>()?;
-            ExprKind::Call { name, args }
-        }
-        Rule::if_expr => {
-            let mut parts = p.into_inner().filter(|x| x.as_rule() == Rule::expr);
-            let c = expr(parts.next().ok_or_else(|| internal("if without condition", at.start))?)?;
-            let t = expr(parts.next().ok_or_else(|| internal("if without then", at.start))?)?;
-            let e = expr(parts.next().ok_or_else(|| internal("if without else", at.start))?)?;
-            ExprKind::If(Box::new(c), Box::new(t), Box::new(e))
-        }
-        _ => ExprKind::Literal(literal_pair(p)?.node),
-    };
-    Ok(Expr { kind, span: at })
-}
-
-fn test_block(p: Pair<Rule>) -> Result<TestBlock> {
-    let at = span(&p);
-    let mut it = p.into_inner();
-    let name = string(next(&mut it, "test name", at)?)?;
-    let given_pair = next(&mut it, "given", at)?;
-    let gat = span(&given_pair);
-    let given = data(next(&mut given_pair.into_inner(), "given object", gat)?)?;
-    let expect_pair = next(&mut it, "expect", at)?;
-    let eat = span(&expect_pair);
-    let body = next(&mut expect_pair.into_inner(), "expectation", eat)?;
-    let expect = match body.as_rule() {
-        Rule::expect_errors => Expect::Errors(body.into_inner().map(|f| spanned_str(&f)).collect()),
-        Rule::object => {
-            let mut awards = Vec::new();
-            for entry in body.into_inner() {
-                let (key, value) = entry_pair(entry)?;
-                awards.push((key, value));
-            }
-            Expect::Awards(awards)
-        }
-        _ => return Err(unexpected(&body)),
-    };
-    Ok(TestBlock {
-        name,
-        given,
-        expect,
-        span: at,
-    })
-}
-
-fn entry_pair(entry: Pair<Rule>) -> Result<(Ident, Spanned<Data>)> {
-    let at = span(&entry);
-    let mut it = entry.into_inner();
-    let k = next(&mut it, "key", at)?;
-    let key = match k.as_rule() {
-        Rule::string => string(k)?,
-        _ => spanned_str(&k),
-    };
-    let value = data(next(&mut it, "value", at)?)?;
-    Ok((key, value))
-}
-
-fn data(p: Pair<Rule>) -> Result<Spanned<Data>> {
-    let at = span(&p);
-    let _nesting = nest(at)?;
-    let d = match p.as_rule() {
-        Rule::object => {
-            let mut fields = Vec::new();
-            for entry in p.into_inner() {
-                let (k, v) = entry_pair(entry)?;
-                fields.push((k.node, v));
-            }
-            Data::Object(fields)
-        }
-        Rule::array => Data::Array(p.into_inner().map(data).collect::<Result<Vec<_>>>()?),
-        Rule::ident => Data::Name(p.as_str().to_string()),
-        Rule::signed => {
-            let lit = signed(p)?;
-            Data::Literal(lit.node)
-        }
-        Rule::string => Data::Literal(Literal::Text(string(p)?.node)),
-        _ => return Err(unexpected(&p)),
-    };
-    Ok(Spanned::new(d, at))
 }

@@ -1,0 +1,134 @@
+//! Expressions: the flat operand/operator sequence the grammar gives, put in
+//! order of precedence by a Pratt parser.
+
+use super::super::errors::internal;
+use super::super::Rule;
+use super::*;
+use crate::diagnostic::Diagnostic;
+use pest::iterators::Pair;
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use std::sync::OnceLock;
+
+fn pratt() -> &'static PrattParser<Rule> {
+    static PRATT: OnceLock<PrattParser<Rule>> = OnceLock::new();
+    PRATT.get_or_init(|| {
+        PrattParser::new()
+            .op(Op::infix(Rule::op_or, Assoc::Left))
+            .op(Op::infix(Rule::op_and, Assoc::Left))
+            .op(Op::prefix(Rule::op_not))
+            .op(Op::infix(Rule::op_eq, Assoc::Left)
+                | Op::infix(Rule::op_ne, Assoc::Left)
+                | Op::infix(Rule::op_lt, Assoc::Left)
+                | Op::infix(Rule::op_le, Assoc::Left)
+                | Op::infix(Rule::op_gt, Assoc::Left)
+                | Op::infix(Rule::op_ge, Assoc::Left))
+            .op(Op::infix(Rule::op_otherwise, Assoc::Left))
+            .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
+            .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_of, Assoc::Left))
+            .op(Op::prefix(Rule::op_neg))
+            .op(Op::postfix(Rule::is_test))
+    })
+}
+
+pub(crate) fn expr(p: Pair<Rule>) -> Result<Expr> {
+    let at = span(&p);
+    let _nesting = nest(at)?;
+    if p.clone().into_inner().count() > MAX_EXPRESSION_PARTS {
+        return Err(Box::new(
+            Diagnostic::error(
+                "zhice::syntax::too-long",
+                format!("an expression of more than {MAX_EXPRESSION_PARTS} parts"),
+                at,
+            )
+            .label("too long")
+            .help("name the parts with `param`, or split the measure"),
+        ));
+    }
+    pratt()
+        .map_primary(primary)
+        .map_prefix(|op, rhs| {
+            let rhs = rhs?;
+            let at = span(&op).to(rhs.span);
+            let kind = match op.as_rule() {
+                Rule::op_not => ExprKind::Not(Box::new(rhs)),
+                _ => ExprKind::Neg(Box::new(rhs)),
+            };
+            Ok(Expr { kind, span: at })
+        })
+        .map_postfix(|lhs, op| {
+            let lhs = lhs?;
+            let at = lhs.span.to(span(&op));
+            let mut negated = false;
+            let mut target = None;
+            for part in op.clone().into_inner() {
+                match part.as_rule() {
+                    Rule::kw_is => {}
+                    Rule::is_not => negated = true,
+                    Rule::kw_given => target = Some(None),
+                    Rule::ident => target = Some(Some(ident(part))),
+                    _ => return Err(unexpected(&part)),
+                }
+            }
+            let kind = match target {
+                Some(None) => ExprKind::IsGiven {
+                    expr: Box::new(lhs),
+                    negated,
+                },
+                Some(Some(value)) => ExprKind::Is {
+                    expr: Box::new(lhs),
+                    value,
+                    negated,
+                },
+                None => return Err(unexpected(&op)),
+            };
+            Ok(Expr { kind, span: at })
+        })
+        .map_infix(|lhs, op, rhs| {
+            let (lhs, rhs) = (lhs?, rhs?);
+            let bin = match op.as_rule() {
+                Rule::op_or => BinOp::Or,
+                Rule::op_and => BinOp::And,
+                Rule::op_eq => BinOp::Eq,
+                Rule::op_ne => BinOp::Ne,
+                Rule::op_lt => BinOp::Lt,
+                Rule::op_le => BinOp::Le,
+                Rule::op_gt => BinOp::Gt,
+                Rule::op_ge => BinOp::Ge,
+                Rule::op_add => BinOp::Add,
+                Rule::op_sub => BinOp::Sub,
+                Rule::op_mul => BinOp::Mul,
+                Rule::op_of => BinOp::Of,
+                Rule::op_otherwise => BinOp::Otherwise,
+                _ => return Err(unexpected(&op)),
+            };
+            let at = lhs.span.to(rhs.span);
+            Ok(Expr {
+                kind: ExprKind::Binary(bin, Box::new(lhs), Box::new(rhs)),
+                span: at,
+            })
+        })
+        .parse(p.into_inner())
+}
+
+fn primary(p: Pair<Rule>) -> Result<Expr> {
+    let at = span(&p);
+    let kind = match p.as_rule() {
+        Rule::expr => return expr(p),
+        Rule::path => ExprKind::Path(p.into_inner().map(ident).collect()),
+        Rule::call => {
+            let mut it = p.into_inner();
+            let name = ident(next(&mut it, "function name", at)?);
+            let args = it.map(expr).collect::<Result<Vec<_>>>()?;
+            ExprKind::Call { name, args }
+        }
+        Rule::if_expr => {
+            let mut parts = p.into_inner().filter(|x| x.as_rule() == Rule::expr);
+            let c = expr(parts.next().ok_or_else(|| internal("if without condition", at.start))?)?;
+            let t = expr(parts.next().ok_or_else(|| internal("if without then", at.start))?)?;
+            let e = expr(parts.next().ok_or_else(|| internal("if without else", at.start))?)?;
+            ExprKind::If(Box::new(c), Box::new(t), Box::new(e))
+        }
+        _ => ExprKind::Literal(literal_pair(p)?.node),
+    };
+    Ok(Expr { kind, span: at })
+}
