@@ -412,7 +412,7 @@ impl Checker {
                     }
                     if lo_dom.is_some_and(|lo| *b < lo) || hi_dom.is_some_and(|hi| *a > hi) {
                         self.error(
-                            Diagnostic::error("zhice::check::unreachable", "this row can never apply", *s)
+                            Diagnostic::warning("zhice::lint::unreachable-row", "this row can never apply", *s)
                                 .label("outside the declared range")
                                 .related(key.span, format!("declared as {}", describe_range(range)))
                                 .help("remove the row, or widen the input's declared range"),
