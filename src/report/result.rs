@@ -264,16 +264,21 @@ pub fn write_csv(program: &Program, id: &str, o: &Outcome, out: &mut String) {
         let _ = write!(out, ",{a}");
     }
     out.push(',');
-    let benefits: Vec<&str> = program
+    let benefits = granted_benefits(program, o);
+    push_csv(out, &benefits.join(" "));
+    out.push_str(",\n");
+}
+
+/// The ids of the benefits a case was granted.
+fn granted_benefits<'a>(program: &'a Program, o: &Outcome) -> Vec<&'a str> {
+    program
         .policy
         .benefits
         .iter()
         .zip(&o.benefits)
         .filter(|(_, g)| **g)
         .map(|(b, _)| b.id.as_str())
-        .collect();
-    push_csv(out, &benefits.join(" "));
-    out.push_str(",\n");
+        .collect()
 }
 
 /// A short human summary of an evaluated case.
@@ -290,14 +295,7 @@ pub fn text_outcome(program: &Program, id: &str, outcome: &Outcome) -> String {
             ));
         }
     }
-    let benefits: Vec<&str> = program
-        .policy
-        .benefits
-        .iter()
-        .zip(&outcome.benefits)
-        .filter(|(_, g)| **g)
-        .map(|(b, _)| b.id.as_str())
-        .collect();
+    let benefits = granted_benefits(program, outcome);
     if !benefits.is_empty() {
         out.push_str(&format!("  services: {}\n", benefits.join(", ")));
     }
