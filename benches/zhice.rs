@@ -20,14 +20,14 @@ fn policy_text() -> String {
         .expect("policy")
 }
 
-fn program() -> zhice::compile::tree::Program {
+fn program() -> zhice::compile::Program {
     zhice::load::load_text("tongzhou", policy_text(), None)
         .ok()
         .expect("loads")
         .program
 }
 
-fn lines(program: &zhice::compile::tree::Program) -> Vec<String> {
+fn lines(program: &zhice::compile::Program) -> Vec<String> {
     let mut rng = Rng::new(7);
     (1..=CASES).map(|n| case(&program.policy, &mut rng, n)).collect()
 }
@@ -48,17 +48,15 @@ fn benches(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("per 10,000 cases");
     g.throughput(Throughput::Elements(CASES));
+    let reader = zhice::case::Reader::new(&program.policy);
     g.bench_function("decode", |b| {
         b.iter(|| {
             for (i, l) in lines.iter().enumerate() {
-                black_box(program.decode_line(l, i + 1).ok());
+                black_box(reader.line(l, i + 1).ok());
             }
         })
     });
-    let cases: Vec<_> = lines
-        .iter()
-        .map(|l| program.decode_line(l, 1).expect("valid sample"))
-        .collect();
+    let cases: Vec<_> = lines.iter().map(|l| reader.line(l, 1).expect("valid sample")).collect();
     g.bench_function("evaluate (decoded)", |b| {
         let mut ev = Evaluator::default();
         b.iter(|| {

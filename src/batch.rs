@@ -2,11 +2,11 @@
 //! results stream out in input order, one output line per input line. Memory
 //! stays bounded whatever the input size: at most a few chunks are in flight.
 
-use crate::compile::tree::Program;
-use crate::eval::decode::CaseErrors;
+use crate::case::{code, CaseErrors, Reader};
+use crate::compile::Program;
+use crate::date::Date;
 use crate::eval::{Evaluator, Outcome};
-use crate::report::result;
-use crate::syntax::ast::Date;
+use crate::report::result::{self, Lines};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::io::{self, Read, Write};
@@ -164,8 +164,15 @@ pub fn run<R: Read + Send, W: Write + Send>(
     let n_awards = program.policy.measures.len();
     let mut summary = Summary::new(n_awards);
     let mut out = io::BufWriter::with_capacity(1 << 20, out);
+    let job = Job {
+        program,
+        reader: Reader::new(&program.policy),
+        lines: Lines::new(&program.policy),
+        format,
+        as_of,
+    };
     if format == Output::Csv {
-        out.write_all(result::csv_header(program).as_bytes())?;
+        out.write_all(job.lines.csv_header().as_bytes())?;
     }
     std::thread::scope(|scope| -> io::Result<()> {
         let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(2);
@@ -180,7 +187,7 @@ pub fn run<R: Read + Send, W: Write + Send>(
             out.flush()
         });
         for chunk in chunk_rx {
-            let (pieces, part) = process(program, &chunk, format, as_of);
+            let (pieces, part) = process(&job, &chunk);
             summary.merge(&part);
             if text_tx.send(pieces).is_err() {
                 break;
@@ -198,8 +205,17 @@ pub fn run<R: Read + Send, W: Write + Send>(
     Ok(summary)
 }
 
+/// What every line of a run is evaluated with.
+struct Job<'p> {
+    program: &'p Program,
+    reader: Reader<'p>,
+    lines: Lines,
+    format: Output,
+    as_of: Option<Date>,
+}
+
 /// One chunk on every core: the output text of each group of lines, in order.
-fn process(program: &Program, chunk: &Chunk, format: Output, as_of: Option<Date>) -> (Vec<String>, Summary) {
+fn process(job: &Job, chunk: &Chunk) -> (Vec<String>, Summary) {
     let mut lines: Vec<(usize, &[u8])> = Vec::new();
     let mut start = 0;
     for i in memchr::memchr_iter(b'\n', &chunk.text) {
@@ -209,14 +225,14 @@ fn process(program: &Program, chunk: &Chunk, format: Output, as_of: Option<Date>
     if start < chunk.text.len() {
         lines.push((chunk.first_line + lines.len(), &chunk.text[start..]));
     }
-    let n_awards = program.policy.measures.len();
+    let n_awards = job.program.policy.measures.len();
     let parts: Vec<(String, Summary)> = lines
         .par_chunks(LINES_PER_TASK)
         .map_init(Evaluator::default, |ev, group| {
             let mut text = String::with_capacity(group.len() * 256);
             let mut summary = Summary::new(n_awards);
             for (line_no, bytes) in group {
-                one_line(program, ev, *line_no, bytes, format, as_of, &mut text, &mut summary);
+                one_line(job, ev, *line_no, bytes, &mut text, &mut summary);
             }
             (text, summary)
         })
@@ -230,22 +246,12 @@ fn process(program: &Program, chunk: &Chunk, format: Output, as_of: Option<Date>
     (texts, summary)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn one_line(
-    program: &Program,
-    ev: &mut Evaluator,
-    line_no: usize,
-    bytes: &[u8],
-    format: Output,
-    as_of: Option<Date>,
-    out: &mut String,
-    summary: &mut Summary,
-) {
+fn one_line(job: &Job, ev: &mut Evaluator, line_no: usize, bytes: &[u8], out: &mut String, summary: &mut Summary) {
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     let rejected = |errors: CaseErrors, out: &mut String, summary: &mut Summary| {
         summary.cases += 1;
         summary.rejected += 1;
-        result::write_rejected(program, &errors, Some(line_no), format, out);
+        job.lines.rejected(&errors, Some(line_no), job.format, out);
     };
     let line = match std::str::from_utf8(bytes) {
         Ok(l) => l,
@@ -254,7 +260,7 @@ fn one_line(
                 "line {line_no}: not UTF-8 text (invalid byte at column {})",
                 e.valid_up_to() + 1
             );
-            return rejected(CaseErrors::whole_line(message), out, summary);
+            return rejected(CaseErrors::whole_line(code::NOT_UTF8, message), out, summary);
         }
     };
     if line.len() > MAX_LINE_BYTES {
@@ -262,26 +268,26 @@ fn one_line(
             "line {line_no}: a case of {} bytes; cases are limited to {MAX_LINE_BYTES}",
             line.len()
         );
-        return rejected(CaseErrors::whole_line(message), out, summary);
+        return rejected(CaseErrors::whole_line(code::TOO_LONG, message), out, summary);
     }
     if line.trim().is_empty() {
         let message = format!("line {line_no}: an empty line, not a case");
-        return rejected(CaseErrors::whole_line(message), out, summary);
+        return rejected(CaseErrors::whole_line(code::EMPTY, message), out, summary);
     }
-    let case = match program.decode_line(line, line_no) {
+    let case = match job.reader.line(line, line_no) {
         Ok(c) => c,
         Err(e) => return rejected(e, out, summary),
     };
-    match ev.evaluate(program, &case, as_of) {
+    match ev.evaluate(job.program, &case, job.as_of) {
         Ok(outcome) => {
             summary.add(outcome);
-            match format {
-                Output::Text => out.push_str(&result::text_outcome(program, &case.id, outcome)),
-                Output::Csv => result::write_csv(program, &case.id, outcome, out),
-                Output::Json => result::write_json(program, &case.id, outcome, out),
+            match job.format {
+                Output::Text => out.push_str(&result::text_outcome(&job.program.policy, &case.id, outcome)),
+                Output::Csv => job.lines.csv(&case.id, outcome, out),
+                Output::Json => job.lines.json(&case.id, outcome, out),
             }
         }
-        Err(e) => rejected(result::eval_error(program, &case.id, &e), out, summary),
+        Err(e) => rejected(result::eval_error(job.program, &case.id, &e), out, summary),
     }
 }
 

@@ -1,7 +1,9 @@
 //! Worst-case exposure, from the rules themselves: the largest amount each
-//! award can pay one applicant in a year, from caps, tiers, fixed amounts and
-//! declared ranges, and which awards no cap bounds at all. Also the lints that
-//! need these bounds: caps that never bind, item caps above the yearly cap.
+//! award can pay one applicant in a year, from caps, tiers, bands, fixed
+//! amounts and declared ranges; what caps shared by several measures and
+//! "only the highest of" do to the total; and which awards nothing bounds. A
+//! cap with a condition may be lifted, so it bounds nothing. Also the lints
+//! that need these bounds: caps that never bind, item caps above the yearly cap.
 
 use crate::check::model::*;
 use crate::diagnostic::Diagnostic;
@@ -9,6 +11,7 @@ use crate::report::number::money;
 use crate::span::Span;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::cell::RefCell;
 
 /// An upper bound: a number, or none at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +57,8 @@ impl Bound {
     fn mul(self, other: Bound) -> Bound {
         match (self, other) {
             (Bound::At(a), Bound::At(b)) => a.checked_mul(b).map_or(Bound::Unbounded, Bound::At),
+            // nothing times anything is nothing
+            (Bound::At(z), _) | (_, Bound::At(z)) if z.is_zero() => Bound::zero(),
             _ => Bound::Unbounded,
         }
     }
@@ -73,35 +78,36 @@ pub struct AwardBound {
     pub span: Span,
 }
 
+/// What a rule across measures does to the worst case of its members together.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleBound {
+    pub id: String,
+    pub over: Vec<String>,
+    /// the most the members can pay together; `None` when unbounded
+    pub max: Option<Decimal>,
+    /// the rule, as written
+    pub rule: String,
+}
+
 /// The worst case of a policy, per applicant per year.
 #[derive(Debug, Clone, Serialize)]
 pub struct Bounds {
     pub awards: Vec<AwardBound>,
-    /// the sum of the award bounds; `None` when some award is unbounded
+    pub rules: Vec<RuleBound>,
+    /// the most all awards can pay together; `None` when some award is unbounded
     pub total: Option<Decimal>,
     pub unbounded: Vec<String>,
 }
 
 /// Bounds every award of `policy`; `source` is its text, to name what sets each bound.
 pub fn bounds(policy: &Policy, source: &str) -> Bounds {
-    let cx = Cx { policy };
-    let awards: Vec<AwardBound> = policy
+    let cx = Cx::new(policy);
+    let mut awards: Vec<AwardBound> = policy
         .measures
         .iter()
-        .map(|m| {
-            let (mut b, mut set_by) = cx.amount(&m.award, source);
-            for cap in &m.caps {
-                let limit = cx.expr(&cap.limit);
-                if limit.min(b) != b || (b == Bound::Unbounded && limit != Bound::Unbounded) {
-                    let scope = match cap.scope {
-                        CapScope::Award => "",
-                        CapScope::Year => " per applicant per year",
-                        CapScope::Ever => " per applicant",
-                    };
-                    set_by = Some(format!("at most {}{scope}", cap.limit.span.text(source)));
-                }
-                b = b.min(limit);
-            }
+        .enumerate()
+        .map(|(i, m)| {
+            let (b, set_by) = cx.measure(i, source);
             AwardBound {
                 id: m.id.clone(),
                 clause: m.clause.clone(),
@@ -112,44 +118,146 @@ pub fn bounds(policy: &Policy, source: &str) -> Bounds {
             }
         })
         .collect();
+    // A shared cap also bounds each member alone.
+    for rule in &policy.rules {
+        if let RuleKind::SharedCap { limit, scope, .. } = &rule.kind {
+            let l = cx.expr(limit);
+            for &m in rule.members() {
+                let own = awards[m].max.map_or(Bound::Unbounded, Bound::At);
+                if own.min(l) != own || (own == Bound::Unbounded && l != Bound::Unbounded) {
+                    awards[m].max = own.min(l).value();
+                    awards[m].set_by = Some(format!(
+                        "at most {}{} over {} (rule {})",
+                        limit.span.text(source),
+                        scope.words(),
+                        members_text(policy, rule),
+                        rule.id
+                    ));
+                }
+            }
+        }
+    }
+    // The members of each rule form one block whose sum the rule bounds; blocks merge when rules share members.
+    let mut blocks: Vec<(Vec<usize>, Bound)> = awards
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (vec![i], a.max.map_or(Bound::Unbounded, Bound::At)))
+        .collect();
+    let mut rules = Vec::new();
+    for rule in &policy.rules {
+        let members = rule.members();
+        let (touching, rest): (Vec<_>, Vec<_>) = blocks
+            .into_iter()
+            .partition(|(ms, _)| ms.iter().any(|m| members.contains(m)));
+        let together = touching.iter().fold(Bound::zero(), |b, (_, x)| b.add(*x));
+        let outside: Bound = touching
+            .iter()
+            .flat_map(|(ms, _)| ms.iter())
+            .filter(|m| !members.contains(m))
+            .fold(Bound::zero(), |b, m| {
+                b.add(awards[*m].max.map_or(Bound::Unbounded, Bound::At))
+            });
+        let member_bound = |m: &usize| awards[*m].max.map_or(Bound::Unbounded, Bound::At);
+        let by_rule = match &rule.kind {
+            RuleKind::SharedCap { limit, .. } => cx.expr(limit),
+            RuleKind::HighestOnly { .. } => members.iter().map(member_bound).fold(Bound::zero(), Bound::max),
+        };
+        let bound = together.min(by_rule.add(outside));
+        let mut all: Vec<usize> = touching.iter().flat_map(|(ms, _)| ms.iter().copied()).collect();
+        all.sort_unstable();
+        rules.push(RuleBound {
+            id: rule.id.clone(),
+            over: members.iter().map(|m| policy.measures[*m].id.clone()).collect(),
+            max: members
+                .iter()
+                .map(member_bound)
+                .fold(Bound::zero(), Bound::add)
+                .min(by_rule)
+                .value(),
+            rule: rule_text(policy, rule, source),
+        });
+        blocks = rest;
+        blocks.push((all, bound));
+    }
     let unbounded: Vec<String> = awards
         .iter()
         .filter(|a| a.max.is_none())
         .map(|a| a.id.clone())
         .collect();
-    let total = awards.iter().try_fold(Decimal::ZERO, |acc, a| acc.checked_add(a.max?));
+    let total = blocks
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, (_, b)| acc.checked_add(b.value()?));
     Bounds {
         awards,
+        rules,
         total,
         unbounded,
     }
 }
 
-struct Cx<'a> {
-    policy: &'a Policy,
+fn members_text(policy: &Policy, rule: &RuleDef) -> String {
+    rule.members()
+        .iter()
+        .map(|m| policy.measures[*m].id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-impl Cx<'_> {
+fn rule_text(policy: &Policy, rule: &RuleDef, source: &str) -> String {
+    match &rule.kind {
+        RuleKind::SharedCap { limit, scope, .. } => format!(
+            "at most {}{} over {}",
+            limit.span.text(source),
+            scope.words(),
+            members_text(policy, rule)
+        ),
+        RuleKind::HighestOnly { .. } => format!("only the highest of {}", members_text(policy, rule)),
+    }
+}
+
+struct Cx<'a> {
+    policy: &'a Policy,
+    /// bounds of named values, worked out once each
+    values: RefCell<Vec<Option<Bound>>>,
+}
+
+impl<'a> Cx<'a> {
+    fn new(policy: &'a Policy) -> Self {
+        Cx {
+            policy,
+            values: RefCell::new(vec![None; policy.values.len()]),
+        }
+    }
+
     /// The largest value of a parameter over all its dated values.
     fn param(&self, i: usize) -> Bound {
-        let p = &self.policy.params[i];
-        std::iter::once(&p.value)
-            .chain(p.dated.iter().map(|(_, v)| v))
-            .fold(Bound::zero(), |b, v| match v {
-                Const::Money(d) | Const::Rate(d) => b.max(Bound::At(*d)),
-                Const::Int(n) => b.max(Bound::At(Decimal::from(*n))),
-                _ => Bound::Unbounded,
-            })
+        self.policy.params[i].values().fold(Bound::zero(), |b, v| match v {
+            Const::Money(d) | Const::Rate(d) | Const::Number(d) => b.max(Bound::At(*d)),
+            Const::Int(n) => b.max(Bound::At(Decimal::from(*n))),
+            _ => Bound::Unbounded,
+        })
     }
 
     fn range_max(range: &Range) -> Bound {
         range.max.map_or(Bound::Unbounded, Bound::At)
     }
 
-    /// An upper bound of a number-valued expression (money, rate, count).
+    fn value(&self, i: usize) -> Bound {
+        if let Some(b) = self.values.borrow().get(i).copied().flatten() {
+            return b;
+        }
+        // The checker proved values acyclic, so this recursion ends.
+        let b = self.expr(&self.policy.values[i].expr);
+        if let Some(slot) = self.values.borrow_mut().get_mut(i) {
+            *slot = Some(b);
+        }
+        b
+    }
+
+    /// An upper bound of a number-valued expression (money, rate, number, count).
     fn expr(&self, e: &Expr) -> Bound {
         match &e.kind {
-            ExprKind::Const(Const::Money(d) | Const::Rate(d)) => Bound::At(*d),
+            ExprKind::Const(Const::Money(d) | Const::Rate(d) | Const::Number(d)) => Bound::At(*d),
             ExprKind::Const(Const::Int(n)) => Bound::At(Decimal::from(*n)),
             ExprKind::Param(i) => self.param(*i),
             ExprKind::Input(i) => Self::range_max(&self.policy.inputs[*i].range),
@@ -157,15 +265,90 @@ impl Cx<'_> {
                 Ty::Record(r) => Self::range_max(&self.policy.records[*r].fields[*f].range),
                 _ => Bound::Unbounded,
             },
+            ExprKind::Value(i) => self.value(*i),
+            ExprKind::Award(m) => self.measure(*m, "").0,
+            ExprKind::ToDec(x) => self.expr(x),
             ExprKind::Binary(BinOp::Add, a, b) => self.expr(a).add(self.expr(b)),
             // The lower bound of what is taken away is at least 0 for the amounts a policy reads.
             ExprKind::Binary(BinOp::Sub, a, _) => self.expr(a),
             ExprKind::Binary(BinOp::Mul | BinOp::Of, a, b) => self.expr(a).mul(self.expr(b)),
+            ExprKind::Binary(BinOp::Div, a, b) => match (self.expr(a), constant(b)) {
+                (Bound::At(x), Some(d)) if d > Decimal::ZERO => x.checked_div(d).map_or(Bound::Unbounded, Bound::At),
+                _ => Bound::Unbounded,
+            },
             ExprKind::Binary(BinOp::Otherwise, a, b) => self.expr(a).max(self.expr(b)),
             ExprKind::Min(xs) => xs.iter().map(|x| self.expr(x)).fold(Bound::Unbounded, Bound::min),
             ExprKind::Max(xs) => xs.iter().map(|x| self.expr(x)).fold(Bound::zero(), Bound::max),
             ExprKind::If(_, t, f) => self.expr(t).max(self.expr(f)),
+            ExprKind::Round(x, unit, _) => match self.expr(x) {
+                // Rounding up may add less than one unit.
+                Bound::At(d) => d.checked_add(*unit).map_or(Bound::Unbounded, Bound::At),
+                b => b,
+            },
+            ExprKind::UpTo { ceiling, .. } => self.expr(ceiling),
+            ExprKind::Tier { rows, .. } => rows
+                .iter()
+                .map(|r| self.expr(&r.amount))
+                .fold(Bound::zero(), Bound::max),
+            ExprKind::Pick { policy, alternatives } => {
+                let each = alternatives.iter().map(|alt| self.expr(&alt.amount));
+                match policy {
+                    HitPolicy::Sum => each.fold(Bound::zero(), Bound::add),
+                    _ => each.fold(Bound::zero(), Bound::max),
+                }
+            }
+            ExprKind::Each { body, once_per, .. } => {
+                // A list has no length limit; only a key drawn from a choice bounds the count.
+                let count = once_per
+                    .as_ref()
+                    .and_then(|k| self.distinct(k))
+                    .map_or(Bound::Unbounded, Bound::At);
+                self.expr(body).mul(count)
+            }
+            ExprKind::Bands { base, bands } => self.bands(base, bands),
+            ExprKind::Capped { amount, cap } => self.expr(amount).min(self.expr(cap)),
+            ExprKind::Aggregate(a) => match (a.kind, &a.body) {
+                (AggKind::Highest | AggKind::Lowest, Some(b)) => self.expr(b),
+                (AggKind::Sum, Some(b)) => self.expr(b).mul(Bound::Unbounded),
+                _ => Bound::Unbounded,
+            },
             _ => Bound::Unbounded,
+        }
+    }
+
+    /// Marginal bands: at a bounded base, each band's part at its rate; at an
+    /// unbounded one, the finite bands and nothing above when the top rate is 0.
+    fn bands(&self, base: &Expr, bands: &[Band]) -> Bound {
+        let x = self.expr(base);
+        let mut total = Bound::zero();
+        for b in bands {
+            let lower = b.lower.as_ref().map_or(Decimal::ZERO, |l| self.lowest(l));
+            let upper = b.upper.as_ref().map(|u| self.expr(u));
+            let top = match (upper, x) {
+                (Some(u), x) => u.min(x),
+                (None, x) => x,
+            };
+            let part = match top {
+                Bound::At(t) => Bound::At((t - lower).max(Decimal::ZERO)),
+                Bound::Unbounded => Bound::Unbounded,
+            };
+            total = total.add(self.expr(&b.rate).mul(part));
+        }
+        total
+    }
+
+    /// A lower bound of a band edge: the literal, or the smallest value of the parameter.
+    fn lowest(&self, e: &Expr) -> Decimal {
+        match &e.kind {
+            ExprKind::Param(i) => self.policy.params[*i]
+                .values()
+                .filter_map(|v| match v {
+                    Const::Money(d) => Some(*d),
+                    _ => None,
+                })
+                .min()
+                .unwrap_or(Decimal::ZERO),
+            _ => constant(e).unwrap_or(Decimal::ZERO),
         }
     }
 
@@ -177,38 +360,26 @@ impl Cx<'_> {
         }
     }
 
-    /// An upper bound of an amount, and the cap that sets it when one does.
-    fn amount(&self, a: &Amount, source: &str) -> (Bound, Option<String>) {
-        let (b, by) = match &a.kind {
-            AmountKind::Expr(e) => (self.expr(e), None),
-            AmountKind::UpTo { ceiling, .. } => {
-                (self.expr(ceiling), Some(format!("up to {}", ceiling.span.text(source))))
+    /// The bound of a measure's award with its own caps, and the cap that sets it.
+    fn measure(&self, i: usize, source: &str) -> (Bound, Option<String>) {
+        let m = &self.policy.measures[i];
+        let (mut b, mut set_by) = self.amount(&m.award, source);
+        for cap in m.caps.iter().filter(|c| c.condition.is_none()) {
+            let limit = self.expr(&cap.limit);
+            if limit.min(b) != b || (b == Bound::Unbounded && limit != Bound::Unbounded) {
+                set_by = Some(format!("at most {}{}", cap.limit.span.text(source), cap.scope.words()));
             }
-            AmountKind::Tier { rows, .. } => (
-                rows.iter()
-                    .map(|r| self.amount(&r.amount, source).0)
-                    .fold(Bound::zero(), Bound::max),
-                None,
-            ),
-            AmountKind::Pick { policy, alternatives } => {
-                let each = alternatives.iter().map(|alt| self.amount(&alt.amount, source).0);
-                match policy {
-                    HitPolicy::Sum => (each.fold(Bound::zero(), Bound::add), None),
-                    _ => (each.fold(Bound::zero(), Bound::max), None),
-                }
-            }
-            AmountKind::Each { body, once_per, .. } => {
-                let item = self.amount(body, source).0;
-                // A list has no length limit; only a key drawn from a choice bounds the count.
-                let count = once_per
-                    .as_ref()
-                    .and_then(|k| self.distinct(k))
-                    .map_or(Bound::Unbounded, Bound::At);
-                (item.mul(count), None)
-            }
-        };
-        match &a.cap {
-            Some(cap) => {
+            b = b.min(limit);
+        }
+        (b, set_by)
+    }
+
+    /// An upper bound of an amount, and the cap or ceiling that sets it when one does.
+    fn amount(&self, a: &Expr, source: &str) -> (Bound, Option<String>) {
+        match &a.kind {
+            ExprKind::UpTo { ceiling, .. } => (self.expr(a), Some(format!("up to {}", ceiling.span.text(source)))),
+            ExprKind::Capped { amount, cap } => {
+                let (b, by) = self.amount(amount, source);
                 let limit = self.expr(cap);
                 let by = if limit.min(b) != b || b == Bound::Unbounded {
                     Some(format!("at most {}", cap.span.text(source)))
@@ -217,22 +388,44 @@ impl Cx<'_> {
                 };
                 (b.min(limit), by)
             }
-            None => (b, by),
+            _ => (self.expr(a), None),
         }
+    }
+}
+
+/// The value of an expression the policy fixes (a literal, or a parameter with one value).
+fn constant(e: &Expr) -> Option<Decimal> {
+    match &e.kind {
+        ExprKind::Const(Const::Money(d) | Const::Rate(d) | Const::Number(d)) => Some(*d),
+        ExprKind::Const(Const::Int(n)) => Some(Decimal::from(*n)),
+        ExprKind::ToDec(x) => constant(x),
+        _ => None,
     }
 }
 
 /// Lints from the bounds: caps that can never bind, and item caps above the
 /// yearly cap over them.
 pub fn lints(policy: &Policy) -> Vec<Diagnostic> {
-    let cx = Cx { policy };
+    let cx = Cx::new(policy);
     let mut out = Vec::new();
     for m in &policy.measures {
         let (mut amount, _) = cx.amount(&m.award, "");
-        cap_lints(&cx, &m.award, &mut out);
+        m.award.walk(&mut |e| {
+            if let ExprKind::Capped { amount, cap } = &e.kind {
+                if let (Bound::At(most), Bound::At(limit)) = (cx.expr(amount), cx.expr(cap)) {
+                    if most <= limit && !most.is_zero() {
+                        out.push(dead_cap(cap.span, most, limit));
+                    }
+                }
+            }
+        });
         // Only a cap on the award itself can be dead: a cap per year or per
         // applicant also counts what the ledger holds, so it can always bind.
-        for cap in m.caps.iter().filter(|c| c.scope == CapScope::Award) {
+        for cap in m
+            .caps
+            .iter()
+            .filter(|c| c.scope == CapScope::Award && c.condition.is_none())
+        {
             let limit = cx.expr(&cap.limit);
             if let (Bound::At(most), Bound::At(limit)) = (amount, limit) {
                 if most <= limit && !most.is_zero() {
@@ -244,7 +437,7 @@ pub fn lints(policy: &Policy) -> Vec<Diagnostic> {
         let yearly = m
             .caps
             .iter()
-            .filter(|c| c.scope == CapScope::Year)
+            .filter(|c| c.scope == CapScope::Year && c.condition.is_none())
             .map(|c| cx.expr(&c.limit))
             .fold(Bound::Unbounded, Bound::min);
         if let Bound::At(yearly) = yearly {
@@ -264,31 +457,10 @@ fn dead_cap(span: Span, most: Decimal, limit: Decimal) -> Diagnostic {
         .help("remove the cap, or check the amounts it was meant to limit")
 }
 
-/// `, at most …` caps inside an amount that nothing below them can reach.
-fn cap_lints(cx: &Cx, a: &Amount, out: &mut Vec<Diagnostic>) {
-    let inner = Amount {
-        kind: a.kind.clone(),
-        cap: None,
-        span: a.span,
-    };
-    if let Some(cap) = &a.cap {
-        if let (Bound::At(most), Bound::At(limit)) = (cx.amount(&inner, "").0, cx.expr(cap)) {
-            if most <= limit && !most.is_zero() {
-                out.push(dead_cap(cap.span, most, limit));
-            }
-        }
-    }
-    match &a.kind {
-        AmountKind::Tier { rows, .. } => rows.iter().for_each(|r| cap_lints(cx, &r.amount, out)),
-        AmountKind::Pick { alternatives, .. } => alternatives.iter().for_each(|alt| cap_lints(cx, &alt.amount, out)),
-        AmountKind::Each { body, .. } => cap_lints(cx, body, out),
-        AmountKind::Expr(_) | AmountKind::UpTo { .. } => {}
-    }
-}
-
-fn item_caps_above(cx: &Cx, a: &Amount, yearly: Decimal, out: &mut Vec<Diagnostic>) {
-    if let AmountKind::Each { body, .. } = &a.kind {
-        if let Some(cap) = &body.cap {
+fn item_caps_above(cx: &Cx, a: &Expr, yearly: Decimal, out: &mut Vec<Diagnostic>) {
+    a.walk(&mut |e| {
+        let ExprKind::Each { body, .. } = &e.kind else { return };
+        if let ExprKind::Capped { cap, .. } = &body.kind {
             if let Bound::At(item) = cx.expr(cap) {
                 if item > yearly {
                     out.push(
@@ -299,6 +471,5 @@ fn item_caps_above(cx: &Cx, a: &Amount, yearly: Decimal, out: &mut Vec<Diagnosti
                 }
             }
         }
-        item_caps_above(cx, body, yearly, out);
-    }
+    });
 }

@@ -1,10 +1,11 @@
 //! zhice (智策): a rules-as-code language for public subsidy policy.
 //!
 //! The pipeline, one module per stage:
-//! `syntax` (text → AST) → `check` (names, types, units, tiers, precedence)
-//! → `compile` (checked policy → evaluation tree with slots) → `eval`
-//! (exact evaluation of cases, with an optional trace) → `report` (results and
-//! diagnostics rendered for people and programs).
+//! `syntax` (text → AST) → `check` (names, types, units, tiers, precedence,
+//! the order of evaluation) → `compile` (checked policy → program) → `case`
+//! (case JSON → slots) → `eval` (exact evaluation of cases, with an optional
+//! trace) → `report` (results and diagnostics rendered for people and programs).
+//! Below them all: `span`, `date`, `value`, `json` and `diagnostic`.
 //!
 //! Beside the pipeline: `format` lays a file out canonically, `diff` compares
 //! two checked policies and their results, `load` runs the front of the
@@ -12,14 +13,19 @@
 
 #![forbid(unsafe_code)]
 
+pub mod date;
 pub mod diagnostic;
+pub mod json;
 pub mod span;
+pub mod value;
 
 pub mod syntax;
 
 pub mod check;
 
 pub mod compile;
+
+pub mod case;
 
 pub mod eval;
 

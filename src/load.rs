@@ -3,7 +3,7 @@
 //! there is one. Reading is the only I/O; policies themselves never do any.
 
 use crate::check;
-use crate::compile::{self, tree::Program};
+use crate::compile::{self, Program};
 use crate::diagnostic::Diagnostic;
 use crate::syntax::{self, FileKind};
 use std::path::{Path, PathBuf};

@@ -41,6 +41,11 @@ pub fn case(policy: &Policy, rng: &mut Rng, n: u64) -> String {
     let mut out = String::with_capacity(256);
     let year = 2025 + rng.range(0, 1);
     let _ = write!(out, "{{\"id\":\"S-{n:07}\",\"year\":{year}");
+    // A policy in force for a period reads each case on its own date: give one inside it.
+    if let Some((from, to)) = policy.header.in_force {
+        let day = pick_day(rng, from, to);
+        let _ = write!(out, ",\"date\":\"{day}\"");
+    }
     for input in &policy.inputs {
         if let Some(v) = field(policy, rng, input) {
             let _ = write!(out, ",\"{}\":{v}", input.name);
@@ -102,6 +107,13 @@ fn value(policy: &Policy, rng: &mut Rng, ty: &Ty, range: &Range) -> String {
             let lo = bound(range.min).unwrap_or(0);
             format!("\"{}.{fen:02}\"", whole.max(lo))
         }
+        Ty::Number => {
+            // Tenths, within the declared range.
+            let lo = bound(range.min).unwrap_or(0).saturating_mul(10);
+            let hi = bound(range.max).map_or(lo.saturating_add(10_000), |h| h.saturating_mul(10));
+            let tenths = rng.range(lo, hi);
+            format!("\"{}.{}\"", tenths / 10, (tenths % 10).abs())
+        }
         Ty::Rate => format!("\"{}%\"", rng.range(0, 100)),
         Ty::Text => format!("\"T-{}\"", rng.range(1, 50)),
         Ty::Date => format!("\"2025-{:02}-{:02}\"", rng.range(1, 12), rng.range(1, 28)),
@@ -125,4 +137,13 @@ fn value(policy: &Policy, rng: &mut Rng, ty: &Ty, range: &Range) -> String {
         }
         Ty::Optional(inner) => value(policy, rng, inner, range),
     }
+}
+
+/// A day from `from` to `to` (both included), drawn by year, month and day.
+fn pick_day(rng: &mut Rng, from: crate::date::Date, to: crate::date::Date) -> crate::date::Date {
+    let year = rng.range(i64::from(from.year), i64::from(to.year)) as i32;
+    let month = rng.range(1, 12) as u8;
+    let day = rng.range(1, 28) as u8;
+    let d = crate::date::Date { year, month, day };
+    d.clamp(from, to)
 }

@@ -2,8 +2,9 @@
 //! an operator's cases go through, compared with what the drafter expects; and
 //! which measures no test exercises.
 
+use crate::case::Reader;
 use crate::check::model::{Expected, TestCase};
-use crate::compile::tree::Program;
+use crate::compile::Program;
 use crate::eval::evaluate;
 use crate::report::number::money;
 use rust_decimal::Decimal;
@@ -29,27 +30,22 @@ impl TestRun<'_> {
 /// Runs every drafter's test of `program`.
 pub fn run(program: &Program) -> TestRun<'_> {
     let mut exercised = vec![false; program.policy.measures.len()];
+    let reader = Reader::new(&program.policy);
     let results = program
         .policy
         .tests
         .iter()
         .map(|t| TestResult {
             test: t,
-            problems: run_one(program, t, &mut exercised),
+            problems: run_one(program, &reader, t, &mut exercised),
         })
         .collect();
     TestRun { results, exercised }
 }
 
-fn run_one(program: &Program, t: &TestCase, exercised: &mut [bool]) -> Vec<String> {
+fn run_one(program: &Program, reader: &Reader, t: &TestCase, exercised: &mut [bool]) -> Vec<String> {
     let p = &program.policy;
-    let mut given = t.given.clone();
-    if let Some(map) = given.as_object_mut() {
-        // A test needs no id; give it its name so errors can say which case.
-        map.entry("id")
-            .or_insert_with(|| serde_json::Value::String(t.name.clone()));
-    }
-    match (&t.expect, program.decode(&given)) {
+    match (&t.expect, reader.text(&t.given)) {
         (Expected::Errors(fields), Err(e)) => {
             let got: Vec<&str> = e.errors.iter().map(|x| x.field.as_str()).collect();
             fields

@@ -17,7 +17,7 @@ fn root() -> &'static Path {
 const POLICY: &str = "policies/tongzhou-2025-draft.policy";
 
 /// 15,000 sample cases (more than one 4 MiB chunk) with broken lines mixed in.
-fn input(program: &zhice::compile::tree::Program) -> (PathBuf, Vec<String>) {
+fn input(program: &zhice::compile::Program) -> (PathBuf, Vec<String>) {
     let mut rng = Rng::new(11);
     let broken = [
         "not json",
@@ -69,8 +69,10 @@ fn output_does_not_depend_on_threads_and_matches_one_case_at_a_time() {
         lines.len() + 1,
         "one CSV row per input line, after the header"
     );
+    let reader = zhice::case::Reader::new(&program.policy);
+    let writer = result::Lines::new(&program.policy);
     for (i, (line, got)) in lines.iter().zip(&out).enumerate() {
-        let expected = match program.decode_line(line, i + 1) {
+        let expected = match reader.line(line, i + 1) {
             Err(e) if line.trim().is_empty() => {
                 assert!(!e.errors.is_empty());
                 assert!(
@@ -89,10 +91,10 @@ fn output_does_not_depend_on_threads_and_matches_one_case_at_a_time() {
             // A rejected case in a file also says its line.
             CaseResult::Rejected(e) => {
                 let mut s = String::new();
-                result::write_rejected(&program, e, Some(i + 1), result::LineFormat::Json, &mut s);
+                writer.rejected(e, Some(i + 1), result::LineFormat::Json, &mut s);
                 s.trim_end().to_string()
             }
-            done => result::json_line(&program, done),
+            done => writer.json_line(done),
         };
         assert_eq!(*got, expected, "line {}", i + 1);
     }

@@ -45,8 +45,8 @@ fn the_interpreter_agrees_with_a_hand_written_model() {
             }
         }
         let line = json.to_string();
-        let case = program
-            .decode_line(&line, 1)
+        let case = zhice::case::Reader::new(&program.policy)
+            .line(&line, 1)
             .unwrap_or_else(|e| panic!("{line}: {:?}", e.errors));
         let got = evaluate(&program, &case, None, false).expect("evaluates").awards;
         let model = awards(&Applicant::from_json(&json).expect("the model reads it"));

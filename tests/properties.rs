@@ -9,7 +9,8 @@ use proptest::prelude::*;
 use serde_json::{Map, Value};
 use std::path::Path;
 use std::sync::OnceLock;
-use zhice::compile::tree::Program;
+use zhice::case::{Case, CaseErrors, Reader};
+use zhice::compile::Program;
 use zhice::eval::evaluate;
 use zhice::load::load_text;
 use zhice::sample::{case, Rng};
@@ -20,6 +21,11 @@ fn tongzhou_source() -> &'static str {
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/tongzhou-2025-draft.policy"))
             .expect("policy")
     })
+}
+
+/// Decodes a case for `program` through the one front end.
+fn decode(program: &Program, text: &str) -> Result<Case, CaseErrors> {
+    Reader::new(&program.policy).text(text)
 }
 
 fn program() -> &'static Program {
@@ -174,7 +180,7 @@ proptest! {
             // Whatever still checks must also evaluate without panic.
             let mut rng = Rng::new(edits.len() as u64);
             for n in 0..20 {
-                if let Ok(c) = loaded.program.decode_line(&case(&loaded.program.policy, &mut rng, n), 1) {
+                if let Ok(c) = decode(&loaded.program, &case(&loaded.program.policy, &mut rng, n)) {
                     let _ = evaluate(&loaded.program, &c, None, true);
                 }
             }
@@ -187,14 +193,14 @@ proptest! {
         object.insert("id".into(), Value::String("p".into()));
         object.entry("year").or_insert(Value::from(2025));
         let p = program();
-        if let Ok(c) = p.decode(&Value::Object(object)) {
+        if let Ok(c) = decode(p, &Value::Object(object).to_string()) {
             let _ = evaluate(p, &c, None, true);
         }
     }
 
     #[test]
     fn any_line_is_decoded_without_panic(line in "\\PC{0,200}") {
-        let _ = program().decode_line(&line, 1);
+        let _ = Reader::new(&program().policy).line(&line, 1);
     }
 
     #[test]
@@ -204,7 +210,7 @@ proptest! {
         let mut rng = Rng::new(seed);
         for n in 0..50 {
             let line = case(&p.policy, &mut rng, n);
-            let c = p.decode_line(&line, 1).expect("samples are valid");
+            let c = decode(p, &line).expect("samples are valid");
             let o = evaluate(p, &c, None, false).expect("evaluates");
             for (award, bound) in o.awards.iter().zip(&b.awards) {
                 let max = bound.max.expect("every Tongzhou award is bounded");
@@ -228,8 +234,8 @@ proptest! {
             pairs.swap(i, shuffle.range(0, i as i64) as usize);
         }
         let shuffled = Value::Object(pairs.into_iter().collect());
-        let a = evaluate(p, &p.decode(&value).expect("valid"), None, false).expect("evaluates");
-        let b = evaluate(p, &p.decode(&shuffled).expect("valid"), None, false).expect("evaluates");
+        let a = evaluate(p, &decode(p, &value.to_string()).expect("valid"), None, false).expect("evaluates");
+        let b = evaluate(p, &decode(p, &shuffled.to_string()).expect("valid"), None, false).expect("evaluates");
         prop_assert_eq!(a.awards, b.awards);
         prop_assert_eq!(a.benefits, b.benefits);
     }

@@ -1,7 +1,7 @@
 //! What the fuzz targets share: the bundled policy, compiled once.
 
 use std::sync::OnceLock;
-use zhice::compile::tree::Program;
+use zhice::compile::Program;
 
 pub fn tongzhou() -> &'static Program {
     static PROGRAM: OnceLock<Program> = OnceLock::new();

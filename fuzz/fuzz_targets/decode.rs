@@ -7,6 +7,6 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(line) = std::str::from_utf8(data) {
-        let _ = common::tongzhou().decode_line(line, 1);
+        let _ = zhice::case::Reader::new(&common::tongzhou().policy).line(line, 1);
     }
 });

@@ -9,7 +9,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let Ok(line) = std::str::from_utf8(data) else { return };
     let program = common::tongzhou();
-    if let Ok(case) = program.decode_line(line, 1) {
+    if let Ok(case) = zhice::case::Reader::new(&program.policy).line(line, 1) {
         if let Ok(outcome) = zhice::eval::evaluate(program, &case, None, true) {
             assert!(outcome.awards.iter().all(|a| !a.is_sign_negative() || a.is_zero()));
         }

@@ -2,15 +2,15 @@
 //! ids of measures, benefits and clauses.
 
 use super::model::*;
-use super::{Checker, BUILTIN_FIELDS};
+use super::{Checker, ValueState, BUILTIN_FIELDS};
 use crate::diagnostic::{closest, Diagnostic};
 use crate::span::{Span, Spanned};
 use crate::syntax::ast;
 use rust_decimal::Decimal;
 
-const BASE_TYPES: [&str; 6] = ["bool", "int", "money", "rate", "text", "date"];
+const BASE_TYPES: [&str; 7] = ["bool", "int", "number", "money", "rate", "text", "date"];
 
-impl Checker {
+impl Checker<'_> {
     fn duplicate_name(&mut self, what: &str, name: &ast::Ident, first: Span) {
         self.error(
             Diagnostic::error(
@@ -112,6 +112,7 @@ impl Checker {
         let base = match name {
             "bool" => Ty::Bool,
             "int" => Ty::Int,
+            "number" => Ty::Number,
             "money" => Ty::Money,
             "rate" => Ty::Rate,
             "text" => Ty::Text,
@@ -175,6 +176,7 @@ impl Checker {
             let Some(lit) = lit else { return Some(None) };
             let value = match (&lit.node, base) {
                 (ast::Literal::Number(d), Ty::Int) if d.fract().is_zero() => *d,
+                (ast::Literal::Number(d), Ty::Number) => *d,
                 (ast::Literal::Number(d) | ast::Literal::Money(d), Ty::Money) => *d,
                 (ast::Literal::Rate(d), Ty::Rate) => *d,
                 _ => {
@@ -185,7 +187,7 @@ impl Checker {
                             lit.span,
                         )
                         .label("wrong kind of bound")
-                        .help("bounds are whole numbers for int (`3..5`), amounts for money (`>= 0`), percentages for rate"),
+                        .help("bounds are whole numbers for int (`3..5`), numbers for number (`>= 0`), amounts for money (`>= 0`), percentages for rate"),
                     );
                     return None;
                 }
@@ -209,6 +211,10 @@ impl Checker {
 
     pub(super) fn declare_inputs(&mut self, file: &ast::File) {
         for input in &file.inputs {
+            if input.name.node == "date" {
+                self.declare_date(input);
+                continue;
+            }
             if BUILTIN_FIELDS.contains(&input.name.node.as_str()) {
                 self.error(
                     Diagnostic::error(
@@ -217,7 +223,7 @@ impl Checker {
                         input.name.span,
                     )
                     .label("built-in field")
-                    .help("`id`, `year` and `prior_awards` are given by the engine; remove this input"),
+                    .help("`id`, `year`, `date` and `prior_awards` are given by the engine; remove this input"),
                 );
                 continue;
             }
@@ -239,6 +245,29 @@ impl Checker {
         self.used_inputs = vec![false; self.inputs.len()];
     }
 
+    /// `input date: date "申报日期"`: the built-in application date, made required.
+    fn declare_date(&mut self, input: &ast::InputDecl) {
+        let t = &input.ty;
+        if t.name.node != "date" || t.optional || t.list || t.bound.is_some() {
+            self.error(
+                Diagnostic::error(
+                    "zhice::check::reserved",
+                    "`date` is the case's application date",
+                    input.span,
+                )
+                .label("declared with another type")
+                .help("declare it exactly as `input date: date \"申报日期\"` to make every case give it, or leave it out: a case may give `date` anyway"),
+            );
+            return;
+        }
+        if self.date_required.is_some() {
+            let first = file_date_span(self.file).unwrap_or(input.name.span);
+            self.duplicate_name("input", &input.name, first);
+            return;
+        }
+        self.date_required = Some(input.label.clone());
+    }
+
     pub(super) fn declare_params(&mut self, file: &ast::File) {
         for p in &file.params {
             if let Some(first) = self.params.iter().find(|x| x.name == p.name.node).map(|x| x.span) {
@@ -249,12 +278,21 @@ impl Checker {
                 self.duplicate_name("name", &p.name, first);
                 continue;
             }
-            let Some(value) = self.constant(&p.value) else { continue };
+            let mut value = self.constant(&p.value);
+            // A quantity written once whole (`1000`) and once not (`1000.5`) is a number throughout.
+            let any_fraction = p
+                .dated
+                .iter()
+                .any(|(_, v)| matches!(self.constant(v), Const::Number(_)));
+            if any_fraction {
+                value = widen(value);
+            }
             let ty = const_type(&value);
             let mut dated = Vec::new();
             let mut last: Option<ast::Date> = None;
             for (from, v) in &p.dated {
-                let Some(c) = self.constant(v) else { continue };
+                let c = self.constant(v);
+                let c = if ty == Ty::Number { widen(c) } else { c };
                 if const_type(&c) != ty {
                     self.error(
                         Diagnostic::error(
@@ -293,33 +331,16 @@ impl Checker {
         self.used_params = vec![false; self.params.len()];
     }
 
-    /// A literal as a typed constant; a plain number must be whole.
-    pub(super) fn constant(&mut self, lit: &Spanned<ast::Literal>) -> Option<Const> {
-        Some(match &lit.node {
+    /// A literal as a typed constant: whole numbers are `int`, others `number`.
+    pub(super) fn constant(&self, lit: &Spanned<ast::Literal>) -> Const {
+        match &lit.node {
             ast::Literal::Money(d) => Const::Money(*d),
             ast::Literal::Rate(d) => Const::Rate(*d),
             ast::Literal::Bool(b) => Const::Bool(*b),
             ast::Literal::Date(d) => Const::Date(*d),
             ast::Literal::Text(t) => Const::Text(t.clone()),
-            ast::Literal::Number(d) => {
-                let whole = d.fract().is_zero().then(|| i64::try_from(*d).ok()).flatten();
-                match whole {
-                    Some(n) => Const::Int(n),
-                    None => {
-                        self.error(
-                            Diagnostic::error(
-                                "zhice::check::bare-number",
-                                "a number without a unit must be a whole number",
-                                lit.span,
-                            )
-                            .label("no unit")
-                            .help("write money with a unit (2.5万元, 25,000元) and rates with % (2.5%)"),
-                        );
-                        return None;
-                    }
-                }
-            }
-        })
+            ast::Literal::Number(d) => number_const(*d),
+        }
     }
 
     pub(super) fn declare_ids(&mut self, file: &ast::File) {
@@ -327,6 +348,7 @@ impl Checker {
             .measures
             .iter()
             .map(|m| &m.id)
+            .chain(file.rules.iter().map(|r| &r.id))
             .chain(file.benefits.iter().map(|b| &b.id))
             .chain(file.clauses.iter().map(|c| &c.id));
         let mut seen: Vec<(String, Span)> = Vec::new();
@@ -345,7 +367,81 @@ impl Checker {
             }
             seen.push((id.node.clone(), id.span));
         }
+        // A measure's id names its amount in expressions, so it may not also name an input or parameter.
+        for m in &file.measures {
+            let other = self
+                .inputs
+                .iter()
+                .map(|i| (&i.name, i.span, "an input"))
+                .chain(self.params.iter().map(|p| (&p.name, p.span, "a parameter")))
+                .find(|(n, _, _)| **n == m.id.node);
+            if let Some((_, first, what)) = other {
+                self.error(
+                    Diagnostic::error(
+                        "zhice::check::duplicate",
+                        format!("`{}` names both a measure and {what}", m.id.node),
+                        m.id.span,
+                    )
+                    .label("the measure's id")
+                    .related(first, format!("{what} of the same name"))
+                    .help("a measure's id stands for its award in expressions; give one of them another name"),
+                );
+            }
+        }
         self.item_ids = seen;
+    }
+
+    /// The names of `value` declarations, before any is checked, so that values
+    /// may be declared in any order.
+    pub(super) fn declare_values(&mut self, file: &ast::File) {
+        for v in &file.values {
+            let name = v.name.node.as_str();
+            let clash = self
+                .value_names
+                .iter()
+                .map(|(n, s)| (n.as_str(), *s, "value"))
+                .chain(self.inputs.iter().map(|i| (i.name.as_str(), i.span, "input")))
+                .chain(self.params.iter().map(|p| (p.name.as_str(), p.span, "parameter")))
+                .chain(self.item_ids.iter().map(|(n, s)| (n.as_str(), *s, "id")))
+                .find(|(n, _, _)| *n == name);
+            if let Some((_, first, what)) = clash {
+                self.duplicate_name(&format!("name (already a {what})"), &v.name, first);
+            } else if BUILTIN_FIELDS.contains(&name) {
+                self.error(
+                    Diagnostic::error(
+                        "zhice::check::reserved",
+                        format!("`{name}` is a field every case has"),
+                        v.name.span,
+                    )
+                    .label("built-in field")
+                    .help("choose another name for this value"),
+                );
+            }
+            self.value_names.push((v.name.node.clone(), v.name.span));
+        }
+        self.value_state = vec![ValueState::Unchecked; file.values.len()];
+        self.checked_values = vec![None; file.values.len()];
+        self.used_values = vec![false; file.values.len()];
+    }
+}
+
+fn file_date_span(file: &ast::File) -> Option<Span> {
+    file.inputs.iter().find(|i| i.name.node == "date").map(|i| i.name.span)
+}
+
+/// A whole number as a `number`, where a quantity mixes whole and fractional values.
+fn widen(c: Const) -> Const {
+    match c {
+        Const::Int(n) => Const::Number(Decimal::from(n)),
+        other => other,
+    }
+}
+
+/// A plain number: whole numbers are `int`, others `number`.
+pub(super) fn number_const(d: Decimal) -> Const {
+    match d.fract().is_zero().then(|| i64::try_from(d).ok()).flatten() {
+        Some(n) => Const::Int(n),
+        None => Const::Number(d),
     }
 }
 
@@ -353,9 +449,11 @@ pub(super) fn const_type(c: &Const) -> Ty {
     match c {
         Const::Bool(_) => Ty::Bool,
         Const::Int(_) => Ty::Int,
+        Const::Number(_) => Ty::Number,
         Const::Money(_) => Ty::Money,
         Const::Rate(_) => Ty::Rate,
         Const::Text(_) => Ty::Text,
         Const::Date(_) => Ty::Date,
+        Const::Enum(en, _) => Ty::Enum(*en),
     }
 }

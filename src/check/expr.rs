@@ -1,19 +1,24 @@
-//! Expressions: names resolved, types and units checked. Money, rates and
-//! whole numbers are different units: `20% of 500万元` is money, `500万元 of x`
-//! and `money * money` are errors.
+//! Expressions: names resolved, types and units checked, implicit conversions
+//! made explicit. Money, rates, numbers and whole numbers are different units:
+//! `20% of 500万元` is money, `500万元 of x` and `money * money` are errors; a
+//! whole number meets a number or an amount only through an explicit `ToDec`.
 
 use super::decl::const_type;
 use super::model::*;
-use super::Checker;
+use super::{Checker, ValueState};
 use crate::diagnostic::{closest, Diagnostic};
+use crate::span::Span;
 use crate::syntax::ast;
 
-impl Checker {
+impl Checker<'_> {
     /// Types an expression that must have type `want` (after `optional` is dealt with).
     pub(super) fn expect(&mut self, e: &ast::Expr, want: &Ty, what: &str) -> Option<Expr> {
         let x = self.expr(e)?;
         if &x.ty == want {
             return Some(x);
+        }
+        if x.ty == Ty::Int && *want == Ty::Number {
+            return Some(to_dec(x));
         }
         if x.ty.required() == want {
             self.error(self.maybe_missing(&x, e));
@@ -46,9 +51,11 @@ impl Checker {
     }
 
     pub(super) fn expr(&mut self, e: &ast::Expr) -> Option<Expr> {
+        // Only the direct operand of `rounded to` may be a division.
+        let rounding_operand = std::mem::take(&mut self.rounding_operand);
         let (kind, ty) = match &e.kind {
             ast::ExprKind::Literal(lit) => {
-                let c = self.constant(&crate::span::Spanned::new(lit.clone(), e.span))?;
+                let c = self.constant(&crate::span::Spanned::new(lit.clone(), e.span));
                 let ty = const_type(&c);
                 (ExprKind::Const(c), ty)
             }
@@ -59,7 +66,7 @@ impl Checker {
             }
             ast::ExprKind::Neg(inner) => {
                 let x = self.expr(inner)?;
-                if !matches!(x.ty, Ty::Int | Ty::Money | Ty::Rate) {
+                if !x.ty.is_numeric() {
                     return self.mismatch(e, "only numbers can be negated", &x.ty);
                 }
                 let ty = x.ty.clone();
@@ -82,71 +89,40 @@ impl Checker {
                 let Ty::Enum(en) = *x.ty.required() else {
                     return self.mismatch(e, "`is` compares a choice with one of its values", &x.ty);
                 };
-                let Some(idx) = self.enums[en].values.iter().position(|(n, _)| *n == value.node) else {
-                    let names: Vec<&str> = self.enums[en].values.iter().map(|(n, _)| n.as_str()).collect();
-                    let help = match closest(&value.node, names.iter().copied()) {
-                        Some(c) => format!("did you mean `{c}`?"),
-                        None => format!("the values of `{}` are {}", self.enums[en].name, names.join(", ")),
-                    };
-                    self.error(
-                        Diagnostic::error(
-                            "zhice::check::unknown-value",
-                            format!("`{}` is not a value of `{}`", value.node, self.enums[en].name),
-                            value.span,
-                        )
-                        .label("unknown value")
-                        .help(help),
-                    );
-                    return None;
-                };
+                let idx = self.enum_value(en, &value.node, value.span)?;
                 (ExprKind::IsValue(Box::new(x), idx, *negated), Ty::Bool)
             }
-            ast::ExprKind::Binary(op, l, r) => return self.binary(*op, l, r, e),
-            ast::ExprKind::Call { name, args } => {
-                let xs: Vec<Expr> = args.iter().filter_map(|a| self.expr(a)).collect();
-                if xs.len() != args.len() {
-                    return None;
-                }
-                let ty = xs.first().map(|x| x.ty.clone()).unwrap_or(Ty::Money);
-                let fname = name.node.as_str();
-                if fname != "min" && fname != "max" {
-                    self.error(
-                        Diagnostic::error(
-                            "zhice::check::unknown-function",
-                            format!("unknown function `{fname}`"),
-                            name.span,
-                        )
-                        .label("not a function")
-                        .help("the functions are `min(a, b, …)` and `max(a, b, …)`; caps are written `at most …`"),
-                    );
-                    return None;
-                }
-                if !matches!(ty, Ty::Int | Ty::Money | Ty::Rate) {
-                    return self.mismatch(e, "`min` and `max` take numbers", &ty);
-                }
-                if let Some(bad) = xs.iter().find(|x| x.ty != ty) {
-                    let bad_ty = bad.ty.clone();
-                    return self.mismatch(e, "the arguments of `min` and `max` must have the same unit", &bad_ty);
-                }
-                let kind = if fname == "min" {
-                    ExprKind::Min(xs)
-                } else {
-                    ExprKind::Max(xs)
-                };
-                (kind, ty)
-            }
+            ast::ExprKind::Binary(op, l, r) => return self.binary(*op, l, r, e, rounding_operand),
+            ast::ExprKind::Call { name, args } => return self.call(name, args, e),
             ast::ExprKind::If(c, t, f) => {
-                let c = self.expect(c, &Ty::Bool, "the condition of `if`")?;
-                let t = self.expr(t)?;
-                let f = self.expect(f, &t.ty.clone(), "the `else` branch")?;
-                let ty = t.ty.clone();
+                let c = self.expect(c, &Ty::Bool, "the condition of `if`");
+                let t = self.expr(t);
+                let f = self.expr(f);
+                let (c, t, f) = (c?, t?, f?);
+                let (t, f, ty) = match join(t, f) {
+                    Ok(x) => x,
+                    Err(pair) => {
+                        let (t, f) = *pair;
+                        let (tt, ft) = (self.type_name(&t.ty), self.type_name(&f.ty));
+                        return self.mismatch(e, &format!("the two branches of `if` differ: {tt} and {ft}"), &f.ty);
+                    }
+                };
                 (ExprKind::If(Box::new(c), Box::new(t), Box::new(f)), ty)
             }
+            ast::ExprKind::Round { expr, unit, mode } => return self.round(expr, unit, *mode, e),
+            ast::ExprKind::Aggregate(a) => return self.aggregate(a, e),
+            ast::ExprKind::Quantified(q) => return self.quantified(q, e),
+            ast::ExprKind::UpTo { .. }
+            | ast::ExprKind::Tier { .. }
+            | ast::ExprKind::Pick { .. }
+            | ast::ExprKind::Each { .. }
+            | ast::ExprKind::Bands { .. }
+            | ast::ExprKind::Capped { .. } => return self.form(e),
         };
         Some(Expr { kind, ty, span: e.span })
     }
 
-    fn mismatch(&mut self, e: &ast::Expr, message: &str, got: &Ty) -> Option<Expr> {
+    pub(super) fn mismatch(&mut self, e: &ast::Expr, message: &str, got: &Ty) -> Option<Expr> {
         self.error(
             Diagnostic::error("zhice::check::type", message.to_string(), e.span)
                 .label(format!("this is {}", self.type_name(got)))
@@ -155,29 +131,68 @@ impl Checker {
         None
     }
 
+    /// The index of `name` among the values of enum `en`, or an error with a suggestion.
+    fn enum_value(&mut self, en: usize, name: &str, at: Span) -> Option<u32> {
+        if let Some(i) = self.enums[en].values.iter().position(|(n, _)| n == name) {
+            return u32::try_from(i).ok();
+        }
+        let names: Vec<&str> = self.enums[en].values.iter().map(|(n, _)| n.as_str()).collect();
+        let help = match closest(name, names.iter().copied()) {
+            Some(c) => format!("did you mean `{c}`?"),
+            None => format!("the values of `{}` are {}", self.enums[en].name, names.join(", ")),
+        };
+        self.error(
+            Diagnostic::error(
+                "zhice::check::unknown-value",
+                format!("`{name}` is not a value of `{}`", self.enums[en].name),
+                at,
+            )
+            .label("unknown value")
+            .help(help),
+        );
+        None
+    }
+
     fn path(&mut self, parts: &[ast::Ident]) -> Option<Expr> {
         let first = parts.first()?;
         let name = first.node.as_str();
+        let at = first.span;
+        let simple = |kind, ty: Ty| Expr { kind, ty, span: at };
         let mut x = if let Some((_, ty, slot)) = self.scope.iter().rev().find(|(n, _, _)| n == name) {
-            Expr {
-                kind: ExprKind::Local(*slot),
-                ty: ty.clone(),
-                span: first.span,
-            }
+            simple(ExprKind::Local(*slot), ty.clone())
         } else if let Some(i) = self.inputs.iter().position(|x| x.name == name) {
             self.used_inputs[i] = true;
-            Expr {
-                kind: ExprKind::Input(i),
-                ty: self.inputs[i].ty.clone(),
-                span: first.span,
-            }
+            simple(ExprKind::Input(i), self.inputs[i].ty.clone())
         } else if let Some(i) = self.params.iter().position(|x| x.name == name) {
             self.used_params[i] = true;
-            Expr {
-                kind: ExprKind::Param(i),
-                ty: self.params[i].ty.clone(),
-                span: first.span,
-            }
+            simple(ExprKind::Param(i), self.params[i].ty.clone())
+        } else if let Some(i) = self.value_names.iter().position(|(n, _)| n == name) {
+            self.used_values[i] = true;
+            let ty = self.value(i)?;
+            simple(ExprKind::Value(i), ty)
+        } else if let Some(i) = self.file.measures.iter().position(|m| m.id.node == name) {
+            simple(ExprKind::Award(i), Ty::Money)
+        } else if name == "year" {
+            simple(ExprKind::CaseYear, Ty::Int)
+        } else if name == "date" {
+            simple(ExprKind::CaseDate, Ty::Date)
+        } else if let Some(en) = self.enums.iter().position(|e| e.name == name) {
+            // `Prize.first`: a value of an enum, named with its enum.
+            let Some(value) = parts.get(1) else {
+                return self.no_value_named(first, en);
+            };
+            let v = self.enum_value(en, &value.node, value.span)?;
+            let e = Expr {
+                kind: ExprKind::Const(Const::Enum(en, v)),
+                ty: Ty::Enum(en),
+                span: at.to(value.span),
+            };
+            return match parts.get(2) {
+                Some(extra) => self.no_fields(&format!("{name}.{}", value.node), &e.ty, extra),
+                None => Some(e),
+            };
+        } else if let Some(e) = self.bare_enum_value(first) {
+            e?
         } else {
             self.unknown_name(first);
             return None;
@@ -185,16 +200,7 @@ impl Checker {
         let mut so_far = name.to_string();
         for field in &parts[1..] {
             let Ty::Record(r) = x.ty else {
-                self.error(
-                    Diagnostic::error(
-                        "zhice::check::not-a-record",
-                        format!("`{so_far}` has no fields"),
-                        field.span,
-                    )
-                    .label(format!("{} has no field `{}`", self.type_name(&x.ty), field.node))
-                    .help("fields are read from records: `project.assessed`"),
-                );
-                return None;
+                return self.no_fields(&so_far, &x.ty.clone(), field);
             };
             let Some(fi) = self.records[r].fields.iter().position(|f| f.name == field.node) else {
                 let names: Vec<&str> = self.records[r].fields.iter().map(|f| f.name.as_str()).collect();
@@ -217,35 +223,95 @@ impl Checker {
             x = Expr {
                 kind: ExprKind::Field(Box::new(x), fi),
                 ty,
-                span: first.span.to(field.span),
+                span: at.to(field.span),
             };
             so_far = format!("{so_far}.{}", field.node);
         }
         Some(x)
     }
 
-    fn unknown_name(&mut self, name: &ast::Ident) {
-        let is_enum_value = self
+    fn no_fields(&mut self, so_far: &str, ty: &Ty, field: &ast::Ident) -> Option<Expr> {
+        self.error(
+            Diagnostic::error(
+                "zhice::check::not-a-record",
+                format!("`{so_far}` has no fields"),
+                field.span,
+            )
+            .label(format!("{} has no field `{}`", self.type_name(ty), field.node))
+            .help("fields are read from records: `project.assessed`"),
+        );
+        None
+    }
+
+    fn no_value_named(&mut self, name: &ast::Ident, en: usize) -> Option<Expr> {
+        let first = self.enums[en]
+            .values
+            .first()
+            .map_or("…", |(v, _)| v.as_str())
+            .to_string();
+        self.error(
+            Diagnostic::error(
+                "zhice::check::enum-as-value",
+                format!("`{}` is a type, not a value", name.node),
+                name.span,
+            )
+            .label("an enum")
+            .help(format!("name one of its values: `{}.{first}`", name.node)),
+        );
+        None
+    }
+
+    /// A bare enum value used as a value (`national`): allowed when exactly one
+    /// enum has a value of that name.
+    fn bare_enum_value(&mut self, name: &ast::Ident) -> Option<Option<Expr>> {
+        let owners: Vec<(usize, u32)> = self
             .enums
             .iter()
-            .find(|en| en.values.iter().any(|(v, _)| *v == name.node));
-        let help = if let Some(en) = is_enum_value {
-            format!(
-                "`{}` is a value of `{}`: compare with `is`, e.g. `x is {}`",
-                name.node, en.name, name.node
-            )
-        } else {
-            let names: Vec<String> = self
-                .scope
-                .iter()
-                .map(|(n, _, _)| n.clone())
-                .chain(self.inputs.iter().map(|i| i.name.clone()))
-                .chain(self.params.iter().map(|p| p.name.clone()))
-                .collect();
-            match closest(&name.node, names.iter().map(String::as_str)) {
-                Some(c) => format!("did you mean `{c}`?"),
-                None => "declare it with `input` or `param`".to_string(),
+            .enumerate()
+            .filter_map(|(en, e)| {
+                let v = e.values.iter().position(|(n, _)| *n == name.node)?;
+                Some((en, u32::try_from(v).ok()?))
+            })
+            .collect();
+        match owners.as_slice() {
+            [] => None,
+            [(en, v)] => Some(Some(Expr {
+                kind: ExprKind::Const(Const::Enum(*en, *v)),
+                ty: Ty::Enum(*en),
+                span: name.span,
+            })),
+            several => {
+                let choices: Vec<String> = several
+                    .iter()
+                    .map(|(en, _)| format!("`{}.{}`", self.enums[*en].name, name.node))
+                    .collect();
+                self.error(
+                    Diagnostic::error(
+                        "zhice::check::ambiguous-value",
+                        format!("`{}` is a value of several enums", name.node),
+                        name.span,
+                    )
+                    .label("which one?")
+                    .help(format!("name it with its enum: {}", choices.join(" or "))),
+                );
+                Some(None)
             }
+        }
+    }
+
+    fn unknown_name(&mut self, name: &ast::Ident) {
+        let names: Vec<String> = self
+            .scope
+            .iter()
+            .map(|(n, _, _)| n.clone())
+            .chain(self.inputs.iter().map(|i| i.name.clone()))
+            .chain(self.params.iter().map(|p| p.name.clone()))
+            .chain(self.value_names.iter().map(|(n, _)| n.clone()))
+            .chain(self.file.measures.iter().map(|m| m.id.node.clone()))
+            .collect();
+        let help = match closest(&name.node, names.iter().map(String::as_str)) {
+            Some(c) => format!("did you mean `{c}`?"),
+            None => "declare it with `input`, `param` or `value`".to_string(),
         };
         self.error(
             Diagnostic::error(
@@ -258,22 +324,274 @@ impl Checker {
         );
     }
 
-    fn binary(&mut self, op: ast::BinOp, l: &ast::Expr, r: &ast::Expr, e: &ast::Expr) -> Option<Expr> {
+    /// The type of named value `i`, checking it now if it has not been yet.
+    pub(super) fn value(&mut self, i: usize) -> Option<Ty> {
+        match self.value_state.get(i)?.clone() {
+            ValueState::Done(ty) => return ty,
+            ValueState::InProgress => {
+                self.value_cycle(i);
+                return None;
+            }
+            ValueState::Unchecked => {}
+        }
+        let decl = &self.file.values[i];
+        self.value_state[i] = ValueState::InProgress;
+        self.value_stack.push(i);
+        let saved = self.begin_item();
+        let saved_round = std::mem::take(&mut self.rounding_operand);
+        let checked = self.expr(&decl.value);
+        self.rounding_operand = saved_round;
+        self.end_item(saved);
+        self.value_stack.pop();
+        let ty = checked.as_ref().map(|e| e.ty.clone());
+        self.value_state[i] = ValueState::Done(ty.clone());
+        self.checked_values[i] = checked.map(|expr| ValueDef {
+            name: decl.name.node.clone(),
+            label: decl.label.clone(),
+            expr,
+            span: decl.name.span,
+        });
+        ty
+    }
+
+    /// Value `i` is read while it is being worked out: report the cycle once, where it closes.
+    fn value_cycle(&mut self, i: usize) {
+        let Some(from) = self.value_stack.iter().position(|v| *v == i) else {
+            return;
+        };
+        let path: Vec<usize> = self.value_stack[from..].to_vec();
+        let names: Vec<&str> = path
+            .iter()
+            .chain(std::iter::once(&i))
+            .map(|v| self.value_names[*v].0.as_str())
+            .collect();
+        let mut d = Diagnostic::error(
+            "zhice::check::cycle",
+            format!("`{}` depends on itself", self.value_names[i].0),
+            self.value_names[i].1,
+        )
+        .label(format!("the cycle: {}", names.join(" → ")))
+        .help(
+            "a value cannot be worked out from itself; break the cycle by writing one of them from the case's inputs",
+        );
+        for v in path.iter().skip(1) {
+            d = d.related(self.value_names[*v].1, "part of the cycle");
+        }
+        self.error(d);
+    }
+
+    fn call(&mut self, name: &ast::Ident, args: &[ast::Expr], e: &ast::Expr) -> Option<Expr> {
+        let fname = name.node.as_str();
+        if fname != "min" && fname != "max" {
+            self.error(
+                Diagnostic::error(
+                    "zhice::check::unknown-function",
+                    format!("unknown function `{fname}`"),
+                    name.span,
+                )
+                .label("not a function")
+                .help("the functions are `min(a, b, …)` and `max(a, b, …)`; caps are written `at most …`"),
+            );
+            return None;
+        }
+        let xs: Vec<Expr> = args.iter().filter_map(|a| self.expr(a)).collect();
+        if xs.len() != args.len() {
+            return None;
+        }
+        if let Some(bad) = xs.iter().find(|x| !(x.ty.is_numeric() || x.ty == Ty::Date)) {
+            let ty = bad.ty.clone();
+            return self.mismatch(e, "`min` and `max` take numbers, amounts or dates", &ty);
+        }
+        let Some(ty) = xs.iter().try_fold(xs[0].ty.clone(), |acc, x| join_ty(&acc, &x.ty)) else {
+            let tys: Vec<String> = xs.iter().map(|x| self.type_name(&x.ty)).collect();
+            self.error(
+                Diagnostic::error(
+                    "zhice::check::units",
+                    "the arguments of `min` and `max` must have the same unit",
+                    e.span,
+                )
+                .label(tys.join(", "))
+                .help("compare like with like: amounts with amounts (`min(x, 3元)`), numbers with numbers"),
+            );
+            return None;
+        };
+        let xs: Vec<Expr> = xs.into_iter().map(|x| coerce(x, &ty)).collect();
+        let kind = if fname == "min" {
+            ExprKind::Min(xs)
+        } else {
+            ExprKind::Max(xs)
+        };
+        Some(Expr { kind, ty, span: e.span })
+    }
+
+    /// `x rounded to UNIT [MODE]`
+    fn round(
+        &mut self,
+        inner: &ast::Expr,
+        unit: &crate::span::Spanned<rust_decimal::Decimal>,
+        mode: Option<RoundMode>,
+        e: &ast::Expr,
+    ) -> Option<Expr> {
+        self.rounding_operand = true;
+        let x = self.expr(inner);
+        self.rounding_operand = false;
+        let x = x?;
+        if !matches!(x.ty, Ty::Money | Ty::Number | Ty::Rate) {
+            return self.mismatch(e, "only amounts, numbers and rates are rounded", &x.ty);
+        }
+        if !super::is_power_of_ten(unit.node) {
+            self.error(
+                Diagnostic::error(
+                    "zhice::check::rounding-unit",
+                    "the rounding unit must be a power of ten",
+                    unit.span,
+                )
+                .label("e.g. 0.01 or 1")
+                .help("round to 0.01 for 分, 1 for 元, 10000 for 万元"),
+            );
+            return None;
+        }
+        let Some(mode) = mode.or(self.rounding.as_ref().map(|r| r.mode)) else {
+            self.error(
+                Diagnostic::error(
+                    "zhice::check::rounding-mode",
+                    "this rounding says no mode, and the header states none",
+                    e.span,
+                )
+                .label("rounded how?")
+                .help("write the mode: `rounded to 0.01 half-away-from-zero` (or half-even, down, up)"),
+            );
+            return None;
+        };
+        let ty = x.ty.clone();
+        Some(Expr {
+            kind: ExprKind::Round(Box::new(x), unit.node.normalize(), mode),
+            ty,
+            span: e.span,
+        })
+    }
+
+    /// Binds the item of a list for an aggregate, quantifier or `each`: its slot and type.
+    pub(super) fn bind_item(&mut self, var: &ast::Ident, list: &Expr, list_src: &ast::Expr) -> Option<usize> {
+        let Ty::List(item) = &list.ty else {
+            self.mismatch(list_src, "this is not a list", &list.ty.clone());
+            return None;
+        };
+        let item = (**item).clone();
+        let slot = self.new_local();
+        self.scope.push((var.node.clone(), item, slot));
+        Some(slot)
+    }
+
+    /// An optional filter and key over the bound item (`where …`, `distinct by …`, `once per …`).
+    pub(super) fn filter_and_key(
+        &mut self,
+        filter: Option<&ast::Expr>,
+        key: Option<&ast::Expr>,
+        key_words: &str,
+    ) -> (Option<Option<Expr>>, Option<Option<Expr>>) {
+        let filter = filter.map(|f| self.expect(f, &Ty::Bool, "the filter after `where`"));
+        let key = key.map(|k| {
+            let x = self.expr(k)?;
+            if !matches!(x.ty, Ty::Text | Ty::Enum(_) | Ty::Int) {
+                self.error(
+                    Diagnostic::error(
+                        "zhice::check::item-key",
+                        format!("`{key_words}` needs a key that names the item"),
+                        k.span,
+                    )
+                    .label(format!("this is {}", self.type_name(&x.ty)))
+                    .help(format!(
+                        "use a text, choice or whole number that identifies the item, e.g. `{key_words} item.id`"
+                    )),
+                );
+                return None;
+            }
+            Some(x)
+        });
+        (filter, key)
+    }
+
+    fn aggregate(&mut self, a: &ast::Aggregate, e: &ast::Expr) -> Option<Expr> {
+        let list = self.expr(&a.list)?;
+        let local = self.bind_item(&a.var, &list, &a.list)?;
+        let body = a.body.as_ref().map(|b| self.expr(b));
+        let (filter, distinct) = self.filter_and_key(a.filter.as_ref(), a.distinct.as_ref(), "distinct by");
+        self.scope.pop();
+        let body = match body {
+            Some(b) => Some(b?),
+            None => None,
+        };
+        let (filter, distinct) = (settle(filter)?, settle(distinct)?);
+        let ty = match (a.kind.node, &body) {
+            (AggKind::Count, _) => Ty::Int,
+            (AggKind::Sum, Some(b)) if b.ty.is_numeric() => b.ty.clone(),
+            (AggKind::Highest | AggKind::Lowest, Some(b)) if b.ty.is_numeric() || b.ty == Ty::Date => {
+                Ty::Optional(Box::new(b.ty.clone()))
+            }
+            (_, Some(b)) => {
+                let ty = b.ty.clone();
+                let body_src = a.body.as_ref().unwrap_or(e);
+                return self.mismatch(
+                    body_src,
+                    &format!("`{}` takes amounts or numbers", a.kind.node.words()),
+                    &ty,
+                );
+            }
+            (_, None) => return None,
+        };
+        Some(Expr {
+            kind: ExprKind::Aggregate(Box::new(Aggregate {
+                kind: a.kind.node,
+                local,
+                list,
+                filter,
+                distinct,
+                body,
+            })),
+            ty,
+            span: e.span,
+        })
+    }
+
+    fn quantified(&mut self, q: &ast::Quantified, e: &ast::Expr) -> Option<Expr> {
+        let list = self.expr(&q.list)?;
+        let local = self.bind_item(&q.var, &list, &q.list)?;
+        let (filter, _) = self.filter_and_key(q.filter.as_ref(), None, "");
+        let test = self.expect(&q.test, &Ty::Bool, "the condition after `satisfies`");
+        self.scope.pop();
+        let filter = settle(filter)?;
+        Some(Expr {
+            kind: ExprKind::Quantified(Box::new(Quantified {
+                every: q.every,
+                local,
+                list,
+                filter,
+                test: test?,
+            })),
+            ty: Ty::Bool,
+            span: e.span,
+        })
+    }
+
+    fn binary(&mut self, op: ast::BinOp, l: &ast::Expr, r: &ast::Expr, e: &ast::Expr, rounded: bool) -> Option<Expr> {
         use ast::BinOp::*;
         let x = self.expr(l);
         let y = self.expr(r);
         let (x, y) = (x?, y?);
-        let ty = match op {
+        let made = |kind, ty| Some(Expr { kind, ty, span: e.span });
+        let bin = |x: Expr, y: Expr| ExprKind::Binary(op, Box::new(x), Box::new(y));
+        match op {
             Or | And => {
                 for (side, src) in [(&x, l), (&y, r)] {
                     if side.ty != Ty::Bool {
                         return self.mismatch(src, &format!("`{}` joins conditions", op.symbol()), &side.ty.clone());
                     }
                 }
-                Ty::Bool
+                return made(bin(x, y), Ty::Bool);
             }
             Otherwise => {
-                let Ty::Optional(inner) = &x.ty else {
+                let Ty::Optional(inner) = x.ty.clone() else {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::always-given",
@@ -285,64 +603,91 @@ impl Checker {
                     );
                     return None;
                 };
-                if **inner != y.ty {
-                    return self.mismatch(
-                        r,
-                        &format!("the fallback must be {}", self.type_name(inner)),
-                        &y.ty.clone(),
-                    );
+                let y = match (&*inner, &y.ty) {
+                    (a, b) if a == b => y,
+                    (Ty::Number, Ty::Int) => to_dec(y),
+                    _ => {
+                        return self.mismatch(
+                            r,
+                            &format!("the fallback must be {}", self.type_name(&inner)),
+                            &y.ty.clone(),
+                        )
+                    }
+                };
+                let ty = y.ty.clone();
+                return made(bin(x, y), ty);
+            }
+            _ => {}
+        }
+        if x.ty.is_optional() {
+            self.error(self.maybe_missing(&x, l));
+            return None;
+        }
+        if y.ty.is_optional() {
+            self.error(self.maybe_missing(&y, r));
+            return None;
+        }
+        match op {
+            Eq | Ne | Lt | Le | Gt | Ge => {
+                let ordered = matches!(op, Lt | Le | Gt | Ge);
+                let ok = |t: &Ty| {
+                    if ordered {
+                        t.is_numeric() || *t == Ty::Date
+                    } else {
+                        !matches!(t, Ty::List(_) | Ty::Record(_))
+                    }
+                };
+                match join(x, y) {
+                    Ok((x, y, ty)) if ok(&ty) => made(bin(x, y), Ty::Bool),
+                    Ok((x, y, _)) => self.unit_error(op, &x, &y, e),
+                    Err(pair) => self.unit_error(op, &pair.0, &pair.1, e),
                 }
-                y.ty.clone()
             }
-            _ if x.ty.is_optional() => {
-                self.error(self.maybe_missing(&x, l));
-                return None;
-            }
-            _ if y.ty.is_optional() => {
-                self.error(self.maybe_missing(&y, r));
-                return None;
-            }
-            Eq | Ne => {
-                if x.ty != y.ty || matches!(x.ty, Ty::List(_) | Ty::Record(_)) {
-                    return self.unit_error(op, &x, &y, e);
+            Add | Sub => match join(x, y) {
+                Ok((x, y, ty)) if ty.is_numeric() => made(bin(x, y), ty),
+                Ok((x, y, _)) => self.unit_error(op, &x, &y, e),
+                Err(pair) => self.unit_error(op, &pair.0, &pair.1, e),
+            },
+            Mul => match (&x.ty, &y.ty) {
+                (Ty::Int, Ty::Int) => made(bin(x, y), Ty::Int),
+                (Ty::Int | Ty::Number, Ty::Int | Ty::Number) => made(bin(to_dec(x), to_dec(y)), Ty::Number),
+                (Ty::Money | Ty::Rate, Ty::Int | Ty::Number) => {
+                    let ty = x.ty.clone();
+                    made(bin(x, to_dec(y)), ty)
                 }
-                if matches!(x.ty, Ty::Enum(_)) {
+                (Ty::Int | Ty::Number, Ty::Money | Ty::Rate) => {
+                    let ty = y.ty.clone();
+                    made(bin(to_dec(x), y), ty)
+                }
+                _ => self.unit_error(op, &x, &y, e),
+            },
+            Div => {
+                let ty = match (&x.ty, &y.ty) {
+                    (Ty::Money | Ty::Rate, Ty::Int | Ty::Number) => x.ty.clone(),
+                    (Ty::Money, Ty::Money) | (Ty::Rate, Ty::Rate) => Ty::Number,
+                    (Ty::Int | Ty::Number, Ty::Int | Ty::Number) => Ty::Number,
+                    _ => return self.unit_error(op, &x, &y, e),
+                };
+                if !rounded {
                     self.error(
-                        Diagnostic::error("zhice::check::enum-compare", "compare a choice with `is`", e.span)
-                            .label("`=` between two choices")
-                            .help("write `x is first`"),
+                        Diagnostic::error(
+                            "zhice::check::unrounded-division",
+                            "a division must say how its result is rounded",
+                            e.span,
+                        )
+                        .label("the quotient may have endless decimals")
+                        .help("round it where it happens: `a / b rounded to 0.01`, in parentheses when more follows: `(a / b rounded to 0.01) * c`"),
                     );
                     return None;
                 }
-                Ty::Bool
+                made(bin(to_dec(x), to_dec(y)), ty)
             }
-            Lt | Le | Gt | Ge => {
-                if x.ty != y.ty || !matches!(x.ty, Ty::Int | Ty::Money | Ty::Rate | Ty::Date) {
-                    return self.unit_error(op, &x, &y, e);
-                }
-                Ty::Bool
-            }
-            Add | Sub => {
-                if x.ty != y.ty || !matches!(x.ty, Ty::Int | Ty::Money | Ty::Rate) {
-                    return self.unit_error(op, &x, &y, e);
-                }
-                x.ty.clone()
-            }
-            Mul => match (&x.ty, &y.ty) {
-                (Ty::Int, Ty::Int) => Ty::Int,
-                (Ty::Money, Ty::Int) | (Ty::Int, Ty::Money) => Ty::Money,
-                _ => return self.unit_error(op, &x, &y, e),
-            },
             Of => match (&x.ty, &y.ty) {
-                (Ty::Rate, Ty::Money) => Ty::Money,
-                _ => return self.unit_error(op, &x, &y, e),
+                (Ty::Rate, Ty::Money) => made(bin(x, y), Ty::Money),
+                _ => self.unit_error(op, &x, &y, e),
             },
-        };
-        Some(Expr {
-            kind: ExprKind::Binary(op, Box::new(x), Box::new(y)),
-            ty,
-            span: e.span,
-        })
+            Or | And | Otherwise => None,
+        }
     }
 
     fn unit_error(&mut self, op: ast::BinOp, x: &Expr, y: &Expr, e: &ast::Expr) -> Option<Expr> {
@@ -356,7 +701,16 @@ impl Checker {
                 "a share of an amount is written `20% of x`".to_string()
             }
             (Of, Ty::Money, _) => "the left of `of` is a rate: `20% of x`, not `500万元 of x`".to_string(),
+            (Of, Ty::Int | Ty::Number, _) => {
+                "the left of `of` is a rate, written with %: `20% of x`, not `20 of x` or `0.2 of x`".to_string()
+            }
             (Of, Ty::Rate, _) => "`of` takes a share of an amount of money".to_string(),
+            (Eq | Ne, Ty::Enum(_), _) | (Eq | Ne, _, Ty::Enum(_)) => {
+                "compare a choice with one of its values: `x is first` or `x = first`".to_string()
+            }
+            (Add | Sub, Ty::Money, Ty::Int | Ty::Number) | (Add | Sub, Ty::Int | Ty::Number, Ty::Money) => {
+                "write money with a unit, e.g. 50万元".to_string()
+            }
             _ => format!("`{}` needs two values of the same unit", op.symbol()),
         };
         self.error(
@@ -372,10 +726,65 @@ impl Checker {
     }
 }
 
+/// A part that may be absent (`None`) or present and checked (`Some(Some(_))`); `None` when it had errors.
+pub(super) fn settle(x: Option<Option<Expr>>) -> Option<Option<Expr>> {
+    match x {
+        None => Some(None),
+        Some(Some(e)) => Some(Some(e)),
+        Some(None) => None,
+    }
+}
+
+/// A whole number read as a decimal; anything else unchanged.
+pub(super) fn to_dec(e: Expr) -> Expr {
+    if e.ty != Ty::Int {
+        return e;
+    }
+    let span = e.span;
+    Expr {
+        kind: ExprKind::ToDec(Box::new(e)),
+        ty: Ty::Number,
+        span,
+    }
+}
+
+/// `e` converted to `ty`, when that is a widening from a whole number.
+pub(super) fn coerce(e: Expr, ty: &Ty) -> Expr {
+    if e.ty == Ty::Int && ty.is_decimal() {
+        to_dec(e)
+    } else {
+        e
+    }
+}
+
+/// The type two values share, widening a whole number to a number.
+pub(super) fn join_ty(a: &Ty, b: &Ty) -> Option<Ty> {
+    match (a, b) {
+        (a, b) if a == b => Some(a.clone()),
+        (Ty::Int, Ty::Number) | (Ty::Number, Ty::Int) => Some(Ty::Number),
+        _ => None,
+    }
+}
+
+/// Two values made the same type, or given back unchanged when they cannot be.
+pub(super) fn join(x: Expr, y: Expr) -> Result<(Expr, Expr, Ty), Box<(Expr, Expr)>> {
+    match join_ty(&x.ty, &y.ty) {
+        Some(ty) => {
+            let (x, y) = (coerce(x, &ty), coerce(y, &ty));
+            Ok((x, y, ty))
+        }
+        None => Err(Box::new((x, y))),
+    }
+}
+
 fn unit_hint(want: &Ty, got: &Ty) -> String {
     match (want, got) {
         (Ty::Money, Ty::Rate) => "a rate is a share: write `rate of amount` to get money".into(),
-        (Ty::Money, Ty::Int) => "write money with a unit, e.g. 50万元".into(),
+        (Ty::Money, Ty::Int | Ty::Number) => "write money with a unit, e.g. 50万元".into(),
+        (Ty::Rate, Ty::Int | Ty::Number) => "write a rate with %, e.g. 20%".into(),
+        (Ty::Bool, Ty::Enum(_)) => {
+            "a value of a choice is not a condition: compare a choice with it, e.g. `x is first`".into()
+        }
         (Ty::Bool, _) => "a condition is a yes/no test, e.g. `x > 0元` or `sme`".into(),
         _ => "see the table of units in docs/language.md".into(),
     }

@@ -1,10 +1,12 @@
-//! Warnings about what is declared but never read.
+//! Warnings about what is declared but never read, conditions the declared
+//! ranges settle, and filters that do not look at the item they filter.
 
+use super::model::{Expr, ExprKind, Policy};
 use super::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::syntax::ast;
 
-impl Checker {
+impl Checker<'_> {
     pub(super) fn lint_unused(&mut self, file: &ast::File) {
         let unused_inputs: Vec<_> = file
             .inputs
@@ -46,76 +48,120 @@ impl Checker {
                 .help("use it in a measure, or remove it"),
             );
         }
+        let unused_values: Vec<_> = self
+            .value_names
+            .iter()
+            .zip(&self.used_values)
+            .filter(|(_, used)| !**used)
+            .map(|((n, s), _)| (n.clone(), *s))
+            .collect();
+        for (name, span) in unused_values {
+            self.error(
+                Diagnostic::warning(
+                    "zhice::lint::unused-value",
+                    format!("value `{name}` is never used"),
+                    span,
+                )
+                .label("worked out for every case, but not read")
+                .help("use it in a measure, or remove it"),
+            );
+        }
     }
 }
 
 /// Conditions that cannot vary: a comparison that the declared range of its
 /// input already settles (`rank >= 0` for `int >= 1`), or a literal `true`.
-pub(super) fn conditions(policy: &super::model::Policy) -> Vec<Diagnostic> {
-    use super::model::{Amount, AmountKind, Expr};
-    fn amount(p: &super::model::Policy, a: &Amount, out: &mut Vec<Diagnostic>) {
-        match &a.kind {
-            AmountKind::Pick { alternatives, .. } => {
-                for alt in alternatives {
-                    if let Some(w) = &alt.when {
-                        condition(p, w, out);
-                    }
-                    amount(p, &alt.amount, out);
-                }
-            }
-            AmountKind::Tier { rows, .. } => rows.iter().for_each(|r| amount(p, &r.amount, out)),
-            AmountKind::Each { filter, body, .. } => {
-                if let Some(f) = filter {
-                    condition(p, f, out);
-                }
-                amount(p, body, out);
-            }
-            AmountKind::Expr(_) | AmountKind::UpTo { .. } => {}
-        }
-    }
-    fn condition(p: &super::model::Policy, e: &Expr, out: &mut Vec<Diagnostic>) {
-        if let Some((always, why)) = settled(p, e) {
-            let verdict = if always { "always true" } else { "always false" };
-            out.push(
-                Diagnostic::warning(
-                    "zhice::lint::constant-condition",
-                    format!("this condition is {verdict}"),
-                    e.span,
-                )
-                .label(why)
-                .help(if always {
-                    "remove it, or check the number against the clause and the declared range"
-                } else {
-                    "nothing can meet it; check the number against the clause and the declared range"
-                }),
-            );
-        }
-    }
+pub(super) fn conditions(policy: &Policy) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for m in &policy.measures {
-        m.conditions.iter().for_each(|c| condition(policy, c, &mut out));
-        amount(policy, &m.award, &mut out);
-    }
-    for b in &policy.benefits {
-        b.conditions.iter().for_each(|c| condition(policy, c, &mut out));
+    for (_, e) in policy.exprs() {
+        e.walk(&mut |x| {
+            let candidate = matches!(&x.kind, ExprKind::Binary(op, ..) if op.is_comparison())
+                || matches!(x.kind, ExprKind::Const(super::model::Const::Bool(_)));
+            if !candidate {
+                return;
+            }
+            if let Some((always, why)) = settled(policy, x) {
+                let verdict = if always { "always true" } else { "always false" };
+                out.push(
+                    Diagnostic::warning(
+                        "zhice::lint::constant-condition",
+                        format!("this condition is {verdict}"),
+                        x.span,
+                    )
+                    .label(why)
+                    .help(if always {
+                        "remove it, or check the number against the clause and the declared range"
+                    } else {
+                        "nothing can meet it; check the number against the clause and the declared range"
+                    }),
+                );
+            }
+        });
     }
     out
 }
 
+/// A filter over items (`where …`, `satisfies …`) with a part that does not
+/// look at the item: usually a condition meant for outside the aggregate, which
+/// ran on because the aggregate was not put in parentheses.
+pub(super) fn filters(policy: &Policy) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (_, e) in policy.exprs() {
+        e.walk(&mut |x| {
+            let (slot, parts): (usize, Vec<&Expr>) = match &x.kind {
+                ExprKind::Each { local, filter, .. } => (*local, filter.iter().map(|f| &**f).collect()),
+                ExprKind::Aggregate(a) => (a.local, a.filter.iter().collect()),
+                ExprKind::Quantified(q) => (q.local, q.filter.iter().chain(Some(&q.test)).collect()),
+                _ => return,
+            };
+            for part in parts {
+                for conjunct in conjuncts(part) {
+                    let reads_item = conjunct.any(&|y| matches!(y.kind, ExprKind::Local(s) if s == slot));
+                    if !reads_item {
+                        out.push(
+                            Diagnostic::warning(
+                                "zhice::lint::filter-ignores-item",
+                                "this part of the filter does not look at the item",
+                                conjunct.span,
+                            )
+                            .label("the same for every item")
+                            .help("if it is a condition of its own, put the aggregate in parentheses: `(the sum of … where …) >= … and …`"),
+                        );
+                    }
+                }
+            }
+        });
+    }
+    out
+}
+
+/// The parts of `a and b and c`.
+fn conjuncts(e: &Expr) -> Vec<&Expr> {
+    match &e.kind {
+        ExprKind::Binary(crate::syntax::ast::BinOp::And, a, b) => {
+            let mut out = conjuncts(a);
+            out.extend(conjuncts(b));
+            out
+        }
+        _ => vec![e],
+    }
+}
+
 /// Whether `e` is settled by declared ranges, and why.
-fn settled(p: &super::model::Policy, e: &super::model::Expr) -> Option<(bool, String)> {
-    use super::model::{BinOp, Const, ExprKind, Range, Ty};
+fn settled(p: &Policy, e: &Expr) -> Option<(bool, String)> {
+    use super::model::{BinOp, Const, Range, Ty};
     use rust_decimal::Decimal;
-    let range = |x: &super::model::Expr| -> Option<(String, Range)> {
+    let range = |x: &Expr| -> Option<(String, Range)> {
+        let x = strip(x);
         // `level otherwise 0`: the declared range, widened by the fallback.
         if let ExprKind::Binary(BinOp::Otherwise, inner, fallback) = &x.kind {
             let (name, r) = match &inner.kind {
                 ExprKind::Input(i) => (p.inputs[*i].name.clone(), p.inputs[*i].range.clone()),
                 _ => return None,
             };
-            let d = match &fallback.kind {
+            let d = match &strip(fallback).kind {
                 ExprKind::Const(Const::Int(n)) => Decimal::from(*n),
-                ExprKind::Const(Const::Money(d) | Const::Rate(d)) => *d,
+                ExprKind::Const(Const::Money(d) | Const::Rate(d) | Const::Number(d)) => *d,
                 _ => return None,
             };
             return Some((
@@ -138,13 +184,13 @@ fn settled(p: &super::model::Policy, e: &super::model::Expr) -> Option<(bool, St
             _ => None,
         }
     };
-    let number = |x: &super::model::Expr| -> Option<Decimal> {
-        match &x.kind {
+    let number = |x: &Expr| -> Option<Decimal> {
+        match &strip(x).kind {
             ExprKind::Const(Const::Int(n)) => Some(Decimal::from(*n)),
-            ExprKind::Const(Const::Money(d) | Const::Rate(d)) => Some(*d),
+            ExprKind::Const(Const::Money(d) | Const::Rate(d) | Const::Number(d)) => Some(*d),
             ExprKind::Param(i) if p.params[*i].dated.is_empty() => match &p.params[*i].value {
                 Const::Int(n) => Some(Decimal::from(*n)),
-                Const::Money(d) | Const::Rate(d) => Some(*d),
+                Const::Money(d) | Const::Rate(d) | Const::Number(d) => Some(*d),
                 _ => None,
             },
             _ => None,
@@ -201,5 +247,13 @@ fn settled(p: &super::model::Policy, e: &super::model::Expr) -> Option<(bool, St
         Some((always, format!("`{name}` is declared {shown}")))
     } else {
         None
+    }
+}
+
+/// The expression under a widening from a whole number.
+fn strip(x: &Expr) -> &Expr {
+    match &x.kind {
+        ExprKind::ToDec(inner) => inner,
+        _ => x,
     }
 }

@@ -1,15 +1,19 @@
 //! AST → checked policy. Resolves every name, types every expression (money,
-//! rates and counts are distinct units), proves tier tables complete and
-//! non-overlapping and alternatives unambiguous, and lints what is suspicious.
-//! All problems are collected, so one run reports them all.
+//! rates, numbers and counts are distinct units), proves tier tables complete
+//! and non-overlapping, alternatives unambiguous and bands contiguous, orders
+//! values, measures and rules so that each is computed before it is read, and
+//! lints what is suspicious. All problems are collected, so one run reports
+//! them all.
 
-mod amount;
 mod decl;
 mod expr;
+mod forms;
 mod lints;
+mod measure;
 pub mod model;
 mod overlap;
 pub mod overrides;
+mod plan;
 mod tests;
 
 use crate::diagnostic::Diagnostic;
@@ -25,18 +29,24 @@ pub struct Checked {
     pub test_file_diagnostics: Vec<Diagnostic>,
 }
 
-/// Names the engine gives every case; a policy may not declare them.
-pub const BUILTIN_FIELDS: [&str; 3] = ["id", "year", "prior_awards"];
+/// Names the engine gives every case; a policy may not declare them (but for
+/// `input date: date`, which makes the date required).
+pub const BUILTIN_FIELDS: [&str; 4] = ["id", "year", "date", "prior_awards"];
 
 /// Checks a parsed policy. `extra_tests` come from a sibling `.tests` file.
 pub fn check(file: &ast::File, extra_tests: &[ast::TestBlock]) -> Checked {
-    let mut cx = Checker::default();
+    let mut cx = Checker::new(file);
     let header = cx.header(file);
     cx.declare_types(file);
     cx.declare_inputs(file);
     cx.declare_params(file);
     cx.declare_ids(file);
-    let measures: Vec<Measure> = file.measures.iter().filter_map(|m| cx.measure(m)).collect();
+    cx.declare_values(file);
+    for i in 0..file.values.len() {
+        cx.value(i);
+    }
+    let measures: Vec<Option<Measure>> = file.measures.iter().map(|m| cx.measure(m)).collect();
+    let rules: Vec<Option<RuleDef>> = file.rules.iter().map(|r| cx.rule(r)).collect();
     let benefits: Vec<Benefit> = file.benefits.iter().map(|b| cx.benefit(b)).collect();
     let clauses = file
         .clauses
@@ -48,13 +58,29 @@ pub fn check(file: &ast::File, extra_tests: &[ast::TestBlock]) -> Checked {
             text: c.text.as_ref().map(|t| t.node.clone()),
         })
         .collect();
-    let mut tests: Vec<TestCase> = file.tests.iter().filter_map(|t| cx.test(t, &measures)).collect();
+    let measure_ids: Vec<String> = file.measures.iter().map(|m| m.id.node.clone()).collect();
+    let mut tests: Vec<TestCase> = file.tests.iter().filter_map(|t| cx.test(t, &measure_ids)).collect();
+    let values: Vec<Option<ValueDef>> = std::mem::take(&mut cx.checked_values);
+    let complete = measures.iter().all(Option::is_some)
+        && rules.iter().all(Option::is_some)
+        && values.iter().all(Option::is_some)
+        && !cx.diagnostics.iter().any(Diagnostic::is_error);
+    let mut plan = Vec::new();
+    if complete {
+        let ms: Vec<&Measure> = measures.iter().flatten().collect();
+        let rs: Vec<&RuleDef> = rules.iter().flatten().collect();
+        let vs: Vec<&ValueDef> = values.iter().flatten().collect();
+        match plan::order(&vs, &ms, &rs) {
+            Ok(p) => plan = p,
+            Err(d) => cx.diagnostics.push(*d),
+        }
+    }
     // Unused-name lints only make sense once every name resolved.
     if !cx.diagnostics.iter().any(Diagnostic::is_error) {
         cx.lint_unused(file);
     }
     let mut diagnostics = std::mem::take(&mut cx.diagnostics);
-    tests.extend(extra_tests.iter().filter_map(|t| cx.test(t, &measures)));
+    tests.extend(extra_tests.iter().filter_map(|t| cx.test(t, &measure_ids)));
     let test_file_diagnostics = std::mem::take(&mut cx.diagnostics);
     diagnostics.sort_by_key(|d| (d.span.start, d.severity));
     let any_error = diagnostics
@@ -67,16 +93,22 @@ pub fn check(file: &ast::File, extra_tests: &[ast::TestBlock]) -> Checked {
             enums: cx.enums,
             records: cx.records,
             inputs: cx.inputs,
+            date_required: cx.date_required,
             params: cx.params,
-            measures,
+            values: values.into_iter().flatten().collect(),
+            measures: measures.into_iter().flatten().collect(),
+            rules: rules.into_iter().flatten().collect(),
             benefits,
             clauses,
             tests,
+            plan,
+            n_locals: cx.max_locals,
         }),
         _ => None,
     };
     if let Some(p) = &policy {
         diagnostics.extend(lints::conditions(p));
+        diagnostics.extend(lints::filters(p));
         diagnostics.sort_by_key(|d| (d.span.start, d.severity));
     }
     Checked {
@@ -86,30 +118,99 @@ pub fn check(file: &ast::File, extra_tests: &[ast::TestBlock]) -> Checked {
     }
 }
 
+/// Where a named value stands while the checker works through the values.
+#[derive(Clone, Debug, PartialEq)]
+enum ValueState {
+    Unchecked,
+    /// being checked now: meeting it again is a cycle
+    InProgress,
+    /// checked; its type, or `None` when it had errors
+    Done(Option<Ty>),
+}
+
 /// What the checker knows while it works: declarations so far and problems found.
-#[derive(Default)]
-struct Checker {
+struct Checker<'a> {
+    file: &'a ast::File,
     enums: Vec<EnumDef>,
     records: Vec<RecordDef>,
     inputs: Vec<FieldDef>,
+    date_required: Option<Option<String>>,
     params: Vec<ParamDef>,
     used_inputs: Vec<bool>,
     used_params: Vec<bool>,
-    /// measure, benefit and clause ids, for duplicates and test expectations
+    used_values: Vec<bool>,
+    /// measure, rule, benefit and clause ids, for duplicates and test expectations
     item_ids: Vec<(String, Span)>,
-    /// `each` variables in scope: name, type, local slot
+    /// named values as declared: name and where
+    value_names: Vec<(String, Span)>,
+    value_state: Vec<ValueState>,
+    checked_values: Vec<Option<ValueDef>>,
+    /// values being checked, innermost last: the path of a cycle
+    value_stack: Vec<usize>,
+    /// items of lists in scope (`each`, aggregates): name, type, slot
     scope: Vec<(String, Ty, usize)>,
     n_locals: usize,
+    max_locals: usize,
+    /// the header's rounding, for `rounded to` without a mode and for `of`
+    rounding: Option<Rounding>,
+    /// set while typing the operand of `rounded to`: a division there is rounded
+    rounding_operand: bool,
     diagnostics: Vec<Diagnostic>,
 }
 
-impl Checker {
+impl<'a> Checker<'a> {
+    fn new(file: &'a ast::File) -> Self {
+        Checker {
+            file,
+            enums: Vec::new(),
+            records: Vec::new(),
+            inputs: Vec::new(),
+            date_required: None,
+            params: Vec::new(),
+            used_inputs: Vec::new(),
+            used_params: Vec::new(),
+            used_values: Vec::new(),
+            item_ids: Vec::new(),
+            value_names: Vec::new(),
+            value_state: Vec::new(),
+            checked_values: Vec::new(),
+            value_stack: Vec::new(),
+            scope: Vec::new(),
+            n_locals: 0,
+            max_locals: 0,
+            rounding: None,
+            rounding_operand: false,
+            diagnostics: Vec::new(),
+        }
+    }
+
     fn error(&mut self, d: Diagnostic) {
         self.diagnostics.push(d);
     }
 
     fn type_name(&self, ty: &Ty) -> String {
         model::type_name(&self.enums, &self.records, ty)
+    }
+
+    /// A fresh item slot for `each`, an aggregate or a quantifier.
+    fn new_local(&mut self) -> usize {
+        let slot = self.n_locals;
+        self.n_locals += 1;
+        self.max_locals = self.max_locals.max(self.n_locals);
+        slot
+    }
+
+    /// Starts a new item (value, measure, rule): its item slots count from 0.
+    fn begin_item(&mut self) -> (Vec<(String, Ty, usize)>, usize) {
+        (
+            std::mem::take(&mut self.scope),
+            std::mem::replace(&mut self.n_locals, 0),
+        )
+    }
+
+    fn end_item(&mut self, saved: (Vec<(String, Ty, usize)>, usize)) {
+        self.scope = saved.0;
+        self.n_locals = saved.1;
     }
 
     fn header(&mut self, file: &ast::File) -> Option<Header> {
@@ -167,17 +268,48 @@ impl Checker {
                 on_award: r.on_award,
             }
         });
+        self.rounding = rounding.clone();
+        let in_force = h.in_force.as_ref().map(|f| (f.from.node, f.to.node));
+        if let Some(f) = &h.in_force {
+            if f.to.node < f.from.node {
+                self.error(
+                    Diagnostic::error(
+                        "zhice::check::period",
+                        "the period in force ends before it begins",
+                        f.span,
+                    )
+                    .label(format!("{} is before {}", f.to.node, f.from.node))
+                    .help("write the first day, then the last: `in force 2026-03-01 to 2028-12-31`"),
+                );
+            }
+            if let Some(e) = &h.effective {
+                self.error(
+                    Diagnostic::error(
+                        "zhice::check::period",
+                        "both `effective` and `in force` say when the policy begins",
+                        e.span,
+                    )
+                    .label("the policy's first day, said twice")
+                    .related(f.span, "`in force` gives the first day too")
+                    .help("keep `in force FROM to TO` and remove `effective`"),
+                );
+            }
+        }
         Some(Header {
             title: h.title.node.clone(),
             version: h.version.as_ref().map(|v| v.node.clone()),
             effective: h.effective.as_ref().map(|d| d.node),
+            in_force,
             currency: h.currency.as_ref().map(|c| c.node.clone()),
             rounding,
         })
     }
 }
 
-fn is_power_of_ten(d: rust_decimal::Decimal) -> bool {
+pub(crate) fn is_power_of_ten(d: rust_decimal::Decimal) -> bool {
+    if d <= rust_decimal::Decimal::ZERO {
+        return false;
+    }
     let s = d.normalize().to_string();
     let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
     digits.trim_start_matches('0').trim_end_matches('0') == "1"

@@ -1,8 +1,11 @@
-//! The checked policy: every name resolved to an index, every expression typed.
-//! This is what `compile` lowers and what reviewers' tools compare.
+//! The checked policy: every name resolved to an index, every expression typed,
+//! every implicit conversion made explicit. Conditions, values and amounts are
+//! one expression type; `Expr::walk` is the one traversal every later stage
+//! uses to find what an expression reads. This is what `compile` plans, what
+//! `eval` runs and what reviewers' tools compare.
 
 use crate::span::Span;
-pub use crate::syntax::ast::{BinOp, CapScope, Date, HitPolicy, RoundMode};
+pub use crate::syntax::ast::{AggKind, AllocOrder, BinOp, CapScope, Date, HitPolicy, RoundMode};
 use rust_decimal::Decimal;
 
 /// The type of a value in a policy.
@@ -11,6 +14,8 @@ pub enum Ty {
     Bool,
     /// whole numbers: levels, ranks, counts
     Int,
+    /// decimal quantities: areas, months, shares of a whole
+    Number,
     /// yuan
     Money,
     /// a fraction written as a percentage
@@ -35,6 +40,16 @@ impl Ty {
     pub fn is_optional(&self) -> bool {
         matches!(self, Ty::Optional(_))
     }
+
+    /// Money, rates, numbers and whole numbers: what arithmetic and `0` apply to.
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Ty::Int | Ty::Number | Ty::Money | Ty::Rate)
+    }
+
+    /// Held as a decimal at run time (money, rates, numbers).
+    pub fn is_decimal(&self) -> bool {
+        matches!(self, Ty::Number | Ty::Money | Ty::Rate)
+    }
 }
 
 /// A constant value written in the policy.
@@ -42,13 +57,17 @@ impl Ty {
 pub enum Const {
     Bool(bool),
     Int(i64),
+    Number(Decimal),
     Money(Decimal),
     Rate(Decimal),
     Text(String),
     Date(Date),
+    /// a value of an enum: (enum, value)
+    Enum(usize, u32),
 }
 
-#[derive(Debug, Clone)]
+/// How and where amounts are rounded: the header's `rounding` line.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Rounding {
     pub unit: Decimal,
     pub mode: RoundMode,
@@ -61,8 +80,20 @@ pub struct Header {
     pub title: String,
     pub version: Option<String>,
     pub effective: Option<Date>,
+    /// `in force FROM to TO`
+    pub in_force: Option<(Date, Date)>,
     pub currency: Option<String>,
     pub rounding: Option<Rounding>,
+}
+
+impl Header {
+    /// The days a case may fall on: from `effective` or the start of `in force`, to its end.
+    pub fn period(&self) -> (Option<Date>, Option<Date>) {
+        match self.in_force {
+            Some((from, to)) => (Some(from), Some(to)),
+            None => (self.effective, None),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -72,11 +103,17 @@ pub struct EnumDef {
     pub values: Vec<(String, Option<String>)>,
 }
 
-/// Lower and upper bounds on an int or money value, inclusive.
+/// Lower and upper bounds on a numeric value, inclusive.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Range {
     pub min: Option<Decimal>,
     pub max: Option<Decimal>,
+}
+
+impl Range {
+    pub fn contains(&self, d: Decimal) -> bool {
+        self.min.is_none_or(|lo| d >= lo) && self.max.is_none_or(|hi| d <= hi)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -86,6 +123,27 @@ pub struct FieldDef {
     pub range: Range,
     pub label: Option<String>,
     pub span: Span,
+}
+
+impl FieldDef {
+    /// What a case that leaves the field out gets, or `None` when it must give it:
+    /// false, 0 (when 0 is in the declared range), an empty list, or "not given".
+    pub fn default_when_missing(&self) -> Option<Const> {
+        match &self.ty {
+            Ty::Optional(_) | Ty::List(_) => None,
+            Ty::Bool => Some(Const::Bool(false)),
+            Ty::Money => Some(Const::Money(Decimal::ZERO)),
+            Ty::Rate => Some(Const::Rate(Decimal::ZERO)),
+            Ty::Int if self.range.contains(Decimal::ZERO) => Some(Const::Int(0)),
+            Ty::Number if self.range.contains(Decimal::ZERO) => Some(Const::Number(Decimal::ZERO)),
+            _ => None,
+        }
+    }
+
+    /// True when a case must give this field.
+    pub fn required(&self) -> bool {
+        !matches!(self.ty, Ty::Optional(_) | Ty::List(_)) && self.default_when_missing().is_none()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -116,6 +174,20 @@ impl ParamDef {
             .map(|(_, v)| v)
             .unwrap_or(&self.value)
     }
+
+    /// Every value it ever takes.
+    pub fn values(&self) -> impl Iterator<Item = &Const> {
+        std::iter::once(&self.value).chain(self.dated.iter().map(|(_, v)| v))
+    }
+}
+
+/// `value rd_growth "研发投入增量" = …`: a per-case value with a name.
+#[derive(Debug, Clone)]
+pub struct ValueDef {
+    pub name: String,
+    pub label: Option<String>,
+    pub expr: Expr,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]
@@ -130,65 +202,78 @@ pub enum ExprKind {
     Const(Const),
     Input(usize),
     Param(usize),
-    /// the item bound by an enclosing `each`
+    /// the item bound by an enclosing `each`, aggregate or quantifier
     Local(usize),
+    /// a named value
+    Value(usize),
+    /// the final amount of a measure
+    Award(usize),
+    /// the case's award year
+    CaseYear,
+    /// the case's date: its `date`, or 1 January of its year
+    CaseDate,
     Field(Box<Expr>, usize),
     Binary(BinOp, Box<Expr>, Box<Expr>),
     Not(Box<Expr>),
     Neg(Box<Expr>),
     IsGiven(Box<Expr>, bool),
     /// `x is value` (bool: negated)
-    IsValue(Box<Expr>, usize, bool),
+    IsValue(Box<Expr>, u32, bool),
+    /// a whole number where a decimal is needed (`months` in `rent × months`)
+    ToDec(Box<Expr>),
     Min(Vec<Expr>),
     Max(Vec<Expr>),
     If(Box<Expr>, Box<Expr>, Box<Expr>),
-}
-
-#[derive(Debug, Clone)]
-pub struct Amount {
-    pub kind: AmountKind,
-    /// `, at most …`
-    pub cap: Option<Expr>,
-    pub span: Span,
-}
-
-#[derive(Debug, Clone)]
-pub enum AmountKind {
-    Expr(Expr),
+    /// `x rounded to 0.01` (unit, mode)
+    Round(Box<Expr>, Decimal, RoundMode),
+    Aggregate(Box<Aggregate>),
+    Quantified(Box<Quantified>),
+    /// `up to CEILING, assessed X`
     UpTo {
-        ceiling: Expr,
-        assessed: Option<Expr>,
+        ceiling: Box<Expr>,
+        assessed: Option<Box<Expr>>,
     },
     Tier {
-        key: Expr,
+        key: Box<Expr>,
         rows: Vec<TierRow>,
     },
     Pick {
         policy: HitPolicy,
         alternatives: Vec<Alternative>,
     },
+    /// per-item awards: `each x in L where F: AMOUNT once per K`
     Each {
         local: usize,
-        var: String,
-        list: Expr,
-        filter: Option<Expr>,
-        body: Box<Amount>,
-        once_per: Option<Expr>,
+        list: Box<Expr>,
+        filter: Option<Box<Expr>>,
+        body: Box<Expr>,
+        once_per: Option<Box<Expr>>,
+    },
+    /// marginal bands: each rate on the part of the base inside its band
+    Bands {
+        base: Box<Expr>,
+        bands: Vec<Band>,
+    },
+    /// `AMOUNT, at most CAP`
+    Capped {
+        amount: Box<Expr>,
+        cap: Box<Expr>,
     },
 }
 
 #[derive(Debug, Clone)]
 pub struct TierRow {
     pub key: TierKey,
-    pub amount: Amount,
+    pub amount: Expr,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum TierKey {
+    /// every other value, and "not given"
     Otherwise,
     /// an enum value index
-    Value(usize),
+    Value(u32),
     /// whole numbers `lo..=hi` (a single number has lo == hi)
     Ints(i64, i64),
 }
@@ -196,15 +281,148 @@ pub enum TierKey {
 #[derive(Debug, Clone)]
 pub struct Alternative {
     pub when: Option<Expr>,
-    pub amount: Amount,
+    pub amount: Expr,
     pub span: Span,
 }
 
+/// One band: the part of the base above `lower` (0 when `None`) and up to and
+/// including `upper` (everything above when `None`), at `rate`.
+#[derive(Debug, Clone)]
+pub struct Band {
+    pub lower: Option<Expr>,
+    pub upper: Option<Expr>,
+    pub rate: Expr,
+    pub span: Span,
+}
+
+/// `the sum of BODY for each x in LIST where FILTER distinct by KEY`
+#[derive(Debug, Clone)]
+pub struct Aggregate {
+    pub kind: AggKind,
+    pub local: usize,
+    pub list: Expr,
+    pub filter: Option<Expr>,
+    pub distinct: Option<Expr>,
+    /// `None` for `the number of`
+    pub body: Option<Expr>,
+}
+
+/// `any x in LIST where FILTER satisfies TEST` (or `every`)
+#[derive(Debug, Clone)]
+pub struct Quantified {
+    pub every: bool,
+    pub local: usize,
+    pub list: Expr,
+    pub filter: Option<Expr>,
+    pub test: Expr,
+}
+
+impl Expr {
+    /// Calls `f` on this expression and every expression inside it, parents first.
+    /// The one traversal: what an expression reads is found through it.
+    pub fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        f(self);
+        self.for_each_child(&mut |c| c.walk(f));
+    }
+
+    /// Calls `f` on each direct sub-expression, in written order.
+    pub fn for_each_child<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        match &self.kind {
+            ExprKind::Const(_)
+            | ExprKind::Input(_)
+            | ExprKind::Param(_)
+            | ExprKind::Local(_)
+            | ExprKind::Value(_)
+            | ExprKind::Award(_)
+            | ExprKind::CaseYear
+            | ExprKind::CaseDate => {}
+            ExprKind::Field(x, _)
+            | ExprKind::Not(x)
+            | ExprKind::Neg(x)
+            | ExprKind::IsGiven(x, _)
+            | ExprKind::IsValue(x, _, _)
+            | ExprKind::ToDec(x)
+            | ExprKind::Round(x, _, _) => f(x),
+            ExprKind::Binary(_, a, b) | ExprKind::Capped { amount: a, cap: b } => {
+                f(a);
+                f(b);
+            }
+            ExprKind::Min(xs) | ExprKind::Max(xs) => xs.iter().for_each(f),
+            ExprKind::If(c, t, e) => {
+                f(c);
+                f(t);
+                f(e);
+            }
+            ExprKind::Aggregate(a) => {
+                f(&a.list);
+                a.filter.iter().for_each(&mut *f);
+                a.distinct.iter().for_each(&mut *f);
+                a.body.iter().for_each(f);
+            }
+            ExprKind::Quantified(q) => {
+                f(&q.list);
+                q.filter.iter().for_each(&mut *f);
+                f(&q.test);
+            }
+            ExprKind::UpTo { ceiling, assessed } => {
+                f(ceiling);
+                assessed.iter().for_each(|a| f(a));
+            }
+            ExprKind::Tier { key, rows } => {
+                f(key);
+                rows.iter().for_each(|r| f(&r.amount));
+            }
+            ExprKind::Pick { alternatives, .. } => {
+                for alt in alternatives {
+                    alt.when.iter().for_each(&mut *f);
+                    f(&alt.amount);
+                }
+            }
+            ExprKind::Each {
+                list,
+                filter,
+                body,
+                once_per,
+                ..
+            } => {
+                f(list);
+                filter.iter().for_each(|x| f(x));
+                f(body);
+                once_per.iter().for_each(|x| f(x));
+            }
+            ExprKind::Bands { base, bands } => {
+                f(base);
+                for b in bands {
+                    b.lower.iter().for_each(&mut *f);
+                    b.upper.iter().for_each(&mut *f);
+                    f(&b.rate);
+                }
+            }
+        }
+    }
+
+    /// True when some part of this expression satisfies `pred`.
+    pub fn any(&self, pred: &dyn Fn(&Expr) -> bool) -> bool {
+        let mut found = false;
+        self.walk(&mut |e| found |= pred(e));
+        found
+    }
+}
+
+/// `at most LIMIT per applicant per year unless CONDITION`
 #[derive(Debug, Clone)]
 pub struct Cap {
     pub limit: Expr,
     pub scope: CapScope,
+    pub condition: Option<CapCondition>,
     pub span: Span,
+}
+
+/// When a cap applies: `when C` (only then) or `unless C` (lifted then).
+#[derive(Debug, Clone)]
+pub struct CapCondition {
+    pub unless: bool,
+    pub expr: Expr,
 }
 
 #[derive(Debug, Clone)]
@@ -214,14 +432,66 @@ pub struct Measure {
     pub title: String,
     pub text: Option<String>,
     pub conditions: Vec<Expr>,
-    pub award: Amount,
+    pub award: Expr,
     pub top_up: bool,
     pub once: bool,
     pub caps: Vec<Cap>,
-    pub n_locals: usize,
     pub span: Span,
     /// where the id is written, for diagnostics about the measure as a whole
     pub id_span: Span,
+}
+
+impl Measure {
+    /// Every expression of the measure: conditions, the award, each cap's limit and condition.
+    pub fn exprs(&self) -> impl Iterator<Item = &Expr> {
+        self.conditions.iter().chain(std::iter::once(&self.award)).chain(
+            self.caps
+                .iter()
+                .flat_map(|c| std::iter::once(&c.limit).chain(c.condition.as_ref().map(|k| &k.expr))),
+        )
+    }
+}
+
+/// A rule across measures.
+#[derive(Debug, Clone)]
+pub struct RuleDef {
+    pub id: String,
+    pub clause: String,
+    pub title: String,
+    pub text: Option<String>,
+    pub kind: RuleKind,
+    pub span: Span,
+    pub id_span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum RuleKind {
+    /// One cap over the sum of several measures, filled in `members` order.
+    SharedCap {
+        limit: Expr,
+        scope: CapScope,
+        order: AllocOrder,
+        /// measure indices, in the order the cap is filled
+        members: Vec<usize>,
+    },
+    /// Only the largest of the measures is paid; a tie goes to the first listed.
+    HighestOnly { members: Vec<usize> },
+}
+
+impl RuleDef {
+    pub fn members(&self) -> &[usize] {
+        match &self.kind {
+            RuleKind::SharedCap { members, .. } | RuleKind::HighestOnly { members } => members,
+        }
+    }
+
+    pub fn exprs(&self) -> impl Iterator<Item = &Expr> {
+        match &self.kind {
+            RuleKind::SharedCap { limit, .. } => Some(limit),
+            RuleKind::HighestOnly { .. } => None,
+        }
+        .into_iter()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -241,12 +511,23 @@ pub struct ClauseInfo {
     pub text: Option<String>,
 }
 
+/// One step of evaluating a case, in an order where everything a step reads
+/// is computed before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanStep {
+    Value(usize),
+    /// a measure's own amount: conditions, rule, its caps and the ledger
+    Measure(usize),
+    /// a rule across measures, adjusting the amounts of its members
+    Rule(usize),
+}
+
 /// A drafter's test: a case and what it must yield.
 #[derive(Debug, Clone)]
 pub struct TestCase {
     pub name: String,
-    /// the case, in the same JSON form an operator feeds
-    pub given: serde_json::Value,
+    /// the case as JSON text, exactly as an operator would feed it
+    pub given: String,
     pub expect: Expected,
     pub span: Span,
 }
@@ -266,11 +547,19 @@ pub struct Policy {
     pub enums: Vec<EnumDef>,
     pub records: Vec<RecordDef>,
     pub inputs: Vec<FieldDef>,
+    /// `input date: date "…"`: each case must give its date; the label
+    pub date_required: Option<Option<String>>,
     pub params: Vec<ParamDef>,
+    pub values: Vec<ValueDef>,
     pub measures: Vec<Measure>,
+    pub rules: Vec<RuleDef>,
     pub benefits: Vec<Benefit>,
     pub clauses: Vec<ClauseInfo>,
     pub tests: Vec<TestCase>,
+    /// values, measures and rules in an order that respects what each reads
+    pub plan: Vec<PlanStep>,
+    /// item slots the largest expression needs
+    pub n_locals: usize,
 }
 
 impl Policy {
@@ -282,6 +571,36 @@ impl Policy {
     pub fn type_name(&self, ty: &Ty) -> String {
         type_name(&self.enums, &self.records, ty)
     }
+
+    /// Every expression of the policy, with the item it belongs to.
+    pub fn exprs(&self) -> impl Iterator<Item = (Owner, &Expr)> {
+        let values = self.values.iter().enumerate().map(|(i, v)| (Owner::Value(i), &v.expr));
+        let measures = self
+            .measures
+            .iter()
+            .enumerate()
+            .flat_map(|(i, m)| m.exprs().map(move |e| (Owner::Measure(i), e)));
+        let rules = self
+            .rules
+            .iter()
+            .enumerate()
+            .flat_map(|(i, r)| r.exprs().map(move |e| (Owner::Rule(i), e)));
+        let benefits = self
+            .benefits
+            .iter()
+            .enumerate()
+            .flat_map(|(i, b)| b.conditions.iter().map(move |e| (Owner::Benefit(i), e)));
+        values.chain(measures).chain(rules).chain(benefits)
+    }
+}
+
+/// The item an expression belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Value(usize),
+    Measure(usize),
+    Rule(usize),
+    Benefit(usize),
 }
 
 /// The type as a drafter writes it: `optional int`, `list of Project`.
@@ -289,6 +608,7 @@ pub fn type_name(enums: &[EnumDef], records: &[RecordDef], ty: &Ty) -> String {
     match ty {
         Ty::Bool => "bool".into(),
         Ty::Int => "int".into(),
+        Ty::Number => "number".into(),
         Ty::Money => "money".into(),
         Ty::Rate => "rate".into(),
         Ty::Text => "text".into(),

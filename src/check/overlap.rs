@@ -34,7 +34,7 @@ enum Atom {
     /// a bool value is true (or false)
     Holds(String, bool),
     /// a choice is (or is not) a value
-    Is(String, usize, bool),
+    Is(String, u32, bool),
     /// an optional value is (or is not) given
     Given(String, bool),
 }
@@ -80,6 +80,7 @@ fn subject(e: &Expr) -> Option<String> {
         ExprKind::Input(i) => Some(format!("input{i}")),
         ExprKind::Param(i) => Some(format!("param{i}")),
         ExprKind::Local(i) => Some(format!("local{i}")),
+        ExprKind::Value(i) => Some(format!("value{i}")),
         ExprKind::Field(x, f) => subject(x).map(|s| format!("{s}.{f}")),
         _ => None,
     }

@@ -2,10 +2,11 @@
 //! (every dated value too) in a checked policy, with the same unit check an
 //! edited file would get.
 
-use super::decl::const_type;
-use super::model::{Const, Policy};
+use super::decl::{const_type, number_const};
+use super::model::{Const, Policy, Ty};
 use crate::diagnostic::closest;
 use crate::syntax::{ast::Literal, parse_value};
+use rust_decimal::Decimal;
 
 /// Applies `NAME=VALUE` overrides in order. Errors say which one is wrong and why.
 pub fn apply(policy: &mut Policy, sets: &[String]) -> Result<(), String> {
@@ -20,8 +21,10 @@ pub fn apply(policy: &mut Policy, sets: &[String]) -> Result<(), String> {
                 .unwrap_or_default();
             return Err(format!("`--set {set}`: the policy has no parameter `{name}`{hint}"));
         };
-        let value = constant(parse_value(value).map_err(|e| format!("`--set {set}`: {e}"))?)
-            .ok_or_else(|| format!("`--set {set}`: a number without a unit must be whole"))?;
+        let mut value = constant(parse_value(value).map_err(|e| format!("`--set {set}`: {e}"))?);
+        if let (Const::Int(n), Ty::Number) = (&value, &param.ty) {
+            value = Const::Number(Decimal::from(*n));
+        }
         if const_type(&value) != param.ty {
             return Err(format!(
                 "`--set {set}`: `{name}` is {}, not {}",
@@ -39,6 +42,8 @@ fn policy_type(c: &Const) -> &'static str {
     match c {
         Const::Bool(_) => "a yes/no value",
         Const::Int(_) => "a whole number",
+        Const::Number(_) => "a number",
+        Const::Enum(..) => "a value of a choice",
         Const::Money(_) => "money (write it with 元, 万元 or 亿元)",
         Const::Rate(_) => "a rate (write it with %)",
         Const::Text(_) => "text",
@@ -46,15 +51,15 @@ fn policy_type(c: &Const) -> &'static str {
     }
 }
 
-fn constant(lit: Literal) -> Option<Const> {
-    Some(match lit {
+fn constant(lit: Literal) -> Const {
+    match lit {
         Literal::Money(d) => Const::Money(d),
         Literal::Rate(d) => Const::Rate(d),
-        Literal::Number(d) => Const::Int(i64::try_from(d).ok().filter(|_| d.fract().is_zero())?),
+        Literal::Number(d) => number_const(d),
         Literal::Bool(b) => Const::Bool(b),
         Literal::Date(d) => Const::Date(d),
         Literal::Text(t) => Const::Text(t),
-    })
+    }
 }
 
 impl std::fmt::Display for Const {
@@ -63,6 +68,8 @@ impl std::fmt::Display for Const {
         match self {
             Const::Bool(b) => write!(f, "{b}"),
             Const::Int(i) => write!(f, "{i}"),
+            Const::Number(d) => write!(f, "{}", d.normalize()),
+            Const::Enum(_, v) => write!(f, "#{v}"),
             Const::Money(d) => {
                 let wan = rust_decimal::Decimal::from(10_000);
                 let d = d.normalize();

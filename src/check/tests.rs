@@ -1,30 +1,40 @@
-//! Drafters' tests: the `given` block becomes the case JSON an operator would
-//! feed (decoded later by the same code), and `expect` names real awards.
+//! Drafters' tests: the `given` block becomes the case JSON text an operator
+//! would feed (decoded later by the same code, which also judges repeated
+//! keys), and `expect` names real awards.
 
 use super::model::*;
 use super::Checker;
 use crate::diagnostic::{closest, Diagnostic};
 use crate::syntax::ast;
 use rust_decimal::Decimal;
-use std::str::FromStr;
 
-impl Checker {
-    pub(super) fn test(&mut self, t: &ast::TestBlock, measures: &[Measure]) -> Option<TestCase> {
-        let given = data_to_json(&t.given.node);
-        if !given.is_object() {
+impl Checker<'_> {
+    pub(super) fn test(&mut self, t: &ast::TestBlock, measures: &[String]) -> Option<TestCase> {
+        let ast::Data::Object(fields) = &t.given.node else {
             return None;
+        };
+        // A test needs no id; it is given its name, so that errors can say which case.
+        let mut given = String::from("{");
+        if !fields.iter().any(|(k, _)| k == "id") {
+            crate::json::push_string(&mut given, &t.name.node);
+            given.insert_str(1, "\"id\":");
+            if !fields.is_empty() {
+                given.push(',');
+            }
         }
+        let body = data_to_json(&t.given.node);
+        given.push_str(&body[1..]);
         let expect = match &t.expect {
             ast::Expect::Errors(fields) => Expected::Errors(fields.iter().map(|f| f.node.clone()).collect()),
             ast::Expect::Awards(pairs) => {
                 let mut out = Vec::new();
                 for (id, value) in pairs {
-                    let Some(m) = measures.iter().position(|m| m.id == id.node) else {
+                    let Some(m) = measures.iter().position(|m| *m == id.node) else {
                         let known = self.item_ids.iter().any(|(n, _)| *n == id.node);
                         let help = if known {
                             "only measures award money; benefits and clauses are not expected".to_string()
                         } else {
-                            match closest(&id.node, measures.iter().map(|m| m.id.as_str())) {
+                            match closest(&id.node, measures.iter().map(String::as_str)) {
                                 Some(c) => format!("did you mean `{c}`?"),
                                 None => "name the id of a measure".to_string(),
                             }
@@ -70,31 +80,49 @@ impl Checker {
     }
 }
 
-/// Test data as case JSON. Numbers stay exact (serde_json keeps their digits).
-fn data_to_json(d: &ast::Data) -> serde_json::Value {
-    use serde_json::Value;
-    let number = |x: Decimal| {
-        serde_json::Number::from_str(&x.to_string())
-            .map(Value::Number)
-            .unwrap_or(Value::Null)
-    };
+/// Test data as case JSON text. Numbers keep their exact digits; keys are
+/// written as given, repeated ones included.
+fn data_to_json(d: &ast::Data) -> String {
+    let mut out = String::new();
+    write_data(d, false, &mut out);
+    out
+}
+
+fn write_data(d: &ast::Data, negative: bool, out: &mut String) {
+    use crate::json::push_string;
     match d {
         ast::Data::Object(fields) => {
-            Value::Object(fields.iter().map(|(k, v)| (k.clone(), data_to_json(&v.node))).collect())
+            out.push('{');
+            for (i, (k, v)) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                push_string(out, k);
+                out.push(':');
+                write_data(&v.node, false, out);
+            }
+            out.push('}');
         }
-        ast::Data::Array(items) => Value::Array(items.iter().map(|v| data_to_json(&v.node)).collect()),
-        ast::Data::Name(n) => Value::String(n.clone()),
-        ast::Data::Negative(inner) => match data_to_json(inner) {
-            Value::Number(n) => serde_json::Number::from_str(&format!("-{n}"))
-                .map(Value::Number)
-                .unwrap_or(Value::Null),
-            other => other,
-        },
+        ast::Data::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_data(&v.node, false, out);
+            }
+            out.push(']');
+        }
+        ast::Data::Name(n) => push_string(out, n),
+        ast::Data::Negative(inner) => write_data(inner, !negative, out),
         ast::Data::Literal(lit) => match lit {
-            ast::Literal::Money(x) | ast::Literal::Number(x) | ast::Literal::Rate(x) => number(*x),
-            ast::Literal::Bool(b) => Value::Bool(*b),
-            ast::Literal::Date(date) => Value::String(date.to_string()),
-            ast::Literal::Text(t) => Value::String(t.clone()),
+            ast::Literal::Money(x) | ast::Literal::Number(x) | ast::Literal::Rate(x) => {
+                let x = if negative { -*x } else { *x };
+                out.push_str(&x.to_string());
+            }
+            ast::Literal::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            ast::Literal::Date(date) => push_string(out, &date.to_string()),
+            ast::Literal::Text(t) => push_string(out, t),
         },
     }
 }

@@ -4,7 +4,8 @@
 use super::input::read_text;
 use super::{status, Out};
 use crate::bounds::{bounds, Bounds};
-use crate::compile::tree::Program;
+use crate::case::Reader;
+use crate::compile::Program;
 use crate::diagnostic::Diagnostic;
 use crate::eval::{evaluate, evaluate_at_ceiling};
 use crate::report::number::money;
@@ -81,9 +82,10 @@ fn population(program: &Program, text: &str) -> Population {
         evaluated: vec![Decimal::ZERO; n],
         worst: vec![Decimal::ZERO; n],
     };
+    let reader = Reader::new(&program.policy);
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         p.cases += 1;
-        let Ok(case) = program.decode_line(line, i + 1) else {
+        let Ok(case) = reader.line(line, i + 1) else {
             p.rejected += 1;
             continue;
         };

@@ -3,11 +3,12 @@
 use super::input::read_text;
 use super::{status, Format, Out};
 use crate::batch::{self, CsvAsJsonl, Output, Summary};
-use crate::compile::tree::Program;
-use crate::eval::{decode, evaluate};
+use crate::case::Reader;
+use crate::compile::Program;
+use crate::date::Date;
+use crate::eval::evaluate;
 use crate::report::number::money;
-use crate::report::result::{self, CaseResult};
-use crate::syntax::ast::Date;
+use crate::report::result::{self, CaseResult, Lines};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -59,24 +60,22 @@ fn one_case(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
         Ok(t) => t,
         Err(code) => return code,
     };
-    let result = match serde_json::from_str::<serde_json::Value>(&text) {
-        Ok(json) => match program.decode(&json) {
-            Err(errors) => CaseResult::Rejected(errors),
-            Ok(case) => match evaluate(program, &case, args.as_of, false) {
-                Ok(outcome) => CaseResult::Done { id: case.id, outcome },
-                Err(e) => CaseResult::Rejected(result::eval_error(program, &case.id, &e)),
-            },
+    let result = match Reader::new(&program.policy).text(&text) {
+        Err(errors) => CaseResult::Rejected(errors),
+        Ok(case) => match evaluate(program, &case, args.as_of, false) {
+            Ok(outcome) => CaseResult::Done { id: case.id, outcome },
+            Err(e) => CaseResult::Rejected(result::eval_error(program, &case.id, &e)),
         },
-        Err(e) => CaseResult::Rejected(decode::CaseErrors::whole_line(format!("not valid JSON: {e}"))),
     };
+    let lines = Lines::new(&program.policy);
     let text = match args.format {
-        Format::Text => result::text(program, &result),
-        Format::Json | Format::Jsonl => format!("{}\n", result::json_line(program, &result)),
+        Format::Text => result::text(&program.policy, &result),
+        Format::Json | Format::Jsonl => format!("{}\n", lines.json_line(&result)),
         Format::Csv => {
-            let mut s = result::csv_header(program);
+            let mut s = lines.csv_header();
             match &result {
-                CaseResult::Done { id, outcome } => result::write_csv(program, id, outcome, &mut s),
-                CaseResult::Rejected(e) => result::write_rejected(program, e, None, Output::Csv, &mut s),
+                CaseResult::Done { id, outcome } => lines.csv(id, outcome, &mut s),
+                CaseResult::Rejected(e) => lines.rejected(e, None, Output::Csv, &mut s),
             }
             s
         }

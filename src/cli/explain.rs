@@ -2,9 +2,10 @@
 
 use super::input::read_text;
 use super::{status, ExplainFormat, Out};
-use crate::eval::{as_of_date, decode, evaluate};
+use crate::case::Reader;
+use crate::date::Date;
+use crate::eval::evaluate;
 use crate::report::{explain, result};
-use crate::syntax::ast::Date;
 use std::path::Path;
 
 pub(super) fn run(out: &Out, policy: &Path, case: &Path, format: ExplainFormat, as_of: Option<Date>) -> u8 {
@@ -16,13 +17,13 @@ pub(super) fn run(out: &Out, policy: &Path, case: &Path, format: ExplainFormat, 
         Ok(t) => t,
         Err(code) => return code,
     };
-    let decoded = serde_json::from_str::<serde_json::Value>(&text)
-        .map_err(|e| decode::CaseErrors::whole_line(format!("not valid JSON: {e}")))
-        .and_then(|json| program.decode(&json));
-    let case = match decoded {
+    let case = match Reader::new(&program.policy).text(&text) {
         Ok(c) => c,
         Err(errors) => {
-            print!("{}", result::text(&program, &result::CaseResult::Rejected(errors)));
+            print!(
+                "{}",
+                result::text(&program.policy, &result::CaseResult::Rejected(errors))
+            );
             return status::ERRORS;
         }
     };
@@ -30,15 +31,17 @@ pub(super) fn run(out: &Out, policy: &Path, case: &Path, format: ExplainFormat, 
         Ok(o) => o,
         Err(e) => {
             let errors = result::eval_error(&program, &case.id, &e);
-            print!("{}", result::text(&program, &result::CaseResult::Rejected(errors)));
+            print!(
+                "{}",
+                result::text(&program.policy, &result::CaseResult::Rejected(errors))
+            );
             return status::ERRORS;
         }
     };
-    let date = as_of_date(&case, as_of);
     match format {
-        ExplainFormat::Text => print!("{}", explain::text(&program, &case, date, &outcome)),
+        ExplainFormat::Text => print!("{}", explain::text(&program, &case, &outcome)),
         ExplainFormat::Json => {
-            let v = explain::json(&program, &case, date, &outcome);
+            let v = explain::json(&program, &case, &outcome);
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
     }

@@ -2,11 +2,11 @@
 //! on the same cases, every difference attributed to the changes that cause it.
 
 use super::{Detail, PolicyDiff, Status};
-use crate::compile::tree::Program;
-use crate::eval::{decode, evaluate};
+use crate::case::{self as decode, Reader};
+use crate::compile::Program;
+use crate::eval::evaluate;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use serde_json::Value;
 
 /// How many of the largest changes the summary lists.
 pub const LARGEST: usize = 10;
@@ -68,6 +68,7 @@ pub struct AwardDelta {
 /// that field is taken out of each case and multiplies its amounts in the totals.
 pub fn impact(diff: &PolicyDiff, old: &Program, new: &Program, cases: &str, weight: Option<&str>) -> Impact {
     let ids = award_ids(old, new);
+    let (read_old, read_new) = (reader(old, weight), reader(new, weight));
     let mut imp = Impact {
         cases: 0,
         weight: weight.map(str::to_string),
@@ -92,23 +93,8 @@ pub fn impact(diff: &PolicyDiff, old: &Program, new: &Program, cases: &str, weig
     for (i, line) in cases.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let line_no = i + 1;
         imp.cases += 1;
-        let (json, w) = match parse(line, weight) {
-            Ok(x) => x,
-            Err(errors) => {
-                let id = serde_json::from_str::<Value>(line)
-                    .ok()
-                    .and_then(|v| v.get("id")?.as_str().map(str::to_string));
-                imp.rejected.push(Rejection {
-                    line: line_no,
-                    id,
-                    by: "both".into(),
-                    errors,
-                });
-                continue;
-            }
-        };
-        let a = run(old, &json, &ids);
-        let b = run(new, &json, &ids);
+        let a = run(old, &read_old, line, line_no, &ids);
+        let b = run(new, &read_new, line, line_no, &ids);
         let (a, b) = match (a, b) {
             (Ok(a), Ok(b)) => (a, b),
             (a, b) => {
@@ -117,12 +103,18 @@ pub fn impact(diff: &PolicyDiff, old: &Program, new: &Program, cases: &str, weig
                     (Err(_), _) => "old",
                     _ => "new",
                 };
-                let errors = [a.err(), b.err()]
+                let id = [a.as_ref().err(), b.as_ref().err()]
                     .into_iter()
                     .flatten()
-                    .flat_map(|e| e.errors)
-                    .collect();
-                let id = json.get("id").and_then(Value::as_str).map(str::to_string);
+                    .find_map(|e| e.id.clone())
+                    .or_else(|| a.as_ref().ok().map(|x| x.0.clone()))
+                    .or_else(|| b.as_ref().ok().map(|x| x.0.clone()));
+                let mut errors: Vec<decode::FieldError> = Vec::new();
+                for e in [a.err(), b.err()].into_iter().flatten().flat_map(|e| e.errors) {
+                    if !errors.contains(&e) {
+                        errors.push(e);
+                    }
+                }
                 imp.rejected.push(Rejection {
                     line: line_no,
                     id,
@@ -132,6 +124,7 @@ pub fn impact(diff: &PolicyDiff, old: &Program, new: &Program, cases: &str, weig
                 continue;
             }
         };
+        let w = a.3;
         let (ta, tb) = (a.2, b.2);
         // Weighted sums can exceed the decimal range where single amounts do not.
         let weighted = |x: Decimal, acc: Decimal| x.checked_mul(w).and_then(|v| v.checked_add(acc));
@@ -193,10 +186,11 @@ fn overflow(line: usize, id: &str) -> Rejection {
         line,
         id: Some(id.to_string()),
         by: "both".into(),
-        errors: vec![decode::FieldError {
-            field: String::new(),
-            message: "the weighted totals are beyond the range of exact decimals".into(),
-        }],
+        errors: vec![decode::FieldError::new(
+            "",
+            crate::eval::code::OVERFLOW,
+            "the weighted totals are beyond the range of exact decimals",
+        )],
     }
 }
 
@@ -211,32 +205,24 @@ fn award_ids(old: &Program, new: &Program) -> Vec<String> {
     ids
 }
 
-fn parse(line: &str, weight: Option<&str>) -> Result<(Value, Decimal), Vec<decode::FieldError>> {
-    let err = |field: &str, message: String| {
-        vec![decode::FieldError {
-            field: field.into(),
-            message,
-        }]
-    };
-    let mut json: Value = serde_json::from_str(line).map_err(|e| err("", format!("not valid JSON: {e}")))?;
-    let Some(field) = weight else {
-        return Ok((json, Decimal::ONE));
-    };
-    let w = json.as_object_mut().and_then(|m| m.remove(field));
-    let w = match w {
-        Some(Value::Number(n)) => n.to_string().parse::<Decimal>().ok(),
-        Some(Value::String(s)) => s.trim().parse::<Decimal>().ok(),
-        _ => None,
-    };
-    match w {
-        Some(w) if w >= Decimal::ZERO => Ok((json, w)),
-        _ => Err(err(field, "expected the survey weight: a number of at least 0".into())),
+fn reader<'p>(p: &'p Program, weight: Option<&str>) -> Reader<'p> {
+    let r = Reader::new(&p.policy);
+    match weight {
+        Some(w) => r.with_extra(w),
+        None => r,
     }
 }
 
-/// The case's id, its award per id in `ids` (0 where the program has no such award), and its total.
-fn run(program: &Program, json: &Value, ids: &[String]) -> Result<(String, Vec<Decimal>, Decimal), decode::CaseErrors> {
-    let case = program.decode(json)?;
+/// The case's id, its award per id in `ids` (0 where the program has no such award),
+/// its total, and its weight.
+fn run(
+    program: &Program,
+    reader: &Reader,
+    line: &str,
+    line_no: usize,
+    ids: &[String],
+) -> Result<(String, Vec<Decimal>, Decimal, Decimal), decode::CaseErrors> {
+    let case = reader.line(line, line_no)?;
     let outcome =
         evaluate(program, &case, None, false).map_err(|e| crate::report::result::eval_error(program, &case.id, &e))?;
     let amounts = ids
@@ -248,7 +234,7 @@ fn run(program: &Program, json: &Value, ids: &[String]) -> Result<(String, Vec<D
                 .map_or(Decimal::ZERO, |i| outcome.awards[i])
         })
         .collect();
-    Ok((case.id, amounts, outcome.total))
+    Ok((case.id, amounts, outcome.total, case.extra.unwrap_or(Decimal::ONE)))
 }
 
 /// Why award `id` may differ: the changes recorded for its measure.

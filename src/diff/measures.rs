@@ -1,94 +1,57 @@
 //! Measures and benefits, matched by id (or, when an id changed, by clause),
-//! compared part by part and rendered back in the language.
+//! compared part by part and rendered back in the language; named values and
+//! rules across measures, compared the same way. A measure also changes when
+//! a value it reads or a rule it belongs to does.
 
 use super::text;
 use super::{param_value, Change, Detail, ItemChange, Side, Status};
 use crate::check::model::{self as m, Policy};
-use crate::format::{amount_lines, expr::expr};
+use crate::format::{amount_lines, expr::expr, rule_body};
 use crate::syntax::ast;
 
-/// The ids of the measures that read parameter `name`.
+/// The ids of the measures that read parameter `name`, directly or through a value or rule.
 pub(super) fn users(policy: &Policy, name: &str) -> Vec<String> {
     let Some(index) = policy.params.iter().position(|p| p.name == name) else {
         return Vec::new();
     };
-    policy
-        .measures
-        .iter()
-        .filter(|me| params_read(me).contains(&index))
-        .map(|me| me.id.clone())
+    (0..policy.measures.len())
+        .filter(|me| reads(policy, *me).params.contains(&index))
+        .map(|me| policy.measures[me].id.clone())
         .collect()
 }
 
-/// Indices of every parameter a measure reads.
-fn params_read(me: &m::Measure) -> Vec<usize> {
-    let mut out = Vec::new();
-    for c in &me.conditions {
-        expr_params(c, &mut out);
+/// What a measure's amount depends on: parameters and named values, through
+/// the values it reads and the rules it belongs to.
+#[derive(Default)]
+pub(super) struct Reads {
+    pub params: Vec<usize>,
+    pub values: Vec<usize>,
+    pub rules: Vec<usize>,
+}
+
+pub(super) fn reads(policy: &Policy, measure: usize) -> Reads {
+    let mut out = Reads::default();
+    let me = &policy.measures[measure];
+    let mut pending: Vec<&m::Expr> = me.exprs().collect();
+    for (r, rule) in policy.rules.iter().enumerate() {
+        if rule.members().contains(&measure) {
+            out.rules.push(r);
+            pending.extend(rule.exprs());
+        }
     }
-    for c in &me.caps {
-        expr_params(&c.limit, &mut out);
+    while let Some(e) = pending.pop() {
+        e.walk(&mut |x| match x.kind {
+            m::ExprKind::Param(i) if !out.params.contains(&i) => out.params.push(i),
+            m::ExprKind::Value(i) if !out.values.contains(&i) => {
+                out.values.push(i);
+                pending.push(&policy.values[i].expr);
+            }
+            _ => {}
+        });
     }
-    amount_params(&me.award, &mut out);
-    out.sort_unstable();
-    out.dedup();
+    out.params.sort_unstable();
+    out.values.sort_unstable();
     out
-}
-
-fn amount_params(a: &m::Amount, out: &mut Vec<usize>) {
-    if let Some(c) = &a.cap {
-        expr_params(c, out);
-    }
-    match &a.kind {
-        m::AmountKind::Expr(e) => expr_params(e, out),
-        m::AmountKind::UpTo { ceiling, assessed } => {
-            expr_params(ceiling, out);
-            if let Some(x) = assessed {
-                expr_params(x, out);
-            }
-        }
-        m::AmountKind::Tier { key, rows } => {
-            expr_params(key, out);
-            for r in rows {
-                amount_params(&r.amount, out);
-            }
-        }
-        m::AmountKind::Pick { alternatives, .. } => {
-            for alt in alternatives {
-                if let Some(w) = &alt.when {
-                    expr_params(w, out);
-                }
-                amount_params(&alt.amount, out);
-            }
-        }
-        m::AmountKind::Each {
-            list,
-            filter,
-            body,
-            once_per,
-            ..
-        } => {
-            for e in [Some(list), filter.as_ref(), once_per.as_ref()].into_iter().flatten() {
-                expr_params(e, out);
-            }
-            amount_params(body, out);
-        }
-    }
-}
-
-fn expr_params(e: &m::Expr, out: &mut Vec<usize>) {
-    match &e.kind {
-        m::ExprKind::Param(i) => out.push(*i),
-        m::ExprKind::Const(_) | m::ExprKind::Input(_) | m::ExprKind::Local(_) => {}
-        m::ExprKind::Field(x, _) | m::ExprKind::Not(x) | m::ExprKind::Neg(x) => expr_params(x, out),
-        m::ExprKind::IsGiven(x, _) | m::ExprKind::IsValue(x, _, _) => expr_params(x, out),
-        m::ExprKind::Binary(_, a, b) => {
-            expr_params(a, out);
-            expr_params(b, out);
-        }
-        m::ExprKind::Min(xs) | m::ExprKind::Max(xs) => xs.iter().for_each(|x| expr_params(x, out)),
-        m::ExprKind::If(a, b, c) => [a, b, c].into_iter().for_each(|x| expr_params(x, out)),
-    }
 }
 
 /// What a reviewer reads of one measure: its rule rendered in the language.
@@ -102,7 +65,7 @@ struct Written<'a> {
     caps: Vec<String>,
     top_up: bool,
     once: bool,
-    ast_award: Option<&'a ast::Amount>,
+    ast_award: Option<&'a ast::Expr>,
 }
 
 fn written<'a>(side: &Side<'a>, me: &'a ast::Measure) -> Written<'a> {
@@ -114,18 +77,7 @@ fn written<'a>(side: &Side<'a>, me: &'a ast::Measure) -> Written<'a> {
         text: me.text.as_ref().map(|t| t.node.as_str()),
         conditions: me.conditions.iter().map(|c| expr(src, c)).collect(),
         award: me.award.as_ref().map(|a| amount_lines(src, a)).unwrap_or_default(),
-        caps: me
-            .caps
-            .iter()
-            .map(|c| {
-                let scope = match c.scope {
-                    ast::CapScope::Award => "",
-                    ast::CapScope::Year => " per applicant per year",
-                    ast::CapScope::Ever => " per applicant",
-                };
-                format!("at most {}{scope}", expr(src, &c.limit))
-            })
-            .collect(),
+        caps: me.caps.iter().map(|c| cap_text(src, c)).collect(),
         top_up: me.top_up.is_some(),
         once: me.once.is_some(),
         ast_award: me.award.as_ref(),
@@ -252,8 +204,9 @@ fn details(old: &Side, new: &Side, o: &Written, n: &Written) -> Vec<Detail> {
             });
         }
     }
-    if let Some(me) = new.policy.measures.iter().find(|me| me.id == n.id) {
-        for i in params_read(me) {
+    if let Some(me) = new.policy.measure_index(n.id) {
+        let r = reads(new.policy, me);
+        for i in r.params {
             let p = &new.policy.params[i];
             let Some(before) = old.policy.params.iter().find(|q| q.name == p.name) else {
                 continue;
@@ -267,8 +220,71 @@ fn details(old: &Side, new: &Side, o: &Written, n: &Written) -> Vec<Detail> {
                 });
             }
         }
+        for i in r.values {
+            let name = &new.policy.values[i].name;
+            let (a, b) = (value_formula(old, name), value_formula(new, name));
+            if a != b {
+                out.push(Detail::Reads {
+                    what: format!("value {name}"),
+                    old: a.map_or_else(|| "—".into(), |l| l.join(" ")),
+                    new: b.map_or_else(|| "—".into(), |l| l.join(" ")),
+                });
+            }
+        }
+        let in_rule = |side: &Side, id: &str| -> Vec<(String, String)> {
+            let Some(me) = side.ast.measures.iter().position(|x| x.id.node == id) else {
+                return Vec::new();
+            };
+            side.ast
+                .rules
+                .iter()
+                .zip(&side.policy.rules)
+                .filter(|(_, r)| r.members().contains(&me))
+                .map(|(a, _)| (a.id.node.clone(), rule_body(side.source, &a.body).0))
+                .collect()
+        };
+        let (before, after) = (in_rule(old, o.id), in_rule(new, n.id));
+        for (id, text) in &after {
+            let was = before.iter().find(|(j, _)| j == id).map(|(_, t)| t.clone());
+            if was.as_deref() != Some(text.as_str()) {
+                out.push(Detail::Reads {
+                    what: format!("rule {id}"),
+                    old: was.unwrap_or_else(|| "—".into()),
+                    new: text.clone(),
+                });
+            }
+        }
+        for (id, text) in before.iter().filter(|(id, _)| !after.iter().any(|(j, _)| j == id)) {
+            out.push(Detail::Reads {
+                what: format!("rule {id}"),
+                old: text.clone(),
+                new: "—".into(),
+            });
+        }
     }
     out
+}
+
+/// A named value's formula as written, when the side has it.
+fn value_formula(side: &Side, name: &str) -> Option<Vec<String>> {
+    side.ast
+        .values
+        .iter()
+        .find(|v| v.name.node == name)
+        .map(|v| amount_lines(side.source, &v.value))
+}
+
+/// A cap as a reviewer reads it: `at most 200万元 per applicant per year unless key_enterprise`.
+fn cap_text(src: &str, c: &ast::Cap) -> String {
+    let mut t = format!("at most {}{}", amount_lines(src, &c.limit).join(" "), c.scope.words());
+    if let Some(k) = &c.condition {
+        t.push_str(&format!(
+            " {} {}",
+            if k.unless { "unless" } else { "when" },
+            expr(src, &k.expr)
+        ));
+    }
+    t
 }
 
 /// How an award rule changed: tier rows and precedence when the shape stayed, else the whole rule.
@@ -281,8 +297,8 @@ fn award_details(old: &Side, new: &Side, o: &Written, n: &Written) -> Vec<Detail
         return vec![whole];
     };
     match (&a.kind, &b.kind) {
-        (ast::AmountKind::Tier { key: ka, rows: ra }, ast::AmountKind::Tier { key: kb, rows: rb })
-            if expr(old.source, ka) == expr(new.source, kb) && a.cap.is_none() && b.cap.is_none() =>
+        (ast::ExprKind::Tier { key: ka, rows: ra }, ast::ExprKind::Tier { key: kb, rows: rb })
+            if expr(old.source, ka) == expr(new.source, kb) =>
         {
             let row = |side: &Side, r: &ast::TierRow| {
                 (
@@ -319,7 +335,7 @@ fn award_details(old: &Side, new: &Side, o: &Written, n: &Written) -> Vec<Detail
                 changed,
             }]
         }
-        (ast::AmountKind::Pick { policy: pa, .. }, ast::AmountKind::Pick { policy: pb, .. }) if pa.node != pb.node => {
+        (ast::ExprKind::Pick { policy: pa, .. }, ast::ExprKind::Pick { policy: pb, .. }) if pa.node != pb.node => {
             let name = |p: ast::HitPolicy| p.keyword();
             let precedence = Detail::Precedence {
                 old: name(pa.node).into(),
@@ -382,6 +398,112 @@ pub(super) fn benefits(old: &Side, new: &Side) -> Vec<ItemChange> {
         .filter(|n| !old.ast.benefits.iter().any(|o| o.id.node == n.id.node))
     {
         out.push(change(Status::Added, n, Vec::new()));
+    }
+    out
+}
+
+/// Named values added, removed or with a new formula or label.
+pub(super) fn values(old: &Side, new: &Side) -> Vec<ItemChange> {
+    let change = |status, v: &ast::ValueDecl, details| ItemChange {
+        status,
+        id: v.name.node.clone(),
+        old_id: None,
+        clause: String::new(),
+        title: v.label.clone().unwrap_or_default(),
+        details,
+    };
+    let mut out = Vec::new();
+    for o in &old.ast.values {
+        let before = amount_lines(old.source, &o.value);
+        match new.ast.values.iter().find(|n| n.name.node == o.name.node) {
+            None => out.push(change(Status::Removed, o, vec![Detail::Rule { lines: before }])),
+            Some(n) => {
+                let after = amount_lines(new.source, &n.value);
+                let mut details = Vec::new();
+                if o.label != n.label {
+                    details.push(Detail::Title {
+                        old: o.label.clone().unwrap_or_default(),
+                        new: n.label.clone().unwrap_or_default(),
+                    });
+                }
+                if before != after {
+                    details.push(Detail::Formula {
+                        old: before,
+                        new: after,
+                    });
+                }
+                if !details.is_empty() {
+                    out.push(change(Status::Changed, n, details));
+                }
+            }
+        }
+    }
+    for n in new
+        .ast
+        .values
+        .iter()
+        .filter(|n| !old.ast.values.iter().any(|o| o.name.node == n.name.node))
+    {
+        let lines = amount_lines(new.source, &n.value);
+        out.push(change(Status::Added, n, vec![Detail::Rule { lines }]));
+    }
+    out
+}
+
+/// Rules across measures added, removed or changed.
+pub(super) fn rules(old: &Side, new: &Side) -> Vec<ItemChange> {
+    let change = |status, r: &ast::RuleDecl, details| ItemChange {
+        status,
+        id: r.id.node.clone(),
+        old_id: None,
+        clause: r.clause.node.clone(),
+        title: r.title.node.clone(),
+        details,
+    };
+    let mut out = Vec::new();
+    for o in &old.ast.rules {
+        let before = rule_body(old.source, &o.body).0;
+        match new.ast.rules.iter().find(|n| n.id.node == o.id.node) {
+            None => out.push(change(Status::Removed, o, vec![Detail::Rule { lines: vec![before] }])),
+            Some(n) => {
+                let after = rule_body(new.source, &n.body).0;
+                let mut details = Vec::new();
+                if o.title.node != n.title.node {
+                    details.push(Detail::Title {
+                        old: o.title.node.clone(),
+                        new: n.title.node.clone(),
+                    });
+                }
+                if o.clause.node != n.clause.node {
+                    details.push(Detail::Clause {
+                        old: o.clause.node.clone(),
+                        new: n.clause.node.clone(),
+                    });
+                }
+                details.extend(text_detail(
+                    o.text.as_ref().map(|t| t.node.as_str()),
+                    n.text.as_ref().map(|t| t.node.as_str()),
+                ));
+                if before != after {
+                    details.push(Detail::Formula {
+                        old: vec![before],
+                        new: vec![after],
+                    });
+                }
+                if !details.is_empty() {
+                    out.push(change(Status::Changed, n, details));
+                }
+            }
+        }
+    }
+    for n in new
+        .ast
+        .rules
+        .iter()
+        .filter(|n| !old.ast.rules.iter().any(|o| o.id.node == n.id.node))
+    {
+        let lines = vec![rule_body(new.source, &n.body).0];
+        out.push(change(Status::Added, n, vec![Detail::Rule { lines }]));
     }
     out
 }

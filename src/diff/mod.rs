@@ -27,7 +27,11 @@ pub struct PolicyDiff {
     pub header: Vec<Change>,
     pub schema: Vec<SchemaChange>,
     pub params: Vec<ParamChange>,
+    /// named values added, removed or given a new formula
+    pub values: Vec<ItemChange>,
     pub measures: Vec<ItemChange>,
+    /// rules across measures added, removed or changed
+    pub rules: Vec<ItemChange>,
     pub benefits: Vec<ItemChange>,
     /// the most an award can pay one applicant in a year, where it changed
     /// (`unbounded` when nothing bounds it, `—` when the award does not exist)
@@ -39,7 +43,9 @@ impl PolicyDiff {
         self.header.is_empty()
             && self.schema.is_empty()
             && self.params.is_empty()
+            && self.values.is_empty()
             && self.measures.is_empty()
+            && self.rules.is_empty()
             && self.benefits.is_empty()
             && self.exposure.is_empty()
     }
@@ -147,6 +153,17 @@ pub enum Detail {
         old: String,
         new: String,
     },
+    /// a named value this measure reads, or a rule across measures it belongs to, changed
+    Reads {
+        what: String,
+        old: String,
+        new: String,
+    },
+    /// the formula of a named value, or the statement of a rule across measures
+    Formula {
+        old: Vec<String>,
+        new: Vec<String>,
+    },
     /// the whole rule of an added or removed item, as written
     Rule {
         lines: Vec<String>,
@@ -188,6 +205,8 @@ impl Detail {
             Detail::Caps { .. } => "caps changed".into(),
             Detail::Flag { what, new, .. } => format!("{what} {}", if *new { "added" } else { "removed" }),
             Detail::Parameter { name, old, new } => format!("{name}: {old} → {new}"),
+            Detail::Reads { what, old, new } => format!("{what}: {old} → {new}"),
+            Detail::Formula { .. } => "formula changed".into(),
             Detail::Rule { .. } => "rule".into(),
         }
     }
@@ -201,7 +220,9 @@ pub fn compare(old: &Side, new: &Side) -> PolicyDiff {
         header: header(old.policy, new.policy),
         schema: schema::compare(old.policy, new.policy),
         params: params(old.policy, new.policy),
+        values: measures::values(old, new),
         measures: measures::measures(old, new),
+        rules: measures::rules(old, new),
         benefits: measures::benefits(old, new),
         exposure: exposure(old, new),
     }
@@ -248,6 +269,7 @@ fn header(old: &Policy, new: &Policy) -> Vec<Change> {
     let (o, n) = (&old.header, &new.header);
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
     let date = |d: &Option<ast::Date>| d.map_or("—".into(), |d| d.to_string());
+    let period = |h: &crate::check::model::Header| h.in_force.map_or("—".into(), |(f, t)| format!("{f} to {t}"));
     let rounding = |p: &Policy| {
         p.header.rounding.as_ref().map_or("—".to_string(), |r| {
             let mode = r.mode.keyword();
@@ -262,6 +284,7 @@ fn header(old: &Policy, new: &Policy) -> Vec<Change> {
         ("title", o.title.clone(), n.title.clone()),
         ("version", opt(&o.version), opt(&n.version)),
         ("effective", date(&o.effective), date(&n.effective)),
+        ("in force", period(o), period(n)),
         ("currency", opt(&o.currency), opt(&n.currency)),
         ("rounding", rounding(old), rounding(new)),
     ];

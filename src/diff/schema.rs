@@ -2,10 +2,29 @@
 //! breaking when case files that worked before would be rejected after.
 
 use super::SchemaChange;
-use crate::check::model::{FieldDef, Policy, Range, Ty};
+use crate::check::model::{FieldDef, Policy, Range};
 
 pub(super) fn compare(old: &Policy, new: &Policy) -> Vec<SchemaChange> {
     let mut out = Vec::new();
+    match (old.date_required.is_some(), new.date_required.is_some()) {
+        (false, true) => out.push(change(
+            "date",
+            "now required",
+            Some("optional".into()),
+            Some("required".into()),
+            true,
+            "cases without their application date will be rejected",
+        )),
+        (true, false) => out.push(change(
+            "date",
+            "no longer required",
+            Some("required".into()),
+            Some("optional".into()),
+            false,
+            "existing cases stay valid",
+        )),
+        _ => {}
+    }
     fields(old, new, "", &old.inputs, &new.inputs, &mut out);
     for r in &new.records {
         if let Some(o) = old.records.iter().find(|o| o.name == r.name) {
@@ -51,11 +70,6 @@ fn change(item: &str, what: &str, old: Option<String>, new: Option<String>, brea
     }
 }
 
-/// A field every existing case would have to gain: not optional, and no default.
-fn required(ty: &Ty) -> bool {
-    !matches!(ty, Ty::Optional(_) | Ty::Bool | Ty::Money | Ty::Rate | Ty::List(_))
-}
-
 fn range_text(r: &Range) -> String {
     match (r.min, r.max) {
         (Some(lo), Some(hi)) => format!("{lo}..{hi}"),
@@ -96,7 +110,7 @@ fn fields(old: &Policy, new: &Policy, prefix: &str, olds: &[FieldDef], news: &[F
         };
         let (to, tn) = (old.type_name(&o.ty), new.type_name(&n.ty));
         if to != tn {
-            let why = if required(&n.ty) && !required(&o.ty) {
+            let why = if n.required() && !o.required() {
                 "cases that leave it out will now be rejected"
             } else {
                 "values written for the old type may be rejected"
@@ -132,7 +146,7 @@ fn fields(old: &Policy, new: &Policy, prefix: &str, olds: &[FieldDef], news: &[F
     }
     for n in news.iter().filter(|n| !olds.iter().any(|o| o.name == n.name)) {
         let item = format!("{prefix}{}", n.name);
-        let breaking = required(&n.ty);
+        let breaking = n.required();
         let why = if breaking {
             "a new required field: existing case files lack it"
         } else {

@@ -1,182 +1,323 @@
-//! Expression nodes → values. The checker guarantees types, so a shape
-//! mismatch here is an internal error, reported, never a panic.
+//! Expressions → values. The checker guarantees types and has made every
+//! conversion explicit, so a shape mismatch here is an internal error,
+//! reported, never a panic. Nodes that explain themselves push their step when
+//! the trace is on.
 
-use super::value::{Case, Value};
-use super::{money, EvalError};
-use crate::compile::tree::{Arith, Cmp, Node, Program};
+use super::trace::{Shown, StepKind, Trace};
+use super::{code, money, EvalError};
+use crate::case::Case;
+use crate::check::model::{BinOp, Expr, ExprKind, Owner, Policy, Ty};
+use crate::compile::{const_value, Program};
 use crate::span::Span;
+use crate::value::Value;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
+/// What evaluating one item of the plan needs.
 pub(super) struct Cx<'a> {
     pub program: &'a Program,
+    pub policy: &'a Policy,
     pub case: &'a Case,
     pub params: &'a [Value],
     pub locals: &'a mut [Value],
-    pub measure: usize,
+    /// named values and awards computed so far (the plan guarantees the ones read are)
+    pub values: &'a [Value],
+    pub awards: &'a [Decimal],
+    pub owner: Owner,
     /// every `up to` pays its ceiling, whatever was assessed (worst-case exposure)
     pub at_ceiling: bool,
+    pub trace: &'a mut Trace,
 }
 
-impl Cx<'_> {
-    pub fn fail(&self, span: Span, message: impl Into<String>) -> EvalError {
+impl<'a> Cx<'a> {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        program: &'a Program,
+        case: &'a Case,
+        params: &'a [Value],
+        locals: &'a mut [Value],
+        (values, awards): (&'a [Value], &'a [Decimal]),
+        owner: Owner,
+        at_ceiling: bool,
+        trace: &'a mut Trace,
+    ) -> Self {
+        Cx {
+            program,
+            policy: &program.policy,
+            case,
+            params,
+            locals,
+            values,
+            awards,
+            owner,
+            at_ceiling,
+            trace,
+        }
+    }
+
+    pub fn fail(&self, code: &'static str, span: Span, message: impl Into<String>) -> EvalError {
         EvalError {
-            measure: (self.measure != usize::MAX).then_some(self.measure),
+            code,
+            owner: Some(self.owner),
             span,
             message: message.into(),
         }
     }
 
-    fn internal(&self, what: &str) -> EvalError {
+    pub fn internal(&self, what: &str) -> EvalError {
         self.fail(
+            code::INTERNAL,
             Span::default(),
             format!("internal error: {what}; please report this with the policy"),
         )
     }
 
-    fn overflow(&self, span: Span) -> EvalError {
-        self.fail(span, "this amount is beyond the range of exact decimals")
+    pub fn overflow(&self, span: Span) -> EvalError {
+        self.fail(
+            code::OVERFLOW,
+            span,
+            "this amount is beyond the range of exact decimals",
+        )
     }
 
-    pub fn truth(&mut self, n: &Node) -> Result<bool, EvalError> {
-        match self.value(n)? {
+    pub fn truth(&mut self, e: &Expr) -> Result<bool, EvalError> {
+        match self.eval(e)? {
             Value::Bool(b) => Ok(b),
             _ => Err(self.internal("a condition gave no yes/no")),
         }
     }
 
-    pub fn decimal(&mut self, n: &Node) -> Result<Decimal, EvalError> {
-        match self.value(n)? {
+    pub fn dec(&mut self, e: &Expr) -> Result<Decimal, EvalError> {
+        match self.eval(e)? {
             Value::Dec(d) => Ok(d),
             _ => Err(self.internal("an amount is not a number")),
         }
     }
 
-    fn int(&mut self, n: &Node) -> Result<i64, EvalError> {
-        match self.value(n)? {
+    fn int(&mut self, e: &Expr) -> Result<i64, EvalError> {
+        match self.eval(e)? {
             Value::Int(i) => Ok(i),
             _ => Err(self.internal("a whole number was expected")),
         }
     }
 
-    pub fn value(&mut self, n: &Node) -> Result<Value, EvalError> {
-        Ok(match n {
-            Node::Const(v) => v.clone(),
-            Node::Input(i) => self
+    /// An amount where the rule states one (an award, an alternative, a row, an
+    /// item): explained by its own step unless its form explains itself.
+    pub fn amount(&mut self, e: &Expr) -> Result<Decimal, EvalError> {
+        let value = self.dec(e)?;
+        if !explains_itself(e) {
+            self.trace.push(|| StepKind::Amount { span: e.span, value });
+        }
+        Ok(value)
+    }
+
+    /// A value as an explanation shows it.
+    pub fn shown(&self, value: Value, ty: &Ty) -> Shown {
+        let enum_type = match ty.required() {
+            Ty::Enum(en) => Some(*en),
+            _ => None,
+        };
+        Shown { value, enum_type }
+    }
+
+    pub fn eval(&mut self, e: &Expr) -> Result<Value, EvalError> {
+        Ok(match &e.kind {
+            ExprKind::Const(c) => const_value(c),
+            ExprKind::Input(i) => self
                 .case
                 .slots
                 .get(*i)
                 .cloned()
                 .ok_or_else(|| self.internal("input slot"))?,
-            Node::Param(i) => self
+            ExprKind::Param(i) => self
                 .params
                 .get(*i)
                 .cloned()
                 .ok_or_else(|| self.internal("parameter slot"))?,
-            Node::Local(i) => self.locals.get(*i).cloned().ok_or_else(|| self.internal("item slot"))?,
-            Node::Field(rec, f) => match self.value(rec)? {
+            ExprKind::Local(i) => self.locals.get(*i).cloned().ok_or_else(|| self.internal("item slot"))?,
+            ExprKind::Value(i) => {
+                let v = self
+                    .values
+                    .get(*i)
+                    .cloned()
+                    .ok_or_else(|| self.internal("value slot"))?;
+                if self.trace.recording() && !self.trace.shown_values.contains(i) {
+                    self.trace.shown_values.push(*i);
+                    let shown = self.shown(v.clone(), &e.ty);
+                    self.trace.push(|| StepKind::ValueRead {
+                        index: *i,
+                        value: shown,
+                    });
+                }
+                v
+            }
+            ExprKind::Award(m) => {
+                let value = *self.awards.get(*m).ok_or_else(|| self.internal("award slot"))?;
+                self.trace.push(|| StepKind::AwardRead { measure: *m, value });
+                Value::Dec(value)
+            }
+            ExprKind::CaseYear => Value::Int(i64::from(self.case.year)),
+            ExprKind::CaseDate => Value::Date(self.case.day()),
+            ExprKind::Field(rec, f) => match self.eval(rec)? {
                 Value::Record(fields) => fields.get(*f).cloned().ok_or_else(|| self.internal("field slot"))?,
                 Value::Absent => Value::Absent,
                 _ => return Err(self.internal("a field of something not a record")),
             },
-            Node::Or(a, b) => Value::Bool(self.truth(a)? || self.truth(b)?),
-            Node::And(a, b) => Value::Bool(self.truth(a)? && self.truth(b)?),
-            Node::Not(a) => Value::Bool(!self.truth(a)?),
-            Node::Compare(op, a, b) => {
-                let (x, y) = (self.value(a)?, self.value(b)?);
-                let ord = compare(&x, &y).ok_or_else(|| self.internal("values of different kinds compared"))?;
-                Value::Bool(match op {
-                    Cmp::Eq => ord == Ordering::Equal,
-                    Cmp::Ne => ord != Ordering::Equal,
-                    Cmp::Lt => ord == Ordering::Less,
-                    Cmp::Le => ord != Ordering::Greater,
-                    Cmp::Gt => ord == Ordering::Greater,
-                    Cmp::Ge => ord != Ordering::Less,
-                })
-            }
-            Node::Dec(op, a, b, span) => {
-                let (x, y) = (self.decimal(a)?, self.decimal(b)?);
-                let r = match op {
-                    Arith::Add => x.checked_add(y),
-                    Arith::Sub => x.checked_sub(y),
-                    Arith::Mul => x.checked_mul(y),
-                };
-                Value::Dec(r.ok_or_else(|| self.overflow(*span))?)
-            }
-            Node::Int(op, a, b, span) => {
-                let (x, y) = (self.int(a)?, self.int(b)?);
-                let r = match op {
-                    Arith::Add => x.checked_add(y),
-                    Arith::Sub => x.checked_sub(y),
-                    Arith::Mul => x.checked_mul(y),
-                };
-                Value::Int(r.ok_or_else(|| self.overflow(*span))?)
-            }
-            Node::Scale(m, k, span) => {
-                let (x, y) = (self.decimal(m)?, self.int(k)?);
-                Value::Dec(x.checked_mul(Decimal::from(y)).ok_or_else(|| self.overflow(*span))?)
-            }
-            Node::Neg(a, span) => match self.value(a)? {
+            ExprKind::Binary(op, a, b) => self.binary(*op, a, b, e)?,
+            ExprKind::Not(a) => Value::Bool(!self.truth(a)?),
+            ExprKind::Neg(a) => match self.eval(a)? {
                 Value::Dec(d) => Value::Dec(-d),
-                Value::Int(i) => Value::Int(i.checked_neg().ok_or_else(|| self.overflow(*span))?),
+                Value::Int(i) => Value::Int(i.checked_neg().ok_or_else(|| self.overflow(e.span))?),
                 _ => return Err(self.internal("negating something not a number")),
             },
-            Node::Of { rate, base, span, .. } => Value::Dec(self.rate_of(rate, base, *span)?.1),
-            Node::Otherwise(a, b) => match self.value(a)? {
-                Value::Absent => self.value(b)?,
-                v => v,
-            },
-            Node::IsGiven(a, negated) => Value::Bool((self.value(a)? != Value::Absent) != *negated),
-            Node::IsValue(a, v, negated) => {
-                let is = matches!(self.value(a)?, Value::Enum(x) if x == *v);
+            ExprKind::ToDec(a) => Value::Dec(Decimal::from(self.int(a)?)),
+            ExprKind::IsGiven(a, negated) => Value::Bool((self.eval(a)? != Value::Absent) != *negated),
+            ExprKind::IsValue(a, v, negated) => {
+                let is = matches!(self.eval(a)?, Value::Enum(x) if x == *v);
                 Value::Bool(is != *negated)
             }
-            Node::Min(xs) | Node::Max(xs) => {
-                let want = if matches!(n, Node::Min(_)) {
+            ExprKind::Min(xs) | ExprKind::Max(xs) => {
+                let want = if matches!(e.kind, ExprKind::Min(_)) {
                     Ordering::Less
                 } else {
                     Ordering::Greater
                 };
                 let mut best: Option<Value> = None;
                 for x in xs {
-                    let v = self.value(x)?;
+                    let v = self.eval(x)?;
                     best = match best {
-                        Some(b) if compare(&v, &b) != Some(want) => Some(b),
+                        Some(b) if v.compare(&b) != Some(want) => Some(b),
                         _ => Some(v),
                     };
                 }
                 best.ok_or_else(|| self.internal("min or max of nothing"))?
             }
-            Node::If(c, t, f) => {
+            ExprKind::If(c, t, f) => {
                 if self.truth(c)? {
-                    self.value(t)?
+                    self.eval(t)?
                 } else {
-                    self.value(f)?
+                    self.eval(f)?
                 }
             }
+            ExprKind::Round(x, unit, mode) => {
+                let before = self.dec(x)?;
+                let after = money::round(before, *unit, *mode).ok_or_else(|| self.overflow(e.span))?;
+                self.trace.push(|| StepKind::Rounded {
+                    span: e.span,
+                    before,
+                    after,
+                });
+                Value::Dec(after)
+            }
+            ExprKind::Aggregate(a) => self.aggregate(a, e)?,
+            ExprKind::Quantified(q) => self.quantified(q)?,
+            ExprKind::UpTo { ceiling, assessed } => Value::Dec(self.up_to(ceiling, assessed.as_deref())?),
+            ExprKind::Tier { key, rows } => self.tier(key, rows)?,
+            ExprKind::Pick { policy, alternatives } => self.pick(*policy, alternatives, &e.ty)?,
+            ExprKind::Each {
+                local,
+                list,
+                filter,
+                body,
+                once_per,
+            } => Value::Dec(self.each(*local, list, filter.as_deref(), body, once_per.as_deref())?),
+            ExprKind::Bands { base, bands } => Value::Dec(self.bands(base, bands)?),
+            ExprKind::Capped { amount, cap } => self.capped(amount, cap)?,
         })
     }
 
-    /// `rate of base`: the exact product, and the product rounded as the policy says.
-    pub fn rate_of(&mut self, rate: &Node, base: &Node, span: Span) -> Result<(Decimal, Decimal), EvalError> {
-        let (r, b) = (self.decimal(rate)?, self.decimal(base)?);
+    fn binary(&mut self, op: BinOp, a: &Expr, b: &Expr, e: &Expr) -> Result<Value, EvalError> {
+        Ok(match op {
+            BinOp::Or => Value::Bool(self.truth(a)? || self.truth(b)?),
+            BinOp::And => Value::Bool(self.truth(a)? && self.truth(b)?),
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let (x, y) = (self.eval(a)?, self.eval(b)?);
+                let ord = x
+                    .compare(&y)
+                    .ok_or_else(|| self.internal("values of different kinds compared"))?;
+                Value::Bool(match op {
+                    BinOp::Eq => ord == Ordering::Equal,
+                    BinOp::Ne => ord != Ordering::Equal,
+                    BinOp::Lt => ord == Ordering::Less,
+                    BinOp::Le => ord != Ordering::Greater,
+                    BinOp::Gt => ord == Ordering::Greater,
+                    _ => ord != Ordering::Less,
+                })
+            }
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
+                let (x, y) = (self.eval(a)?, self.eval(b)?);
+                match (x, y) {
+                    (Value::Int(x), Value::Int(y)) => {
+                        let r = match op {
+                            BinOp::Add => x.checked_add(y),
+                            BinOp::Sub => x.checked_sub(y),
+                            _ => x.checked_mul(y),
+                        };
+                        Value::Int(r.ok_or_else(|| self.overflow(e.span))?)
+                    }
+                    (Value::Dec(x), Value::Dec(y)) => {
+                        if op == BinOp::Div && y.is_zero() {
+                            return Err(self.fail(code::DIVISION_BY_ZERO, e.span, "a division by zero"));
+                        }
+                        let r = match op {
+                            BinOp::Add => x.checked_add(y),
+                            BinOp::Sub => x.checked_sub(y),
+                            BinOp::Mul => x.checked_mul(y),
+                            _ => x.checked_div(y),
+                        };
+                        Value::Dec(r.ok_or_else(|| self.overflow(e.span))?)
+                    }
+                    _ => return Err(self.internal("arithmetic on values of different kinds")),
+                }
+            }
+            BinOp::Of => Value::Dec(self.rate_of(a, b, e.span)?),
+            BinOp::Otherwise => match self.eval(a)? {
+                Value::Absent => self.eval(b)?,
+                v => v,
+            },
+        })
+    }
+
+    /// `rate of base`: the product, rounded as the policy says, explained.
+    fn rate_of(&mut self, rate: &Expr, base: &Expr, span: Span) -> Result<Decimal, EvalError> {
+        let (r, b) = (self.dec(rate)?, self.dec(base)?);
         let exact = r.checked_mul(b).ok_or_else(|| self.overflow(span))?;
-        let rounded = match &self.program.rounding {
-            Some(rule) if rule.after_rate => money::round(exact, rule).ok_or_else(|| self.overflow(span))?,
-            _ => exact,
-        };
-        Ok((exact, rounded))
+        let rounded = self.after_rate(exact, span)?;
+        self.trace.push(|| StepKind::Rate {
+            span,
+            rate: r,
+            base: b,
+            exact,
+            rounded,
+        });
+        Ok(rounded)
+    }
+
+    /// A rate's product rounded when the header says `after each rate`.
+    pub fn after_rate(&self, exact: Decimal, span: Span) -> Result<Decimal, EvalError> {
+        match &self.policy.header.rounding {
+            Some(rule) if rule.after_rate => {
+                money::round(exact, rule.unit, rule.mode).ok_or_else(|| self.overflow(span))
+            }
+            _ => Ok(exact),
+        }
     }
 }
 
-fn compare(x: &Value, y: &Value) -> Option<Ordering> {
-    match (x, y) {
-        (Value::Int(a), Value::Int(b)) => Some(a.cmp(b)),
-        (Value::Dec(a), Value::Dec(b)) => Some(a.cmp(b)),
-        (Value::Date(a), Value::Date(b)) => Some(a.cmp(b)),
-        (Value::Text(a), Value::Text(b)) => Some(a.cmp(b)),
-        (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
-        (Value::Enum(a), Value::Enum(b)) => Some(a.cmp(b)),
-        _ => None,
-    }
+/// True for the forms that push their own step when explained.
+fn explains_itself(e: &Expr) -> bool {
+    matches!(
+        e.kind,
+        ExprKind::Binary(BinOp::Of, ..)
+            | ExprKind::Round(..)
+            | ExprKind::Value(_)
+            | ExprKind::Award(_)
+            | ExprKind::Aggregate(_)
+            | ExprKind::UpTo { .. }
+            | ExprKind::Tier { .. }
+            | ExprKind::Pick { .. }
+            | ExprKind::Each { .. }
+            | ExprKind::Bands { .. }
+            | ExprKind::Capped { .. }
+    )
 }

@@ -1,105 +1,127 @@
-//! A measure's award: conditions, the amount rule, caps on each amount, then
-//! the ledger (top-up, once-only, yearly and lifetime caps), then rounding.
+//! A measure's award: conditions, the amount rule, caps on the award, then the
+//! ledger (top-up, once-only, yearly and lifetime caps), each cap only where
+//! its condition says. Then the rules across measures: caps shared by several
+//! measures, filled in order, and "only the highest of".
 
 use super::expr::Cx;
-use super::money;
-use super::trace::{CapKind, SkipReason, StepKind, Trace};
-use super::value::Value;
-use super::EvalError;
-use crate::check::model::{CapScope, HitPolicy};
-use crate::compile::tree::{Amount, AmountKind, Measure, Node, Quoted, TierMatch};
+use super::trace::{CapKind, StepKind, Trace};
+use super::{code, money, EvalError, Mode, Outcome};
+use crate::case::Case;
+use crate::check::model::{Cap, CapScope, Measure, Owner, RuleKind};
+use crate::compile::Program;
+use crate::span::Span;
+use crate::value::Value;
 use rust_decimal::Decimal;
-use std::sync::Arc;
 
 /// The award of one measure, and the condition that failed when it is not granted.
-pub(super) fn evaluate(cx: &mut Cx, m: &Measure, t: &mut Trace) -> Result<(Decimal, Option<Arc<str>>), EvalError> {
+pub(super) fn evaluate(cx: &mut Cx, m: &Measure) -> Result<(Decimal, Option<Span>), EvalError> {
     for c in &m.conditions {
-        let holds = cx.truth(&c.node)?;
-        t.push(|| StepKind::Condition {
-            src: c.src.clone(),
-            holds,
-        });
+        let holds = cx.truth(c)?;
+        cx.trace.push(|| StepKind::Condition { span: c.span, holds });
         if !holds {
-            return Ok((Decimal::ZERO, Some(c.src.clone())));
+            return Ok((Decimal::ZERO, Some(c.span)));
         }
     }
-    let mut amount = amount(cx, &m.award, t)?;
-    let award = cx.measure;
-    let ledger = || cx.case.ledger.iter().filter(move |e| e.award == award);
-    let paid_ever = sum(ledger().map(|e| e.amount)).ok_or_else(|| {
-        cx.fail(
-            Default::default(),
-            "the ledger total is beyond the range of exact decimals",
-        )
-    })?;
-    let year = cx.case.year;
-    let paid_this_year = sum(ledger().filter(|e| e.year == year).map(|e| e.amount)).ok_or_else(|| {
-        cx.fail(
-            Default::default(),
-            "the ledger total is beyond the range of exact decimals",
-        )
-    })?;
+    let mut amount = cx.amount(&m.award)?;
+    let Owner::Measure(award) = cx.owner else {
+        return Err(cx.internal("a measure evaluated as something else"));
+    };
+    // What the ledger already holds under this award: computed only when a rule reads it.
+    let mut paid: Option<(Decimal, Decimal)> = None;
+    let mut ledger = |cx: &Cx| -> Result<(Decimal, Decimal), EvalError> {
+        if let Some(p) = paid {
+            return Ok(p);
+        }
+        let mut ever = Decimal::ZERO;
+        let mut year = Decimal::ZERO;
+        for e in cx.case.ledger.iter().filter(|e| e.award == award) {
+            ever = ever.checked_add(e.amount).ok_or_else(|| ledger_overflow(cx))?;
+            if e.year == cx.case.year {
+                year = year.checked_add(e.amount).ok_or_else(|| ledger_overflow(cx))?;
+            }
+        }
+        paid = Some((ever, year));
+        Ok((ever, year))
+    };
     for cap in m.caps.iter().filter(|c| c.scope == CapScope::Award) {
-        amount = apply_cap(
-            cx,
-            &cap.limit,
-            CapKind::Ledger(CapScope::Award),
-            Decimal::ZERO,
-            amount,
-            t,
-        )?;
+        if applies(cx, cap)? {
+            amount = apply_cap(cx, cap, Decimal::ZERO, amount)?;
+        }
     }
     if m.top_up {
-        let after = money::top_up(amount, paid_ever);
-        t.push(|| StepKind::TopUp {
-            prior: paid_ever,
+        let (prior, _) = ledger(cx)?;
+        let after = money::top_up(amount, prior);
+        cx.trace.push(|| StepKind::TopUp {
+            prior,
             before: amount,
             after,
         });
         amount = after;
     }
     if m.once {
-        if let Some(first) = ledger().filter(|e| money::positive(e.amount)).map(|e| e.year).min() {
-            t.push(|| StepKind::AlreadyPaid { year: first });
+        let first = cx
+            .case
+            .ledger
+            .iter()
+            .filter(|e| e.award == award && money::positive(e.amount))
+            .map(|e| e.year)
+            .min();
+        if let Some(year) = first {
+            cx.trace.push(|| StepKind::AlreadyPaid { year });
             amount = Decimal::ZERO;
         }
     }
     for cap in m.caps.iter().filter(|c| c.scope != CapScope::Award) {
-        let prior = if cap.scope == CapScope::Year {
-            paid_this_year
-        } else {
-            paid_ever
-        };
-        amount = apply_cap(cx, &cap.limit, CapKind::Ledger(cap.scope), prior, amount, t)?;
+        if !applies(cx, cap)? {
+            continue;
+        }
+        let (ever, year) = ledger(cx)?;
+        let prior = if cap.scope == CapScope::Year { year } else { ever };
+        amount = apply_cap(cx, cap, prior, amount)?;
     }
     if amount < Decimal::ZERO {
         return Err(cx.fail(
-            cx.program.policy.measures[award].span,
+            code::NEGATIVE,
+            m.span,
             format!("the award came out negative ({amount}); an award is never below 0"),
         ));
     }
     Ok((amount, None))
 }
 
-fn sum(xs: impl Iterator<Item = Decimal>) -> Option<Decimal> {
-    xs.into_iter().try_fold(Decimal::ZERO, |a, b| a.checked_add(b))
+fn ledger_overflow(cx: &Cx) -> EvalError {
+    cx.fail(
+        code::OVERFLOW,
+        Span::default(),
+        "the ledger total is beyond the range of exact decimals",
+    )
+}
+
+/// Whether a cap's condition lets it apply to this case.
+fn applies(cx: &mut Cx, cap: &Cap) -> Result<bool, EvalError> {
+    let Some(c) = &cap.condition else {
+        return Ok(true);
+    };
+    let holds = cx.truth(&c.expr)?;
+    let applies = holds != c.unless;
+    if !applies {
+        cx.trace.push(|| StepKind::CapLifted {
+            span: cap.span,
+            condition: c.expr.span,
+            unless: c.unless,
+        });
+    }
+    Ok(applies)
 }
 
 /// `at most limit`, less what the ledger already holds (`prior`); never below 0.
-fn apply_cap(
-    cx: &mut Cx,
-    limit: &Quoted,
-    kind: CapKind,
-    prior: Decimal,
-    before: Decimal,
-    t: &mut Trace,
-) -> Result<Decimal, EvalError> {
-    let cap = cx.decimal(&limit.node)?;
-    let after = money::capped(before, cap, prior);
-    t.push(|| StepKind::Cap {
-        scope: kind,
-        src: limit.src.clone(),
-        limit: cap,
+fn apply_cap(cx: &mut Cx, cap: &Cap, prior: Decimal, before: Decimal) -> Result<Decimal, EvalError> {
+    let limit = cx.dec(&cap.limit)?;
+    let after = money::capped(before, limit, prior);
+    cx.trace.push(|| StepKind::Cap {
+        scope: CapKind::Ledger(cap.scope),
+        span: cap.limit.span,
+        limit,
         prior,
         before,
         after,
@@ -107,227 +129,100 @@ fn apply_cap(
     Ok(after)
 }
 
-fn amount(cx: &mut Cx, a: &Amount, t: &mut Trace) -> Result<Decimal, EvalError> {
-    let mut value = match &a.kind {
-        AmountKind::Expr(q) => expr_amount(cx, q, t)?,
-        AmountKind::UpTo { ceiling, assessed } => {
-            let cap = cx.decimal(&ceiling.node)?;
-            let given = match assessed.as_ref().filter(|_| !cx.at_ceiling) {
-                Some(q) => match cx.value(&q.node)? {
-                    Value::Dec(d) => Some(d),
-                    _ => None,
-                },
-                None => None,
+/// A rule across measures, adjusting the awards of its members in `out`.
+pub(super) fn rule(
+    program: &Program,
+    case: &Case,
+    params: &[Value],
+    locals: &mut [Value],
+    out: &mut Outcome,
+    r: usize,
+    mode: Mode,
+) -> Result<(), EvalError> {
+    let policy = &*program.policy;
+    let def = &policy.rules[r];
+    let mut changes: Vec<(usize, StepKind)> = Vec::new();
+    match &def.kind {
+        RuleKind::SharedCap {
+            limit, scope, members, ..
+        } => {
+            let mut trace = Trace::off();
+            let read = (&out.values[..], &out.awards[..]);
+            let mut cx = Cx::new(
+                program,
+                case,
+                params,
+                locals,
+                read,
+                Owner::Rule(r),
+                mode.at_ceiling,
+                &mut trace,
+            );
+            let limit = cx.dec(limit)?;
+            let mut prior = Decimal::ZERO;
+            if *scope != CapScope::Award {
+                for e in case.ledger.iter().filter(|e| members.contains(&e.award)) {
+                    if *scope == CapScope::Ever || e.year == case.year {
+                        prior = prior.checked_add(e.amount).ok_or_else(|| ledger_overflow(&cx))?;
+                    }
+                }
+            }
+            let mut room = limit.checked_sub(prior).unwrap_or(Decimal::ZERO).max(Decimal::ZERO);
+            for &m in members {
+                let before = out.awards[m];
+                let after = money::capped(before, room, Decimal::ZERO);
+                changes.push((
+                    m,
+                    StepKind::Shared {
+                        rule: r,
+                        limit,
+                        prior,
+                        room,
+                        before,
+                        after,
+                    },
+                ));
+                room = room.checked_sub(after).unwrap_or(Decimal::ZERO);
+                out.awards[m] = after;
+            }
+        }
+        RuleKind::HighestOnly { members } => {
+            // The first listed wins a tie.
+            let mut winner: Option<usize> = None;
+            for &m in members {
+                if money::positive(out.awards[m]) && winner.is_none_or(|w| out.awards[m] > out.awards[w]) {
+                    winner = Some(m);
+                }
+            }
+            for &m in members {
+                let before = out.awards[m];
+                let after = if Some(m) == winner { before } else { Decimal::ZERO };
+                out.awards[m] = after;
+                changes.push((
+                    m,
+                    StepKind::HighestOnly {
+                        rule: r,
+                        winner,
+                        before,
+                        after,
+                    },
+                ));
+            }
+        }
+    }
+    if mode.explain {
+        for (m, kind) in changes {
+            // Only members this case could be paid under are explained.
+            let relevant = match &kind {
+                StepKind::Shared { before, .. } | StepKind::HighestOnly { before, .. } => !before.is_zero(),
+                _ => true,
             };
-            let result = given.map_or(cap, |g| g.min(cap));
-            t.push(|| StepKind::UpTo {
-                ceiling_src: ceiling.src.clone(),
-                ceiling: cap,
-                assessed_src: assessed.as_ref().map(|q| q.src.clone()),
-                assessed: given,
-                result,
-            });
-            result
-        }
-        AmountKind::Tier { key, rows } => {
-            let k = cx.value(&key.node)?;
-            let row = rows.iter().find(|r| match (&r.key, &k) {
-                (TierMatch::Otherwise, Value::Absent) => false,
-                (TierMatch::Otherwise, _) => true,
-                (TierMatch::Enum(v), Value::Enum(x)) => v == x,
-                (TierMatch::Ints(lo, hi), Value::Int(x)) => lo <= x && x <= hi,
-                _ => false,
-            });
-            t.push(|| StepKind::Tier {
-                key_src: key.src.clone(),
-                key: key_text(cx, key, &k),
-                row: row.map(|r| r.src.clone()),
-            });
-            match row {
-                Some(r) => {
-                    t.depth += 1;
-                    let v = amount(cx, &r.amount, t);
-                    t.depth -= 1;
-                    v?
-                }
-                None => Decimal::ZERO,
-            }
-        }
-        AmountKind::Pick { policy, alternatives } => {
-            let mut applicable: Vec<Decimal> = Vec::new();
-            for alt in alternatives {
-                let applies = match &alt.when {
-                    Some(w) => cx.truth(&w.node)?,
-                    None => applicable.is_empty(),
-                };
-                t.push(|| StepKind::Alternative {
-                    src: alt.when.as_ref().map(|w| w.src.clone()),
-                    applies,
-                });
-                if !applies {
-                    continue;
-                }
-                t.depth += 1;
-                let v = amount(cx, &alt.amount, t);
-                t.depth -= 1;
-                applicable.push(v?);
-                if *policy == HitPolicy::First {
-                    break;
+            if relevant {
+                if let Some(e) = out.explanations.get_mut(m) {
+                    e.steps.push(super::trace::Step { depth: 0, kind });
                 }
             }
-            let result = match policy {
-                HitPolicy::Highest | HitPolicy::One | HitPolicy::First => {
-                    applicable.iter().copied().max().unwrap_or(Decimal::ZERO)
-                }
-                HitPolicy::Sum => sum(applicable.iter().copied()).ok_or_else(|| {
-                    cx.fail(
-                        Default::default(),
-                        "the sum of the alternatives is beyond the range of exact decimals",
-                    )
-                })?,
-            };
-            t.push(|| StepKind::Chosen {
-                policy: *policy,
-                result,
-            });
-            result
         }
-        AmountKind::Each {
-            local,
-            list,
-            filter,
-            body,
-            once_per,
-        } => each(cx, *local, list, filter.as_ref(), body, once_per.as_ref(), t)?,
-    };
-    if let Some(cap) = &a.cap {
-        value = apply_cap(cx, cap, CapKind::Amount, Decimal::ZERO, value, t)?;
     }
-    Ok(value)
-}
-
-fn expr_amount(cx: &mut Cx, q: &Quoted, t: &mut Trace) -> Result<Decimal, EvalError> {
-    if let Node::Of { rate, base, span, .. } = &q.node {
-        let (exact, rounded) = cx.rate_of(rate, base, *span)?;
-        if t.on {
-            let (r, b) = (cx.decimal(rate)?, cx.decimal(base)?);
-            t.push(|| StepKind::Rate {
-                src: q.src.clone(),
-                rate: r,
-                base: b,
-                exact,
-                rounded,
-            });
-        }
-        return Ok(rounded);
-    }
-    let value = cx.decimal(&q.node)?;
-    t.push(|| StepKind::Amount {
-        src: q.src.clone(),
-        value,
-    });
-    Ok(value)
-}
-
-fn each(
-    cx: &mut Cx,
-    local: usize,
-    list: &Quoted,
-    filter: Option<&Quoted>,
-    body: &Amount,
-    once_per: Option<&Quoted>,
-    t: &mut Trace,
-) -> Result<Decimal, EvalError> {
-    let Value::List(items) = cx.value(&list.node)? else {
-        return Err(cx.fail(Default::default(), "internal error: `each` over something not a list"));
-    };
-    let mut seen: Vec<String> = Vec::new();
-    let mut total = Decimal::ZERO;
-    let mut count = 0;
-    for (index, item) in items.iter().enumerate() {
-        if let Some(slot) = cx.locals.get_mut(local) {
-            *slot = item.clone();
-        }
-        let key = match once_per {
-            Some(k) => {
-                let v = cx.value(&k.node)?;
-                Some(key_text(cx, k, &v))
-            }
-            None => None,
-        };
-        if let Some(f) = filter {
-            if !cx.truth(&f.node)? {
-                t.push(|| StepKind::ItemSkipped {
-                    index,
-                    key: key.clone(),
-                    reason: SkipReason::Filtered(f.src.clone()),
-                });
-                continue;
-            }
-        }
-        if let Some(k) = &key {
-            if seen.contains(k) {
-                t.push(|| StepKind::ItemSkipped {
-                    index,
-                    key: key.clone(),
-                    reason: SkipReason::Repeated,
-                });
-                continue;
-            }
-            seen.push(k.clone());
-            let award = cx.measure;
-            let paid = cx
-                .case
-                .ledger
-                .iter()
-                .find(|e| e.award == award && e.item.as_deref() == Some(k.as_str()));
-            if let Some(e) = paid {
-                let year = e.year;
-                t.push(|| StepKind::ItemSkipped {
-                    index,
-                    key: key.clone(),
-                    reason: SkipReason::PaidBefore(year),
-                });
-                continue;
-            }
-        }
-        t.push(|| StepKind::Item {
-            index,
-            key: key.clone(),
-        });
-        t.depth += 1;
-        let v = amount(cx, body, t);
-        t.depth -= 1;
-        total = total.checked_add(v?).ok_or_else(|| {
-            cx.fail(
-                Default::default(),
-                "the sum over the items is beyond the range of exact decimals",
-            )
-        })?;
-        count += 1;
-    }
-    t.push(|| StepKind::Sum { count, total });
-    Ok(total)
-}
-
-/// An item key or tier key as the ledger and explanations write it.
-fn key_text(cx: &Cx, q: &Quoted, v: &Value) -> String {
-    match v {
-        Value::Text(s) => s.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Enum(e) => enum_name(cx, q, *e).unwrap_or_else(|| e.to_string()),
-        Value::Absent => "not given".to_string(),
-        other => format!("{other:?}"),
-    }
-}
-
-fn enum_name(cx: &Cx, q: &Quoted, value: u32) -> Option<String> {
-    let en = q.enum_type?;
-    cx.program
-        .policy
-        .enums
-        .get(en)?
-        .values
-        .get(value as usize)
-        .map(|(n, _)| n.clone())
+    Ok(())
 }

@@ -1,31 +1,45 @@
-//! Evaluates compiled measures on decoded cases: exact decimals, every
-//! operation checked, the ledger applied as the policy's caps say. With a
-//! `Trace` turned on, every step is recorded for `explain`.
+//! Evaluates a compiled policy on decoded cases: exact decimals, every
+//! operation checked, the plan's values, measures and rules in order, the
+//! ledger applied as the policy's caps say. With a `Trace` turned on, every
+//! step is recorded for `explain`.
 
-pub mod decode;
 mod expr;
-pub mod json;
+mod forms;
 mod measure;
 pub mod money;
 pub mod trace;
-pub mod value;
 
-use crate::compile::tree::Program;
+use crate::case::Case;
+use crate::check::model::{Owner, PlanStep};
+use crate::compile::Program;
+use crate::date::Date;
 use crate::span::Span;
-use crate::syntax::ast::Date;
+use crate::value::Value;
 use rust_decimal::Decimal;
-use std::sync::Arc;
-use trace::{Step, Trace};
-use value::{Case, Value};
+use trace::{Step, StepKind, Trace};
 
 /// Evaluation stopped on one case: an amount overflowed, say. The policy
 /// location is given so that a drafter can see which clause's arithmetic it was.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvalError {
-    /// index of the measure being evaluated
-    pub measure: Option<usize>,
+    /// a stable code, listed in docs/errors.md
+    pub code: &'static str,
+    /// the value, measure, rule or benefit being evaluated
+    pub owner: Option<Owner>,
     pub span: Span,
     pub message: String,
+}
+
+/// The stable codes of evaluation errors.
+pub mod code {
+    /// an amount beyond the range of exact decimals
+    pub const OVERFLOW: &str = "zhice::eval::overflow";
+    /// a division by zero
+    pub const DIVISION_BY_ZERO: &str = "zhice::eval::division-by-zero";
+    /// an award that came out below 0
+    pub const NEGATIVE: &str = "zhice::eval::negative-award";
+    /// a bug in zhice
+    pub const INTERNAL: &str = "zhice::eval::internal";
 }
 
 /// The result of one case.
@@ -36,25 +50,25 @@ pub struct Outcome {
     /// one per benefit
     pub benefits: Vec<bool>,
     pub total: Decimal,
+    /// one per named value
+    pub values: Vec<Value>,
     /// one per measure when traced, else empty
     pub explanations: Vec<Explanation>,
+    /// the day the parameters were read on
+    pub as_of: Option<Date>,
 }
 
 /// How one measure came to its amount.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Explanation {
     /// the first condition that failed, if any
-    pub failed: Option<Arc<str>>,
+    pub failed: Option<Span>,
     pub steps: Vec<Step>,
 }
 
-/// The date parameters are read on: `as_of`, or 1 January of the case's year.
+/// The date parameters are read on: `as_of`, or the case's own day.
 pub fn as_of_date(case: &Case, as_of: Option<Date>) -> Date {
-    as_of.unwrap_or(Date {
-        year: case.year,
-        month: 1,
-        day: 1,
-    })
+    as_of.unwrap_or(case.day())
 }
 
 /// Evaluates cases one after another, reusing its buffers: after the first
@@ -68,16 +82,36 @@ pub struct Evaluator {
 impl Evaluator {
     /// Evaluates `case`; the outcome lives until the next call.
     pub fn evaluate(&mut self, program: &Program, case: &Case, as_of: Option<Date>) -> Result<&Outcome, EvalError> {
-        run(program, case, as_of, false, false, &mut self.locals, &mut self.outcome)?;
+        run(
+            program,
+            case,
+            as_of,
+            Mode::default(),
+            &mut self.locals,
+            &mut self.outcome,
+        )?;
         Ok(&self.outcome)
     }
 }
 
-/// Evaluates every measure and benefit of `program` on `case`, with a trace per
-/// measure when `explain` is set.
+/// How a case is run.
+#[derive(Debug, Clone, Copy, Default)]
+struct Mode {
+    /// record a trace per measure, for `explain`
+    explain: bool,
+    /// every `up to` pays its ceiling, whatever was assessed (worst-case exposure)
+    at_ceiling: bool,
+}
+
+/// Evaluates every value, measure, rule and benefit of `program` on `case`,
+/// with a trace per measure when `explain` is set.
 pub fn evaluate(program: &Program, case: &Case, as_of: Option<Date>, explain: bool) -> Result<Outcome, EvalError> {
     let mut outcome = Outcome::default();
-    run(program, case, as_of, explain, false, &mut Vec::new(), &mut outcome)?;
+    let mode = Mode {
+        explain,
+        at_ceiling: false,
+    };
+    run(program, case, as_of, mode, &mut Vec::new(), &mut outcome)?;
     Ok(outcome)
 }
 
@@ -85,7 +119,11 @@ pub fn evaluate(program: &Program, case: &Case, as_of: Option<Date>, explain: bo
 /// review assessed: the most this case could cost under the rules.
 pub fn evaluate_at_ceiling(program: &Program, case: &Case, as_of: Option<Date>) -> Result<Outcome, EvalError> {
     let mut outcome = Outcome::default();
-    run(program, case, as_of, false, true, &mut Vec::new(), &mut outcome)?;
+    let mode = Mode {
+        explain: false,
+        at_ceiling: true,
+    };
+    run(program, case, as_of, mode, &mut Vec::new(), &mut outcome)?;
     Ok(outcome)
 }
 
@@ -93,71 +131,111 @@ fn run(
     program: &Program,
     case: &Case,
     as_of: Option<Date>,
-    explain: bool,
-    at_ceiling: bool,
+    mode: Mode,
     locals: &mut Vec<Value>,
     out: &mut Outcome,
 ) -> Result<(), EvalError> {
-    let params = program.params_on(as_of_date(case, as_of));
-    let n_locals = program.measures.iter().map(|m| m.n_locals).max().unwrap_or(0);
+    let policy = &*program.policy;
+    let day = as_of_date(case, as_of);
+    let params = program.params_on(day);
     locals.clear();
-    locals.resize(n_locals, Value::Absent);
+    locals.resize(policy.n_locals, Value::Absent);
+    let n = policy.measures.len();
     out.awards.clear();
+    out.awards.resize(n, Decimal::ZERO);
+    out.values.clear();
+    out.values.resize(policy.values.len(), Value::Absent);
     out.benefits.clear();
     out.explanations.clear();
-    let mut total = Decimal::ZERO;
-    for (i, m) in program.measures.iter().enumerate() {
-        let mut trace = if explain { Trace::on() } else { Trace::off() };
-        let mut cx = expr::Cx {
-            program,
-            case,
-            params,
-            locals,
-            measure: i,
-            at_ceiling,
-        };
-        let (mut amount, failed) = measure::evaluate(&mut cx, m, &mut trace)?;
-        if let Some(rule) = program.rounding.as_ref().filter(|r| r.on_award) {
-            let before = amount;
-            amount = money::round(amount, rule).ok_or_else(|| EvalError {
-                measure: Some(i),
-                span: program.policy.measures[i].span,
-                message: "rounding this award left the range of exact decimals".into(),
-            })?;
-            if before != amount {
-                trace.push(|| trace::StepKind::Rounded { before, after: amount });
+    if mode.explain {
+        out.explanations.resize(n, Explanation::default());
+    }
+    out.as_of = Some(day);
+    let on_award = policy.header.rounding.as_ref().filter(|r| r.on_award);
+    for step in &policy.plan {
+        match *step {
+            PlanStep::Value(i) => {
+                let mut trace = Trace::off();
+                let mut cx = expr::Cx::new(
+                    program,
+                    case,
+                    params,
+                    locals,
+                    (&out.values, &out.awards),
+                    Owner::Value(i),
+                    mode.at_ceiling,
+                    &mut trace,
+                );
+                let v = cx.eval(&policy.values[i].expr)?;
+                out.values[i] = v;
             }
+            PlanStep::Measure(i) => {
+                let mut trace = if mode.explain { Trace::on() } else { Trace::off() };
+                let read = (&out.values[..], &out.awards[..]);
+                let mut cx = expr::Cx::new(
+                    program,
+                    case,
+                    params,
+                    locals,
+                    read,
+                    Owner::Measure(i),
+                    mode.at_ceiling,
+                    &mut trace,
+                );
+                let (mut amount, failed) = measure::evaluate(&mut cx, &policy.measures[i])?;
+                if let Some(rule) = on_award {
+                    let before = amount;
+                    amount = money::round(amount, rule.unit, rule.mode).ok_or_else(|| EvalError {
+                        code: code::OVERFLOW,
+                        owner: Some(Owner::Measure(i)),
+                        span: policy.measures[i].span,
+                        message: "rounding this award left the range of exact decimals".into(),
+                    })?;
+                    if before != amount {
+                        trace.push(|| StepKind::RoundedAward { before, after: amount });
+                    }
+                }
+                out.awards[i] = amount;
+                if mode.explain {
+                    out.explanations[i] = Explanation {
+                        failed,
+                        steps: trace.steps,
+                    };
+                }
+            }
+            PlanStep::Rule(r) => measure::rule(program, case, params, locals, out, r, mode)?,
         }
-        total = total.checked_add(amount).ok_or_else(|| EvalError {
-            measure: Some(i),
-            span: program.policy.measures[i].span,
+    }
+    let mut total = Decimal::ZERO;
+    for (i, a) in out.awards.iter().enumerate() {
+        total = total.checked_add(*a).ok_or_else(|| EvalError {
+            code: code::OVERFLOW,
+            owner: Some(Owner::Measure(i)),
+            span: policy.measures[i].span,
             message: "the total of all awards is beyond the range of exact decimals".into(),
         })?;
-        out.awards.push(amount);
-        if explain {
-            out.explanations.push(Explanation {
-                failed,
-                steps: trace.steps,
-            });
-        }
     }
-    if let Some(rule) = program.rounding.as_ref().filter(|r| r.on_award) {
+    if let Some(rule) = on_award {
         // The sum of rounded awards is already exact; this only fixes its decimal places.
-        total = money::round(total, rule).unwrap_or(total);
+        total = money::round(total, rule.unit, rule.mode).unwrap_or(total);
     }
     out.total = total;
-    for b in &program.benefits {
-        let mut cx = expr::Cx {
+    for (b, benefit) in policy.benefits.iter().enumerate() {
+        let mut trace = Trace::off();
+        let read = (&out.values[..], &out.awards[..]);
+        let mut cx = expr::Cx::new(
             program,
             case,
             params,
             locals,
-            measure: usize::MAX,
-            at_ceiling,
-        };
+            read,
+            Owner::Benefit(b),
+            mode.at_ceiling,
+            &mut trace,
+        );
         let mut granted = true;
-        for c in &b.conditions {
-            if !cx.truth(&c.node)? {
+        for c in &benefit.conditions {
+            if !cx.truth(c)? {
                 granted = false;
                 break;
             }

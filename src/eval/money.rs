@@ -1,7 +1,7 @@
 //! Exact decimal arithmetic: every operation is checked, and rounding happens
 //! only where the policy's `rounding` rule says.
 
-use crate::check::model::{RoundMode, Rounding};
+use crate::check::model::RoundMode;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// True when `d` is above zero. Comparing with `Decimal::ZERO` rescales both
@@ -11,11 +11,11 @@ pub fn positive(d: Decimal) -> bool {
     !d.is_zero() && d.is_sign_positive()
 }
 
-/// Rounds `value` to a multiple of the rule's unit (a power of ten), or `None` on overflow.
-pub fn round(value: Decimal, rule: &Rounding) -> Option<Decimal> {
-    // Most amounts already have at most the rule's places: only the scale is set.
+/// Rounds `value` to a multiple of `unit` (a power of ten), or `None` on overflow.
+pub fn round(value: Decimal, unit: Decimal, mode: RoundMode) -> Option<Decimal> {
+    // Most amounts already have at most the unit's places: only the scale is set.
     // (The checker normalises the unit, so its scale is its number of places.)
-    let unit_scale = rule.unit.scale();
+    let unit_scale = unit.scale();
     if unit_scale > 0 && value.scale() == unit_scale {
         return Some(value);
     }
@@ -24,13 +24,12 @@ pub fn round(value: Decimal, rule: &Rounding) -> Option<Decimal> {
         v.rescale(unit_scale);
         return Some(v);
     }
-    let strategy = match rule.mode {
+    let strategy = match mode {
         RoundMode::HalfAwayFromZero => RoundingStrategy::MidpointAwayFromZero,
         RoundMode::HalfEven => RoundingStrategy::MidpointNearestEven,
         RoundMode::Down => RoundingStrategy::ToZero,
         RoundMode::Up => RoundingStrategy::AwayFromZero,
     };
-    let unit = rule.unit;
     if unit >= Decimal::ONE {
         let q = value.checked_div(unit)?.round_dp_with_strategy(0, strategy);
         return q.checked_mul(unit);
@@ -78,31 +77,27 @@ mod tests {
         Decimal::from_str(s).unwrap_or_default()
     }
 
-    fn rule(unit: &str, mode: RoundMode) -> Rounding {
-        Rounding {
-            unit: d(unit),
-            mode,
-            after_rate: true,
-            on_award: true,
-        }
+    fn rule(unit: &str, mode: RoundMode) -> (Decimal, RoundMode) {
+        (d(unit), mode)
+    }
+
+    fn round(value: Decimal, (unit, mode): (Decimal, RoundMode)) -> Option<Decimal> {
+        super::round(value, unit, mode)
     }
 
     #[test]
     fn half_away_from_zero_is_sishewuru() {
         let r = rule("0.01", RoundMode::HalfAwayFromZero);
-        assert_eq!(round(d("123.4565"), &r).map(|x| x.to_string()), Some("123.46".into()));
-        assert_eq!(round(d("123.455"), &r).map(|x| x.to_string()), Some("123.46".into()));
-        assert_eq!(round(d("123.454999"), &r).map(|x| x.to_string()), Some("123.45".into()));
-        assert_eq!(round(d("-0.005"), &r).map(|x| x.to_string()), Some("-0.01".into()));
+        assert_eq!(round(d("123.4565"), r).map(|x| x.to_string()), Some("123.46".into()));
+        assert_eq!(round(d("123.455"), r).map(|x| x.to_string()), Some("123.46".into()));
+        assert_eq!(round(d("123.454999"), r).map(|x| x.to_string()), Some("123.45".into()));
+        assert_eq!(round(d("-0.005"), r).map(|x| x.to_string()), Some("-0.01".into()));
     }
 
     #[test]
     fn whole_amounts_keep_the_stated_places() {
         let r = rule("0.01", RoundMode::HalfAwayFromZero);
-        assert_eq!(
-            round(d("5000000"), &r).map(|x| x.to_string()),
-            Some("5000000.00".into())
-        );
+        assert_eq!(round(d("5000000"), r).map(|x| x.to_string()), Some("5000000.00".into()));
     }
 
     #[test]
@@ -126,18 +121,18 @@ mod tests {
 
     #[test]
     fn other_modes_and_units() {
-        assert_eq!(round(d("0.125"), &rule("0.01", RoundMode::HalfEven)), Some(d("0.12")));
-        assert_eq!(round(d("0.135"), &rule("0.01", RoundMode::HalfEven)), Some(d("0.14")));
-        assert_eq!(round(d("1.999"), &rule("0.01", RoundMode::Down)), Some(d("1.99")));
-        assert_eq!(round(d("1.001"), &rule("0.01", RoundMode::Up)), Some(d("1.01")));
+        assert_eq!(round(d("0.125"), rule("0.01", RoundMode::HalfEven)), Some(d("0.12")));
+        assert_eq!(round(d("0.135"), rule("0.01", RoundMode::HalfEven)), Some(d("0.14")));
+        assert_eq!(round(d("1.999"), rule("0.01", RoundMode::Down)), Some(d("1.99")));
+        assert_eq!(round(d("1.001"), rule("0.01", RoundMode::Up)), Some(d("1.01")));
         assert_eq!(
-            round(d("12345"), &rule("10000", RoundMode::HalfAwayFromZero)),
+            round(d("12345"), rule("10000", RoundMode::HalfAwayFromZero)),
             Some(d("10000"))
         );
         assert_eq!(
-            round(d("15000"), &rule("10000", RoundMode::HalfAwayFromZero)),
+            round(d("15000"), rule("10000", RoundMode::HalfAwayFromZero)),
             Some(d("20000"))
         );
-        assert_eq!(round(d("2.5"), &rule("1", RoundMode::HalfAwayFromZero)), Some(d("3")));
+        assert_eq!(round(d("2.5"), rule("1", RoundMode::HalfAwayFromZero)), Some(d("3")));
     }
 }

@@ -1,9 +1,12 @@
-//! What an explanation shows: each step of a measure's arithmetic, with the
-//! policy text it comes from and the numbers that went in.
+//! What an explanation shows: each step of a measure's arithmetic, with where
+//! in the policy it comes from (a span; the report quotes the text) and the
+//! numbers that went in. Nothing is recorded, and nothing allocated, when the
+//! trace is off.
 
-use crate::check::model::{CapScope, HitPolicy};
+use crate::check::model::{AggKind, CapScope, HitPolicy};
+use crate::span::Span;
+use crate::value::Value;
 use rust_decimal::Decimal;
-use std::sync::Arc;
 
 /// A step, nested `depth` levels under per-item or per-alternative headings.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,57 +15,97 @@ pub struct Step {
     pub kind: StepKind,
 }
 
+/// A value as an explanation shows it; `enum_type` names the values of a choice.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shown {
+    pub value: Value,
+    pub enum_type: Option<usize>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum StepKind {
     /// an eligibility condition and whether it holds
-    Condition { src: Arc<str>, holds: bool },
+    Condition { span: Span, holds: bool },
+    /// a named value read by the rule, and what it is for this case
+    ValueRead { index: usize, value: Shown },
+    /// another measure's final amount, read by name
+    AwardRead { measure: usize, value: Decimal },
     /// `rate of base` = exact, then rounded
     Rate {
-        src: Arc<str>,
+        span: Span,
         rate: Decimal,
         base: Decimal,
         exact: Decimal,
         rounded: Decimal,
     },
     /// an amount expression and its value
-    Amount { src: Arc<str>, value: Decimal },
+    Amount { span: Span, value: Decimal },
+    /// `x rounded to 0.01`
+    Rounded {
+        span: Span,
+        before: Decimal,
+        after: Decimal,
+    },
     /// `up to ceiling, assessed x`
     UpTo {
-        ceiling_src: Arc<str>,
+        ceiling_span: Span,
         ceiling: Decimal,
-        assessed_src: Option<Arc<str>>,
+        assessed_span: Option<Span>,
         assessed: Option<Decimal>,
         result: Decimal,
     },
     /// the row a tier table chose for its key
     Tier {
-        key_src: Arc<str>,
-        key: String,
-        row: Option<Arc<str>>,
+        key_span: Span,
+        key: Shown,
+        row: Option<Span>,
     },
     /// an alternative's condition; its amount follows when it applies
-    Alternative { src: Option<Arc<str>>, applies: bool },
+    Alternative { span: Option<Span>, applies: bool },
     /// what the hit policy made of the applicable alternatives
     Chosen { policy: HitPolicy, result: Decimal },
     /// an item of a list, counted
-    Item { index: usize, key: Option<String> },
+    Item { index: usize, key: Option<Shown> },
     /// an item of a list, not counted, and why
     ItemSkipped {
         index: usize,
-        key: Option<String>,
+        key: Option<Shown>,
         reason: SkipReason,
     },
     /// the sum over a list's items
     Sum { count: usize, total: Decimal },
+    /// one band of `in bands of`: the part of the base inside it, at its rate
+    Band {
+        span: Span,
+        rate: Decimal,
+        part: Decimal,
+        amount: Decimal,
+    },
+    /// the bands added up, then rounded once
+    Bands {
+        base: Decimal,
+        exact: Decimal,
+        rounded: Decimal,
+    },
+    /// an aggregate over a list: how many items counted, out of how many, and the result
+    Aggregate {
+        span: Span,
+        kind: AggKind,
+        counted: usize,
+        of: usize,
+        result: Shown,
+    },
     /// a cap, its limit, what the ledger already holds, and its effect
     Cap {
         scope: CapKind,
-        src: Arc<str>,
+        span: Span,
         limit: Decimal,
         prior: Decimal,
         before: Decimal,
         after: Decimal,
     },
+    /// a cap whose condition says it does not apply to this case
+    CapLifted { span: Span, condition: Span, unless: bool },
     /// `top-up`: less everything already paid under this award
     TopUp {
         prior: Decimal,
@@ -72,7 +115,23 @@ pub enum StepKind {
     /// `once per applicant`: paid before in `year`
     AlreadyPaid { year: i32 },
     /// `rounding … on each award`
-    Rounded { before: Decimal, after: Decimal },
+    RoundedAward { before: Decimal, after: Decimal },
+    /// a cap shared by several measures: its room, and what this measure took of it
+    Shared {
+        rule: usize,
+        limit: Decimal,
+        prior: Decimal,
+        room: Decimal,
+        before: Decimal,
+        after: Decimal,
+    },
+    /// only the highest of several measures is paid
+    HighestOnly {
+        rule: usize,
+        winner: Option<usize>,
+        before: Decimal,
+        after: Decimal,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,7 +144,7 @@ pub enum CapKind {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SkipReason {
     /// the `where` filter is false
-    Filtered(Arc<str>),
+    Filtered(Span),
     /// the same key appeared earlier in this case
     Repeated,
     /// the ledger holds this item already, paid in that year
@@ -97,7 +156,11 @@ pub enum SkipReason {
 pub struct Trace {
     pub on: bool,
     pub depth: usize,
+    /// inside an aggregate: its items are summarised in one step, not each shown
+    pub muted: usize,
     pub steps: Vec<Step>,
+    /// named values already shown for this measure
+    pub shown_values: Vec<usize>,
 }
 
 impl Trace {
@@ -112,9 +175,15 @@ impl Trace {
         }
     }
 
+    /// True when steps are being recorded here.
+    #[inline]
+    pub fn recording(&self) -> bool {
+        self.on && self.muted == 0
+    }
+
     #[inline]
     pub fn push(&mut self, kind: impl FnOnce() -> StepKind) {
-        if self.on {
+        if self.recording() {
             self.steps.push(Step {
                 depth: self.depth,
                 kind: kind(),

@@ -6,16 +6,23 @@ use crate::span::Spanned;
 use crate::syntax::ast::{BinOp, Data, Expr, ExprKind, Literal};
 
 /// Binding strength, loosest first; must match the Pratt table in `syntax/lower/expr.rs`.
+/// The forms that run on to the right (`if`, aggregates) bind loosest of all.
 fn precedence(e: &Expr) -> u8 {
     match &e.kind {
-        ExprKind::If(..) => 0,
+        ExprKind::If(..) | ExprKind::Aggregate(_) | ExprKind::Quantified(_) => 0,
         ExprKind::Binary(op, ..) => binary_precedence(*op),
         ExprKind::Not(_) => 3,
-        ExprKind::Neg(_) => 8,
-        ExprKind::Is { .. } | ExprKind::IsGiven { .. } => 9,
-        ExprKind::Literal(_) | ExprKind::Path(_) | ExprKind::Call { .. } => 10,
+        ExprKind::Round { .. } => ROUNDED,
+        ExprKind::Neg(_) => 9,
+        ExprKind::Is { .. } | ExprKind::IsGiven { .. } => 10,
+        ExprKind::Literal(_) | ExprKind::Path(_) | ExprKind::Call { .. } => 11,
+        // block forms are printed by the item layout; inline they are atoms
+        _ => 11,
     }
 }
+
+/// `rounded to` binds looser than `*` and `/`, tighter than `+` and `-`.
+const ROUNDED: u8 = 7;
 
 fn binary_precedence(op: BinOp) -> u8 {
     match op {
@@ -24,7 +31,7 @@ fn binary_precedence(op: BinOp) -> u8 {
         BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => 4,
         BinOp::Otherwise => 5,
         BinOp::Add | BinOp::Sub => 6,
-        BinOp::Mul | BinOp::Of => 7,
+        BinOp::Mul | BinOp::Div | BinOp::Of => 8,
     }
 }
 
@@ -42,18 +49,18 @@ fn at_least(src: &str, e: &Expr, min: u8) -> String {
             format!("{} {} {}", at_least(src, l, p), op.symbol(), at_least(src, r, p + 1))
         }
         ExprKind::Not(x) => format!("not {}", at_least(src, x, 3)),
-        ExprKind::Neg(x) => format!("-{}", at_least(src, x, 8)),
+        ExprKind::Neg(x) => format!("-{}", at_least(src, x, 9)),
         ExprKind::IsGiven { expr, negated } => {
             format!(
                 "{} is {}given",
-                at_least(src, expr, 10),
+                at_least(src, expr, 11),
                 if *negated { "not " } else { "" }
             )
         }
         ExprKind::Is { expr, value, negated } => {
             format!(
                 "{} is {}{}",
-                at_least(src, expr, 10),
+                at_least(src, expr, 11),
                 if *negated { "not " } else { "" },
                 value.node
             )
@@ -66,6 +73,61 @@ fn at_least(src: &str, e: &Expr, min: u8) -> String {
             )
         }
         ExprKind::If(c, t, f) => format!("if {} then {} else {}", expr(src, c), expr(src, t), expr(src, f)),
+        ExprKind::Round { expr: x, unit, mode } => {
+            let mut t = format!(
+                "{} rounded to {}",
+                at_least(src, x, ROUNDED),
+                compact(unit.span.text(src))
+            );
+            if let Some(m) = mode {
+                t.push(' ');
+                t.push_str(m.keyword());
+            }
+            t
+        }
+        ExprKind::Aggregate(a) => {
+            let mut t = match &a.body {
+                Some(body) => format!(
+                    "{} {} for each {} in {}",
+                    a.kind.node.words(),
+                    at_least(src, body, 1),
+                    a.var.node,
+                    at_least(src, &a.list, 1)
+                ),
+                None => format!(
+                    "{} {} in {}",
+                    a.kind.node.words(),
+                    a.var.node,
+                    at_least(src, &a.list, 1)
+                ),
+            };
+            if let Some(f) = &a.filter {
+                t.push_str(&format!(" where {}", at_least(src, f, 1)));
+            }
+            if let Some(k) = &a.distinct {
+                t.push_str(&format!(" distinct by {}", at_least(src, k, 1)));
+            }
+            t
+        }
+        ExprKind::Quantified(q) => {
+            let mut t = format!(
+                "{} {} in {}",
+                if q.every { "every" } else { "any" },
+                q.var.node,
+                at_least(src, &q.list, 1)
+            );
+            if let Some(f) = &q.filter {
+                t.push_str(&format!(" where {}", at_least(src, f, 1)));
+            }
+            t.push_str(&format!(" satisfies {}", at_least(src, &q.test, 1)));
+            t
+        }
+        // A block form inside an expression only reaches here when a review renders it on one line.
+        _ => super::amount_lines(src, e)
+            .iter()
+            .map(|l| l.trim())
+            .collect::<Vec<_>>()
+            .join(" "),
     };
     if precedence(e) < min {
         format!("({text})")
@@ -80,8 +142,12 @@ fn literal(src: &str, e: &Expr, lit: &Literal) -> String {
     let written = e.span.text(src);
     match lit {
         Literal::Text(_) => written.to_string(),
-        _ => written.chars().filter(|c| !c.is_whitespace()).collect(),
+        _ => compact(written),
     }
+}
+
+fn compact(written: &str) -> String {
+    written.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// Test data on one line: `{ year: 2025, items: [{ id: "A" }] }`.

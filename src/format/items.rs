@@ -16,7 +16,9 @@ enum Item<'a> {
     Record(&'a RecordDecl),
     Input(&'a InputDecl),
     Param(&'a ParamDecl),
+    Value(&'a ValueDecl),
     Measure(&'a Measure),
+    Rule(&'a RuleDecl),
     Benefit(&'a Benefit),
     Clause(&'a Clause),
     Test(&'a TestBlock),
@@ -30,7 +32,9 @@ impl Item<'_> {
             Item::Record(r) => r.span.start,
             Item::Input(i) => i.span.start,
             Item::Param(p) => p.span.start,
+            Item::Value(v) => v.span.start,
             Item::Measure(m) => m.span.start,
+            Item::Rule(r) => r.span.start,
             Item::Benefit(b) => b.span.start,
             Item::Clause(c) => c.span.start,
             Item::Test(t) => t.span.start,
@@ -46,6 +50,8 @@ pub(super) fn file(doc: &mut Doc, f: &File) {
     items.extend(f.inputs.iter().map(Item::Input));
     items.extend(f.params.iter().map(Item::Param));
     items.extend(f.measures.iter().map(Item::Measure));
+    items.extend(f.values.iter().map(Item::Value));
+    items.extend(f.rules.iter().map(Item::Rule));
     items.extend(f.benefits.iter().map(Item::Benefit));
     items.extend(f.clauses.iter().map(Item::Clause));
     items.extend(f.tests.iter().map(Item::Test));
@@ -75,7 +81,9 @@ pub(super) fn file(doc: &mut Doc, f: &File) {
             Item::Header(h) => header(doc, h),
             Item::Enum(e) => enum_decl(doc, e),
             Item::Record(r) => record(doc, r),
+            Item::Value(v) => value(doc, v),
             Item::Measure(m) => measure(doc, m),
+            Item::Rule(r) => rule(doc, r),
             Item::Benefit(b) => benefit(doc, b),
             Item::Clause(c) => clause(doc, c),
             Item::Test(t) => test(doc, t),
@@ -115,6 +123,13 @@ fn header(doc: &mut Doc, h: &Header) {
     }
     if let Some(d) = &h.effective {
         doc.line(1, format!("effective {}", doc.text(d.span)), d.span);
+    }
+    if let Some(f) = &h.in_force {
+        doc.line(
+            1,
+            format!("in force  {} to {}", doc.text(f.from.span), doc.text(f.to.span)),
+            f.span,
+        );
     }
     if let Some(c) = &h.currency {
         doc.line(1, format!("currency  {}", c.node), c.span);
@@ -217,6 +232,12 @@ fn params(doc: &mut Doc, run: &[&ParamDecl]) {
     }
 }
 
+fn value(doc: &mut Doc, v: &ValueDecl) {
+    let head = format!("value {}{} = ", v.name.node, label(&v.label));
+    let lines = amount(doc, &v.value);
+    emit_with_prefix(doc, 0, &head, lines);
+}
+
 fn measure(doc: &mut Doc, m: &Measure) {
     doc.line(
         0,
@@ -240,14 +261,63 @@ fn measure(doc: &mut Doc, m: &Measure) {
         doc.line(1, "once per applicant", s);
     }
     for c in &m.caps {
-        let scope = match c.scope {
-            CapScope::Award => "",
-            CapScope::Year => " per applicant per year",
-            CapScope::Ever => " per applicant",
-        };
-        doc.line(1, format!("at most {}{scope}", expr(doc.src, &c.limit)), c.span);
+        let mut lines = amount(doc, &c.limit);
+        if let Some(last) = lines.last_mut() {
+            last.1.push_str(&cap_tail(doc, c));
+        }
+        emit_with_prefix(doc, 1, "at most ", lines);
     }
     doc.line(0, "}", closing(m.span.end));
+}
+
+/// What follows a cap's limit: its scope, and its condition on the same line.
+pub(super) fn cap_tail(doc: &Doc, c: &Cap) -> String {
+    let mut t = c.scope.words().to_string();
+    if let Some(k) = &c.condition {
+        let word = if k.unless { "unless" } else { "when" };
+        t.push_str(&format!(" {word} {}", expr(doc.src, &k.expr)));
+    }
+    t
+}
+
+fn rule(doc: &mut Doc, r: &RuleDecl) {
+    doc.line(
+        0,
+        format!("rule {} {} {} {{", r.id.node, r.clause.node, doc.text(r.title.span)),
+        r.id.span,
+    );
+    if let Some(t) = &r.text {
+        doc.line(1, format!("text {}", doc.text(t.span)), t.span);
+    }
+    let (text, at) = rule_body(doc.src, &r.body);
+    doc.line(1, text, at);
+    doc.line(0, "}", closing(r.span.end));
+}
+
+/// A rule's statement on one line: `at most 600万元 per applicant per year over a, b in clause order`.
+pub fn rule_body(src: &str, body: &RuleBody) -> (String, Span) {
+    let ids = |members: &[Ident]| members.iter().map(|m| m.node.as_str()).collect::<Vec<_>>().join(", ");
+    match body {
+        RuleBody::SharedCap {
+            limit,
+            scope,
+            members,
+            order,
+        } => (
+            format!(
+                "at most {}{} over {} {}",
+                expr(src, limit),
+                scope.words(),
+                ids(members),
+                order.node.words()
+            ),
+            limit.span.to(order.span),
+        ),
+        RuleBody::HighestOnly { members } => (
+            format!("only the highest of {}", ids(members)),
+            members.first().map_or(Span::default(), |m| m.span),
+        ),
+    }
 }
 
 /// Lines of an amount, relative depth first; the caller adds a prefix to the first.
@@ -260,23 +330,25 @@ fn emit_with_prefix(doc: &mut Doc, depth: usize, prefix: &str, lines: Lines) {
     }
 }
 
-pub(super) fn amount(doc: &Doc, a: &Amount) -> Lines {
+/// An amount: a block form on several lines, anything else on one.
+pub(super) fn amount(doc: &Doc, a: &Expr) -> Lines {
     let src = doc.src;
-    let cap = a
-        .cap
-        .as_ref()
-        .map(|c| format!(", at most {}", expr(src, c)))
-        .unwrap_or_default();
-    let mut lines: Lines = match &a.kind {
-        AmountKind::Expr(e) => vec![(0, expr(src, e), a.span)],
-        AmountKind::UpTo { ceiling, assessed } => {
+    match &a.kind {
+        ExprKind::Capped { amount: inner, cap } => {
+            let mut lines = amount(doc, inner);
+            if let Some(last) = lines.last_mut() {
+                last.1.push_str(&format!(", at most {}", expr(src, cap)));
+            }
+            lines
+        }
+        ExprKind::UpTo { ceiling, assessed } => {
             let mut t = format!("up to {}", expr(src, ceiling));
             if let Some(x) = assessed {
                 t.push_str(&format!(", assessed {}", expr(src, x)));
             }
             vec![(0, t, a.span)]
         }
-        AmountKind::Tier { key, rows } => {
+        ExprKind::Tier { key, rows } => {
             let keys: Vec<String> = rows.iter().map(|r| tier_key(doc, &r.key)).collect();
             let kw = keys
                 .iter()
@@ -290,7 +362,7 @@ pub(super) fn amount(doc: &Doc, a: &Amount) -> Lines {
             out.push((0, "}".into(), block_end(doc, a)));
             out
         }
-        AmountKind::Pick { policy, alternatives } => {
+        ExprKind::Pick { policy, alternatives } => {
             let head = format!("{} {{", policy.node.keyword());
             let mut out = vec![(0, head.to_string(), policy.span)];
             let bodies: Vec<Lines> = alternatives.iter().map(|alt| amount(doc, &alt.amount)).collect();
@@ -315,7 +387,28 @@ pub(super) fn amount(doc: &Doc, a: &Amount) -> Lines {
             out.push((0, "}".into(), block_end(doc, a)));
             out
         }
-        AmountKind::Each {
+        ExprKind::Bands { base, rows } => {
+            let ranges: Vec<String> = rows
+                .iter()
+                .map(|r| match &r.range.node {
+                    BandRange::UpTo(hi) => format!("up to {}", expr(src, hi)),
+                    BandRange::Between(lo, hi) => format!("{} to {}", expr(src, lo), expr(src, hi)),
+                    BandRange::Above(lo) => format!("above {}", expr(src, lo)),
+                })
+                .collect();
+            let width = ranges
+                .iter()
+                .map(|k| UnicodeWidthStr::width(k.as_str()))
+                .max()
+                .unwrap_or(0);
+            let mut out = vec![(0, format!("in bands of {} {{", expr(src, base)), base.span)];
+            for (r, k) in rows.iter().zip(&ranges) {
+                out.push((1, format!("{} => {}", pad(k, width), expr(src, &r.rate)), r.range.span));
+            }
+            out.push((0, "}".into(), block_end(doc, a)));
+            out
+        }
+        ExprKind::Each {
             var,
             list,
             filter,
@@ -336,11 +429,8 @@ pub(super) fn amount(doc: &Doc, a: &Amount) -> Lines {
             }
             out
         }
-    };
-    if let Some(last) = lines.last_mut() {
-        last.1.push_str(&cap);
+        _ => vec![(0, expr(src, a), a.span)],
     }
-    lines
 }
 
 /// Adds `inner` one level deeper, with `prefix` on its first line and `suffix` on its last.
@@ -355,9 +445,9 @@ fn nest(out: &mut Lines, prefix: &str, inner: Lines, suffix: &str) {
     }
 }
 
-/// Where the closing brace of a table or list of alternatives stands.
-fn block_end(doc: &Doc, a: &Amount) -> Span {
-    let end = a.cap.as_ref().map_or(a.span.end, |c| c.span.start);
+/// Where the closing brace of a table, bands or list of alternatives stands.
+fn block_end(doc: &Doc, a: &Expr) -> Span {
+    let end = a.span.end;
     let brace = doc
         .src
         .get(..end)

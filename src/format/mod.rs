@@ -8,6 +8,8 @@ mod comments;
 pub mod expr;
 mod items;
 
+pub use items::rule_body;
+
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 use crate::syntax::{parse, FileKind};
@@ -25,7 +27,7 @@ pub fn format(source: &str, kind: FileKind) -> Result<String, Vec<Diagnostic>> {
 }
 
 /// An award amount as the lines `zhice fmt` would print, indented two spaces a level.
-pub fn amount_lines(source: &str, amount: &crate::syntax::ast::Amount) -> Vec<String> {
+pub fn amount_lines(source: &str, amount: &crate::syntax::ast::Expr) -> Vec<String> {
     let doc = Doc {
         src: source,
         lines: Vec::new(),

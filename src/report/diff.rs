@@ -106,8 +106,25 @@ fn detail_lines(d: &Detail, style: Style) -> Vec<String> {
             }]
         }
         Detail::Parameter { name, old, new } => vec![format!("parameter {name}: {old} → {new}")],
+        Detail::Reads { what, old, new } => vec![format!("{what}: {old} → {new}")],
+        Detail::Formula { old, new } => {
+            let mut out = vec!["formula:".to_string()];
+            out.extend(old.iter().map(|l| style.removed(&format!("- {l}"))));
+            out.extend(new.iter().map(|l| style.added(&format!("+ {l}"))));
+            out
+        }
         Detail::Rule { lines } => lines.clone(),
     }
+}
+
+/// The itemised sections of a diff, in the order a reviewer reads them.
+pub(crate) fn sections(diff: &PolicyDiff) -> [(&'static str, &Vec<ItemChange>); 4] {
+    [
+        ("Values", &diff.values),
+        ("Measures", &diff.measures),
+        ("Rules across measures", &diff.rules),
+        ("Benefits", &diff.benefits),
+    ]
 }
 
 fn item_heading(c: &ItemChange) -> String {
@@ -164,7 +181,7 @@ pub fn text(diff: &PolicyDiff, impact: Option<&Impact>, style: Style) -> String 
             out.push_str(&format!("  {}{label}: {change}{users}\n", p.name));
         }
     }
-    for (title, items) in [("Measures", &diff.measures), ("Benefits", &diff.benefits)] {
+    for (title, items) in sections(diff) {
         if items.is_empty() {
             continue;
         }
@@ -319,7 +336,7 @@ pub fn markdown(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
             ));
         }
     }
-    for (title, items) in [("Measures", &diff.measures), ("Benefits", &diff.benefits)] {
+    for (title, items) in sections(diff) {
         if items.is_empty() {
             continue;
         }
@@ -350,8 +367,8 @@ pub fn markdown(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
                         out.push_str(&format!("- text: {t}\n"));
                     }
                     Detail::Rule { lines } => out.push_str(&format!("\n```\n{}\n```\n\n", lines.join("\n"))),
-                    Detail::Award { old, new } => out.push_str(&format!(
-                        "- award rule, before:\n\n```\n{}\n```\n\n  after:\n\n```\n{}\n```\n\n",
+                    Detail::Award { old, new } | Detail::Formula { old, new } => out.push_str(&format!(
+                        "- rule, before:\n\n```\n{}\n```\n\n  after:\n\n```\n{}\n```\n\n",
                         old.join("\n"),
                         new.join("\n")
                     )),

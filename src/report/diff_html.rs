@@ -128,6 +128,8 @@ fn item(out: &mut String, c: &ItemChange) {
                 row(out, what, &yes(*old), &yes(*new));
             }
             Detail::Parameter { name, old, new } => row(out, &format!("parameter {name}"), &esc(old), &esc(new)),
+            Detail::Reads { what, old, new } => row(out, what, &esc(old), &esc(new)),
+            Detail::Formula { old, new } => row(out, "formula", &pre(old), &pre(new)),
             Detail::Rule { lines } => match c.status {
                 Status::Removed => row(out, "rule", &pre(lines), ""),
                 _ => row(out, "rule", "", &pre(lines)),
@@ -190,7 +192,7 @@ pub fn page(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
         }
         out.push_str("</table>\n");
     }
-    for (title, items) in [("Measures", &diff.measures), ("Benefits", &diff.benefits)] {
+    for (title, items) in crate::report::diff::sections(diff) {
         if !items.is_empty() {
             out.push_str(&format!("<h2>{title}</h2>\n"));
             for c in items {

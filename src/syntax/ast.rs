@@ -1,8 +1,13 @@
 //! The policy as written: one node per construct, every node with its span.
-//! Names are still strings here; the checker resolves them.
+//! Names are still strings here; the checker resolves them. Amounts are
+//! expressions: the block forms (`by`, `the highest of`, `in bands of`,
+//! `each`, `up to`) are kinds of `Expr` that the grammar allows where an
+//! amount stands.
 
 use crate::span::{Span, Spanned};
 use rust_decimal::Decimal;
+
+pub use crate::date::Date;
 
 pub type Ident = Spanned<String>;
 
@@ -14,7 +19,9 @@ pub struct File {
     pub records: Vec<RecordDecl>,
     pub inputs: Vec<InputDecl>,
     pub params: Vec<ParamDecl>,
+    pub values: Vec<ValueDecl>,
     pub measures: Vec<Measure>,
+    pub rules: Vec<RuleDecl>,
     pub benefits: Vec<Benefit>,
     pub clauses: Vec<Clause>,
     pub tests: Vec<TestBlock>,
@@ -26,8 +33,18 @@ pub struct Header {
     pub title: Spanned<String>,
     pub version: Option<Spanned<String>>,
     pub effective: Option<Spanned<Date>>,
+    /// `in force 2026-03-01 to 2028-12-31`
+    pub in_force: Option<InForce>,
     pub currency: Option<Ident>,
     pub rounding: Option<Rounding>,
+    pub span: Span,
+}
+
+/// `in force 2026-03-01 to 2028-12-31`: the period of validity, both days included.
+#[derive(Debug, Clone)]
+pub struct InForce {
+    pub from: Spanned<Date>,
+    pub to: Spanned<Date>,
     pub span: Span,
 }
 
@@ -54,6 +71,13 @@ pub enum RoundMode {
 }
 
 impl RoundMode {
+    pub const ALL: [RoundMode; 4] = [
+        RoundMode::HalfAwayFromZero,
+        RoundMode::HalfEven,
+        RoundMode::Down,
+        RoundMode::Up,
+    ];
+
     /// The mode as a drafter writes it.
     pub fn keyword(self) -> &'static str {
         match self {
@@ -63,14 +87,10 @@ impl RoundMode {
             RoundMode::Up => "up",
         }
     }
-}
 
-/// A calendar date as written, `2025-01-01`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    pub year: i32,
-    pub month: u8,
-    pub day: u8,
+    pub fn from_keyword(word: &str) -> Option<RoundMode> {
+        RoundMode::ALL.into_iter().find(|m| m.keyword() == word)
+    }
 }
 
 /// `enum Prize "奖项" { first "一等奖", second "二等奖" }`
@@ -107,7 +127,7 @@ pub struct InputDecl {
     pub span: Span,
 }
 
-/// `optional int 3..5`, `list of Project`, `money >= 0`
+/// `optional int 3..5`, `list of Project`, `money >= 0`, `number >= 0`
 #[derive(Debug, Clone)]
 pub struct TypeExpr {
     pub optional: bool,
@@ -134,6 +154,15 @@ pub struct ParamDecl {
     pub span: Span,
 }
 
+/// `value rd_growth "研发投入增量" = max(rd_spend - rd_spend_last_year, 0元)`
+#[derive(Debug)]
+pub struct ValueDecl {
+    pub name: Ident,
+    pub label: Option<String>,
+    pub value: Expr,
+    pub span: Span,
+}
+
 /// `measure dcmm 第二条（四） "提升企业数据治理能力" { … }`
 #[derive(Debug)]
 pub struct Measure {
@@ -142,18 +171,29 @@ pub struct Measure {
     pub title: Spanned<String>,
     pub text: Option<Spanned<String>>,
     pub conditions: Vec<Expr>,
-    pub award: Option<Amount>,
+    pub award: Option<Expr>,
     pub top_up: Option<Span>,
     pub once: Option<Span>,
     pub caps: Vec<Cap>,
     pub span: Span,
 }
 
-/// `at most 200万元 per applicant per year`
+/// `at most 200万元 per applicant per year unless key_enterprise`
 #[derive(Debug)]
 pub struct Cap {
     pub limit: Expr,
     pub scope: CapScope,
+    pub condition: Option<CapCondition>,
+    pub span: Span,
+}
+
+/// The condition written after a cap: it decides whether the cap applies,
+/// never whether the measure does.
+#[derive(Debug)]
+pub struct CapCondition {
+    /// `unless C` (the cap is lifted when C holds) rather than `when C`
+    pub unless: bool,
+    pub expr: Expr,
     pub span: Span,
 }
 
@@ -165,6 +205,59 @@ pub enum CapScope {
     Year,
     /// `at most X per applicant`: with everything the ledger holds
     Ever,
+}
+
+impl CapScope {
+    /// The words after the limit: ` per applicant per year`.
+    pub fn words(self) -> &'static str {
+        match self {
+            CapScope::Award => "",
+            CapScope::Year => " per applicant per year",
+            CapScope::Ever => " per applicant",
+        }
+    }
+}
+
+/// `rule total_cap 第四条 "累计上限" { text "…" at most … over a, b, c in clause order }`
+#[derive(Debug)]
+pub struct RuleDecl {
+    pub id: Ident,
+    pub clause: Spanned<String>,
+    pub title: Spanned<String>,
+    pub text: Option<Spanned<String>>,
+    pub body: RuleBody,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub enum RuleBody {
+    /// `at most 600万元 per applicant per year over a, b, c in clause order`
+    SharedCap {
+        limit: Expr,
+        scope: CapScope,
+        members: Vec<Ident>,
+        order: Spanned<AllocOrder>,
+    },
+    /// `only the highest of a, b`
+    HighestOnly { members: Vec<Ident> },
+}
+
+/// The order in which a shared cap is filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AllocOrder {
+    /// `in clause order`: by the measures' clause references (按条款顺序)
+    Clause,
+    /// `in the order listed`
+    Listed,
+}
+
+impl AllocOrder {
+    pub fn words(self) -> &'static str {
+        match self {
+            AllocOrder::Clause => "in clause order",
+            AllocOrder::Listed => "in the order listed",
+        }
+    }
 }
 
 /// `benefit talent 第六条（十五） "加大数据要素人才引进力度" { text "…" }`
@@ -188,41 +281,10 @@ pub struct Clause {
     pub span: Span,
 }
 
-/// An award amount, possibly capped: `up to 50万元, assessed p.assessed, at most 40万元`
-#[derive(Debug)]
-pub struct Amount {
-    pub kind: AmountKind,
-    pub cap: Option<Expr>,
-    pub span: Span,
-}
-
-#[derive(Debug)]
-pub enum AmountKind {
-    /// `data_space_rate of data_space_investment`
-    Expr(Expr),
-    /// `up to 50万元, assessed project.assessed`
-    UpTo { ceiling: Expr, assessed: Option<Expr> },
-    /// `by dcmm_level { 3 => 30万元 … }`
-    Tier { key: Expr, rows: Vec<TierRow> },
-    /// `the highest of { … }`
-    Pick {
-        policy: Spanned<HitPolicy>,
-        alternatives: Vec<Alternative>,
-    },
-    /// `each p in list where cond: amount once per p.id`
-    Each {
-        var: Ident,
-        list: Expr,
-        filter: Option<Expr>,
-        body: Box<Amount>,
-        once_per: Option<Expr>,
-    },
-}
-
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct TierRow {
     pub key: Spanned<TierKey>,
-    pub amount: Amount,
+    pub amount: Expr,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -258,12 +320,75 @@ impl HitPolicy {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Alternative {
-    pub amount: Amount,
+    pub amount: Expr,
     /// `None` for `otherwise => …`
     pub when: Option<Expr>,
     pub span: Span,
+}
+
+/// One band of `in bands of`: the part of the base it takes, and its rate.
+#[derive(Debug, Clone)]
+pub struct BandRow {
+    pub range: Spanned<BandRange>,
+    pub rate: Expr,
+}
+
+#[derive(Debug, Clone)]
+pub enum BandRange {
+    /// `up to 100万元`: from 0, the edge included
+    UpTo(Expr),
+    /// `100万元 to 300万元`: above the first, up to and including the second
+    Between(Expr, Expr),
+    /// `above 300万元`: everything beyond
+    Above(Expr),
+}
+
+/// What an aggregate over a list computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggKind {
+    /// `the sum of E for each x in L`
+    Sum,
+    /// `the number of x in L`
+    Count,
+    /// `the highest of E for each x in L`: not given when no item counts
+    Highest,
+    /// `the lowest of E for each x in L`: not given when no item counts
+    Lowest,
+}
+
+impl AggKind {
+    pub fn words(self) -> &'static str {
+        match self {
+            AggKind::Sum => "the sum of",
+            AggKind::Count => "the number of",
+            AggKind::Highest => "the highest of",
+            AggKind::Lowest => "the lowest of",
+        }
+    }
+}
+
+/// `the sum of c.amount for each c in compute_contracts where c.domestic distinct by c.id`
+#[derive(Debug, Clone)]
+pub struct Aggregate {
+    pub kind: Spanned<AggKind>,
+    /// what is summed or compared; `None` for `the number of`
+    pub body: Option<Expr>,
+    pub var: Ident,
+    pub list: Expr,
+    pub filter: Option<Expr>,
+    pub distinct: Option<Expr>,
+}
+
+/// `any c in L satisfies C`, `every c in L where F satisfies C`
+#[derive(Debug, Clone)]
+pub struct Quantified {
+    pub every: bool,
+    pub var: Ident,
+    pub list: Expr,
+    pub filter: Option<Expr>,
+    pub test: Expr,
 }
 
 /// An expression; spans cover the whole written text.
@@ -276,7 +401,7 @@ pub struct Expr {
 #[derive(Debug, Clone)]
 pub enum ExprKind {
     Literal(Literal),
-    /// `project.assessed`
+    /// `project.assessed`, `Prize.first`
     Path(Vec<Ident>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
     Not(Box<Expr>),
@@ -298,6 +423,60 @@ pub enum ExprKind {
         args: Vec<Expr>,
     },
     If(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `x / 12 rounded to 0.01`, with the header's mode unless one is written
+    Round {
+        expr: Box<Expr>,
+        unit: Spanned<Decimal>,
+        mode: Option<RoundMode>,
+    },
+    /// `the sum of … for each … in …`
+    Aggregate(Box<Aggregate>),
+    /// `any … in … satisfies …`
+    Quantified(Box<Quantified>),
+    /// `up to 50万元, assessed project.assessed`
+    UpTo {
+        ceiling: Box<Expr>,
+        assessed: Option<Box<Expr>>,
+    },
+    /// `by dcmm_level { 3 => 30万元 … }`
+    Tier {
+        key: Box<Expr>,
+        rows: Vec<TierRow>,
+    },
+    /// `the highest of { … }`
+    Pick {
+        policy: Spanned<HitPolicy>,
+        alternatives: Vec<Alternative>,
+    },
+    /// `each p in list where cond: amount once per p.id`
+    Each {
+        var: Ident,
+        list: Box<Expr>,
+        filter: Option<Box<Expr>>,
+        body: Box<Expr>,
+        once_per: Option<Box<Expr>>,
+    },
+    /// `in bands of interest_paid { up to 100万元 => 50% … }`
+    Bands {
+        base: Box<Expr>,
+        rows: Vec<BandRow>,
+    },
+    /// `AMOUNT, at most CAP`: a cap on this amount alone
+    Capped {
+        amount: Box<Expr>,
+        cap: Box<Expr>,
+    },
+}
+
+impl ExprKind {
+    /// True for the forms written as a block over several lines (`by`, `the highest of`,
+    /// `in bands of`, `each`): they stand only where an amount does.
+    pub fn is_block(&self) -> bool {
+        matches!(
+            self,
+            ExprKind::Tier { .. } | ExprKind::Pick { .. } | ExprKind::Each { .. } | ExprKind::Bands { .. }
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -313,6 +492,8 @@ pub enum BinOp {
     Add,
     Sub,
     Mul,
+    /// `a / b`, always under `rounded to`
+    Div,
     /// `20% of x`
     Of,
     /// `x otherwise 50万元`
@@ -333,9 +514,17 @@ impl BinOp {
             BinOp::Add => "+",
             BinOp::Sub => "-",
             BinOp::Mul => "*",
+            BinOp::Div => "/",
             BinOp::Of => "of",
             BinOp::Otherwise => "otherwise",
         }
+    }
+
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+        )
     }
 }
 
@@ -345,7 +534,7 @@ pub enum Literal {
     Money(Decimal),
     /// a fraction: `20%` is 0.2
     Rate(Decimal),
-    /// a plain number; an integer when it has no fraction
+    /// a plain number: a whole number, or a quantity like `40.5`
     Number(Decimal),
     Bool(bool),
     Date(Date),

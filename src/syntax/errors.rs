@@ -7,8 +7,8 @@ use crate::span::Span;
 use pest::error::{ErrorVariant, InputLocation};
 
 /// Keywords that start a top-level item, where the parser can pick up again.
-const ITEM_STARTS: [&str; 9] = [
-    "policy", "enum", "record", "input", "param", "measure", "benefit", "clause", "test",
+const ITEM_STARTS: [&str; 11] = [
+    "policy", "enum", "record", "input", "param", "value", "measure", "rule", "benefit", "clause", "test",
 ];
 
 /// The first syntax error and those of later items, each at most once.
@@ -195,7 +195,7 @@ fn convert(source: &str, offset: usize, e: &pest::error::Error<Rule>) -> Diagnos
 }
 
 /// Words the grammar reserves (`keyword` in grammar/policy.pest).
-const KEYWORDS: [&str; 20] = [
+const KEYWORDS: [&str; 26] = [
     "and",
     "or",
     "not",
@@ -216,6 +216,12 @@ const KEYWORDS: [&str; 20] = [
     "once",
     "policy",
     "award",
+    "unless",
+    "for",
+    "any",
+    "every",
+    "satisfies",
+    "distinct",
 ];
 
 /// A next step for the drafter, chosen from what was found.
@@ -247,13 +253,15 @@ const OPERAND: [&str; 9] = [
     "a percentage like 20%",
     "`(`",
 ];
-const ITEM: [&str; 9] = [
+const ITEM: [&str; 11] = [
     "`policy`",
     "`enum`",
     "`record`",
     "`input`",
     "`param`",
+    "`value`",
     "`measure`",
+    "`rule`",
     "`benefit`",
     "`clause`",
     "`test`",
@@ -270,9 +278,10 @@ fn summarize(mut wanted: Vec<&'static str>) -> Vec<&'static str> {
     }
     if wanted.iter().filter(|w| ITEM.contains(w)).count() >= 5 {
         wanted.retain(|w| !ITEM.contains(w));
-        wanted.push("a new item (policy, enum, record, input, param, measure, benefit, clause, test)");
+        wanted.push("a new item (policy, enum, record, input, param, value, measure, rule, benefit, clause, test)");
     }
     wanted.sort_unstable();
+    wanted.dedup();
     wanted
 }
 
@@ -285,12 +294,14 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::record_decl => "`record`",
         Rule::input_decl => "`input`",
         Rule::param_decl => "`param`",
+        Rule::value_decl => "`value`",
         Rule::measure => "`measure`",
+        Rule::rule_decl => "`rule`",
         Rule::benefit => "`benefit`",
         Rule::clause_decl => "`clause`",
         Rule::test_block => "`test`",
-        Rule::h_version | Rule::h_effective | Rule::h_currency | Rule::h_rounding => {
-            "a header field (version, effective, currency, rounding)"
+        Rule::h_version | Rule::h_effective | Rule::h_in_force | Rule::h_currency | Rule::h_rounding => {
+            "a header field (version, effective, in force, currency, rounding)"
         }
         Rule::round_mode => "a rounding mode (half-away-from-zero, half-even, down, up)",
         Rule::round_at => "where rounding applies (after each rate, on each award)",
@@ -298,10 +309,24 @@ fn describe(rule: Rule) -> Option<&'static str> {
             "a measure statement (text, when, award, at most, top-up, once per applicant)"
         }
         Rule::cap_scope | Rule::per_year | Rule::per_ever => "`per applicant` or `per applicant per year`",
+        Rule::cap_cond | Rule::kw_unless => "the cap's condition (`when …` or `unless …`)",
+        Rule::shared_cap | Rule::highest_only => {
+            "a rule across measures (`at most … over a, b in clause order`, `only the highest of a, b`)"
+        }
+        Rule::alloc_order | Rule::clause_order | Rule::listed_order => "`in clause order` or `in the order listed`",
+        Rule::id_list => "the ids of measures, separated by commas",
         Rule::clause_ref => "a clause reference like 第三条（五）",
         Rule::type_expr | Rule::plain_type | Rule::list_type | Rule::optional => "a type",
         Rule::bound | Rule::range_bound | Rule::min_bound => "a bound like `3..5` or `>= 0`",
-        Rule::amount | Rule::pick | Rule::tier_table | Rule::each | Rule::up_to => "an amount",
+        Rule::amount | Rule::pick | Rule::tier_table | Rule::each | Rule::up_to | Rule::bands => "an amount",
+        Rule::band_row | Rule::band_range | Rule::band_up_to | Rule::band_above | Rule::band_between => {
+            "a band like `up to 100万元 => 50%`, `100万元 to 300万元 => 30%` or `above 300万元 => 0%`"
+        }
+        Rule::rounded => "`rounded to …`",
+        Rule::aggregate | Rule::agg_of | Rule::agg_count | Rule::quantifier => "an expression",
+        Rule::kw_for => "`for`",
+        Rule::kw_satisfies => "`satisfies`",
+        Rule::kw_distinct => "`distinct`",
         Rule::pick_policy | Rule::highest_of | Rule::first_of | Rule::sum_of | Rule::one_of => {
             "`the highest of`, `the first of`, `the sum of` or `one of`"
         }
@@ -321,6 +346,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::op_add
         | Rule::op_sub
         | Rule::op_mul
+        | Rule::op_div
         | Rule::op_of
         | Rule::op_otherwise => "an operator",
         Rule::op_not | Rule::op_neg => "`not` or `-`",

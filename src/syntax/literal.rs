@@ -30,22 +30,7 @@ pub fn percent(number_text: &str) -> Option<Decimal> {
 
 /// A calendar date `YYYY-MM-DD` that exists.
 pub fn date(text: &str) -> Option<Date> {
-    let mut parts = text.split('-');
-    let year: i32 = parts.next()?.parse().ok()?;
-    let month: u8 = parts.next()?.parse().ok()?;
-    let day: u8 = parts.next()?.parse().ok()?;
-    if parts.next().is_some() || !(1..=9999).contains(&year) {
-        return None;
-    }
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    (1..=days).contains(&day).then_some(Date { year, month, day })
+    Date::parse(text)
 }
 
 /// Decodes the escapes of a string literal body (`\"`, `\\`, `\n`, `\t`).
@@ -65,12 +50,6 @@ pub fn unescape(body: &str) -> String {
         }
     }
     out
-}
-
-impl std::fmt::Display for Date {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
 }
 
 #[cfg(test)]

@@ -24,7 +24,11 @@ fn pratt() -> &'static PrattParser<Rule> {
                 | Op::infix(Rule::op_ge, Assoc::Left))
             .op(Op::infix(Rule::op_otherwise, Assoc::Left))
             .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
-            .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_of, Assoc::Left))
+            // Looser than `*` and `/`, so that `a / b rounded to 0.01` rounds the quotient.
+            .op(Op::postfix(Rule::rounded))
+            .op(Op::infix(Rule::op_mul, Assoc::Left)
+                | Op::infix(Rule::op_div, Assoc::Left)
+                | Op::infix(Rule::op_of, Assoc::Left))
             .op(Op::prefix(Rule::op_neg))
             .op(Op::postfix(Rule::is_test))
     })
@@ -58,6 +62,9 @@ pub(crate) fn expr(p: Pair<Rule>) -> Result<Expr> {
         .map_postfix(|lhs, op| {
             let lhs = lhs?;
             let at = lhs.span.to(span(&op));
+            if op.as_rule() == Rule::rounded {
+                return rounded(lhs, op, at);
+            }
             let mut negated = false;
             let mut target = None;
             for part in op.clone().into_inner() {
@@ -97,6 +104,7 @@ pub(crate) fn expr(p: Pair<Rule>) -> Result<Expr> {
                 Rule::op_add => BinOp::Add,
                 Rule::op_sub => BinOp::Sub,
                 Rule::op_mul => BinOp::Mul,
+                Rule::op_div => BinOp::Div,
                 Rule::op_of => BinOp::Of,
                 Rule::op_otherwise => BinOp::Otherwise,
                 _ => return Err(unexpected(&op)),
@@ -121,6 +129,8 @@ fn primary(p: Pair<Rule>) -> Result<Expr> {
             let args = it.map(expr).collect::<Result<Vec<_>>>()?;
             ExprKind::Call { name, args }
         }
+        Rule::aggregate => ExprKind::Aggregate(Box::new(aggregate(p)?)),
+        Rule::quantifier => ExprKind::Quantified(Box::new(quantified(p)?)),
         Rule::if_expr => {
             let mut parts = p.into_inner().filter(|x| x.as_rule() == Rule::expr);
             let c = expr(parts.next().ok_or_else(|| internal("if without condition", at.start))?)?;
@@ -131,4 +141,107 @@ fn primary(p: Pair<Rule>) -> Result<Expr> {
         _ => ExprKind::Literal(literal_pair(p)?.node),
     };
     Ok(Expr { kind, span: at })
+}
+
+/// `x rounded to 0.01 [mode]`
+fn rounded(lhs: Expr, op: Pair<Rule>, at: Span) -> Result<Expr> {
+    let oat = span(&op);
+    let mut it = op.into_inner();
+    let unit_pair = next(&mut it, "rounding unit", oat)?;
+    let unit = literal::number(unit_pair.as_str()).ok_or_else(|| unexpected(&unit_pair))?;
+    let mode = match it.next() {
+        Some(m) => Some(RoundMode::from_keyword(m.as_str()).ok_or_else(|| unexpected(&m))?),
+        None => None,
+    };
+    Ok(Expr {
+        kind: ExprKind::Round {
+            expr: Box::new(lhs),
+            unit: Spanned::new(unit, span(&unit_pair)),
+            mode,
+        },
+        span: at,
+    })
+}
+
+/// `the sum of E for each x in L [where F] [distinct by K]`, `the number of x in L …`
+fn aggregate(p: Pair<Rule>) -> Result<Aggregate> {
+    let at = span(&p);
+    let mut it = p.into_inner().peekable();
+    let head = next_peek(&mut it, "aggregate", at)?;
+    let hat = span(&head);
+    let (kind, body) = match head.as_rule() {
+        Rule::agg_count => (AggKind::Count, None),
+        Rule::agg_of => {
+            let kind = match head.clone().into_inner().next().map(|x| x.as_rule()) {
+                Some(Rule::agg_sum) => AggKind::Sum,
+                Some(Rule::agg_highest) => AggKind::Highest,
+                Some(Rule::agg_lowest) => AggKind::Lowest,
+                _ => return Err(unexpected(&head)),
+            };
+            let body = expr(next_peek(&mut it, "what is added up", at)?)?;
+            next_peek(&mut it, "`for`", at)?;
+            next_peek(&mut it, "`each`", at)?;
+            (kind, Some(body))
+        }
+        _ => return Err(unexpected(&head)),
+    };
+    let var = ident(next_peek(&mut it, "item name", at)?);
+    next_peek(&mut it, "`in`", at)?;
+    let list = expr(next_peek(&mut it, "list", at)?)?;
+    let mut filter = None;
+    let mut distinct = None;
+    while let Some(part) = it.next() {
+        match part.as_rule() {
+            Rule::kw_where => filter = Some(expr(next_peek(&mut it, "filter", at)?)?),
+            Rule::kw_distinct => {
+                next_peek(&mut it, "`by`", at)?;
+                distinct = Some(expr(next_peek(&mut it, "key", at)?)?);
+            }
+            _ => return Err(unexpected(&part)),
+        }
+    }
+    Ok(Aggregate {
+        kind: Spanned::new(kind, hat),
+        body,
+        var,
+        list,
+        filter,
+        distinct,
+    })
+}
+
+/// `any x in L [where F] satisfies C`, `every x in L … satisfies C`
+fn quantified(p: Pair<Rule>) -> Result<Quantified> {
+    let at = span(&p);
+    let mut it = p.into_inner().peekable();
+    let every = next_peek(&mut it, "`any` or `every`", at)?.as_rule() == Rule::kw_every;
+    let var = ident(next_peek(&mut it, "item name", at)?);
+    next_peek(&mut it, "`in`", at)?;
+    let list = expr(next_peek(&mut it, "list", at)?)?;
+    let mut filter = None;
+    let mut test = None;
+    while let Some(part) = it.next() {
+        match part.as_rule() {
+            Rule::kw_where => filter = Some(expr(next_peek(&mut it, "filter", at)?)?),
+            Rule::kw_satisfies => test = Some(expr(next_peek(&mut it, "condition", at)?)?),
+            _ => return Err(unexpected(&part)),
+        }
+    }
+    let test = test.ok_or_else(|| Box::new(internal("quantifier without a condition", at.start)))?;
+    Ok(Quantified {
+        every,
+        var,
+        list,
+        filter,
+        test,
+    })
+}
+
+fn next_peek<'a>(
+    it: &mut std::iter::Peekable<pest::iterators::Pairs<'a, Rule>>,
+    what: &str,
+    at: Span,
+) -> Result<Pair<'a, Rule>> {
+    it.next()
+        .ok_or_else(|| Box::new(internal(&format!("missing {what}"), at.start)))
 }

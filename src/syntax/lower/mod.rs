@@ -130,7 +130,9 @@ pub(super) fn file(pair: Pair<Rule>) -> std::result::Result<File, Vec<Diagnostic
             Rule::record_decl => record_decl(item).map(|d| out.records.push(d)),
             Rule::input_decl => input_decl(item).map(|d| out.inputs.push(d)),
             Rule::param_decl => param_decl(item).map(|d| out.params.push(d)),
+            Rule::value_decl => value_decl(item).map(|d| out.values.push(d)),
             Rule::measure => measure(item).map(|d| out.measures.push(d)),
+            Rule::rule_decl => rule_decl(item).map(|d| out.rules.push(d)),
             Rule::benefit => benefit(item).map(|d| out.benefits.push(d)),
             Rule::clause_decl => clause_decl(item).map(|d| out.clauses.push(d)),
             Rule::test_block => test_block(item).map(|d| out.tests.push(d)),
@@ -178,6 +180,7 @@ fn header(p: Pair<Rule>) -> Result<Header> {
         title,
         version: None,
         effective: None,
+        in_force: None,
         currency: None,
         rounding: None,
         span: at,
@@ -188,6 +191,12 @@ fn header(p: Pair<Rule>) -> Result<Header> {
         match field.as_rule() {
             Rule::h_version => h.version = Some(string(next(&mut inner, "version", fat)?)?),
             Rule::h_effective => h.effective = Some(date(next(&mut inner, "date", fat)?)?),
+            Rule::h_in_force => {
+                next(&mut inner, "`in`", fat)?;
+                let from = date(next(&mut inner, "first day", fat)?)?;
+                let to = date(next(&mut inner, "last day", fat)?)?;
+                h.in_force = Some(InForce { from, to, span: fat });
+            }
             Rule::h_currency => h.currency = Some(ident(next(&mut inner, "currency", fat)?)),
             Rule::h_rounding => h.rounding = Some(rounding(field)?),
             _ => return Err(unexpected(&field)),
@@ -202,13 +211,7 @@ fn rounding(p: Pair<Rule>) -> Result<Rounding> {
     let unit_pair = next(&mut it, "rounding unit", at)?;
     let unit = literal::number(unit_pair.as_str()).ok_or_else(|| bad_number(&unit_pair))?;
     let mode_pair = next(&mut it, "rounding mode", at)?;
-    let mode = match mode_pair.as_str() {
-        "half-away-from-zero" => RoundMode::HalfAwayFromZero,
-        "half-even" => RoundMode::HalfEven,
-        "down" => RoundMode::Down,
-        "up" => RoundMode::Up,
-        _ => return Err(unexpected(&mode_pair)),
-    };
+    let mode = RoundMode::from_keyword(mode_pair.as_str()).ok_or_else(|| unexpected(&mode_pair))?;
     let mut r = Rounding {
         unit: Spanned::new(unit, span(&unit_pair)),
         mode,
@@ -443,6 +446,20 @@ fn param_decl(p: Pair<Rule>) -> Result<ParamDecl> {
     })
 }
 
+fn value_decl(p: Pair<Rule>) -> Result<ValueDecl> {
+    let at = span(&p);
+    let mut it = p.into_inner();
+    let name = ident(next(&mut it, "value name", at)?);
+    let label = opt_label(&mut it)?;
+    let value = amount(next(&mut it, "the value's formula", at)?)?;
+    Ok(ValueDecl {
+        name,
+        label,
+        value,
+        span: at,
+    })
+}
+
 fn measure(p: Pair<Rule>) -> Result<Measure> {
     let at = span(&p);
     let mut it = p.into_inner();
@@ -461,6 +478,8 @@ fn measure(p: Pair<Rule>) -> Result<Measure> {
         caps: Vec::new(),
         span: at,
     };
+    // Where the rule begins: a `when` after it would be read as belonging to a cap.
+    let mut rule_start: Option<Span> = None;
     for stmt in it {
         let sat = span(&stmt);
         let mut inner = stmt.clone().into_inner();
@@ -474,35 +493,173 @@ fn measure(p: Pair<Rule>) -> Result<Measure> {
                 )?)
             }
             Rule::when_stmt => {
+                if let Some(first) = rule_start {
+                    return Err(Box::new(condition_after_award(sat, first)));
+                }
                 next(&mut inner, "`when`", sat)?;
                 m.conditions.push(expr(next(&mut inner, "condition", sat)?)?);
             }
             Rule::award_stmt => {
                 let a = amount(next(&mut inner, "amount", sat)?)?;
                 m.award = Some(duplicate(m.award.is_some(), "award", sat, a)?);
+                rule_start.get_or_insert(sat);
             }
-            Rule::top_up_stmt => m.top_up = Some(sat),
-            Rule::once_stmt => m.once = Some(sat),
+            Rule::top_up_stmt => {
+                m.top_up = Some(sat);
+                rule_start.get_or_insert(sat);
+            }
+            Rule::once_stmt => {
+                m.once = Some(sat);
+                rule_start.get_or_insert(sat);
+            }
             Rule::cap_stmt => {
-                let limit = expr(next(&mut inner, "limit", sat)?)?;
-                let scope = match inner.next() {
-                    None => CapScope::Award,
-                    Some(s) => match s.clone().into_inner().next().map(|x| x.as_rule()) {
-                        Some(Rule::per_year) => CapScope::Year,
-                        Some(Rule::per_ever) => CapScope::Ever,
-                        _ => return Err(unexpected(&s)),
-                    },
-                };
-                m.caps.push(Cap {
-                    limit,
-                    scope,
-                    span: sat,
-                });
+                m.caps.push(cap(stmt)?);
+                rule_start.get_or_insert(sat);
             }
             _ => return Err(unexpected(&stmt)),
         }
     }
     Ok(m)
+}
+
+/// `when` after the award: whose condition is it? The grammar gives a `when` right after
+/// a cap to that cap; anywhere else after `award` it is refused, never guessed.
+fn condition_after_award(at: Span, award: Span) -> Diagnostic {
+    Diagnostic::error(
+        "zhice::syntax::condition-after-award",
+        "a condition after the award: is it the measure's or a cap's?",
+        at,
+    )
+    .label("`when` after the rule")
+    .related(award, "the rule starts here")
+    .help("write the measure's conditions above `award`; a condition of a cap goes on the cap's own line: `at most … per applicant per year when …`")
+}
+
+/// `at most LIMIT [per applicant [per year]] [when|unless CONDITION]`
+fn cap(p: Pair<Rule>) -> Result<Cap> {
+    let at = span(&p);
+    let input = p.as_span().get_input();
+    let mut inner = p.into_inner();
+    let limit_pair = next(&mut inner, "limit", at)?;
+    let mut before_cond = span(&limit_pair).end;
+    let limit = match limit_pair.as_rule() {
+        Rule::expr => expr(limit_pair)?,
+        _ => amount::core(limit_pair)?,
+    };
+    let mut scope = CapScope::Award;
+    let mut condition = None;
+    for part in inner {
+        let pat = span(&part);
+        match part.as_rule() {
+            Rule::cap_scope => {
+                before_cond = pat.end;
+                scope = match part.clone().into_inner().next().map(|x| x.as_rule()) {
+                    Some(Rule::per_year) => CapScope::Year,
+                    Some(Rule::per_ever) => CapScope::Ever,
+                    _ => return Err(unexpected(&part)),
+                };
+            }
+            Rule::cap_cond => {
+                let mut c = part.into_inner();
+                let word = next(&mut c, "`when` or `unless`", pat)?;
+                let unless = word.as_rule() == Rule::kw_unless;
+                // A `when` on a line of its own reads like the measure's condition: refuse to guess.
+                if input.get(before_cond..pat.start).is_some_and(|gap| gap.contains('\n')) {
+                    return Err(Box::new(
+                        Diagnostic::error(
+                            "zhice::syntax::cap-condition-line",
+                            format!("`{}` on the line after a cap: is it the cap's condition or the measure's?", word.as_str()),
+                            span(&word),
+                        )
+                        .label("read as the cap's condition")
+                        .related(Span::new(at.start, before_cond), "the cap")
+                        .help("for the cap, write the condition on the cap's own line; for the measure, move `when …` above `award`"),
+                    ));
+                }
+                let e = expr(next(&mut c, "condition", pat)?)?;
+                condition = Some(CapCondition {
+                    unless,
+                    expr: e,
+                    span: pat,
+                });
+            }
+            _ => return Err(unexpected(&part)),
+        }
+    }
+    Ok(Cap {
+        limit,
+        scope,
+        condition,
+        span: at,
+    })
+}
+
+fn rule_decl(p: Pair<Rule>) -> Result<RuleDecl> {
+    let at = span(&p);
+    let mut it = p.into_inner();
+    let id = ident(next(&mut it, "rule id", at)?);
+    let clause = spanned_str(&next(&mut it, "clause reference", at)?);
+    let title = string(next(&mut it, "title", at)?)?;
+    let mut text = None;
+    let mut body = None;
+    for part in it {
+        let pat = span(&part);
+        let mut inner = part.clone().into_inner();
+        match part.as_rule() {
+            Rule::text_stmt => text = Some(string(next(&mut inner, "text", pat)?)?),
+            Rule::shared_cap => {
+                let limit = expr(next(&mut inner, "limit", pat)?)?;
+                let mut scope = CapScope::Award;
+                let mut members = Vec::new();
+                let mut order = None;
+                for x in inner {
+                    match x.as_rule() {
+                        Rule::cap_scope => {
+                            scope = match x.clone().into_inner().next().map(|y| y.as_rule()) {
+                                Some(Rule::per_year) => CapScope::Year,
+                                Some(Rule::per_ever) => CapScope::Ever,
+                                _ => return Err(unexpected(&x)),
+                            }
+                        }
+                        Rule::id_list => members = x.into_inner().map(ident).collect(),
+                        Rule::alloc_order => {
+                            let oat = span(&x);
+                            let kind = match x.clone().into_inner().nth(1).map(|y| y.as_rule()) {
+                                Some(Rule::clause_order) => AllocOrder::Clause,
+                                Some(Rule::listed_order) => AllocOrder::Listed,
+                                _ => return Err(unexpected(&x)),
+                            };
+                            order = Some(Spanned::new(kind, oat));
+                        }
+                        _ => return Err(unexpected(&x)),
+                    }
+                }
+                let order = order.ok_or_else(|| Box::new(internal("shared cap without an order", pat.start)))?;
+                body = Some(RuleBody::SharedCap {
+                    limit,
+                    scope,
+                    members,
+                    order,
+                });
+            }
+            Rule::highest_only => {
+                let list = next(&mut inner, "measures", pat)?;
+                body = Some(RuleBody::HighestOnly {
+                    members: list.into_inner().map(ident).collect(),
+                });
+            }
+            _ => return Err(unexpected(&part)),
+        }
+    }
+    let body = body.ok_or_else(|| Box::new(internal("rule without a body", at.start)))?;
+    Ok(RuleDecl {
+        id,
+        clause,
+        title,
+        text,
+        body,
+        span: at,
+    })
 }
 
 fn duplicate<T>(already: bool, what: &str, at: Span, value: T) -> Result<T> {

@@ -1,14 +1,15 @@
 //! The ledger of a case (`prior_awards`): what the applicant already received,
 //! each entry checked against the policy's award ids.
 
-use super::{err, looks_numeric, money, show, unknown_field, Decoder, Path, LEDGER_FIELDS};
+use super::code;
+use super::decode::{decimal, looks_numeric, show, unknown_field, Decoder, Path, LEDGER_FIELDS};
+use super::json::{Cursor, JsonError};
+use super::LedgerEntry;
 use crate::diagnostic::closest;
-use crate::eval::json::{Cursor, JsonError};
-use crate::eval::value::LedgerEntry;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
-impl Decoder<'_> {
+impl Decoder<'_, '_> {
     pub(super) fn ledger(&mut self, c: &mut Cursor) -> Result<Vec<LedgerEntry>, JsonError> {
         if c.null() {
             return Ok(Vec::new());
@@ -17,10 +18,11 @@ impl Decoder<'_> {
             let start = c.pos();
             c.skip(1)?;
             let text = show(c.slice(start, c.pos()));
-            self.errors.push(err(
+            self.push(
                 "prior_awards",
+                code::TYPE,
                 format!("expected a list of prior awards, got {text}"),
-            ));
+            );
             return Ok(Vec::new());
         }
         c.expect(b'[')?;
@@ -46,10 +48,11 @@ impl Decoder<'_> {
             let start = c.pos();
             c.skip(1)?;
             let text = show(c.slice(start, c.pos()));
-            self.errors.push(err(
+            self.push(
                 path,
+                code::TYPE,
                 format!("expected {{\"award\", \"year\", \"amount\"}}, got {text}"),
-            ));
+            );
             return Ok(None);
         }
         let (mut award, mut year, mut amount, mut item) = (None, None, None, None);
@@ -62,7 +65,7 @@ impl Decoder<'_> {
                 let field = Path::Field(&path, &key);
                 match LEDGER_FIELDS.iter().position(|f| *f == key.as_ref()) {
                     Some(k) if seen[k] => {
-                        self.errors.push(err(field, "given twice in one prior award"));
+                        self.push(field, code::DUPLICATE, "given twice in one prior award");
                         c.skip(1)?;
                     }
                     Some(0) => {
@@ -87,7 +90,7 @@ impl Decoder<'_> {
                                 let start = c.pos();
                                 c.skip(1)?;
                                 let text = show(c.slice(start, c.pos()));
-                                self.errors.push(err(field, format!("expected a string, got {text}")));
+                                self.push(field, code::TYPE, format!("expected a string, got {text}"));
                                 None
                             }
                         };
@@ -106,12 +109,12 @@ impl Decoder<'_> {
             }
         }
         for (k, what) in [
-            (0, "expected the award id as a string"),
+            (0, "missing: the award id"),
             (1, "missing: the year it was paid"),
-            (2, "expected the amount paid in yuan"),
+            (2, "missing: the amount paid in yuan"),
         ] {
             if !seen[k] {
-                self.errors.push(err(Path::Field(&path, LEDGER_FIELDS[k]), what));
+                self.push(Path::Field(&path, LEDGER_FIELDS[k]), code::MISSING, what);
             }
         }
         Ok(match (award, year, amount) {
@@ -128,49 +131,55 @@ impl Decoder<'_> {
     fn award_id(&mut self, c: &mut Cursor, path: Path) -> Result<Option<usize>, JsonError> {
         if c.peek() != Some(b'"') {
             c.skip(1)?;
-            self.errors.push(err(path, "expected the award id as a string"));
+            self.push(path, code::TYPE, "expected the award id as a string");
             return Ok(None);
         }
         let id = c.string()?;
-        if let Some(&m) = self.schema.awards.get(id.as_ref()) {
+        if let Some(&m) = self.r.awards.get(id.as_ref()) {
             return Ok(Some(m));
         }
-        let hint = closest(&id, self.policy.measures.iter().map(|m| m.id.as_str()))
+        let hint = closest(&id, self.r.policy.measures.iter().map(|m| m.id.as_str()))
             .map(|c| format!("; did you mean `{c}`?"))
             .unwrap_or_default();
-        self.errors
-            .push(err(path, format!("`{id}` is not an award of this policy{hint}")));
+        self.push(
+            path,
+            code::UNKNOWN_AWARD,
+            format!("`{id}` is not an award of this policy{hint}"),
+        );
         Ok(None)
     }
 
     fn paid(&mut self, c: &mut Cursor, path: Path) -> Result<Option<Decimal>, JsonError> {
         let start = c.pos();
         let d = match c.peek() {
-            Some(b'-' | b'0'..=b'9') => money(c.number()?),
+            Some(b'-' | b'0'..=b'9') => decimal(c.number()?),
             Some(b'"') => {
                 let s = c.string()?;
                 if looks_numeric(s.trim()) {
-                    money(s.trim())
+                    decimal(s.trim())
                 } else {
-                    Err("expected the amount paid in yuan".into())
+                    Err((code::TYPE, "expected the amount paid in yuan".into()))
                 }
             }
             _ => {
                 c.skip(1)?;
-                Err(format!(
-                    "expected the amount paid in yuan, got {}",
-                    show(c.slice(start, c.pos()))
+                Err((
+                    code::TYPE,
+                    format!(
+                        "expected the amount paid in yuan, got {}",
+                        show(c.slice(start, c.pos()))
+                    ),
                 ))
             }
         };
         match d {
             Ok(d) if d >= Decimal::ZERO => Ok(Some(d)),
             Ok(_) => {
-                self.errors.push(err(path, "must be at least 0"));
+                self.push(path, code::RANGE, "must be at least 0");
                 Ok(None)
             }
-            Err(e) => {
-                self.errors.push(err(path, e));
+            Err((code, e)) => {
+                self.push(path, code, e);
                 Ok(None)
             }
         }

@@ -1,6 +1,6 @@
-//! A small JSON reader over one line of bytes, for decoding cases straight into
-//! slots: no value tree is built. It validates what it skips, bounds nesting,
-//! and reports errors with the column where they happen.
+//! A small JSON reader over the bytes of one case, for decoding cases
+//! straight into slots: no value tree is built. It validates what it skips,
+//! bounds nesting, and reports errors with the line and column where they happen.
 
 use std::borrow::Cow;
 
@@ -9,6 +9,8 @@ pub const MAX_DEPTH: usize = 64;
 
 #[derive(Debug)]
 pub struct JsonError {
+    /// the line within the text given, from 1 (a case file's cases are one line each)
+    pub line: usize,
     pub column: usize,
     pub message: String,
 }
@@ -36,9 +38,11 @@ impl<'a> Cursor<'a> {
     }
 
     pub fn error<T>(&self, message: impl Into<String>) -> Result<T, JsonError> {
-        let column = self.text.get(..self.pos).map_or(0, |s| s.chars().count()) + 1;
+        let before = self.text.get(..self.pos).unwrap_or("");
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         Err(JsonError {
-            column,
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
             message: message.into(),
         })
     }
@@ -70,7 +74,7 @@ impl<'a> Cursor<'a> {
         } else {
             match self.peek() {
                 Some(c) => self.error(format!("expected `{}`, found `{}`", b as char, c as char)),
-                None => self.error(format!("expected `{}`, found the end of the line", b as char)),
+                None => self.error(format!("expected `{}`, found the end of the case", b as char)),
             }
         }
     }
@@ -287,7 +291,7 @@ impl<'a> Cursor<'a> {
                 }
             }
             Some(_) => self.number().map(|_| ()),
-            None => self.error("expected a value, found the end of the line"),
+            None => self.error("expected a value, found the end of the case"),
         }
     }
 }

@@ -1,0 +1,828 @@
+//! Case JSON → slots, read straight from the text's bytes: no JSON value tree
+//! is built. The policy's declared inputs are the schema: a field it does not
+//! declare, a value of the wrong type or outside its declared range, a field
+//! given twice, a date outside the period in force, is an error naming the
+//! field. All errors of a case are reported together.
+
+use super::json::{Cursor, JsonError};
+use super::{code, Case, CaseErrors, FieldError, LedgerEntry};
+use crate::check::model::{FieldDef, Policy, Range, Ty};
+use crate::compile::const_value;
+use crate::date::Date;
+use crate::diagnostic::closest;
+use crate::syntax::literal;
+use crate::value::Value;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// FNV-1a: names are short and few, and SipHash's defence against crafted keys
+/// is not needed for a table built from the policy.
+#[derive(Default, Clone, Copy)]
+pub(super) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub(super) type Names<V> = HashMap<Box<str>, V, std::hash::BuildHasherDefault<Fnv>>;
+
+/// Reads cases for one policy. Its name tables are built once, when it is made.
+pub struct Reader<'p> {
+    pub(super) policy: &'p Policy,
+    inputs: Names<usize>,
+    records: Vec<Names<usize>>,
+    enums: Vec<Names<u32>>,
+    pub(super) awards: Names<usize>,
+    /// what a case that leaves an input out gets
+    defaults: Vec<Option<Value>>,
+    empty_list: Arc<[Value]>,
+    /// a field outside the policy's inputs that this reader takes out of each case
+    extra: Option<String>,
+}
+
+impl<'p> Reader<'p> {
+    pub fn new(p: &'p Policy) -> Self {
+        let index = |names: Vec<&str>| names.into_iter().enumerate().map(|(i, n)| (Box::from(n), i)).collect();
+        Reader {
+            policy: p,
+            inputs: index(p.inputs.iter().map(|i| i.name.as_str()).collect()),
+            records: p
+                .records
+                .iter()
+                .map(|r| index(r.fields.iter().map(|f| f.name.as_str()).collect()))
+                .collect(),
+            enums: p
+                .enums
+                .iter()
+                .map(|e| {
+                    e.values
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (n, _))| (Box::from(n.as_str()), i as u32))
+                        .collect()
+                })
+                .collect(),
+            awards: index(p.measures.iter().map(|m| m.id.as_str()).collect()),
+            defaults: p
+                .inputs
+                .iter()
+                .map(|f| f.default_when_missing().map(|c| const_value(&c)))
+                .collect(),
+            empty_list: Arc::from(Vec::new()),
+            extra: None,
+        }
+    }
+
+    /// Also takes the field `name` out of each case, into `Case::extra` (a
+    /// review's survey weight). Every case must give it, as a number of at least 0.
+    pub fn with_extra(mut self, name: &str) -> Self {
+        self.extra = Some(name.to_string());
+        self
+    }
+
+    /// Decodes one line of a case file (`line_no` counts from 1).
+    pub fn line(&self, line: &str, line_no: usize) -> Result<Case, CaseErrors> {
+        self.decode(line, |e| {
+            format!("line {line_no}: not valid JSON: {} at column {}", e.message, e.column)
+        })
+    }
+
+    /// Decodes one case given on its own (a `--case` file, a drafter's test), over any number of lines.
+    pub fn text(&self, text: &str) -> Result<Case, CaseErrors> {
+        self.decode(text, |e| {
+            format!("not valid JSON: {} at line {}, column {}", e.message, e.line, e.column)
+        })
+    }
+
+    fn decode(&self, text: &str, json_message: impl Fn(&JsonError) -> String) -> Result<Case, CaseErrors> {
+        let mut d = Decoder {
+            r: self,
+            errors: Vec::new(),
+            id: None,
+        };
+        let mut c = Cursor::new(text);
+        match d.case(&mut c) {
+            Ok(Some(case)) if d.errors.is_empty() => Ok(case),
+            Ok(_) => Err(CaseErrors {
+                id: d.id,
+                errors: d.errors,
+            }),
+            Err(e) => Err(CaseErrors {
+                id: d.id,
+                errors: vec![FieldError::new("", code::JSON, json_message(&e))],
+            }),
+        }
+    }
+}
+
+fn err(field: impl ToString, code: &'static str, message: impl Into<String>) -> FieldError {
+    FieldError::new(field, code, message)
+}
+
+/// A list in a case with more items than this is an error (each is still read, to find the line's end).
+pub const MAX_LIST_ITEMS: usize = 10_000;
+
+pub(super) const LEDGER_FIELDS: [&str; 4] = ["award", "year", "amount", "item"];
+
+/// Where a value sits in a case: `standards[2].rank`. Built on the stack and
+/// written out only when an error names it.
+#[derive(Clone, Copy)]
+pub(super) enum Path<'p> {
+    Top(&'p str),
+    Field(&'p Path<'p>, &'p str),
+    Index(&'p Path<'p>, usize),
+}
+
+impl std::fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Path::Top(name) => f.write_str(name),
+            Path::Field(parent, name) => write!(f, "{parent}.{name}"),
+            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
+/// `whose` says what declares the fields: "the inputs the policy declares", "the fields of `Project`".
+pub(super) fn unknown_field<'a>(
+    path: impl ToString,
+    key: &str,
+    whose: &str,
+    names: impl Iterator<Item = &'a str>,
+) -> FieldError {
+    let message = match closest(key, names) {
+        Some(c) => format!("unknown field `{key}`: not among {whose}; did you mean `{c}`?"),
+        None => format!("unknown field `{key}`: not among {whose}"),
+    };
+    err(path, code::UNKNOWN_FIELD, message)
+}
+
+/// A value's text as written, shortened for messages.
+pub(super) fn show(text: &str) -> String {
+    let text = text.trim();
+    if text.chars().count() > 40 {
+        format!("{}…", text.chars().take(40).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}
+
+/// The fields every case has, whatever the policy.
+const ID: usize = 0;
+const YEAR: usize = 1;
+const DATE: usize = 2;
+const LEDGER: usize = 3;
+const BUILTIN: [&str; 4] = ["id", "year", "date", "prior_awards"];
+
+pub(super) struct Decoder<'r, 'p> {
+    pub(super) r: &'r Reader<'p>,
+    pub(super) errors: Vec<FieldError>,
+    /// the case's id, once read, so that a rejected case can still be named
+    id: Option<String>,
+}
+
+impl Decoder<'_, '_> {
+    pub(super) fn push(&mut self, field: impl ToString, code: &'static str, message: impl Into<String>) {
+        self.errors.push(err(field, code, message));
+    }
+
+    /// The whole case. `Ok(None)` when it is JSON but not an object.
+    fn case(&mut self, c: &mut Cursor) -> Result<Option<Case>, JsonError> {
+        if c.peek() != Some(b'{') {
+            let start = c.pos();
+            c.skip(0)?;
+            if !c.at_end() {
+                return c.error("text after the value");
+            }
+            let what = match c.slice(start, c.pos()).trim().as_bytes().first() {
+                Some(b'[') => "a list",
+                Some(b'"') => "a string",
+                Some(b't' | b'f') => "a bool",
+                Some(b'n') => "null",
+                _ => "a number",
+            };
+            self.push("", code::JSON, format!("a case is a JSON object, not {what}"));
+            return Ok(None);
+        }
+        let policy = self.r.policy;
+        let n = policy.inputs.len();
+        let mut slots: Vec<Value> = vec![Value::Absent; n];
+        let mut given: Vec<bool> = vec![false; n];
+        let mut id: Option<String> = None;
+        let mut year: Option<i32> = None;
+        let mut date: Option<Date> = None;
+        let mut ledger: Vec<LedgerEntry> = Vec::new();
+        let mut extra: Option<Decimal> = None;
+        let mut seen_builtin = [false; 4];
+        let mut seen_extra = false;
+        c.expect(b'{')?;
+        if !c.eat(b'}') {
+            loop {
+                let key = c.string()?;
+                c.expect(b':')?;
+                if let Some(k) = BUILTIN.iter().position(|b| *b == key.as_ref()) {
+                    if seen_builtin[k] {
+                        self.push(key.as_ref(), code::DUPLICATE, "given twice in one case");
+                        c.skip(0)?;
+                    } else {
+                        seen_builtin[k] = true;
+                        match k {
+                            ID => {
+                                id = self.id(c)?;
+                                self.id.clone_from(&id);
+                            }
+                            YEAR => year = self.year(c, Path::Top("year"))?,
+                            DATE => date = self.date(c, Path::Top("date"))?,
+                            LEDGER => ledger = self.ledger(c)?,
+                            _ => c.skip(0)?,
+                        }
+                    }
+                } else if let Some(&slot) = self.r.inputs.get(key.as_ref()) {
+                    if given[slot] {
+                        self.push(key.as_ref(), code::DUPLICATE, "given twice in one case");
+                        c.skip(0)?;
+                    } else {
+                        given[slot] = true;
+                        let def = &policy.inputs[slot];
+                        slots[slot] = self.field(c, def, Path::Top(&key), Some(slot))?;
+                    }
+                } else if self.r.extra.as_deref() == Some(key.as_ref()) {
+                    if std::mem::replace(&mut seen_extra, true) {
+                        self.push(key.as_ref(), code::DUPLICATE, "given twice in one case");
+                        c.skip(0)?;
+                    } else {
+                        extra = self.weight(c, &key)?;
+                    }
+                } else {
+                    let names = BUILTIN.into_iter().chain(policy.inputs.iter().map(|i| i.name.as_str()));
+                    self.errors
+                        .push(unknown_field(&key, &key, "the inputs the policy declares", names));
+                    c.skip(1)?;
+                }
+                if c.eat(b'}') {
+                    break;
+                }
+                c.expect(b',')?;
+            }
+        }
+        if !c.at_end() {
+            return c.error("text after the case");
+        }
+        if !seen_builtin[ID] {
+            self.push("id", code::MISSING, "missing: every case has an `id`");
+        }
+        if year.is_none() && !self.errors.iter().any(|e| e.field == "year") {
+            self.push("year", code::MISSING, "missing: every case has the award `year`");
+        }
+        if date.is_none() && policy.date_required.is_some() && !self.errors.iter().any(|e| e.field == "date") {
+            self.push(
+                "date",
+                code::MISSING,
+                "required for this policy: the application date, written YYYY-MM-DD",
+            );
+        }
+        for (slot, def) in policy.inputs.iter().enumerate() {
+            if !given[slot] {
+                slots[slot] = self.missing(def, Path::Top(&def.name), Some(slot));
+            }
+        }
+        // A date that could not be read is already reported; the period is judged on a good one.
+        if let (Some(y), false) = (year, self.errors.iter().any(|e| e.field == "date")) {
+            self.in_force(y, date);
+        }
+        if let (Some(name), false) = (&self.r.extra, seen_extra) {
+            self.push(
+                name,
+                code::MISSING,
+                "missing: the survey weight, a number of at least 0",
+            );
+        }
+        Ok(Some(Case {
+            id: id.unwrap_or_default(),
+            year: year.unwrap_or(0),
+            date,
+            slots,
+            ledger,
+            extra,
+        }))
+    }
+
+    /// The case's day must fall in the period the policy is in force.
+    fn in_force(&mut self, year: i32, date: Option<Date>) {
+        let (from, to) = self.r.policy.header.period();
+        let day = date.unwrap_or(Date::new_year(year));
+        let outside = from.is_some_and(|f| day < f) || to.is_some_and(|t| day > t);
+        if !outside {
+            return;
+        }
+        let period = match (from, to) {
+            (Some(f), Some(t)) => format!("the period in force {f}..{t}"),
+            (Some(f), None) => format!("the policy, in force from {f}"),
+            (None, Some(t)) => format!("the policy, in force until {t}"),
+            (None, None) => String::new(),
+        };
+        match date {
+            Some(d) => self.push("date", code::PERIOD, format!("{d} is outside {period}")),
+            None => self.push(
+                "year",
+                code::PERIOD,
+                format!("no `date` given, and 1 January {year} is outside {period}; give the application `date`"),
+            ),
+        }
+    }
+
+    fn id(&mut self, c: &mut Cursor) -> Result<Option<String>, JsonError> {
+        match c.peek() {
+            Some(b'"') => Ok(Some(c.string()?.into_owned())),
+            Some(b'-' | b'0'..=b'9') => Ok(Some(c.number()?.to_string())),
+            _ => {
+                let start = c.pos();
+                c.skip(1)?;
+                let text = show(c.slice(start, c.pos()));
+                self.push("id", code::TYPE, format!("expected a string, got {text}"));
+                Ok(None)
+            }
+        }
+    }
+
+    pub(super) fn year(&mut self, c: &mut Cursor, path: Path) -> Result<Option<i32>, JsonError> {
+        let start = c.pos();
+        if c.null() {
+            self.push(path, code::MISSING, "missing: the award `year`");
+            return Ok(None);
+        }
+        let y = match c.peek() {
+            Some(b'-' | b'0'..=b'9') => c.number()?.parse::<i32>().ok().filter(|y| (1..=9999).contains(y)),
+            _ => {
+                c.skip(1)?;
+                None
+            }
+        };
+        if y.is_none() {
+            let text = show(c.slice(start, c.pos()));
+            self.push(path, code::TYPE, format!("expected a year such as 2025, got {text}"));
+        }
+        Ok(y)
+    }
+
+    /// A date written exactly `YYYY-MM-DD`, naming a real day.
+    fn date(&mut self, c: &mut Cursor, path: Path) -> Result<Option<Date>, JsonError> {
+        if c.null() {
+            return Ok(None);
+        }
+        let start = c.pos();
+        if c.peek() != Some(b'"') {
+            c.skip(1)?;
+            let text = show(c.slice(start, c.pos()));
+            self.push(
+                path,
+                code::DATE,
+                format!("expected a date written YYYY-MM-DD, got {text}"),
+            );
+            return Ok(None);
+        }
+        let s = c.string()?;
+        Ok(match parse_date(&s) {
+            Ok(d) => Some(d),
+            Err(message) => {
+                self.push(path, code::DATE, message);
+                None
+            }
+        })
+    }
+
+    fn weight(&mut self, c: &mut Cursor, key: &str) -> Result<Option<Decimal>, JsonError> {
+        let start = c.pos();
+        let text = match c.peek() {
+            Some(b'-' | b'0'..=b'9') => Some(c.number()?.to_string()),
+            Some(b'"') => Some(c.string()?.trim().to_string()),
+            _ => {
+                c.skip(1)?;
+                None
+            }
+        };
+        match text.and_then(|t| decimal(&t).ok()) {
+            Some(w) if w >= Decimal::ZERO => Ok(Some(w)),
+            _ => {
+                let got = show(c.slice(start, c.pos()));
+                self.push(
+                    key,
+                    code::TYPE,
+                    format!("expected the survey weight: a number of at least 0, got {got}"),
+                );
+                Ok(None)
+            }
+        }
+    }
+
+    /// The value of a field the case left out (or gave as `null`); `slot` for top-level inputs.
+    fn missing(&mut self, def: &FieldDef, path: Path, slot: Option<usize>) -> Value {
+        if let Some(v) = slot.and_then(|s| self.r.defaults.get(s)).and_then(Option::as_ref) {
+            return v.clone();
+        }
+        match &def.ty {
+            Ty::Optional(_) => Value::Absent,
+            Ty::List(_) => Value::List(self.r.empty_list.clone()),
+            _ => match def.default_when_missing() {
+                Some(c) => const_value(&c),
+                None => {
+                    self.push(path, code::MISSING, "missing: this field is required");
+                    Value::Absent
+                }
+            },
+        }
+    }
+
+    /// A declared field; `null` means the same as leaving it out.
+    fn field(&mut self, c: &mut Cursor, def: &FieldDef, path: Path, slot: Option<usize>) -> Result<Value, JsonError> {
+        if c.null() {
+            return Ok(self.missing(def, path, slot));
+        }
+        let ty = match &def.ty {
+            Ty::Optional(inner) => inner.as_ref(),
+            t => t,
+        };
+        self.value(c, ty, &def.range, path)
+    }
+
+    /// A value of type `ty`; on a mismatch the value is skipped and an error recorded.
+    fn value(&mut self, c: &mut Cursor, ty: &Ty, range: &Range, path: Path) -> Result<Value, JsonError> {
+        let start = c.pos();
+        let got = |c: &Cursor| show(c.slice(start, c.pos()));
+        let next = c.peek();
+        let res: Result<Value, (&'static str, String)> = match (ty, next) {
+            (Ty::Bool, Some(b't' | b'f')) => match c.boolean() {
+                Some(b) => Ok(Value::Bool(b)),
+                None => return c.error("expected a value"),
+            },
+            (Ty::Int, Some(b'-' | b'0'..=b'9')) => {
+                let text = c.number()?;
+                match text.parse::<i64>() {
+                    Ok(n) => in_range(Decimal::from(n), range).map(|()| Value::Int(n)),
+                    Err(_) => Err((code::TYPE, format!("expected a whole number, got {}", got(c)))),
+                }
+            }
+            (Ty::Money | Ty::Number, Some(b'-' | b'0'..=b'9')) => {
+                let text = c.number()?;
+                decimal(text).and_then(|d| in_range(d, range).map(|()| Value::Dec(d)))
+            }
+            (Ty::Money | Ty::Number, Some(b'"')) => {
+                let s = c.string()?;
+                if looks_numeric(s.trim()) {
+                    decimal(s.trim()).and_then(|d| in_range(d, range).map(|()| Value::Dec(d)))
+                } else if *ty == Ty::Money {
+                    Err((
+                        code::TYPE,
+                        format!(
+                            "expected an amount in yuan (a number or a decimal string), got {}",
+                            got(c)
+                        ),
+                    ))
+                } else {
+                    Err((code::TYPE, format!("expected a number, got {}", got(c))))
+                }
+            }
+            (Ty::Rate, Some(b'-' | b'0'..=b'9')) => {
+                let text = c.number()?;
+                decimal(text).and_then(|d| in_range(d, range).map(|()| Value::Dec(d)))
+            }
+            (Ty::Rate, Some(b'"')) => {
+                let s = c.string()?;
+                let s = s.trim();
+                let bad = || {
+                    (
+                        code::TYPE,
+                        format!("expected a rate such as 0.2 or \"20%\", got {}", got(c)),
+                    )
+                };
+                let d = match s.strip_suffix('%') {
+                    Some(p) => literal::percent(p).ok_or_else(bad),
+                    None if looks_numeric(s) => decimal(s),
+                    None => Err(bad()),
+                };
+                d.and_then(|d| in_range(d, range).map(|()| Value::Dec(d)))
+            }
+            (Ty::Text, Some(b'"')) => Ok(Value::Text(Arc::from(c.string()?.as_ref()))),
+            (Ty::Date, Some(b'"')) => {
+                let s = c.string()?;
+                parse_date(&s).map(Value::Date).map_err(|m| (code::DATE, m))
+            }
+            (Ty::Enum(en), Some(b'"')) => {
+                let s = c.string()?;
+                match self.r.enums[*en].get(s.as_ref()) {
+                    Some(&i) => Ok(Value::Enum(i)),
+                    None => {
+                        let def = &self.r.policy.enums[*en];
+                        let hint = closest(&s, def.values.iter().map(|(n, _)| n.as_str()))
+                            .map(|c| format!("; did you mean `{c}`?"))
+                            .unwrap_or_default();
+                        Err((code::ENUM, format!("`{s}` is not one of {}{hint}", enum_names(def))))
+                    }
+                }
+            }
+            (Ty::Record(r), Some(b'{')) => return self.record(c, *r, path),
+            (Ty::List(item), Some(b'[')) => return self.list(c, item, path),
+            (Ty::Optional(inner), _) => return self.value(c, inner, range, path),
+            _ => {
+                c.skip(1)?;
+                Err((
+                    code::TYPE,
+                    format!("expected {}, got {}", expected(ty, self.r.policy), got(c)),
+                ))
+            }
+        };
+        Ok(res.unwrap_or_else(|(code, message)| {
+            self.push(path, code, message);
+            Value::Absent
+        }))
+    }
+
+    fn record(&mut self, c: &mut Cursor, r: usize, path: Path) -> Result<Value, JsonError> {
+        let def = &self.r.policy.records[r];
+        let mut fields: Vec<Option<Value>> = vec![None; def.fields.len()];
+        c.expect(b'{')?;
+        if !c.eat(b'}') {
+            loop {
+                let key = c.string()?;
+                c.expect(b':')?;
+                let field_path = Path::Field(&path, &key);
+                match self.r.records[r].get(key.as_ref()) {
+                    Some(&i) if fields[i].is_some() => {
+                        self.push(field_path, code::DUPLICATE, "given twice in one item");
+                        c.skip(1)?;
+                    }
+                    Some(&i) => fields[i] = Some(self.field(c, &def.fields[i], field_path, None)?),
+                    None => {
+                        let whose = format!("the fields of `{}`", def.name);
+                        let names = def.fields.iter().map(|f| f.name.as_str());
+                        self.errors.push(unknown_field(field_path, &key, &whose, names));
+                        c.skip(1)?;
+                    }
+                }
+                if c.eat(b'}') {
+                    break;
+                }
+                c.expect(b',')?;
+            }
+        }
+        let values: Vec<Value> = fields
+            .into_iter()
+            .zip(&def.fields)
+            .map(|(v, f)| v.unwrap_or_else(|| self.missing(f, Path::Field(&path, &f.name), None)))
+            .collect();
+        Ok(Value::Record(Arc::from(values)))
+    }
+
+    fn list(&mut self, c: &mut Cursor, item: &Ty, path: Path) -> Result<Value, JsonError> {
+        c.expect(b'[')?;
+        if c.eat(b']') {
+            return Ok(Value::List(self.r.empty_list.clone()));
+        }
+        let mut out = Vec::new();
+        let mut i = 0;
+        loop {
+            if i == MAX_LIST_ITEMS {
+                self.push(
+                    path,
+                    code::TOO_MANY_ITEMS,
+                    format!("more than {MAX_LIST_ITEMS} items; a list in a case is limited to that"),
+                );
+            }
+            let p = Path::Index(&path, i);
+            if i >= MAX_LIST_ITEMS {
+                c.skip(1)?;
+            } else if c.null() {
+                self.push(p, code::TYPE, "a list item cannot be null");
+            } else {
+                out.push(self.value(c, item, &Range::default(), p)?);
+            }
+            i += 1;
+            if c.eat(b']') {
+                break;
+            }
+            c.expect(b',')?;
+        }
+        Ok(Value::List(Arc::from(out)))
+    }
+}
+
+/// A date written exactly `YYYY-MM-DD`, or why not.
+fn parse_date(s: &str) -> Result<Date, String> {
+    match Date::parse(s) {
+        Some(d) => Ok(d),
+        None if Date::has_form(s) => Err(format!("`{s}` is not a calendar date")),
+        None => Err(format!("expected a date written YYYY-MM-DD, got \"{}\"", show(s))),
+    }
+}
+
+pub(super) fn looks_numeric(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || "+-.eE".contains(c))
+}
+
+/// An exact decimal from the text of a number.
+pub(super) fn decimal(text: &str) -> Result<Decimal, (&'static str, String)> {
+    let parsed = if text.contains(['e', 'E']) {
+        Decimal::from_scientific(text).ok()
+    } else {
+        Decimal::from_str_exact(text).ok()
+    };
+    parsed.ok_or_else(|| (code::DECIMAL, format!("`{text}` is beyond the range of exact decimals")))
+}
+
+fn in_range(d: Decimal, r: &Range) -> Result<(), (&'static str, String)> {
+    let message = match (r.min, r.max) {
+        (Some(lo), Some(hi)) if d < lo || d > hi => format!("{d} is outside the allowed range {lo} to {hi}"),
+        (Some(lo), None) if d < lo => format!("{d} is below the allowed minimum {lo}"),
+        (None, Some(hi)) if d > hi => format!("{d} is above the allowed maximum {hi}"),
+        _ => return Ok(()),
+    };
+    Err((code::RANGE, message))
+}
+
+fn enum_names(def: &crate::check::model::EnumDef) -> String {
+    def.values
+        .iter()
+        .map(|(n, _)| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn expected(ty: &Ty, policy: &Policy) -> String {
+    match ty {
+        Ty::Bool => "true or false".into(),
+        Ty::Int => "a whole number".into(),
+        Ty::Number => "a number".into(),
+        Ty::Money => "an amount in yuan (a number or a decimal string)".into(),
+        Ty::Rate => "a rate such as 0.2 or \"20%\"".into(),
+        Ty::Text => "a string".into(),
+        Ty::Date => "a date such as \"2025-01-01\"".into(),
+        Ty::Enum(en) => format!("one of {}", enum_names(&policy.enums[*en])),
+        Ty::Record(_) => "an object".into(),
+        Ty::List(_) => "a list".into(),
+        Ty::Optional(t) => expected(t, policy),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::check;
+    use crate::syntax::{parse, FileKind};
+    use std::str::FromStr;
+
+    fn policy(extra: &str) -> Policy {
+        let src = format!(
+            "policy \"p\" {{ rounding 0.01 half-away-from-zero after each rate {extra} }}
+            enum Level {{ national, international }}
+            record Item {{ id: text, level: Level, rank: int >= 1 }}
+            input spend: money >= 0
+            input level: optional int 3..5
+            input share: rate
+            input items: list of Item
+            input months: int 0..36
+            input area: number >= 0
+            measure m （一） \"m\" {{ text \"t\" when level is given and months >= 0 and area >= 0
+              award each i in items where i.rank <= 3 and i.level is national: share of spend }}"
+        );
+        let file = parse(&src, FileKind::Policy).expect("parses");
+        check(&file, &[]).policy.expect("checks")
+    }
+
+    fn case(json: &str) -> Result<Case, CaseErrors> {
+        let p = policy("");
+        Reader::new(&p).line(json, 1)
+    }
+
+    fn fields(json: &str) -> Vec<String> {
+        case(json)
+            .err()
+            .map(|e| e.errors.into_iter().map(|f| f.field).collect())
+            .unwrap_or_default()
+    }
+
+    fn codes(json: &str) -> Vec<&'static str> {
+        case(json)
+            .err()
+            .map(|e| e.errors.into_iter().map(|f| f.code).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn money_is_read_exactly_from_numbers_and_strings() {
+        let d = |s: &str| Value::Dec(Decimal::from_str(s).unwrap_or_default());
+        let c = case(r#"{"id":"a","year":2025,"spend":1234.565}"#).expect("decodes");
+        assert_eq!(c.slots[0], d("1234.565"));
+        let c = case(r#"{"id":"a","year":2025,"spend":"0.1"}"#).expect("decodes");
+        assert_eq!(c.slots[0], d("0.1"));
+        let c = case(r#"{"id":"a","year":2025,"spend":1e6}"#).expect("decodes");
+        assert_eq!(c.slots[0], d("1000000"));
+        let c = case(r#"{"id":"a","year":2025,"share":"20%"}"#).expect("decodes");
+        assert_eq!(c.slots[2], d("0.2"));
+        let c = case(r#"{"id":"a","year":2025,"area":"40.5"}"#).expect("decodes");
+        assert_eq!(c.slots[5], d("40.5"));
+    }
+
+    #[test]
+    fn missing_values_take_their_defaults() {
+        let c = case(r#"{"id":"a","year":2025,"level":null}"#).expect("decodes");
+        assert_eq!(c.slots[0], Value::Dec(Decimal::ZERO));
+        assert_eq!(c.slots[1], Value::Absent);
+        assert_eq!(c.slots[3], Value::List(Arc::from(Vec::new())));
+        // a whole number or a number whose declared range holds 0 is 0 when missing
+        assert_eq!(c.slots[4], Value::Int(0));
+        assert_eq!(c.slots[5], Value::Dec(Decimal::ZERO));
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        assert_eq!(
+            fields(
+                r#"{"id":"a","year":2025,"spend":-1,"level":6,"items":[{"id":"x","level":"local","rank":0}],"extra":1}"#
+            ),
+            ["spend", "level", "items[0].level", "items[0].rank", "extra"]
+        );
+        assert_eq!(
+            fields(r#"{"id":"a","year":2025,"items":[{"level":"national","rank":1}]}"#),
+            ["items[0].id"]
+        );
+        assert_eq!(fields(r#"{"year":2025}"#), ["id"]);
+        assert_eq!(
+            fields(r#"{"id":"a","spend":"99999999999999999999999999999999"}"#),
+            ["spend", "year"]
+        );
+        assert_eq!(fields(r#"{"id":"a","year":2025,"spend":1,"spend":2}"#), ["spend"]);
+        assert_eq!(fields(r#"{"id":"a","year":2025,"months":37}"#), ["months"]);
+    }
+
+    #[test]
+    fn errors_carry_stable_codes() {
+        assert_eq!(
+            codes(
+                r#"{"id":"a","year":2025,"spend":-1,"level":"x","items":[{"id":"x","level":"local","rank":1}],"extra":1,"year":2026}"#
+            ),
+            [
+                code::RANGE,
+                code::TYPE,
+                code::ENUM,
+                code::UNKNOWN_FIELD,
+                code::DUPLICATE
+            ]
+        );
+        assert_eq!(codes("{\"id\":\"a\""), [code::JSON]);
+        assert_eq!(codes(r#"{"id":"a","year":2025,"date":"2026/07/01"}"#), [code::DATE]);
+    }
+
+    #[test]
+    fn dates_are_read_exactly_and_the_period_is_enforced() {
+        let p = policy("in force 2026-03-01 to 2028-12-31");
+        let r = Reader::new(&p);
+        let ok = r
+            .line(r#"{"id":"a","year":2026,"date":"2028-02-29"}"#, 1)
+            .expect("decodes");
+        assert_eq!(ok.day().to_string(), "2028-02-29");
+        for bad in ["2027-02-29", "2026/07/01", "2026-02-28", "2029-01-01"] {
+            let e = r.line(&format!(r#"{{"id":"a","year":2026,"date":"{bad}"}}"#), 1);
+            let fields: Vec<String> = e
+                .err()
+                .map(|e| e.errors.into_iter().map(|f| f.field).collect())
+                .unwrap_or_default();
+            assert_eq!(fields, ["date"], "{bad}");
+        }
+        // without a date, 1 January of the year is read, and named as the year's problem
+        let e = r.line(r#"{"id":"a","year":2026}"#, 1);
+        assert_eq!(e.err().map(|e| e.errors[0].code), Some(code::PERIOD));
+    }
+
+    #[test]
+    fn the_ledger_names_real_awards() {
+        let c = case(r#"{"id":"a","year":2025,"prior_awards":[{"award":"m","year":2024,"amount":"5","item":"x"}]}"#)
+            .expect("decodes");
+        assert_eq!(c.ledger.len(), 1);
+        assert_eq!(c.ledger[0].item.as_deref(), Some("x"));
+        assert_eq!(
+            fields(r#"{"id":"a","year":2025,"prior_awards":[{"award":"n","year":2024,"amount":5}]}"#),
+            ["prior_awards[0].award"]
+        );
+    }
+
+    #[test]
+    fn a_single_case_may_span_lines_and_says_where_it_breaks() {
+        let p = policy("");
+        let r = Reader::new(&p);
+        assert!(r.text("{\n  \"id\": \"a\",\n  \"year\": 2025\n}\n").is_ok());
+        let e = r.text("{\n  \"id\": \"a\",\n  \"year\" 2025\n}").expect_err("rejected");
+        assert!(e.errors[0].message.contains("line 3"), "{}", e.errors[0].message);
+        let e = r.text(r#"{"id":"a","year":2025,"year":2026}"#).expect_err("rejected");
+        assert_eq!(e.errors[0].code, code::DUPLICATE);
+    }
+}

@@ -1,0 +1,637 @@
+//! The block forms of an amount, typed like any expression: `up to`, tier
+//! tables, alternatives under a hit policy, `each` item, marginal bands and
+//! `, at most` caps. Tier tables must be complete and non-overlapping,
+//! alternatives must say which applies when several do, and bands must run on
+//! from 0 without gaps.
+
+use super::expr::{coerce, join_ty, settle};
+use super::model::*;
+use super::overlap::{disjoint, same};
+use super::Checker;
+use crate::diagnostic::{closest, Diagnostic};
+use crate::span::{Span, Spanned};
+use crate::syntax::ast;
+use rust_decimal::Decimal;
+
+/// Tier tables over ranges wider than this are checked for completeness by
+/// interval arithmetic only, never by listing values.
+const MAX_LISTED_TIER_VALUES: i64 = 10_000;
+
+impl Checker<'_> {
+    /// One of the block forms (and `, at most`), as an expression.
+    pub(super) fn form(&mut self, e: &ast::Expr) -> Option<Expr> {
+        let (kind, ty) = match &e.kind {
+            ast::ExprKind::UpTo { ceiling, assessed } => self.up_to(ceiling, assessed.as_deref())?,
+            ast::ExprKind::Tier { key, rows } => self.tier(key, rows)?,
+            ast::ExprKind::Pick { policy, alternatives } => self.pick(policy, alternatives)?,
+            ast::ExprKind::Each {
+                var,
+                list,
+                filter,
+                body,
+                once_per,
+            } => self.each(var, list, filter.as_deref(), body, once_per.as_deref())?,
+            ast::ExprKind::Bands { base, rows } => self.bands(base, rows)?,
+            ast::ExprKind::Capped { amount, cap } => {
+                let amount = self.expr(amount);
+                let limit = self.expr(cap);
+                let (amount, limit) = (amount?, limit?);
+                let Some(ty) = join_ty(&amount.ty, &limit.ty).filter(Ty::is_numeric) else {
+                    let (ta, tc) = (self.type_name(&amount.ty), self.type_name(&limit.ty));
+                    return self.mismatch(
+                        cap,
+                        &format!("a cap on {ta} must be {ta} too, but this is {tc}"),
+                        &limit.ty,
+                    );
+                };
+                (
+                    ExprKind::Capped {
+                        amount: Box::new(coerce(amount, &ty)),
+                        cap: Box::new(coerce(limit, &ty)),
+                    },
+                    ty,
+                )
+            }
+            _ => return None,
+        };
+        Some(Expr { kind, ty, span: e.span })
+    }
+
+    fn up_to(&mut self, ceiling: &ast::Expr, assessed: Option<&ast::Expr>) -> Option<(ExprKind, Ty)> {
+        let ceiling = self.expect(ceiling, &Ty::Money, "the ceiling after `up to`");
+        let assessed = match assessed {
+            None => None,
+            Some(x) => {
+                let checked = self.expr(x)?;
+                if *checked.ty.required() != Ty::Money {
+                    self.error(
+                        Diagnostic::error("zhice::check::type", "the assessed amount must be money", x.span)
+                            .label(format!("this is {}", self.type_name(&checked.ty)))
+                            .help("name the input or field that holds the amount an expert review fixed"),
+                    );
+                    return None;
+                }
+                Some(Box::new(checked))
+            }
+        };
+        Some((
+            ExprKind::UpTo {
+                ceiling: Box::new(ceiling?),
+                assessed,
+            },
+            Ty::Money,
+        ))
+    }
+
+    /// The type shared by the amounts of rows or alternatives: numeric, and the same for all.
+    fn common_amount_type(&mut self, amounts: &[(&Expr, &ast::Expr)]) -> Option<Ty> {
+        let mut ty = amounts.first().map(|(x, _)| x.ty.clone())?;
+        for (x, src) in amounts {
+            match join_ty(&ty, &x.ty) {
+                Some(t) if t.is_numeric() => ty = t,
+                _ => {
+                    let want = self.type_name(&ty);
+                    self.mismatch(
+                        src,
+                        &format!("every row of a table gives the same unit, here {want}"),
+                        &x.ty,
+                    );
+                    return None;
+                }
+            }
+        }
+        Some(ty)
+    }
+
+    fn each(
+        &mut self,
+        var: &ast::Ident,
+        list: &ast::Expr,
+        filter: Option<&ast::Expr>,
+        body: &ast::Expr,
+        once_per: Option<&ast::Expr>,
+    ) -> Option<(ExprKind, Ty)> {
+        let list_x = self.expr(list)?;
+        if !matches!(list_x.ty, Ty::List(_)) {
+            self.error(
+                Diagnostic::error("zhice::check::not-a-list", "`each` goes through a list", list.span)
+                    .label(format!("this is {}", self.type_name(&list_x.ty)))
+                    .help("declare the input as `list of …`"),
+            );
+            return None;
+        }
+        let local = self.bind_item(var, &list_x, list)?;
+        let body_x = self.expect(body, &Ty::Money, "the amount of each item");
+        let (filter, once_per) = self.filter_and_key(filter, once_per, "once per");
+        self.scope.pop();
+        let (filter, once_per) = (settle(filter)?, settle(once_per)?);
+        Some((
+            ExprKind::Each {
+                local,
+                list: Box::new(list_x),
+                filter: filter.map(Box::new),
+                body: Box::new(body_x?),
+                once_per: once_per.map(Box::new),
+            },
+            Ty::Money,
+        ))
+    }
+
+    fn pick(&mut self, policy: &Spanned<HitPolicy>, alts: &[ast::Alternative]) -> Option<(ExprKind, Ty)> {
+        let mut out: Vec<Alternative> = Vec::new();
+        let mut ok = true;
+        for (i, alt) in alts.iter().enumerate() {
+            let when = match &alt.when {
+                Some(c) => self.expect(c, &Ty::Bool, "the condition of an alternative"),
+                None => {
+                    if i + 1 != alts.len() {
+                        self.error(
+                            Diagnostic::error(
+                                "zhice::check::unreachable",
+                                "alternatives after `otherwise` are never used",
+                                alts[i + 1].span,
+                            )
+                            .label("never reached")
+                            .related(alt.span, "`otherwise` applies before this")
+                            .help("move `otherwise => …` to the end"),
+                        );
+                        ok = false;
+                    }
+                    None
+                }
+            };
+            let amount = self.expr(&alt.amount);
+            match (amount, &alt.when, when) {
+                (Some(amount), None, _) => out.push(Alternative {
+                    when: None,
+                    amount,
+                    span: alt.span,
+                }),
+                (Some(amount), Some(_), Some(w)) => out.push(Alternative {
+                    when: Some(w),
+                    amount,
+                    span: alt.span,
+                }),
+                _ => ok = false,
+            }
+        }
+        if !ok {
+            return None;
+        }
+        let pairs: Vec<(&Expr, &ast::Expr)> = out.iter().zip(alts).map(|(o, a)| (&o.amount, &a.amount)).collect();
+        let ty = self.common_amount_type(&pairs)?;
+        for alt in &mut out {
+            alt.amount = coerce(alt.amount.clone(), &ty);
+        }
+        for (j, b) in out.iter().enumerate() {
+            for a in &out[..j] {
+                let (Some(ca), Some(cb)) = (&a.when, &b.when) else {
+                    continue;
+                };
+                if policy.node == HitPolicy::First && same(ca, cb) {
+                    self.error(
+                        Diagnostic::error("zhice::check::unreachable", "this alternative can never apply", b.span)
+                            .label("same condition as an earlier one")
+                            .related(a.span, "this one always applies first")
+                            .help("change its condition, or remove it"),
+                    );
+                } else if policy.node == HitPolicy::One && !disjoint(ca, cb) {
+                    self.error(
+                        Diagnostic::error("zhice::check::overlap", "two alternatives may both apply and the policy does not say which wins", b.span)
+                            .label("may apply together with the earlier one")
+                            .related(a.span, "this one may apply too")
+                            .related(policy.span, "`one of` requires that at most one applies")
+                            .help("state the precedence: `the highest of` (按照最高标准), `the first of` (in written order) or `the sum of` (all that apply)"),
+                    );
+                }
+            }
+        }
+        Some((
+            ExprKind::Pick {
+                policy: policy.node,
+                alternatives: out,
+            },
+            ty,
+        ))
+    }
+
+    fn tier(&mut self, key: &ast::Expr, rows: &[ast::TierRow]) -> Option<(ExprKind, Ty)> {
+        let key = self.expr(key)?;
+        let domain = match key.ty.required() {
+            Ty::Enum(en) => Domain::Enum(*en),
+            Ty::Int => Domain::Int(self.int_range(&key)),
+            _ => {
+                self.error(
+                    Diagnostic::error(
+                        "zhice::check::tier-key",
+                        "a tier table is keyed by a level or a choice",
+                        key.span,
+                    )
+                    .label(format!("this is {}", self.type_name(&key.ty)))
+                    .help("key the table by an int (`by dcmm_level`) or an enum (`by item.level`); for amounts in bands write `in bands of`"),
+                );
+                return None;
+            }
+        };
+        let mut out: Vec<TierRow> = Vec::new();
+        let mut ok = true;
+        for (i, row) in rows.iter().enumerate() {
+            let k = self.tier_key(&row.key, &domain);
+            if k == Some(TierKey::Otherwise) && i + 1 != rows.len() {
+                self.error(
+                    Diagnostic::error(
+                        "zhice::check::unreachable",
+                        "rows after `otherwise` are never used",
+                        rows[i + 1].key.span,
+                    )
+                    .label("never reached")
+                    .related(row.key.span, "`otherwise` takes every remaining value")
+                    .help("move `otherwise => …` to the end"),
+                );
+                ok = false;
+            }
+            let amount = self.expr(&row.amount);
+            match (k, amount) {
+                (Some(key), Some(amount)) => out.push(TierRow {
+                    key,
+                    amount,
+                    span: row.key.span,
+                }),
+                _ => ok = false,
+            }
+        }
+        if !ok {
+            return None;
+        }
+        let pairs: Vec<(&Expr, &ast::Expr)> = out.iter().zip(rows).map(|(o, r)| (&o.amount, &r.amount)).collect();
+        let ty = self.common_amount_type(&pairs)?;
+        for row in &mut out {
+            row.amount = coerce(row.amount.clone(), &ty);
+        }
+        self.tier_coverage(&key, &domain, &out);
+        Some((
+            ExprKind::Tier {
+                key: Box::new(key),
+                rows: out,
+            },
+            ty,
+        ))
+    }
+
+    /// The declared range of an int key, when it is an input or a record field.
+    fn int_range(&self, key: &Expr) -> Range {
+        match &key.kind {
+            ExprKind::Input(i) => self.inputs[*i].range.clone(),
+            ExprKind::Field(rec, fi) => match rec.ty.required() {
+                Ty::Record(r) => self.records[*r].fields[*fi].range.clone(),
+                _ => Range::default(),
+            },
+            _ => Range::default(),
+        }
+    }
+
+    fn tier_key(&mut self, k: &Spanned<ast::TierKey>, domain: &Domain) -> Option<TierKey> {
+        let bad = |me: &mut Self, what: &str| {
+            me.error(
+                Diagnostic::error("zhice::check::tier-key", format!("this row key does not fit the table: {what}"), k.span)
+                    .label("wrong kind of key")
+                    .help("rows of a table keyed by a level are numbers or ranges (`3 =>`, `1..3 =>`); by a choice, its values"),
+            );
+            None
+        };
+        let int = |lit: &ast::Literal| match lit {
+            ast::Literal::Number(d) if d.fract().is_zero() => i64::try_from(*d).ok(),
+            _ => None,
+        };
+        match (&k.node, domain) {
+            (ast::TierKey::Otherwise, _) => Some(TierKey::Otherwise),
+            (ast::TierKey::Name(n), Domain::Enum(en)) => {
+                let en = *en;
+                match self.enums[en].values.iter().position(|(v, _)| v == n) {
+                    Some(i) => u32::try_from(i).ok().map(TierKey::Value),
+                    None => {
+                        let names: Vec<&str> = self.enums[en].values.iter().map(|(v, _)| v.as_str()).collect();
+                        let help = match closest(n, names.iter().copied()) {
+                            Some(c) => format!("did you mean `{c}`?"),
+                            None => format!("the values of `{}` are {}", self.enums[en].name, names.join(", ")),
+                        };
+                        self.error(
+                            Diagnostic::error(
+                                "zhice::check::unknown-value",
+                                format!("`{n}` is not a value of `{}`", self.enums[en].name),
+                                k.span,
+                            )
+                            .label("unknown value")
+                            .help(help),
+                        );
+                        None
+                    }
+                }
+            }
+            (ast::TierKey::Literal(lit), Domain::Int(_)) => match int(lit) {
+                Some(n) => Some(TierKey::Ints(n, n)),
+                None => bad(self, "expected a whole number"),
+            },
+            (ast::TierKey::Range(lo, hi), Domain::Int(_)) => match (int(lo), int(hi)) {
+                (Some(lo), Some(hi)) if lo <= hi => Some(TierKey::Ints(lo, hi)),
+                _ => bad(self, "expected a range of whole numbers, smaller first"),
+            },
+            (_, Domain::Enum(_)) => bad(self, "expected a value of the choice"),
+            (ast::TierKey::Name(_), Domain::Int(_)) => bad(self, "expected a number"),
+        }
+    }
+
+    fn tier_coverage(&mut self, key: &Expr, domain: &Domain, rows: &[TierRow]) {
+        let has_otherwise = rows.iter().any(|r| r.key == TierKey::Otherwise);
+        // `None` when the rows cannot be proved to cover every value.
+        let mut missing: Option<Vec<String>> = None;
+        match domain {
+            Domain::Enum(en) => {
+                let n = self.enums[*en].values.len();
+                let mut seen: Vec<Option<Span>> = vec![None; n];
+                for row in rows {
+                    let TierKey::Value(v) = row.key else { continue };
+                    let v = v as usize;
+                    if let Some(first) = seen[v] {
+                        self.overlap_error(row.span, first);
+                    }
+                    seen[v] = Some(row.span);
+                }
+                missing = Some(
+                    (0..n)
+                        .filter(|v| seen[*v].is_none())
+                        .map(|v| self.enums[*en].values[v].0.clone())
+                        .collect(),
+                );
+            }
+            Domain::Int(range) => {
+                let lo_dom = range.min.and_then(|d| i64::try_from(d.ceil()).ok());
+                let hi_dom = range.max.and_then(|d| i64::try_from(d.floor()).ok());
+                let ints: Vec<(i64, i64, Span)> = rows
+                    .iter()
+                    .filter_map(|r| match r.key {
+                        TierKey::Ints(a, b) => Some((a, b, r.span)),
+                        _ => None,
+                    })
+                    .collect();
+                for (j, (a, b, s)) in ints.iter().enumerate() {
+                    if let Some((_, _, first)) = ints[..j].iter().find(|(c, d, _)| a <= d && c <= b) {
+                        self.overlap_error(*s, *first);
+                    }
+                    if lo_dom.is_some_and(|lo| *b < lo) || hi_dom.is_some_and(|hi| *a > hi) {
+                        self.error(
+                            Diagnostic::warning("zhice::lint::unreachable-row", "this row can never apply", *s)
+                                .label("outside the declared range")
+                                .related(key.span, format!("declared as {}", describe_range(range)))
+                                .help("remove the row, or widen the input's declared range"),
+                        );
+                    }
+                }
+                match (lo_dom, hi_dom) {
+                    (Some(lo), Some(hi)) if hi.saturating_sub(lo) <= MAX_LISTED_TIER_VALUES => {
+                        missing = Some(
+                            (lo..=hi)
+                                .filter(|v| !ints.iter().any(|(a, b, _)| a <= v && v <= b))
+                                .map(|v| v.to_string())
+                                .collect(),
+                        );
+                    }
+                    _ if !has_otherwise => {
+                        self.error(
+                            Diagnostic::error(
+                                "zhice::check::tier-incomplete",
+                                "the tier table may meet a value it has no row for",
+                                key.span,
+                            )
+                            .label("no declared range to cover")
+                            .help("declare the input's range (`int 3..5`) or add `otherwise => …`"),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let Some(missing) = missing else { return };
+        if !missing.is_empty() && !has_otherwise {
+            self.error(
+                Diagnostic::error(
+                    "zhice::check::tier-incomplete",
+                    format!("the tier table has no row for {}", missing.join(", ")),
+                    key.span,
+                )
+                .label("some values have no row")
+                .help(format!(
+                    "add rows for {} or an `otherwise => …` row",
+                    missing.join(", ")
+                )),
+            );
+        }
+        // `otherwise` also takes a key that is not given, so it is used whenever the key is optional.
+        if missing.is_empty() && has_otherwise && !key.ty.is_optional() {
+            if let Some(row) = rows.iter().find(|r| r.key == TierKey::Otherwise) {
+                self.error(
+                    Diagnostic::warning(
+                        "zhice::check::unreachable",
+                        "`otherwise` is never used: the rows cover every value",
+                        row.span,
+                    )
+                    .label("never reached")
+                    .help("remove the `otherwise` row"),
+                );
+            }
+        }
+    }
+
+    fn overlap_error(&mut self, at: Span, first: Span) {
+        self.error(
+            Diagnostic::error(
+                "zhice::check::tier-overlap",
+                "two rows of the tier table cover the same value",
+                at,
+            )
+            .label("overlaps an earlier row")
+            .related(first, "earlier row")
+            .help("each value must have exactly one row"),
+        );
+    }
+
+    /// `in bands of BASE { up to A => r1  A to B => r2  above B => r3 }`
+    fn bands(&mut self, base: &ast::Expr, rows: &[ast::BandRow]) -> Option<(ExprKind, Ty)> {
+        let base_x = self.expect(base, &Ty::Money, "the base of the bands");
+        let mut bands = Vec::new();
+        let mut ok = base_x.is_some();
+        // The upper edge of the band before, as written, to check that the next starts there.
+        let mut previous: Option<(&ast::Expr, Option<Edge>)> = None;
+        let n = rows.len();
+        for (i, row) in rows.iter().enumerate() {
+            let rate = self.expect(&row.rate, &Ty::Rate, "the rate of a band");
+            let (lower_src, upper_src) = match &row.range.node {
+                ast::BandRange::UpTo(hi) => (None, Some(hi)),
+                ast::BandRange::Between(lo, hi) => (Some(lo), Some(hi)),
+                ast::BandRange::Above(lo) => (Some(lo), None),
+            };
+            let lower = lower_src.map(|e| self.band_edge(e));
+            let upper = upper_src.map(|e| self.band_edge(e));
+            let shape_error = match (i, lower_src, upper_src) {
+                (0, Some(_), _) => Some("the first band starts at 0: write it `up to …`"),
+                (_, None, _) if i > 0 => {
+                    Some("only the first band is written `up to …`; later bands say where they start: `A to B`")
+                }
+                (_, _, None) if i + 1 != n => Some("`above …` is the last band"),
+                (_, _, Some(_)) if i + 1 == n => {
+                    Some("say what applies above the last edge: end with `above … => 0%` when nothing is paid there")
+                }
+                _ => None,
+            };
+            if let Some(why) = shape_error {
+                self.error(
+                    Diagnostic::error(
+                        "zhice::check::bands",
+                        "the bands do not run on from 0 without a gap",
+                        row.range.span,
+                    )
+                    .label("this band")
+                    .help(why),
+                );
+                ok = false;
+            }
+            if let (Some((prev_src, prev_edge)), Some(lo_src), Some(lo)) = (previous, lower_src, &lower) {
+                let same_edge = match (&prev_edge, lo) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => true,
+                };
+                if !same_edge {
+                    self.error(
+                        Diagnostic::error("zhice::check::bands", "this band does not start where the one before ends", lo_src.span)
+                            .label("a different edge")
+                            .related(prev_src.span, "the band before ends here")
+                            .help("each band starts at the edge the one before ends at (`up to 100万元`, then `100万元 to …`)"),
+                    );
+                    ok = false;
+                }
+            }
+            previous = upper_src.map(|s| (s, upper.clone().flatten()));
+            match (rate, lower, upper) {
+                (Some(rate), lower, upper) => {
+                    let lower = lower.and_then(|e| e.map(|e| e.expr));
+                    let upper = upper.and_then(|e| e.map(|e| e.expr));
+                    if (lower_src.is_some() && lower.is_none()) || (upper_src.is_some() && upper.is_none()) {
+                        ok = false;
+                        continue;
+                    }
+                    bands.push(Band {
+                        lower,
+                        upper,
+                        rate,
+                        span: row.range.span,
+                    });
+                }
+                _ => ok = false,
+            }
+        }
+        if !ok {
+            return None;
+        }
+        self.edges_ascend(&bands, rows);
+        Some((
+            ExprKind::Bands {
+                base: Box::new(base_x?),
+                bands,
+            },
+            Ty::Money,
+        ))
+    }
+
+    /// A band edge: an amount fixed by the policy (a literal or a parameter), so
+    /// that the checker can prove the bands contiguous and ascending.
+    fn band_edge(&mut self, e: &ast::Expr) -> Option<Edge> {
+        let x = self.expect(e, &Ty::Money, "a band's edge")?;
+        let key = match &x.kind {
+            ExprKind::Const(Const::Money(d)) => EdgeKey::Amount(d.normalize()),
+            ExprKind::Param(i) => EdgeKey::Param(*i),
+            _ => {
+                self.error(
+                    Diagnostic::error(
+                        "zhice::check::bands",
+                        "a band's edge is an amount the policy fixes",
+                        e.span,
+                    )
+                    .label("read from the case")
+                    .help("write the edge as an amount (`100万元`) or a parameter"),
+                );
+                return None;
+            }
+        };
+        Some(Edge { key, expr: x })
+    }
+
+    /// The upper edges must rise from band to band, on every date a parameter changes.
+    fn edges_ascend(&mut self, bands: &[Band], rows: &[ast::BandRow]) {
+        let mut dates: Vec<Option<Date>> = vec![None];
+        for b in bands {
+            if let Some(ExprKind::Param(i)) = b.upper.as_ref().map(|u| &u.kind) {
+                dates.extend(self.params[*i].dated.iter().map(|(d, _)| Some(*d)));
+            }
+        }
+        for date in dates {
+            let mut last = Decimal::ZERO;
+            for (b, row) in bands.iter().zip(rows) {
+                let Some(upper) = &b.upper else { continue };
+                let value = match &upper.kind {
+                    ExprKind::Const(Const::Money(d)) => *d,
+                    ExprKind::Param(i) => {
+                        let p = &self.params[*i];
+                        match date.map_or(&p.value, |d| p.value_on(d)) {
+                            Const::Money(d) => *d,
+                            _ => continue,
+                        }
+                    }
+                    _ => continue,
+                };
+                if value <= last {
+                    let when = date.map(|d| format!(" from {d}")).unwrap_or_default();
+                    self.error(
+                        Diagnostic::error(
+                            "zhice::check::bands",
+                            format!("the band edges do not rise{when}"),
+                            row.range.span,
+                        )
+                        .label(format!("ends at {value}, not above {last}"))
+                        .help("list the bands from the lowest up, each ending above the one before"),
+                    );
+                    return;
+                }
+                last = value;
+            }
+        }
+    }
+}
+
+enum Domain {
+    Enum(usize),
+    Int(Range),
+}
+
+/// What a band edge is, for telling whether two bands meet.
+#[derive(Debug, Clone, PartialEq)]
+enum EdgeKey {
+    Amount(Decimal),
+    Param(usize),
+}
+
+#[derive(Debug, Clone)]
+struct Edge {
+    key: EdgeKey,
+    expr: Expr,
+}
+
+impl PartialEq for Edge {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+fn describe_range(r: &Range) -> String {
+    let show = |d: Option<Decimal>| d.map(|d| d.to_string()).unwrap_or_default();
+    format!("{}..{}", show(r.min), show(r.max))
+}

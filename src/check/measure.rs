@@ -1,0 +1,322 @@
+//! Measures, benefits and rules across measures: conditions are yes/no,
+//! awards and caps are money, a cap's condition belongs to the cap, and a rule
+//! names measures that exist, in an order the policy states.
+
+use super::model::*;
+use super::Checker;
+use crate::diagnostic::{closest, Diagnostic};
+use crate::syntax::ast;
+
+impl Checker<'_> {
+    pub(super) fn measure(&mut self, m: &ast::Measure) -> Option<Measure> {
+        let saved = self.begin_item();
+        let out = self.measure_body(m);
+        self.end_item(saved);
+        out
+    }
+
+    fn measure_body(&mut self, m: &ast::Measure) -> Option<Measure> {
+        if m.text.is_none() {
+            self.error(
+                Diagnostic::warning(
+                    "zhice::check::no-text",
+                    format!("measure `{}` has no clause text", m.id.node),
+                    m.id.span,
+                )
+                .label("no `text`")
+                .help("keep the clause's own words beside the rule: `text \"…\"`; explanations show them"),
+            );
+        }
+        let conditions: Vec<Expr> = m
+            .conditions
+            .iter()
+            .filter_map(|c| self.expect(c, &Ty::Bool, "a condition"))
+            .collect();
+        let caps: Vec<Cap> = m.caps.iter().filter_map(|c| self.cap(c)).collect();
+        let award = match &m.award {
+            Some(a) => self.expect(a, &Ty::Money, "an award"),
+            None => {
+                self.error(
+                    Diagnostic::error(
+                        "zhice::check::no-award",
+                        format!("measure `{}` awards nothing", m.id.node),
+                        m.id.span,
+                    )
+                    .label("no `award`")
+                    .help("add `award …`; a measure that grants a service, not money, is a `benefit`"),
+                );
+                None
+            }
+        };
+        let award = award?;
+        if conditions.len() != m.conditions.len() || caps.len() != m.caps.len() {
+            return None;
+        }
+        Some(Measure {
+            id_span: m.id.span,
+            id: m.id.node.clone(),
+            clause: m.clause.node.clone(),
+            title: m.title.node.clone(),
+            text: m.text.as_ref().map(|t| t.node.clone()),
+            conditions,
+            award,
+            top_up: m.top_up.is_some(),
+            once: m.once.is_some(),
+            caps,
+            span: m.span,
+        })
+    }
+
+    fn cap(&mut self, c: &ast::Cap) -> Option<Cap> {
+        let limit = self.expect(&c.limit, &Ty::Money, "a cap");
+        let condition = match &c.condition {
+            Some(k) => Some(CapCondition {
+                unless: k.unless,
+                expr: self.expect(&k.expr, &Ty::Bool, "the condition of a cap")?,
+            }),
+            None => None,
+        };
+        Some(Cap {
+            limit: limit?,
+            scope: c.scope,
+            condition,
+            span: c.span,
+        })
+    }
+
+    pub(super) fn benefit(&mut self, b: &ast::Benefit) -> Benefit {
+        let saved = self.begin_item();
+        let conditions = b
+            .conditions
+            .iter()
+            .filter_map(|c| self.expect(c, &Ty::Bool, "a condition"))
+            .collect();
+        self.end_item(saved);
+        Benefit {
+            id: b.id.node.clone(),
+            clause: b.clause.node.clone(),
+            title: b.title.node.clone(),
+            text: b.text.as_ref().map(|t| t.node.clone()),
+            conditions,
+        }
+    }
+
+    pub(super) fn rule(&mut self, r: &ast::RuleDecl) -> Option<RuleDef> {
+        let saved = self.begin_item();
+        let kind = match &r.body {
+            ast::RuleBody::SharedCap {
+                limit,
+                scope,
+                members,
+                order,
+            } => {
+                let limit = self.expect(limit, &Ty::Money, "a shared cap");
+                let members = self.members(members);
+                let (limit, members) = (limit, members);
+                let mut members = members?;
+                if order.node == AllocOrder::Clause {
+                    members = self.clause_order(&members, order.span, &r.body)?;
+                }
+                Some(RuleKind::SharedCap {
+                    limit: limit?,
+                    scope: *scope,
+                    order: order.node,
+                    members,
+                })
+            }
+            ast::RuleBody::HighestOnly { members } => {
+                self.members(members).map(|members| RuleKind::HighestOnly { members })
+            }
+        };
+        self.end_item(saved);
+        if r.text.is_none() {
+            self.error(
+                Diagnostic::warning(
+                    "zhice::check::no-text",
+                    format!("rule `{}` has no clause text", r.id.node),
+                    r.id.span,
+                )
+                .label("no `text`")
+                .help("keep the clause's own words beside the rule: `text \"…\"`; explanations show them"),
+            );
+        }
+        Some(RuleDef {
+            id: r.id.node.clone(),
+            clause: r.clause.node.clone(),
+            title: r.title.node.clone(),
+            text: r.text.as_ref().map(|t| t.node.clone()),
+            kind: kind?,
+            span: r.span,
+            id_span: r.id.span,
+        })
+    }
+
+    /// The measures a rule names: each a measure of this policy, each once, at least two.
+    fn members(&mut self, ids: &[ast::Ident]) -> Option<Vec<usize>> {
+        let mut out: Vec<usize> = Vec::new();
+        let mut ok = true;
+        for id in ids {
+            match self.file.measures.iter().position(|m| m.id.node == id.node) {
+                Some(i) if out.contains(&i) => {
+                    self.error(
+                        Diagnostic::error(
+                            "zhice::check::rule-member",
+                            format!("`{}` is named twice", id.node),
+                            id.span,
+                        )
+                        .label("named again")
+                        .help("name each measure once"),
+                    );
+                    ok = false;
+                }
+                Some(i) => out.push(i),
+                None => {
+                    let is_other = self.item_ids.iter().any(|(n, _)| *n == id.node);
+                    let help = if is_other {
+                        "a rule across measures names measures: benefits and clauses award no money".to_string()
+                    } else {
+                        match closest(&id.node, self.file.measures.iter().map(|m| m.id.node.as_str())) {
+                            Some(c) => format!("did you mean `{c}`?"),
+                            None => "name the id of a measure".to_string(),
+                        }
+                    };
+                    self.error(
+                        Diagnostic::error(
+                            "zhice::check::rule-member",
+                            format!("`{}` is not a measure of this policy", id.node),
+                            id.span,
+                        )
+                        .label("no such measure")
+                        .help(help),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if ok && out.len() < 2 {
+            let at = ids.first().map_or(crate::span::Span::default(), |i| i.span);
+            self.error(
+                Diagnostic::error(
+                    "zhice::check::rule-member",
+                    "a rule across measures names at least two",
+                    at,
+                )
+                .label("only one measure")
+                .help("a cap on one measure is written in the measure: `at most … per applicant per year`"),
+            );
+            return None;
+        }
+        ok.then_some(out)
+    }
+
+    /// The members sorted by their clause references (第四条（一） before 第四条（二）).
+    fn clause_order(&mut self, members: &[usize], at: crate::span::Span, _body: &ast::RuleBody) -> Option<Vec<usize>> {
+        let mut keyed = Vec::new();
+        for &i in members {
+            let m = &self.file.measures[i];
+            match clause_key(&m.clause.node) {
+                Some(k) => keyed.push((k, i)),
+                None => {
+                    self.error(
+                        Diagnostic::error(
+                            "zhice::check::clause-order",
+                            format!("the clause reference `{}` gives no order", m.clause.node),
+                            m.clause.span,
+                        )
+                        .label("not numbered like 第四条（一）")
+                        .related(at, "the rule is filled in clause order")
+                        .help("number the clause (第四条（一）, （二）), or fill the cap `in the order listed`"),
+                    );
+                    return None;
+                }
+            }
+        }
+        keyed.sort_by_key(|(k, _)| *k);
+        for w in keyed.windows(2) {
+            if w[0].0 == w[1].0 {
+                let (a, b) = (&self.file.measures[w[0].1], &self.file.measures[w[1].1]);
+                self.error(
+                    Diagnostic::error(
+                        "zhice::check::clause-order",
+                        format!("`{}` and `{}` share the clause {}", a.id.node, b.id.node, b.clause.node),
+                        at,
+                    )
+                    .label("which is filled first?")
+                    .related(a.clause.span, "this clause")
+                    .related(b.clause.span, "the same clause")
+                    .help("write `in the order listed` and list them in the order the clause means"),
+                );
+                return None;
+            }
+        }
+        Some(keyed.into_iter().map(|(_, i)| i).collect())
+    }
+}
+
+/// `第四条（一）` → (4, 1); `（三）` → (0, 3); `第三条` → (3, 0). Chinese or Arabic numerals.
+pub(super) fn clause_key(reference: &str) -> Option<(u32, u32)> {
+    let mut article = 0;
+    let mut rest = reference;
+    if let Some(after) = reference.strip_prefix('第') {
+        let (num, tail) = after.split_once('条')?;
+        article = numeral(num)?;
+        rest = tail;
+    }
+    let item = if rest.is_empty() {
+        0
+    } else {
+        let inner = rest
+            .strip_prefix('（')
+            .and_then(|r| r.strip_suffix('）'))
+            .or_else(|| rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')))?;
+        numeral(inner)?
+    };
+    Some((article, item))
+}
+
+/// A number written in Arabic digits or Chinese numerals up to 九千九百九十九.
+fn numeral(text: &str) -> Option<u32> {
+    if !text.is_empty() && text.chars().all(|c| c.is_ascii_digit()) {
+        return text.parse().ok();
+    }
+    let digit = |c: char| "零一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32);
+    let mut total = 0;
+    let mut current = 0;
+    let mut any = false;
+    for c in text.chars() {
+        any = true;
+        let unit = match c {
+            '十' => 10,
+            '百' => 100,
+            '千' => 1000,
+            '〇' => {
+                current = 0;
+                continue;
+            }
+            _ => {
+                current = digit(c)?;
+                continue;
+            }
+        };
+        total += if current == 0 { 1 } else { current } * unit;
+        current = 0;
+    }
+    any.then_some(total + current)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clause_key;
+
+    #[test]
+    fn clause_references_give_their_order() {
+        assert_eq!(clause_key("第四条（一）"), Some((4, 1)));
+        assert_eq!(clause_key("第四条（十二）"), Some((4, 12)));
+        assert_eq!(clause_key("（二十一）"), Some((0, 21)));
+        assert_eq!(clause_key("第三条"), Some((3, 0)));
+        assert_eq!(clause_key("第十条(3)"), Some((10, 3)));
+        assert_eq!(clause_key("第一百零五条"), Some((105, 0)));
+        assert_eq!(clause_key("附则"), None);
+        assert!(clause_key("（一）") < clause_key("（二）"));
+    }
+}

@@ -1,0 +1,86 @@
+//! Calendar dates, as policies and cases write them: `2025-01-01`.
+
+/// A day that exists in the proleptic Gregorian calendar, years 1 to 9999.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// 1 January of `year`: the date a case without its own date is read on.
+    pub fn new_year(year: i32) -> Date {
+        Date { year, month: 1, day: 1 }
+    }
+
+    /// Exactly `YYYY-MM-DD` (four, two and two digits) naming a real day.
+    pub fn parse(text: &str) -> Option<Date> {
+        let b = text.as_bytes();
+        let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !digits(0..4) || !digits(5..7) || !digits(8..10) {
+            return None;
+        }
+        let year: i32 = text.get(0..4)?.parse().ok()?;
+        let month: u8 = text.get(5..7)?.parse().ok()?;
+        let day: u8 = text.get(8..10)?.parse().ok()?;
+        if year < 1 || day < 1 || day > days_in_month(year, month)? {
+            return None;
+        }
+        Some(Date { year, month, day })
+    }
+
+    /// True when the text has the form `YYYY-MM-DD`, whether or not the day exists.
+    pub fn has_form(text: &str) -> bool {
+        let b = text.as_bytes();
+        b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    }
+}
+
+fn days_in_month(year: i32, month: u8) -> Option<u8> {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    Some(match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    })
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_real_days_in_the_one_form() {
+        assert_eq!(
+            Date::parse("2028-02-29").map(|d| d.to_string()),
+            Some("2028-02-29".into())
+        );
+        for bad in [
+            "2027-02-29",
+            "2026/07/01",
+            "2026-7-1",
+            "2026-13-01",
+            "2026-00-10",
+            "0000-01-01",
+            "20260701",
+        ] {
+            assert_eq!(Date::parse(bad), None, "{bad}");
+        }
+        assert!(Date::has_form("2027-02-29"));
+        assert!(!Date::has_form("2026/07/01"));
+    }
+}
