@@ -7,7 +7,7 @@
 
 use crate::check::model::*;
 use crate::diagnostic::Diagnostic;
-use crate::report::number::money;
+use crate::number::money;
 use crate::span::Span;
 use rust_decimal::Decimal;
 use serde::Serialize;

@@ -5,7 +5,7 @@
 //! the order of evaluation) → `compile` (checked policy → program) → `case`
 //! (case JSON → slots) → `eval` (exact evaluation of cases, with an optional
 //! trace) → `report` (results and diagnostics rendered for people and programs).
-//! Below them all: `span`, `date`, `value`, `json` and `diagnostic`.
+//! Below them all: `span`, `date`, `value`, `json`, `number` and `diagnostic`.
 //!
 //! Beside the pipeline: `format` lays a file out canonically, `diff` compares
 //! two checked policies and their results, `load` runs the front of the
@@ -16,6 +16,7 @@
 pub mod date;
 pub mod diagnostic;
 pub mod json;
+pub mod number;
 pub mod span;
 pub mod value;
 

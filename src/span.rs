@@ -23,6 +23,15 @@ impl Span {
     }
 }
 
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = source.get(..offset).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
 impl From<Span> for miette::SourceSpan {
     fn from(s: Span) -> Self {
         (s.start, s.end.saturating_sub(s.start)).into()

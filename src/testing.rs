@@ -6,7 +6,7 @@ use crate::case::Reader;
 use crate::check::model::{Expected, TestCase};
 use crate::compile::Program;
 use crate::eval::evaluate;
-use crate::report::number::money;
+use crate::number::money;
 use rust_decimal::Decimal;
 
 /// What became of one test: the problems, none when it passed.

@@ -8,7 +8,7 @@ use crate::case::Reader;
 use crate::compile::Program;
 use crate::diagnostic::Diagnostic;
 use crate::eval::{evaluate, evaluate_at_ceiling};
-use crate::report::number::money;
+use crate::number::money;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use std::path::PathBuf;

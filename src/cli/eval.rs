@@ -7,7 +7,7 @@ use crate::case::Reader;
 use crate::compile::Program;
 use crate::date::Date;
 use crate::eval::evaluate;
-use crate::report::number::money;
+use crate::number::money;
 use crate::report::result::{self, CaseResult, Lines};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};

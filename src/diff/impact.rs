@@ -223,8 +223,7 @@ fn run(
     ids: &[String],
 ) -> Result<(String, Vec<Decimal>, Decimal, Decimal), decode::CaseErrors> {
     let case = reader.line(line, line_no)?;
-    let outcome =
-        evaluate(program, &case, None, false).map_err(|e| crate::report::result::eval_error(program, &case.id, &e))?;
+    let outcome = evaluate(program, &case, None, false).map_err(|e| crate::eval::case_errors(program, &case.id, &e))?;
     let amounts = ids
         .iter()
         .map(|id| {

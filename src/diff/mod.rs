@@ -236,7 +236,7 @@ fn exposure(old: &Side, new: &Side) -> Vec<Change> {
     );
     let show = |bounds: &crate::bounds::Bounds, id: &str| match bounds.awards.iter().find(|x| x.id == id) {
         None => "—".to_string(),
-        Some(x) => x.max.map_or("unbounded".into(), crate::report::number::money),
+        Some(x) => x.max.map_or("unbounded".into(), crate::number::money),
     };
     let mut ids: Vec<&str> = a.awards.iter().map(|x| x.id.as_str()).collect();
     ids.extend(
@@ -254,7 +254,7 @@ fn exposure(old: &Side, new: &Side) -> Vec<Change> {
         })
         .filter(|c| c.old != c.new)
         .collect();
-    let total = |x: &crate::bounds::Bounds| x.total.map_or("unbounded".into(), crate::report::number::money);
+    let total = |x: &crate::bounds::Bounds| x.total.map_or("unbounded".into(), crate::number::money);
     if !out.is_empty() && total(&a) != total(&b) {
         out.push(Change {
             what: "total".into(),

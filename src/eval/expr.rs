@@ -27,6 +27,8 @@ pub(super) struct Cx<'a> {
     /// every `up to` pays its ceiling, whatever was assessed (worst-case exposure)
     pub at_ceiling: bool,
     pub trace: &'a mut Trace,
+    /// inside a comparison: `rate of amount` is a threshold there, kept exact
+    comparing: u32,
 }
 
 impl<'a> Cx<'a> {
@@ -52,6 +54,7 @@ impl<'a> Cx<'a> {
             owner,
             at_ceiling,
             trace,
+            comparing: 0,
         }
     }
 
@@ -231,7 +234,10 @@ impl<'a> Cx<'a> {
             BinOp::Or => Value::Bool(self.truth(a)? || self.truth(b)?),
             BinOp::And => Value::Bool(self.truth(a)? && self.truth(b)?),
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-                let (x, y) = (self.eval(a)?, self.eval(b)?);
+                self.comparing += 1;
+                let sides = self.eval(a).and_then(|x| Ok((x, self.eval(b)?)));
+                self.comparing -= 1;
+                let (x, y) = sides?;
                 let ord = x
                     .compare(&y)
                     .ok_or_else(|| self.internal("values of different kinds compared"))?;
@@ -278,11 +284,16 @@ impl<'a> Cx<'a> {
         })
     }
 
-    /// `rate of base`: the product, rounded as the policy says, explained.
+    /// `rate of base`: the product, rounded as the policy says, explained. A
+    /// threshold in a comparison (`增长10%（含）以上`) is compared exactly.
     fn rate_of(&mut self, rate: &Expr, base: &Expr, span: Span) -> Result<Decimal, EvalError> {
         let (r, b) = (self.dec(rate)?, self.dec(base)?);
         let exact = r.checked_mul(b).ok_or_else(|| self.overflow(span))?;
-        let rounded = self.after_rate(exact, span)?;
+        let rounded = if self.comparing > 0 {
+            exact
+        } else {
+            self.after_rate(exact, span)?
+        };
         self.trace.push(|| StepKind::Rate {
             span,
             rate: r,

@@ -239,6 +239,8 @@ impl Cx<'_> {
             exact = exact.checked_add(amount).ok_or_else(|| self.overflow(band.span))?;
             self.trace.push(|| StepKind::Band {
                 span: band.span,
+                lower,
+                upper,
                 rate,
                 part,
                 amount,

@@ -30,6 +30,29 @@ pub struct EvalError {
     pub message: String,
 }
 
+/// Turns an evaluation failure into the case's errors, naming what was being
+/// evaluated (a measure, value, rule or benefit) and the policy line.
+pub fn case_errors(program: &Program, id: &str, e: &EvalError) -> crate::case::CaseErrors {
+    let (line, col) = crate::span::line_col(&program.source, e.span.start);
+    let p = &program.policy;
+    let field = match e.owner {
+        Some(Owner::Measure(m)) => p.measures.get(m).map(|m| m.id.clone()),
+        Some(Owner::Value(v)) => p.values.get(v).map(|v| v.name.clone()),
+        Some(Owner::Rule(r)) => p.rules.get(r).map(|r| r.id.clone()),
+        Some(Owner::Benefit(b)) => p.benefits.get(b).map(|b| b.id.clone()),
+        None => None,
+    }
+    .unwrap_or_default();
+    crate::case::CaseErrors {
+        id: Some(id.to_string()),
+        errors: vec![crate::case::FieldError::new(
+            field,
+            e.code,
+            format!("{} (policy line {line}, column {col})", e.message),
+        )],
+    }
+}
+
 /// The stable codes of evaluation errors.
 pub mod code {
     /// an amount beyond the range of exact decimals

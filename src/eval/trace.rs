@@ -74,9 +74,11 @@ pub enum StepKind {
     },
     /// the sum over a list's items
     Sum { count: usize, total: Decimal },
-    /// one band of `in bands of`: the part of the base inside it, at its rate
+    /// one band of `in bands of`: its edges, the part of the base inside it, at its rate
     Band {
         span: Span,
+        lower: Decimal,
+        upper: Option<Decimal>,
         rate: Decimal,
         part: Decimal,
         amount: Decimal,

@@ -44,14 +44,7 @@ pub fn render(diags: &[Diagnostic], path: &str, source: &str, format: ErrorForma
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(source.len());
-    let before = source.get(..offset).unwrap_or("");
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
-}
+pub use crate::span::line_col;
 
 fn severity(d: &Diagnostic) -> &'static str {
     match d.severity {

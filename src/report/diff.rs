@@ -4,7 +4,7 @@
 use crate::diff::impact::{Impact, LARGEST};
 use crate::diff::text::{Piece, Tag};
 use crate::diff::{Detail, ItemChange, PolicyDiff, Status};
-use crate::report::number::money;
+use crate::number::money;
 use rust_decimal::Decimal;
 use serde_json::json;
 

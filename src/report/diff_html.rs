@@ -5,7 +5,7 @@
 use crate::diff::impact::{Impact, LARGEST};
 use crate::diff::text::Tag;
 use crate::diff::{Detail, ItemChange, PolicyDiff, Status};
-use crate::report::number::money;
+use crate::number::money;
 use rust_decimal::Decimal;
 
 const STYLE: &str = "body{font-family:system-ui,'PingFang SC','Microsoft YaHei',sans-serif;margin:2em auto;max-width:72em;color:#222;line-height:1.5}\

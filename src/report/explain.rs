@@ -8,7 +8,7 @@ use crate::check::model::{AggKind, CapScope, HitPolicy, Policy, RuleKind, Ty};
 use crate::compile::Program;
 use crate::eval::trace::{CapKind, Shown, SkipReason, Step, StepKind};
 use crate::eval::Outcome;
-use crate::report::number::{money, rate};
+use crate::number::{money, rate};
 use crate::span::Span;
 use crate::value::Value;
 use rust_decimal::Decimal;
@@ -154,11 +154,11 @@ fn rule_words(program: &Program, r: usize) -> String {
         RuleKind::SharedCap {
             limit, scope, order, ..
         } => format!(
-            "at most {}{} over {}, filled {}",
+            "at most {}{} over {}, {}",
             quote(program, limit.span),
             scope.words(),
             ids.join(", "),
-            order.words().trim_start_matches("in ")
+            order.words()
         ),
         RuleKind::HighestOnly { .. } => format!("only the highest of {}", ids.join(", ")),
     }
@@ -383,16 +383,34 @@ fn step(program: &Program, s: &Step) -> String {
         StepKind::Sum { count, total } => format!("{count} item(s), together {}", money(*total)),
         StepKind::Band {
             span,
+            lower,
+            upper,
             rate: r,
             part,
             amount,
-        } => format!(
-            "band `{}`: {} × {} = {}",
-            quote(program, *span),
-            rate(*r),
-            money(*part),
-            money(*amount)
-        ),
+        } => {
+            let edges = match (lower.is_zero(), upper) {
+                (true, Some(u)) => format!("up to {}", money(*u)),
+                (false, Some(u)) => format!("{} to {}", money(*lower), money(*u)),
+                (_, None) => format!("above {}", money(*lower)),
+            };
+            // The edges as written, when they name parameters rather than amounts.
+            let written = quote(program, *span);
+            let names_something = written
+                .split_whitespace()
+                .any(|w| !matches!(w, "up" | "to" | "above") && w.starts_with(|c: char| c.is_ascii_alphabetic()));
+            let shown = if names_something {
+                format!(" (`{written}`)")
+            } else {
+                String::new()
+            };
+            format!(
+                "band {edges}{shown}: {} × {} = {}",
+                rate(*r),
+                money(*part),
+                money(*amount)
+            )
+        }
         StepKind::Bands { base, exact, rounded } => {
             let mut line = format!("the bands of {} together: {}", money(*base), money(*exact));
             if exact != rounded {

@@ -5,5 +5,5 @@ pub mod diagnostics;
 pub mod diff;
 pub mod diff_html;
 pub mod explain;
-pub mod number;
+
 pub mod result;

@@ -3,12 +3,10 @@
 //! the same as a CSV row, or as text. Written by hand into a reused buffer:
 //! this is on the hot path of batch runs.
 
-use crate::case::{CaseErrors, FieldError};
-use crate::check::model::{Owner, Policy};
-use crate::compile::Program;
-use crate::eval::{EvalError, Outcome};
-use crate::report::diagnostics::line_col;
-use crate::report::number;
+use crate::case::CaseErrors;
+use crate::check::model::Policy;
+use crate::eval::Outcome;
+use crate::number::money;
 use std::fmt::Write;
 
 pub use crate::json::{push_decimal, push_string as push_json_string};
@@ -27,28 +25,7 @@ pub enum LineFormat {
     Text,
 }
 
-/// Turns an evaluation failure into a case error naming what was being
-/// evaluated (a measure, value, rule or benefit) and the policy line.
-pub fn eval_error(program: &Program, id: &str, e: &EvalError) -> CaseErrors {
-    let (line, col) = line_col(&program.source, e.span.start);
-    let p = &program.policy;
-    let field = match e.owner {
-        Some(Owner::Measure(m)) => p.measures.get(m).map(|m| m.id.clone()),
-        Some(Owner::Value(v)) => p.values.get(v).map(|v| v.name.clone()),
-        Some(Owner::Rule(r)) => p.rules.get(r).map(|r| r.id.clone()),
-        Some(Owner::Benefit(b)) => p.benefits.get(b).map(|b| b.id.clone()),
-        None => None,
-    }
-    .unwrap_or_default();
-    CaseErrors {
-        id: Some(id.to_string()),
-        errors: vec![FieldError::new(
-            field,
-            e.code,
-            format!("{} (policy line {line}, column {col})", e.message),
-        )],
-    }
-}
+pub use crate::eval::case_errors as eval_error;
 
 /// Writes result lines for one policy: award and benefit ids escaped once.
 #[derive(Debug, Clone)]
@@ -225,16 +202,10 @@ fn push_csv(out: &mut String, s: &str) {
 
 /// A short human summary of an evaluated case.
 pub fn text_outcome(policy: &Policy, id: &str, outcome: &Outcome) -> String {
-    let mut out = format!("{id}  total {}\n", number::money(outcome.total));
+    let mut out = format!("{id}  total {}\n", money(outcome.total));
     for (m, a) in policy.measures.iter().zip(&outcome.awards) {
         if crate::eval::money::positive(*a) {
-            out.push_str(&format!(
-                "  {:<16} {:>16}  {} {}\n",
-                m.id,
-                number::money(*a),
-                m.clause,
-                m.title
-            ));
+            out.push_str(&format!("  {:<16} {:>16}  {} {}\n", m.id, money(*a), m.clause, m.title));
         }
     }
     let benefits: Vec<&str> = policy

@@ -334,7 +334,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::tier_row | Rule::tier_key | Rule::range_key => "a tier row like `3 => 30万元`",
         Rule::item_cap => "`, at most …`",
         Rule::once_per => "`once per …`",
-        Rule::expr | Rule::path | Rule::call | Rule::if_expr => "an expression",
+        Rule::expr | Rule::path | Rule::call | Rule::if_expr | Rule::paren => "an expression",
         Rule::op_or
         | Rule::op_and
         | Rule::op_eq

@@ -122,6 +122,12 @@ fn primary(p: Pair<Rule>) -> Result<Expr> {
     let at = span(&p);
     let kind = match p.as_rule() {
         Rule::expr => return expr(p),
+        Rule::paren => {
+            let inner = next(&mut p.into_inner(), "expression in parentheses", at)?;
+            let mut e = expr(inner)?;
+            e.span = at;
+            return Ok(e);
+        }
         Rule::path => ExprKind::Path(p.into_inner().map(ident).collect()),
         Rule::call => {
             let mut it = p.into_inner();
