@@ -112,7 +112,7 @@ pub fn bounds(policy: &Policy, source: &str) -> Bounds {
                 id: m.id.clone(),
                 clause: m.clause.clone(),
                 title: m.title.clone(),
-                max: b.value(),
+                max: b.value().map(|d| d.normalize()),
                 set_by,
                 span: m.id_span,
             }
@@ -371,6 +371,15 @@ impl<'a> Cx<'a> {
             }
             b = b.min(limit);
         }
+        // A cap with a condition may be lifted, so it bounds nothing; say so where it would have.
+        if b == Bound::Unbounded {
+            if let Some(cap) = m.caps.iter().find(|c| c.condition.is_some()) {
+                set_by = Some(format!(
+                    "the cap `{}` may not apply",
+                    cap.span.text(source).split_whitespace().collect::<Vec<_>>().join(" ")
+                ));
+            }
+        }
         (b, set_by)
     }
 
@@ -378,6 +387,7 @@ impl<'a> Cx<'a> {
     fn amount(&self, a: &Expr, source: &str) -> (Bound, Option<String>) {
         match &a.kind {
             ExprKind::UpTo { ceiling, .. } => (self.expr(a), Some(format!("up to {}", ceiling.span.text(source)))),
+            ExprKind::Bands { base, .. } => (self.expr(a), Some(format!("in bands of {}", base.span.text(source)))),
             ExprKind::Capped { amount, cap } => {
                 let (b, by) = self.amount(amount, source);
                 let limit = self.expr(cap);

@@ -9,6 +9,7 @@ use super::model::*;
 use super::overlap::{disjoint, same};
 use super::Checker;
 use crate::diagnostic::{closest, Diagnostic};
+use crate::number::money;
 use crate::span::{Span, Spanned};
 use crate::syntax::ast;
 use rust_decimal::Decimal;
@@ -596,7 +597,7 @@ impl Checker<'_> {
                             format!("the band edges do not rise{when}"),
                             row.range.span,
                         )
-                        .label(format!("ends at {value}, not above {last}"))
+                        .label(format!("ends at {}, not above {}", money(value), money(last)))
                         .help("list the bands from the lowest up, each ending above the one before"),
                     );
                     return;

@@ -124,6 +124,15 @@ fn as_text(b: &Bounds, population: Option<&Population>, program: &Program) -> St
             a.id, amount, a.clause, a.title
         ));
     }
+    for r in &b.rules {
+        let most = r.max.map_or("UNBOUNDED".to_string(), money);
+        out.push_str(&format!(
+            "  {} together at most {most}  (rule {}: {})\n",
+            r.over.join(" + "),
+            r.id,
+            r.rule
+        ));
+    }
     match b.total {
         Some(t) => out.push_str(&format!("worst case per applicant per year: {}\n", money(t))),
         None => out.push_str(&format!(
@@ -168,6 +177,19 @@ fn as_json(b: &Bounds, population: Option<&Population>, program: &Program) -> Va
         "total": b.total.map(|t| t.to_string()),
         "unbounded": b.unbounded,
     });
+    if !b.rules.is_empty() {
+        let rules: serde_json::Map<String, Value> = b
+            .rules
+            .iter()
+            .map(|r| {
+                (
+                    r.id.clone(),
+                    json!({"over": r.over, "max": r.max.map(|m| m.to_string()), "rule": r.rule}),
+                )
+            })
+            .collect();
+        v["rules"] = Value::Object(rules);
+    }
     if let Some(pop) = population {
         let per: serde_json::Map<String, Value> = program
             .policy

@@ -296,6 +296,36 @@ fn award_details(old: &Side, new: &Side, o: &Written, n: &Written) -> Vec<Detail
     let (Some(a), Some(b)) = (o.ast_award, n.ast_award) else {
         return vec![whole];
     };
+    // Rows of a table, or bands, compared by their keys when the table's key is the same.
+    let rows = |what: &'static str, old_rows: Vec<(String, String)>, new_rows: Vec<(String, String)>| {
+        let added = new_rows
+            .iter()
+            .filter(|(k, _)| !old_rows.iter().any(|(j, _)| j == k))
+            .map(|(k, v)| format!("{k} => {v}"))
+            .collect();
+        let removed = old_rows
+            .iter()
+            .filter(|(k, _)| !new_rows.iter().any(|(j, _)| j == k))
+            .map(|(k, v)| format!("{k} => {v}"))
+            .collect();
+        let changed = new_rows
+            .iter()
+            .filter_map(|(k, v)| {
+                let (_, was) = old_rows.iter().find(|(j, _)| j == k)?;
+                (was != v).then(|| Change {
+                    what: k.clone(),
+                    old: was.clone(),
+                    new: v.clone(),
+                })
+            })
+            .collect();
+        vec![Detail::Tiers {
+            what: what.into(),
+            added,
+            removed,
+            changed,
+        }]
+    };
     match (&a.kind, &b.kind) {
         (ast::ExprKind::Tier { key: ka, rows: ra }, ast::ExprKind::Tier { key: kb, rows: rb })
             if expr(old.source, ka) == expr(new.source, kb) =>
@@ -306,34 +336,30 @@ fn award_details(old: &Side, new: &Side, o: &Written, n: &Written) -> Vec<Detail
                     amount_lines(side.source, &r.amount).join(" "),
                 )
             };
-            let old_rows: Vec<(String, String)> = ra.iter().map(|r| row(old, r)).collect();
-            let new_rows: Vec<(String, String)> = rb.iter().map(|r| row(new, r)).collect();
-            let added = new_rows
-                .iter()
-                .filter(|(k, _)| !old_rows.iter().any(|(j, _)| j == k))
-                .map(|(k, v)| format!("{k} => {v}"))
-                .collect();
-            let removed = old_rows
-                .iter()
-                .filter(|(k, _)| !new_rows.iter().any(|(j, _)| j == k))
-                .map(|(k, v)| format!("{k} => {v}"))
-                .collect();
-            let changed = new_rows
-                .iter()
-                .filter_map(|(k, v)| {
-                    let (_, was) = old_rows.iter().find(|(j, _)| j == k)?;
-                    (was != v).then(|| Change {
-                        what: k.clone(),
-                        old: was.clone(),
-                        new: v.clone(),
-                    })
-                })
-                .collect();
-            vec![Detail::Tiers {
-                added,
-                removed,
-                changed,
-            }]
+            rows(
+                "tier",
+                ra.iter().map(|r| row(old, r)).collect(),
+                rb.iter().map(|r| row(new, r)).collect(),
+            )
+        }
+        (ast::ExprKind::Bands { base: ka, rows: ra }, ast::ExprKind::Bands { base: kb, rows: rb })
+            if expr(old.source, ka) == expr(new.source, kb) =>
+        {
+            let band = |side: &Side, r: &ast::BandRow| {
+                let range = r
+                    .range
+                    .span
+                    .text(side.source)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                (range, expr(side.source, &r.rate))
+            };
+            rows(
+                "band",
+                ra.iter().map(|r| band(old, r)).collect(),
+                rb.iter().map(|r| band(new, r)).collect(),
+            )
         }
         (ast::ExprKind::Pick { policy: pa, .. }, ast::ExprKind::Pick { policy: pb, .. }) if pa.node != pb.node => {
             let name = |p: ast::HitPolicy| p.keyword();

@@ -133,7 +133,9 @@ pub enum Detail {
         old: String,
         new: String,
     },
+    /// rows of a tier table (`what`: tier) or bands (`what`: band), by their keys
     Tiers {
+        what: String,
         added: Vec<String>,
         removed: Vec<String>,
         changed: Vec<Change>,
@@ -186,26 +188,28 @@ impl Detail {
             Detail::Award { .. } => "award rule changed".into(),
             Detail::Precedence { old, new } => format!("precedence {old} → {new}"),
             Detail::Tiers {
+                what,
                 added,
                 removed,
                 changed,
             } => {
                 let mut parts = Vec::new();
                 if !added.is_empty() {
-                    parts.push(format!("tier added: {}", added.join("; ")));
+                    parts.push(format!("{what} added: {}", added.join("; ")));
                 }
                 if !removed.is_empty() {
-                    parts.push(format!("tier removed: {}", removed.join("; ")));
+                    parts.push(format!("{what} removed: {}", removed.join("; ")));
                 }
                 for c in changed {
-                    parts.push(format!("tier {}: {} → {}", c.what, c.old, c.new));
+                    parts.push(format!("{what} {}: {} → {}", c.what, c.old, c.new));
                 }
                 parts.join(", ")
             }
             Detail::Caps { .. } => "caps changed".into(),
             Detail::Flag { what, new, .. } => format!("{what} {}", if *new { "added" } else { "removed" }),
             Detail::Parameter { name, old, new } => format!("{name}: {old} → {new}"),
-            Detail::Reads { what, old, new } => format!("{what}: {old} → {new}"),
+            // A value's formula or a rule's statement is too long to repeat beside every case.
+            Detail::Reads { what, .. } => format!("{what} changed"),
             Detail::Formula { .. } => "formula changed".into(),
             Detail::Rule { .. } => "rule".into(),
         }

@@ -106,7 +106,8 @@ fn applies(cx: &mut Cx, cap: &Cap) -> Result<bool, EvalError> {
     let applies = holds != c.unless;
     if !applies {
         cx.trace.push(|| StepKind::CapLifted {
-            span: cap.span,
+            limit: cap.limit.span,
+            scope: cap.scope,
             condition: c.expr.span,
             unless: c.unless,
         });

@@ -107,7 +107,12 @@ pub enum StepKind {
         after: Decimal,
     },
     /// a cap whose condition says it does not apply to this case
-    CapLifted { span: Span, condition: Span, unless: bool },
+    CapLifted {
+        limit: Span,
+        scope: CapScope,
+        condition: Span,
+        unless: bool,
+    },
     /// `top-up`: less everything already paid under this award
     TopUp {
         prior: Decimal,

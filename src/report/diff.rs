@@ -80,17 +80,18 @@ fn detail_lines(d: &Detail, style: Style) -> Vec<String> {
         }
         Detail::Precedence { old, new } => vec![format!("precedence: {old} → {new}")],
         Detail::Tiers {
+            what,
             added,
             removed,
             changed,
         } => removed
             .iter()
-            .map(|r| style.removed(&format!("- tier {r}")))
-            .chain(added.iter().map(|r| style.added(&format!("+ tier {r}"))))
+            .map(|r| style.removed(&format!("- {what} {r}")))
+            .chain(added.iter().map(|r| style.added(&format!("+ {what} {r}"))))
             .chain(
                 changed
                     .iter()
-                    .map(|c| format!("tier {}: {} → {}", c.what, c.old, c.new)),
+                    .map(|c| format!("{what} {}: {} → {}", c.what, c.old, c.new)),
             )
             .collect(),
         Detail::Caps { removed, added } => removed
@@ -128,6 +129,12 @@ pub(crate) fn sections(diff: &PolicyDiff) -> [(&'static str, &Vec<ItemChange>); 
 }
 
 fn item_heading(c: &ItemChange) -> String {
+    // A named value has no clause: its label stands beside its name.
+    if c.clause.is_empty() {
+        return format!("{} {} {}", marker(c.status), c.id, c.title)
+            .trim_end()
+            .to_string();
+    }
     match (&c.status, &c.old_id) {
         (Status::Renamed, Some(old)) => format!("{} {old} → {} · {} {}", marker(c.status), c.id, c.clause, c.title),
         _ => format!("{} {} · {} {}", marker(c.status), c.id, c.clause, c.title),

@@ -100,18 +100,19 @@ fn item(out: &mut String, c: &ItemChange) {
             Detail::Award { old, new } => row(out, "award", &pre(old), &pre(new)),
             Detail::Precedence { old, new } => row(out, "precedence", &esc(old), &esc(new)),
             Detail::Tiers {
+                what,
                 added,
                 removed,
                 changed,
             } => {
                 for r in removed {
-                    row(out, "tier removed", &format!("<del>{}</del>", esc(r)), "");
+                    row(out, &format!("{what} removed"), &format!("<del>{}</del>", esc(r)), "");
                 }
                 for r in added {
-                    row(out, "tier added", "", &format!("<ins>{}</ins>", esc(r)));
+                    row(out, &format!("{what} added"), "", &format!("<ins>{}</ins>", esc(r)));
                 }
                 for c in changed {
-                    row(out, &format!("tier {}", c.what), &esc(&c.old), &esc(&c.new));
+                    row(out, &format!("{what} {}", c.what), &esc(&c.old), &esc(&c.new));
                 }
             }
             Detail::Caps { removed, added } => {

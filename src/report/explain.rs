@@ -294,12 +294,14 @@ fn step(program: &Program, s: &Step) -> String {
             exact,
             rounded,
         } => {
+            // An exact product that rounding leaves as it is, is shown at the places it is paid in.
+            let shown = if exact == rounded { rounded } else { exact };
             let mut line = format!(
                 "{}: {} × {} = {}",
                 quote(program, *span),
                 rate(*r),
                 money(*base),
-                money(*exact)
+                money(*shown)
             );
             if exact != rounded {
                 line.push_str(&format!(", rounded to {}", money(*rounded)));
@@ -455,17 +457,16 @@ fn step(program: &Program, s: &Step) -> String {
             line
         }
         StepKind::CapLifted {
-            span,
+            limit,
+            scope,
             condition,
             unless,
         } => {
-            let cap = quote(program, *span);
-            let cap = cap.split(" when ").next().unwrap_or(&cap);
-            let cap = cap.split(" unless ").next().unwrap_or(cap);
+            let cap = format!("at most {}{}", quote(program, *limit), scope.words());
             if *unless {
-                format!("{cap}: lifted, {}", name(program, *condition))
+                format!("{cap}: lifted, since {}: yes", name(program, *condition))
             } else {
-                format!("{cap}: does not apply, not {}", name(program, *condition))
+                format!("{cap}: does not apply, since {}: no", name(program, *condition))
             }
         }
         StepKind::TopUp { prior, before, after } => {
@@ -526,13 +527,13 @@ fn step(program: &Program, s: &Step) -> String {
                     )
                 }
                 Some(w) => format!(
-                    "only the highest of {} ({}): {} gives way to {}, so 0",
+                    "only the highest (rule {} {}): {} gives way to {}, so 0",
                     r.id,
                     r.title,
                     money(*before),
                     p.measures[*w].id
                 ),
-                None => format!("only the highest of {} ({}): nothing to compare", r.id, r.title),
+                None => format!("only the highest (rule {} {}): nothing to compare", r.id, r.title),
             }
         }
     }
