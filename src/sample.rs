@@ -41,8 +41,14 @@ pub fn case(policy: &Policy, rng: &mut Rng, n: u64) -> String {
     let mut out = String::with_capacity(256);
     let year = 2025 + rng.range(0, 1);
     let _ = write!(out, "{{\"id\":\"S-{n:07}\",\"year\":{year}");
-    // A policy in force for a period reads each case on its own date: give one inside it.
-    if let Some((from, to)) = policy.header.in_force {
+    // A policy in force for a period, or one that requires the date, reads each case on its own date.
+    let period = policy.header.in_force.or_else(|| {
+        policy.date_required.as_ref().map(|_| {
+            let y = year as i32;
+            (crate::date::Date::new_year(y), crate::date::Date { year: y, month: 12, day: 31 })
+        })
+    });
+    if let Some((from, to)) = period {
         let day = pick_day(rng, from, to);
         let _ = write!(out, ",\"date\":\"{day}\"");
     }

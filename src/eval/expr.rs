@@ -156,7 +156,10 @@ impl<'a> Cx<'a> {
             }
             ExprKind::Award(m) => {
                 let value = *self.awards.get(*m).ok_or_else(|| self.internal("award slot"))?;
-                self.trace.push(|| StepKind::AwardRead { measure: *m, value });
+                if self.trace.recording() && !self.trace.shown_awards.contains(m) {
+                    self.trace.shown_awards.push(*m);
+                    self.trace.push(|| StepKind::AwardRead { measure: *m, value });
+                }
                 Value::Dec(value)
             }
             ExprKind::CaseYear => Value::Int(i64::from(self.case.year)),

@@ -166,8 +166,9 @@ pub struct Trace {
     /// inside an aggregate: its items are summarised in one step, not each shown
     pub muted: usize,
     pub steps: Vec<Step>,
-    /// named values already shown for this measure
+    /// named values and awards already shown for this measure
     pub shown_values: Vec<usize>,
+    pub shown_awards: Vec<usize>,
 }
 
 impl Trace {
