@@ -45,7 +45,14 @@ pub fn case(policy: &Policy, rng: &mut Rng, n: u64) -> String {
     let period = policy.header.in_force.or_else(|| {
         policy.date_required.as_ref().map(|_| {
             let y = year as i32;
-            (crate::date::Date::new_year(y), crate::date::Date { year: y, month: 12, day: 31 })
+            (
+                crate::date::Date::new_year(y),
+                crate::date::Date {
+                    year: y,
+                    month: 12,
+                    day: 31,
+                },
+            )
         })
     });
     if let Some((from, to)) = period {

@@ -59,12 +59,7 @@ impl<'a> Cx<'a> {
     }
 
     pub fn fail(&self, code: &'static str, span: Span, message: impl Into<String>) -> EvalError {
-        EvalError {
-            code,
-            owner: Some(self.owner),
-            span,
-            message: message.into(),
-        }
+        EvalError::new(code, Some(self.owner), span, message)
     }
 
     pub fn internal(&self, what: &str) -> EvalError {

@@ -214,11 +214,13 @@ pub(super) fn rule(
     // What a rule leaves is an award like any other: rounded as the header says.
     if let Some(rule) = policy.header.rounding.as_ref().filter(|r| r.on_award) {
         for &m in def.members() {
-            out.awards[m] = money::round(out.awards[m], rule.unit, rule.mode).ok_or_else(|| EvalError {
-                code: code::OVERFLOW,
-                owner: Some(Owner::Rule(r)),
-                span: def.span,
-                message: "rounding this award left the range of exact decimals".into(),
+            out.awards[m] = money::round(out.awards[m], rule.unit, rule.mode).ok_or_else(|| {
+                EvalError::new(
+                    code::OVERFLOW,
+                    Some(Owner::Rule(r)),
+                    def.span,
+                    "rounding this award left the range of exact decimals",
+                )
             })?;
         }
     }

@@ -20,14 +20,36 @@ use trace::{Step, StepKind, Trace};
 
 /// Evaluation stopped on one case: an amount overflowed, say. The policy
 /// location is given so that a drafter can see which clause's arithmetic it was.
+/// Boxed, so that the results every evaluation step returns stay small.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EvalError {
+pub struct EvalError(Box<EvalFailure>);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalFailure {
     /// a stable code, listed in docs/errors.md
     pub code: &'static str,
     /// the value, measure, rule or benefit being evaluated
     pub owner: Option<Owner>,
     pub span: Span,
     pub message: String,
+}
+
+impl EvalError {
+    pub fn new(code: &'static str, owner: Option<Owner>, span: Span, message: impl Into<String>) -> Self {
+        EvalError(Box::new(EvalFailure {
+            code,
+            owner,
+            span,
+            message: message.into(),
+        }))
+    }
+}
+
+impl std::ops::Deref for EvalError {
+    type Target = EvalFailure;
+    fn deref(&self) -> &EvalFailure {
+        &self.0
+    }
 }
 
 /// Turns an evaluation failure into the case's errors, naming what was being
@@ -175,10 +197,12 @@ fn run(
     }
     out.as_of = Some(day);
     let on_award = policy.header.rounding.as_ref().filter(|r| r.on_award);
+    // One trace that records nothing serves every step that is not explained.
+    let mut off = Trace::off();
     for step in &policy.plan {
         match *step {
             PlanStep::Value(i) => {
-                let mut trace = Trace::off();
+                let trace = &mut off;
                 let mut cx = expr::Cx::new(
                     program,
                     case,
@@ -187,13 +211,14 @@ fn run(
                     (&out.values, &out.awards),
                     Owner::Value(i),
                     mode.at_ceiling,
-                    &mut trace,
+                    trace,
                 );
                 let v = cx.eval(&policy.values[i].expr)?;
                 out.values[i] = v;
             }
             PlanStep::Measure(i) => {
-                let mut trace = if mode.explain { Trace::on() } else { Trace::off() };
+                let mut on = mode.explain.then(Trace::on);
+                let trace = on.as_mut().unwrap_or(&mut off);
                 let read = (&out.values[..], &out.awards[..]);
                 let mut cx = expr::Cx::new(
                     program,
@@ -203,26 +228,28 @@ fn run(
                     read,
                     Owner::Measure(i),
                     mode.at_ceiling,
-                    &mut trace,
+                    trace,
                 );
                 let (mut amount, failed) = measure::evaluate(&mut cx, &policy.measures[i])?;
                 if let Some(rule) = on_award {
                     let before = amount;
-                    amount = money::round(amount, rule.unit, rule.mode).ok_or_else(|| EvalError {
-                        code: code::OVERFLOW,
-                        owner: Some(Owner::Measure(i)),
-                        span: policy.measures[i].span,
-                        message: "rounding this award left the range of exact decimals".into(),
+                    amount = money::round(amount, rule.unit, rule.mode).ok_or_else(|| {
+                        EvalError::new(
+                            code::OVERFLOW,
+                            Some(Owner::Measure(i)),
+                            policy.measures[i].span,
+                            "rounding this award left the range of exact decimals",
+                        )
                     })?;
                     if before != amount {
                         trace.push(|| StepKind::RoundedAward { before, after: amount });
                     }
                 }
                 out.awards[i] = amount;
-                if mode.explain {
+                if let Some(on) = on {
                     out.explanations[i] = Explanation {
                         failed,
-                        steps: trace.steps,
+                        steps: on.steps,
                     };
                 }
             }
@@ -231,11 +258,13 @@ fn run(
     }
     let mut total = Decimal::ZERO;
     for (i, a) in out.awards.iter().enumerate() {
-        total = total.checked_add(*a).ok_or_else(|| EvalError {
-            code: code::OVERFLOW,
-            owner: Some(Owner::Measure(i)),
-            span: policy.measures[i].span,
-            message: "the total of all awards is beyond the range of exact decimals".into(),
+        total = total.checked_add(*a).ok_or_else(|| {
+            EvalError::new(
+                code::OVERFLOW,
+                Some(Owner::Measure(i)),
+                policy.measures[i].span,
+                "the total of all awards is beyond the range of exact decimals",
+            )
         })?;
     }
     if let Some(rule) = on_award {
@@ -244,7 +273,10 @@ fn run(
     }
     out.total = total;
     for (b, benefit) in policy.benefits.iter().enumerate() {
-        let mut trace = Trace::off();
+        if benefit.conditions.is_empty() {
+            out.benefits.push(true);
+            continue;
+        }
         let read = (&out.values[..], &out.awards[..]);
         let mut cx = expr::Cx::new(
             program,
@@ -254,7 +286,7 @@ fn run(
             read,
             Owner::Benefit(b),
             mode.at_ceiling,
-            &mut trace,
+            &mut off,
         );
         let mut granted = true;
         for c in &benefit.conditions {
