@@ -80,7 +80,38 @@ const TOKENS: &[&str] = &[
     "optional",
     "not ",
     "is given",
+    "value v = ",
+    "rule r 第一条 \"t\" { at most 1元 over a, b in clause order }",
+    "only the highest of ",
+    " unless ",
+    "in bands of x { up to 1元 => 1% above 1元 => 0% }",
+    "the sum of ",
+    " for each ",
+    "the number of ",
+    " distinct by ",
+    "any x in y satisfies ",
+    " rounded to 0.01",
+    " / ",
+    "in force 2026-01-01 to 2026-12-31",
+    "40.5",
 ];
+
+/// The corpus policies, whose rules reach the constructs the Tongzhou policy does not use.
+const CORPUS: [&str; 8] = [
+    "P01-group-cap",
+    "P02-highest-only",
+    "P03-relaxed-cap",
+    "P04-marginal-bands",
+    "P05-list-aggregates",
+    "P06-growth",
+    "P07-dates",
+    "P08-area-rent",
+];
+
+fn corpus_source(entry: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("policies/corpus/{entry}.policy")))
+        .expect("corpus policy")
+}
 
 fn mutate(source: &str, edits: &[(usize, usize, usize)]) -> String {
     let mut s: Vec<char> = source.chars().collect();
@@ -183,6 +214,42 @@ proptest! {
                 if let Ok(c) = decode(&loaded.program, &case(&loaded.program.policy, &mut rng, n)) {
                     let _ = evaluate(&loaded.program, &c, None, true);
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn mutated_corpus_policies_are_parsed_and_checked_without_panic(entry in 0usize..8, edits in prop::collection::vec((0usize..4, any::<usize>(), any::<usize>()), 1..6)) {
+        let mutated = mutate(&corpus_source(CORPUS[entry]), &edits);
+        if let Ok(loaded) = load_text("fuzz", mutated, None) {
+            let mut rng = Rng::new(edits.len() as u64);
+            for n in 0..20 {
+                if let Ok(c) = decode(&loaded.program, &case(&loaded.program.policy, &mut rng, n)) {
+                    let _ = evaluate(&loaded.program, &c, None, true);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn no_corpus_award_exceeds_its_bound(entry in 0usize..8, seed in any::<u64>()) {
+        let source = corpus_source(CORPUS[entry]);
+        let loaded = load_text(CORPUS[entry], source.clone(), None).ok().expect("loads");
+        let p = &loaded.program;
+        let b = zhice::bounds::bounds(&p.policy, &source);
+        let mut rng = Rng::new(seed);
+        for n in 0..40 {
+            let line = case(&p.policy, &mut rng, n);
+            let Ok(c) = decode(p, &line) else { continue };
+            let o = evaluate(p, &c, None, false).expect("evaluates");
+            for (award, bound) in o.awards.iter().zip(&b.awards) {
+                prop_assert!(!award.is_sign_negative(), "{} is negative: {line}", bound.id);
+                if let Some(max) = bound.max {
+                    prop_assert!(*award <= max, "{} pays {award} above its bound {max}: {line}", bound.id);
+                }
+            }
+            if let Some(total) = b.total {
+                prop_assert!(o.total <= total, "{}: total {} above {total}: {line}", CORPUS[entry], o.total);
             }
         }
     }

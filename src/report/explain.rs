@@ -60,13 +60,24 @@ pub fn text(program: &Program, case: &Case, outcome: &Outcome) -> String {
             let m = &p.measures[i];
             let e = &outcome.explanations[i];
             match e.failed {
-                Some(cond) => out.push_str(&format!(
-                    "  {} · {} {} — condition not met: {}\n",
-                    m.id,
-                    m.clause,
-                    m.title,
-                    name(program, cond)
-                )),
+                Some(cond) => {
+                    out.push_str(&format!(
+                        "  {} · {} {} — condition not met: {}\n",
+                        m.id,
+                        m.clause,
+                        m.title,
+                        name(program, cond)
+                    ));
+                    // What the failed condition read: named values, other awards, thresholds.
+                    for s in e.steps.iter().filter(|s| {
+                        matches!(
+                            s.kind,
+                            StepKind::ValueRead { .. } | StepKind::AwardRead { .. } | StepKind::Rate { .. }
+                        )
+                    }) {
+                        out.push_str(&format!("    {}{}\n", "  ".repeat(s.depth), step(program, s)));
+                    }
+                }
                 None if nothing_arose(&e.steps) => {
                     out.push_str(&format!(
                         "  {} · {} {} — nothing in this case qualifies\n",
