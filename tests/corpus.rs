@@ -8,23 +8,11 @@
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
 use serde_json::Value;
-use std::path::Path;
 use std::process::Command;
 
-const ENTRIES: [&str; 8] = [
-    "P01-group-cap",
-    "P02-highest-only",
-    "P03-relaxed-cap",
-    "P04-marginal-bands",
-    "P05-list-aggregates",
-    "P06-growth",
-    "P07-dates",
-    "P08-area-rent",
-];
+mod support;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use support::{root, CORPUS as ENTRIES};
 
 fn lines(text: &str) -> Vec<Value> {
     text.lines()

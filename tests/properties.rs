@@ -96,17 +96,10 @@ const TOKENS: &[&str] = &[
     "40.5",
 ];
 
+mod support;
+
 /// The corpus policies, whose rules reach the constructs the Tongzhou policy does not use.
-const CORPUS: [&str; 8] = [
-    "P01-group-cap",
-    "P02-highest-only",
-    "P03-relaxed-cap",
-    "P04-marginal-bands",
-    "P05-list-aggregates",
-    "P06-growth",
-    "P07-dates",
-    "P08-area-rent",
-];
+use support::CORPUS;
 
 fn corpus_source(entry: &str) -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("policies/corpus/{entry}.policy")))

@@ -553,11 +553,7 @@ fn cap(p: Pair<Rule>) -> Result<Cap> {
         match part.as_rule() {
             Rule::cap_scope => {
                 before_cond = pat.end;
-                scope = match part.clone().into_inner().next().map(|x| x.as_rule()) {
-                    Some(Rule::per_year) => CapScope::Year,
-                    Some(Rule::per_ever) => CapScope::Ever,
-                    _ => return Err(unexpected(&part)),
-                };
+                scope = cap_scope(&part)?;
             }
             Rule::cap_cond => {
                 let mut c = part.into_inner();
@@ -594,6 +590,15 @@ fn cap(p: Pair<Rule>) -> Result<Cap> {
     })
 }
 
+/// `per applicant per year` or `per applicant`.
+fn cap_scope(p: &Pair<Rule>) -> Result<CapScope> {
+    match p.clone().into_inner().next().map(|x| x.as_rule()) {
+        Some(Rule::per_year) => Ok(CapScope::Year),
+        Some(Rule::per_ever) => Ok(CapScope::Ever),
+        _ => Err(unexpected(p)),
+    }
+}
+
 fn rule_decl(p: Pair<Rule>) -> Result<RuleDecl> {
     let at = span(&p);
     let mut it = p.into_inner();
@@ -614,13 +619,7 @@ fn rule_decl(p: Pair<Rule>) -> Result<RuleDecl> {
                 let mut order = None;
                 for x in inner {
                     match x.as_rule() {
-                        Rule::cap_scope => {
-                            scope = match x.clone().into_inner().next().map(|y| y.as_rule()) {
-                                Some(Rule::per_year) => CapScope::Year,
-                                Some(Rule::per_ever) => CapScope::Ever,
-                                _ => return Err(unexpected(&x)),
-                            }
-                        }
+                        Rule::cap_scope => scope = cap_scope(&x)?,
                         Rule::id_list => members = x.into_inner().map(ident).collect(),
                         Rule::alloc_order => {
                             let oat = span(&x);
