@@ -6,9 +6,11 @@ use crate::case::{code, CaseErrors, Reader};
 use crate::compile::Program;
 use crate::date::Date;
 use crate::eval::{Evaluator, Outcome};
+use crate::pool::{self, Claim, Ledger, PoolKey, Round, Settled, Share};
 use crate::report::result::{self, Lines};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
+use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 use std::sync::mpsc::sync_channel;
 
@@ -31,6 +33,8 @@ pub struct Summary {
     pub awards: Vec<AwardStats>,
     /// set when a sum left the decimal range (the figures are then incomplete)
     pub overflowed: bool,
+    /// per pool and period: what the round's shares add up to
+    pub pools: BTreeMap<PoolKey, Decimal>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -70,7 +74,25 @@ impl Summary {
         })
     }
 
+    /// Counts what pools granted a case.
+    fn add_shares(&mut self, shares: &[Share]) {
+        for share in shares {
+            let sum = self.pools.entry((share.pool, share.period)).or_insert(Decimal::ZERO);
+            match sum.checked_add(share.granted) {
+                Some(t) => *sum = t,
+                None => self.overflowed = true,
+            }
+        }
+    }
+
     fn merge(&mut self, other: &Summary) {
+        for (key, granted) in &other.pools {
+            let sum = self.pools.entry(*key).or_insert(Decimal::ZERO);
+            match sum.checked_add(*granted) {
+                Some(t) => *sum = t,
+                None => self.overflowed = true,
+            }
+        }
         self.cases += other.cases;
         self.rejected += other.rejected;
         self.total = self.checked(self.total, other.total);
@@ -161,16 +183,123 @@ pub fn run<R: Read + Send, W: Write + Send>(
     as_of: Option<Date>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> io::Result<Summary> {
-    let n_awards = program.policy.measures.len();
-    let mut summary = Summary::new(n_awards);
-    let mut out = io::BufWriter::with_capacity(1 << 20, out);
     let job = Job {
         program,
         reader: Reader::new(&program.policy),
         lines: Lines::new(&program.policy),
         format,
         as_of,
+        settled: None,
     };
+    write_pass(&job, input, out, progress)
+}
+
+/// A round of applications to a policy with pools: the input is read twice,
+/// once to settle the pools and once to grant and write. `open` gives the
+/// input afresh each time. Returns the summary of what was granted, and how
+/// each pool was divided.
+pub fn run_round<W: Write + Send>(
+    program: &Program,
+    open: &dyn Fn() -> io::Result<Box<dyn Read + Send>>,
+    out: W,
+    format: Output,
+    as_of: Option<Date>,
+    ledger: &Ledger,
+    progress: &(dyn Fn(u64) + Sync),
+) -> io::Result<(Summary, Settled)> {
+    let mut job = Job {
+        program,
+        reader: Reader::new(&program.policy),
+        lines: Lines::new(&program.policy),
+        format,
+        as_of,
+        settled: None,
+    };
+    let round = claims_pass(&job, open()?, progress)?;
+    job.settled = Some(round.settle(ledger));
+    let summary = write_pass(&job, open()?, out, progress)?;
+    let mut settled = job.settled.unwrap_or_default();
+    settled.record(&summary.pools);
+    Ok((summary, settled))
+}
+
+/// Settles the pools for a round without writing results: what `explain`
+/// needs to show one case in the context of all the others.
+pub fn settle_round<R: Read + Send>(
+    program: &Program,
+    input: R,
+    as_of: Option<Date>,
+    ledger: &Ledger,
+) -> io::Result<Settled> {
+    let job = Job {
+        program,
+        reader: Reader::new(&program.policy),
+        lines: Lines::new(&program.policy),
+        format: Output::Json,
+        as_of,
+        settled: None,
+    };
+    Ok(claims_pass(&job, input, &|_| {})?.settle(ledger))
+}
+
+/// The first pass over a round: every case evaluated, its claims on the pools gathered.
+fn claims_pass<'p, R: Read + Send>(job: &Job<'p>, input: R, progress: &(dyn Fn(u64) + Sync)) -> io::Result<Round<'p>> {
+    let mut round = Round::new(job.program);
+    std::thread::scope(|scope| -> io::Result<()> {
+        let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(2);
+        let reader = scope.spawn(move || chunks(input, |c| chunk_tx.send(c).is_ok(), progress));
+        for chunk in chunk_rx {
+            let lines = split_lines(&chunk);
+            // Each group of lines tallied on its own core, the tallies merged in order.
+            let parts: Vec<Round> = lines
+                .par_chunks(LINES_PER_TASK)
+                .map_init(Worker::default, |w, group| {
+                    let mut part = Round::new(job.program);
+                    for (line_no, bytes) in group {
+                        w.claims.clear();
+                        line_claims(job, &mut w.ev, *line_no, bytes, &mut w.claims);
+                        w.claims.drain(..).for_each(|c| part.add(c));
+                    }
+                    part
+                })
+                .collect();
+            for part in parts {
+                round.merge(part);
+            }
+        }
+        reader
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the reader thread failed")))
+    })?;
+    Ok(round)
+}
+
+/// Appends the claims of one line; none when it cannot be read or evaluated (the second pass reports why).
+fn line_claims(job: &Job, ev: &mut Evaluator, line_no: usize, bytes: &[u8], out: &mut Vec<Claim>) {
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    let Ok(line) = std::str::from_utf8(bytes) else { return };
+    if line.len() > MAX_LINE_BYTES || line.trim().is_empty() {
+        return;
+    }
+    let Ok(case) = job.reader.line(line, line_no) else {
+        return;
+    };
+    if let Ok(outcome) = ev.evaluate(job.program, &case, job.as_of) {
+        let _ = pool::claims_into(job.program, &case, outcome, line_no, out);
+    }
+}
+
+/// Evaluates every line and writes one result per line, granting what the pools settled.
+fn write_pass<R: Read + Send, W: Write + Send>(
+    job: &Job,
+    input: R,
+    out: W,
+    progress: &(dyn Fn(u64) + Sync),
+) -> io::Result<Summary> {
+    let n_awards = job.program.policy.measures.len();
+    let mut summary = Summary::new(n_awards);
+    let mut out = io::BufWriter::with_capacity(1 << 20, out);
+    let format = job.format;
     if format == Output::Csv {
         out.write_all(job.lines.csv_header().as_bytes())?;
     }
@@ -187,7 +316,7 @@ pub fn run<R: Read + Send, W: Write + Send>(
             out.flush()
         });
         for chunk in chunk_rx {
-            let (pieces, part) = process(&job, &chunk);
+            let (pieces, part) = process(job, &chunk);
             summary.merge(&part);
             if text_tx.send(pieces).is_err() {
                 break;
@@ -212,10 +341,12 @@ struct Job<'p> {
     lines: Lines,
     format: Output,
     as_of: Option<Date>,
+    /// the pools of the round, once settled
+    settled: Option<Settled>,
 }
 
-/// One chunk on every core: the output text of each group of lines, in order.
-fn process(job: &Job, chunk: &Chunk) -> (Vec<String>, Summary) {
+/// The lines of a chunk with their numbers.
+fn split_lines(chunk: &Chunk) -> Vec<(usize, &[u8])> {
     let mut lines: Vec<(usize, &[u8])> = Vec::new();
     let mut start = 0;
     for i in memchr::memchr_iter(b'\n', &chunk.text) {
@@ -225,14 +356,20 @@ fn process(job: &Job, chunk: &Chunk) -> (Vec<String>, Summary) {
     if start < chunk.text.len() {
         lines.push((chunk.first_line + lines.len(), &chunk.text[start..]));
     }
+    lines
+}
+
+/// One chunk on every core: the output text of each group of lines, in order.
+fn process(job: &Job, chunk: &Chunk) -> (Vec<String>, Summary) {
+    let lines = split_lines(chunk);
     let n_awards = job.program.policy.measures.len();
     let parts: Vec<(String, Summary)> = lines
         .par_chunks(LINES_PER_TASK)
-        .map_init(Evaluator::default, |ev, group| {
+        .map_init(Worker::default, |w, group| {
             let mut text = String::with_capacity(group.len() * 256);
             let mut summary = Summary::new(n_awards);
             for (line_no, bytes) in group {
-                one_line(job, ev, *line_no, bytes, &mut text, &mut summary);
+                one_line(job, w, *line_no, bytes, &mut text, &mut summary);
             }
             (text, summary)
         })
@@ -246,7 +383,15 @@ fn process(job: &Job, chunk: &Chunk) -> (Vec<String>, Summary) {
     (texts, summary)
 }
 
-fn one_line(job: &Job, ev: &mut Evaluator, line_no: usize, bytes: &[u8], out: &mut String, summary: &mut Summary) {
+/// What one core reuses from line to line: nothing is allocated per case.
+#[derive(Default)]
+struct Worker {
+    ev: Evaluator,
+    claims: Vec<Claim>,
+    shares: Vec<Share>,
+}
+
+fn one_line(job: &Job, w: &mut Worker, line_no: usize, bytes: &[u8], out: &mut String, summary: &mut Summary) {
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     let rejected = |errors: CaseErrors, out: &mut String, summary: &mut Summary| {
         summary.cases += 1;
@@ -278,12 +423,30 @@ fn one_line(job: &Job, ev: &mut Evaluator, line_no: usize, bytes: &[u8], out: &m
         Ok(c) => c,
         Err(e) => return rejected(e, out, summary),
     };
-    match ev.evaluate(job.program, &case, job.as_of) {
+    let Worker { ev, claims, shares } = w;
+    match ev.evaluate_mut(job.program, &case, job.as_of) {
         Ok(outcome) => {
+            shares.clear();
+            if let Some(settled) = &job.settled {
+                claims.clear();
+                if let Err(e) = pool::claims_into(job.program, &case, outcome, line_no, claims) {
+                    return rejected(e, out, summary);
+                }
+                settled.apply_into(job.program, claims, outcome, shares);
+            }
+            let shares = &shares[..];
             summary.add(outcome);
+            summary.add_shares(shares);
             match job.format {
-                Output::Text => out.push_str(&result::text_outcome(&job.program.policy, &case.id, outcome)),
+                Output::Text => {
+                    out.push_str(&result::text_outcome(&job.program.policy, &case.id, outcome));
+                    out.push_str(&result::text_shares(&job.program.policy, shares, job.settled.as_ref()));
+                }
                 Output::Csv => job.lines.csv(&case.id, outcome, out),
+                Output::Json if job.settled.is_some() => {
+                    job.lines
+                        .json_pooled(&case.id, outcome, shares, job.settled.as_ref(), out)
+                }
                 Output::Json => job.lines.json(&case.id, outcome, out),
             }
         }

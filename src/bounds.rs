@@ -89,11 +89,24 @@ pub struct RuleBound {
     pub rule: String,
 }
 
-/// The worst case of a policy, per applicant per year.
+/// What a budget pool bounds: its members, for all applicants together, per period.
+#[derive(Debug, Clone, Serialize)]
+pub struct PoolBound {
+    pub id: String,
+    pub over: Vec<String>,
+    /// the pool's largest amount over its dated values
+    pub max: Option<Decimal>,
+    /// `per year`, or `from … to …`
+    pub period: String,
+}
+
+/// The worst case of a policy, per applicant per year, and for all applicants
+/// together where pools bound it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Bounds {
     pub awards: Vec<AwardBound>,
     pub rules: Vec<RuleBound>,
+    pub pools: Vec<PoolBound>,
     /// the most all awards can pay together; `None` when some award is unbounded
     pub total: Option<Decimal>,
     pub unbounded: Vec<String>,
@@ -187,9 +200,24 @@ pub fn bounds(policy: &Policy, source: &str) -> Bounds {
     let total = blocks
         .iter()
         .try_fold(Decimal::ZERO, |acc, (_, b)| acc.checked_add(b.value()?));
+    // A pool only ever cuts awards: it bounds no applicant alone, but all of them together.
+    let pools = policy
+        .pools
+        .iter()
+        .map(|pool| PoolBound {
+            id: pool.id.clone(),
+            over: pool.members.iter().map(|m| policy.measures[*m].id.clone()).collect(),
+            max: cx.expr(&pool.amount).value(),
+            period: match pool.period {
+                PoolPeriod::Year => "per year".to_string(),
+                PoolPeriod::Range(from, to) => format!("from {from} to {to}"),
+            },
+        })
+        .collect();
     Bounds {
         awards,
         rules,
+        pools,
         total,
         unbounded,
     }

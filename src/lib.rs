@@ -37,6 +37,7 @@ pub mod bounds;
 pub mod diff;
 pub mod format;
 pub mod load;
+pub mod pool;
 pub mod sample;
 pub mod testing;
 

@@ -4,6 +4,11 @@ use rust_decimal::Decimal;
 
 /// Money with thousands separators, keeping every decimal place it has.
 pub fn money(d: Decimal) -> String {
+    // Whole amounts (a pool of `1000万元`) still show their cents, like every award.
+    let mut d = d;
+    if d.scale() < 2 {
+        d.rescale(2);
+    }
     let s = d.to_string();
     let (sign, s) = s.strip_prefix('-').map_or(("", s.as_str()), |rest| ("-", rest));
     let (int, frac) = s.split_once('.').map_or((s, None), |(i, f)| (i, Some(f)));
@@ -37,9 +42,10 @@ mod tests {
     fn groups_thousands() {
         let d = |s: &str| Decimal::from_str(s).unwrap_or_default();
         assert_eq!(money(d("1600000.00")), "1,600,000.00");
-        assert_eq!(money(d("500000")), "500,000");
+        assert_eq!(money(d("500000")), "500,000.00");
         assert_eq!(money(d("123.46")), "123.46");
-        assert_eq!(money(d("-1234")), "-1,234");
+        assert_eq!(money(d("-1234")), "-1,234.00");
+        assert_eq!(money(d("0.125")), "0.125");
         assert_eq!(rate(d("0.2")), "20%");
         assert_eq!(rate(d("0.125")), "12.5%");
     }

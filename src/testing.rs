@@ -67,7 +67,15 @@ fn run_one(program: &Program, reader: &Reader, t: &TestCase, exercised: &mut [bo
             .collect(),
         (Expected::Awards(expected), Ok(case)) => match evaluate(program, &case, None, false) {
             Err(e) => vec![format!("evaluation failed: {}", e.message)],
-            Ok(outcome) => {
+            Ok(mut outcome) => {
+                // A test case is a round of one, as `eval --case` makes it.
+                if let Err(e) = crate::pool::alone(program, &case, &mut outcome, &Default::default()) {
+                    return e
+                        .errors
+                        .iter()
+                        .map(|x| format!("the case was rejected: `{}`: {}", x.field, x.message))
+                        .collect();
+                }
                 let mut problems = Vec::new();
                 for (i, (m, got)) in p.measures.iter().zip(&outcome.awards).enumerate() {
                     if *got > Decimal::ZERO {

@@ -20,7 +20,7 @@ const LAYERS: &[&[&str]] = &[
     &["compile"],
     &["case"],
     &["eval"],
-    &["bounds", "sample"],
+    &["bounds", "sample", "pool"],
     &["diff", "testing"],
     &["report"],
     &["batch", "load"],

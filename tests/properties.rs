@@ -212,20 +212,25 @@ proptest! {
     }
 
     #[test]
-    fn mutated_corpus_policies_are_parsed_and_checked_without_panic(entry in 0usize..8, edits in prop::collection::vec((0usize..4, any::<usize>(), any::<usize>()), 1..6)) {
+    fn mutated_corpus_policies_are_parsed_and_checked_without_panic(entry in 0usize..CORPUS.len(), edits in prop::collection::vec((0usize..4, any::<usize>(), any::<usize>()), 1..6)) {
         let mutated = mutate(&corpus_source(CORPUS[entry]), &edits);
         if let Ok(loaded) = load_text("fuzz", mutated, None) {
             let mut rng = Rng::new(edits.len() as u64);
+            let mut round = Vec::new();
             for n in 0..20 {
                 if let Ok(c) = decode(&loaded.program, &case(&loaded.program.policy, &mut rng, n)) {
-                    let _ = evaluate(&loaded.program, &c, None, true);
+                    if let Ok(o) = evaluate(&loaded.program, &c, None, true) {
+                        round.push((n as usize + 1, c, o));
+                    }
                 }
             }
+            // And whatever pools it has divide the round without panic.
+            zhice::pool::grant_all(&loaded.program, &mut round);
         }
     }
 
     #[test]
-    fn no_corpus_award_exceeds_its_bound(entry in 0usize..8, seed in any::<u64>()) {
+    fn no_corpus_award_exceeds_its_bound(entry in 0usize..CORPUS.len(), seed in any::<u64>()) {
         let source = corpus_source(CORPUS[entry]);
         let loaded = load_text(CORPUS[entry], source.clone(), None).ok().expect("loads");
         let p = &loaded.program;

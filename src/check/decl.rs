@@ -349,6 +349,7 @@ impl Checker<'_> {
             .iter()
             .map(|m| &m.id)
             .chain(file.rules.iter().map(|r| &r.id))
+            .chain(file.pools.iter().map(|p| &p.id))
             .chain(file.benefits.iter().map(|b| &b.id))
             .chain(file.clauses.iter().map(|c| &c.id));
         let mut seen: Vec<(String, Span)> = Vec::new();

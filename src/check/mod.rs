@@ -14,6 +14,7 @@ pub mod model;
 mod overlap;
 pub mod overrides;
 mod plan;
+mod pool;
 mod tests;
 
 use crate::diagnostic::Diagnostic;
@@ -47,6 +48,12 @@ pub fn check(file: &ast::File, extra_tests: &[ast::TestBlock]) -> Checked {
     }
     let measures: Vec<Option<Measure>> = file.measures.iter().map(|m| cx.measure(m)).collect();
     let rules: Vec<Option<RuleDef>> = file.rules.iter().map(|r| cx.rule(r)).collect();
+    let pools: Vec<Option<PoolDef>> = file
+        .pools
+        .iter()
+        .enumerate()
+        .map(|(i, p)| cx.pool(p, &file.pools[..i]))
+        .collect();
     let benefits: Vec<Benefit> = file.benefits.iter().map(|b| cx.benefit(b)).collect();
     let clauses = file
         .clauses
@@ -63,8 +70,22 @@ pub fn check(file: &ast::File, extra_tests: &[ast::TestBlock]) -> Checked {
     let values: Vec<Option<ValueDef>> = std::mem::take(&mut cx.checked_values);
     let complete = measures.iter().all(Option::is_some)
         && rules.iter().all(Option::is_some)
+        && pools.iter().all(Option::is_some)
         && values.iter().all(Option::is_some)
         && !cx.diagnostics.iter().any(Diagnostic::is_error);
+    // Reads of pooled awards are wrong whatever else is, so they are reported with the rest.
+    let ps: Vec<PoolDef> = pools.iter().flatten().cloned().collect();
+    let mut reads: Vec<(&str, &Expr)> = Vec::new();
+    for v in values.iter().flatten() {
+        reads.push((&v.name, &v.expr));
+    }
+    for m in measures.iter().flatten() {
+        reads.extend(m.exprs().map(|e| (m.id.as_str(), e)));
+    }
+    for r in rules.iter().flatten() {
+        reads.extend(r.exprs().map(|e| (r.id.as_str(), e)));
+    }
+    cx.pooled_reads(&ps, reads);
     let mut plan = Vec::new();
     if complete {
         let ms: Vec<&Measure> = measures.iter().flatten().collect();
@@ -98,6 +119,7 @@ pub fn check(file: &ast::File, extra_tests: &[ast::TestBlock]) -> Checked {
             values: values.into_iter().flatten().collect(),
             measures: measures.into_iter().flatten().collect(),
             rules: rules.into_iter().flatten().collect(),
+            pools: pools.into_iter().flatten().collect(),
             benefits,
             clauses,
             tests,

@@ -5,7 +5,7 @@
 //! `eval` runs and what reviewers' tools compare.
 
 use crate::span::Span;
-pub use crate::syntax::ast::{AggKind, AllocOrder, BinOp, CapScope, Date, HitPolicy, RoundMode};
+pub use crate::syntax::ast::{AggKind, AllocOrder, BinOp, CapScope, Date, HitPolicy, PoolPeriod, Residue, RoundMode};
 use rust_decimal::Decimal;
 
 /// The type of a value in a policy.
@@ -494,6 +494,59 @@ impl RuleDef {
     }
 }
 
+/// A budget shared by every applicant of a period, and how it is divided when
+/// the applications ask for more.
+#[derive(Debug, Clone)]
+pub struct PoolDef {
+    pub id: String,
+    pub clause: String,
+    pub title: String,
+    pub text: Option<String>,
+    /// money the policy fixes: a literal or a (dated) parameter
+    pub amount: Expr,
+    pub period: PoolPeriod,
+    /// measure indices, in the order written
+    pub members: Vec<usize>,
+    pub ration: RationRule,
+    /// how each share is rounded (pro rata only)
+    pub rounding: Option<(Decimal, RoundMode)>,
+    pub residue: Option<Residue>,
+    pub span: Span,
+    pub id_span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum RationRule {
+    /// `pro rata`
+    ProRata,
+    /// `at most X each, then pro rata`: each applicant's claim capped first
+    CappedProRata(Expr),
+    /// `in order of KEY`: claims served whole in that order until the pool runs out
+    InOrder {
+        key: OrderKey,
+        descending: bool,
+        words: &'static str,
+    },
+}
+
+/// What applications are ordered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderKey {
+    Input(usize),
+    /// the case's `date` (which the case must then give)
+    Date,
+}
+
+impl OrderKey {
+    /// The case field the order reads.
+    pub fn name<'p>(&self, policy: &'p Policy) -> &'p str {
+        match self {
+            OrderKey::Input(i) => &policy.inputs[*i].name,
+            OrderKey::Date => "date",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Benefit {
     pub id: String,
@@ -553,6 +606,7 @@ pub struct Policy {
     pub values: Vec<ValueDef>,
     pub measures: Vec<Measure>,
     pub rules: Vec<RuleDef>,
+    pub pools: Vec<PoolDef>,
     pub benefits: Vec<Benefit>,
     pub clauses: Vec<ClauseInfo>,
     pub tests: Vec<TestCase>,
@@ -565,6 +619,11 @@ pub struct Policy {
 impl Policy {
     pub fn measure_index(&self, id: &str) -> Option<usize> {
         self.measures.iter().position(|m| m.id == id)
+    }
+
+    /// The pool that funds measure `m`, if any.
+    pub fn pool_of(&self, m: usize) -> Option<usize> {
+        self.pools.iter().position(|p| p.members.contains(&m))
     }
 
     /// The type as a drafter writes it.

@@ -9,6 +9,7 @@ use crate::compile::Program;
 use crate::diagnostic::Diagnostic;
 use crate::eval::{evaluate, evaluate_at_ceiling};
 use crate::number::money;
+use crate::pool;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -83,6 +84,8 @@ fn population(program: &Program, text: &str) -> Population {
         worst: vec![Decimal::ZERO; n],
     };
     let reader = Reader::new(&program.policy);
+    let mut evaluated = Vec::new();
+    let mut worst = Vec::new();
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         p.cases += 1;
         let Ok(case) = reader.line(line, i + 1) else {
@@ -94,12 +97,20 @@ fn population(program: &Program, text: &str) -> Population {
             evaluate_at_ceiling(program, &case, None),
         ) {
             (Ok(a), Ok(w)) => {
-                for k in 0..n {
-                    p.evaluated[k] = p.evaluated[k].checked_add(a.awards[k]).unwrap_or(p.evaluated[k]);
-                    p.worst[k] = p.worst[k].checked_add(w.awards[k]).unwrap_or(p.worst[k]);
-                }
+                evaluated.push((i + 1, case.clone(), a));
+                worst.push((i + 1, case, w));
             }
             _ => p.rejected += 1,
+        }
+    }
+    // Pools divide the evaluated amounts, and the worst case, among all the cases.
+    p.rejected += pool::grant_all(program, &mut evaluated) as u64;
+    pool::grant_all(program, &mut worst);
+    for (outcomes, sums) in [(&evaluated, &mut p.evaluated), (&worst, &mut p.worst)] {
+        for (_, _, o) in outcomes {
+            for (sum, award) in sums.iter_mut().zip(&o.awards) {
+                *sum = sum.checked_add(*award).unwrap_or(*sum);
+            }
         }
     }
     p
@@ -131,6 +142,15 @@ fn as_text(b: &Bounds, population: Option<&Population>, program: &Program) -> St
             r.over.join(" + "),
             r.id,
             r.rule
+        ));
+    }
+    for pool in &b.pools {
+        let most = pool.max.map_or("UNBOUNDED".to_string(), money);
+        out.push_str(&format!(
+            "  {} for all applicants together at most {most} {}  (pool {})\n",
+            pool.over.join(" + "),
+            pool.period,
+            pool.id
         ));
     }
     match b.total {
@@ -189,6 +209,19 @@ fn as_json(b: &Bounds, population: Option<&Population>, program: &Program) -> Va
             })
             .collect();
         v["rules"] = Value::Object(rules);
+    }
+    if !b.pools.is_empty() {
+        let pools: serde_json::Map<String, Value> = b
+            .pools
+            .iter()
+            .map(|p| {
+                (
+                    p.id.clone(),
+                    json!({"over": p.over, "max": p.max.map(|m| m.to_string()), "period": p.period}),
+                )
+            })
+            .collect();
+        v["pools"] = Value::Object(pools);
     }
     if let Some(pop) = population {
         let per: serde_json::Map<String, Value> = program

@@ -65,6 +65,12 @@ pub(super) fn run(out: &Out, args: &DiffArgs) -> u8 {
         ast: &new.ast,
         source: new.source(),
     };
+    let pooled = !old.program.policy.pools.is_empty() || !new.program.policy.pools.is_empty();
+    if pooled && args.weight.is_some() {
+        // A pool divides a real round among its applicants; a weighted sample is not one.
+        eprintln!("error: --weight cannot be used with a policy that has budget pools: pools are divided among the real applications of a round, and a weighted sample does not say who applies");
+        return status::USAGE;
+    }
     let diff = compare(&old_side, &new_side);
     let imp = match &args.cases {
         Some(path) => match read_text(path) {

@@ -1,13 +1,15 @@
 //! `zhice eval FILE (--case FILE.json | --cases FILE.jsonl|FILE.csv|-)`
 
-use super::input::read_text;
+use super::input::{read_ledger, read_text};
 use super::{status, Format, Out};
 use crate::batch::{self, CsvAsJsonl, Output, Summary};
 use crate::case::Reader;
+use crate::check::model::RationRule;
 use crate::compile::Program;
 use crate::date::Date;
 use crate::eval::evaluate;
 use crate::number::money;
+use crate::pool::{self, Ledger, Settled};
 use crate::report::result::{self, CaseResult, Lines};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -37,6 +39,24 @@ pub(super) struct EvalArgs {
     /// with --cases: write the summary as JSON to this file
     #[arg(long, requires = "cases", value_name = "FILE")]
     summary_json: Option<PathBuf>,
+    /// what earlier rounds already granted from the policy's pools (JSON: {"pool": {"2026": "3000000.00"}})
+    #[arg(long, value_name = "FILE")]
+    pool_ledger: Option<PathBuf>,
+    /// write what the pools have granted after this round (earlier rounds included), for the next round
+    #[arg(long, value_name = "FILE")]
+    write_pool_ledger: Option<PathBuf>,
+}
+
+/// Writes the ledger after this round, when asked to.
+fn write_ledger(program: &Program, args: &EvalArgs, ledger: &Ledger, settled: &Settled) -> Result<(), u8> {
+    let Some(path) = &args.write_pool_ledger else {
+        return Ok(());
+    };
+    let json = serde_json::to_string_pretty(&ledger.after(program, settled).to_json()).unwrap_or_default();
+    std::fs::write(path, json + "\n").map_err(|e| {
+        eprintln!("error: cannot write `{}`: {e}", path.display());
+        status::USAGE
+    })
 }
 
 pub(super) fn run(out: &Out, args: &EvalArgs) -> u8 {
@@ -60,13 +80,27 @@ fn one_case(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
         Ok(t) => t,
         Err(code) => return code,
     };
+    let ledger = match read_ledger(args.pool_ledger.as_deref()) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let mut settled = Settled::default();
     let result = match Reader::new(&program.policy).text(&text) {
         Err(errors) => CaseResult::Rejected(errors),
         Ok(case) => match evaluate(program, &case, args.as_of, false) {
-            Ok(outcome) => CaseResult::Done { id: case.id, outcome },
+            Ok(mut outcome) => match pool::alone(program, &case, &mut outcome, &ledger) {
+                Ok(s) => {
+                    settled = s;
+                    CaseResult::Done { id: case.id, outcome }
+                }
+                Err(e) => CaseResult::Rejected(e),
+            },
             Err(e) => CaseResult::Rejected(result::eval_error(program, &case.id, &e)),
         },
     };
+    if let Err(code) = write_ledger(program, args, &ledger, &settled) {
+        return code;
+    }
     let lines = Lines::new(&program.policy);
     let text = match args.format {
         Format::Text => result::text(&program.policy, &result),
@@ -91,55 +125,84 @@ fn one_case(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
 
 fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
     let stdin = path == Path::new("-");
-    let source: Box<dyn Read + Send> = if stdin {
-        Box::new(std::io::stdin())
-    } else {
-        match std::fs::File::open(path) {
-            Ok(f) => Box::new(f),
+    let csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let pooled = !program.policy.pools.is_empty();
+    let ledger = match read_ledger(args.pool_ledger.as_deref()) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    // A round with pools is read twice: standard input is kept in a file for the second reading.
+    let spool = if pooled && stdin {
+        match spool_stdin() {
+            Ok(p) => Some(p),
             Err(e) => {
-                eprintln!("error: cannot read `{}`: {e}", path.display());
-                return status::USAGE;
-            }
-        }
-    };
-    let source: Box<dyn Read + Send> = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
-        match CsvAsJsonl::new(program, source) {
-            Ok(r) => Box::new(r),
-            Err(message) => {
-                eprintln!("error: `{}`: {message}", path.display());
+                eprintln!("error: cannot keep standard input for a second reading: {e}");
                 return status::USAGE;
             }
         }
     } else {
-        source
+        None
     };
-    let size = if stdin {
-        0
-    } else {
-        std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+    let file: Option<&Path> = spool.as_deref().or((!stdin).then_some(path));
+    if let Some(f) = file {
+        if let Err(e) = std::fs::File::open(f) {
+            eprintln!("error: cannot read `{}`: {e}", f.display());
+            return status::USAGE;
+        }
+    }
+    let open = || -> std::io::Result<Box<dyn Read + Send>> {
+        let source: Box<dyn Read + Send> = match file {
+            Some(f) => Box::new(std::fs::File::open(f)?),
+            None => Box::new(std::io::stdin()),
+        };
+        if csv {
+            Ok(Box::new(
+                CsvAsJsonl::new(program, source).map_err(std::io::Error::other)?,
+            ))
+        } else {
+            Ok(source)
+        }
     };
-    let bar = progress_bar(size);
+    if csv {
+        if let Err(e) = open() {
+            eprintln!("error: `{}`: {e}", path.display());
+            return status::USAGE;
+        }
+    }
+    let size = file.map_or(0, |f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0));
+    let bar = progress_bar(if pooled { size * 2 } else { size });
     let tick = |n: u64| {
         if let Some(b) = &bar {
             b.inc(n);
         }
     };
-    let stdout = std::io::stdout();
-    let summary = match args.format {
-        Format::Json => json_array(program, source, args.as_of, &tick),
-        format => {
-            let output = match format {
-                Format::Csv => Output::Csv,
-                Format::Text => Output::Text,
-                _ => Output::Json,
-            };
-            batch::run(program, source, stdout, output, args.as_of, &tick)
+    let output = match args.format {
+        Format::Csv => Output::Csv,
+        Format::Text => Output::Text,
+        _ => Output::Json,
+    };
+    let run = |out: &mut (dyn Write + Send)| -> std::io::Result<(Summary, Settled)> {
+        if pooled {
+            batch::run_round(program, &open, out, output, args.as_of, &ledger, &tick)
+        } else {
+            batch::run(program, open()?, out, output, args.as_of, &tick).map(|s| (s, Settled::default()))
         }
     };
+    let ran = match args.format {
+        Format::Json => json_array(&run),
+        _ => run(&mut std::io::BufWriter::new(std::io::stdout())),
+    };
+    if let Some(p) = spool {
+        let _ = std::fs::remove_file(p);
+    }
+    let summary = ran.map(|(summary, settled)| {
+        let _ = write_ledger(program, args, &ledger, &settled);
+        (summary, settled)
+    });
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let summary = match summary {
+    let (summary, settled) = match summary {
         Ok(s) => s,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return status::OK,
         Err(e) => {
@@ -148,10 +211,10 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
         }
     };
     if args.summary {
-        eprint!("{}", summary_text(program, &summary));
+        eprint!("{}", summary_text(program, &summary, &settled));
     }
     if let Some(file) = &args.summary_json {
-        let json = serde_json::to_string_pretty(&summary_json(program, &summary)).unwrap_or_default();
+        let json = serde_json::to_string_pretty(&summary_json(program, &summary, &settled)).unwrap_or_default();
         if let Err(e) = std::fs::write(file, json + "\n") {
             eprintln!("error: cannot write `{}`: {e}", file.display());
             return status::USAGE;
@@ -169,19 +232,22 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
 }
 
 /// `--format json` with many cases: one array, built in memory.
-fn json_array(
-    program: &Program,
-    source: Box<dyn Read + Send>,
-    as_of: Option<Date>,
-    tick: &(dyn Fn(u64) + Sync),
-) -> std::io::Result<Summary> {
+fn json_array<T>(run: &dyn Fn(&mut (dyn Write + Send)) -> std::io::Result<T>) -> std::io::Result<T> {
     let mut buf = Vec::new();
-    let summary = batch::run(program, source, &mut buf, Output::Json, as_of, tick)?;
+    let result = run(&mut buf)?;
     let text = String::from_utf8_lossy(&buf);
     let lines: Vec<&str> = text.lines().collect();
     let mut out = std::io::stdout().lock();
     writeln!(out, "[{}]", lines.join(",\n "))?;
-    Ok(summary)
+    Ok(result)
+}
+
+/// Standard input copied into a file of its own, for a second reading.
+fn spool_stdin() -> std::io::Result<PathBuf> {
+    let path = std::env::temp_dir().join(format!("zhice-round-{}.jsonl", std::process::id()));
+    let mut file = std::fs::File::create(&path)?;
+    std::io::copy(&mut std::io::stdin().lock(), &mut file)?;
+    Ok(path)
 }
 
 /// A progress bar on stderr for long runs on a terminal; none otherwise.
@@ -198,7 +264,7 @@ fn progress_bar(size: u64) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-fn summary_text(program: &Program, s: &Summary) -> String {
+fn summary_text(program: &Program, s: &Summary, settled: &Settled) -> String {
     let mut out = format!(
         "cases {}, evaluated {}, with errors {}\n",
         s.cases,
@@ -221,6 +287,25 @@ fn summary_text(program: &Program, s: &Summary) -> String {
         ));
     }
     out.push_str(&format!("grand total {}\n", money(s.total)));
+    for (&(p, period), a) in &settled.allocations {
+        let pool = &program.policy.pools[p];
+        out.push_str(&format!(
+            "pool {} {}: {} for this round, demand {} from {} applicant(s), granted {}{}\n",
+            pool.id,
+            pool::period_name(pool, period),
+            money(a.available),
+            money(a.demand),
+            a.applicants,
+            money(a.granted),
+            match (&pool.ration, a.exceeded) {
+                (_, false) => ", not exceeded".to_string(),
+                (RationRule::InOrder { key, words, .. }, true) => {
+                    format!(", exceeded: paid in order of {}, {words}", key.name(&program.policy))
+                }
+                (_, true) => format!(", exceeded: factor {}", a.factor()),
+            }
+        ));
+    }
     if s.overflowed {
         out.push_str("warning: a sum left the decimal range; the figures above are incomplete\n");
     }
@@ -234,7 +319,7 @@ fn mean(total: rust_decimal::Decimal, n: u64) -> Option<rust_decimal::Decimal> {
         .flatten()
 }
 
-fn summary_json(program: &Program, s: &Summary) -> serde_json::Value {
+fn summary_json(program: &Program, s: &Summary, settled: &Settled) -> serde_json::Value {
     let awards: serde_json::Map<String, serde_json::Value> = program
         .policy
         .measures
@@ -250,7 +335,27 @@ fn summary_json(program: &Program, s: &Summary) -> serde_json::Value {
             (m.id.clone(), v)
         })
         .collect();
+    let pools: Vec<serde_json::Value> = settled
+        .allocations
+        .iter()
+        .map(|(&(p, period), a)| {
+            let pool = &program.policy.pools[p];
+            serde_json::json!({
+                "pool": pool.id,
+                "period": pool::period_name(pool, period),
+                "amount": a.amount.to_string(),
+                "granted_before": a.before.to_string(),
+                "available": a.available.to_string(),
+                "demand": a.demand.to_string(),
+                "applicants": a.applicants,
+                "exceeded": a.exceeded,
+                "factor": a.factor().to_string(),
+                "granted": a.granted.to_string(),
+            })
+        })
+        .collect();
     serde_json::json!({
+        "pools": pools,
         "cases": s.cases,
         "evaluated": s.cases - s.rejected,
         "with_errors": s.rejected,

@@ -1,44 +1,72 @@
-//! `zhice explain FILE --case FILE.json`
+//! `zhice explain FILE --case CASE.json`, or `--cases ROUND.jsonl --id ID`
+//! for one case in the context of its round (what the pools gave it).
 
-use super::input::read_text;
+use super::input::{read_ledger, read_text};
 use super::{status, ExplainFormat, Out};
-use crate::case::Reader;
+use crate::batch;
+use crate::case::{Case, CaseErrors, Reader};
+use crate::compile::Program;
 use crate::date::Date;
 use crate::eval::evaluate;
+use crate::pool::{self, Settled};
 use crate::report::{explain, result};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-pub(super) fn run(out: &Out, policy: &Path, case: &Path, format: ExplainFormat, as_of: Option<Date>) -> u8 {
-    let program = match out.load(policy) {
+#[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["case", "cases"])))]
+pub(super) struct ExplainArgs {
+    policy: PathBuf,
+    /// the case: a JSON object (`-` reads standard input); with pools, a round of one
+    #[arg(long)]
+    case: Option<PathBuf>,
+    /// the whole round (JSONL) the case was judged in: pools are settled over all of it
+    #[arg(long, requires = "id", value_name = "FILE")]
+    cases: Option<PathBuf>,
+    /// with --cases: the `id` of the case to explain
+    #[arg(long, requires = "cases")]
+    id: Option<String>,
+    /// what earlier rounds already granted from the policy's pools
+    #[arg(long, value_name = "FILE")]
+    pool_ledger: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    format: ExplainFormat,
+    #[arg(long, value_parser = super::parse_date)]
+    as_of: Option<Date>,
+}
+
+pub(super) fn run(out: &Out, args: &ExplainArgs) -> u8 {
+    let program = match out.load(&args.policy) {
         Ok(l) => l.program,
         Err(code) => return code,
     };
-    let text = match read_text(case) {
-        Ok(t) => t,
+    let ledger = match read_ledger(args.pool_ledger.as_deref()) {
+        Ok(l) => l,
         Err(code) => return code,
     };
-    let case = match Reader::new(&program.policy).text(&text) {
-        Ok(c) => c,
-        Err(errors) => {
-            print!(
-                "{}",
-                result::text(&program.policy, &result::CaseResult::Rejected(errors))
-            );
-            return status::ERRORS;
-        }
+    let found = match (&args.case, &args.cases, &args.id) {
+        (Some(path), _, _) => one_case(&program, path),
+        (None, Some(path), Some(id)) => in_round(&program, path, id, args.as_of, &ledger),
+        _ => return status::USAGE,
     };
-    let outcome = match evaluate(&program, &case, as_of, true) {
+    let (case, settled, line) = match found {
+        Ok(found) => found,
+        Err(Found::Rejected(errors)) => return rejected(&program, errors),
+        Err(Found::Usage) => return status::USAGE,
+    };
+    let mut outcome = match evaluate(&program, &case, args.as_of, true) {
         Ok(o) => o,
-        Err(e) => {
-            let errors = result::eval_error(&program, &case.id, &e);
-            print!(
-                "{}",
-                result::text(&program.policy, &result::CaseResult::Rejected(errors))
-            );
-            return status::ERRORS;
-        }
+        Err(e) => return rejected(&program, result::eval_error(&program, &case.id, &e)),
     };
-    match format {
+    let granted = match settled {
+        Some(settled) => pool::claims(&program, &case, &outcome, line).map(|claims| {
+            settled.apply(&program, &claims, &mut outcome);
+        }),
+        None => pool::alone(&program, &case, &mut outcome, &ledger).map(|_| ()),
+    };
+    if let Err(errors) = granted {
+        return rejected(&program, errors);
+    }
+    match args.format {
         ExplainFormat::Text => print!("{}", explain::text(&program, &case, &outcome)),
         ExplainFormat::Json => {
             let v = explain::json(&program, &case, &outcome);
@@ -46,4 +74,81 @@ pub(super) fn run(out: &Out, policy: &Path, case: &Path, format: ExplainFormat, 
         }
     }
     status::OK
+}
+
+enum Found {
+    Rejected(CaseErrors),
+    Usage,
+}
+
+/// One case on its own: no round to settle (it is a round of one).
+fn one_case(program: &Program, path: &Path) -> Result<(Case, Option<Settled>, usize), Found> {
+    let text = read_text(path).map_err(|_| Found::Usage)?;
+    let case = Reader::new(&program.policy).text(&text).map_err(Found::Rejected)?;
+    Ok((case, None, 1))
+}
+
+/// The case with this id in a round, and how the round's pools were settled.
+fn in_round(
+    program: &Program,
+    path: &Path,
+    id: &str,
+    as_of: Option<Date>,
+    ledger: &pool::Ledger,
+) -> Result<(Case, Option<Settled>, usize), Found> {
+    let text = read_text(path).map_err(|_| Found::Usage)?;
+    let reader = Reader::new(&program.policy);
+    let mut found: Option<(usize, Result<Case, CaseErrors>)> = None;
+    let mut again = Vec::new();
+    for (i, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        // Cheap test first: the id must appear in the line, escaped or not.
+        if line.trim().is_empty() || (!line.contains(id) && !line.contains('\\')) {
+            continue;
+        }
+        let read = reader.line(line, i + 1);
+        let this = match &read {
+            Ok(case) => case.id == id,
+            Err(e) => e.id.as_deref() == Some(id),
+        };
+        if !this {
+            continue;
+        }
+        match found {
+            None => found = Some((i + 1, read)),
+            Some(_) => again.push(i + 1),
+        }
+    }
+    let Some((line, read)) = found else {
+        eprintln!("error: no case with id `{id}` in `{}`", path.display());
+        return Err(Found::Usage);
+    };
+    if !again.is_empty() {
+        let others: Vec<String> = again.iter().map(usize::to_string).collect();
+        eprintln!(
+            "warning: id `{id}` is also on line(s) {} of `{}`; explaining line {line}",
+            others.join(", "),
+            path.display()
+        );
+    }
+    let case = read.map_err(Found::Rejected)?;
+    let settled = if program.policy.pools.is_empty() {
+        None
+    } else {
+        Some(
+            batch::settle_round(program, text.as_bytes(), as_of, ledger).map_err(|e| {
+                eprintln!("error: `{}`: {e}", path.display());
+                Found::Usage
+            })?,
+        )
+    };
+    Ok((case, settled, line))
+}
+
+fn rejected(program: &Program, errors: CaseErrors) -> u8 {
+    print!(
+        "{}",
+        result::text(&program.policy, &result::CaseResult::Rejected(errors))
+    );
+    status::ERRORS
 }

@@ -1,6 +1,7 @@
 //! Reading case files and standard input.
 
 use super::status;
+use crate::pool::Ledger;
 use std::io::Read;
 use std::path::Path;
 
@@ -19,4 +20,16 @@ pub(super) fn read_text(path: &Path) -> Result<String, u8> {
             Err(status::USAGE)
         }
     }
+}
+
+/// What earlier rounds granted, from `--pool-ledger`, or nothing.
+pub(super) fn read_ledger(path: Option<&Path>) -> Result<Ledger, u8> {
+    let Some(path) = path else {
+        return Ok(Ledger::default());
+    };
+    let text = read_text(path)?;
+    Ledger::parse(&text).map_err(|e| {
+        eprintln!("error: `{}`: {e}", path.display());
+        status::USAGE
+    })
 }

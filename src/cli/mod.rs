@@ -39,16 +39,7 @@ enum Command {
     /// Evaluate one case or a file of cases.
     Eval(eval::EvalArgs),
     /// Explain every award of one case: clause, clause text, each step of the arithmetic.
-    Explain {
-        policy: PathBuf,
-        /// the case: a JSON object (`-` reads standard input)
-        #[arg(long)]
-        case: PathBuf,
-        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
-        format: ExplainFormat,
-        #[arg(long, value_parser = parse_date)]
-        as_of: Option<Date>,
-    },
+    Explain(explain::ExplainArgs),
     /// Compare two versions of a policy: what changed in meaning, and its impact on cases.
     Diff(diff::DiffArgs),
     /// The most each award can cost one applicant in a year, and awards nothing bounds.
@@ -82,7 +73,7 @@ pub(crate) enum Format {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ExplainFormat {
+pub(crate) enum ExplainFormat {
     Text,
     Json,
 }
@@ -119,12 +110,7 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(&out, &args),
         Command::Sample(args) => sample::run(&out, &args),
         Command::Bounds(args) => bounds::run(&out, &args),
-        Command::Explain {
-            policy,
-            case,
-            format,
-            as_of,
-        } => explain::run(&out, &policy, &case, format, as_of),
+        Command::Explain(args) => explain::run(&out, &args),
         Command::Test {
             policy,
             require_coverage,

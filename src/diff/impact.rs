@@ -3,10 +3,13 @@
 
 use super::{Detail, PolicyDiff, Status};
 use crate::case::{self as decode, Reader};
+use crate::check::model::RationRule;
 use crate::compile::Program;
 use crate::eval::evaluate;
+use crate::pool::{self, Ledger, PoolKey, Round, Settled};
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// How many of the largest changes the summary lists.
 pub const LARGEST: usize = 10;
@@ -26,6 +29,33 @@ pub struct Impact {
     pub rejected: Vec<Rejection>,
     /// every case whose result changed, largest change first
     pub changed: Vec<CaseChange>,
+    /// each budget pool of either version, per period: how it was divided
+    pub pools: Vec<PoolImpact>,
+}
+
+/// One pool in one period under both versions (absent where a version has no such pool).
+#[derive(Debug, Serialize)]
+pub struct PoolImpact {
+    pub id: String,
+    pub period: String,
+    pub old: Option<PoolRound>,
+    pub new: Option<PoolRound>,
+}
+
+/// How a pool was divided over the cases.
+#[derive(Debug, Clone, Serialize)]
+pub struct PoolRound {
+    /// the pool's amount for the period
+    pub amount: Decimal,
+    /// what the applicants were entitled to, together
+    pub demand: Decimal,
+    pub applicants: usize,
+    pub granted: Decimal,
+    pub exceeded: bool,
+    /// the ratio each claim was multiplied by (1 when none was)
+    pub factor: Decimal,
+    /// how the pool was divided when exceeded: `×0.9765625`, `each capped, ×0.8`, `in order`
+    pub cut: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -89,12 +119,30 @@ pub fn impact(diff: &PolicyDiff, old: &Program, new: &Program, cases: &str, weig
         unchanged: 0,
         rejected: Vec::new(),
         changed: Vec::new(),
+        pools: Vec::new(),
     };
+    // Pools divide among all the cases: settle them first, for each version.
+    let mut settled = (settle(old, &read_old, cases), settle(new, &read_new, cases));
+    let mut granted = (BTreeMap::new(), BTreeMap::new());
     for (i, line) in cases.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let line_no = i + 1;
         imp.cases += 1;
-        let a = run(old, &read_old, line, line_no, &ids);
-        let b = run(new, &read_new, line, line_no, &ids);
+        let a = run(
+            old,
+            &read_old,
+            settled.0.as_ref().map(|s| (s, &mut granted.0)),
+            line,
+            line_no,
+            &ids,
+        );
+        let b = run(
+            new,
+            &read_new,
+            settled.1.as_ref().map(|s| (s, &mut granted.1)),
+            line,
+            line_no,
+            &ids,
+        );
         let (a, b) = match (a, b) {
             (Ok(a), Ok(b)) => (a, b),
             (a, b) => {
@@ -162,7 +210,7 @@ pub fn impact(diff: &PolicyDiff, old: &Program, new: &Program, cases: &str, weig
                 id: id.clone(),
                 old: a.1[k],
                 new: b.1[k],
-                because: causes(diff, id),
+                because: causes(diff, id, pool_of(old, new, id)),
             })
             .collect();
         if !awards.is_empty() {
@@ -175,6 +223,12 @@ pub fn impact(diff: &PolicyDiff, old: &Program, new: &Program, cases: &str, weig
             });
         }
     }
+    for (side, granted) in [(&mut settled.0, &granted.0), (&mut settled.1, &granted.1)] {
+        if let Some(s) = side {
+            s.record(granted);
+        }
+    }
+    imp.pools = pool_impact(old, new, &settled);
     let size = |c: &CaseChange| c.total_new.checked_sub(c.total_old).map(|d| d.abs());
     imp.changed
         .sort_by(|x, y| size(y).cmp(&size(x)).then(x.line.cmp(&y.line)));
@@ -218,12 +272,21 @@ fn reader<'p>(p: &'p Program, weight: Option<&str>) -> Reader<'p> {
 fn run(
     program: &Program,
     reader: &Reader,
+    settled: Option<(&Settled, &mut BTreeMap<PoolKey, Decimal>)>,
     line: &str,
     line_no: usize,
     ids: &[String],
 ) -> Result<(String, Vec<Decimal>, Decimal, Decimal), decode::CaseErrors> {
     let case = reader.line(line, line_no)?;
-    let outcome = evaluate(program, &case, None, false).map_err(|e| crate::eval::case_errors(program, &case.id, &e))?;
+    let mut outcome =
+        evaluate(program, &case, None, false).map_err(|e| crate::eval::case_errors(program, &case.id, &e))?;
+    if let Some((settled, granted)) = settled {
+        let claims = pool::claims(program, &case, &outcome, line_no)?;
+        for share in settled.apply(program, &claims, &mut outcome) {
+            let sum = granted.entry((share.pool, share.period)).or_insert(Decimal::ZERO);
+            *sum = sum.checked_add(share.granted).unwrap_or(*sum);
+        }
+    }
     let amounts = ids
         .iter()
         .map(|id| {
@@ -236,14 +299,99 @@ fn run(
     Ok((case.id, amounts, outcome.total, case.extra.unwrap_or(Decimal::ONE)))
 }
 
-/// Why award `id` may differ: the changes recorded for its measure.
-fn causes(diff: &PolicyDiff, id: &str) -> Vec<String> {
+/// The pools of a policy settled over all the cases; none when it has no pools.
+fn settle(program: &Program, reader: &Reader, cases: &str) -> Option<Settled> {
+    if program.policy.pools.is_empty() {
+        return None;
+    }
+    let mut round = Round::new(program);
+    for (i, line) in cases.lines().enumerate() {
+        let Ok(case) = reader.line(line, i + 1) else { continue };
+        let Ok(outcome) = evaluate(program, &case, None, false) else {
+            continue;
+        };
+        for claim in pool::claims(program, &case, &outcome, i + 1).unwrap_or_default() {
+            round.add(claim);
+        }
+    }
+    Some(round.settle(&Ledger::default()))
+}
+
+/// Each pool and period of either version, old and new side by side.
+fn pool_impact(old: &Program, new: &Program, settled: &(Option<Settled>, Option<Settled>)) -> Vec<PoolImpact> {
+    let mut out: Vec<PoolImpact> = Vec::new();
+    let sides = [(old, settled.0.as_ref()), (new, settled.1.as_ref())];
+    for (side, (program, settled)) in sides.into_iter().enumerate() {
+        let Some(settled) = settled else { continue };
+        for (&(p, period), a) in &settled.allocations {
+            let def = &program.policy.pools[p];
+            let period = pool::period_name(def, period);
+            let round = PoolRound {
+                amount: a.amount,
+                demand: a.demand,
+                applicants: a.applicants,
+                granted: a.granted,
+                exceeded: a.exceeded,
+                factor: a.factor(),
+                cut: a.exceeded.then(|| cut(&def.ration, a.factor())),
+            };
+            let at = match out.iter().position(|x| x.id == def.id && x.period == period) {
+                Some(at) => at,
+                None => {
+                    out.push(PoolImpact {
+                        id: def.id.clone(),
+                        period,
+                        old: None,
+                        new: None,
+                    });
+                    out.len() - 1
+                }
+            };
+            if side == 0 {
+                out[at].old = Some(round);
+            } else {
+                out[at].new = Some(round);
+            }
+        }
+    }
+    out
+}
+
+/// The pool award `id` draws on, in the new version or else the old.
+fn pool_of<'p>(old: &'p Program, new: &'p Program, id: &str) -> Option<&'p str> {
+    [new, old].into_iter().find_map(|p| {
+        let m = p.policy.measure_index(id)?;
+        p.policy
+            .pools
+            .iter()
+            .find(|x| x.members.contains(&m))
+            .map(|x| x.id.as_str())
+    })
+}
+
+/// How an exceeded pool was divided, in a few words.
+fn cut(rule: &RationRule, factor: Decimal) -> String {
+    let times = format!("×{}", factor.round_dp(7).normalize());
+    match rule {
+        RationRule::ProRata => times,
+        RationRule::CappedProRata(_) if factor == Decimal::ONE => "each capped".into(),
+        RationRule::CappedProRata(_) => format!("each capped, then {times}"),
+        RationRule::InOrder { .. } => "in order".into(),
+    }
+}
+
+/// Why award `id` may differ: the changes recorded for its measure, or else
+/// the pool it shares with every other applicant.
+fn causes(diff: &PolicyDiff, id: &str, pool: Option<&str>) -> Vec<String> {
     let Some(change) = diff
         .measures
         .iter()
         .find(|c| c.id == id || c.old_id.as_deref() == Some(id))
     else {
-        return vec!["no change to this measure: the difference comes from how cases are read".into()];
+        return vec![match pool {
+            Some(p) => format!("pool {p} was divided differently among all applicants"),
+            None => "no change to this measure: the difference comes from how cases are read".into(),
+        }];
     };
     match change.status {
         Status::Added => vec![format!("measure {id} added")],

@@ -6,7 +6,7 @@
 use super::text;
 use super::{param_value, Change, Detail, ItemChange, Side, Status};
 use crate::check::model::{self as m, Policy};
-use crate::format::{amount_lines, expr::expr, rule_body};
+use crate::format::{amount_lines, expr::expr, pool_lines, rule_body};
 use crate::syntax::ast;
 
 /// The ids of the measures that read parameter `name`, directly or through a value or rule.
@@ -37,6 +37,12 @@ pub(super) fn reads(policy: &Policy, measure: usize) -> Reads {
         if rule.members().contains(&measure) {
             out.rules.push(r);
             pending.extend(rule.exprs());
+        }
+    }
+    for pool in policy.pools.iter().filter(|p| p.members.contains(&measure)) {
+        pending.push(&pool.amount);
+        if let m::RationRule::CappedProRata(each) = &pool.ration {
+            pending.push(each);
         }
     }
     while let Some(e) = pending.pop() {
@@ -231,32 +237,36 @@ fn details(old: &Side, new: &Side, o: &Written, n: &Written) -> Vec<Detail> {
                 });
             }
         }
-        let in_rule = |side: &Side, id: &str| -> Vec<(String, String)> {
+        let shared = |side: &Side, id: &str| -> Vec<(String, String)> {
             let Some(me) = side.ast.measures.iter().position(|x| x.id.node == id) else {
                 return Vec::new();
             };
-            side.ast
-                .rules
-                .iter()
-                .zip(&side.policy.rules)
+            let rules = side.ast.rules.iter().zip(&side.policy.rules);
+            let pools = side.ast.pools.iter().zip(&side.policy.pools);
+            rules
                 .filter(|(_, r)| r.members().contains(&me))
-                .map(|(a, _)| (a.id.node.clone(), rule_body(side.source, &a.body).0))
+                .map(|(a, _)| (format!("rule {}", a.id.node), rule_body(side.source, &a.body).0))
+                .chain(
+                    pools
+                        .filter(|(_, p)| p.members.contains(&me))
+                        .map(|(a, _)| (format!("pool {}", a.id.node), pool_statement(side.source, a))),
+                )
                 .collect()
         };
-        let (before, after) = (in_rule(old, o.id), in_rule(new, n.id));
-        for (id, text) in &after {
-            let was = before.iter().find(|(j, _)| j == id).map(|(_, t)| t.clone());
+        let (before, after) = (shared(old, o.id), shared(new, n.id));
+        for (what, text) in &after {
+            let was = before.iter().find(|(j, _)| j == what).map(|(_, t)| t.clone());
             if was.as_deref() != Some(text.as_str()) {
                 out.push(Detail::Reads {
-                    what: format!("rule {id}"),
+                    what: what.clone(),
                     old: was.unwrap_or_else(|| "—".into()),
                     new: text.clone(),
                 });
             }
         }
-        for (id, text) in before.iter().filter(|(id, _)| !after.iter().any(|(j, _)| j == id)) {
+        for (what, text) in before.iter().filter(|(w, _)| !after.iter().any(|(j, _)| j == w)) {
             out.push(Detail::Reads {
-                what: format!("rule {id}"),
+                what: what.clone(),
                 old: text.clone(),
                 new: "—".into(),
             });
@@ -476,60 +486,112 @@ pub(super) fn values(old: &Side, new: &Side) -> Vec<ItemChange> {
     out
 }
 
+/// What a rule across measures or a pool says, for comparing two versions.
+struct Statement {
+    id: String,
+    clause: String,
+    title: String,
+    text: Option<String>,
+    body: String,
+}
+
+fn pool_statement(src: &str, p: &ast::PoolDecl) -> String {
+    let (budget, rule) = pool_lines(src, p);
+    format!("{budget}; {rule}")
+}
+
 /// Rules across measures added, removed or changed.
 pub(super) fn rules(old: &Side, new: &Side) -> Vec<ItemChange> {
-    let change = |status, r: &ast::RuleDecl, details| ItemChange {
+    let of = |side: &Side| -> Vec<Statement> {
+        let src = side.source;
+        side.ast
+            .rules
+            .iter()
+            .map(|r| Statement {
+                id: r.id.node.clone(),
+                clause: r.clause.node.clone(),
+                title: r.title.node.clone(),
+                text: r.text.as_ref().map(|t| t.node.clone()),
+                body: rule_body(src, &r.body).0,
+            })
+            .collect()
+    };
+    statements(&of(old), &of(new))
+}
+
+/// Budget pools added, removed or changed.
+pub(super) fn pools(old: &Side, new: &Side) -> Vec<ItemChange> {
+    let of = |side: &Side| -> Vec<Statement> {
+        let src = side.source;
+        side.ast
+            .pools
+            .iter()
+            .map(|p| Statement {
+                id: p.id.node.clone(),
+                clause: p.clause.node.clone(),
+                title: p.title.node.clone(),
+                text: p.text.as_ref().map(|t| t.node.clone()),
+                body: pool_statement(src, p),
+            })
+            .collect()
+    };
+    statements(&of(old), &of(new))
+}
+
+/// Statements matched by id: what was added, removed, or said differently.
+fn statements(old: &[Statement], new: &[Statement]) -> Vec<ItemChange> {
+    let change = |status, s: &Statement, details| ItemChange {
         status,
-        id: r.id.node.clone(),
+        id: s.id.clone(),
         old_id: None,
-        clause: r.clause.node.clone(),
-        title: r.title.node.clone(),
+        clause: s.clause.clone(),
+        title: s.title.clone(),
         details,
     };
     let mut out = Vec::new();
-    for o in &old.ast.rules {
-        let before = rule_body(old.source, &o.body).0;
-        match new.ast.rules.iter().find(|n| n.id.node == o.id.node) {
-            None => out.push(change(Status::Removed, o, vec![Detail::Rule { lines: vec![before] }])),
-            Some(n) => {
-                let after = rule_body(new.source, &n.body).0;
-                let mut details = Vec::new();
-                if o.title.node != n.title.node {
-                    details.push(Detail::Title {
-                        old: o.title.node.clone(),
-                        new: n.title.node.clone(),
-                    });
-                }
-                if o.clause.node != n.clause.node {
-                    details.push(Detail::Clause {
-                        old: o.clause.node.clone(),
-                        new: n.clause.node.clone(),
-                    });
-                }
-                details.extend(text_detail(
-                    o.text.as_ref().map(|t| t.node.as_str()),
-                    n.text.as_ref().map(|t| t.node.as_str()),
-                ));
-                if before != after {
-                    details.push(Detail::Formula {
-                        old: vec![before],
-                        new: vec![after],
-                    });
-                }
-                if !details.is_empty() {
-                    out.push(change(Status::Changed, n, details));
-                }
-            }
+    for o in old {
+        let Some(n) = new.iter().find(|n| n.id == o.id) else {
+            out.push(change(
+                Status::Removed,
+                o,
+                vec![Detail::Rule {
+                    lines: vec![o.body.clone()],
+                }],
+            ));
+            continue;
+        };
+        let mut details = Vec::new();
+        if o.title != n.title {
+            details.push(Detail::Title {
+                old: o.title.clone(),
+                new: n.title.clone(),
+            });
+        }
+        if o.clause != n.clause {
+            details.push(Detail::Clause {
+                old: o.clause.clone(),
+                new: n.clause.clone(),
+            });
+        }
+        details.extend(text_detail(o.text.as_deref(), n.text.as_deref()));
+        if o.body != n.body {
+            details.push(Detail::Formula {
+                old: vec![o.body.clone()],
+                new: vec![n.body.clone()],
+            });
+        }
+        if !details.is_empty() {
+            out.push(change(Status::Changed, n, details));
         }
     }
-    for n in new
-        .ast
-        .rules
-        .iter()
-        .filter(|n| !old.ast.rules.iter().any(|o| o.id.node == n.id.node))
-    {
-        let lines = vec![rule_body(new.source, &n.body).0];
-        out.push(change(Status::Added, n, vec![Detail::Rule { lines }]));
+    for n in new.iter().filter(|n| !old.iter().any(|o| o.id == n.id)) {
+        out.push(change(
+            Status::Added,
+            n,
+            vec![Detail::Rule {
+                lines: vec![n.body.clone()],
+            }],
+        ));
     }
     out
 }

@@ -32,6 +32,8 @@ pub struct PolicyDiff {
     pub measures: Vec<ItemChange>,
     /// rules across measures added, removed or changed
     pub rules: Vec<ItemChange>,
+    /// budget pools added, removed or changed
+    pub pools: Vec<ItemChange>,
     pub benefits: Vec<ItemChange>,
     /// the most an award can pay one applicant in a year, where it changed
     /// (`unbounded` when nothing bounds it, `—` when the award does not exist)
@@ -46,6 +48,7 @@ impl PolicyDiff {
             && self.values.is_empty()
             && self.measures.is_empty()
             && self.rules.is_empty()
+            && self.pools.is_empty()
             && self.benefits.is_empty()
             && self.exposure.is_empty()
     }
@@ -227,6 +230,7 @@ pub fn compare(old: &Side, new: &Side) -> PolicyDiff {
         values: measures::values(old, new),
         measures: measures::measures(old, new),
         rules: measures::rules(old, new),
+        pools: measures::pools(old, new),
         benefits: measures::benefits(old, new),
         exposure: exposure(old, new),
     }

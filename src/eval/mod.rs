@@ -125,6 +125,25 @@ pub struct Evaluator {
 }
 
 impl Evaluator {
+    /// Evaluates `case`; the outcome lives until the next call, and may be changed
+    /// in place (a pool grants less than a measure's own rule gives).
+    pub fn evaluate_mut(
+        &mut self,
+        program: &Program,
+        case: &Case,
+        as_of: Option<Date>,
+    ) -> Result<&mut Outcome, EvalError> {
+        run(
+            program,
+            case,
+            as_of,
+            Mode::default(),
+            &mut self.locals,
+            &mut self.outcome,
+        )?;
+        Ok(&mut self.outcome)
+    }
+
     /// Evaluates `case`; the outcome lives until the next call.
     pub fn evaluate(&mut self, program: &Program, case: &Case, as_of: Option<Date>) -> Result<&Outcome, EvalError> {
         run(

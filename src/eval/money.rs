@@ -41,6 +41,46 @@ pub fn round(value: Decimal, unit: Decimal, mode: RoundMode) -> Option<Decimal> 
     Some(r)
 }
 
+/// `a × b / c` rounded to `unit`, computed exactly: the rounding sees the true
+/// quotient, not one cut to 28 digits first. `None` when the numbers are too
+/// large for this integer path (or `c` is 0); callers then divide as decimals.
+pub fn round_ratio(a: Decimal, b: Decimal, c: Decimal, unit: Decimal, mode: RoundMode) -> Option<Decimal> {
+    // Units of 1 or below: 0.01 keeps 2 places, 1 keeps none.
+    let dp = if unit == Decimal::ONE {
+        0
+    } else if unit < Decimal::ONE {
+        unit.scale()
+    } else {
+        return None;
+    };
+    let mantissa = |d: Decimal| (d.mantissa(), i32::try_from(d.scale()).ok());
+    let ((am, as_), (bm, bs), (cm, cs)) = (mantissa(a), mantissa(b), mantissa(c));
+    if cm == 0 {
+        return None;
+    }
+    let e = cs? - as_? - bs? + i32::try_from(dp).ok()?;
+    let pow = |k: i32| 10i128.checked_pow(u32::try_from(k).ok()?);
+    let product = am.checked_mul(bm)?;
+    let (num, den) = if e >= 0 {
+        (product.checked_mul(pow(e)?)?, cm)
+    } else {
+        (product, cm.checked_mul(pow(-e)?)?)
+    };
+    let negative = (num < 0) != (den < 0);
+    let (num, den) = (num.checked_abs()?, den.checked_abs()?);
+    let (q, r) = (num / den, num % den);
+    let twice = r.checked_mul(2)?;
+    let up = match mode {
+        RoundMode::HalfAwayFromZero => twice >= den,
+        RoundMode::HalfEven => twice > den || (twice == den && q % 2 == 1),
+        RoundMode::Down => false,
+        RoundMode::Up => r > 0,
+    };
+    let n = if up { q.checked_add(1)? } else { q };
+    let n = if negative { -n } else { n };
+    Decimal::try_from_i128_with_scale(n, dp).ok()
+}
+
 /// `amount`, at most what is left of `limit` once `prior` (already paid under
 /// the same cap) is counted; never below 0, even when `prior` exceeds `limit`.
 pub fn capped(amount: Decimal, limit: Decimal, prior: Decimal) -> Decimal {
@@ -75,6 +115,44 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn an_exact_ratio_rounds_as_the_decimal_quotient_does() {
+        let modes = [
+            RoundMode::HalfAwayFromZero,
+            RoundMode::HalfEven,
+            RoundMode::Down,
+            RoundMode::Up,
+        ];
+        let mut x: u64 = 7;
+        for _ in 0..2000 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let a = Decimal::new((x >> 20) as i64 % 100_000_000, 2);
+            let b = Decimal::new(1_000_000_000 + (x >> 40) as i64 % 1000, 0);
+            let c = Decimal::new(1_000_000_000 + (x >> 30) as i64 % 900_000_000, 0);
+            for mode in modes {
+                for unit in [d("0.01"), d("1")] {
+                    let exact = a * b / c;
+                    assert_eq!(
+                        round_ratio(a, b, c, unit, mode),
+                        super::round(exact, unit, mode),
+                        "{a} × {b} / {c}"
+                    );
+                }
+            }
+        }
+        // 64000.64 × 125 / 128 = 62500.625 exactly: half a cent goes up, or to even
+        let (a, b, c) = (d("64000.64"), d("125"), d("128"));
+        assert_eq!(
+            round_ratio(a, b, c, d("0.01"), RoundMode::HalfAwayFromZero),
+            Some(d("62500.63"))
+        );
+        assert_eq!(
+            round_ratio(a, b, c, d("0.01"), RoundMode::HalfEven),
+            Some(d("62500.62"))
+        );
+        assert_eq!(round_ratio(a, b, d("0"), d("0.01"), RoundMode::Up), None);
     }
 
     fn rule(unit: &str, mode: RoundMode) -> (Decimal, RoundMode) {

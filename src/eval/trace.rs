@@ -139,6 +139,20 @@ pub enum StepKind {
         before: Decimal,
         after: Decimal,
     },
+    /// a budget shared by all applicants of a round: what it had, what was
+    /// asked of it, and what it granted this award (`rank` under an ordered rule)
+    Pool {
+        pool: usize,
+        period: i32,
+        available: Decimal,
+        demand: Decimal,
+        applicants: usize,
+        exceeded: bool,
+        factor: Decimal,
+        rank: Option<usize>,
+        entitled: Decimal,
+        granted: Decimal,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,6 +19,7 @@ enum Item<'a> {
     Value(&'a ValueDecl),
     Measure(&'a Measure),
     Rule(&'a RuleDecl),
+    Pool(&'a PoolDecl),
     Benefit(&'a Benefit),
     Clause(&'a Clause),
     Test(&'a TestBlock),
@@ -35,6 +36,7 @@ impl Item<'_> {
             Item::Value(v) => v.span.start,
             Item::Measure(m) => m.span.start,
             Item::Rule(r) => r.span.start,
+            Item::Pool(p) => p.span.start,
             Item::Benefit(b) => b.span.start,
             Item::Clause(c) => c.span.start,
             Item::Test(t) => t.span.start,
@@ -52,6 +54,7 @@ pub(super) fn file(doc: &mut Doc, f: &File) {
     items.extend(f.measures.iter().map(Item::Measure));
     items.extend(f.values.iter().map(Item::Value));
     items.extend(f.rules.iter().map(Item::Rule));
+    items.extend(f.pools.iter().map(Item::Pool));
     items.extend(f.benefits.iter().map(Item::Benefit));
     items.extend(f.clauses.iter().map(Item::Clause));
     items.extend(f.tests.iter().map(Item::Test));
@@ -84,6 +87,7 @@ pub(super) fn file(doc: &mut Doc, f: &File) {
             Item::Value(v) => value(doc, v),
             Item::Measure(m) => measure(doc, m),
             Item::Rule(r) => rule(doc, r),
+            Item::Pool(p) => pool(doc, p),
             Item::Benefit(b) => benefit(doc, b),
             Item::Clause(c) => clause(doc, c),
             Item::Test(t) => test(doc, t),
@@ -292,6 +296,53 @@ fn rule(doc: &mut Doc, r: &RuleDecl) {
     let (text, at) = rule_body(doc.src, &r.body);
     doc.line(1, text, at);
     doc.line(0, "}", closing(r.span.end));
+}
+
+fn pool(doc: &mut Doc, p: &PoolDecl) {
+    doc.line(
+        0,
+        format!("pool {} {} {} {{", p.id.node, p.clause.node, doc.text(p.title.span)),
+        p.id.span,
+    );
+    if let Some(t) = &p.text {
+        doc.line(1, format!("text {}", doc.text(t.span)), t.span);
+    }
+    let (budget, rule) = pool_lines(doc.src, p);
+    doc.line(1, budget, p.amount.span);
+    doc.line(1, rule, p.ration.span);
+    doc.line(0, "}", closing(p.span.end));
+}
+
+/// A pool's budget and its rule for when demand exceeds it, one line each.
+pub fn pool_lines(src: &str, p: &PoolDecl) -> (String, String) {
+    let period = match p.period.node {
+        PoolPeriod::Year => "per year".to_string(),
+        PoolPeriod::Range(from, to) => format!("from {from} to {to}"),
+    };
+    let mut budget = format!("at most {} {period}", expr(src, &p.amount));
+    if !p.members.is_empty() {
+        let ids: Vec<&str> = p.members.iter().map(|m| m.node.as_str()).collect();
+        budget.push_str(&format!(" for {}", ids.join(", ")));
+    }
+    let mut rule = format!(
+        "when exceeded: {}",
+        match &p.ration.node {
+            Ration::ProRata => "pro rata".to_string(),
+            Ration::CappedProRata(cap) => format!("at most {} each, then pro rata", expr(src, cap)),
+            Ration::InOrder { key, words, .. } => format!("in order of {}, {words}", key.node),
+        }
+    );
+    if let Some((unit, mode)) = &p.rounding {
+        rule.push_str(&format!(", each share rounded to {}", unit.span.text(src)));
+        if let Some(m) = mode {
+            rule.push(' ');
+            rule.push_str(m.keyword());
+        }
+    }
+    if let Some(r) = &p.residue {
+        rule.push_str(&format!(", {}", r.node.words()));
+    }
+    (budget, rule)
 }
 
 /// A rule's statement on one line: `at most 600万元 per applicant per year over a, b in clause order`.

@@ -8,7 +8,7 @@ mod comments;
 pub mod expr;
 mod items;
 
-pub use items::rule_body;
+pub use items::{pool_lines, rule_body};
 
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;

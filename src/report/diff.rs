@@ -1,7 +1,7 @@
 //! A policy diff and its impact as terminal text (colour only on a terminal),
 //! Markdown for a review thread, and JSON for tools. HTML is in `diff_html`.
 
-use crate::diff::impact::{Impact, LARGEST};
+use crate::diff::impact::{Impact, PoolImpact, PoolRound, LARGEST};
 use crate::diff::text::{Piece, Tag};
 use crate::diff::{Detail, ItemChange, PolicyDiff, Status};
 use crate::number::money;
@@ -119,11 +119,12 @@ fn detail_lines(d: &Detail, style: Style) -> Vec<String> {
 }
 
 /// The itemised sections of a diff, in the order a reviewer reads them.
-pub(crate) fn sections(diff: &PolicyDiff) -> [(&'static str, &Vec<ItemChange>); 4] {
+pub(crate) fn sections(diff: &PolicyDiff) -> [(&'static str, &Vec<ItemChange>); 5] {
     [
         ("Values", &diff.values),
         ("Measures", &diff.measures),
         ("Rules across measures", &diff.rules),
+        ("Budget pools", &diff.pools),
         ("Benefits", &diff.benefits),
     ]
 }
@@ -256,6 +257,12 @@ fn impact_text(imp: &Impact, style: Style) -> String {
             format!("{} → {}", a.beneficiaries_old, a.beneficiaries_new)
         ));
     }
+    for p in &imp.pools {
+        let [pool, amount, demand, granted, cut] = pool_cells(p);
+        out.push_str(&format!(
+            "\n  pool {pool}: {amount}\n    asked    {demand}\n    granted  {granted}\n    cut      {cut}\n"
+        ));
+    }
     if !imp.changed.is_empty() {
         out.push_str(&format!(
             "\n  largest changes (of {} changed case(s))\n",
@@ -294,6 +301,20 @@ fn impact_text(imp: &Impact, style: Style) -> String {
         ));
     }
     out
+}
+
+/// A pool under both versions: which, its amount, what was asked, what was
+/// granted, and the cut when demand exceeded it.
+pub(super) fn pool_cells(p: &PoolImpact) -> [String; 5] {
+    let side = |r: &Option<PoolRound>, f: &dyn Fn(&PoolRound) -> String| r.as_ref().map_or("—".to_string(), f);
+    let both = |f: &dyn Fn(&PoolRound) -> String| format!("{} → {}", side(&p.old, f), side(&p.new, f));
+    [
+        format!("{} {}", p.id, p.period),
+        both(&|r| money(r.amount)),
+        both(&|r| money(r.demand)),
+        both(&|r| money(r.granted)),
+        both(&|r| r.cut.clone().unwrap_or_else(|| "none".into())),
+    ]
 }
 
 /// Text fit for a Markdown table cell or list item.
@@ -424,6 +445,13 @@ pub fn markdown(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
                 a.beneficiaries_old,
                 a.beneficiaries_new
             ));
+        }
+        if !imp.pools.is_empty() {
+            out.push_str("\n| pool | amount | asked | granted | cut |\n|---|---:|---:|---:|---:|\n");
+            for p in &imp.pools {
+                let [pool, amount, demand, granted, cut] = pool_cells(p);
+                out.push_str(&format!("| `{pool}` | {amount} | {demand} | {granted} | {cut} |\n"));
+            }
         }
         if !imp.changed.is_empty() {
             out.push_str("\n| case | before | after | change | because |\n|---|---:|---:|---:|---|\n");

@@ -249,6 +249,18 @@ fn impact_html(out: &mut String, imp: &Impact) {
         ));
     }
     out.push_str("</table>\n");
+    if !imp.pools.is_empty() {
+        out.push_str("<table><tr><th>pool</th><th>amount</th><th>asked</th><th>granted</th><th>cut</th></tr>\n");
+        for p in &imp.pools {
+            let cells = super::diff::pool_cells(p);
+            out.push_str(&format!("<tr><td><code>{}</code></td>", esc(&cells[0])));
+            for c in &cells[1..] {
+                out.push_str(&format!("<td class=\"num\">{}</td>", esc(c)));
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table>\n");
+    }
     if !imp.changed.is_empty() {
         out.push_str(&format!("<h3>Largest changes (of {})</h3>\n", imp.changed.len()));
         out.push_str("<table><tr><th>case</th><th>before</th><th>after</th><th>change</th><th>because</th></tr>\n");

@@ -4,7 +4,7 @@
 //! measures not granted, the condition that failed.
 
 use crate::case::Case;
-use crate::check::model::{AggKind, CapScope, HitPolicy, Policy, RuleKind, Ty};
+use crate::check::model::{AggKind, CapScope, HitPolicy, Policy, PoolPeriod, RationRule, Residue, RuleKind, Ty};
 use crate::compile::Program;
 use crate::eval::trace::{CapKind, Shown, SkipReason, Step, StepKind};
 use crate::eval::Outcome;
@@ -97,6 +97,11 @@ pub fn text(program: &Program, case: &Case, outcome: &Outcome) -> String {
     if !rules.is_empty() {
         out.push_str("\nrules across measures\n");
         out.push_str(&rules);
+    }
+    let pools = pools_text(program, outcome);
+    if !pools.is_empty() {
+        out.push_str("\npools shared by all applicants\n");
+        out.push_str(&pools);
     }
     let services: Vec<String> = p
         .benefits
@@ -547,7 +552,102 @@ fn step(program: &Program, s: &Step) -> String {
                 None => format!("only the highest (rule {} {}): nothing to compare", r.id, r.title),
             }
         }
+        StepKind::Pool {
+            pool,
+            period,
+            available,
+            demand,
+            applicants,
+            exceeded,
+            factor,
+            rank,
+            entitled,
+            granted,
+        } => {
+            let def = &p.pools[*pool];
+            let head = format!(
+                "pool {}（{}）{}: {} for this round, asked {} by {applicants} applicant(s)",
+                def.id,
+                def.title,
+                crate::pool::period_name(def, *period),
+                money(*available),
+                money(*demand)
+            );
+            let how = match (&def.ration, exceeded, rank) {
+                (_, false, _) => "not exceeded, paid in full".to_string(),
+                (RationRule::ProRata, true, _) => {
+                    format!(
+                        "exceeded, pro rata: {} × {factor} → {}",
+                        money(*entitled),
+                        money(*granted)
+                    )
+                }
+                (RationRule::InOrder { .. }, true, Some(rank)) => format!(
+                    "exceeded, {}: number {rank} → {} of {}",
+                    ration_words(program, *pool),
+                    money(*granted),
+                    money(*entitled)
+                ),
+                (_, true, _) => format!(
+                    "exceeded, {}: {} → {}",
+                    ration_words(program, *pool),
+                    money(*entitled),
+                    money(*granted)
+                ),
+            };
+            format!("{head}: {how}")
+        }
     }
+}
+
+/// A pool's rule when exceeded, as the policy writes it.
+fn ration_words(program: &Program, pool: usize) -> String {
+    let p = &*program.policy;
+    match &p.pools[pool].ration {
+        RationRule::ProRata => "pro rata".to_string(),
+        RationRule::CappedProRata(each) => format!("at most {} each, then pro rata", quote(program, each.span)),
+        RationRule::InOrder { key, words, .. } => format!("in order of {}, {words}", key.name(p)),
+    }
+}
+
+/// Each pool that granted this case an award: its clause and text.
+fn pools_text(program: &Program, outcome: &Outcome) -> String {
+    let p = &*program.policy;
+    let mut out = String::new();
+    for (i, pool) in p.pools.iter().enumerate() {
+        let touched = outcome
+            .explanations
+            .iter()
+            .flat_map(|e| &e.steps)
+            .any(|s| matches!(s.kind, StepKind::Pool { pool, .. } if pool == i));
+        if !touched {
+            continue;
+        }
+        out.push_str(&format!("  {} · {} {}\n", pool.id, pool.clause, pool.title));
+        if let Some(t) = &pool.text {
+            out.push_str(&format!("    「{t}」\n"));
+        }
+        let members: Vec<&str> = pool.members.iter().map(|m| p.measures[*m].id.as_str()).collect();
+        let mut rule = ration_words(program, i);
+        if let Some((unit, mode)) = pool.rounding {
+            rule.push_str(&format!(", each share rounded to {unit} {}", mode.keyword()));
+        }
+        match pool.residue {
+            Some(Residue::AsItFalls) => rule.push_str(", residue as it falls"),
+            Some(Residue::LargestRemainders) => rule.push_str(", residue to the largest remainders"),
+            None => {}
+        }
+        out.push_str(&format!(
+            "    at most {} {} for {}\n    when exceeded: {rule}\n",
+            quote(program, pool.amount.span),
+            match pool.period {
+                PoolPeriod::Year => "per year".to_string(),
+                PoolPeriod::Range(from, to) => format!("from {from} to {to}"),
+            },
+            members.join(", "),
+        ));
+    }
+    out
 }
 
 /// The explanation as JSON.

@@ -4,9 +4,10 @@
 //! this is on the hot path of batch runs.
 
 use crate::case::CaseErrors;
-use crate::check::model::Policy;
+use crate::check::model::{Policy, RationRule};
 use crate::eval::Outcome;
 use crate::number::money;
+use crate::pool::{Settled, Share};
 use std::fmt::Write;
 
 pub use crate::json::{push_decimal, push_string as push_json_string};
@@ -32,6 +33,7 @@ pub use crate::eval::case_errors as eval_error;
 pub struct Lines {
     awards: Vec<String>,
     benefits: Vec<String>,
+    pools: Vec<String>,
     award_ids: Vec<String>,
     benefit_ids: Vec<String>,
 }
@@ -46,6 +48,7 @@ impl Lines {
         Lines {
             awards: policy.measures.iter().map(|m| quoted(&m.id)).collect(),
             benefits: policy.benefits.iter().map(|b| quoted(&b.id)).collect(),
+            pools: policy.pools.iter().map(|p| quoted(&p.id)).collect(),
             award_ids: policy.measures.iter().map(|m| m.id.clone()).collect(),
             benefit_ids: policy.benefits.iter().map(|b| b.id.clone()).collect(),
         }
@@ -53,6 +56,12 @@ impl Lines {
 
     /// Appends the JSON line (with its newline) of an evaluated case.
     pub fn json(&self, id: &str, o: &Outcome, out: &mut String) {
+        self.json_head(id, o, out);
+        self.json_tail(o, out);
+    }
+
+    /// `{"id":…,"total":…,"awards":{…}`: the part before the benefits.
+    fn json_head(&self, id: &str, o: &Outcome, out: &mut String) {
         out.push_str("{\"id\":");
         push_json_string(out, id);
         out.push_str(",\"total\":\"");
@@ -71,7 +80,12 @@ impl Lines {
                 out.push('"');
             }
         }
-        out.push_str("},\"benefits\":[");
+        out.push('}');
+    }
+
+    /// `,"benefits":[…],"errors":[]}` and the newline.
+    fn json_tail(&self, o: &Outcome, out: &mut String) {
+        out.push_str(",\"benefits\":[");
         let mut first = true;
         for (name, granted) in self.benefits.iter().zip(&o.benefits) {
             if *granted {
@@ -83,6 +97,47 @@ impl Lines {
             }
         }
         out.push_str("],\"errors\":[]}\n");
+    }
+
+    /// Appends the JSON line of a case whose awards a pool divided: as `json`,
+    /// with `entitled` (what each pooled award's own rule gave) and `pools` (per
+    /// pool: its period, and the factor applied or the case's rank).
+    pub fn json_pooled(&self, id: &str, o: &Outcome, shares: &[Share], settled: Option<&Settled>, out: &mut String) {
+        self.json_head(id, o, out);
+        out.push_str(",\"entitled\":{");
+        for (i, s) in shares.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&self.awards[s.measure]);
+            out.push_str(":\"");
+            push_decimal(out, s.entitled);
+            out.push('"');
+        }
+        out.push_str("},\"pools\":{");
+        // A case's shares come pool by pool: one entry per pool and period.
+        let mut last = None;
+        for s in shares {
+            if last == Some((s.pool, s.period)) {
+                continue;
+            }
+            let Some(a) = settled.and_then(|st| st.allocations.get(&(s.pool, s.period))) else {
+                continue;
+            };
+            if last.is_some() {
+                out.push(',');
+            }
+            last = Some((s.pool, s.period));
+            out.push_str(&self.pools[s.pool]);
+            out.push(':');
+            out.push_str(&a.json);
+            if let Some(rank) = s.rank {
+                let _ = write!(out, ",\"rank\":{rank}");
+            }
+            out.push('}');
+        }
+        out.push('}');
+        self.json_tail(o, out);
     }
 
     /// Appends the line (with its newline) of a case that was rejected; `line`
@@ -217,6 +272,37 @@ pub fn text_outcome(policy: &Policy, id: &str, outcome: &Outcome) -> String {
         .collect();
     if !benefits.is_empty() {
         out.push_str(&format!("  services: {}\n", benefits.join(", ")));
+    }
+    out
+}
+
+/// What the pools granted a case, for the text summary: only the awards a pool cut.
+pub fn text_shares(policy: &Policy, shares: &[Share], settled: Option<&Settled>) -> String {
+    let mut out = String::new();
+    for s in shares.iter().filter(|s| s.entitled != s.granted) {
+        let pool = &policy.pools[s.pool];
+        let how = match (s.rank, settled.and_then(|st| st.allocations.get(&(s.pool, s.period)))) {
+            (Some(rank), _) => match &pool.ration {
+                RationRule::InOrder { key, words, .. } => {
+                    format!(
+                        "granted {} as number {rank} in order of {}, {words}",
+                        money(s.granted),
+                        key.name(policy)
+                    )
+                }
+                _ => format!("rank {rank}"),
+            },
+            (None, Some(a)) => format!("granted {} pro rata (× {})", money(s.granted), a.factor()),
+            (None, None) => String::new(),
+        };
+        out.push_str(&format!(
+            "    pool {} {} {}: entitled to {}, {}\n",
+            pool.id,
+            pool.clause,
+            crate::pool::period_name(pool, s.period),
+            money(s.entitled),
+            how
+        ));
     }
     out
 }

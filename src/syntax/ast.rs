@@ -22,6 +22,7 @@ pub struct File {
     pub values: Vec<ValueDecl>,
     pub measures: Vec<Measure>,
     pub rules: Vec<RuleDecl>,
+    pub pools: Vec<PoolDecl>,
     pub benefits: Vec<Benefit>,
     pub clauses: Vec<Clause>,
     pub tests: Vec<TestBlock>,
@@ -256,6 +257,64 @@ impl AllocOrder {
         match self {
             AllocOrder::Clause => "in clause order",
             AllocOrder::Listed => "in the order listed",
+        }
+    }
+}
+
+/// `pool training_fund （三） "加强资金统筹" { text "…" at most … per year for a when exceeded: … }`
+#[derive(Debug)]
+pub struct PoolDecl {
+    pub id: Ident,
+    pub clause: Spanned<String>,
+    pub title: Spanned<String>,
+    pub text: Option<Spanned<String>>,
+    pub amount: Expr,
+    pub period: Spanned<PoolPeriod>,
+    pub members: Vec<Ident>,
+    pub ration: Spanned<Ration>,
+    pub rounding: Option<(Spanned<Decimal>, Option<RoundMode>)>,
+    pub residue: Option<Spanned<Residue>>,
+    pub span: Span,
+}
+
+/// Which applications share one pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PoolPeriod {
+    /// `per year`: each award year has its own pool
+    Year,
+    /// `from DATE to DATE`: one pool for the cases read on a day in that period
+    Range(Date, Date),
+}
+
+/// How a pool that demand exceeds is divided.
+#[derive(Debug, Clone)]
+pub enum Ration {
+    /// `pro rata` (按比例核减)
+    ProRata,
+    /// `at most X each, then pro rata`
+    CappedProRata(Expr),
+    /// `in order of FIELD, earliest first` (先到先得, 额度用完为止)
+    InOrder {
+        key: Ident,
+        descending: bool,
+        words: &'static str,
+    },
+}
+
+/// What happens to the cents that rounding the shares leaves over or short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Residue {
+    /// `residue as it falls`: each share rounded as stated; their sum may differ from the pool by the rounding
+    AsItFalls,
+    /// `residue to the largest remainders`: shares rounded down, the units left given to the largest remainders
+    LargestRemainders,
+}
+
+impl Residue {
+    pub fn words(self) -> &'static str {
+        match self {
+            Residue::AsItFalls => "residue as it falls",
+            Residue::LargestRemainders => "residue to the largest remainders",
         }
     }
 }

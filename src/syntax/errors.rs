@@ -7,8 +7,8 @@ use crate::span::Span;
 use pest::error::{ErrorVariant, InputLocation};
 
 /// Keywords that start a top-level item, where the parser can pick up again.
-const ITEM_STARTS: [&str; 11] = [
-    "policy", "enum", "record", "input", "param", "value", "measure", "rule", "benefit", "clause", "test",
+const ITEM_STARTS: [&str; 12] = [
+    "policy", "enum", "record", "input", "param", "value", "measure", "rule", "pool", "benefit", "clause", "test",
 ];
 
 /// The first syntax error and those of later items, each at most once.
@@ -253,7 +253,7 @@ const OPERAND: [&str; 9] = [
     "a percentage like 20%",
     "`(`",
 ];
-const ITEM: [&str; 11] = [
+const ITEM: [&str; 12] = [
     "`policy`",
     "`enum`",
     "`record`",
@@ -262,6 +262,7 @@ const ITEM: [&str; 11] = [
     "`value`",
     "`measure`",
     "`rule`",
+    "`pool`",
     "`benefit`",
     "`clause`",
     "`test`",
@@ -278,7 +279,8 @@ fn summarize(mut wanted: Vec<&'static str>) -> Vec<&'static str> {
     }
     if wanted.iter().filter(|w| ITEM.contains(w)).count() >= 5 {
         wanted.retain(|w| !ITEM.contains(w));
-        wanted.push("a new item (policy, enum, record, input, param, value, measure, rule, benefit, clause, test)");
+        wanted
+            .push("a new item (policy, enum, record, input, param, value, measure, rule, pool, benefit, clause, test)");
     }
     wanted.sort_unstable();
     wanted.dedup();
@@ -297,6 +299,18 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::value_decl => "`value`",
         Rule::measure => "`measure`",
         Rule::rule_decl => "`rule`",
+        Rule::pool_decl => "`pool`",
+        Rule::pool_budget => "the pool's budget (`at most … per year for …`)",
+        Rule::pool_period | Rule::pool_per_year | Rule::pool_range => "`per year` or `from DATE to DATE`",
+        Rule::pool_rule => "what happens when demand exceeds the pool (`when exceeded: …`)",
+        Rule::ration | Rule::pro_rata | Rule::capped_pro_rata | Rule::in_order => {
+            "`pro rata`, `at most … each, then pro rata` or `in order of FIELD, earliest first`"
+        }
+        Rule::order_dir => "`earliest first`, `latest first`, `lowest first` or `highest first`",
+        Rule::share_rounding => "`each share rounded to …`",
+        Rule::residue | Rule::residue_falls | Rule::residue_largest => {
+            "`residue as it falls` or `residue to the largest remainders`"
+        }
         Rule::benefit => "`benefit`",
         Rule::clause_decl => "`clause`",
         Rule::test_block => "`test`",

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 /// The corpus entries encoded under `policies/corpus/`, in order.
-pub const CORPUS: [&str; 8] = [
+pub const CORPUS: [&str; 9] = [
     "P01-group-cap",
     "P02-highest-only",
     "P03-relaxed-cap",
@@ -14,6 +14,7 @@ pub const CORPUS: [&str; 8] = [
     "P06-growth",
     "P07-dates",
     "P08-area-rent",
+    "P09-budget-pool",
 ];
 
 /// The repository's root.

@@ -133,6 +133,7 @@ pub(super) fn file(pair: Pair<Rule>) -> std::result::Result<File, Vec<Diagnostic
             Rule::value_decl => value_decl(item).map(|d| out.values.push(d)),
             Rule::measure => measure(item).map(|d| out.measures.push(d)),
             Rule::rule_decl => rule_decl(item).map(|d| out.rules.push(d)),
+            Rule::pool_decl => pool_decl(item).map(|d| out.pools.push(d)),
             Rule::benefit => benefit(item).map(|d| out.benefits.push(d)),
             Rule::clause_decl => clause_decl(item).map(|d| out.clauses.push(d)),
             Rule::test_block => test_block(item).map(|d| out.tests.push(d)),
@@ -586,6 +587,119 @@ fn cap(p: Pair<Rule>) -> Result<Cap> {
         limit,
         scope,
         condition,
+        span: at,
+    })
+}
+
+fn pool_decl(p: Pair<Rule>) -> Result<PoolDecl> {
+    let at = span(&p);
+    let mut it = p.into_inner();
+    let id = ident(next(&mut it, "pool id", at)?);
+    let clause = spanned_str(&next(&mut it, "clause reference", at)?);
+    let title = string(next(&mut it, "title", at)?)?;
+    let mut text = None;
+    let mut budget = None;
+    let mut rule = None;
+    for part in it {
+        let pat = span(&part);
+        match part.as_rule() {
+            Rule::text_stmt => text = Some(string(next(&mut part.into_inner(), "text", pat)?)?),
+            Rule::pool_budget => budget = Some(part),
+            Rule::pool_rule => rule = Some(part),
+            _ => return Err(unexpected(&part)),
+        }
+    }
+    let budget = budget.ok_or_else(|| Box::new(internal("pool without a budget", at.start)))?;
+    let bat = span(&budget);
+    let mut b = budget.into_inner();
+    let amount = expr(next(&mut b, "the pool's amount", bat)?)?;
+    let period_pair = next(&mut b, "the pool's period", bat)?;
+    let pat = span(&period_pair);
+    let which = next(&mut period_pair.into_inner(), "period", pat)?;
+    let period = match which.as_rule() {
+        Rule::pool_per_year => PoolPeriod::Year,
+        Rule::pool_range => {
+            let wat = span(&which);
+            let mut d = which.into_inner();
+            let from = date(next(&mut d, "first day", wat)?)?.node;
+            let to = date(next(&mut d, "last day", wat)?)?.node;
+            PoolPeriod::Range(from, to)
+        }
+        _ => return Err(unexpected(&which)),
+    };
+    let mut members = Vec::new();
+    for x in b {
+        if x.as_rule() == Rule::id_list {
+            members = x.into_inner().map(ident).collect();
+        }
+    }
+    let rule = rule.ok_or_else(|| Box::new(internal("pool without a rule", at.start)))?;
+    let rat = span(&rule);
+    let mut ration = None;
+    let mut rounding = None;
+    let mut residue = None;
+    for x in rule.into_inner() {
+        let xat = span(&x);
+        match x.as_rule() {
+            Rule::kw_when => {}
+            Rule::ration => {
+                let r = next(&mut x.into_inner(), "rationing", xat)?;
+                let kind = match r.as_rule() {
+                    Rule::pro_rata => Ration::ProRata,
+                    Rule::capped_pro_rata => {
+                        Ration::CappedProRata(expr(next(&mut r.into_inner(), "cap per applicant", xat)?)?)
+                    }
+                    Rule::in_order => {
+                        let mut o = r.into_inner();
+                        next(&mut o, "`in`", xat)?;
+                        let key = ident(next(&mut o, "the field to order by", xat)?);
+                        let dir = next(&mut o, "the order", xat)?;
+                        let words = dir.as_str().split_whitespace().next().unwrap_or("");
+                        let (descending, words) = match words {
+                            "latest" => (true, "latest first"),
+                            "highest" => (true, "highest first"),
+                            "lowest" => (false, "lowest first"),
+                            _ => (false, "earliest first"),
+                        };
+                        Ration::InOrder { key, descending, words }
+                    }
+                    _ => return Err(unexpected(&r)),
+                };
+                ration = Some(Spanned::new(kind, xat));
+            }
+            Rule::share_rounding => {
+                let mut r = x.into_inner();
+                let unit_pair = next(&mut r, "rounding unit", xat)?;
+                let unit = literal::number(unit_pair.as_str()).ok_or_else(|| unexpected(&unit_pair))?;
+                let mode = match r.next() {
+                    Some(m) => Some(RoundMode::from_keyword(m.as_str()).ok_or_else(|| unexpected(&m))?),
+                    None => None,
+                };
+                rounding = Some((Spanned::new(unit, span(&unit_pair)), mode));
+            }
+            Rule::residue => {
+                let kind = match x.clone().into_inner().next().map(|y| y.as_rule()) {
+                    Some(Rule::residue_falls) => Residue::AsItFalls,
+                    Some(Rule::residue_largest) => Residue::LargestRemainders,
+                    _ => return Err(unexpected(&x)),
+                };
+                residue = Some(Spanned::new(kind, xat));
+            }
+            _ => return Err(unexpected(&x)),
+        }
+    }
+    let ration = ration.ok_or_else(|| Box::new(internal("pool without rationing", rat.start)))?;
+    Ok(PoolDecl {
+        id,
+        clause,
+        title,
+        text,
+        amount,
+        period: Spanned::new(period, pat),
+        members,
+        ration,
+        rounding,
+        residue,
         span: at,
     })
 }
