@@ -2,7 +2,7 @@
 //! results stream out in input order, one output line per input line. Memory
 //! stays bounded whatever the input size: at most a few chunks are in flight.
 
-use crate::case::{code, CaseErrors, Reader};
+use crate::case::{code, Case, CaseErrors, Reader, Scratch};
 use crate::compile::Program;
 use crate::date::Date;
 use crate::eval::{Evaluator, Outcome};
@@ -257,7 +257,7 @@ fn claims_pass<'p, R: Read + Send>(job: &Job<'p>, input: R, progress: &(dyn Fn(u
                     let mut part = Round::new(job.program);
                     for (line_no, bytes) in group {
                         w.claims.clear();
-                        line_claims(job, &mut w.ev, *line_no, bytes, &mut w.claims);
+                        line_claims(job, w, *line_no, bytes);
                         w.claims.drain(..).for_each(|c| part.add(c));
                     }
                     part
@@ -275,17 +275,21 @@ fn claims_pass<'p, R: Read + Send>(job: &Job<'p>, input: R, progress: &(dyn Fn(u
 }
 
 /// Appends the claims of one line; none when it cannot be read or evaluated (the second pass reports why).
-fn line_claims(job: &Job, ev: &mut Evaluator, line_no: usize, bytes: &[u8], out: &mut Vec<Claim>) {
+fn line_claims(job: &Job, w: &mut Worker, line_no: usize, bytes: &[u8]) {
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     let Ok(line) = std::str::from_utf8(bytes) else { return };
     if line.len() > MAX_LINE_BYTES || line.trim().is_empty() {
         return;
     }
-    let Ok(case) = job.reader.line(line, line_no) else {
+    if job
+        .reader
+        .line_into(line, line_no, &mut w.scratch, &mut w.case)
+        .is_err()
+    {
         return;
-    };
-    if let Ok(outcome) = ev.evaluate(job.program, &case, job.as_of) {
-        let _ = pool::claims_into(job.program, &case, outcome, line_no, out);
+    }
+    if let Ok(outcome) = w.ev.evaluate(job.program, &w.case, job.as_of) {
+        let _ = pool::claims_into(job.program, &w.case, outcome, line_no, &mut w.claims);
     }
 }
 
@@ -387,6 +391,8 @@ fn process(job: &Job, chunk: &Chunk) -> (Vec<String>, Summary) {
 #[derive(Default)]
 struct Worker {
     ev: Evaluator,
+    scratch: Scratch,
+    case: Case,
     claims: Vec<Claim>,
     shares: Vec<Share>,
 }
@@ -419,17 +425,23 @@ fn one_line(job: &Job, w: &mut Worker, line_no: usize, bytes: &[u8], out: &mut S
         let message = format!("line {line_no}: an empty line, not a case");
         return rejected(CaseErrors::whole_line(code::EMPTY, message), out, summary);
     }
-    let case = match job.reader.line(line, line_no) {
-        Ok(c) => c,
-        Err(e) => return rejected(e, out, summary),
-    };
-    let Worker { ev, claims, shares } = w;
-    match ev.evaluate_mut(job.program, &case, job.as_of) {
+    if let Err(e) = job.reader.line_into(line, line_no, &mut w.scratch, &mut w.case) {
+        return rejected(e, out, summary);
+    }
+    let Worker {
+        ev,
+        claims,
+        shares,
+        case,
+        ..
+    } = w;
+    let case = &*case;
+    match ev.evaluate_mut(job.program, case, job.as_of) {
         Ok(outcome) => {
             shares.clear();
             if let Some(settled) = &job.settled {
                 claims.clear();
-                if let Err(e) = pool::claims_into(job.program, &case, outcome, line_no, claims) {
+                if let Err(e) = pool::claims_into(job.program, case, outcome, line_no, claims) {
                     return rejected(e, out, summary);
                 }
                 settled.apply_into(job.program, claims, outcome, shares);

@@ -36,44 +36,63 @@ pub fn push_string(out: &mut String, s: &str) {
 /// Appends a decimal as `Display` writes it (`5000000.00`, `-0.5`), without
 /// going through the formatting machinery: this runs for every amount of every case.
 pub fn push_decimal(out: &mut String, d: Decimal) {
-    let mut digits = [0u8; 40];
-    let mut len = 0;
+    // Written from the right: digits two at a time, the point where the scale puts it.
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+                                2021222324252627282930313233343536373839\
+                                4041424344454647484950515253545556575859\
+                                6061626364656667686970717273747576777879\
+                                8081828384858687888990919293949596979899";
+    let mut buf = [0u8; 48];
+    let mut at = buf.len();
+    let scale = d.scale() as usize;
     let m = d.mantissa().unsigned_abs();
+    let mut written = 0;
+    let mut put = |b: u8, at: &mut usize, written: &mut usize| {
+        if *written == scale && scale > 0 {
+            *at -= 1;
+            buf[*at] = b'.';
+        }
+        *at -= 1;
+        buf[*at] = b;
+        *written += 1;
+    };
     // 64-bit division is many times cheaper than 128-bit, and money fits.
-    if let Ok(mut n) = u64::try_from(m) {
-        loop {
-            digits[len] = b'0' + (n % 10) as u8;
-            n /= 10;
-            len += 1;
-            if n == 0 {
-                break;
+    match u64::try_from(m) {
+        Ok(mut n) => {
+            while n >= 100 {
+                let pair = (n % 100) as usize * 2;
+                n /= 100;
+                put(PAIRS[pair + 1], &mut at, &mut written);
+                put(PAIRS[pair], &mut at, &mut written);
+            }
+            if n >= 10 {
+                let pair = n as usize * 2;
+                put(PAIRS[pair + 1], &mut at, &mut written);
+                put(PAIRS[pair], &mut at, &mut written);
+            } else {
+                put(b'0' + n as u8, &mut at, &mut written);
             }
         }
-    } else {
-        let mut n = m;
-        loop {
-            digits[len] = b'0' + (n % 10) as u8;
-            n /= 10;
-            len += 1;
-            if n == 0 {
-                break;
+        Err(_) => {
+            let mut n = m;
+            loop {
+                put(b'0' + (n % 10) as u8, &mut at, &mut written);
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
             }
         }
     }
-    let scale = d.scale() as usize;
-    while len <= scale {
-        digits[len] = b'0';
-        len += 1;
+    // `0.05`: zeros up to the point, and one before it.
+    while written <= scale {
+        put(b'0', &mut at, &mut written);
     }
     if d.is_sign_negative() && !d.is_zero() {
-        out.push('-');
+        at -= 1;
+        buf[at] = b'-';
     }
-    for k in (0..len).rev() {
-        if k + 1 == scale {
-            out.push('.');
-        }
-        out.push(digits[k] as char);
-    }
+    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
 }
 
 #[cfg(test)]

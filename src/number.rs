@@ -5,7 +5,8 @@ use rust_decimal::Decimal;
 /// Money with thousands separators, keeping every decimal place it has.
 pub fn money(d: Decimal) -> String {
     // Whole amounts (a pool of `1000万元`) still show their cents, like every award.
-    let mut d = d;
+    // Trailing zeros beyond the cents say nothing: `500000.000` is 500,000.00.
+    let mut d = if d.scale() > 2 { d.normalize() } else { d };
     if d.scale() < 2 {
         d.rescale(2);
     }
@@ -46,6 +47,7 @@ mod tests {
         assert_eq!(money(d("123.46")), "123.46");
         assert_eq!(money(d("-1234")), "-1,234.00");
         assert_eq!(money(d("0.125")), "0.125");
+        assert_eq!(money(d("500000.000")), "500,000.00");
         assert_eq!(rate(d("0.2")), "20%");
         assert_eq!(rate(d("0.125")), "12.5%");
     }

@@ -5,7 +5,7 @@
 //! field. All errors of a case are reported together.
 
 use super::json::{Cursor, JsonError};
-use super::{code, Case, CaseErrors, FieldError, LedgerEntry};
+use super::{code, Case, CaseErrors, FieldError};
 use crate::check::model::{FieldDef, Policy, Range, Ty};
 use crate::compile::const_value;
 use crate::date::Date;
@@ -13,33 +13,47 @@ use crate::diagnostic::closest;
 use crate::syntax::literal;
 use crate::value::Value;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 use std::sync::Arc;
 
-/// FNV-1a: names are short and few, and SipHash's defence against crafted keys
-/// is not needed for a table built from the policy.
-#[derive(Default, Clone, Copy)]
-pub(super) struct Fnv(u64);
+/// The names a case may use at one level (inputs, a record's fields, an
+/// enum's values), found by their length first: names are few and mostly of
+/// different lengths, so a lookup is one or two byte comparisons, no hashing.
+#[derive(Debug, Clone)]
+pub(super) struct Names<V> {
+    by_len: Vec<Vec<(Box<[u8]>, V)>>,
+}
 
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for b in bytes {
-            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
+impl<V> Names<V> {
+    pub(super) fn get(&self, name: &str) -> Option<&V> {
+        let name = name.as_bytes();
+        self.by_len
+            .get(name.len())?
+            .iter()
+            .find(|(k, _)| **k == *name)
+            .map(|(_, v)| v)
     }
 }
 
-pub(super) type Names<V> = HashMap<Box<str>, V, std::hash::BuildHasherDefault<Fnv>>;
+impl<V> FromIterator<(Box<str>, V)> for Names<V> {
+    fn from_iter<I: IntoIterator<Item = (Box<str>, V)>>(iter: I) -> Self {
+        let mut by_len: Vec<Vec<(Box<[u8]>, V)>> = Vec::new();
+        for (k, v) in iter {
+            let len = k.len();
+            if by_len.len() <= len {
+                by_len.resize_with(len + 1, Vec::new);
+            }
+            by_len[len].push((k.into_boxed_bytes(), v));
+        }
+        Names { by_len }
+    }
+}
 
 /// Reads cases for one policy. Its name tables are built once, when it is made.
 pub struct Reader<'p> {
     pub(super) policy: &'p Policy,
-    inputs: Names<usize>,
+    /// the top-level names of a case: `id`, `year`, `date`, `prior_awards` (as
+    /// `BUILTIN + k`… below `inputs_from`), then the policy's inputs
+    top: Names<usize>,
     records: Vec<Names<usize>>,
     enums: Vec<Names<u32>>,
     pub(super) awards: Names<usize>,
@@ -55,7 +69,13 @@ impl<'p> Reader<'p> {
         let index = |names: Vec<&str>| names.into_iter().enumerate().map(|(i, n)| (Box::from(n), i)).collect();
         Reader {
             policy: p,
-            inputs: index(p.inputs.iter().map(|i| i.name.as_str()).collect()),
+            top: BUILTIN
+                .iter()
+                .copied()
+                .chain(p.inputs.iter().map(|i| i.name.as_str()))
+                .enumerate()
+                .map(|(i, n)| (Box::from(n), i))
+                .collect(),
             records: p
                 .records
                 .iter()
@@ -92,33 +112,58 @@ impl<'p> Reader<'p> {
 
     /// Decodes one line of a case file (`line_no` counts from 1).
     pub fn line(&self, line: &str, line_no: usize) -> Result<Case, CaseErrors> {
-        self.decode(line, |e| {
+        let mut case = Case::default();
+        self.line_into(line, line_no, &mut Scratch::default(), &mut case)
+            .map(|()| case)
+    }
+
+    /// As `line`, into `case`, with buffers kept from case to case (a batch
+    /// worker's): in the steady state nothing is allocated for a case that
+    /// reuses what the one before it held.
+    pub fn line_into(
+        &self,
+        line: &str,
+        line_no: usize,
+        scratch: &mut Scratch,
+        case: &mut Case,
+    ) -> Result<(), CaseErrors> {
+        self.decode(line, scratch, case, |e| {
             format!("line {line_no}: not valid JSON: {} at column {}", e.message, e.column)
         })
     }
 
     /// Decodes one case given on its own (a `--case` file, a drafter's test), over any number of lines.
     pub fn text(&self, text: &str) -> Result<Case, CaseErrors> {
-        self.decode(text, |e| {
+        let mut case = Case::default();
+        self.decode(text, &mut Scratch::default(), &mut case, |e| {
             format!("not valid JSON: {} at line {}, column {}", e.message, e.line, e.column)
         })
+        .map(|()| case)
     }
 
-    fn decode(&self, text: &str, json_message: impl Fn(&JsonError) -> String) -> Result<Case, CaseErrors> {
+    fn decode(
+        &self,
+        text: &str,
+        scratch: &mut Scratch,
+        case: &mut Case,
+        json_message: impl Fn(&JsonError) -> String,
+    ) -> Result<(), CaseErrors> {
+        scratch.values.clear();
+        scratch.given.clear();
         let mut d = Decoder {
             r: self,
             errors: Vec::new(),
-            id: None,
+            id_given: false,
+            scratch,
         };
         let mut c = Cursor::new(text);
-        match d.case(&mut c) {
-            Ok(Some(case)) if d.errors.is_empty() => Ok(case),
-            Ok(_) => Err(CaseErrors {
-                id: d.id,
-                errors: d.errors,
-            }),
+        let read = d.case(&mut c, case);
+        let id = d.id_given.then(|| case.id.clone());
+        match read {
+            Ok(true) if d.errors.is_empty() => Ok(()),
+            Ok(_) => Err(CaseErrors { id, errors: d.errors }),
             Err(e) => Err(CaseErrors {
-                id: d.id,
+                id,
                 errors: vec![FieldError::new("", code::JSON, json_message(&e))],
             }),
         }
@@ -187,8 +232,18 @@ const BUILTIN: [&str; 4] = ["id", "year", "date", "prior_awards"];
 pub(super) struct Decoder<'r, 'p> {
     pub(super) r: &'r Reader<'p>,
     pub(super) errors: Vec<FieldError>,
-    /// the case's id, once read, so that a rejected case can still be named
-    id: Option<String>,
+    /// the case's id was read, so that a rejected case can still be named
+    id_given: bool,
+    scratch: &'r mut Scratch,
+}
+
+/// Buffers a reader reuses from case to case (one per batch worker): the
+/// values of the lists and records being read, and which fields were given,
+/// as stacks. Decoding then allocates only what the case keeps.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    values: Vec<Value>,
+    given: Vec<bool>,
 }
 
 impl Decoder<'_, '_> {
@@ -197,7 +252,8 @@ impl Decoder<'_, '_> {
     }
 
     /// The whole case. `Ok(None)` when it is JSON but not an object.
-    fn case(&mut self, c: &mut Cursor) -> Result<Option<Case>, JsonError> {
+    /// The whole case, into `out`; `Ok(false)` when it is JSON but not an object.
+    fn case(&mut self, c: &mut Cursor, out: &mut Case) -> Result<bool, JsonError> {
         if c.peek() != Some(b'{') {
             let start = c.pos();
             c.skip(0)?;
@@ -212,16 +268,19 @@ impl Decoder<'_, '_> {
                 _ => "a number",
             };
             self.push("", code::JSON, format!("a case is a JSON object, not {what}"));
-            return Ok(None);
+            return Ok(false);
         }
         let policy = self.r.policy;
         let n = policy.inputs.len();
-        let mut slots: Vec<Value> = vec![Value::Absent; n];
-        let mut given: Vec<bool> = vec![false; n];
-        let mut id: Option<String> = None;
+        // The buffers of the case before are kept; only what this one gives is written.
+        out.id.clear();
+        out.slots.clear();
+        out.slots.resize(n, Value::Absent);
+        out.ledger.clear();
+        let given = self.scratch.given.len();
+        self.scratch.given.resize(given + n, false);
         let mut year: Option<i32> = None;
         let mut date: Option<Date> = None;
-        let mut ledger: Vec<LedgerEntry> = Vec::new();
         let mut extra: Option<Decimal> = None;
         let mut seen_builtin = [false; 4];
         let mut seen_extra = false;
@@ -230,31 +289,29 @@ impl Decoder<'_, '_> {
             loop {
                 let key = c.string()?;
                 c.expect(b':')?;
-                if let Some(k) = BUILTIN.iter().position(|b| *b == key.as_ref()) {
+                let top = self.r.top.get(key.as_ref()).copied();
+                if let Some(k) = top.filter(|k| *k < BUILTIN.len()) {
                     if seen_builtin[k] {
                         self.push(key.as_ref(), code::DUPLICATE, "given twice in one case");
                         c.skip(0)?;
                     } else {
                         seen_builtin[k] = true;
                         match k {
-                            ID => {
-                                id = self.id(c)?;
-                                self.id.clone_from(&id);
-                            }
+                            ID => self.id_given = self.id(c, &mut out.id)?,
                             YEAR => year = self.year(c, Path::Top("year"))?,
                             DATE => date = self.date(c, Path::Top("date"))?,
-                            LEDGER => ledger = self.ledger(c)?,
+                            LEDGER => self.ledger(c, &mut out.ledger)?,
                             _ => c.skip(0)?,
                         }
                     }
-                } else if let Some(&slot) = self.r.inputs.get(key.as_ref()) {
-                    if given[slot] {
+                } else if let Some(slot) = top.map(|k| k - BUILTIN.len()) {
+                    if self.scratch.given[given + slot] {
                         self.push(key.as_ref(), code::DUPLICATE, "given twice in one case");
                         c.skip(0)?;
                     } else {
-                        given[slot] = true;
+                        self.scratch.given[given + slot] = true;
                         let def = &policy.inputs[slot];
-                        slots[slot] = self.field(c, def, Path::Top(&key), Some(slot))?;
+                        out.slots[slot] = self.field(c, def, Path::Top(&key), Some(slot))?;
                     }
                 } else if self.r.extra.as_deref() == Some(key.as_ref()) {
                     if std::mem::replace(&mut seen_extra, true) {
@@ -292,10 +349,11 @@ impl Decoder<'_, '_> {
             );
         }
         for (slot, def) in policy.inputs.iter().enumerate() {
-            if !given[slot] {
-                slots[slot] = self.missing(def, Path::Top(&def.name), Some(slot));
+            if !self.scratch.given[given + slot] {
+                out.slots[slot] = self.missing(def, Path::Top(&def.name), Some(slot));
             }
         }
+        self.scratch.given.truncate(given);
         // A date that could not be read is already reported; the period is judged on a good one.
         if let (Some(y), false) = (year, self.errors.iter().any(|e| e.field == "date")) {
             self.in_force(y, date);
@@ -307,14 +365,10 @@ impl Decoder<'_, '_> {
                 "missing: the survey weight, a number of at least 0",
             );
         }
-        Ok(Some(Case {
-            id: id.unwrap_or_default(),
-            year: year.unwrap_or(0),
-            date,
-            slots,
-            ledger,
-            extra,
-        }))
+        out.year = year.unwrap_or(0);
+        out.date = date;
+        out.extra = extra;
+        Ok(true)
     }
 
     /// The case's day must fall in the period the policy is in force.
@@ -341,18 +395,20 @@ impl Decoder<'_, '_> {
         }
     }
 
-    fn id(&mut self, c: &mut Cursor) -> Result<Option<String>, JsonError> {
+    /// The id, written into `out`; whether there was one.
+    fn id(&mut self, c: &mut Cursor, out: &mut String) -> Result<bool, JsonError> {
         match c.peek() {
-            Some(b'"') => Ok(Some(c.string()?.into_owned())),
-            Some(b'-' | b'0'..=b'9') => Ok(Some(c.number()?.to_string())),
+            Some(b'"') => out.push_str(&c.string()?),
+            Some(b'-' | b'0'..=b'9') => out.push_str(c.number()?),
             _ => {
                 let start = c.pos();
                 c.skip(1)?;
                 let text = show(c.slice(start, c.pos()));
                 self.push("id", code::TYPE, format!("expected a string, got {text}"));
-                Ok(None)
+                return Ok(false);
             }
         }
+        Ok(true)
     }
 
     pub(super) fn year(&mut self, c: &mut Cursor, path: Path) -> Result<Option<i32>, JsonError> {
@@ -478,7 +534,9 @@ impl Decoder<'_, '_> {
             }
             (Ty::Money | Ty::Number, Some(b'"')) => {
                 let s = c.string()?;
-                if looks_numeric(s.trim()) {
+                if let Some(d) = plain_decimal(s.as_bytes()) {
+                    in_range(d, range).map(|()| Value::Dec(d))
+                } else if looks_numeric(s.trim()) {
                     decimal(s.trim()).and_then(|d| in_range(d, range).map(|()| Value::Dec(d)))
                 } else if *ty == Ty::Money {
                     Err((
@@ -549,7 +607,11 @@ impl Decoder<'_, '_> {
 
     fn record(&mut self, c: &mut Cursor, r: usize, path: Path) -> Result<Value, JsonError> {
         let def = &self.r.policy.records[r];
-        let mut fields: Vec<Option<Value>> = vec![None; def.fields.len()];
+        let n = def.fields.len();
+        // The fields are read onto the scratch stacks, then moved into one allocation.
+        let (base, given) = (self.scratch.values.len(), self.scratch.given.len());
+        self.scratch.values.resize(base + n, Value::Absent);
+        self.scratch.given.resize(given + n, false);
         c.expect(b'{')?;
         if !c.eat(b'}') {
             loop {
@@ -557,11 +619,15 @@ impl Decoder<'_, '_> {
                 c.expect(b':')?;
                 let field_path = Path::Field(&path, &key);
                 match self.r.records[r].get(key.as_ref()) {
-                    Some(&i) if fields[i].is_some() => {
+                    Some(&i) if self.scratch.given[given + i] => {
                         self.push(field_path, code::DUPLICATE, "given twice in one item");
                         c.skip(1)?;
                     }
-                    Some(&i) => fields[i] = Some(self.field(c, &def.fields[i], field_path, None)?),
+                    Some(&i) => {
+                        self.scratch.given[given + i] = true;
+                        let v = self.field(c, &def.fields[i], field_path, None)?;
+                        self.scratch.values[base + i] = v;
+                    }
                     None => {
                         let whose = format!("the fields of `{}`", def.name);
                         let names = def.fields.iter().map(|f| f.name.as_str());
@@ -575,12 +641,13 @@ impl Decoder<'_, '_> {
                 c.expect(b',')?;
             }
         }
-        let values: Vec<Value> = fields
-            .into_iter()
-            .zip(&def.fields)
-            .map(|(v, f)| v.unwrap_or_else(|| self.missing(f, Path::Field(&path, &f.name), None)))
-            .collect();
-        Ok(Value::Record(Arc::from(values)))
+        for (i, f) in def.fields.iter().enumerate() {
+            if !self.scratch.given[given + i] {
+                self.scratch.values[base + i] = self.missing(f, Path::Field(&path, &f.name), None);
+            }
+        }
+        self.scratch.given.truncate(given);
+        Ok(Value::Record(self.scratch.values.drain(base..).collect()))
     }
 
     fn list(&mut self, c: &mut Cursor, item: &Ty, path: Path) -> Result<Value, JsonError> {
@@ -588,7 +655,7 @@ impl Decoder<'_, '_> {
         if c.eat(b']') {
             return Ok(Value::List(self.r.empty_list.clone()));
         }
-        let mut out = Vec::new();
+        let base = self.scratch.values.len();
         let mut i = 0;
         loop {
             if i == MAX_LIST_ITEMS {
@@ -604,7 +671,8 @@ impl Decoder<'_, '_> {
             } else if c.null() {
                 self.push(p, code::TYPE, "a list item cannot be null");
             } else {
-                out.push(self.value(c, item, &Range::default(), p)?);
+                let v = self.value(c, item, &Range::default(), p)?;
+                self.scratch.values.push(v);
             }
             i += 1;
             if c.eat(b']') {
@@ -612,7 +680,7 @@ impl Decoder<'_, '_> {
             }
             c.expect(b',')?;
         }
-        Ok(Value::List(Arc::from(out)))
+        Ok(Value::List(self.scratch.values.drain(base..).collect()))
     }
 }
 
@@ -631,6 +699,9 @@ pub(super) fn looks_numeric(text: &str) -> bool {
 
 /// An exact decimal from the text of a number.
 pub(super) fn decimal(text: &str) -> Result<Decimal, (&'static str, String)> {
+    if let Some(d) = plain_decimal(text.as_bytes()) {
+        return Ok(d);
+    }
     let parsed = if text.contains(['e', 'E']) {
         Decimal::from_scientific(text).ok()
     } else {
@@ -639,9 +710,33 @@ pub(super) fn decimal(text: &str) -> Result<Decimal, (&'static str, String)> {
     parsed.ok_or_else(|| (code::DECIMAL, format!("`{text}` is beyond the range of exact decimals")))
 }
 
+/// The common form of an amount, `653921.82` or `1800000`: at most 18 digits,
+/// read straight into the mantissa. Anything else goes through the full parser.
+fn plain_decimal(text: &[u8]) -> Option<Decimal> {
+    if text.is_empty() || text.len() > 19 {
+        return None;
+    }
+    let (mut m, mut scale, mut point, mut digits) = (0i64, 0u32, false, 0);
+    for &b in text {
+        match b {
+            b'0'..=b'9' => {
+                m = m * 10 + i64::from(b - b'0');
+                digits += 1;
+                scale += u32::from(point);
+            }
+            b'.' if !point && digits > 0 => point = true,
+            _ => return None,
+        }
+    }
+    // `5.` has no digit after its point: the full parser decides.
+    (digits <= 18 && !(point && scale == 0)).then(|| Decimal::new(m, scale))
+}
+
 fn in_range(d: Decimal, r: &Range) -> Result<(), (&'static str, String)> {
     let message = match (r.min, r.max) {
         (Some(lo), Some(hi)) if d < lo || d > hi => format!("{d} is outside the allowed range {lo} to {hi}"),
+        // A floor of 0 is the common one: the sign says it.
+        (Some(lo), None) if lo.is_zero() && !d.is_sign_negative() => return Ok(()),
         (Some(lo), None) if d < lo => format!("{d} is below the allowed minimum {lo}"),
         (None, Some(hi)) if d > hi => format!("{d} is above the allowed maximum {hi}"),
         _ => return Ok(()),
@@ -730,6 +825,34 @@ mod tests {
         assert_eq!(c.slots[2], d("0.2"));
         let c = case(r#"{"id":"a","year":2025,"area":"40.5"}"#).expect("decodes");
         assert_eq!(c.slots[5], d("40.5"));
+    }
+
+    #[test]
+    fn plain_amounts_read_as_the_full_parser_reads_them() {
+        for text in [
+            "0",
+            "7",
+            "653921.82",
+            "12.50",
+            "007",
+            "1800000",
+            "0.000001",
+            "123456789012345678",
+            "1.5e3",
+            "5.",
+            ".5",
+            "-3",
+            "1234567890123456789",
+        ] {
+            let full = if text.contains('e') {
+                Decimal::from_scientific(text).ok()
+            } else {
+                Decimal::from_str_exact(text).ok()
+            };
+            let got = decimal(text).ok();
+            assert_eq!(got, full, "{text}");
+            assert_eq!(got.map(|d| d.scale()), full.map(|d| d.scale()), "{text}");
+        }
     }
 
     #[test]

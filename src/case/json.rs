@@ -37,6 +37,7 @@ impl<'a> Cursor<'a> {
         self.text.get(start..end).unwrap_or("")
     }
 
+    #[cold]
     pub fn error<T>(&self, message: impl Into<String>) -> Result<T, JsonError> {
         let before = self.text.get(..self.pos).unwrap_or("");
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -54,11 +55,19 @@ impl<'a> Cursor<'a> {
     }
 
     /// The next non-space byte, not consumed.
+    #[inline]
     pub fn peek(&mut self) -> Option<u8> {
-        self.ws();
-        self.bytes().get(self.pos).copied()
+        // Case files are written without spaces: look before skipping any.
+        match self.bytes().get(self.pos) {
+            Some(&b) if b > b' ' => Some(b),
+            _ => {
+                self.ws();
+                self.bytes().get(self.pos).copied()
+            }
+        }
     }
 
+    #[inline]
     pub fn eat(&mut self, b: u8) -> bool {
         if self.peek() == Some(b) {
             self.pos += 1;
@@ -68,14 +77,20 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    #[inline]
     pub fn expect(&mut self, b: u8) -> Result<(), JsonError> {
         if self.eat(b) {
             Ok(())
         } else {
-            match self.peek() {
-                Some(c) => self.error(format!("expected `{}`, found `{}`", b as char, c as char)),
-                None => self.error(format!("expected `{}`, found the end of the case", b as char)),
-            }
+            self.expected(b)
+        }
+    }
+
+    #[cold]
+    fn expected(&mut self, b: u8) -> Result<(), JsonError> {
+        match self.peek() {
+            Some(c) => self.error(format!("expected `{}`, found `{}`", b as char, c as char)),
+            None => self.error(format!("expected `{}`, found the end of the case", b as char)),
         }
     }
 
@@ -113,12 +128,11 @@ impl<'a> Cursor<'a> {
         self.expect(b'"')?;
         let start = self.pos;
         let rest = &self.bytes()[start..];
-        let Some(i) = memchr::memchr2(b'"', b'\\', rest) else {
+        let Some(i) = special(rest) else {
             return self.error("a string that does not end");
         };
-        if has_control(&rest[..i]) {
-            let bad = rest[..i].iter().position(|b| *b < 0x20).unwrap_or(0);
-            self.pos = start + bad;
+        if rest[i] < 0x20 {
+            self.pos = start + i;
             return self.error("a control character inside a string");
         }
         self.pos = start + i;
@@ -296,21 +310,32 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// True when some byte is below 0x20, eight bytes at a time.
-fn has_control(bytes: &[u8]) -> bool {
-    const LOW: u64 = 0x2020_2020_2020_2020;
+/// Where a string's text stops: the first `"`, `\\` or control byte, looked
+/// for eight bytes at a time in one pass.
+fn special(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The lowest flagged byte of each test is exact; that is the one wanted.
+    let zero_in = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
     let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
     for w in &mut words {
         let mut b = [0u8; 8];
         b.copy_from_slice(w);
         let x = u64::from_le_bytes(b);
-        // A byte below 0x20 borrows when 0x20 is taken from it, and had its top bit clear.
-        if x.wrapping_sub(LOW) & !x & HIGH != 0 {
-            return true;
+        let hits = zero_in(x ^ (ONES * u64::from(b'"')))
+            | zero_in(x ^ (ONES * u64::from(b'\\')))
+            | (x.wrapping_sub(ONES * 0x20) & !x & HIGH);
+        if hits != 0 {
+            return Some(at + hits.trailing_zeros() as usize / 8);
         }
+        at += 8;
     }
-    words.remainder().iter().any(|b| *b < 0x20)
+    words
+        .remainder()
+        .iter()
+        .position(|b| matches!(b, b'"' | b'\\' | 0..=0x1f))
+        .map(|i| at + i)
 }
 
 #[cfg(test)]
@@ -329,15 +354,25 @@ mod tests {
     }
 
     #[test]
-    fn control_characters_are_found_in_any_position() {
-        assert!(!has_control("plain ascii text, long enough for words".as_bytes()));
-        assert!(!has_control("通州区 数据券 ~~~~~~~~".as_bytes()));
-        for i in 0..20 {
-            let mut v = vec![b'a'; 20];
-            v[i] = 0x1f;
-            assert!(has_control(&v), "{i}");
-            v[i] = b'\t';
-            assert!(has_control(&v), "{i}");
+    fn the_end_of_a_string_is_found_in_any_position() {
+        for len in 0..40 {
+            for (stop, what) in [
+                (b'"', "quote"),
+                (b'\\', "backslash"),
+                (0x01, "control"),
+                (0x1f, "control"),
+            ] {
+                for at in 0..len {
+                    let mut v = vec![b'a'; len];
+                    // bytes that look close to the ones sought, but are not
+                    for (k, b) in v.iter_mut().enumerate() {
+                        *b = [b'a', b'#', b'!', b' ', 0xe9, b']'][k % 6];
+                    }
+                    v[at] = stop;
+                    assert_eq!(special(&v), Some(at), "{what} at {at} of {len}");
+                }
+            }
+            assert_eq!(special(&vec![b'x'; len]), None);
         }
     }
 

@@ -10,9 +10,10 @@ use rust_decimal::Decimal;
 use std::sync::Arc;
 
 impl Decoder<'_, '_> {
-    pub(super) fn ledger(&mut self, c: &mut Cursor) -> Result<Vec<LedgerEntry>, JsonError> {
+    /// The ledger, appended to `out`.
+    pub(super) fn ledger(&mut self, c: &mut Cursor, out: &mut Vec<LedgerEntry>) -> Result<(), JsonError> {
         if c.null() {
-            return Ok(Vec::new());
+            return Ok(());
         }
         if c.peek() != Some(b'[') {
             let start = c.pos();
@@ -23,12 +24,11 @@ impl Decoder<'_, '_> {
                 code::TYPE,
                 format!("expected a list of prior awards, got {text}"),
             );
-            return Ok(Vec::new());
+            return Ok(());
         }
         c.expect(b'[')?;
-        let mut out = Vec::new();
         if c.eat(b']') {
-            return Ok(out);
+            return Ok(());
         }
         let mut i = 0;
         loop {
@@ -37,7 +37,7 @@ impl Decoder<'_, '_> {
             }
             i += 1;
             if c.eat(b']') {
-                return Ok(out);
+                return Ok(());
             }
             c.expect(b',')?;
         }

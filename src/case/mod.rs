@@ -15,10 +15,10 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use std::sync::Arc;
 
-pub use decode::{Reader, MAX_LIST_ITEMS};
+pub use decode::{Reader, Scratch, MAX_LIST_ITEMS};
 
 /// One applicant in one award year, decoded into the slots the program expects.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Case {
     pub id: String,
     pub year: i32,

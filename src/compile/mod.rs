@@ -62,14 +62,31 @@ fn param_sets(policy: &Policy) -> Vec<ParamSet> {
         .collect();
     dates.sort();
     dates.dedup();
+    // Money at the places awards are rounded to (`500万元` as 5000000.00): an
+    // amount compared with a cap, or a cap paid as an award, then needs no
+    // rescaling. The value is the same; only its places are stated.
+    let places = policy
+        .header
+        .rounding
+        .as_ref()
+        .filter(|r| r.on_award && r.unit.scale() > 0)
+        .map(|r| r.unit.scale());
+    let value = |c: &Const| match (c, places) {
+        (Const::Money(d), Some(s)) if d.scale() < s => {
+            let mut d = *d;
+            d.rescale(s);
+            Value::Dec(d)
+        }
+        _ => const_value(c),
+    };
     let base = ParamSet {
         from: None,
-        values: policy.params.iter().map(|p| const_value(&p.value)).collect(),
+        values: policy.params.iter().map(|p| value(&p.value)).collect(),
     };
     std::iter::once(base)
         .chain(dates.into_iter().map(|d| ParamSet {
             from: Some(d),
-            values: policy.params.iter().map(|p| const_value(p.value_on(d))).collect(),
+            values: policy.params.iter().map(|p| value(p.value_on(d))).collect(),
         }))
         .collect()
 }

@@ -5,7 +5,9 @@ use super::expr::Cx;
 use super::money;
 use super::trace::{CapKind, SkipReason, StepKind};
 use super::EvalError;
-use crate::check::model::{AggKind, Aggregate, Alternative, Band, Expr, HitPolicy, Quantified, TierKey, TierRow, Ty};
+use crate::check::model::{
+    AggKind, Aggregate, Alternative, Band, Expr, ExprKind, HitPolicy, Quantified, TierKey, TierRow, Ty,
+};
 use crate::value::Value;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
@@ -15,9 +17,13 @@ impl Cx<'_> {
     pub(super) fn up_to(&mut self, ceiling: &Expr, assessed: Option<&Expr>) -> Result<Decimal, EvalError> {
         let cap = self.dec(ceiling)?;
         let given = match assessed.filter(|_| !self.at_ceiling) {
-            Some(x) => match self.eval(x)? {
-                Value::Dec(d) => Some(d),
-                _ => None,
+            Some(x) => match self.read(x) {
+                Some(Value::Dec(d)) => Some(*d),
+                Some(_) => None,
+                None => match self.eval(x)? {
+                    Value::Dec(d) => Some(d),
+                    _ => None,
+                },
             },
             None => None,
         };
@@ -141,8 +147,20 @@ impl Cx<'_> {
         body: &Expr,
         once_per: Option<&Expr>,
     ) -> Result<Decimal, EvalError> {
-        let Value::List(items) = self.eval(list)? else {
-            return Err(self.internal("`each` over something not a list"));
+        // A list read from the case is borrowed; one worked out is held here.
+        let held;
+        let items: &[Value] = match list.kind {
+            ExprKind::Input(i) => match self.case.slots.get(i) {
+                Some(Value::List(items)) => items,
+                _ => return Err(self.internal("`each` over something not a list")),
+            },
+            _ => match self.eval(list)? {
+                Value::List(items) => {
+                    held = items;
+                    &held
+                }
+                _ => return Err(self.internal("`each` over something not a list")),
+            },
         };
         let award = match self.owner {
             crate::check::model::Owner::Measure(m) => Some(m),

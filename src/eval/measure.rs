@@ -79,7 +79,7 @@ pub(super) fn evaluate(cx: &mut Cx, m: &Measure) -> Result<(Decimal, Option<Span
         let prior = if cap.scope == CapScope::Year { year } else { ever };
         amount = apply_cap(cx, cap, prior, amount)?;
     }
-    if amount < Decimal::ZERO {
+    if amount.is_sign_negative() && !amount.is_zero() {
         return Err(cx.fail(
             code::NEGATIVE,
             m.span,
@@ -168,7 +168,7 @@ pub(super) fn rule(
                     }
                 }
             }
-            let mut room = limit.checked_sub(prior).unwrap_or(Decimal::ZERO).max(Decimal::ZERO);
+            let mut room = money::at_least_zero(limit.checked_sub(prior).unwrap_or(Decimal::ZERO));
             for &m in members {
                 let before = out.awards[m];
                 let after = money::capped(before, room, Decimal::ZERO);

@@ -11,6 +11,16 @@ pub fn positive(d: Decimal) -> bool {
     !d.is_zero() && d.is_sign_positive()
 }
 
+/// `x.max(0)`: `x` when above 0, else 0.
+#[inline]
+pub fn at_least_zero(x: Decimal) -> Decimal {
+    if positive(x) {
+        x
+    } else {
+        Decimal::ZERO
+    }
+}
+
 /// Rounds `value` to a multiple of `unit` (a power of ten), or `None` on overflow.
 pub fn round(value: Decimal, unit: Decimal, mode: RoundMode) -> Option<Decimal> {
     // Most amounts already have at most the unit's places: only the scale is set.
@@ -30,7 +40,8 @@ pub fn round(value: Decimal, unit: Decimal, mode: RoundMode) -> Option<Decimal> 
         RoundMode::Down => RoundingStrategy::ToZero,
         RoundMode::Up => RoundingStrategy::AwayFromZero,
     };
-    if unit >= Decimal::ONE {
+    // Units are normalised powers of ten: a whole unit has no places.
+    if unit.scale() == 0 {
         let q = value.checked_div(unit)?.round_dp_with_strategy(0, strategy);
         return q.checked_mul(unit);
     }
@@ -105,7 +116,7 @@ pub fn capped(amount: Decimal, limit: Decimal, prior: Decimal) -> Decimal {
 
 /// A top-up (差额): `amount` less everything already paid, never below 0.
 pub fn top_up(amount: Decimal, prior: Decimal) -> Decimal {
-    amount.checked_sub(prior).unwrap_or(Decimal::ZERO).max(Decimal::ZERO)
+    at_least_zero(amount.checked_sub(prior).unwrap_or(Decimal::ZERO))
 }
 
 #[cfg(test)]
