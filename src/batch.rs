@@ -10,9 +10,11 @@ use crate::pool::{self, Claim, Ledger, PoolKey, Round, Settled, Share};
 use crate::report::result::{self, Lines};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 use std::sync::mpsc::sync_channel;
+use std::sync::Mutex;
 
 /// Bytes read at a time; a chunk holds whole lines only.
 const CHUNK_BYTES: usize = 4 << 20;
@@ -50,6 +52,17 @@ impl Summary {
             awards: vec![AwardStats::default(); n],
             ..Summary::default()
         }
+    }
+
+    /// Back to no cases, keeping its room.
+    fn reset(&mut self, n: usize) {
+        self.cases = 0;
+        self.rejected = 0;
+        self.total = Decimal::ZERO;
+        self.awards.clear();
+        self.awards.resize(n, AwardStats::default());
+        self.overflowed = false;
+        self.pools.clear();
     }
 
     fn add(&mut self, o: &Outcome) {
@@ -253,13 +266,16 @@ fn claims_pass<'p, R: Read + Send>(job: &Job<'p>, input: R, progress: &(dyn Fn(u
             // Each group of lines tallied on its own core, the tallies merged in order.
             let parts: Vec<Round> = lines
                 .par_chunks(LINES_PER_TASK)
-                .map_init(Worker::default, |w, group| {
+                .map(|group| {
                     let mut part = Round::new(job.program);
-                    for (line_no, bytes) in group {
-                        w.claims.clear();
-                        line_claims(job, w, *line_no, bytes);
-                        w.claims.drain(..).for_each(|c| part.add(c));
-                    }
+                    WORKER.with(|w| {
+                        let mut w = w.borrow_mut();
+                        for (line_no, bytes) in group {
+                            w.claims.clear();
+                            line_claims(job, &mut w, *line_no, bytes);
+                            w.claims.drain(..).for_each(|c| part.add(c));
+                        }
+                    });
                     part
                 })
                 .collect();
@@ -311,10 +327,12 @@ fn write_pass<R: Read + Send, W: Write + Send>(
         let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(2);
         let (text_tx, text_rx) = sync_channel::<Vec<String>>(2);
         let reader = scope.spawn(move || chunks(input, |c| chunk_tx.send(c).is_ok(), progress));
+        let recycled = &RECYCLED;
         let writer = scope.spawn(move || -> io::Result<()> {
             for pieces in text_rx {
                 for p in pieces {
                     out.write_all(p.as_bytes())?;
+                    recycled.give_text(p);
                 }
             }
             out.flush()
@@ -349,9 +367,62 @@ struct Job<'p> {
     settled: Option<Settled>,
 }
 
+/// Output buffers and task summaries handed back once used: a process makes
+/// them once for each task in flight, not once for each task (nor each run).
+static RECYCLED: Recycled = Recycled {
+    texts: Mutex::new(Vec::new()),
+    summaries: Mutex::new(Vec::new()),
+};
+
+struct Recycled {
+    texts: Mutex<Vec<String>>,
+    summaries: Mutex<Vec<Summary>>,
+}
+
+impl Recycled {
+    /// Kept for at most this many tasks in flight; beyond, a buffer is dropped.
+    const KEEP: usize = 256;
+
+    fn text(&self) -> String {
+        self.texts.lock().ok().and_then(|mut v| v.pop()).unwrap_or_default()
+    }
+
+    fn give_text(&self, mut text: String) {
+        text.clear();
+        if let Ok(mut v) = self.texts.lock() {
+            if v.len() < Self::KEEP {
+                v.push(text);
+            }
+        }
+    }
+
+    fn summary(&self, n: usize) -> Summary {
+        match self.summaries.lock().ok().and_then(|mut v| v.pop()) {
+            Some(mut s) => {
+                s.reset(n);
+                s
+            }
+            None => Summary::new(n),
+        }
+    }
+
+    fn give_summary(&self, s: Summary) {
+        if let Ok(mut v) = self.summaries.lock() {
+            if v.len() < Self::KEEP {
+                v.push(s);
+            }
+        }
+    }
+}
+
+thread_local! {
+    /// Each thread's worker, kept from task to task and chunk to chunk.
+    static WORKER: RefCell<Worker> = RefCell::new(Worker::default());
+}
+
 /// The lines of a chunk with their numbers.
 fn split_lines(chunk: &Chunk) -> Vec<(usize, &[u8])> {
-    let mut lines: Vec<(usize, &[u8])> = Vec::new();
+    let mut lines: Vec<(usize, &[u8])> = Vec::with_capacity(memchr::memchr_iter(b'\n', &chunk.text).count() + 1);
     let mut start = 0;
     for i in memchr::memchr_iter(b'\n', &chunk.text) {
         lines.push((chunk.first_line + lines.len(), &chunk.text[start..i]));
@@ -369,12 +440,16 @@ fn process(job: &Job, chunk: &Chunk) -> (Vec<String>, Summary) {
     let n_awards = job.program.policy.measures.len();
     let parts: Vec<(String, Summary)> = lines
         .par_chunks(LINES_PER_TASK)
-        .map_init(Worker::default, |w, group| {
-            let mut text = String::with_capacity(group.len() * 256);
-            let mut summary = Summary::new(n_awards);
-            for (line_no, bytes) in group {
-                one_line(job, w, *line_no, bytes, &mut text, &mut summary);
-            }
+        .map(|group| {
+            let mut text = RECYCLED.text();
+            text.reserve(group.len() * 256);
+            let mut summary = RECYCLED.summary(n_awards);
+            WORKER.with(|w| {
+                let mut w = w.borrow_mut();
+                for (line_no, bytes) in group {
+                    one_line(job, &mut w, *line_no, bytes, &mut text, &mut summary);
+                }
+            });
             (text, summary)
         })
         .collect();
@@ -382,6 +457,7 @@ fn process(job: &Job, chunk: &Chunk) -> (Vec<String>, Summary) {
     let mut texts = Vec::with_capacity(parts.len());
     for (t, s) in parts {
         summary.merge(&s);
+        RECYCLED.give_summary(s);
         texts.push(t);
     }
     (texts, summary)

@@ -593,7 +593,8 @@ fn in_order(claims: &[Claim], descending: bool, available: Decimal) -> Vec<(usiz
     order.sort_by(|&a, &b| {
         let (ka, kb) = (&claims[a].key, &claims[b].key);
         let by_key = match (ka, kb) {
-            (Some(x), Some(y)) => x.compare(y).unwrap_or(Ordering::Equal),
+            // Orders are by numbers, amounts and dates: no text is compared.
+            (Some(x), Some(y)) => x.compare(y, "").unwrap_or(Ordering::Equal),
             _ => Ordering::Equal,
         };
         let by_key = if descending { by_key.reverse() } else { by_key };

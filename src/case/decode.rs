@@ -11,9 +11,8 @@ use crate::compile::const_value;
 use crate::date::Date;
 use crate::diagnostic::closest;
 use crate::syntax::literal;
-use crate::value::Value;
+use crate::value::{Span32, Value};
 use rust_decimal::Decimal;
-use std::sync::Arc;
 
 /// The names a case may use at one level (inputs, a record's fields, an
 /// enum's values), found by their length first: names are few and mostly of
@@ -59,7 +58,6 @@ pub struct Reader<'p> {
     pub(super) awards: Names<usize>,
     /// what a case that leaves an input out gets
     defaults: Vec<Option<Value>>,
-    empty_list: Arc<[Value]>,
     /// a field outside the policy's inputs that this reader takes out of each case
     extra: Option<String>,
 }
@@ -98,7 +96,6 @@ impl<'p> Reader<'p> {
                 .iter()
                 .map(|f| f.default_when_missing().map(|c| const_value(&c)))
                 .collect(),
-            empty_list: Arc::from(Vec::new()),
             extra: None,
         }
     }
@@ -150,20 +147,30 @@ impl<'p> Reader<'p> {
     ) -> Result<(), CaseErrors> {
         scratch.values.clear();
         scratch.given.clear();
+        // The case's buffers lend their room to the decoder, and get it back filled.
         let mut d = Decoder {
             r: self,
             errors: Vec::new(),
             id_given: false,
             scratch,
+            items: std::mem::take(&mut case.items),
+            text: std::mem::take(&mut case.text),
         };
+        d.items.clear();
+        d.text.clear();
         let mut c = Cursor::new(text);
         let read = d.case(&mut c, case);
-        let id = d.id_given.then(|| case.id.clone());
+        case.items = std::mem::take(&mut d.items);
+        case.text = std::mem::take(&mut d.text);
+        let id = |case: &Case| d.id_given.then(|| case.id.clone());
         match read {
             Ok(true) if d.errors.is_empty() => Ok(()),
-            Ok(_) => Err(CaseErrors { id, errors: d.errors }),
+            Ok(_) => Err(CaseErrors {
+                id: id(case),
+                errors: d.errors,
+            }),
             Err(e) => Err(CaseErrors {
-                id,
+                id: id(case),
                 errors: vec![FieldError::new("", code::JSON, json_message(&e))],
             }),
         }
@@ -235,6 +242,9 @@ pub(super) struct Decoder<'r, 'p> {
     /// the case's id was read, so that a rejected case can still be named
     id_given: bool,
     scratch: &'r mut Scratch,
+    /// the case's `items` and `text`, being filled
+    items: Vec<Value>,
+    text: String,
 }
 
 /// Buffers a reader reuses from case to case (one per batch worker): the
@@ -395,6 +405,20 @@ impl Decoder<'_, '_> {
         }
     }
 
+    /// Moves what the scratch stack holds from `base` on into the case's items.
+    fn keep_items(&mut self, base: usize) -> Span32 {
+        let start = self.items.len();
+        self.items.extend(self.scratch.values.drain(base..));
+        Span32::new(start, self.items.len() - start).unwrap_or_default()
+    }
+
+    /// Keeps a text in the case's text buffer; where it is.
+    pub(super) fn keep_text(&mut self, s: &str) -> Option<Span32> {
+        let start = self.text.len();
+        self.text.push_str(s);
+        Span32::new(start, s.len())
+    }
+
     /// The id, written into `out`; whether there was one.
     fn id(&mut self, c: &mut Cursor, out: &mut String) -> Result<bool, JsonError> {
         match c.peek() {
@@ -488,7 +512,7 @@ impl Decoder<'_, '_> {
         }
         match &def.ty {
             Ty::Optional(_) => Value::Absent,
-            Ty::List(_) => Value::List(self.r.empty_list.clone()),
+            Ty::List(_) => Value::List(Span32::default()),
             _ => match def.default_when_missing() {
                 Some(c) => const_value(&c),
                 None => {
@@ -570,7 +594,12 @@ impl Decoder<'_, '_> {
                 };
                 d.and_then(|d| in_range(d, range).map(|()| Value::Dec(d)))
             }
-            (Ty::Text, Some(b'"')) => Ok(Value::Text(Arc::from(c.string()?.as_ref()))),
+            (Ty::Text, Some(b'"')) => {
+                let s = c.string()?;
+                self.keep_text(&s)
+                    .map(Value::CaseText)
+                    .ok_or_else(|| (code::TYPE, "a text beyond 4 GiB".into()))
+            }
             (Ty::Date, Some(b'"')) => {
                 let s = c.string()?;
                 parse_date(&s).map(Value::Date).map_err(|m| (code::DATE, m))
@@ -647,13 +676,13 @@ impl Decoder<'_, '_> {
             }
         }
         self.scratch.given.truncate(given);
-        Ok(Value::Record(self.scratch.values.drain(base..).collect()))
+        Ok(Value::Record(self.keep_items(base)))
     }
 
     fn list(&mut self, c: &mut Cursor, item: &Ty, path: Path) -> Result<Value, JsonError> {
         c.expect(b'[')?;
         if c.eat(b']') {
-            return Ok(Value::List(self.r.empty_list.clone()));
+            return Ok(Value::List(Span32::default()));
         }
         let base = self.scratch.values.len();
         let mut i = 0;
@@ -680,7 +709,7 @@ impl Decoder<'_, '_> {
             }
             c.expect(b',')?;
         }
-        Ok(Value::List(self.scratch.values.drain(base..).collect()))
+        Ok(Value::List(self.keep_items(base)))
     }
 }
 
@@ -860,7 +889,7 @@ mod tests {
         let c = case(r#"{"id":"a","year":2025,"level":null}"#).expect("decodes");
         assert_eq!(c.slots[0], Value::Dec(Decimal::ZERO));
         assert_eq!(c.slots[1], Value::Absent);
-        assert_eq!(c.slots[3], Value::List(Arc::from(Vec::new())));
+        assert_eq!(c.slots[3], Value::List(Span32::default()));
         // a whole number or a number whose declared range holds 0 is 0 when missing
         assert_eq!(c.slots[4], Value::Int(0));
         assert_eq!(c.slots[5], Value::Dec(Decimal::ZERO));
@@ -931,7 +960,7 @@ mod tests {
         let c = case(r#"{"id":"a","year":2025,"prior_awards":[{"award":"m","year":2024,"amount":"5","item":"x"}]}"#)
             .expect("decodes");
         assert_eq!(c.ledger.len(), 1);
-        assert_eq!(c.ledger[0].item.as_deref(), Some("x"));
+        assert_eq!(c.ledger[0].item.map(|t| c.text_at(t)), Some("x"));
         assert_eq!(
             fields(r#"{"id":"a","year":2025,"prior_awards":[{"award":"n","year":2024,"amount":5}]}"#),
             ["prior_awards[0].award"]

@@ -7,7 +7,6 @@ use super::json::{Cursor, JsonError};
 use super::LedgerEntry;
 use crate::diagnostic::closest;
 use rust_decimal::Decimal;
-use std::sync::Arc;
 
 impl Decoder<'_, '_> {
     /// The ledger, appended to `out`.
@@ -83,8 +82,14 @@ impl Decoder<'_, '_> {
                     Some(_) => {
                         seen[3] = true;
                         item = match c.peek() {
-                            Some(b'"') => Some(Arc::from(c.string()?.as_ref())),
-                            Some(b'-' | b'0'..=b'9') => Some(Arc::from(c.number()?)),
+                            Some(b'"') => {
+                                let s = c.string()?;
+                                self.keep_text(&s)
+                            }
+                            Some(b'-' | b'0'..=b'9') => {
+                                let n = c.number()?;
+                                self.keep_text(n)
+                            }
                             _ if c.null() => None,
                             _ => {
                                 let start = c.pos();

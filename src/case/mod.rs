@@ -10,10 +10,9 @@ mod ledger;
 
 use crate::check::model::Policy;
 use crate::date::Date;
-use crate::value::Value;
+use crate::value::{Span32, Value};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::sync::Arc;
 
 pub use decode::{Reader, Scratch, MAX_LIST_ITEMS};
 
@@ -29,12 +28,27 @@ pub struct Case {
     pub ledger: Vec<LedgerEntry>,
     /// the extra field a reader was asked to take out (a review's survey weight)
     pub extra: Option<Decimal>,
+    /// the items of the case's lists and the fields of its records, which
+    /// `Value::List` and `Value::Record` name
+    pub items: Vec<Value>,
+    /// the case's texts, which `Value::CaseText` and ledger items name
+    pub text: String,
 }
 
 impl Case {
     /// The day the case is read on: its date, or 1 January of its year.
     pub fn day(&self) -> Date {
         self.date.unwrap_or(Date::new_year(self.year))
+    }
+
+    /// The items of a list or the fields of a record of this case.
+    pub fn items_at(&self, s: Span32) -> &[Value] {
+        self.items.get(s.range()).unwrap_or(&[])
+    }
+
+    /// A text of this case.
+    pub fn text_at(&self, s: Span32) -> &str {
+        self.text.get(s.range()).unwrap_or("")
     }
 }
 
@@ -45,7 +59,8 @@ pub struct LedgerEntry {
     pub award: usize,
     pub year: i32,
     pub amount: Decimal,
-    pub item: Option<Arc<str>>,
+    /// what the award was paid for (`once per`), in the case's `text`
+    pub item: Option<Span32>,
 }
 
 /// A problem with one field of a case.

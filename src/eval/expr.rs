@@ -19,7 +19,8 @@ pub(super) struct Cx<'a> {
     pub policy: &'a Policy,
     pub case: &'a Case,
     pub params: &'a [Value],
-    pub locals: &'a mut [Value],
+    /// the item slots, and above them the keys `once per` and `distinct by` have seen
+    pub locals: &'a mut Vec<Value>,
     /// named values and awards computed so far (the plan guarantees the ones read are)
     pub values: &'a [Value],
     pub awards: &'a [Decimal],
@@ -37,7 +38,7 @@ impl<'a> Cx<'a> {
         program: &'a Program,
         case: &'a Case,
         params: &'a [Value],
-        locals: &'a mut [Value],
+        locals: &'a mut Vec<Value>,
         (values, awards): (&'a [Value], &'a [Decimal]),
         owner: Owner,
         at_ceiling: bool,
@@ -87,7 +88,7 @@ impl<'a> Cx<'a> {
             ExprKind::Param(i) => self.params.get(*i),
             ExprKind::Local(i) => self.locals.get(*i),
             ExprKind::Field(rec, f) => match self.read(rec)? {
-                Value::Record(fields) => fields.get(*f),
+                Value::Record(fields) => self.case.items_at(*fields).get(*f),
                 _ => None,
             },
             _ => None,
@@ -201,8 +202,12 @@ impl<'a> Cx<'a> {
         Ok(value)
     }
 
-    /// A value as an explanation shows it.
+    /// A value as an explanation shows it: a text of the case copied out of it.
     pub fn shown(&self, value: Value, ty: &Ty) -> Shown {
+        let value = match value {
+            Value::CaseText(t) => Value::Text(std::sync::Arc::from(self.case.text_at(t))),
+            v => v,
+        };
         let enum_type = match ty.required() {
             Ty::Enum(en) => Some(*en),
             _ => None,
@@ -252,7 +257,12 @@ impl<'a> Cx<'a> {
             ExprKind::CaseYear => Value::Int(i64::from(self.case.year)),
             ExprKind::CaseDate => Value::Date(self.case.day()),
             ExprKind::Field(rec, f) => match self.eval(rec)? {
-                Value::Record(fields) => fields.get(*f).cloned().ok_or_else(|| self.internal("field slot"))?,
+                Value::Record(fields) => self
+                    .case
+                    .items_at(fields)
+                    .get(*f)
+                    .cloned()
+                    .ok_or_else(|| self.internal("field slot"))?,
                 Value::Absent => Value::Absent,
                 _ => return Err(self.internal("a field of something not a record")),
             },
@@ -279,7 +289,7 @@ impl<'a> Cx<'a> {
                 for x in xs {
                     let v = self.eval(x)?;
                     best = match best {
-                        Some(b) if v.compare(&b) != Some(want) => Some(b),
+                        Some(b) if v.compare(&b, &self.case.text) != Some(want) => Some(b),
                         _ => Some(v),
                     };
                 }
@@ -329,7 +339,7 @@ impl<'a> Cx<'a> {
                 self.comparing -= 1;
                 let (x, y) = sides?;
                 let ord = x
-                    .compare(&y)
+                    .compare(&y, &self.case.text)
                     .ok_or_else(|| self.internal("values of different kinds compared"))?;
                 Value::Bool(holds(op, ord))
             }

@@ -5,13 +5,10 @@ use super::expr::Cx;
 use super::money;
 use super::trace::{CapKind, SkipReason, StepKind};
 use super::EvalError;
-use crate::check::model::{
-    AggKind, Aggregate, Alternative, Band, Expr, ExprKind, HitPolicy, Quantified, TierKey, TierRow, Ty,
-};
+use crate::check::model::{AggKind, Aggregate, Alternative, Band, Expr, HitPolicy, Quantified, TierKey, TierRow, Ty};
 use crate::value::Value;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
-use std::sync::Arc;
 
 impl Cx<'_> {
     pub(super) fn up_to(&mut self, ceiling: &Expr, assessed: Option<&Expr>) -> Result<Decimal, EvalError> {
@@ -102,7 +99,7 @@ impl Cx<'_> {
             let v = v?;
             sum = add(&sum, &v).ok_or_else(|| self.overflow(alt.span))?;
             best = match best {
-                Some(b) if v.compare(&b) != Some(Ordering::Greater) => Some(b),
+                Some(b) if v.compare(&b, &self.case.text) != Some(Ordering::Greater) => Some(b),
                 _ => Some(v),
             };
             if policy == HitPolicy::First {
@@ -127,7 +124,7 @@ impl Cx<'_> {
     /// Whether a once-per key names the item of a ledger entry.
     fn names_item(&self, key: &Value, key_ty: &Ty, item: &str) -> bool {
         match (key, key_ty.required()) {
-            (Value::Text(s), _) => &**s == item,
+            (Value::Text(_) | Value::CaseText(_), _) => key.as_text(&self.case.text) == Some(item),
             (Value::Int(i), _) => item.parse::<i64>() == Ok(*i),
             (Value::Enum(v), Ty::Enum(en)) => self
                 .program
@@ -147,26 +144,18 @@ impl Cx<'_> {
         body: &Expr,
         once_per: Option<&Expr>,
     ) -> Result<Decimal, EvalError> {
-        // A list read from the case is borrowed; one worked out is held here.
-        let held;
-        let items: &[Value] = match list.kind {
-            ExprKind::Input(i) => match self.case.slots.get(i) {
-                Some(Value::List(items)) => items,
-                _ => return Err(self.internal("`each` over something not a list")),
-            },
-            _ => match self.eval(list)? {
-                Value::List(items) => {
-                    held = items;
-                    &held
-                }
-                _ => return Err(self.internal("`each` over something not a list")),
-            },
+        // A list is the case's: its items are read where they are.
+        let case = self.case;
+        let items: &[Value] = match self.read(list).cloned().map_or_else(|| self.eval(list), Ok)? {
+            Value::List(items) => case.items_at(items),
+            _ => return Err(self.internal("`each` over something not a list")),
         };
         let award = match self.owner {
             crate::check::model::Owner::Measure(m) => Some(m),
             _ => None,
         };
-        let mut seen: Vec<Value> = Vec::new();
+        // Keys seen so far go above the item slots: no vector of their own.
+        let seen = self.locals.len();
         let mut total = Decimal::ZERO;
         let mut count = 0;
         for (index, item) in items.iter().enumerate() {
@@ -196,7 +185,7 @@ impl Cx<'_> {
                 }
             }
             if let (Some(k), Some(kx)) = (&key, once_per) {
-                if seen.contains(k) {
+                if self.locals[seen..].iter().any(|s| s.same(k, &self.case.text)) {
                     let shown = shown_key(self);
                     self.trace.push(|| StepKind::ItemSkipped {
                         index,
@@ -205,9 +194,11 @@ impl Cx<'_> {
                     });
                     continue;
                 }
-                seen.push(k.clone());
+                self.locals.push(k.clone());
                 let paid = self.case.ledger.iter().find(|e| {
-                    Some(e.award) == award && e.item.as_deref().is_some_and(|it| self.names_item(k, &kx.ty, it))
+                    Some(e.award) == award
+                        && e.item
+                            .is_some_and(|it| self.names_item(k, &kx.ty, self.case.text_at(it)))
                 });
                 if let Some(e) = paid {
                     let year = e.year;
@@ -228,6 +219,7 @@ impl Cx<'_> {
             total = total.checked_add(v?).ok_or_else(|| self.overflow(body.span))?;
             count += 1;
         }
+        self.locals.truncate(seen);
         self.trace.push(|| StepKind::Sum { count, total });
         Ok(total)
     }
@@ -305,11 +297,12 @@ impl Cx<'_> {
         distinct: Option<&Expr>,
         f: &mut dyn FnMut(&mut Self) -> Result<bool, EvalError>,
     ) -> Result<(usize, usize), EvalError> {
-        let Value::List(items) = self.eval(list)? else {
-            return Err(self.internal("an aggregate over something not a list"));
+        let case = self.case;
+        let items: &[Value] = match self.eval(list)? {
+            Value::List(items) => case.items_at(items),
+            _ => return Err(self.internal("an aggregate over something not a list")),
         };
-        let items: Arc<[Value]> = items;
-        let mut seen: Vec<Value> = Vec::new();
+        let seen = self.locals.len();
         let mut counted = 0;
         for item in items.iter() {
             if let Some(slot) = self.locals.get_mut(local) {
@@ -322,16 +315,17 @@ impl Cx<'_> {
             }
             if let Some(k) = distinct {
                 let key = self.eval(k)?;
-                if seen.contains(&key) {
+                if self.locals[seen..].iter().any(|s| s.same(&key, &self.case.text)) {
                     continue;
                 }
-                seen.push(key);
+                self.locals.push(key);
             }
             counted += 1;
             if !f(self)? {
                 break;
             }
         }
+        self.locals.truncate(seen);
         Ok((counted, items.len()))
     }
 
@@ -346,8 +340,8 @@ impl Cx<'_> {
             acc = Some(match (acc.take(), kind) {
                 (None, _) => v,
                 (Some(x), AggKind::Sum) => add(&x, &v).ok_or_else(|| me.overflow(body.span))?,
-                (Some(x), AggKind::Highest) if v.compare(&x) == Some(Ordering::Greater) => v,
-                (Some(x), AggKind::Lowest) if v.compare(&x) == Some(Ordering::Less) => v,
+                (Some(x), AggKind::Highest) if v.compare(&x, &me.case.text) == Some(Ordering::Greater) => v,
+                (Some(x), AggKind::Lowest) if v.compare(&x, &me.case.text) == Some(Ordering::Less) => v,
                 (Some(x), _) => x,
             });
             Ok(true)

@@ -135,7 +135,7 @@ pub(super) fn rule(
     program: &Program,
     case: &Case,
     params: &[Value],
-    locals: &mut [Value],
+    locals: &mut Vec<Value>,
     out: &mut Outcome,
     r: usize,
     mode: Mode,

@@ -40,7 +40,7 @@ pub fn text(program: &Program, case: &Case, outcome: &Outcome) -> String {
             out.push_str(&format!(
                 "  {} = {}\n",
                 labelled(&v.name, v.label.as_deref()),
-                show_value(p, &value, &v.expr.ty)
+                show_value(p, &case.text, &value, &v.expr.ty)
             ));
         }
     }
@@ -247,7 +247,8 @@ fn name(program: &Program, span: Span) -> String {
 }
 
 /// A value as a reader of the policy writes it.
-fn show_value(p: &Policy, v: &Value, ty: &Ty) -> String {
+/// `text` is the case's text buffer, where a text of the case is.
+fn show_value(p: &Policy, text: &str, v: &Value, ty: &Ty) -> String {
     match (v, ty.required()) {
         (Value::Absent, _) => "not given".into(),
         (Value::Bool(b), _) => if *b { "yes" } else { "no" }.into(),
@@ -261,6 +262,7 @@ fn show_value(p: &Policy, v: &Value, ty: &Ty) -> String {
             .and_then(|x| x.values.get(*e as usize))
             .map_or_else(|| e.to_string(), |(n, l)| labelled(n, l.as_deref())),
         (Value::Text(t), _) => t.to_string(),
+        (Value::CaseText(_), _) => v.as_text(text).unwrap_or_default().to_string(),
         (Value::Date(d), _) => d.to_string(),
         (other, _) => format!("{other:?}"),
     }
@@ -296,7 +298,8 @@ fn step(program: &Program, s: &Step) -> String {
                 "{} = {}: {}",
                 labelled(&v.name, v.label.as_deref()),
                 quote(program, v.expr.span),
-                show_value(p, &value.value, &v.expr.ty)
+                // a value shown in a step holds its own text
+                show_value(p, "", &value.value, &v.expr.ty)
             )
         }
         StepKind::AwardRead { measure, value } => {
@@ -681,7 +684,7 @@ pub fn json(program: &Program, case: &Case, outcome: &Outcome) -> Json {
                 "name": v.name,
                 "label": v.label,
                 "formula": quote(program, v.expr.span),
-                "value": show_value(p, &value, &v.expr.ty),
+                "value": show_value(p, &case.text, &value, &v.expr.ty),
             })
         })
         .collect();
