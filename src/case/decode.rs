@@ -57,7 +57,10 @@ pub struct Reader<'p> {
     enums: Vec<Names<u32>>,
     pub(super) awards: Names<usize>,
     /// what a case that leaves an input out gets
+    /// per input, what a case that leaves it out gets; `None` when it must give it
     defaults: Vec<Option<Value>>,
+    /// the same, `Absent` where there is none: a case's slots start as a copy
+    default_slots: Vec<Value>,
     /// a field outside the policy's inputs that this reader takes out of each case
     extra: Option<String>,
 }
@@ -91,10 +94,11 @@ impl<'p> Reader<'p> {
                 })
                 .collect(),
             awards: index(p.measures.iter().map(|m| m.id.as_str()).collect()),
-            defaults: p
+            defaults: p.inputs.iter().map(when_missing).collect(),
+            default_slots: p
                 .inputs
                 .iter()
-                .map(|f| f.default_when_missing().map(|c| const_value(&c)))
+                .map(|f| when_missing(f).unwrap_or(Value::Absent))
                 .collect(),
             extra: None,
         }
@@ -174,6 +178,16 @@ impl<'p> Reader<'p> {
                 errors: vec![FieldError::new("", code::JSON, json_message(&e))],
             }),
         }
+    }
+}
+
+/// What a field left out means: its default, nothing for an optional one, an
+/// empty list; `None` when the case must give it.
+fn when_missing(def: &FieldDef) -> Option<Value> {
+    match &def.ty {
+        Ty::Optional(_) => Some(Value::Absent),
+        Ty::List(_) => Some(Value::List(Span32::default())),
+        _ => def.default_when_missing().map(|c| const_value(&c)),
     }
 }
 
@@ -284,8 +298,7 @@ impl Decoder<'_, '_> {
         let n = policy.inputs.len();
         // The buffers of the case before are kept; only what this one gives is written.
         out.id.clear();
-        out.slots.clear();
-        out.slots.resize(n, Value::Absent);
+        out.slots.clone_from(&self.r.default_slots);
         out.ledger.clear();
         let given = self.scratch.given.len();
         self.scratch.given.resize(given + n, false);
@@ -358,9 +371,10 @@ impl Decoder<'_, '_> {
                 "required for this policy: the application date, written YYYY-MM-DD",
             );
         }
+        // The slots hold every default already; only an input with none is missed.
         for (slot, def) in policy.inputs.iter().enumerate() {
-            if !self.scratch.given[given + slot] {
-                out.slots[slot] = self.missing(def, Path::Top(&def.name), Some(slot));
+            if !self.scratch.given[given + slot] && self.r.defaults[slot].is_none() {
+                self.push(Path::Top(&def.name), code::MISSING, "missing: this field is required");
             }
         }
         self.scratch.given.truncate(given);
@@ -507,20 +521,14 @@ impl Decoder<'_, '_> {
 
     /// The value of a field the case left out (or gave as `null`); `slot` for top-level inputs.
     fn missing(&mut self, def: &FieldDef, path: Path, slot: Option<usize>) -> Value {
-        if let Some(v) = slot.and_then(|s| self.r.defaults.get(s)).and_then(Option::as_ref) {
-            return v.clone();
-        }
-        match &def.ty {
-            Ty::Optional(_) => Value::Absent,
-            Ty::List(_) => Value::List(Span32::default()),
-            _ => match def.default_when_missing() {
-                Some(c) => const_value(&c),
-                None => {
-                    self.push(path, code::MISSING, "missing: this field is required");
-                    Value::Absent
-                }
-            },
-        }
+        let default = match slot {
+            Some(s) => self.r.defaults.get(s).cloned().flatten(),
+            None => when_missing(def),
+        };
+        default.unwrap_or_else(|| {
+            self.push(path, code::MISSING, "missing: this field is required");
+            Value::Absent
+        })
     }
 
     /// A declared field; `null` means the same as leaving it out.

@@ -29,6 +29,10 @@ pub fn round(value: Decimal, unit: Decimal, mode: RoundMode) -> Option<Decimal> 
     if unit_scale > 0 && value.scale() == unit_scale {
         return Some(value);
     }
+    // Most awards of most cases are 0: nothing to round, only places to state.
+    if value.is_zero() && unit_scale > 0 {
+        return Some(Decimal::new(0, unit_scale));
+    }
     if unit_scale > 0 && value.scale() < unit_scale {
         let mut v = value;
         v.rescale(unit_scale);
