@@ -5,9 +5,13 @@
 //! the product: `benches/end-to-end.sh` runs it beside zhice and takes the
 //! ratio in one run.
 //!
-//! `cargo run --release --example handwritten -- CASES.jsonl > RESULTS.jsonl`
+//! It also does the same for corpus entry P01 (three measures under a shared
+//! yearly cap, filled in clause order), a policy of the language's newer constructs.
+//!
+//! `cargo run --release --example handwritten -- tongzhou CASES.jsonl > RESULTS.jsonl`
+//! `cargo run --release --example handwritten -- p01 CASES.jsonl > RESULTS.jsonl`
 
-#![allow(clippy::expect_used, clippy::unwrap_used)]
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use rayon::prelude::*;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -260,6 +264,71 @@ fn awards(c: &Case) -> [Decimal; 13] {
     out
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct P01Case<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    year: i64,
+    #[serde(default)]
+    rd_spend: Money,
+    #[serde(default)]
+    new_hires: i64,
+    #[serde(default)]
+    equipment_investment: Money,
+    #[serde(borrow, default)]
+    prior_awards: Vec<Prior<'a>>,
+}
+
+const P01_AWARDS: [&str; 3] = ["rd_reward", "talent_reward", "equipment_reward"];
+
+/// 第四条（一）（二）（三）, each capped, then 600万 a year over the three, in clause order.
+fn p01_awards(c: &P01Case) -> [Decimal; 3] {
+    let mut out = [
+        round(c.rd_spend.0 * Decimal::new(1, 1)).min(wan(300)),
+        (wan(2) * Decimal::from(c.new_hires)).min(wan(100)),
+        round(c.equipment_investment.0 * Decimal::new(15, 2)).min(wan(500)),
+    ];
+    let prior: Decimal = c
+        .prior_awards
+        .iter()
+        .filter(|p| p.year == c.year && P01_AWARDS.contains(&p.award.as_ref()))
+        .map(|p| p.amount.0)
+        .sum();
+    let mut room = (wan(600) - prior).max(Decimal::ZERO);
+    for a in &mut out {
+        *a = (*a).min(room);
+        room -= *a;
+    }
+    out
+}
+
+fn p01_line(text: &str, out: &mut String) {
+    let case: P01Case = match serde_json::from_str(text) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(out, r#"{{"errors":[{{"message":{}}}]}}"#, serde_json::to_string(&e.to_string()).unwrap());
+            return;
+        }
+    };
+    let a = p01_awards(&case);
+    let total: Decimal = a.iter().sum();
+    out.push_str("{\"id\":");
+    out.push_str(&serde_json::to_string(case.id.as_ref()).unwrap());
+    let _ = write!(out, ",\"total\":\"{}\",\"awards\":{{", cents(total));
+    let mut first = true;
+    for (name, amount) in P01_AWARDS.iter().zip(a) {
+        if amount > Decimal::ZERO {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            let _ = write!(out, "\"{name}\":\"{}\"", cents(amount));
+        }
+    }
+    out.push_str("},\"benefits\":[],\"errors\":[]}\n");
+}
+
 fn cents(mut d: Decimal) -> Decimal {
     d.rescale(2);
     d
@@ -297,7 +366,14 @@ fn line(text: &str, out: &mut String) {
 }
 
 fn main() {
-    let path = std::env::args().nth(1).expect("usage: handwritten CASES.jsonl");
+    let usage = "usage: handwritten tongzhou|p01 CASES.jsonl";
+    let policy = std::env::args().nth(1).expect(usage);
+    let path = std::env::args().nth(2).expect(usage);
+    let one: fn(&str, &mut String) = match policy.as_str() {
+        "tongzhou" => line,
+        "p01" => p01_line,
+        _ => panic!("{usage}"),
+    };
     let mut input = BufReader::with_capacity(1 << 22, std::fs::File::open(path).expect("open"));
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
@@ -319,7 +395,7 @@ fn main() {
             .map(|group| {
                 let mut s = String::with_capacity(group.len() * 256);
                 for l in group {
-                    line(l, &mut s);
+                    one(l, &mut s);
                 }
                 s
             })

@@ -1,6 +1,8 @@
 //! `cargo bench`: compile, decode, evaluate and end to end on the Tongzhou
-//! policy, and the hand-written baseline the interpreter is measured against.
-//! docs/performance.md records the figures.
+//! policy and on corpus P01, and the hand-written awards function the
+//! evaluator is measured against. The whole-process comparison with the
+//! hand-written program is `benches/end-to-end.sh`. docs/performance.md
+//! records the figures.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -95,5 +97,37 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(zhice_benches, benches);
+/// A policy of the newer constructs: corpus P01, three measures under a shared yearly cap.
+fn corpus(c: &mut Criterion) {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/corpus/P01-group-cap.policy"))
+        .expect("policy");
+    let program = zhice::load::load_text("P01", text, None).ok().expect("loads").program;
+    let lines = lines(&program);
+    let input: Vec<u8> = lines
+        .iter()
+        .flat_map(|l| l.bytes().chain(std::iter::once(b'\n')))
+        .collect();
+    let reader = zhice::case::Reader::new(&program.policy);
+    let cases: Vec<_> = lines.iter().map(|l| reader.line(l, 1).expect("valid sample")).collect();
+    let mut g = c.benchmark_group("corpus P01, per 10,000 cases");
+    g.throughput(Throughput::Elements(CASES));
+    g.bench_function("evaluate (decoded)", |b| {
+        let mut ev = Evaluator::default();
+        b.iter(|| {
+            for case in &cases {
+                black_box(ev.evaluate(&program, case, None).map(|o| o.total).ok());
+            }
+        })
+    });
+    g.bench_function("JSONL → JSONL, all cores", |b| {
+        b.iter(|| {
+            let mut out = Vec::with_capacity(input.len() * 2);
+            batch::run(&program, input.as_slice(), &mut out, Output::Json, None, &|_| {}).expect("runs");
+            black_box(out.len())
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(zhice_benches, benches, corpus);
 criterion_main!(zhice_benches);
