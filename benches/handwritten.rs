@@ -307,7 +307,11 @@ fn p01_line(text: &str, out: &mut String) {
     let case: P01Case = match serde_json::from_str(text) {
         Ok(c) => c,
         Err(e) => {
-            let _ = writeln!(out, r#"{{"errors":[{{"message":{}}}]}}"#, serde_json::to_string(&e.to_string()).unwrap());
+            let _ = writeln!(
+                out,
+                r#"{{"errors":[{{"message":{}}}]}}"#,
+                serde_json::to_string(&e.to_string()).unwrap()
+            );
             return;
         }
     };

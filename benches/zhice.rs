@@ -99,8 +99,9 @@ fn benches(c: &mut Criterion) {
 
 /// A policy of the newer constructs: corpus P01, three measures under a shared yearly cap.
 fn corpus(c: &mut Criterion) {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/corpus/P01-group-cap.policy"))
-        .expect("policy");
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/corpus/P01-group-cap.policy"))
+            .expect("policy");
     let program = zhice::load::load_text("P01", text, None).ok().expect("loads").program;
     let lines = lines(&program);
     let input: Vec<u8> = lines
