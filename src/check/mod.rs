@@ -5,6 +5,7 @@
 //! lints what is suspicious. All problems are collected, so one run reports
 //! them all.
 
+mod agreement;
 mod decl;
 mod expr;
 mod forms;
@@ -100,6 +101,7 @@ pub fn check(file: &ast::File, extra_tests: &[ast::TestBlock]) -> Checked {
     if !cx.diagnostics.iter().any(Diagnostic::is_error) {
         cx.lint_unused(file);
     }
+    cx.diagnostics.extend(agreement::allow_errors(file));
     let mut diagnostics = std::mem::take(&mut cx.diagnostics);
     tests.extend(extra_tests.iter().filter_map(|t| cx.test(t, &measure_ids)));
     let test_file_diagnostics = std::mem::take(&mut cx.diagnostics);
@@ -131,6 +133,9 @@ pub fn check(file: &ast::File, extra_tests: &[ast::TestBlock]) -> Checked {
     if let Some(p) = &policy {
         diagnostics.extend(lints::conditions(p));
         diagnostics.extend(lints::filters(p));
+        let found = agreement::lint(p, file);
+        diagnostics.extend(agreement::unused_allows(file, &found));
+        diagnostics.extend(found.into_iter().filter(|d| !agreement::silenced(file, d)));
         diagnostics.sort_by_key(|d| (d.span.start, d.severity));
     }
     Checked {

@@ -117,7 +117,8 @@ pub(super) fn measures(old: &Side, new: &Side) -> Vec<ItemChange> {
         if let Some(n) = news.iter().find(|n| n.id == o.id) {
             let details = details(old, new, o, n);
             if !details.is_empty() {
-                out.push(item(Status::Changed, n, None, details));
+                let own = own_params(new, n.id);
+                out.push(item(Status::Changed, n, None, Detail::flag_unmatched(details, &own)));
             }
             continue;
         }
@@ -139,6 +140,23 @@ pub(super) fn measures(old: &Side, new: &Side) -> Vec<ItemChange> {
         .filter(|n| !olds.iter().any(|o| o.id == n.id) && !renamed_new.contains(&n.id))
     {
         out.push(item(Status::Added, n, None, vec![Detail::Rule { lines: n.rule() }]));
+    }
+    out
+}
+
+/// The parameters a measure's own rule reads (not through values or rules).
+fn own_params<'a>(side: &Side<'a>, id: &str) -> Vec<&'a str> {
+    let Some(me) = side.policy.measure_index(id) else {
+        return Vec::new();
+    };
+    let policy = side.policy;
+    let mut out = Vec::new();
+    for e in policy.measures[me].exprs() {
+        e.walk(&mut |x| {
+            if let m::ExprKind::Param(i) = x.kind {
+                out.push(policy.params[i].name.as_str());
+            }
+        });
     }
     out
 }
@@ -581,7 +599,7 @@ fn statements(old: &[Statement], new: &[Statement]) -> Vec<ItemChange> {
             });
         }
         if !details.is_empty() {
-            out.push(change(Status::Changed, n, details));
+            out.push(change(Status::Changed, n, Detail::flag_unmatched(details, &[])));
         }
     }
     for n in new.iter().filter(|n| !old.iter().any(|o| o.id == n.id)) {

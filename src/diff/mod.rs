@@ -173,12 +173,48 @@ pub enum Detail {
     Rule {
         lines: Vec<String>,
     },
+    /// the rule changed while the clause text did not (`rule_changed`), or the reverse:
+    /// one of the two was probably forgotten
+    Unmatched {
+        rule_changed: bool,
+    },
+}
+
+impl Detail {
+    /// Adds `Unmatched` when a changed item's rule and text did not change
+    /// together. `own` are the parameters its own rule reads: a named value or
+    /// a rule across measures has its own text, so a change there (or in a
+    /// parameter only they read) says nothing about this item's text.
+    pub fn flag_unmatched(mut details: Vec<Detail>, own: &[&str]) -> Vec<Detail> {
+        let text = details.iter().any(|d| matches!(d, Detail::Text { .. }));
+        let rule = details.iter().any(|d| match d {
+            Detail::Reads { .. } => false,
+            Detail::Parameter { name, .. } => own.contains(&name.as_str()),
+            d => d.affects_amounts(),
+        });
+        if text != rule {
+            details.push(Detail::Unmatched { rule_changed: rule });
+        }
+        details
+    }
+
+    /// The reviewer's warning for `Unmatched`.
+    pub fn unmatched_words(rule_changed: bool) -> &'static str {
+        if rule_changed {
+            "the rule changed but its clause text did not: check the text still says what the rule does"
+        } else {
+            "the clause text changed but its rule did not: check the rule still does what the text says"
+        }
+    }
 }
 
 impl Detail {
     /// True when the change can alter an amount (not only wording).
     pub fn affects_amounts(&self) -> bool {
-        !matches!(self, Detail::Title { .. } | Detail::Clause { .. } | Detail::Text { .. })
+        !matches!(
+            self,
+            Detail::Title { .. } | Detail::Clause { .. } | Detail::Text { .. } | Detail::Unmatched { .. }
+        )
     }
 
     /// One line for attribution: why an award moved.
@@ -187,6 +223,7 @@ impl Detail {
             Detail::Title { .. } => "title changed".into(),
             Detail::Clause { old, new } => format!("clause {old} → {new}"),
             Detail::Text { .. } => "clause text changed".into(),
+            Detail::Unmatched { rule_changed } => Detail::unmatched_words(*rule_changed).into(),
             Detail::Conditions { .. } => "conditions changed".into(),
             Detail::Award { .. } => "award rule changed".into(),
             Detail::Precedence { old, new } => format!("precedence {old} → {new}"),

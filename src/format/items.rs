@@ -251,6 +251,7 @@ fn measure(doc: &mut Doc, m: &Measure) {
     if let Some(t) = &m.text {
         doc.line(1, format!("text {}", doc.text(t.span)), t.span);
     }
+    allows(doc, &m.allows);
     for c in &m.conditions {
         doc.line(1, format!("when {}", expr(doc.src, c)), c.span);
     }
@@ -284,6 +285,13 @@ pub(super) fn cap_tail(doc: &Doc, c: &Cap) -> String {
     t
 }
 
+fn allows(doc: &mut Doc, allows: &[Allow]) {
+    for a in allows {
+        let line = format!("allow {} because {}", a.lint.node, doc.text(a.reason.span));
+        doc.line(1, line, a.span);
+    }
+}
+
 fn rule(doc: &mut Doc, r: &RuleDecl) {
     doc.line(
         0,
@@ -293,6 +301,7 @@ fn rule(doc: &mut Doc, r: &RuleDecl) {
     if let Some(t) = &r.text {
         doc.line(1, format!("text {}", doc.text(t.span)), t.span);
     }
+    allows(doc, &r.allows);
     let (text, at) = rule_body(doc.src, &r.body);
     doc.line(1, text, at);
     doc.line(0, "}", closing(r.span.end));
@@ -307,6 +316,7 @@ fn pool(doc: &mut Doc, p: &PoolDecl) {
     if let Some(t) = &p.text {
         doc.line(1, format!("text {}", doc.text(t.span)), t.span);
     }
+    allows(doc, &p.allows);
     let (budget, rule) = pool_lines(doc.src, p);
     doc.line(1, budget, p.amount.span);
     doc.line(1, rule, p.ration.span);

@@ -115,6 +115,7 @@ fn detail_lines(d: &Detail, style: Style) -> Vec<String> {
             out
         }
         Detail::Rule { lines } => lines.clone(),
+        Detail::Unmatched { rule_changed } => vec![format!("⚠ {}", Detail::unmatched_words(*rule_changed))],
     }
 }
 

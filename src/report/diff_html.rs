@@ -135,6 +135,12 @@ fn item(out: &mut String, c: &ItemChange) {
                 Status::Removed => row(out, "rule", &pre(lines), ""),
                 _ => row(out, "rule", "", &pre(lines)),
             },
+            Detail::Unmatched { rule_changed } => {
+                out.push_str(&format!(
+                    "<tr class=\"unmatched\"><td colspan=\"3\">⚠ {}</td></tr>\n",
+                    esc(Detail::unmatched_words(*rule_changed))
+                ));
+            }
         }
     }
     out.push_str("</table>\n");

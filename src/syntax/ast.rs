@@ -171,6 +171,7 @@ pub struct Measure {
     pub clause: Spanned<String>,
     pub title: Spanned<String>,
     pub text: Option<Spanned<String>>,
+    pub allows: Vec<Allow>,
     pub conditions: Vec<Expr>,
     pub award: Option<Expr>,
     pub top_up: Option<Span>,
@@ -226,6 +227,7 @@ pub struct RuleDecl {
     pub clause: Spanned<String>,
     pub title: Spanned<String>,
     pub text: Option<Spanned<String>>,
+    pub allows: Vec<Allow>,
     pub body: RuleBody,
     pub span: Span,
 }
@@ -268,6 +270,7 @@ pub struct PoolDecl {
     pub clause: Spanned<String>,
     pub title: Spanned<String>,
     pub text: Option<Spanned<String>>,
+    pub allows: Vec<Allow>,
     pub amount: Expr,
     pub period: Spanned<PoolPeriod>,
     pub members: Vec<Ident>,
@@ -448,6 +451,15 @@ pub struct Quantified {
     pub list: Expr,
     pub filter: Option<Expr>,
     pub test: Expr,
+}
+
+/// `allow text-agreement because "…"`: a lint silenced in one item, with its reason.
+#[derive(Debug, Clone)]
+pub struct Allow {
+    /// the lint's name: the last part of its code (`text-agreement`)
+    pub lint: Spanned<String>,
+    pub reason: Spanned<String>,
+    pub span: Span,
 }
 
 /// An expression; spans cover the whole written text.

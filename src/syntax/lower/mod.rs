@@ -472,6 +472,7 @@ fn measure(p: Pair<Rule>) -> Result<Measure> {
         clause,
         title,
         text: None,
+        allows: Vec::new(),
         conditions: Vec::new(),
         award: None,
         top_up: None,
@@ -493,6 +494,7 @@ fn measure(p: Pair<Rule>) -> Result<Measure> {
                     string(next(&mut inner, "text", sat)?)?,
                 )?)
             }
+            Rule::allow_stmt => m.allows.push(allow(stmt)?),
             Rule::when_stmt => {
                 if let Some(first) = rule_start {
                     return Err(Box::new(condition_after_award(sat, first)));
@@ -591,6 +593,15 @@ fn cap(p: Pair<Rule>) -> Result<Cap> {
     })
 }
 
+/// `allow LINT because "reason"`
+fn allow(p: Pair<Rule>) -> Result<Allow> {
+    let at = span(&p);
+    let mut it = p.into_inner();
+    let lint = spanned_str(&next(&mut it, "lint name", at)?);
+    let reason = string(next(&mut it, "reason", at)?)?;
+    Ok(Allow { lint, reason, span: at })
+}
+
 fn pool_decl(p: Pair<Rule>) -> Result<PoolDecl> {
     let at = span(&p);
     let mut it = p.into_inner();
@@ -598,12 +609,14 @@ fn pool_decl(p: Pair<Rule>) -> Result<PoolDecl> {
     let clause = spanned_str(&next(&mut it, "clause reference", at)?);
     let title = string(next(&mut it, "title", at)?)?;
     let mut text = None;
+    let mut allows = Vec::new();
     let mut budget = None;
     let mut rule = None;
     for part in it {
         let pat = span(&part);
         match part.as_rule() {
             Rule::text_stmt => text = Some(string(next(&mut part.into_inner(), "text", pat)?)?),
+            Rule::allow_stmt => allows.push(allow(part)?),
             Rule::pool_budget => budget = Some(part),
             Rule::pool_rule => rule = Some(part),
             _ => return Err(unexpected(&part)),
@@ -694,6 +707,7 @@ fn pool_decl(p: Pair<Rule>) -> Result<PoolDecl> {
         clause,
         title,
         text,
+        allows,
         amount,
         period: Spanned::new(period, pat),
         members,
@@ -720,12 +734,14 @@ fn rule_decl(p: Pair<Rule>) -> Result<RuleDecl> {
     let clause = spanned_str(&next(&mut it, "clause reference", at)?);
     let title = string(next(&mut it, "title", at)?)?;
     let mut text = None;
+    let mut allows = Vec::new();
     let mut body = None;
     for part in it {
         let pat = span(&part);
         let mut inner = part.clone().into_inner();
         match part.as_rule() {
             Rule::text_stmt => text = Some(string(next(&mut inner, "text", pat)?)?),
+            Rule::allow_stmt => allows.push(allow(part)?),
             Rule::shared_cap => {
                 let limit = expr(next(&mut inner, "limit", pat)?)?;
                 let mut scope = CapScope::Award;
@@ -770,6 +786,7 @@ fn rule_decl(p: Pair<Rule>) -> Result<RuleDecl> {
         clause,
         title,
         text,
+        allows,
         body,
         span: at,
     })
