@@ -10,6 +10,7 @@ use crate::pool::{self, Claim, Ledger, PoolKey, Round, Settled, Share};
 use crate::report::result::{self, Lines};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
@@ -484,22 +485,27 @@ fn one_line(job: &Job, w: &mut Worker, line_no: usize, bytes: &[u8], out: &mut S
     let line = match std::str::from_utf8(bytes) {
         Ok(l) => l,
         Err(e) => {
-            let message = format!(
-                "line {line_no}: not UTF-8 text (invalid byte at column {})",
-                e.valid_up_to() + 1
-            );
+            let message = t!(
+                "line %{line_no}: not UTF-8 text (invalid byte at column %{valid_up_to})",
+                line_no = line_no,
+                valid_up_to = e.valid_up_to() + 1
+            )
+            .into_owned();
             return rejected(CaseErrors::whole_line(code::NOT_UTF8, message), out, summary);
         }
     };
     if line.len() > MAX_LINE_BYTES {
-        let message = format!(
-            "line {line_no}: a case of {} bytes; cases are limited to {MAX_LINE_BYTES}",
-            line.len()
-        );
+        let message = t!(
+            "line %{line_no}: a case of %{line} bytes; cases are limited to %{MAX_LINE_BYTES}",
+            line_no = line_no,
+            line = line.len(),
+            MAX_LINE_BYTES = MAX_LINE_BYTES
+        )
+        .into_owned();
         return rejected(CaseErrors::whole_line(code::TOO_LONG, message), out, summary);
     }
     if line.trim().is_empty() {
-        let message = format!("line {line_no}: an empty line, not a case");
+        let message = t!("line %{line_no}: an empty line, not a case", line_no = line_no).into_owned();
         return rejected(CaseErrors::whole_line(code::EMPTY, message), out, summary);
     }
     if let Err(e) = job.reader.line_into(line, line_no, &mut w.scratch, &mut w.case) {
@@ -569,7 +575,7 @@ impl<R: Read> CsvAsJsonl<R> {
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
         let headers = reader
             .headers()
-            .map_err(|e| format!("cannot read the CSV header: {e}"))?
+            .map_err(|e| t!("cannot read the CSV header: %{e}", e = e).into_owned())?
             .clone();
         let mut kinds = Vec::new();
         for h in headers.iter() {
@@ -582,9 +588,11 @@ impl<R: Read> CsvAsJsonl<R> {
             kinds.push(match (h, ty) {
                 ("year", _) | (_, Some(Ty::Bool | Ty::Int)) => Cell::Raw,
                 (_, Some(Ty::List(_) | Ty::Record(_))) => {
-                    return Err(format!(
-                        "column `{h}` is a list or record: CSV holds flat cases only; use JSONL"
-                    ))
+                    return Err(t!(
+                        "column `%{h}` is a list or record: CSV holds flat cases only; use JSONL",
+                        h = h
+                    )
+                    .into_owned())
                 }
                 _ => Cell::Quoted,
             });
@@ -629,7 +637,7 @@ impl<R: Read> CsvAsJsonl<R> {
                 line.push('}');
             }
             // A broken row still takes one output line: the decoder reports it.
-            Err(e) => line = format!("CSV row {} cannot be read: {e}", self.row),
+            Err(e) => line = t!("CSV row %{row} cannot be read: %{e}", row = self.row, e = e).into_owned(),
         }
         line.push('\n');
         self.pending = line.into_bytes();

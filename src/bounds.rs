@@ -10,6 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::number::money;
 use crate::span::Span;
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use serde::Serialize;
 use std::cell::RefCell;
 
@@ -486,13 +487,13 @@ pub fn lints(policy: &Policy) -> Vec<Diagnostic> {
 }
 
 fn dead_cap(span: Span, most: Decimal, limit: Decimal) -> Diagnostic {
-    Diagnostic::warning("zhice::lint::dead-cap", "this cap can never bind", span)
-        .label(format!(
-            "the amount it caps is at most {}, the cap is {}",
-            money(most),
-            money(limit)
+    Diagnostic::warning("zhice::lint::dead-cap", t!("this cap can never bind"), span)
+        .label(t!(
+            "the amount it caps is at most %{most}, the cap is %{limit}",
+            most = money(most),
+            limit = money(limit)
         ))
-        .help("remove the cap, or check the amounts it was meant to limit")
+        .help(t!("remove the cap, or check the amounts it was meant to limit"))
 }
 
 fn item_caps_above(cx: &Cx, a: &Expr, yearly: Decimal, out: &mut Vec<Diagnostic>) {
@@ -502,9 +503,9 @@ fn item_caps_above(cx: &Cx, a: &Expr, yearly: Decimal, out: &mut Vec<Diagnostic>
             if let Bound::At(item) = cx.expr(cap) {
                 if item > yearly {
                     out.push(
-                        Diagnostic::warning("zhice::lint::item-cap-above-yearly", "the cap per item is above the yearly cap", cap.span)
-                            .label(format!("{} per item, but at most {} a year", money(item), money(yearly)))
-                            .help("one item alone can reach the yearly cap; check that the two caps are the ones the clause states"),
+                        Diagnostic::warning("zhice::lint::item-cap-above-yearly", t!("the cap per item is above the yearly cap"), cap.span)
+                            .label(t!("%{item} per item, but at most %{yearly} a year", item = money(item), yearly = money(yearly)))
+                            .help(t!("one item alone can reach the yearly cap; check that the two caps are the ones the clause states")),
                     );
                 }
             }

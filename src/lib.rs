@@ -5,7 +5,7 @@
 //! the order of evaluation) → `compile` (checked policy → program) → `case`
 //! (case JSON → slots) → `eval` (exact evaluation of cases, with an optional
 //! trace) → `report` (results and diagnostics rendered for people and programs).
-//! Below them all: `span`, `date`, `value`, `json`, `number` and `diagnostic`.
+//! Below them all: `span`, `date`, `value`, `json`, `number`, `lang` and `diagnostic`.
 //!
 //! Beside the pipeline: `format` lays a file out canonically, `diff` compares
 //! two checked policies and their results, `load` runs the front of the
@@ -13,9 +13,13 @@
 
 #![forbid(unsafe_code)]
 
+// Every message's Chinese, looked up by its English text: see `lang`.
+rust_i18n::i18n!("locales", fallback = "en");
+
 pub mod date;
 pub mod diagnostic;
 pub mod json;
+pub mod lang;
 pub mod number;
 pub mod span;
 pub mod value;

@@ -6,6 +6,7 @@ use crate::check;
 use crate::compile::{self, Program};
 use crate::diagnostic::Diagnostic;
 use crate::syntax::{self, FileKind};
+use rust_i18n::t;
 use std::path::{Path, PathBuf};
 
 /// Policy files larger than this are refused before parsing.
@@ -58,19 +59,26 @@ pub fn tests_path(policy: &Path) -> PathBuf {
 
 pub fn read_source(path: &Path) -> Result<String, String> {
     let shown = path.display();
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| t!("cannot read `%{shown}`: %{e}", shown = shown, e = e).into_owned())?;
     if meta.len() > MAX_POLICY_BYTES {
-        return Err(format!(
-            "`{shown}` is {} bytes; policy files are limited to {MAX_POLICY_BYTES}",
-            meta.len()
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "`{shown}` is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
+        return Err(t!(
+            "`%{shown}` is %{meta} bytes; policy files are limited to %{MAX_POLICY_BYTES}",
+            shown = shown,
+            meta = meta.len(),
+            MAX_POLICY_BYTES = MAX_POLICY_BYTES
         )
+        .into_owned());
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| t!("cannot read `%{shown}`: %{e}", shown = shown, e = e).into_owned())?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        t!(
+            "`%{shown}` is not UTF-8 text (invalid byte at offset %{valid_up_to})",
+            shown = shown,
+            valid_up_to = e.utf8_error().valid_up_to()
+        )
+        .into_owned()
     })?;
     Ok(text.strip_prefix('\u{FEFF}').map(str::to_string).unwrap_or(text))
 }
@@ -163,11 +171,13 @@ fn coverage(program: &Program) -> Vec<Diagnostic> {
         .map(|(m, _)| {
             Diagnostic::warning(
                 "zhice::lint::untested-measure",
-                format!("no test awards money under `{}`", m.id),
+                t!("no test awards money under `%{id}`", id = m.id),
                 m.id_span,
             )
-            .label("not exercised by any test")
-            .help("add a test whose case this measure pays: `test \"…\" { given { … } expect { … } }`")
+            .label(t!("not exercised by any test"))
+            .help(t!(
+                "add a test whose case this measure pays: `test \"…\" { given { … } expect { … } }`"
+            ))
         })
         .collect()
 }

@@ -14,6 +14,7 @@ use crate::eval::{money, Outcome};
 use crate::value::Value;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
@@ -52,23 +53,40 @@ pub struct Ledger {
 impl Ledger {
     /// Reads `{"training_fund": {"2026": "3000000.00"}}`.
     pub fn parse(text: &str) -> Result<Ledger, String> {
-        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+        let v: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| t!("not valid JSON: %{e}", e = e).into_owned())?;
         let mut out = Ledger::default();
         let pools = v.as_object().ok_or("expected an object of pools")?;
         for (pool, periods) in pools {
             let periods = periods
                 .as_object()
-                .ok_or_else(|| format!("`{pool}`: expected an object of periods"))?;
+                .ok_or_else(|| t!("`%{pool}`: expected an object of periods", pool = pool).into_owned())?;
             for (period, amount) in periods {
                 let text = match amount {
                     serde_json::Value::String(s) => s.clone(),
                     serde_json::Value::Number(n) => n.to_string(),
-                    _ => return Err(format!("`{pool}.{period}`: expected an amount")),
+                    _ => {
+                        return Err(
+                            t!("`%{pool}.%{period}`: expected an amount", pool = pool, period = period).into_owned(),
+                        )
+                    }
                 };
-                let d = Decimal::from_str_exact(text.trim())
-                    .map_err(|_| format!("`{pool}.{period}`: `{text}` is not an amount"))?;
+                let d = Decimal::from_str_exact(text.trim()).map_err(|_| {
+                    t!(
+                        "`%{pool}.%{period}`: `%{text}` is not an amount",
+                        pool = pool,
+                        period = period,
+                        text = text
+                    )
+                    .into_owned()
+                })?;
                 if d < Decimal::ZERO {
-                    return Err(format!("`{pool}.{period}`: a granted amount is at least 0"));
+                    return Err(t!(
+                        "`%{pool}.%{period}`: a granted amount is at least 0",
+                        pool = pool,
+                        period = period
+                    )
+                    .into_owned());
                 }
                 out.granted.entry(pool.clone()).or_default().insert(period.clone(), d);
             }
@@ -156,7 +174,14 @@ pub fn claims_into(
                     errors.push(FieldError::new(
                         field,
                         code::PERIOD,
-                        format!("{day} is outside the period of pool `{}`, {from}..{to}", pool.id),
+                        t!(
+                            "%{day} is outside the period of pool `%{id}`, %{from}..%{to}",
+                            day = day,
+                            id = pool.id,
+                            from = from,
+                            to = to
+                        )
+                        .into_owned(),
                     ));
                     continue;
                 }
@@ -207,7 +232,10 @@ fn order_value(policy: &crate::check::model::Policy, case: &Case, key: OrderKey)
         return Err(FieldError::new(
             name,
             code::ORDER,
-            format!("missing: the pool serves applications in order of `{name}`"),
+            t!(
+                "missing: the pool serves applications in order of `%{name}`",
+                name = name
+            ),
         ));
     }
     Ok(value)

@@ -8,6 +8,16 @@ use crate::compile::Program;
 use crate::eval::evaluate;
 use crate::number::money;
 use rust_decimal::Decimal;
+use rust_i18n::t;
+
+fn rejected(e: &crate::case::FieldError) -> String {
+    t!(
+        "the case was rejected: `%{field}`: %{message}",
+        field = e.field,
+        message = e.message
+    )
+    .into_owned()
+}
 
 /// What became of one test: the problems, none when it passed.
 pub struct TestResult<'a> {
@@ -51,30 +61,30 @@ fn run_one(program: &Program, reader: &Reader, t: &TestCase, exercised: &mut [bo
             fields
                 .iter()
                 .filter(|f| !got.contains(&f.as_str()))
-                .map(|f| format!("expected an error in `{f}`; errors were in: {}", got.join(", ")))
+                .map(|f| {
+                    t!(
+                        "expected an error in `%{field}`; errors were in: %{got}",
+                        field = f,
+                        got = got.join(", ")
+                    )
+                    .into_owned()
+                })
                 .collect()
         }
         (Expected::Errors(fields), Ok(_)) => {
-            vec![format!(
-                "expected the case to be rejected for {}, but it was accepted",
-                fields.join(", ")
-            )]
+            vec![t!(
+                "expected the case to be rejected for %{fields}, but it was accepted",
+                fields = fields.join(", ")
+            )
+            .into_owned()]
         }
-        (Expected::Awards(_), Err(e)) => e
-            .errors
-            .iter()
-            .map(|x| format!("the case was rejected: `{}`: {}", x.field, x.message))
-            .collect(),
+        (Expected::Awards(_), Err(e)) => e.errors.iter().map(rejected).collect(),
         (Expected::Awards(expected), Ok(case)) => match evaluate(program, &case, None, false) {
-            Err(e) => vec![format!("evaluation failed: {}", e.message)],
+            Err(e) => vec![t!("evaluation failed: %{message}", message = e.message).into_owned()],
             Ok(mut outcome) => {
                 // A test case is a round of one, as `eval --case` makes it.
                 if let Err(e) = crate::pool::alone(program, &case, &mut outcome, &Default::default()) {
-                    return e
-                        .errors
-                        .iter()
-                        .map(|x| format!("the case was rejected: `{}`: {}", x.field, x.message))
-                        .collect();
+                    return e.errors.iter().map(rejected).collect();
                 }
                 let mut problems = Vec::new();
                 for (i, (m, got)) in p.measures.iter().zip(&outcome.awards).enumerate() {
@@ -86,7 +96,15 @@ fn run_one(program: &Program, reader: &Reader, t: &TestCase, exercised: &mut [bo
                         .find(|(j, _)| *j == i)
                         .map_or(Decimal::ZERO, |(_, a)| *a);
                     if want != *got {
-                        problems.push(format!("{}: expected {}, got {}", m.id, money(want), money(*got)));
+                        problems.push(
+                            t!(
+                                "%{award}: expected %{expected}, got %{got}",
+                                award = m.id,
+                                expected = money(want),
+                                got = money(*got)
+                            )
+                            .into_owned(),
+                        );
                     }
                 }
                 problems

@@ -13,7 +13,7 @@ use support::rust_files;
 
 /// Lowest first. A module may use modules of lower layers only.
 const LAYERS: &[&[&str]] = &[
-    &["span", "date", "json", "number"],
+    &["span", "date", "json", "number", "lang"],
     &["value", "diagnostic"],
     &["syntax"],
     &["check", "format"],

@@ -41,6 +41,7 @@ fn input(program: &zhice::compile::Program) -> (PathBuf, Vec<String>) {
 
 fn run(path: &Path, threads: &str, format: &str) -> (Option<i32>, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_zhice"))
+        .env("ZHICE_LANG", "en")
         .args(["eval", POLICY, "--cases"])
         .arg(path)
         .args(["--format", format])
@@ -115,6 +116,7 @@ fn csv_cases_and_the_summary() {
     .expect("write");
     let summary = dir.join("summary.json");
     let out = Command::new(env!("CARGO_BIN_EXE_zhice"))
+        .env("ZHICE_LANG", "en")
         .args(["eval", POLICY, "--cases"])
         .arg(&cases)
         .args(["--format", "jsonl", "--summary-json"])

@@ -47,6 +47,7 @@ fn check_files(entry: &str, cases: &str, expected: &str) {
     let policy = format!("policies/corpus/{entry}.policy");
     let cases = format!("tests/data/corpus/{entry}/{cases}.jsonl");
     let out = Command::new(env!("CARGO_BIN_EXE_zhice"))
+        .env("ZHICE_LANG", "en")
         .args(["eval", &policy, "--cases", &cases, "--format", "jsonl"])
         .current_dir(root())
         .output()
@@ -130,7 +131,9 @@ fn p09_a_pool_not_exceeded_pays_in_full() {
 fn every_corpus_policy_passes_its_drafters_tests() {
     for entry in ENTRIES {
         let out = Command::new(env!("CARGO_BIN_EXE_zhice"))
+            .env("ZHICE_LANG", "en")
             .args(["test", &format!("policies/corpus/{entry}.policy"), "--require-coverage"])
+            .env("ZHICE_LANG", "en")
             .current_dir(root())
             .output()
             .expect("run zhice");

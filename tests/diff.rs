@@ -10,6 +10,7 @@ use std::process::Command;
 
 fn zhice(args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_zhice"))
+        .env("ZHICE_LANG", "en")
         .args(args)
         .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
         .env("NO_COLOR", "1")

@@ -11,6 +11,7 @@ use std::process::{Command, Stdio};
 /// Runs `zhice eval` on the Tongzhou policy with `input` on stdin as JSONL.
 fn eval_stdin(input: &[u8]) -> (Option<i32>, Vec<serde_json::Value>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_zhice"))
+        .env("ZHICE_LANG", "en")
         .args([
             "eval",
             "policies/tongzhou-2025-draft.policy",

@@ -156,6 +156,7 @@ proptest! {
 
 fn zhice(args: &[&str], threads: &str) -> (Option<i32>, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_zhice"))
+        .env("ZHICE_LANG", "en")
         .args(args)
         .env("RAYON_NUM_THREADS", threads)
         .current_dir(root())

@@ -34,12 +34,14 @@ fn shown(path: &Path) -> String {
         .replace('\\', "/")
 }
 
-/// Runs the `zhice` binary from the repository root, without colour.
+/// Runs the `zhice` binary from the repository root, without colour, in
+/// English unless the arguments ask for Chinese (`--lang zh`).
 fn zhice(args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_zhice"))
         .args(args)
         .current_dir(root())
         .env("NO_COLOR", "1")
+        .env("ZHICE_LANG", "en")
         .output()
         .expect("run zhice");
     format!(

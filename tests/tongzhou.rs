@@ -41,6 +41,7 @@ fn awards(line: &Value) -> Vec<(String, Decimal)> {
 #[test]
 fn shared_examples_reproduce_the_expected_results() {
     let out = Command::new(env!("CARGO_BIN_EXE_zhice"))
+        .env("ZHICE_LANG", "en")
         .args([
             "eval",
             "policies/tongzhou-2025-draft.policy",
@@ -90,6 +91,7 @@ fn shared_examples_reproduce_the_expected_results() {
 
 fn drafter_tests(policy: &str) -> (Option<i32>, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_zhice"))
+        .env("ZHICE_LANG", "en")
         .args(["test", policy, "--require-coverage"])
         .current_dir(root())
         .output()

@@ -13,6 +13,7 @@ use crate::diagnostic::closest;
 use crate::syntax::literal;
 use crate::value::{Span32, Value};
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 /// The names a case may use at one level (inputs, a record's fields, an
 /// enum's values), found by their length first: names are few and mostly of
@@ -129,7 +130,13 @@ impl<'p> Reader<'p> {
         case: &mut Case,
     ) -> Result<(), CaseErrors> {
         self.decode(line, scratch, case, |e| {
-            format!("line {line_no}: not valid JSON: {} at column {}", e.message, e.column)
+            t!(
+                "line %{line_no}: not valid JSON: %{message} at column %{column}",
+                line_no = line_no,
+                message = e.message,
+                column = e.column
+            )
+            .into_owned()
         })
     }
 
@@ -137,7 +144,13 @@ impl<'p> Reader<'p> {
     pub fn text(&self, text: &str) -> Result<Case, CaseErrors> {
         let mut case = Case::default();
         self.decode(text, &mut Scratch::default(), &mut case, |e| {
-            format!("not valid JSON: {} at line {}, column {}", e.message, e.line, e.column)
+            t!(
+                "not valid JSON: %{message} at line %{line}, column %{column}",
+                message = e.message,
+                line = e.line,
+                column = e.column
+            )
+            .into_owned()
         })
         .map(|()| case)
     }
@@ -227,8 +240,14 @@ pub(super) fn unknown_field<'a>(
     names: impl Iterator<Item = &'a str>,
 ) -> FieldError {
     let message = match closest(key, names) {
-        Some(c) => format!("unknown field `{key}`: not among {whose}; did you mean `{c}`?"),
-        None => format!("unknown field `{key}`: not among {whose}"),
+        Some(c) => t!(
+            "unknown field `%{key}`: not among %{whose}; did you mean `%{c}`?",
+            key = key,
+            whose = whose,
+            c = c
+        )
+        .into_owned(),
+        None => t!("unknown field `%{key}`: not among %{whose}", key = key, whose = whose).into_owned(),
     };
     err(path, code::UNKNOWN_FIELD, message)
 }
@@ -282,7 +301,7 @@ impl Decoder<'_, '_> {
             let start = c.pos();
             c.skip(0)?;
             if !c.at_end() {
-                return c.error("text after the value");
+                return c.error(t!("text after the value"));
             }
             let what = match c.slice(start, c.pos()).trim().as_bytes().first() {
                 Some(b'[') => "a list",
@@ -291,7 +310,7 @@ impl Decoder<'_, '_> {
                 Some(b'n') => "null",
                 _ => "a number",
             };
-            self.push("", code::JSON, format!("a case is a JSON object, not {what}"));
+            self.push("", code::JSON, t!("a case is a JSON object, not %{what}", what = what));
             return Ok(false);
         }
         let policy = self.r.policy;
@@ -315,7 +334,7 @@ impl Decoder<'_, '_> {
                 let top = self.r.top.get(key.as_ref()).copied();
                 if let Some(k) = top.filter(|k| *k < BUILTIN.len()) {
                     if seen_builtin[k] {
-                        self.push(key.as_ref(), code::DUPLICATE, "given twice in one case");
+                        self.push(key.as_ref(), code::DUPLICATE, t!("given twice in one case"));
                         c.skip(0)?;
                     } else {
                         seen_builtin[k] = true;
@@ -329,7 +348,7 @@ impl Decoder<'_, '_> {
                     }
                 } else if let Some(slot) = top.map(|k| k - BUILTIN.len()) {
                     if self.scratch.given[given + slot] {
-                        self.push(key.as_ref(), code::DUPLICATE, "given twice in one case");
+                        self.push(key.as_ref(), code::DUPLICATE, t!("given twice in one case"));
                         c.skip(0)?;
                     } else {
                         self.scratch.given[given + slot] = true;
@@ -338,7 +357,7 @@ impl Decoder<'_, '_> {
                     }
                 } else if self.r.extra.as_deref() == Some(key.as_ref()) {
                     if std::mem::replace(&mut seen_extra, true) {
-                        self.push(key.as_ref(), code::DUPLICATE, "given twice in one case");
+                        self.push(key.as_ref(), code::DUPLICATE, t!("given twice in one case"));
                         c.skip(0)?;
                     } else {
                         extra = self.weight(c, &key)?;
@@ -356,25 +375,29 @@ impl Decoder<'_, '_> {
             }
         }
         if !c.at_end() {
-            return c.error("text after the case");
+            return c.error(t!("text after the case"));
         }
         if !seen_builtin[ID] {
-            self.push("id", code::MISSING, "missing: every case has an `id`");
+            self.push("id", code::MISSING, t!("missing: every case has an `id`"));
         }
         if year.is_none() && !self.errors.iter().any(|e| e.field == "year") {
-            self.push("year", code::MISSING, "missing: every case has the award `year`");
+            self.push("year", code::MISSING, t!("missing: every case has the award `year`"));
         }
         if date.is_none() && policy.date_required.is_some() && !self.errors.iter().any(|e| e.field == "date") {
             self.push(
                 "date",
                 code::MISSING,
-                "required for this policy: the application date, written YYYY-MM-DD",
+                t!("required for this policy: the application date, written YYYY-MM-DD"),
             );
         }
         // The slots hold every default already; only an input with none is missed.
         for (slot, def) in policy.inputs.iter().enumerate() {
             if !self.scratch.given[given + slot] && self.r.defaults[slot].is_none() {
-                self.push(Path::Top(&def.name), code::MISSING, "missing: this field is required");
+                self.push(
+                    Path::Top(&def.name),
+                    code::MISSING,
+                    t!("missing: this field is required"),
+                );
             }
         }
         self.scratch.given.truncate(given);
@@ -386,7 +409,7 @@ impl Decoder<'_, '_> {
             self.push(
                 name,
                 code::MISSING,
-                "missing: the survey weight, a number of at least 0",
+                t!("missing: the survey weight, a number of at least 0"),
             );
         }
         out.year = year.unwrap_or(0);
@@ -404,17 +427,25 @@ impl Decoder<'_, '_> {
             return;
         }
         let period = match (from, to) {
-            (Some(f), Some(t)) => format!("the period in force {f}..{t}"),
-            (Some(f), None) => format!("the policy, in force from {f}"),
-            (None, Some(t)) => format!("the policy, in force until {t}"),
+            (Some(f), Some(t)) => t!("the period in force %{f}..%{t}", f = f, t = t).into_owned(),
+            (Some(f), None) => t!("the policy, in force from %{f}", f = f).into_owned(),
+            (None, Some(t)) => t!("the policy, in force until %{t}", t = t).into_owned(),
             (None, None) => String::new(),
         };
         match date {
-            Some(d) => self.push("date", code::PERIOD, format!("{d} is outside {period}")),
+            Some(d) => self.push(
+                "date",
+                code::PERIOD,
+                t!("%{d} is outside %{period}", d = d, period = period),
+            ),
             None => self.push(
                 "year",
                 code::PERIOD,
-                format!("no `date` given, and 1 January {year} is outside {period}; give the application `date`"),
+                t!(
+                    "no `date` given, and 1 January %{year} is outside %{period}; give the application `date`",
+                    year = year,
+                    period = period
+                ),
             ),
         }
     }
@@ -442,7 +473,7 @@ impl Decoder<'_, '_> {
                 let start = c.pos();
                 c.skip(1)?;
                 let text = show(c.slice(start, c.pos()));
-                self.push("id", code::TYPE, format!("expected a string, got {text}"));
+                self.push("id", code::TYPE, t!("expected a string, got %{text}", text = text));
                 return Ok(false);
             }
         }
@@ -452,7 +483,7 @@ impl Decoder<'_, '_> {
     pub(super) fn year(&mut self, c: &mut Cursor, path: Path) -> Result<Option<i32>, JsonError> {
         let start = c.pos();
         if c.null() {
-            self.push(path, code::MISSING, "missing: the award `year`");
+            self.push(path, code::MISSING, t!("missing: the award `year`"));
             return Ok(None);
         }
         let y = match c.peek() {
@@ -464,7 +495,11 @@ impl Decoder<'_, '_> {
         };
         if y.is_none() {
             let text = show(c.slice(start, c.pos()));
-            self.push(path, code::TYPE, format!("expected a year such as 2025, got {text}"));
+            self.push(
+                path,
+                code::TYPE,
+                t!("expected a year such as 2025, got %{text}", text = text),
+            );
         }
         Ok(y)
     }
@@ -481,7 +516,7 @@ impl Decoder<'_, '_> {
             self.push(
                 path,
                 code::DATE,
-                format!("expected a date written YYYY-MM-DD, got {text}"),
+                t!("expected a date written YYYY-MM-DD, got %{text}", text = text),
             );
             return Ok(None);
         }
@@ -512,7 +547,10 @@ impl Decoder<'_, '_> {
                 self.push(
                     key,
                     code::TYPE,
-                    format!("expected the survey weight: a number of at least 0, got {got}"),
+                    t!(
+                        "expected the survey weight: a number of at least 0, got %{got}",
+                        got = got
+                    ),
                 );
                 Ok(None)
             }
@@ -526,7 +564,7 @@ impl Decoder<'_, '_> {
             None => when_missing(def),
         };
         default.unwrap_or_else(|| {
-            self.push(path, code::MISSING, "missing: this field is required");
+            self.push(path, code::MISSING, t!("missing: this field is required"));
             Value::Absent
         })
     }
@@ -551,13 +589,16 @@ impl Decoder<'_, '_> {
         let res: Result<Value, (&'static str, String)> = match (ty, next) {
             (Ty::Bool, Some(b't' | b'f')) => match c.boolean() {
                 Some(b) => Ok(Value::Bool(b)),
-                None => return c.error("expected a value"),
+                None => return c.error(t!("expected a value")),
             },
             (Ty::Int, Some(b'-' | b'0'..=b'9')) => {
                 let text = c.number()?;
                 match text.parse::<i64>() {
                     Ok(n) => in_range(Decimal::from(n), range).map(|()| Value::Int(n)),
-                    Err(_) => Err((code::TYPE, format!("expected a whole number, got {}", got(c)))),
+                    Err(_) => Err((
+                        code::TYPE,
+                        t!("expected a whole number, got %{c}", c = got(c)).into_owned(),
+                    )),
                 }
             }
             (Ty::Money | Ty::Number, Some(b'-' | b'0'..=b'9')) => {
@@ -573,13 +614,14 @@ impl Decoder<'_, '_> {
                 } else if *ty == Ty::Money {
                     Err((
                         code::TYPE,
-                        format!(
-                            "expected an amount in yuan (a number or a decimal string), got {}",
-                            got(c)
-                        ),
+                        t!(
+                            "expected an amount in yuan (a number or a decimal string), got %{c}",
+                            c = got(c)
+                        )
+                        .into_owned(),
                     ))
                 } else {
-                    Err((code::TYPE, format!("expected a number, got {}", got(c))))
+                    Err((code::TYPE, t!("expected a number, got %{c}", c = got(c)).into_owned()))
                 }
             }
             (Ty::Rate, Some(b'-' | b'0'..=b'9')) => {
@@ -592,7 +634,7 @@ impl Decoder<'_, '_> {
                 let bad = || {
                     (
                         code::TYPE,
-                        format!("expected a rate such as 0.2 or \"20%\", got {}", got(c)),
+                        t!("expected a rate such as 0.2 or \"20%\", got %{c}", c = got(c)).into_owned(),
                     )
                 };
                 let d = match s.strip_suffix('%') {
@@ -619,9 +661,18 @@ impl Decoder<'_, '_> {
                     None => {
                         let def = &self.r.policy.enums[*en];
                         let hint = closest(&s, def.values.iter().map(|(n, _)| n.as_str()))
-                            .map(|c| format!("; did you mean `{c}`?"))
+                            .map(|c| t!("; did you mean `%{c}`?", c = c).into_owned())
                             .unwrap_or_default();
-                        Err((code::ENUM, format!("`{s}` is not one of {}{hint}", enum_names(def))))
+                        Err((
+                            code::ENUM,
+                            t!(
+                                "`%{s}` is not one of %{def}%{hint}",
+                                s = s,
+                                def = enum_names(def),
+                                hint = hint
+                            )
+                            .into_owned(),
+                        ))
                     }
                 }
             }
@@ -657,7 +708,7 @@ impl Decoder<'_, '_> {
                 let field_path = Path::Field(&path, &key);
                 match self.r.records[r].get(key.as_ref()) {
                     Some(&i) if self.scratch.given[given + i] => {
-                        self.push(field_path, code::DUPLICATE, "given twice in one item");
+                        self.push(field_path, code::DUPLICATE, t!("given twice in one item"));
                         c.skip(1)?;
                     }
                     Some(&i) => {
@@ -666,7 +717,7 @@ impl Decoder<'_, '_> {
                         self.scratch.values[base + i] = v;
                     }
                     None => {
-                        let whose = format!("the fields of `{}`", def.name);
+                        let whose = t!("the fields of `%{def}`", def = def.name).into_owned();
                         let names = def.fields.iter().map(|f| f.name.as_str());
                         self.errors.push(unknown_field(field_path, &key, &whose, names));
                         c.skip(1)?;
@@ -699,14 +750,17 @@ impl Decoder<'_, '_> {
                 self.push(
                     path,
                     code::TOO_MANY_ITEMS,
-                    format!("more than {MAX_LIST_ITEMS} items; a list in a case is limited to that"),
+                    t!(
+                        "more than %{MAX_LIST_ITEMS} items; a list in a case is limited to that",
+                        MAX_LIST_ITEMS = MAX_LIST_ITEMS
+                    ),
                 );
             }
             let p = Path::Index(&path, i);
             if i >= MAX_LIST_ITEMS {
                 c.skip(1)?;
             } else if c.null() {
-                self.push(p, code::TYPE, "a list item cannot be null");
+                self.push(p, code::TYPE, t!("a list item cannot be null"));
             } else {
                 let v = self.value(c, item, &Range::default(), p)?;
                 self.scratch.values.push(v);
@@ -725,8 +779,8 @@ impl Decoder<'_, '_> {
 fn parse_date(s: &str) -> Result<Date, String> {
     match Date::parse(s) {
         Some(d) => Ok(d),
-        None if Date::has_form(s) => Err(format!("`{s}` is not a calendar date")),
-        None => Err(format!("expected a date written YYYY-MM-DD, got \"{}\"", show(s))),
+        None if Date::has_form(s) => Err(t!("`%{s}` is not a calendar date", s = s).into_owned()),
+        None => Err(t!("expected a date written YYYY-MM-DD, got \"%{s}\"", s = show(s)).into_owned()),
     }
 }
 
@@ -744,7 +798,12 @@ pub(super) fn decimal(text: &str) -> Result<Decimal, (&'static str, String)> {
     } else {
         Decimal::from_str_exact(text).ok()
     };
-    parsed.ok_or_else(|| (code::DECIMAL, format!("`{text}` is beyond the range of exact decimals")))
+    parsed.ok_or_else(|| {
+        (
+            code::DECIMAL,
+            t!("`%{text}` is beyond the range of exact decimals", text = text).into_owned(),
+        )
+    })
 }
 
 /// The common form of an amount, `653921.82` or `1800000`: at most 18 digits,
@@ -771,11 +830,17 @@ fn plain_decimal(text: &[u8]) -> Option<Decimal> {
 
 fn in_range(d: Decimal, r: &Range) -> Result<(), (&'static str, String)> {
     let message = match (r.min, r.max) {
-        (Some(lo), Some(hi)) if d < lo || d > hi => format!("{d} is outside the allowed range {lo} to {hi}"),
+        (Some(lo), Some(hi)) if d < lo || d > hi => t!(
+            "%{d} is outside the allowed range %{lo} to %{hi}",
+            d = d,
+            lo = lo,
+            hi = hi
+        )
+        .into_owned(),
         // A floor of 0 is the common one: the sign says it.
         (Some(lo), None) if lo.is_zero() && !d.is_sign_negative() => return Ok(()),
-        (Some(lo), None) if d < lo => format!("{d} is below the allowed minimum {lo}"),
-        (None, Some(hi)) if d > hi => format!("{d} is above the allowed maximum {hi}"),
+        (Some(lo), None) if d < lo => t!("%{d} is below the allowed minimum %{lo}", d = d, lo = lo).into_owned(),
+        (None, Some(hi)) if d > hi => t!("%{d} is above the allowed maximum %{hi}", d = d, hi = hi).into_owned(),
         _ => return Ok(()),
     };
     Err((code::RANGE, message))
@@ -798,7 +863,7 @@ fn expected(ty: &Ty, policy: &Policy) -> String {
         Ty::Rate => "a rate such as 0.2 or \"20%\"".into(),
         Ty::Text => "a string".into(),
         Ty::Date => "a date such as \"2025-01-01\"".into(),
-        Ty::Enum(en) => format!("one of {}", enum_names(&policy.enums[*en])),
+        Ty::Enum(en) => t!("one of %{en}", en = enum_names(&policy.enums[*en])).into_owned(),
         Ty::Record(_) => "an object".into(),
         Ty::List(_) => "a list".into(),
         Ty::Optional(t) => expected(t, policy),

@@ -2,6 +2,7 @@
 //! straight into slots: no value tree is built. It validates what it skips,
 //! bounds nesting, and reports errors with the line and column where they happen.
 
+use rust_i18n::t;
 use std::borrow::Cow;
 
 /// How deeply a case may nest arrays and objects.
@@ -89,8 +90,12 @@ impl<'a> Cursor<'a> {
     #[cold]
     fn expected(&mut self, b: u8) -> Result<(), JsonError> {
         match self.peek() {
-            Some(c) => self.error(format!("expected `{}`, found `{}`", b as char, c as char)),
-            None => self.error(format!("expected `{}`, found the end of the case", b as char)),
+            Some(c) => self.error(t!(
+                "expected `%{char}`, found `%{char2}`",
+                char = b as char,
+                char2 = c as char
+            )),
+            None => self.error(t!("expected `%{char}`, found the end of the case", char = b as char)),
         }
     }
 
@@ -129,11 +134,11 @@ impl<'a> Cursor<'a> {
         let start = self.pos;
         let rest = &self.bytes()[start..];
         let Some(i) = special(rest) else {
-            return self.error("a string that does not end");
+            return self.error(t!("a string that does not end"));
         };
         if rest[i] < 0x20 {
             self.pos = start + i;
-            return self.error("a control character inside a string");
+            return self.error(t!("a control character inside a string"));
         }
         self.pos = start + i;
         if rest[i] == b'\\' {
@@ -149,14 +154,14 @@ impl<'a> Cursor<'a> {
         loop {
             let rest = self.slice(self.pos, self.text.len());
             let Some(c) = rest.chars().next() else {
-                return self.error("a string that does not end");
+                return self.error(t!("a string that does not end"));
             };
             self.pos += c.len_utf8();
             match c {
                 '"' => return Ok(out),
                 '\\' => {
                     let Some(e) = self.bytes().get(self.pos).copied() else {
-                        return self.error("a string that does not end");
+                        return self.error(t!("a string that does not end"));
                     };
                     self.pos += 1;
                     match e {
@@ -172,11 +177,11 @@ impl<'a> Cursor<'a> {
                             let hi = self.hex4()?;
                             let code = if (0xD800..0xDC00).contains(&hi) {
                                 if !(self.eat_raw(b'\\') && self.eat_raw(b'u')) {
-                                    return self.error("a lone surrogate in a \\u escape");
+                                    return self.error(t!("a lone surrogate in a \\u escape"));
                                 }
                                 let lo = self.hex4()?;
                                 if !(0xDC00..0xE000).contains(&lo) {
-                                    return self.error("a lone surrogate in a \\u escape");
+                                    return self.error(t!("a lone surrogate in a \\u escape"));
                                 }
                                 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
                             } else {
@@ -184,13 +189,13 @@ impl<'a> Cursor<'a> {
                             };
                             match char::from_u32(code) {
                                 Some(ch) => out.push(ch),
-                                None => return self.error("an invalid \\u escape"),
+                                None => return self.error(t!("an invalid \\u escape")),
                             }
                         }
-                        _ => return self.error("an invalid escape in a string"),
+                        _ => return self.error(t!("an invalid escape in a string")),
                     }
                 }
-                c if (c as u32) < 0x20 => return self.error("a control character inside a string"),
+                c if (c as u32) < 0x20 => return self.error(t!("a control character inside a string")),
                 c => out.push(c),
             }
         }
@@ -212,7 +217,7 @@ impl<'a> Cursor<'a> {
                 self.pos += 4;
                 Ok(v)
             }
-            _ => self.error("an invalid \\u escape"),
+            _ => self.error(t!("an invalid \\u escape")),
         }
     }
 
@@ -235,13 +240,13 @@ impl<'a> Cursor<'a> {
         if b.get(p) == Some(&b'0') {
             p += 1;
         } else if !digits(&mut p) {
-            return self.error("expected a value");
+            return self.error(t!("expected a value"));
         }
         if b.get(p) == Some(&b'.') {
             p += 1;
             if !digits(&mut p) {
                 self.pos = p;
-                return self.error("a number with no digits after its decimal point");
+                return self.error(t!("a number with no digits after its decimal point"));
             }
         }
         if let Some(b'e' | b'E') = b.get(p) {
@@ -251,7 +256,7 @@ impl<'a> Cursor<'a> {
             }
             if !digits(&mut p) {
                 self.pos = p;
-                return self.error("a number with no digits in its exponent");
+                return self.error(t!("a number with no digits in its exponent"));
             }
         }
         self.pos = p;
@@ -261,7 +266,7 @@ impl<'a> Cursor<'a> {
     /// Skips one value of any kind, checking it is valid JSON.
     pub fn skip(&mut self, depth: usize) -> Result<(), JsonError> {
         if depth > MAX_DEPTH {
-            return self.error(format!("nested more than {MAX_DEPTH} levels deep"));
+            return self.error(t!("nested more than %{MAX_DEPTH} levels deep", MAX_DEPTH = MAX_DEPTH));
         }
         match self.peek() {
             Some(b'"') => self.string().map(|_| ()),
@@ -296,16 +301,16 @@ impl<'a> Cursor<'a> {
             Some(b't' | b'f') => self
                 .boolean()
                 .map(|_| ())
-                .map_or_else(|| self.error("expected a value"), Ok),
+                .map_or_else(|| self.error(t!("expected a value")), Ok),
             Some(b'n') => {
                 if self.null() {
                     Ok(())
                 } else {
-                    self.error("expected a value")
+                    self.error(t!("expected a value"))
                 }
             }
             Some(_) => self.number().map(|_| ()),
-            None => self.error("expected a value, found the end of the case"),
+            None => self.error(t!("expected a value, found the end of the case")),
         }
     }
 }

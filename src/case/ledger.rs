@@ -7,6 +7,7 @@ use super::json::{Cursor, JsonError};
 use super::LedgerEntry;
 use crate::diagnostic::closest;
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 impl Decoder<'_, '_> {
     /// The ledger, appended to `out`.
@@ -21,7 +22,7 @@ impl Decoder<'_, '_> {
             self.push(
                 "prior_awards",
                 code::TYPE,
-                format!("expected a list of prior awards, got {text}"),
+                t!("expected a list of prior awards, got %{text}", text = text),
             );
             return Ok(());
         }
@@ -50,7 +51,7 @@ impl Decoder<'_, '_> {
             self.push(
                 path,
                 code::TYPE,
-                format!("expected {{\"award\", \"year\", \"amount\"}}, got {text}"),
+                t!("expected {\"award\", \"year\", \"amount\"}, got %{text}", text = text),
             );
             return Ok(None);
         }
@@ -64,7 +65,7 @@ impl Decoder<'_, '_> {
                 let field = Path::Field(&path, &key);
                 match LEDGER_FIELDS.iter().position(|f| *f == key.as_ref()) {
                     Some(k) if seen[k] => {
-                        self.push(field, code::DUPLICATE, "given twice in one prior award");
+                        self.push(field, code::DUPLICATE, t!("given twice in one prior award"));
                         c.skip(1)?;
                     }
                     Some(0) => {
@@ -95,7 +96,7 @@ impl Decoder<'_, '_> {
                                 let start = c.pos();
                                 c.skip(1)?;
                                 let text = show(c.slice(start, c.pos()));
-                                self.push(field, code::TYPE, format!("expected a string, got {text}"));
+                                self.push(field, code::TYPE, t!("expected a string, got %{text}", text = text));
                                 None
                             }
                         };
@@ -136,7 +137,7 @@ impl Decoder<'_, '_> {
     fn award_id(&mut self, c: &mut Cursor, path: Path) -> Result<Option<usize>, JsonError> {
         if c.peek() != Some(b'"') {
             c.skip(1)?;
-            self.push(path, code::TYPE, "expected the award id as a string");
+            self.push(path, code::TYPE, t!("expected the award id as a string"));
             return Ok(None);
         }
         let id = c.string()?;
@@ -144,12 +145,12 @@ impl Decoder<'_, '_> {
             return Ok(Some(m));
         }
         let hint = closest(&id, self.r.policy.measures.iter().map(|m| m.id.as_str()))
-            .map(|c| format!("; did you mean `{c}`?"))
+            .map(|c| t!("; did you mean `%{c}`?", c = c).into_owned())
             .unwrap_or_default();
         self.push(
             path,
             code::UNKNOWN_AWARD,
-            format!("`{id}` is not an award of this policy{hint}"),
+            t!("`%{id}` is not an award of this policy%{hint}", id = id, hint = hint),
         );
         Ok(None)
     }
@@ -170,17 +171,18 @@ impl Decoder<'_, '_> {
                 c.skip(1)?;
                 Err((
                     code::TYPE,
-                    format!(
-                        "expected the amount paid in yuan, got {}",
-                        show(c.slice(start, c.pos()))
-                    ),
+                    t!(
+                        "expected the amount paid in yuan, got %{pos}",
+                        pos = show(c.slice(start, c.pos()))
+                    )
+                    .into_owned(),
                 ))
             }
         };
         match d {
             Ok(d) if d >= Decimal::ZERO => Ok(Some(d)),
             Ok(_) => {
-                self.push(path, code::RANGE, "must be at least 0");
+                self.push(path, code::RANGE, t!("must be at least 0"));
                 Ok(None)
             }
             Err((code, e)) => {

@@ -9,6 +9,7 @@ use crate::diagnostic::Diagnostic;
 use crate::span::{Span, Spanned};
 use crate::syntax::ast;
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 pub const TEXT_AGREEMENT: &str = "zhice::lint::text-agreement";
 pub const CLAUSE_COPY: &str = "zhice::lint::clause-copy";
@@ -68,21 +69,24 @@ pub fn allow_errors(file: &ast::File) -> Vec<Diagnostic> {
             out.push(
                 Diagnostic::error(
                     "zhice::check::unknown-lint",
-                    format!("there is no lint `{}` to allow", a.lint.node),
+                    t!("there is no lint `%{lint}` to allow", lint = a.lint.node),
                     a.lint.span,
                 )
-                .label("not a lint that can be allowed")
-                .help(format!("lints that can be allowed: {}", ALLOWABLE.join(", "))),
+                .label(t!("not a lint that can be allowed"))
+                .help(t!(
+                    "lints that can be allowed: %{allowable}",
+                    allowable = ALLOWABLE.join(", ")
+                )),
             );
         } else if a.reason.node.trim().is_empty() {
             out.push(
                 Diagnostic::error(
                     "zhice::check::allow-reason",
-                    "an `allow` needs its reason",
+                    t!("an `allow` needs its reason"),
                     a.reason.span,
                 )
-                .label("empty reason")
-                .help("say why the warning is expected here, for the reviewer"),
+                .label(t!("empty reason"))
+                .help(t!("say why the warning is expected here, for the reviewer")),
             );
         }
     }
@@ -99,11 +103,11 @@ pub fn unused_allows(file: &ast::File, fired: &[Diagnostic]) -> Vec<Diagnostic> 
                 out.push(
                     Diagnostic::warning(
                         "zhice::lint::unused-allow",
-                        format!("`allow {}` silences nothing here", a.lint.node),
+                        t!("`allow %{lint}` silences nothing here", lint = a.lint.node),
                         a.span,
                     )
-                    .label("no such warning in this item")
-                    .help("remove it: an unneeded allow would hide the next real mismatch"),
+                    .label(t!("no such warning in this item"))
+                    .help(t!("remove it: an unneeded allow would hide the next real mismatch")),
                 );
             }
         }
@@ -217,21 +221,17 @@ fn compare(p: &Policy, item: &Item, all: &[Used]) -> Vec<Diagnostic> {
             .collect::<Vec<_>>()
             .join(" / ");
         let what = match u.param {
-            Some(name) => format!("parameter `{name}` ({shown})"),
+            Some(name) => t!("parameter `%{name}` (%{shown})", name = name, shown = shown).into_owned(),
             None => shown.clone(),
         };
         out.push(
             Diagnostic::warning(
                 TEXT_AGREEMENT,
-                format!("the rule of `{}` uses {what}, which its clause text does not state", item.id.node),
-                u.expr.span,
-            )
-            .label(format!("{shown} is not in the text"))
-            .related(item.text.span, "the clause text")
-            .help(format!(
-                "make the text and the rule say the same; if the published text is at odds with the rule on purpose, write `allow text-agreement because \"…\"` in `{}`",
-                item.id.node
-            )),
+                t!("the rule of `%{id}` uses %{what}, which its clause text does not state", id = item.id.node, what = what),
+                u.expr.span)
+            .label(t!("%{shown} is not in the text", shown = shown))
+            .related(item.text.span, t!("the clause text"))
+            .help(t!("make the text and the rule say the same; if the published text is at odds with the rule on purpose, write `allow text-agreement because \"…\"` in `%{id}`", id = item.id.node)),
         );
     }
     for s in &stated {
@@ -241,15 +241,11 @@ fn compare(p: &Policy, item: &Item, all: &[Used]) -> Vec<Diagnostic> {
         out.push(
             Diagnostic::warning(
                 TEXT_AGREEMENT,
-                format!("the clause text of `{}` states {}, which its rule does not use", item.id.node, s.written),
-                s.span,
-            )
-            .label(format!("{} is not in the rule", show(s.kind, s.value)))
-            .related(item.id.span, "the rule")
-            .help(format!(
-                "make the text and the rule say the same; if the published text is at odds with the rule on purpose, write `allow text-agreement because \"…\"` in `{}`",
-                item.id.node
-            )),
+                t!("the clause text of `%{id}` states %{written}, which its rule does not use", id = item.id.node, written = s.written),
+                s.span)
+            .label(t!("%{show} is not in the rule", show = show(s.kind, s.value)))
+            .related(item.id.span, t!("the rule"))
+            .help(t!("make the text and the rule say the same; if the published text is at odds with the rule on purpose, write `allow text-agreement because \"…\"` in `%{id}`", id = item.id.node)),
         );
     }
     out
@@ -335,12 +331,12 @@ fn copies(file: &ast::File) -> Vec<Diagnostic> {
             Some((_, earlier)) if earlier.node != text.node => out.push(
                 Diagnostic::warning(
                     CLAUSE_COPY,
-                    format!("two items cite {} with different text", clause.node),
+                    t!("two items cite %{clause} with different text", clause = clause.node),
                     text.span,
                 )
-                .label("this copy of the clause")
-                .related(earlier.span, "differs from this one")
-                .help("a clause is quoted once, verbatim: make the copies identical"),
+                .label(t!("this copy of the clause"))
+                .related(earlier.span, t!("differs from this one"))
+                .help(t!("a clause is quoted once, verbatim: make the copies identical")),
             ),
             Some(_) => {}
             None => first.push((&clause.node, text)),

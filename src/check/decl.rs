@@ -7,6 +7,7 @@ use crate::diagnostic::{closest, Diagnostic};
 use crate::span::{Span, Spanned};
 use crate::syntax::ast;
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 const BASE_TYPES: [&str; 7] = ["bool", "int", "number", "money", "rate", "text", "date"];
 
@@ -15,12 +16,12 @@ impl Checker<'_> {
         self.error(
             Diagnostic::error(
                 "zhice::check::duplicate",
-                format!("{what} `{}` is declared twice", name.node),
+                t!("%{what} `%{value}` is declared twice", what = what, value = name.node),
                 name.span,
             )
-            .label("declared again here")
-            .related(first, "first declared here")
-            .help("give each one its own name, or remove one"),
+            .label(t!("declared again here"))
+            .related(first, t!("first declared here"))
+            .help(t!("give each one its own name, or remove one")),
         );
     }
 
@@ -39,11 +40,11 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::reserved",
-                        format!("`{}` is a built-in type", decl.node),
+                        t!("`%{decl}` is a built-in type", decl = decl.node),
                         decl.span,
                     )
-                    .label("reserved name")
-                    .help("choose another name for this type"),
+                    .label(t!("reserved name"))
+                    .help(t!("choose another name for this type")),
                 );
             }
             seen.push((decl.node.clone(), decl.span));
@@ -84,11 +85,13 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::nested-record",
-                            "a record field holds one plain value",
+                            t!("a record field holds one plain value"),
                             f.ty.span,
                         )
-                        .label("a list or record inside a record")
-                        .help("declare the inner items as an input of their own: `input x: list of …`"),
+                        .label(t!("a list or record inside a record"))
+                        .help(t!(
+                            "declare the inner items as an input of their own: `input x: list of …`"
+                        )),
                     );
                     continue;
                 }
@@ -130,19 +133,20 @@ impl Checker<'_> {
                         .chain(self.records.iter().map(|r| r.name.clone()))
                         .collect();
                     let help = match closest(name, names.iter().map(String::as_str)) {
-                        Some(c) => format!("did you mean `{c}`?"),
-                        None => format!(
-                            "the types are {}, and the enums and records this file declares",
-                            BASE_TYPES.join(", ")
-                        ),
+                        Some(c) => t!("did you mean `%{c}`?", c = c).into_owned(),
+                        None => t!(
+                            "the types are %{base_types}, and the enums and records this file declares",
+                            base_types = BASE_TYPES.join(", ")
+                        )
+                        .into_owned(),
                     };
                     self.error(
                         Diagnostic::error(
                             "zhice::check::unknown-type",
-                            format!("unknown type `{name}`"),
+                            t!("unknown type `%{name}`", name = name),
                             t.name.span,
                         )
-                        .label("not a type")
+                        .label(t!("not a type"))
                         .help(help),
                     );
                     return None;
@@ -160,9 +164,9 @@ impl Checker<'_> {
         if t.optional {
             if t.list {
                 self.error(
-                    Diagnostic::error("zhice::check::optional-list", "a list is never missing", t.span)
-                        .label("`optional list`")
-                        .help("drop `optional`: a missing list is read as empty"),
+                    Diagnostic::error("zhice::check::optional-list", t!("a list is never missing"), t.span)
+                        .label(t!("`optional list`"))
+                        .help(t!("drop `optional`: a missing list is read as empty")),
                 );
                 return None;
             }
@@ -183,11 +187,10 @@ impl Checker<'_> {
                     me.error(
                         Diagnostic::error(
                             "zhice::check::bound",
-                            format!("this bound does not fit a {} value", me.type_name(base)),
-                            lit.span,
-                        )
-                        .label("wrong kind of bound")
-                        .help("bounds are whole numbers for int (`3..5`), numbers for number (`>= 0`), amounts for money (`>= 0`), percentages for rate"),
+                            t!("this bound does not fit a %{type_name} value", type_name = me.type_name(base)),
+                            lit.span)
+                        .label(t!("wrong kind of bound"))
+                        .help(t!("bounds are whole numbers for int (`3..5`), numbers for number (`>= 0`), amounts for money (`>= 0`), percentages for rate")),
                     );
                     return None;
                 }
@@ -199,9 +202,9 @@ impl Checker<'_> {
         if let (Some(lo), Some(hi)) = (min, max) {
             if lo > hi {
                 self.error(
-                    Diagnostic::error("zhice::check::bound", "the range is empty", b.span)
-                        .label(format!("{lo} is above {hi}"))
-                        .help("write the smaller bound first, e.g. `3..5`"),
+                    Diagnostic::error("zhice::check::bound", t!("the range is empty"), b.span)
+                        .label(t!("%{lo} is above %{hi}", lo = lo, hi = hi))
+                        .help(t!("write the smaller bound first, e.g. `3..5`")),
                 );
                 return None;
             }
@@ -219,11 +222,13 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::reserved",
-                        format!("`{}` is a field every case has", input.name.node),
+                        t!("`%{input}` is a field every case has", input = input.name.node),
                         input.name.span,
                     )
-                    .label("built-in field")
-                    .help("`id`, `year`, `date` and `prior_awards` are given by the engine; remove this input"),
+                    .label(t!("built-in field"))
+                    .help(t!(
+                        "`id`, `year`, `date` and `prior_awards` are given by the engine; remove this input"
+                    )),
                 );
                 continue;
             }
@@ -252,11 +257,10 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(
                     "zhice::check::reserved",
-                    "`date` is the case's application date",
-                    input.span,
-                )
-                .label("declared with another type")
-                .help("declare it exactly as `input date: date \"申报日期\"` to make every case give it, or leave it out: a case may give `date` anyway"),
+                    t!("`date` is the case's application date"),
+                    input.span)
+                .label(t!("declared with another type"))
+                .help(t!("declare it exactly as `input date: date \"申报日期\"` to make every case give it, or leave it out: a case may give `date` anyway")),
             );
             return;
         }
@@ -297,23 +301,29 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::param-type",
-                            "a dated value must have the same unit as the first",
+                            t!("a dated value must have the same unit as the first"),
                             v.span,
                         )
-                        .label(format!("this is {}", self.type_name(&const_type(&c))))
-                        .related(p.value.span, format!("the first value is {}", self.type_name(&ty)))
-                        .help("an amendment changes the amount, not its unit"),
+                        .label(t!(
+                            "this is %{const_type}",
+                            const_type = self.type_name(&const_type(&c))
+                        ))
+                        .related(
+                            p.value.span,
+                            t!("the first value is %{type_name}", type_name = self.type_name(&ty)),
+                        )
+                        .help(t!("an amendment changes the amount, not its unit")),
                     );
                 }
                 if last.is_some_and(|l| from.node <= l) {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::param-dates",
-                            "dated values must be in date order",
+                            t!("dated values must be in date order"),
                             from.span,
                         )
-                        .label("not after the previous date")
-                        .help("list each `from DATE = value` after the ones before it"),
+                        .label(t!("not after the previous date"))
+                        .help(t!("list each `from DATE = value` after the ones before it")),
                     );
                 }
                 last = Some(from.node);
@@ -358,12 +368,14 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::duplicate-id",
-                        format!("the id `{}` is used twice", id.node),
+                        t!("the id `%{id}` is used twice", id = id.node),
                         id.span,
                     )
-                    .label("used again here")
-                    .related(first, "first used here")
-                    .help("award ids appear in every result and ledger entry; each must be unique"),
+                    .label(t!("used again here"))
+                    .related(first, t!("first used here"))
+                    .help(t!(
+                        "award ids appear in every result and ledger entry; each must be unique"
+                    )),
                 );
             }
             seen.push((id.node.clone(), id.span));
@@ -380,12 +392,14 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::duplicate",
-                        format!("`{}` names both a measure and {what}", m.id.node),
+                        t!("`%{id}` names both a measure and %{what}", id = m.id.node, what = what),
                         m.id.span,
                     )
-                    .label("the measure's id")
-                    .related(first, format!("{what} of the same name"))
-                    .help("a measure's id stands for its award in expressions; give one of them another name"),
+                    .label(t!("the measure's id"))
+                    .related(first, t!("%{what} of the same name", what = what))
+                    .help(t!(
+                        "a measure's id stands for its award in expressions; give one of them another name"
+                    )),
                 );
             }
         }
@@ -406,16 +420,16 @@ impl Checker<'_> {
                 .chain(self.item_ids.iter().map(|(n, s)| (n.as_str(), *s, "id")))
                 .find(|(n, _, _)| *n == name);
             if let Some((_, first, what)) = clash {
-                self.duplicate_name(&format!("name (already a {what})"), &v.name, first);
+                self.duplicate_name(&t!("name (already a %{what})", what = what), &v.name, first);
             } else if BUILTIN_FIELDS.contains(&name) {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::reserved",
-                        format!("`{name}` is a field every case has"),
+                        t!("`%{name}` is a field every case has", name = name),
                         v.name.span,
                     )
-                    .label("built-in field")
-                    .help("choose another name for this value"),
+                    .label(t!("built-in field"))
+                    .help(t!("choose another name for this value")),
                 );
             }
             self.value_names.push((v.name.node.clone(), v.name.span));

@@ -9,6 +9,7 @@ use super::{Checker, ValueState};
 use crate::diagnostic::{closest, Diagnostic};
 use crate::span::Span;
 use crate::syntax::ast;
+use rust_i18n::t;
 
 impl Checker<'_> {
     /// Types an expression that must have type `want` (after `optional` is dealt with).
@@ -27,14 +28,15 @@ impl Checker<'_> {
         self.error(
             Diagnostic::error(
                 "zhice::check::type",
-                format!(
-                    "{what} must be {}, but this is {}",
-                    self.type_name(want),
-                    self.type_name(&x.ty)
+                t!(
+                    "%{what} must be %{type_name}, but this is %{type_name2}",
+                    what = what,
+                    type_name = self.type_name(want),
+                    type_name2 = self.type_name(&x.ty)
                 ),
                 e.span,
             )
-            .label(format!("this is {}", self.type_name(&x.ty)))
+            .label(t!("this is %{type_name}", type_name = self.type_name(&x.ty)))
             .help(unit_hint(want, &x.ty)),
         );
         None
@@ -43,11 +45,13 @@ impl Checker<'_> {
     fn maybe_missing(&self, x: &Expr, e: &ast::Expr) -> Diagnostic {
         Diagnostic::error(
             "zhice::check::optional",
-            "this value may be missing from a case",
+            t!("this value may be missing from a case"),
             e.span,
         )
-        .label(format!("{} may be missing", self.type_name(&x.ty)))
-        .help("say what applies when it is missing (`x otherwise 0元`), or test it first (`when x is given`)")
+        .label(t!("%{type_name} may be missing", type_name = self.type_name(&x.ty)))
+        .help(t!(
+            "say what applies when it is missing (`x otherwise 0元`), or test it first (`when x is given`)"
+        ))
     }
 
     pub(super) fn expr(&mut self, e: &ast::Expr) -> Option<Expr> {
@@ -67,7 +71,7 @@ impl Checker<'_> {
             ast::ExprKind::Neg(inner) => {
                 let x = self.expr(inner)?;
                 if !x.ty.is_numeric() {
-                    return self.mismatch(e, "only numbers can be negated", &x.ty);
+                    return self.mismatch(e, t!("only numbers can be negated"), &x.ty);
                 }
                 let ty = x.ty.clone();
                 (ExprKind::Neg(Box::new(x)), ty)
@@ -76,9 +80,13 @@ impl Checker<'_> {
                 let x = self.expr(expr)?;
                 if !x.ty.is_optional() {
                     self.error(
-                        Diagnostic::error("zhice::check::always-given", "this value is never missing", expr.span)
-                            .label(format!("{} is not optional", self.type_name(&x.ty)))
-                            .help("only `optional` inputs and fields can be tested with `is given`"),
+                        Diagnostic::error(
+                            "zhice::check::always-given",
+                            t!("this value is never missing"),
+                            expr.span,
+                        )
+                        .label(t!("%{type_name} is not optional", type_name = self.type_name(&x.ty)))
+                        .help(t!("only `optional` inputs and fields can be tested with `is given`")),
                     );
                     return None;
                 }
@@ -87,7 +95,7 @@ impl Checker<'_> {
             ast::ExprKind::Is { expr, value, negated } => {
                 let x = self.expr(expr)?;
                 let Ty::Enum(en) = *x.ty.required() else {
-                    return self.mismatch(e, "`is` compares a choice with one of its values", &x.ty);
+                    return self.mismatch(e, t!("`is` compares a choice with one of its values"), &x.ty);
                 };
                 let idx = self.enum_value(en, &value.node, value.span)?;
                 (ExprKind::IsValue(Box::new(x), idx, *negated), Ty::Bool)
@@ -104,7 +112,11 @@ impl Checker<'_> {
                     Err(pair) => {
                         let (t, f) = *pair;
                         let (tt, ft) = (self.type_name(&t.ty), self.type_name(&f.ty));
-                        return self.mismatch(e, &format!("the two branches of `if` differ: {tt} and {ft}"), &f.ty);
+                        return self.mismatch(
+                            e,
+                            t!("the two branches of `if` differ: %{tt} and %{ft}", tt = tt, ft = ft).into_owned(),
+                            &f.ty,
+                        );
                     }
                 };
                 (ExprKind::If(Box::new(c), Box::new(t), Box::new(f)), ty)
@@ -122,11 +134,11 @@ impl Checker<'_> {
         Some(Expr { kind, ty, span: e.span })
     }
 
-    pub(super) fn mismatch(&mut self, e: &ast::Expr, message: &str, got: &Ty) -> Option<Expr> {
+    pub(super) fn mismatch(&mut self, e: &ast::Expr, message: impl Into<String>, got: &Ty) -> Option<Expr> {
         self.error(
-            Diagnostic::error("zhice::check::type", message.to_string(), e.span)
-                .label(format!("this is {}", self.type_name(got)))
-                .help("see the table of units in docs/language.md"),
+            Diagnostic::error("zhice::check::type", message, e.span)
+                .label(t!("this is %{type_name}", type_name = self.type_name(got)))
+                .help(t!("see the table of units in docs/language.md")),
         );
         None
     }
@@ -138,16 +150,25 @@ impl Checker<'_> {
         }
         let names: Vec<&str> = self.enums[en].values.iter().map(|(n, _)| n.as_str()).collect();
         let help = match closest(name, names.iter().copied()) {
-            Some(c) => format!("did you mean `{c}`?"),
-            None => format!("the values of `{}` are {}", self.enums[en].name, names.join(", ")),
+            Some(c) => t!("did you mean `%{c}`?", c = c).into_owned(),
+            None => t!(
+                "the values of `%{en}` are %{names}",
+                en = self.enums[en].name,
+                names = names.join(", ")
+            )
+            .into_owned(),
         };
         self.error(
             Diagnostic::error(
                 "zhice::check::unknown-value",
-                format!("`{name}` is not a value of `{}`", self.enums[en].name),
+                t!(
+                    "`%{name}` is not a value of `%{en}`",
+                    name = name,
+                    en = self.enums[en].name
+                ),
                 at,
             )
-            .label("unknown value")
+            .label(t!("unknown value"))
             .help(help),
         );
         None
@@ -205,16 +226,25 @@ impl Checker<'_> {
             let Some(fi) = self.records[r].fields.iter().position(|f| f.name == field.node) else {
                 let names: Vec<&str> = self.records[r].fields.iter().map(|f| f.name.as_str()).collect();
                 let help = match closest(&field.node, names.iter().copied()) {
-                    Some(c) => format!("did you mean `{c}`?"),
-                    None => format!("the fields of `{}` are {}", self.records[r].name, names.join(", ")),
+                    Some(c) => t!("did you mean `%{c}`?", c = c).into_owned(),
+                    None => t!(
+                        "the fields of `%{r}` are %{names}",
+                        r = self.records[r].name,
+                        names = names.join(", ")
+                    )
+                    .into_owned(),
                 };
                 self.error(
                     Diagnostic::error(
                         "zhice::check::unknown-field",
-                        format!("`{}` has no field `{}`", self.records[r].name, field.node),
+                        t!(
+                            "`%{r}` has no field `%{field}`",
+                            r = self.records[r].name,
+                            field = field.node
+                        ),
                         field.span,
                     )
-                    .label("unknown field")
+                    .label(t!("unknown field"))
                     .help(help),
                 );
                 return None;
@@ -234,11 +264,15 @@ impl Checker<'_> {
         self.error(
             Diagnostic::error(
                 "zhice::check::not-a-record",
-                format!("`{so_far}` has no fields"),
+                t!("`%{so_far}` has no fields", so_far = so_far),
                 field.span,
             )
-            .label(format!("{} has no field `{}`", self.type_name(ty), field.node))
-            .help("fields are read from records: `project.assessed`"),
+            .label(t!(
+                "%{type_name} has no field `%{field}`",
+                type_name = self.type_name(ty),
+                field = field.node
+            ))
+            .help(t!("fields are read from records: `project.assessed`")),
         );
         None
     }
@@ -252,11 +286,15 @@ impl Checker<'_> {
         self.error(
             Diagnostic::error(
                 "zhice::check::enum-as-value",
-                format!("`{}` is a type, not a value", name.node),
+                t!("`%{value}` is a type, not a value", value = name.node),
                 name.span,
             )
-            .label("an enum")
-            .help(format!("name one of its values: `{}.{first}`", name.node)),
+            .label(t!("an enum"))
+            .help(t!(
+                "name one of its values: `%{value}.%{first}`",
+                value = name.node,
+                first = first
+            )),
         );
         None
     }
@@ -288,11 +326,11 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::ambiguous-value",
-                        format!("`{}` is a value of several enums", name.node),
+                        t!("`%{value}` is a value of several enums", value = name.node),
                         name.span,
                     )
-                    .label("which one?")
-                    .help(format!("name it with its enum: {}", choices.join(" or "))),
+                    .label(t!("which one?"))
+                    .help(t!("name it with its enum: %{choices}", choices = choices.join(" or "))),
                 );
                 Some(None)
             }
@@ -310,16 +348,16 @@ impl Checker<'_> {
             .chain(self.file.measures.iter().map(|m| m.id.node.clone()))
             .collect();
         let help = match closest(&name.node, names.iter().map(String::as_str)) {
-            Some(c) => format!("did you mean `{c}`?"),
+            Some(c) => t!("did you mean `%{c}`?", c = c).into_owned(),
             None => "declare it with `input`, `param` or `value`".to_string(),
         };
         self.error(
             Diagnostic::error(
                 "zhice::check::unknown-name",
-                format!("unknown name `{}`", name.node),
+                t!("unknown name `%{value}`", value = name.node),
                 name.span,
             )
-            .label("not declared")
+            .label(t!("not declared"))
             .help(help),
         );
     }
@@ -367,15 +405,15 @@ impl Checker<'_> {
             .collect();
         let mut d = Diagnostic::error(
             "zhice::check::cycle",
-            format!("`{}` depends on itself", self.value_names[i].0),
+            t!("`%{i}` depends on itself", i = self.value_names[i].0),
             self.value_names[i].1,
         )
-        .label(format!("the cycle: {}", names.join(" → ")))
-        .help(
-            "a value cannot be worked out from itself; break the cycle by writing one of them from the case's inputs",
-        );
+        .label(t!("the cycle: %{names}", names = names.join(" → ")))
+        .help(t!(
+            "a value cannot be worked out from itself; break the cycle by writing one of them from the case's inputs"
+        ));
         for v in path.iter().skip(1) {
-            d = d.related(self.value_names[*v].1, "part of the cycle");
+            d = d.related(self.value_names[*v].1, t!("part of the cycle"));
         }
         self.error(d);
     }
@@ -386,11 +424,13 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(
                     "zhice::check::unknown-function",
-                    format!("unknown function `{fname}`"),
+                    t!("unknown function `%{fname}`", fname = fname),
                     name.span,
                 )
-                .label("not a function")
-                .help("the functions are `min(a, b, …)` and `max(a, b, …)`; caps are written `at most …`"),
+                .label(t!("not a function"))
+                .help(t!(
+                    "the functions are `min(a, b, …)` and `max(a, b, …)`; caps are written `at most …`"
+                )),
             );
             return None;
         }
@@ -400,18 +440,20 @@ impl Checker<'_> {
         }
         if let Some(bad) = xs.iter().find(|x| !(x.ty.is_numeric() || x.ty == Ty::Date)) {
             let ty = bad.ty.clone();
-            return self.mismatch(e, "`min` and `max` take numbers, amounts or dates", &ty);
+            return self.mismatch(e, t!("`min` and `max` take numbers, amounts or dates"), &ty);
         }
         let Some(ty) = xs.iter().try_fold(xs[0].ty.clone(), |acc, x| join_ty(&acc, &x.ty)) else {
             let tys: Vec<String> = xs.iter().map(|x| self.type_name(&x.ty)).collect();
             self.error(
                 Diagnostic::error(
                     "zhice::check::units",
-                    "the arguments of `min` and `max` must have the same unit",
+                    t!("the arguments of `min` and `max` must have the same unit"),
                     e.span,
                 )
                 .label(tys.join(", "))
-                .help("compare like with like: amounts with amounts (`min(x, 3元)`), numbers with numbers"),
+                .help(t!(
+                    "compare like with like: amounts with amounts (`min(x, 3元)`), numbers with numbers"
+                )),
             );
             return None;
         };
@@ -437,17 +479,17 @@ impl Checker<'_> {
         self.rounding_operand = false;
         let x = x?;
         if !matches!(x.ty, Ty::Money | Ty::Number | Ty::Rate) {
-            return self.mismatch(e, "only amounts, numbers and rates are rounded", &x.ty);
+            return self.mismatch(e, t!("only amounts, numbers and rates are rounded"), &x.ty);
         }
         if !super::is_power_of_ten(unit.node) {
             self.error(
                 Diagnostic::error(
                     "zhice::check::rounding-unit",
-                    "the rounding unit must be a power of ten",
+                    t!("the rounding unit must be a power of ten"),
                     unit.span,
                 )
-                .label("e.g. 0.01 or 1")
-                .help("round to 0.01 for 分, 1 for 元, 10000 for 万元"),
+                .label(t!("e.g. 0.01 or 1"))
+                .help(t!("round to 0.01 for 分, 1 for 元, 10000 for 万元")),
             );
             return None;
         }
@@ -455,11 +497,13 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(
                     "zhice::check::rounding-mode",
-                    "this rounding says no mode, and the header states none",
+                    t!("this rounding says no mode, and the header states none"),
                     e.span,
                 )
-                .label("rounded how?")
-                .help("write the mode: `rounded to 0.01 half-away-from-zero` (or half-even, down, up)"),
+                .label(t!("rounded how?"))
+                .help(t!(
+                    "write the mode: `rounded to 0.01 half-away-from-zero` (or half-even, down, up)"
+                )),
             );
             return None;
         };
@@ -474,7 +518,7 @@ impl Checker<'_> {
     /// Binds the item of a list for an aggregate, quantifier or `each`: its slot and type.
     pub(super) fn bind_item(&mut self, var: &ast::Ident, list: &Expr, list_src: &ast::Expr) -> Option<usize> {
         let Ty::List(item) = &list.ty else {
-            self.mismatch(list_src, "this is not a list", &list.ty.clone());
+            self.mismatch(list_src, t!("this is not a list"), &list.ty.clone());
             return None;
         };
         let item = (**item).clone();
@@ -497,12 +541,13 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::item-key",
-                        format!("`{key_words}` needs a key that names the item"),
+                        t!("`%{key_words}` needs a key that names the item", key_words = key_words),
                         k.span,
                     )
-                    .label(format!("this is {}", self.type_name(&x.ty)))
-                    .help(format!(
-                        "use a text, choice or whole number that identifies the item, e.g. `{key_words} item.id`"
+                    .label(t!("this is %{type_name}", type_name = self.type_name(&x.ty)))
+                    .help(t!(
+                        "use a text, choice or whole number that identifies the item, e.g. `%{key_words} item.id`",
+                        key_words = key_words
                     )),
                 );
                 return None;
@@ -534,7 +579,7 @@ impl Checker<'_> {
                 let body_src = a.body.as_ref().unwrap_or(e);
                 return self.mismatch(
                     body_src,
-                    &format!("`{}` takes amounts or numbers", a.kind.node.words()),
+                    t!("`%{words}` takes amounts or numbers", words = a.kind.node.words()).into_owned(),
                     &ty,
                 );
             }
@@ -585,7 +630,11 @@ impl Checker<'_> {
             Or | And => {
                 for (side, src) in [(&x, l), (&y, r)] {
                     if side.ty != Ty::Bool {
-                        return self.mismatch(src, &format!("`{}` joins conditions", op.symbol()), &side.ty.clone());
+                        return self.mismatch(
+                            src,
+                            t!("`%{symbol}` joins conditions", symbol = op.symbol()).into_owned(),
+                            &side.ty.clone(),
+                        );
                     }
                 }
                 return made(bin(x, y), Ty::Bool);
@@ -595,11 +644,11 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::always-given",
-                            "`otherwise` is never used: this value is never missing",
+                            t!("`otherwise` is never used: this value is never missing"),
                             l.span,
                         )
-                        .label(format!("{} is not optional", self.type_name(&x.ty)))
-                        .help("remove `otherwise …`"),
+                        .label(t!("%{type_name} is not optional", type_name = self.type_name(&x.ty)))
+                        .help(t!("remove `otherwise …`")),
                     );
                     return None;
                 };
@@ -609,7 +658,7 @@ impl Checker<'_> {
                     _ => {
                         return self.mismatch(
                             r,
-                            &format!("the fallback must be {}", self.type_name(&inner)),
+                            t!("the fallback must be %{type_name}", type_name = self.type_name(&inner)).into_owned(),
                             &y.ty.clone(),
                         )
                     }
@@ -672,12 +721,10 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::unrounded-division",
-                            "a division must say how its result is rounded",
-                            e.span,
-                        )
-                        .label("the quotient may have endless decimals")
-                        .help("round it where it happens: `a / b rounded to 0.01`, in parentheses when more follows: `(a / b rounded to 0.01) * c`"),
-                    );
+                            t!("a division must say how its result is rounded"),
+                            e.span)
+                        .label(t!("the quotient may have endless decimals"))
+                        .help(t!("round it where it happens: `a / b rounded to 0.01`, in parentheses when more follows: `(a / b rounded to 0.01) * c`")));
                     return None;
                 }
                 made(bin(to_dec(x), to_dec(y)), ty)
@@ -711,15 +758,20 @@ impl Checker<'_> {
             (Add | Sub, Ty::Money, Ty::Int | Ty::Number) | (Add | Sub, Ty::Int | Ty::Number, Ty::Money) => {
                 "write money with a unit, e.g. 50万元".to_string()
             }
-            _ => format!("`{}` needs two values of the same unit", op.symbol()),
+            _ => t!("`%{symbol}` needs two values of the same unit", symbol = op.symbol()).into_owned(),
         };
         self.error(
             Diagnostic::error(
                 "zhice::check::units",
-                format!("`{}` cannot combine {tx} and {ty}", op.symbol()),
+                t!(
+                    "`%{symbol}` cannot combine %{tx} and %{ty}",
+                    symbol = op.symbol(),
+                    tx = tx,
+                    ty = ty
+                ),
                 e.span,
             )
-            .label(format!("{tx} {} {ty}", op.symbol()))
+            .label(t!("%{tx} %{symbol} %{ty}", tx = tx, symbol = op.symbol(), ty = ty))
             .help(help),
         );
         None

@@ -13,6 +13,7 @@ use crate::number::money;
 use crate::span::{Span, Spanned};
 use crate::syntax::ast;
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 /// Tier tables over ranges wider than this are checked for completeness by
 /// interval arithmetic only, never by listing values.
@@ -41,7 +42,7 @@ impl Checker<'_> {
                     let (ta, tc) = (self.type_name(&amount.ty), self.type_name(&limit.ty));
                     return self.mismatch(
                         cap,
-                        &format!("a cap on {ta} must be {ta} too, but this is {tc}"),
+                        t!("a cap on %{ta} must be %{ta} too, but this is %{tc}", ta = ta, tc = tc).into_owned(),
                         &limit.ty,
                     );
                 };
@@ -66,9 +67,11 @@ impl Checker<'_> {
                 let checked = self.expr(x)?;
                 if *checked.ty.required() != Ty::Money {
                     self.error(
-                        Diagnostic::error("zhice::check::type", "the assessed amount must be money", x.span)
-                            .label(format!("this is {}", self.type_name(&checked.ty)))
-                            .help("name the input or field that holds the amount an expert review fixed"),
+                        Diagnostic::error("zhice::check::type", t!("the assessed amount must be money"), x.span)
+                            .label(t!("this is %{type_name}", type_name = self.type_name(&checked.ty)))
+                            .help(t!(
+                                "name the input or field that holds the amount an expert review fixed"
+                            )),
                     );
                     return None;
                 }
@@ -94,7 +97,7 @@ impl Checker<'_> {
                     let want = self.type_name(&ty);
                     self.mismatch(
                         src,
-                        &format!("every row of a table gives the same unit, here {want}"),
+                        t!("every row of a table gives the same unit, here %{want}", want = want).into_owned(),
                         &x.ty,
                     );
                     return None;
@@ -115,9 +118,9 @@ impl Checker<'_> {
         let list_x = self.expr(list)?;
         if !matches!(list_x.ty, Ty::List(_)) {
             self.error(
-                Diagnostic::error("zhice::check::not-a-list", "`each` goes through a list", list.span)
-                    .label(format!("this is {}", self.type_name(&list_x.ty)))
-                    .help("declare the input as `list of …`"),
+                Diagnostic::error("zhice::check::not-a-list", t!("`each` goes through a list"), list.span)
+                    .label(t!("this is %{type_name}", type_name = self.type_name(&list_x.ty)))
+                    .help(t!("declare the input as `list of …`")),
             );
             return None;
         }
@@ -149,12 +152,12 @@ impl Checker<'_> {
                         self.error(
                             Diagnostic::error(
                                 "zhice::check::unreachable",
-                                "alternatives after `otherwise` are never used",
+                                t!("alternatives after `otherwise` are never used"),
                                 alts[i + 1].span,
                             )
-                            .label("never reached")
-                            .related(alt.span, "`otherwise` applies before this")
-                            .help("move `otherwise => …` to the end"),
+                            .label(t!("never reached"))
+                            .related(alt.span, t!("`otherwise` applies before this"))
+                            .help(t!("move `otherwise => …` to the end")),
                         );
                         ok = false;
                     }
@@ -191,18 +194,22 @@ impl Checker<'_> {
                 };
                 if policy.node == HitPolicy::First && same(ca, cb) {
                     self.error(
-                        Diagnostic::error("zhice::check::unreachable", "this alternative can never apply", b.span)
-                            .label("same condition as an earlier one")
-                            .related(a.span, "this one always applies first")
-                            .help("change its condition, or remove it"),
+                        Diagnostic::error(
+                            "zhice::check::unreachable",
+                            t!("this alternative can never apply"),
+                            b.span,
+                        )
+                        .label(t!("same condition as an earlier one"))
+                        .related(a.span, t!("this one always applies first"))
+                        .help(t!("change its condition, or remove it")),
                     );
                 } else if policy.node == HitPolicy::One && !disjoint(ca, cb) {
                     self.error(
-                        Diagnostic::error("zhice::check::overlap", "two alternatives may both apply and the policy does not say which wins", b.span)
-                            .label("may apply together with the earlier one")
-                            .related(a.span, "this one may apply too")
-                            .related(policy.span, "`one of` requires that at most one applies")
-                            .help("state the precedence: `the highest of` (按照最高标准), `the first of` (in written order) or `the sum of` (all that apply)"),
+                        Diagnostic::error("zhice::check::overlap", t!("two alternatives may both apply and the policy does not say which wins"), b.span)
+                            .label(t!("may apply together with the earlier one"))
+                            .related(a.span, t!("this one may apply too"))
+                            .related(policy.span, t!("`one of` requires that at most one applies"))
+                            .help(t!("state the precedence: `the highest of` (按照最高标准), `the first of` (in written order) or `the sum of` (all that apply)")),
                     );
                 }
             }
@@ -225,11 +232,10 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::tier-key",
-                        "a tier table is keyed by a level or a choice",
-                        key.span,
-                    )
-                    .label(format!("this is {}", self.type_name(&key.ty)))
-                    .help("key the table by an int (`by dcmm_level`) or an enum (`by item.level`); for amounts in bands write `in bands of`"),
+                        t!("a tier table is keyed by a level or a choice"),
+                        key.span)
+                    .label(t!("this is %{type_name}", type_name = self.type_name(&key.ty)))
+                    .help(t!("key the table by an int (`by dcmm_level`) or an enum (`by item.level`); for amounts in bands write `in bands of`")),
                 );
                 return None;
             }
@@ -242,12 +248,12 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::unreachable",
-                        "rows after `otherwise` are never used",
+                        t!("rows after `otherwise` are never used"),
                         rows[i + 1].key.span,
                     )
-                    .label("never reached")
-                    .related(row.key.span, "`otherwise` takes every remaining value")
-                    .help("move `otherwise => …` to the end"),
+                    .label(t!("never reached"))
+                    .related(row.key.span, t!("`otherwise` takes every remaining value"))
+                    .help(t!("move `otherwise => …` to the end")),
                 );
                 ok = false;
             }
@@ -294,9 +300,9 @@ impl Checker<'_> {
     fn tier_key(&mut self, k: &Spanned<ast::TierKey>, domain: &Domain) -> Option<TierKey> {
         let bad = |me: &mut Self, what: &str| {
             me.error(
-                Diagnostic::error("zhice::check::tier-key", format!("this row key does not fit the table: {what}"), k.span)
-                    .label("wrong kind of key")
-                    .help("rows of a table keyed by a level are numbers or ranges (`3 =>`, `1..3 =>`); by a choice, its values"),
+                Diagnostic::error("zhice::check::tier-key", t!("this row key does not fit the table: %{what}", what = what), k.span)
+                    .label(t!("wrong kind of key"))
+                    .help(t!("rows of a table keyed by a level are numbers or ranges (`3 =>`, `1..3 =>`); by a choice, its values")),
             );
             None
         };
@@ -313,16 +319,21 @@ impl Checker<'_> {
                     None => {
                         let names: Vec<&str> = self.enums[en].values.iter().map(|(v, _)| v.as_str()).collect();
                         let help = match closest(n, names.iter().copied()) {
-                            Some(c) => format!("did you mean `{c}`?"),
-                            None => format!("the values of `{}` are {}", self.enums[en].name, names.join(", ")),
+                            Some(c) => t!("did you mean `%{c}`?", c = c).into_owned(),
+                            None => t!(
+                                "the values of `%{en}` are %{names}",
+                                en = self.enums[en].name,
+                                names = names.join(", ")
+                            )
+                            .into_owned(),
                         };
                         self.error(
                             Diagnostic::error(
                                 "zhice::check::unknown-value",
-                                format!("`{n}` is not a value of `{}`", self.enums[en].name),
+                                t!("`%{n}` is not a value of `%{en}`", n = n, en = self.enums[en].name),
                                 k.span,
                             )
-                            .label("unknown value")
+                            .label(t!("unknown value"))
                             .help(help),
                         );
                         None
@@ -381,10 +392,10 @@ impl Checker<'_> {
                     }
                     if lo_dom.is_some_and(|lo| *b < lo) || hi_dom.is_some_and(|hi| *a > hi) {
                         self.error(
-                            Diagnostic::warning("zhice::lint::unreachable-row", "this row can never apply", *s)
-                                .label("outside the declared range")
-                                .related(key.span, format!("declared as {}", describe_range(range)))
-                                .help("remove the row, or widen the input's declared range"),
+                            Diagnostic::warning("zhice::lint::unreachable-row", t!("this row can never apply"), *s)
+                                .label(t!("outside the declared range"))
+                                .related(key.span, t!("declared as %{range}", range = describe_range(range)))
+                                .help(t!("remove the row, or widen the input's declared range")),
                         );
                     }
                 }
@@ -401,11 +412,11 @@ impl Checker<'_> {
                         self.error(
                             Diagnostic::error(
                                 "zhice::check::tier-incomplete",
-                                "the tier table may meet a value it has no row for",
+                                t!("the tier table may meet a value it has no row for"),
                                 key.span,
                             )
-                            .label("no declared range to cover")
-                            .help("declare the input's range (`int 3..5`) or add `otherwise => …`"),
+                            .label(t!("no declared range to cover"))
+                            .help(t!("declare the input's range (`int 3..5`) or add `otherwise => …`")),
                         );
                     }
                     _ => {}
@@ -417,13 +428,13 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(
                     "zhice::check::tier-incomplete",
-                    format!("the tier table has no row for {}", missing.join(", ")),
+                    t!("the tier table has no row for %{missing}", missing = missing.join(", ")),
                     key.span,
                 )
-                .label("some values have no row")
-                .help(format!(
-                    "add rows for {} or an `otherwise => …` row",
-                    missing.join(", ")
+                .label(t!("some values have no row"))
+                .help(t!(
+                    "add rows for %{missing} or an `otherwise => …` row",
+                    missing = missing.join(", ")
                 )),
             );
         }
@@ -433,11 +444,11 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::warning(
                         "zhice::check::unreachable",
-                        "`otherwise` is never used: the rows cover every value",
+                        t!("`otherwise` is never used: the rows cover every value"),
                         row.span,
                     )
-                    .label("never reached")
-                    .help("remove the `otherwise` row"),
+                    .label(t!("never reached"))
+                    .help(t!("remove the `otherwise` row")),
                 );
             }
         }
@@ -447,12 +458,12 @@ impl Checker<'_> {
         self.error(
             Diagnostic::error(
                 "zhice::check::tier-overlap",
-                "two rows of the tier table cover the same value",
+                t!("two rows of the tier table cover the same value"),
                 at,
             )
-            .label("overlaps an earlier row")
-            .related(first, "earlier row")
-            .help("each value must have exactly one row"),
+            .label(t!("overlaps an earlier row"))
+            .related(first, t!("earlier row"))
+            .help(t!("each value must have exactly one row")),
         );
     }
 
@@ -488,10 +499,10 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::bands",
-                        "the bands do not run on from 0 without a gap",
+                        t!("the bands do not run on from 0 without a gap"),
                         row.range.span,
                     )
-                    .label("this band")
+                    .label(t!("this band"))
                     .help(why),
                 );
                 ok = false;
@@ -503,10 +514,10 @@ impl Checker<'_> {
                 };
                 if !same_edge {
                     self.error(
-                        Diagnostic::error("zhice::check::bands", "this band does not start where the one before ends", lo_src.span)
-                            .label("a different edge")
-                            .related(prev_src.span, "the band before ends here")
-                            .help("each band starts at the edge the one before ends at (`up to 100万元`, then `100万元 to …`)"),
+                        Diagnostic::error("zhice::check::bands", t!("this band does not start where the one before ends"), lo_src.span)
+                            .label(t!("a different edge"))
+                            .related(prev_src.span, t!("the band before ends here"))
+                            .help(t!("each band starts at the edge the one before ends at (`up to 100万元`, then `100万元 to …`)")),
                     );
                     ok = false;
                 }
@@ -554,11 +565,11 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::bands",
-                        "a band's edge is an amount the policy fixes",
+                        t!("a band's edge is an amount the policy fixes"),
                         e.span,
                     )
-                    .label("read from the case")
-                    .help("write the edge as an amount (`100万元`) or a parameter"),
+                    .label(t!("read from the case"))
+                    .help(t!("write the edge as an amount (`100万元`) or a parameter")),
                 );
                 return None;
             }
@@ -594,11 +605,17 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::bands",
-                            format!("the band edges do not rise{when}"),
+                            t!("the band edges do not rise%{when}", when = when),
                             row.range.span,
                         )
-                        .label(format!("ends at {}, not above {}", money(value), money(last)))
-                        .help("list the bands from the lowest up, each ending above the one before"),
+                        .label(t!(
+                            "ends at %{value}, not above %{last}",
+                            value = money(value),
+                            last = money(last)
+                        ))
+                        .help(t!(
+                            "list the bands from the lowest up, each ending above the one before"
+                        )),
                     );
                     return;
                 }

@@ -5,6 +5,7 @@ use super::model::{Expr, ExprKind, Policy};
 use super::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::syntax::ast;
+use rust_i18n::t;
 
 impl Checker<'_> {
     pub(super) fn lint_unused(&mut self, file: &ast::File) {
@@ -23,11 +24,11 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::warning(
                     "zhice::lint::unused-input",
-                    format!("input `{}` is never used", name.node),
+                    t!("input `%{value}` is never used", value = name.node),
                     name.span,
                 )
-                .label("declared but not read by any measure or benefit")
-                .help("cases may still give it; remove it if no clause needs it"),
+                .label(t!("declared but not read by any measure or benefit"))
+                .help(t!("cases may still give it; remove it if no clause needs it")),
             );
         }
         let unused_params: Vec<_> = self
@@ -41,11 +42,11 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::warning(
                     "zhice::lint::unused-param",
-                    format!("parameter `{name}` is never used"),
+                    t!("parameter `%{name}` is never used", name = name),
                     span,
                 )
-                .label("declared but not read")
-                .help("use it in a measure, or remove it"),
+                .label(t!("declared but not read"))
+                .help(t!("use it in a measure, or remove it")),
             );
         }
         let unused_values: Vec<_> = self
@@ -59,11 +60,11 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::warning(
                     "zhice::lint::unused-value",
-                    format!("value `{name}` is never used"),
+                    t!("value `%{name}` is never used", name = name),
                     span,
                 )
-                .label("worked out for every case, but not read")
-                .help("use it in a measure, or remove it"),
+                .label(t!("worked out for every case, but not read"))
+                .help(t!("use it in a measure, or remove it")),
             );
         }
     }
@@ -85,7 +86,7 @@ pub(super) fn conditions(policy: &Policy) -> Vec<Diagnostic> {
                 out.push(
                     Diagnostic::warning(
                         "zhice::lint::constant-condition",
-                        format!("this condition is {verdict}"),
+                        t!("this condition is %{verdict}", verdict = verdict),
                         x.span,
                     )
                     .label(why)
@@ -121,11 +122,10 @@ pub(super) fn filters(policy: &Policy) -> Vec<Diagnostic> {
                         out.push(
                             Diagnostic::warning(
                                 "zhice::lint::filter-ignores-item",
-                                "this part of the filter does not look at the item",
-                                conjunct.span,
-                            )
-                            .label("the same for every item")
-                            .help("if it is a condition of its own, put the aggregate in parentheses: `(the sum of … where …) >= … and …`"),
+                                t!("this part of the filter does not look at the item"),
+                                conjunct.span)
+                            .label(t!("the same for every item"))
+                            .help(t!("if it is a condition of its own, put the aggregate in parentheses: `(the sum of … where …) >= … and …`")),
                         );
                     }
                 }
@@ -197,7 +197,7 @@ fn settled(p: &Policy, e: &Expr) -> Option<(bool, String)> {
         }
     };
     if let ExprKind::Const(Const::Bool(b)) = &e.kind {
-        return Some((*b, format!("the literal `{b}`")));
+        return Some((*b, t!("the literal `%{b}`", b = b).into_owned()));
     }
     let ExprKind::Binary(op, l, r) = &e.kind else {
         return None;

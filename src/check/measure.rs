@@ -6,6 +6,7 @@ use super::model::*;
 use super::Checker;
 use crate::diagnostic::{closest, Diagnostic};
 use crate::syntax::ast;
+use rust_i18n::t;
 
 impl Checker<'_> {
     pub(super) fn measure(&mut self, m: &ast::Measure) -> Option<Measure> {
@@ -20,11 +21,13 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::warning(
                     "zhice::check::no-text",
-                    format!("measure `{}` has no clause text", m.id.node),
+                    t!("measure `%{id}` has no clause text", id = m.id.node),
                     m.id.span,
                 )
-                .label("no `text`")
-                .help("keep the clause's own words beside the rule: `text \"…\"`; explanations show them"),
+                .label(t!("no `text`"))
+                .help(t!(
+                    "keep the clause's own words beside the rule: `text \"…\"`; explanations show them"
+                )),
             );
         }
         let conditions: Vec<Expr> = m
@@ -39,11 +42,13 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::no-award",
-                        format!("measure `{}` awards nothing", m.id.node),
+                        t!("measure `%{id}` awards nothing", id = m.id.node),
                         m.id.span,
                     )
-                    .label("no `award`")
-                    .help("add `award …`; a measure that grants a service, not money, is a `benefit`"),
+                    .label(t!("no `award`"))
+                    .help(t!(
+                        "add `award …`; a measure that grants a service, not money, is a `benefit`"
+                    )),
                 );
                 None
             }
@@ -133,11 +138,13 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::warning(
                     "zhice::check::no-text",
-                    format!("rule `{}` has no clause text", r.id.node),
+                    t!("rule `%{id}` has no clause text", id = r.id.node),
                     r.id.span,
                 )
-                .label("no `text`")
-                .help("keep the clause's own words beside the rule: `text \"…\"`; explanations show them"),
+                .label(t!("no `text`"))
+                .help(t!(
+                    "keep the clause's own words beside the rule: `text \"…\"`; explanations show them"
+                )),
             );
         }
         Some(RuleDef {
@@ -161,11 +168,11 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::rule-member",
-                            format!("`{}` is named twice", id.node),
+                            t!("`%{id}` is named twice", id = id.node),
                             id.span,
                         )
-                        .label("named again")
-                        .help("name each measure once"),
+                        .label(t!("named again"))
+                        .help(t!("name each measure once")),
                     );
                     ok = false;
                 }
@@ -176,17 +183,17 @@ impl Checker<'_> {
                         "a rule across measures names measures: benefits and clauses award no money".to_string()
                     } else {
                         match closest(&id.node, self.file.measures.iter().map(|m| m.id.node.as_str())) {
-                            Some(c) => format!("did you mean `{c}`?"),
+                            Some(c) => t!("did you mean `%{c}`?", c = c).into_owned(),
                             None => "name the id of a measure".to_string(),
                         }
                     };
                     self.error(
                         Diagnostic::error(
                             "zhice::check::rule-member",
-                            format!("`{}` is not a measure of this policy", id.node),
+                            t!("`%{id}` is not a measure of this policy", id = id.node),
                             id.span,
                         )
-                        .label("no such measure")
+                        .label(t!("no such measure"))
                         .help(help),
                     );
                     ok = false;
@@ -198,11 +205,13 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(
                     "zhice::check::rule-member",
-                    "a rule across measures names at least two",
+                    t!("a rule across measures names at least two"),
                     at,
                 )
-                .label("only one measure")
-                .help("a cap on one measure is written in the measure: `at most … per applicant per year`"),
+                .label(t!("only one measure"))
+                .help(t!(
+                    "a cap on one measure is written in the measure: `at most … per applicant per year`"
+                )),
             );
             return None;
         }
@@ -220,12 +229,17 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::clause-order",
-                            format!("the clause reference `{}` gives no order", m.clause.node),
+                            t!(
+                                "the clause reference `%{clause}` gives no order",
+                                clause = m.clause.node
+                            ),
                             m.clause.span,
                         )
-                        .label("not numbered like 第四条（一）")
-                        .related(at, "the rule is filled in clause order")
-                        .help("number the clause (第四条（一）, （二）), or fill the cap `in the order listed`"),
+                        .label(t!("not numbered like 第四条（一）"))
+                        .related(at, t!("the rule is filled in clause order"))
+                        .help(t!(
+                            "number the clause (第四条（一）, （二）), or fill the cap `in the order listed`"
+                        )),
                     );
                     return None;
                 }
@@ -238,13 +252,20 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::clause-order",
-                        format!("`{}` and `{}` share the clause {}", a.id.node, b.id.node, b.clause.node),
+                        t!(
+                            "`%{id}` and `%{id2}` share the clause %{clause}",
+                            id = a.id.node,
+                            id2 = b.id.node,
+                            clause = b.clause.node
+                        ),
                         at,
                     )
-                    .label("which is filled first?")
-                    .related(a.clause.span, "this clause")
-                    .related(b.clause.span, "the same clause")
-                    .help("write `in the order listed` and list them in the order the clause means"),
+                    .label(t!("which is filled first?"))
+                    .related(a.clause.span, t!("this clause"))
+                    .related(b.clause.span, t!("the same clause"))
+                    .help(t!(
+                        "write `in the order listed` and list them in the order the clause means"
+                    )),
                 );
                 return None;
             }

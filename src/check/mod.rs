@@ -22,6 +22,7 @@ use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 use crate::syntax::ast;
 use model::*;
+use rust_i18n::t;
 
 /// The outcome of checking: the policy when it has no errors, and every diagnostic.
 pub struct Checked {
@@ -103,7 +104,12 @@ pub fn check(file: &ast::File, extra_tests: &[ast::TestBlock]) -> Checked {
     }
     cx.diagnostics.extend(agreement::allow_errors(file));
     let mut diagnostics = std::mem::take(&mut cx.diagnostics);
-    tests.extend(extra_tests.iter().filter_map(|t| cx.test(t, &measure_ids)));
+    tests.extend(extra_tests.iter().filter_map(|t| {
+        cx.test(t, &measure_ids).map(|t| TestCase {
+            in_tests_file: true,
+            ..t
+        })
+    }));
     let test_file_diagnostics = std::mem::take(&mut cx.diagnostics);
     diagnostics.sort_by_key(|d| (d.span.start, d.severity));
     let any_error = diagnostics
@@ -243,17 +249,17 @@ impl<'a> Checker<'a> {
     fn header(&mut self, file: &ast::File) -> Option<Header> {
         let Some(h) = &file.header else {
             self.error(
-                Diagnostic::error("zhice::check::no-header", "the policy has no header", Span::new(0, 0))
-                    .label("expected `policy \"…\" { … }` here")
-                    .help("start the file with `policy \"标题\" { version \"…\" effective 2025-01-01 currency CNY rounding 0.01 half-away-from-zero after each rate }`"),
+                Diagnostic::error("zhice::check::no-header", t!("the policy has no header"), Span::new(0, 0))
+                    .label(t!("expected `policy \"…\" { … }` here"))
+                    .help(t!("start the file with `policy \"标题\" { version \"…\" effective 2025-01-01 currency CNY rounding 0.01 half-away-from-zero after each rate }`")),
             );
             return None;
         };
         if h.rounding.is_none() {
             self.error(
-                Diagnostic::warning("zhice::check::no-rounding", "the policy states no rounding rule", h.title.span)
-                    .label("no `rounding` in this header")
-                    .help("amounts from rates keep every decimal; add e.g. `rounding 0.01 half-away-from-zero after each rate`"),
+                Diagnostic::warning("zhice::check::no-rounding", t!("the policy states no rounding rule"), h.title.span)
+                    .label(t!("no `rounding` in this header"))
+                    .help(t!("amounts from rates keep every decimal; add e.g. `rounding 0.01 half-away-from-zero after each rate`")),
             );
         }
         let rounding = h.rounding.as_ref().map(|r| {
@@ -261,31 +267,31 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::rounding-unit",
-                        "the rounding unit must be above 0",
+                        t!("the rounding unit must be above 0"),
                         r.unit.span,
                     )
-                    .label("not a positive unit")
-                    .help("round to a unit such as 0.01 (分) or 1 (元)"),
+                    .label(t!("not a positive unit"))
+                    .help(t!("round to a unit such as 0.01 (分) or 1 (元)")),
                 );
             } else if !r.after_rate && !r.on_award {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::rounding-place",
-                        "the rounding rule says nowhere to apply",
+                        t!("the rounding rule says nowhere to apply"),
                         r.span,
                     )
-                    .label("rounding unused")
-                    .help("add `after each rate`, `on each award`, or both"),
+                    .label(t!("rounding unused"))
+                    .help(t!("add `after each rate`, `on each award`, or both")),
                 );
             } else if !is_power_of_ten(r.unit.node) {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::rounding-unit",
-                        "the rounding unit must be a power of ten",
+                        t!("the rounding unit must be a power of ten"),
                         r.unit.span,
                     )
-                    .label("e.g. 0.01 or 1")
-                    .help("round to 0.01 for 分, 1 for 元, 10000 for 万元"),
+                    .label(t!("e.g. 0.01 or 1"))
+                    .help(t!("round to 0.01 for 分, 1 for 元, 10000 for 万元")),
                 );
             }
             Rounding {
@@ -302,23 +308,25 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::period",
-                        "the period in force ends before it begins",
+                        t!("the period in force ends before it begins"),
                         f.span,
                     )
-                    .label(format!("{} is before {}", f.to.node, f.from.node))
-                    .help("write the first day, then the last: `in force 2026-03-01 to 2028-12-31`"),
+                    .label(t!("%{to} is before %{from}", to = f.to.node, from = f.from.node))
+                    .help(t!(
+                        "write the first day, then the last: `in force 2026-03-01 to 2028-12-31`"
+                    )),
                 );
             }
             if let Some(e) = &h.effective {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::period",
-                        "both `effective` and `in force` say when the policy begins",
+                        t!("both `effective` and `in force` say when the policy begins"),
                         e.span,
                     )
-                    .label("the policy's first day, said twice")
-                    .related(f.span, "`in force` gives the first day too")
-                    .help("keep `in force FROM to TO` and remove `effective`"),
+                    .label(t!("the policy's first day, said twice"))
+                    .related(f.span, t!("`in force` gives the first day too"))
+                    .help(t!("keep `in force FROM to TO` and remove `effective`")),
                 );
             }
         }

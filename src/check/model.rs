@@ -583,6 +583,8 @@ pub struct TestCase {
     pub given: String,
     pub expect: Expected,
     pub span: Span,
+    /// written in the sibling `.tests` file (its span points there), not the policy
+    pub in_tests_file: bool,
 }
 
 #[derive(Debug, Clone)]

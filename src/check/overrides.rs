@@ -7,6 +7,7 @@ use super::model::{Const, Policy, Ty};
 use crate::diagnostic::closest;
 use crate::syntax::{ast::Literal, parse_value};
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 /// Applies `NAME=VALUE` overrides in order. Errors say which one is wrong and why.
 pub fn apply(policy: &mut Policy, sets: &[String]) -> Result<(), String> {
@@ -17,9 +18,15 @@ pub fn apply(policy: &mut Policy, sets: &[String]) -> Result<(), String> {
         let name = name.trim();
         let Some(param) = policy.params.iter_mut().find(|p| p.name == name) else {
             let hint = closest(name, policy.params.iter().map(|p| p.name.as_str()))
-                .map(|c| format!("; did you mean `{c}`?"))
+                .map(|c| t!("; did you mean `%{c}`?", c = c).into_owned())
                 .unwrap_or_default();
-            return Err(format!("`--set {set}`: the policy has no parameter `{name}`{hint}"));
+            return Err(t!(
+                "`--set %{set}`: the policy has no parameter `%{name}`%{hint}",
+                set = set,
+                name = name,
+                hint = hint
+            )
+            .into_owned());
         };
         let mut value = constant(parse_value(value).map_err(|e| format!("`--set {set}`: {e}"))?);
         if let (Const::Int(n), Ty::Number) = (&value, &param.ty) {

@@ -6,6 +6,7 @@
 use super::model::*;
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
+use rust_i18n::t;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Mark {
@@ -133,11 +134,11 @@ impl<'a> Graph<'a> {
             .map(|n| self.name(nodes[*n]).0)
             .collect();
         let (first, at) = self.name(nodes[path[0]]);
-        let mut d = Diagnostic::error("zhice::check::cycle", format!("`{first}` depends on itself"), at)
-            .label(format!("the cycle: {}", names.join(" → ")))
-            .help("an amount cannot be worked out from itself: a measure in a rule across measures cannot read the final amount of another in the same rule, and nothing can read its own result");
+        let mut d = Diagnostic::error("zhice::check::cycle", t!("`%{first}` depends on itself", first = first), at)
+            .label(t!("the cycle: %{names}", names = names.join(" → ")))
+            .help(t!("an amount cannot be worked out from itself: a measure in a rule across measures cannot read the final amount of another in the same rule, and nothing can read its own result"));
         for n in &path[1..] {
-            d = d.related(self.name(nodes[*n]).1, "part of the cycle");
+            d = d.related(self.name(nodes[*n]).1, t!("part of the cycle"));
         }
         d
     }

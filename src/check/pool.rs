@@ -8,6 +8,7 @@ use super::model::*;
 use super::Checker;
 use crate::diagnostic::{closest, Diagnostic};
 use crate::syntax::ast;
+use rust_i18n::t;
 
 impl Checker<'_> {
     pub(super) fn pool(&mut self, p: &ast::PoolDecl, earlier: &[ast::PoolDecl]) -> Option<PoolDef> {
@@ -29,11 +30,13 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::warning(
                     "zhice::check::no-text",
-                    format!("pool `{}` has no clause text", p.id.node),
+                    t!("pool `%{id}` has no clause text", id = p.id.node),
                     p.id.span,
                 )
-                .label("no `text`")
-                .help("keep the clause's own words beside the pool: `text \"…\"`; explanations show them"),
+                .label(t!("no `text`"))
+                .help(t!(
+                    "keep the clause's own words beside the pool: `text \"…\"`; explanations show them"
+                )),
             );
         }
         if let ast::PoolPeriod::Range(from, to) = p.period.node {
@@ -41,11 +44,13 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::period",
-                        "the pool's period ends before it begins",
+                        t!("the pool's period ends before it begins"),
                         p.period.span,
                     )
-                    .label(format!("{to} is before {from}"))
-                    .help("write the first day, then the last: `from 2026-01-01 to 2026-12-31`"),
+                    .label(t!("%{to} is before %{from}", to = to, from = from))
+                    .help(t!(
+                        "write the first day, then the last: `from 2026-01-01 to 2026-12-31`"
+                    )),
                 );
             }
         }
@@ -58,9 +63,9 @@ impl Checker<'_> {
                     .as_ref()
                     .map_or_else(|| p.residue.as_ref().map_or(p.span, |r| r.span), |_| unit_span(p));
                 self.error(
-                    Diagnostic::error("zhice::check::pool-rounding", "claims served in order are not divided: there is nothing to round", at)
-                        .label("rounding or residue of shares")
-                        .help("remove `each share rounded to …` and `residue …`; an ordered pool grants each claim whole, and the last one what is left"),
+                    Diagnostic::error("zhice::check::pool-rounding", t!("claims served in order are not divided: there is nothing to round"), at)
+                        .label(t!("rounding or residue of shares"))
+                        .help(t!("remove `each share rounded to …` and `residue …`; an ordered pool grants each claim whole, and the last one what is left")),
                 );
                 None
             }
@@ -70,11 +75,11 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::rounding-unit",
-                            "the rounding unit must be a power of ten",
+                            t!("the rounding unit must be a power of ten"),
                             unit.span,
                         )
-                        .label("e.g. 0.01 or 1")
-                        .help("round to 0.01 for 分, 1 for 元"),
+                        .label(t!("e.g. 0.01 or 1"))
+                        .help(t!("round to 0.01 for 分, 1 for 元")),
                     );
                 }
                 match mode.or(self.rounding.as_ref().map(|r| r.mode)) {
@@ -83,11 +88,11 @@ impl Checker<'_> {
                         self.error(
                             Diagnostic::error(
                                 "zhice::check::rounding-mode",
-                                "this rounding says no mode, and the header states none",
+                                t!("this rounding says no mode, and the header states none"),
                                 unit.span,
                             )
-                            .label("rounded how?")
-                            .help("write the mode: `each share rounded to 0.01 half-away-from-zero`"),
+                            .label(t!("rounded how?"))
+                            .help(t!("write the mode: `each share rounded to 0.01 half-away-from-zero`")),
                         );
                         None
                     }
@@ -95,18 +100,18 @@ impl Checker<'_> {
             }
             (None, false) => {
                 self.error(
-                    Diagnostic::error("zhice::check::pool-rounding", "a pool divided pro rata must say how each share is rounded", p.ration.span)
-                        .label("rounded how?")
-                        .help("add `, each share rounded to 0.01, residue as it falls` (or `residue to the largest remainders`)"),
+                    Diagnostic::error("zhice::check::pool-rounding", t!("a pool divided pro rata must say how each share is rounded"), p.ration.span)
+                        .label(t!("rounded how?"))
+                        .help(t!("add `, each share rounded to 0.01, residue as it falls` (or `residue to the largest remainders`)")),
                 );
                 None
             }
         };
         if !ordered && p.residue.is_none() && p.rounding.is_some() {
             self.error(
-                Diagnostic::error("zhice::check::pool-rounding", "a pool divided pro rata must say what becomes of the rounding residue", p.ration.span)
-                    .label("the rounded shares may not add up to the pool")
-                    .help("add `, residue as it falls` (the sum may differ from the pool by the rounding) or `, residue to the largest remainders` (never above the pool)"),
+                Diagnostic::error("zhice::check::pool-rounding", t!("a pool divided pro rata must say what becomes of the rounding residue"), p.ration.span)
+                    .label(t!("the rounded shares may not add up to the pool"))
+                    .help(t!("add `, residue as it falls` (the sum may differ from the pool by the rounding) or `, residue to the largest remainders` (never above the pool)")),
             );
         }
         Some(PoolDef {
@@ -134,9 +139,9 @@ impl Checker<'_> {
         let x = self.expect(e, &Ty::Money, what)?;
         if !matches!(x.kind, ExprKind::Const(_) | ExprKind::Param(_)) {
             self.error(
-                Diagnostic::error("zhice::check::pool", format!("{what} is an amount the policy fixes"), e.span)
-                    .label("worked out from the case")
-                    .help("write the amount (`1000万元`) or name a parameter, dated if it changes (`param budget = 1000万元 from 2027-01-01 = 1200万元`)"),
+                Diagnostic::error("zhice::check::pool", t!("%{what} is an amount the policy fixes", what = what), e.span)
+                    .label(t!("worked out from the case"))
+                    .help(t!("write the amount (`1000万元`) or name a parameter, dated if it changes (`param budget = 1000万元 from 2027-01-01 = 1200万元`)")),
             );
             return None;
         }
@@ -150,16 +155,16 @@ impl Checker<'_> {
         }
         let Some(i) = self.inputs.iter().position(|x| x.name == key.node) else {
             let help = match closest(&key.node, self.inputs.iter().map(|x| x.name.as_str())) {
-                Some(c) => format!("did you mean `{c}`?"),
+                Some(c) => t!("did you mean `%{c}`?", c = c).into_owned(),
                 None => "order by an input of the case (a score, an amount) or by `date`, the application date".into(),
             };
             self.error(
                 Diagnostic::error(
                     "zhice::check::pool",
-                    format!("`{}` is not a field of the case", key.node),
+                    t!("`%{key}` is not a field of the case", key = key.node),
                     key.span,
                 )
-                .label("nothing to order by")
+                .label(t!("nothing to order by"))
                 .help(help),
             );
             return None;
@@ -173,11 +178,11 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(
                     "zhice::check::pool",
-                    format!("applications cannot be ordered by `{}`", key.node),
+                    t!("applications cannot be ordered by `%{key}`", key = key.node),
                     key.span,
                 )
-                .label(format!("this is {ty}"))
-                .help("order by a number, an amount or a date"),
+                .label(t!("this is %{ty}", ty = ty))
+                .help(t!("order by a number, an amount or a date")),
             );
             return None;
         }
@@ -190,11 +195,13 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(
                     "zhice::check::pool",
-                    format!("pool `{}` funds no measure", p.id.node),
+                    t!("pool `%{id}` funds no measure", id = p.id.node),
                     p.id.span,
                 )
-                .label("a budget for nothing")
-                .help("name the measures it funds: `at most 1000万元 per year for training_subsidy`"),
+                .label(t!("a budget for nothing"))
+                .help(t!(
+                    "name the measures it funds: `at most 1000万元 per year for training_subsidy`"
+                )),
             );
             return None;
         }
@@ -203,16 +210,16 @@ impl Checker<'_> {
         for id in &p.members {
             let Some(i) = self.file.measures.iter().position(|m| m.id.node == id.node) else {
                 let help = match closest(&id.node, self.file.measures.iter().map(|m| m.id.node.as_str())) {
-                    Some(c) => format!("did you mean `{c}`?"),
+                    Some(c) => t!("did you mean `%{c}`?", c = c).into_owned(),
                     None => "name the id of a measure".into(),
                 };
                 self.error(
                     Diagnostic::error(
                         "zhice::check::pool",
-                        format!("`{}` is not a measure of this policy", id.node),
+                        t!("`%{id}` is not a measure of this policy", id = id.node),
                         id.span,
                     )
-                    .label("no such measure")
+                    .label(t!("no such measure"))
                     .help(help),
                 );
                 ok = false;
@@ -222,19 +229,23 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::pool",
-                        format!("`{}` is funded by two pools", id.node),
+                        t!("`%{id}` is funded by two pools", id = id.node),
                         id.span,
                     )
-                    .label("funded again here")
-                    .related(other.id.span, "already funded by this pool")
-                    .help("a measure draws on one budget; name it in one pool"),
+                    .label(t!("funded again here"))
+                    .related(other.id.span, t!("already funded by this pool"))
+                    .help(t!("a measure draws on one budget; name it in one pool")),
                 );
                 ok = false;
             } else if out.contains(&i) {
                 self.error(
-                    Diagnostic::error("zhice::check::pool", format!("`{}` is named twice", id.node), id.span)
-                        .label("named again")
-                        .help("name each measure once"),
+                    Diagnostic::error(
+                        "zhice::check::pool",
+                        t!("`%{id}` is named twice", id = id.node),
+                        id.span,
+                    )
+                    .label(t!("named again"))
+                    .help(t!("name each measure once")),
                 );
                 ok = false;
             } else {
@@ -253,12 +264,11 @@ impl Checker<'_> {
                         self.diagnostics.push(
                             Diagnostic::error(
                                 "zhice::check::pooled-read",
-                                format!("`{owner}` reads the amount of a measure its pool `{}` divides", p.id),
-                                x.span,
-                            )
-                            .label("known only when every application of the period is in")
-                            .related(p.id_span, "the pool")
-                            .help("read what the measure's own rule gives (name it with `value`), not what the pool grants"),
+                                t!("`%{owner}` reads the amount of a measure its pool `%{id}` divides", owner = owner, id = p.id),
+                                x.span)
+                            .label(t!("known only when every application of the period is in"))
+                            .related(p.id_span, t!("the pool"))
+                            .help(t!("read what the measure's own rule gives (name it with `value`), not what the pool grants")),
                         );
                     }
                 }

@@ -7,6 +7,7 @@ use super::Checker;
 use crate::diagnostic::{closest, Diagnostic};
 use crate::syntax::ast;
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 impl Checker<'_> {
     pub(super) fn test(&mut self, t: &ast::TestBlock, measures: &[String]) -> Option<TestCase> {
@@ -35,17 +36,17 @@ impl Checker<'_> {
                             "only measures award money; benefits and clauses are not expected".to_string()
                         } else {
                             match closest(&id.node, measures.iter().map(String::as_str)) {
-                                Some(c) => format!("did you mean `{c}`?"),
+                                Some(c) => t!("did you mean `%{c}`?", c = c).into_owned(),
                                 None => "name the id of a measure".to_string(),
                             }
                         };
                         self.error(
                             Diagnostic::error(
                                 "zhice::check::unknown-award",
-                                format!("`{}` is not an award of this policy", id.node),
+                                t!("`%{id}` is not an award of this policy", id = id.node),
                                 id.span,
                             )
-                            .label("no such measure")
+                            .label(t!("no such measure"))
                             .help(help),
                         );
                         continue;
@@ -57,11 +58,11 @@ impl Checker<'_> {
                             self.error(
                                 Diagnostic::error(
                                     "zhice::check::expect",
-                                    "an expected award is an amount of money",
+                                    t!("an expected award is an amount of money"),
                                     value.span,
                                 )
-                                .label("not money")
-                                .help("write it with a unit: `20万元`, `123.46元`, or 0"),
+                                .label(t!("not money"))
+                                .help(t!("write it with a unit: `20万元`, `123.46元`, or 0")),
                             );
                             continue;
                         }
@@ -76,6 +77,7 @@ impl Checker<'_> {
             given,
             expect,
             span: t.span,
+            in_tests_file: false,
         })
     }
 }

@@ -10,7 +10,9 @@ use crate::diagnostic::Diagnostic;
 use crate::eval::{evaluate, evaluate_at_ceiling};
 use crate::number::money;
 use crate::pool;
+use crate::report::table::{Align, Table};
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
@@ -22,10 +24,12 @@ pub(super) enum BoundsFormat {
 
 #[derive(clap::Args)]
 pub(super) struct BoundsArgs {
+    /// The .policy file.
     policy: PathBuf,
-    /// also evaluate these cases (JSONL): their cost, and their worst case
+    /// Also evaluate these cases (JSONL): their cost, and their worst case.
     #[arg(long)]
     cases: Option<PathBuf>,
+    /// The output: text for people, json for programs.
     #[arg(long, value_enum, default_value_t = BoundsFormat::Text)]
     format: BoundsFormat,
 }
@@ -122,61 +126,79 @@ fn total(xs: &[Decimal]) -> Decimal {
 
 fn as_text(b: &Bounds, population: Option<&Population>, program: &Program) -> String {
     let p = &program.policy;
-    let mut out = format!("The most one applicant can receive in a year — {}", p.header.title);
+    let mut out = t!(
+        "The most one applicant can receive in a year — %{title}",
+        title = p.header.title
+    )
+    .into_owned();
     if let Some(v) = &p.header.version {
         out.push_str(&format!("（{v}）"));
     }
     out.push('\n');
+    let unbounded = || t!("UNBOUNDED").into_owned();
+    let mut awards = Table::new(&[Align::Left, Align::Right, Align::Left]);
     for a in &b.awards {
-        let amount = a.max.map_or("UNBOUNDED".to_string(), money);
+        let amount = a.max.map_or_else(unbounded, money);
         let by = a.set_by.as_ref().map(|s| format!("  ({s})")).unwrap_or_default();
-        out.push_str(&format!(
-            "  {:<16} {:>16}  {} {}{by}\n",
-            a.id, amount, a.clause, a.title
-        ));
+        awards.row(vec![a.id.clone(), amount, format!("{} {}{by}", a.clause, a.title)]);
     }
+    out.push_str(&awards.render("  "));
     for r in &b.rules {
-        let most = r.max.map_or("UNBOUNDED".to_string(), money);
-        out.push_str(&format!(
-            "  {} together at most {most}  (rule {}: {})\n",
-            r.over.join(" + "),
-            r.id,
-            r.rule
+        let most = r.max.map_or_else(unbounded, money);
+        out.push_str(&t!(
+            "  %{over} together at most %{most}  (rule %{rule}: %{statement})",
+            over = r.over.join(" + "),
+            most = most,
+            rule = r.id,
+            statement = r.rule
         ));
+        out.push('\n');
     }
     for pool in &b.pools {
-        let most = pool.max.map_or("UNBOUNDED".to_string(), money);
-        out.push_str(&format!(
-            "  {} for all applicants together at most {most} {}  (pool {})\n",
-            pool.over.join(" + "),
-            pool.period,
-            pool.id
+        let most = pool.max.map_or_else(unbounded, money);
+        out.push_str(&t!(
+            "  %{over} for all applicants together at most %{most} %{period}  (pool %{pool})",
+            over = pool.over.join(" + "),
+            most = most,
+            period = pool.period,
+            pool = pool.id
         ));
+        out.push('\n');
     }
     match b.total {
-        Some(t) => out.push_str(&format!("worst case per applicant per year: {}\n", money(t))),
-        None => out.push_str(&format!(
-            "worst case per applicant per year: unbounded ({})\n",
-            b.unbounded.join(", ")
+        Some(total) => out.push_str(&t!(
+            "worst case per applicant per year: %{amount}",
+            amount = money(total)
+        )),
+        None => out.push_str(&t!(
+            "worst case per applicant per year: unbounded (%{awards})",
+            awards = b.unbounded.join(", ")
         )),
     }
+    out.push('\n');
     if let Some(pop) = population {
-        out.push_str(&format!("\n{} case(s), {} not evaluated\n", pop.cases, pop.rejected));
-        out.push_str(&format!("  {:<16} {:>16} {:>16}\n", "award", "evaluated", "worst case"));
-        for (k, m) in p.measures.iter().enumerate() {
-            out.push_str(&format!(
-                "  {:<16} {:>16} {:>16}\n",
-                m.id,
-                money(pop.evaluated[k]),
-                money(pop.worst[k])
-            ));
-        }
-        out.push_str(&format!(
-            "  {:<16} {:>16} {:>16}\n",
-            "total",
-            money(total(&pop.evaluated)),
-            money(total(&pop.worst))
+        out.push('\n');
+        out.push_str(&t!(
+            "%{cases} case(s), %{rejected} not evaluated",
+            cases = pop.cases,
+            rejected = pop.rejected
         ));
+        out.push('\n');
+        let mut table = Table::new(&[Align::Left, Align::Right, Align::Right]);
+        table.row(vec![
+            t!("award").into(),
+            t!("evaluated").into(),
+            t!("worst case").into(),
+        ]);
+        for (k, m) in p.measures.iter().enumerate() {
+            table.row(vec![m.id.clone(), money(pop.evaluated[k]), money(pop.worst[k])]);
+        }
+        table.row(vec![
+            t!("total").into(),
+            money(total(&pop.evaluated)),
+            money(total(&pop.worst)),
+        ]);
+        out.push_str(&table.render("  "));
     }
     out
 }

@@ -3,13 +3,26 @@
 use super::{status, Out};
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, LoadError};
+use rust_i18n::t;
 use std::path::Path;
 
 pub(super) fn run(out: &Out, path: &Path) -> u8 {
-    let (reports, ok) = match load::load(path) {
+    let loaded = if path == Path::new("-") {
+        match super::input::read_text(path) {
+            Ok(source) => {
+                crate::lang::follow_source(&source);
+                load::load_text("<stdin>", source, None)
+            }
+            Err(code) => return code,
+        }
+    } else {
+        super::follow_language(path);
+        load::load(path)
+    };
+    let (reports, ok) = match loaded {
         Ok(loaded) => (loaded.reports, true),
         Err(LoadError::Io(message)) => {
-            eprintln!("error: {message}");
+            eprintln!("{} {}", t!("error:"), message);
             return status::USAGE;
         }
         Err(LoadError::Invalid(reports)) => (reports, false),
@@ -18,28 +31,43 @@ pub(super) fn run(out: &Out, path: &Path) -> u8 {
     let all = || reports.iter().flat_map(|r| &r.diagnostics);
     let errors = all().filter(|d| Diagnostic::is_error(d)).count();
     let warnings = all().count() - errors;
+    let shown = path.display();
     if ok {
-        eprintln!(
-            "{}: ok ({warnings} warning{})",
-            path.display(),
-            if warnings == 1 { "" } else { "s" }
-        );
+        let line = if warnings == 1 {
+            t!("%{path}: ok (%{warnings} warning)", path = shown, warnings = warnings)
+        } else {
+            t!("%{path}: ok (%{warnings} warnings)", path = shown, warnings = warnings)
+        };
+        eprintln!("{line}");
         status::OK
     } else {
-        eprintln!(
-            "{}: {errors} error{}, {warnings} warning{}",
-            path.display(),
-            plural(errors),
-            plural(warnings)
-        );
+        let line = match (errors == 1, warnings == 1) {
+            (true, true) => t!(
+                "%{path}: %{errors} error, %{warnings} warning",
+                path = shown,
+                errors = errors,
+                warnings = warnings
+            ),
+            (true, false) => t!(
+                "%{path}: %{errors} error, %{warnings} warnings",
+                path = shown,
+                errors = errors,
+                warnings = warnings
+            ),
+            (false, true) => t!(
+                "%{path}: %{errors} errors, %{warnings} warning",
+                path = shown,
+                errors = errors,
+                warnings = warnings
+            ),
+            (false, false) => t!(
+                "%{path}: %{errors} errors, %{warnings} warnings",
+                path = shown,
+                errors = errors,
+                warnings = warnings
+            ),
+        };
+        eprintln!("{line}");
         status::ERRORS
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }

@@ -5,6 +5,7 @@ use super::input::read_text;
 use super::{status, Out};
 use crate::diff::{compare, impact::impact, Side};
 use crate::report::{diff as render, diff_html};
+use rust_i18n::t;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -18,19 +19,20 @@ pub(super) enum DiffFormat {
 
 #[derive(clap::Args)]
 pub(super) struct DiffArgs {
-    /// the earlier version
+    /// The earlier version (.policy).
     old: PathBuf,
-    /// the later version
+    /// The later version (.policy).
     new: PathBuf,
-    /// evaluate both versions on these cases (JSONL) and report the impact
+    /// Evaluate both versions on these cases (JSONL) and report the impact.
     #[arg(long)]
     cases: Option<PathBuf>,
-    /// with --cases: the field that holds each case's survey weight
+    /// With --cases: the field that holds each case's survey weight.
     #[arg(long, requires = "cases")]
     weight: Option<String>,
-    /// what-if: give a parameter of NEW another value, e.g. `--set scenario_yearly_cap=300万元`
+    /// What-if: give a parameter of NEW another value, e.g. `--set scenario_yearly_cap=300万元`.
     #[arg(long = "set", value_name = "NAME=VALUE")]
     sets: Vec<String>,
+    /// The output: text, json, markdown, or html (a page to open in a browser).
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     format: DiffFormat,
 }
@@ -43,7 +45,7 @@ pub(super) fn run(out: &Out, args: &DiffArgs) -> u8 {
     let new = match out.load(&args.new).map(|l| l.with_overrides(&args.sets)) {
         Ok(Ok(l)) => l,
         Ok(Err(message)) => {
-            eprintln!("error: {message}");
+            eprintln!("{} {}", t!("error:"), message);
             return status::USAGE;
         }
         Err(code) => return code,
@@ -68,7 +70,7 @@ pub(super) fn run(out: &Out, args: &DiffArgs) -> u8 {
     let pooled = !old.program.policy.pools.is_empty() || !new.program.policy.pools.is_empty();
     if pooled && args.weight.is_some() {
         // A pool divides a real round among its applicants; a weighted sample is not one.
-        eprintln!("error: --weight cannot be used with a policy that has budget pools: pools are divided among the real applications of a round, and a weighted sample does not say who applies");
+        eprintln!("{} {}", t!("error:"), t!("--weight cannot be used with a policy that has budget pools: pools are divided among the real applications of a round, and a weighted sample does not say who applies"));
         return status::USAGE;
     }
     let diff = compare(&old_side, &new_side);

@@ -11,41 +11,53 @@ use crate::eval::evaluate;
 use crate::number::money;
 use crate::pool::{self, Ledger, Settled};
 use crate::report::result::{self, CaseResult, Lines};
+use crate::report::table::{Align, Table};
+use rust_i18n::t;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
-#[command(group(clap::ArgGroup::new("input").required(true).args(["case", "cases"])))]
+#[command(group(clap::ArgGroup::new("input").args(["case", "cases"])))]
 pub(super) struct EvalArgs {
+    /// The .policy file.
     policy: PathBuf,
-    /// one case: a JSON object (`-` reads standard input)
+    /// Many cases given without --cases: a mistake this command explains.
+    #[arg(hide = true)]
+    stray: Option<PathBuf>,
+    /// One case: a JSON object (`-` reads standard input).
     #[arg(long)]
     case: Option<PathBuf>,
-    /// many cases, streamed: JSONL, or CSV when the name ends in .csv (`-` reads standard input as JSONL)
+    /// Many cases, streamed: JSONL, or CSV when the name ends in .csv (`-` reads standard input as JSONL).
     #[arg(long)]
     cases: Option<PathBuf>,
-    /// text, json, jsonl, or csv (csv and jsonl stream; json builds one array)
+    /// The output: text, json, jsonl, or csv (csv and jsonl stream; json builds one array).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// read dated parameters as of this date instead of 1 January of each case's year
-    #[arg(long, value_parser = super::parse_date)]
+    /// With --format csv: start the output with a byte-order mark, so that spreadsheet software reads it as UTF-8.
+    #[arg(long)]
+    bom: bool,
+    /// Read dated parameters as of this date (2026-03-01) instead of each case's own date, or 1 January of its year.
+    #[arg(long, value_parser = super::parse_date, value_name = "DATE")]
     as_of: Option<Date>,
-    /// what-if: give a parameter another value, e.g. `--set dcmm_level5_amount=60万元`
+    /// What-if: give a parameter another value, e.g. `--set dcmm_level5_amount=60万元`.
     #[arg(long = "set", value_name = "NAME=VALUE")]
     sets: Vec<String>,
-    /// with --cases: print cases, rejections and per-award figures to stderr
-    #[arg(long, requires = "cases")]
+    /// With --cases: print cases, rejections and per-award figures to stderr.
+    #[arg(long)]
     summary: bool,
-    /// with --cases: write the summary as JSON to this file
-    #[arg(long, requires = "cases", value_name = "FILE")]
+    /// With --cases: write the summary as JSON to this file.
+    #[arg(long, value_name = "FILE")]
     summary_json: Option<PathBuf>,
-    /// what earlier rounds already granted from the policy's pools (JSON: {"pool": {"2026": "3000000.00"}})
+    /// What earlier rounds already granted from the policy's pools (JSON: {"pool": {"2026": "3000000.00"}}).
     #[arg(long, value_name = "FILE")]
     pool_ledger: Option<PathBuf>,
-    /// write what the pools have granted after this round (earlier rounds included), for the next round
+    /// Write what the pools have granted after this round (earlier rounds included), for the next round.
     #[arg(long, value_name = "FILE")]
     write_pool_ledger: Option<PathBuf>,
 }
+
+/// The UTF-8 byte-order mark, for spreadsheet software that needs it to read CSV as UTF-8.
+const BOM: &[u8] = "\u{FEFF}".as_bytes();
 
 /// Writes the ledger after this round, when asked to.
 fn write_ledger(program: &Program, args: &EvalArgs, ledger: &Ledger, settled: &Settled) -> Result<(), u8> {
@@ -54,16 +66,53 @@ fn write_ledger(program: &Program, args: &EvalArgs, ledger: &Ledger, settled: &S
     };
     let json = serde_json::to_string_pretty(&ledger.after(program, settled).to_json()).unwrap_or_default();
     std::fs::write(path, json + "\n").map_err(|e| {
-        eprintln!("error: cannot write `{}`: {e}", path.display());
+        eprintln!(
+            "{} {}",
+            t!("error:"),
+            t!("cannot write `%{path}`: %{reason}", path = path.display(), reason = e)
+        );
         status::USAGE
     })
 }
 
+/// Arguments that parse but do not make sense together, said before any work.
+fn usage(args: &EvalArgs) -> Result<(), String> {
+    if let Some(stray) = &args.stray {
+        let flag = if stray.extension().is_some_and(|e| e == "json") {
+            "--case"
+        } else {
+            "--cases"
+        };
+        return Err(t!(
+            "`%{file}` is not an option: to evaluate it, write `%{flag} %{file}`",
+            file = stray.display(),
+            flag = flag
+        )
+        .into_owned());
+    }
+    if args.case.is_none() && args.cases.is_none() {
+        return Err(
+            t!("say what to evaluate: `--case CASE.json` for one case, `--cases CASES.jsonl` for many").into_owned(),
+        );
+    }
+    if args.case.is_some() && (args.summary || args.summary_json.is_some()) {
+        return Err(t!("`--summary` and `--summary-json` sum up many cases: use them with `--cases`").into_owned());
+    }
+    if args.bom && args.format != Format::Csv {
+        return Err(t!("`--bom` is for CSV output: add `--format csv`").into_owned());
+    }
+    Ok(())
+}
+
 pub(super) fn run(out: &Out, args: &EvalArgs) -> u8 {
+    if let Err(message) = usage(args) {
+        eprintln!("{} {message}", t!("error:"));
+        return status::USAGE;
+    }
     let program = match out.load(&args.policy).map(|l| l.with_overrides(&args.sets)) {
         Ok(Ok(l)) => l.program,
         Ok(Err(message)) => {
-            eprintln!("error: {message}");
+            eprintln!("{} {}", t!("error:"), message);
             return status::USAGE;
         }
         Err(code) => return code,
@@ -80,6 +129,17 @@ fn one_case(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
         Ok(t) => t,
         Err(code) => return code,
     };
+    if text.lines().filter(|l| l.trim_start().starts_with('{')).count() > 1 {
+        eprintln!(
+            "{} {}",
+            t!("error:"),
+            t!(
+                "`%{file}` holds several cases, one per line: evaluate them with `--cases %{file}`",
+                file = path.display()
+            )
+        );
+        return status::USAGE;
+    }
     let ledger = match read_ledger(args.pool_ledger.as_deref()) {
         Ok(l) => l,
         Err(code) => return code,
@@ -114,9 +174,14 @@ fn one_case(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
             s
         }
     };
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    let mut stdout = std::io::stdout().lock();
+    if args.bom {
+        let _ = stdout.write_all(BOM);
+    }
+    let _ = stdout.write_all(text.as_bytes());
+    drop(stdout);
     if matches!(result, CaseResult::Rejected(_)) {
-        eprintln!("the case had errors and was not evaluated");
+        eprintln!("{}", t!("the case had errors and was not evaluated"));
         status::ERRORS
     } else {
         status::OK
@@ -136,7 +201,11 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
         match spool_stdin() {
             Ok(p) => Some(p),
             Err(e) => {
-                eprintln!("error: cannot keep standard input for a second reading: {e}");
+                eprintln!(
+                    "{} {}",
+                    t!("error:"),
+                    t!("cannot keep standard input for a second reading: %{reason}", reason = e)
+                );
                 return status::USAGE;
             }
         }
@@ -146,7 +215,11 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
     let file: Option<&Path> = spool.as_deref().or((!stdin).then_some(path));
     if let Some(f) = file {
         if let Err(e) = std::fs::File::open(f) {
-            eprintln!("error: cannot read `{}`: {e}", f.display());
+            eprintln!(
+                "{} {}",
+                t!("error:"),
+                t!("cannot read `%{path}`: %{reason}", path = f.display(), reason = e)
+            );
             return status::USAGE;
         }
     }
@@ -165,7 +238,7 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
     };
     if csv {
         if let Err(e) = open() {
-            eprintln!("error: `{}`: {e}", path.display());
+            eprintln!("{} `{}`: {e}", t!("error:"), path.display());
             return status::USAGE;
         }
     }
@@ -190,7 +263,11 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
     };
     let ran = match args.format {
         Format::Json => json_array(&run),
-        _ => run(&mut std::io::BufWriter::new(std::io::stdout())),
+        _ => {
+            let mut w = std::io::BufWriter::new(std::io::stdout());
+            let bom = if args.bom { w.write_all(BOM) } else { Ok(()) };
+            bom.and_then(|()| run(&mut w))
+        }
     };
     if let Some(p) = spool {
         let _ = std::fs::remove_file(p);
@@ -206,7 +283,7 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
         Ok(s) => s,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return status::OK,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{} {}", t!("error:"), e);
             return status::USAGE;
         }
     };
@@ -216,7 +293,11 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
     if let Some(file) = &args.summary_json {
         let json = serde_json::to_string_pretty(&summary_json(program, &summary, &settled)).unwrap_or_default();
         if let Err(e) = std::fs::write(file, json + "\n") {
-            eprintln!("error: cannot write `{}`: {e}", file.display());
+            eprintln!(
+                "{} {}",
+                t!("error:"),
+                t!("cannot write `%{path}`: %{reason}", path = file.display(), reason = e)
+            );
             return status::USAGE;
         }
     }
@@ -265,49 +346,64 @@ fn progress_bar(size: u64) -> Option<indicatif::ProgressBar> {
 }
 
 fn summary_text(program: &Program, s: &Summary, settled: &Settled) -> String {
-    let mut out = format!(
-        "cases {}, evaluated {}, with errors {}\n",
-        s.cases,
-        s.cases - s.rejected,
-        s.rejected
-    );
-    out.push_str(&format!(
-        "{:<16} {:>10} {:>18} {:>16} {:>16}\n",
-        "award", "recipients", "total", "mean", "max"
-    ));
+    let mut out = t!(
+        "cases %{cases}, evaluated %{evaluated}, with errors %{rejected}",
+        cases = s.cases,
+        evaluated = s.cases - s.rejected,
+        rejected = s.rejected
+    )
+    .into_owned();
+    out.push('\n');
+    let mut table = Table::new(&[Align::Left, Align::Right, Align::Right, Align::Right, Align::Right]);
+    table.row(vec![
+        t!("award").into(),
+        t!("recipients").into(),
+        t!("total").into(),
+        t!("mean").into(),
+        t!("max").into(),
+    ]);
     for (m, a) in program.policy.measures.iter().zip(&s.awards) {
         let mean = mean(a.total, a.recipients);
-        out.push_str(&format!(
-            "{:<16} {:>10} {:>18} {:>16} {:>16}\n",
-            m.id,
-            a.recipients,
+        table.row(vec![
+            m.id.clone(),
+            a.recipients.to_string(),
             money(a.total),
             mean.map(money).unwrap_or_else(|| "—".into()),
-            money(a.max)
-        ));
+            money(a.max),
+        ]);
     }
-    out.push_str(&format!("grand total {}\n", money(s.total)));
+    out.push_str(&table.render(""));
+    out.push_str(&t!("grand total %{amount}", amount = money(s.total)));
+    out.push('\n');
     for (&(p, period), a) in &settled.allocations {
         let pool = &program.policy.pools[p];
-        out.push_str(&format!(
-            "pool {} {}: {} for this round, demand {} from {} applicant(s), granted {}{}\n",
-            pool.id,
-            pool::period_name(pool, period),
-            money(a.available),
-            money(a.demand),
-            a.applicants,
-            money(a.granted),
-            match (&pool.ration, a.exceeded) {
-                (_, false) => ", not exceeded".to_string(),
-                (RationRule::InOrder { key, words, .. }, true) => {
-                    format!(", exceeded: paid in order of {}, {words}", key.name(&program.policy))
-                }
-                (_, true) => format!(", exceeded: factor {}", a.factor()),
-            }
+        let how = match (&pool.ration, a.exceeded) {
+            (_, false) => t!(", not exceeded").into_owned(),
+            (RationRule::InOrder { key, words, .. }, true) => t!(
+                ", exceeded: paid in order of %{key}, %{words}",
+                key = key.name(&program.policy),
+                words = words
+            )
+            .into_owned(),
+            (_, true) => t!(", exceeded: factor %{factor}", factor = a.factor()).into_owned(),
+        };
+        out.push_str(&t!(
+            "pool %{pool} %{period}: %{available} for this round, demand %{demand} from %{applicants} applicant(s), granted %{granted}%{how}",
+            pool = pool.id,
+            period = pool::period_name(pool, period),
+            available = money(a.available),
+            demand = money(a.demand),
+            applicants = a.applicants,
+            granted = money(a.granted),
+            how = how
         ));
+        out.push('\n');
     }
     if s.overflowed {
-        out.push_str("warning: a sum left the decimal range; the figures above are incomplete\n");
+        out.push_str(&t!(
+            "warning: a sum left the decimal range; the figures above are incomplete"
+        ));
+        out.push('\n');
     }
     out
 }

@@ -10,27 +10,31 @@ use crate::date::Date;
 use crate::eval::evaluate;
 use crate::pool::{self, Settled};
 use crate::report::{explain, result};
+use rust_i18n::t;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
 #[command(group(clap::ArgGroup::new("input").required(true).args(["case", "cases"])))]
 pub(super) struct ExplainArgs {
+    /// The .policy file.
     policy: PathBuf,
-    /// the case: a JSON object (`-` reads standard input); with pools, a round of one
+    /// The case: a JSON object (`-` reads standard input); with pools, a round of one.
     #[arg(long)]
     case: Option<PathBuf>,
-    /// the whole round (JSONL) the case was judged in: pools are settled over all of it
+    /// The whole round (JSONL) the case was judged in: pools are settled over all of it.
     #[arg(long, requires = "id", value_name = "FILE")]
     cases: Option<PathBuf>,
-    /// with --cases: the `id` of the case to explain
+    /// With --cases: the `id` of the case to explain.
     #[arg(long, requires = "cases")]
     id: Option<String>,
-    /// what earlier rounds already granted from the policy's pools
+    /// What earlier rounds already granted from the policy's pools.
     #[arg(long, value_name = "FILE")]
     pool_ledger: Option<PathBuf>,
+    /// The output: text for people, json for programs.
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     format: ExplainFormat,
-    #[arg(long, value_parser = super::parse_date)]
+    /// Read dated parameters as of this date (2026-03-01) instead of the case's own date, or 1 January of its year.
+    #[arg(long, value_parser = super::parse_date, value_name = "DATE")]
     as_of: Option<Date>,
 }
 
@@ -120,15 +124,24 @@ fn in_round(
         }
     }
     let Some((line, read)) = found else {
-        eprintln!("error: no case with id `{id}` in `{}`", path.display());
+        eprintln!(
+            "{} {}",
+            t!("error:"),
+            t!("no case with id `%{id}` in `%{path}`", id = id, path = path.display())
+        );
         return Err(Found::Usage);
     };
     if !again.is_empty() {
         let others: Vec<String> = again.iter().map(usize::to_string).collect();
         eprintln!(
-            "warning: id `{id}` is also on line(s) {} of `{}`; explaining line {line}",
-            others.join(", "),
-            path.display()
+            "{}",
+            t!(
+                "warning: id `%{id}` is also on line(s) %{others} of `%{path}`; explaining line %{line}",
+                id = id,
+                others = others.join(", "),
+                path = path.display(),
+                line = line
+            )
         );
     }
     let case = read.map_err(Found::Rejected)?;
@@ -137,7 +150,7 @@ fn in_round(
     } else {
         Some(
             batch::settle_round(program, text.as_bytes(), as_of, ledger).map_err(|e| {
-                eprintln!("error: `{}`: {e}", path.display());
+                eprintln!("{} `{}`: {e}", t!("error:"), path.display());
                 Found::Usage
             })?,
         )

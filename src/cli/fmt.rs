@@ -5,6 +5,7 @@ use super::status;
 use crate::format::format;
 use crate::load::read_source;
 use crate::syntax::FileKind;
+use rust_i18n::t;
 use std::path::PathBuf;
 
 pub(super) fn run(out: &super::Out, files: &[PathBuf], check: bool) -> u8 {
@@ -18,7 +19,7 @@ pub(super) fn run(out: &super::Out, files: &[PathBuf], check: bool) -> u8 {
         let source = match read_source(path) {
             Ok(s) => s,
             Err(message) => {
-                eprintln!("error: {message}");
+                eprintln!("{} {message}", t!("error:"));
                 code = code.max(status::USAGE);
                 continue;
             }
@@ -35,13 +36,29 @@ pub(super) fn run(out: &super::Out, files: &[PathBuf], check: bool) -> u8 {
             continue;
         }
         if check {
-            eprintln!("{}: not formatted (run `zhice fmt {}`)", path.display(), path.display());
+            // What would change, as a unified diff a reviewer can read.
+            let shown = path.display().to_string();
+            let diff = similar::TextDiff::from_lines(&source, &formatted);
+            print!(
+                "{}",
+                diff.unified_diff()
+                    .context_radius(2)
+                    .header(&shown, &format!("{shown} (zhice fmt)"))
+            );
+            eprintln!(
+                "{}",
+                t!("%{path}: not formatted (run `zhice fmt %{path}`)", path = shown)
+            );
             code = code.max(status::ERRORS);
         } else if let Err(e) = std::fs::write(path, formatted) {
-            eprintln!("error: cannot write `{}`: {e}", path.display());
+            eprintln!(
+                "{} {}",
+                t!("error:"),
+                t!("cannot write `%{path}`: %{reason}", path = path.display(), reason = e)
+            );
             code = code.max(status::USAGE);
         } else {
-            eprintln!("formatted {}", path.display());
+            eprintln!("{}", t!("formatted %{path}", path = path.display()));
         }
     }
     code

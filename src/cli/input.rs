@@ -2,6 +2,7 @@
 
 use super::status;
 use crate::pool::Ledger;
+use rust_i18n::t;
 use std::io::Read;
 use std::path::Path;
 
@@ -16,7 +17,11 @@ pub(super) fn read_text(path: &Path) -> Result<String, u8> {
     match res {
         Ok(()) => Ok(text.strip_prefix('\u{FEFF}').map(str::to_string).unwrap_or(text)),
         Err(e) => {
-            eprintln!("error: cannot read `{}`: {e}", path.display());
+            eprintln!(
+                "{} {}",
+                t!("error:"),
+                t!("cannot read `%{path}`: %{reason}", path = path.display(), reason = e)
+            );
             Err(status::USAGE)
         }
     }
@@ -29,7 +34,7 @@ pub(super) fn read_ledger(path: Option<&Path>) -> Result<Ledger, u8> {
     };
     let text = read_text(path)?;
     Ledger::parse(&text).map_err(|e| {
-        eprintln!("error: `{}`: {e}", path.display());
+        eprintln!("{} `{}`: {e}", t!("error:"), path.display());
         status::USAGE
     })
 }

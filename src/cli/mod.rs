@@ -6,25 +6,46 @@ mod diff;
 mod eval;
 mod explain;
 mod fmt;
+mod help;
 mod input;
 mod sample;
 mod test;
 
+use crate::lang::{self, Lang};
 use crate::load::{self, LoadError, Loaded};
 use crate::report::diagnostics::{render, ErrorFormat};
 use crate::syntax::ast::Date;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use rust_i18n::t;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// zhice (智策): rules-as-code for public subsidy policy.
 #[derive(Parser)]
-#[command(name = "zhice", version, about, long_about = None)]
+#[command(
+    name = "zhice",
+    version,
+    about,
+    long_about = None,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    after_help = help::MAIN_EXAMPLES
+)]
 pub struct Cli {
-    /// How to show problems in a policy file.
+    /// How to show problems in a policy file: human (with the source), plain, or json.
     #[arg(long, value_enum, default_value_t = ErrorFormat::Human, global = true)]
     error_format: ErrorFormat,
+    /// The language of messages and reports: zh (中文) or en. Default: ZHICE_LANG, then the locale (LANG), then the policy's own language.
+    #[arg(long, value_enum, global = true, hide_possible_values = true)]
+    lang: Option<Lang>,
+    /// Print help.
+    #[arg(short = 'h', long, action = ArgAction::Help, global = true)]
+    help: Option<bool>,
+    /// Print the version.
+    #[arg(short = 'V', long, action = ArgAction::Version)]
+    version: Option<bool>,
     #[command(subcommand)]
     command: Command,
 }
@@ -32,33 +53,42 @@ pub struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check a policy file: names, types and units, tiers, precedence, lints.
+    #[command(after_help = help::CHECK_EXAMPLES)]
     Check {
-        /// the .policy file
+        /// The .policy file to check (`-` reads standard input).
         policy: PathBuf,
     },
     /// Evaluate one case or a file of cases.
+    #[command(after_help = help::EVAL_EXAMPLES)]
     Eval(eval::EvalArgs),
     /// Explain every award of one case: clause, clause text, each step of the arithmetic.
+    #[command(after_help = help::EXPLAIN_EXAMPLES)]
     Explain(explain::ExplainArgs),
     /// Compare two versions of a policy: what changed in meaning, and its impact on cases.
+    #[command(after_help = help::DIFF_EXAMPLES)]
     Diff(diff::DiffArgs),
     /// The most each award can cost one applicant in a year, and awards nothing bounds.
+    #[command(after_help = help::BOUNDS_EXAMPLES)]
     Bounds(bounds::BoundsArgs),
     /// Write synthetic cases from the policy's declared inputs, one JSON object per line.
+    #[command(after_help = help::SAMPLE_EXAMPLES)]
     Sample(sample::SampleArgs),
     /// Lay policy and tests files out canonically, in place.
+    #[command(after_help = help::FMT_EXAMPLES)]
     Fmt {
-        /// .policy and .tests files
+        /// The .policy and .tests files to lay out.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// change nothing; exit 1 if some file is not formatted
+        /// Change nothing: show what would change, and exit 1 if some file is not formatted.
         #[arg(long)]
         check: bool,
     },
     /// Run the drafters' tests of a policy and report clause coverage.
+    #[command(after_help = help::TEST_EXAMPLES)]
     Test {
+        /// The .policy file; its tests are in the file itself and in NAME.tests beside it.
         policy: PathBuf,
-        /// fail when some measure is exercised by no test
+        /// Fail when some measure is exercised by no test.
         #[arg(long)]
         require_coverage: bool,
     },
@@ -93,7 +123,16 @@ pub mod status {
 }
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // The language is needed before parsing: the help is in it.
+    if let Some(l) = lang::requested(help::lang_flag(&args)) {
+        lang::set(l);
+    }
+    let command = help::localized(Cli::command());
+    let cli = match command
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -120,6 +159,18 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// Every English text of the command-line help, for the test that each has its Chinese.
+pub fn help_texts() -> Vec<String> {
+    help::texts(&Cli::command())
+}
+
+/// Unless the command line or the environment chose, the policy's language is used.
+fn follow_language(path: &Path) {
+    if let Ok(source) = std::fs::read_to_string(path) {
+        lang::follow_source(&source);
+    }
+}
+
 fn color_wanted() -> bool {
     std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
 }
@@ -143,13 +194,14 @@ impl Out {
 
     /// Loads a policy, showing its warnings; on failure shows why and gives the exit status.
     fn load(&self, path: &Path) -> Result<Loaded, u8> {
+        follow_language(path);
         match load::load(path) {
             Ok(loaded) => {
                 self.diagnostics(&loaded.reports);
                 Ok(loaded)
             }
             Err(LoadError::Io(message)) => {
-                eprintln!("error: {message}");
+                eprintln!("{} {}", t!("error:"), message);
                 Err(status::USAGE)
             }
             Err(LoadError::Invalid(reports)) => {

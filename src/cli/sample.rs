@@ -7,11 +7,12 @@ use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub(super) struct SampleArgs {
+    /// The .policy file whose inputs the cases give.
     policy: PathBuf,
-    /// how many cases
-    #[arg(long, default_value_t = 1000)]
+    /// How many cases.
+    #[arg(short = 'n', long, default_value_t = 1000)]
     n: u64,
-    /// the same seed gives the same cases
+    /// The same seed gives the same cases.
     #[arg(long, default_value_t = 1)]
     seed: u64,
 }

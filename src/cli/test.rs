@@ -2,21 +2,45 @@
 //! measures no test exercises.
 
 use super::{status, Out};
+use crate::load;
+use crate::span::line_col;
 use crate::testing;
+use rust_i18n::t;
 use std::path::Path;
 
 pub(super) fn run(out: &Out, policy: &Path, require_coverage: bool) -> u8 {
-    let program = match out.load(policy) {
-        Ok(l) => l.program,
+    let loaded = match out.load(policy) {
+        Ok(l) => l,
         Err(code) => return code,
     };
-    let run = testing::run(&program);
+    let program = &loaded.program;
+    let tests_file = load::tests_path(policy);
+    if program.policy.tests.is_empty() {
+        eprintln!(
+            "{}",
+            t!(
+                "no tests: `%{policy}` has no `test` block, and there is no `%{tests}` beside it",
+                policy = policy.display(),
+                tests = tests_file.display()
+            )
+        );
+        return status::ERRORS;
+    }
+    let tests_source = std::fs::read_to_string(&tests_file).unwrap_or_default();
+    let run = testing::run(program);
     let mut text = String::new();
     for r in &run.results {
         if r.problems.is_empty() {
-            text.push_str(&format!("pass  {}\n", r.test.name));
+            text.push_str(&format!("{}  {}\n", t!("pass"), r.test.name));
         } else {
-            text.push_str(&format!("FAIL  {}\n", r.test.name));
+            // Where the test is written, so the drafter can go to it.
+            let (path, source) = if r.test.in_tests_file {
+                (tests_file.display().to_string(), tests_source.as_str())
+            } else {
+                (policy.display().to_string(), loaded.source())
+            };
+            let (line, _) = line_col(source, r.test.span.start);
+            text.push_str(&format!("{}  {}  ({path}:{line})\n", t!("FAIL"), r.test.name));
             for line in &r.problems {
                 text.push_str(&format!("      {line}\n"));
             }
@@ -24,7 +48,13 @@ pub(super) fn run(out: &Out, policy: &Path, require_coverage: bool) -> u8 {
     }
     let total = run.results.len();
     let failed = run.failed();
-    text.push_str(&format!("\n{} of {total} test(s) passed\n", total - failed));
+    text.push('\n');
+    text.push_str(&t!(
+        "%{passed} of %{total} test(s) passed",
+        passed = total - failed,
+        total = total
+    ));
+    text.push('\n');
     let measures = &program.policy.measures;
     let missing: Vec<_> = measures
         .iter()
@@ -32,13 +62,20 @@ pub(super) fn run(out: &Out, policy: &Path, require_coverage: bool) -> u8 {
         .filter(|(_, e)| !**e)
         .map(|(m, _)| m)
         .collect();
-    text.push_str(&format!(
-        "coverage: {} of {} measure(s) awarded money in some test\n",
-        measures.len() - missing.len(),
-        measures.len()
+    text.push_str(&t!(
+        "coverage: %{covered} of %{measures} measure(s) awarded money in some test",
+        covered = measures.len() - missing.len(),
+        measures = measures.len()
     ));
+    text.push('\n');
     for m in &missing {
-        text.push_str(&format!("  not exercised: {} · {} {}\n", m.id, m.clause, m.title));
+        text.push_str(&format!(
+            "  {} {} · {} {}\n",
+            t!("not exercised:"),
+            m.id,
+            m.clause,
+            m.title
+        ));
     }
     print!("{text}");
     if failed > 0 || (require_coverage && !missing.is_empty()) {

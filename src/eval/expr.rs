@@ -11,6 +11,7 @@ use crate::compile::{const_value, Program};
 use crate::span::Span;
 use crate::value::Value;
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use std::cmp::Ordering;
 
 /// What evaluating one item of the plan needs.
@@ -67,7 +68,10 @@ impl<'a> Cx<'a> {
         self.fail(
             code::INTERNAL,
             Span::default(),
-            format!("internal error: {what}; please report this with the policy"),
+            t!(
+                "internal error: %{what}; please report this with the policy",
+                what = what
+            ),
         )
     }
 
@@ -75,7 +79,7 @@ impl<'a> Cx<'a> {
         self.fail(
             code::OVERFLOW,
             span,
-            "this amount is beyond the range of exact decimals",
+            t!("this amount is beyond the range of exact decimals"),
         )
     }
 
@@ -181,7 +185,7 @@ impl<'a> Cx<'a> {
     /// `x op y` on two decimals; a division by zero and an overflow are errors.
     fn arithmetic(&self, op: BinOp, x: Decimal, y: Decimal, span: Span) -> Result<Decimal, EvalError> {
         if op == BinOp::Div && y.is_zero() {
-            return Err(self.fail(code::DIVISION_BY_ZERO, span, "a division by zero"));
+            return Err(self.fail(code::DIVISION_BY_ZERO, span, t!("a division by zero")));
         }
         let r = match op {
             BinOp::Add => x.checked_add(y),

@@ -12,6 +12,7 @@ use crate::compile::Program;
 use crate::span::Span;
 use crate::value::Value;
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 /// The award of one measure, and the condition that failed when it is not granted.
 pub(super) fn evaluate(cx: &mut Cx, m: &Measure) -> Result<(Decimal, Option<Span>), EvalError> {
@@ -83,7 +84,10 @@ pub(super) fn evaluate(cx: &mut Cx, m: &Measure) -> Result<(Decimal, Option<Span
         return Err(cx.fail(
             code::NEGATIVE,
             m.span,
-            format!("the award came out negative ({amount}); an award is never below 0"),
+            t!(
+                "the award came out negative (%{amount}); an award is never below 0",
+                amount = amount
+            ),
         ));
     }
     Ok((amount, None))
@@ -93,7 +97,7 @@ fn ledger_overflow(cx: &Cx) -> EvalError {
     cx.fail(
         code::OVERFLOW,
         Span::default(),
-        "the ledger total is beyond the range of exact decimals",
+        t!("the ledger total is beyond the range of exact decimals"),
     )
 }
 
@@ -219,7 +223,7 @@ pub(super) fn rule(
                     code::OVERFLOW,
                     Some(Owner::Rule(r)),
                     def.span,
-                    "rounding this award left the range of exact decimals",
+                    t!("rounding this award left the range of exact decimals"),
                 )
             })?;
         }

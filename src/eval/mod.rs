@@ -16,6 +16,7 @@ use crate::date::Date;
 use crate::span::Span;
 use crate::value::Value;
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use trace::{Step, StepKind, Trace};
 
 /// Evaluation stopped on one case: an amount overflowed, say. The policy
@@ -70,7 +71,12 @@ pub fn case_errors(program: &Program, id: &str, e: &EvalError) -> crate::case::C
         errors: vec![crate::case::FieldError::new(
             field,
             e.code,
-            format!("{} (policy line {line}, column {col})", e.message),
+            t!(
+                "%{message} (policy line %{line}, column %{col})",
+                message = e.message,
+                line = line,
+                col = col
+            ),
         )],
     }
 }
@@ -257,7 +263,7 @@ fn run(
                             code::OVERFLOW,
                             Some(Owner::Measure(i)),
                             policy.measures[i].span,
-                            "rounding this award left the range of exact decimals",
+                            t!("rounding this award left the range of exact decimals"),
                         )
                     })?;
                     if before != amount {
@@ -282,7 +288,7 @@ fn run(
                 code::OVERFLOW,
                 Some(Owner::Measure(i)),
                 policy.measures[i].span,
-                "the total of all awards is beyond the range of exact decimals",
+                t!("the total of all awards is beyond the range of exact decimals"),
             )
         })?;
     }

@@ -12,6 +12,7 @@ use crate::number::{money, rate};
 use crate::span::Span;
 use crate::value::Value;
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use serde_json::{json, Value as Json};
 
 /// The explanation as text for a terminal or a file.
@@ -25,16 +26,21 @@ pub fn text(program: &Program, case: &Case, outcome: &Outcome) -> String {
     out.push('\n');
     let as_of = outcome.as_of.map(|d| d.to_string()).unwrap_or_default();
     let day = match case.date {
-        Some(d) => format!(" · applied {d}"),
+        Some(d) => t!(" · applied %{date}", date = d).into_owned(),
         None => String::new(),
     };
-    out.push_str(&format!(
-        "case {} · award year {}{day} · parameters as of {as_of}\n",
-        case.id, case.year
+    out.push_str(&t!(
+        "case %{id} · award year %{year}%{day} · parameters as of %{as_of}",
+        id = case.id,
+        year = case.year,
+        day = day,
+        as_of = as_of
     ));
-    out.push_str(&format!("total {}\n", money(outcome.total)));
+    out.push('\n');
+    out.push_str(&t!("total %{amount}", amount = money(outcome.total)));
+    out.push('\n');
     if !p.values.is_empty() {
-        out.push_str("\nvalues\n");
+        out.push_str(&format!("\n{}\n", t!("values")));
         for (i, v) in p.values.iter().enumerate() {
             let value = outcome.values.get(i).cloned().unwrap_or(Value::Absent);
             out.push_str(&format!(
@@ -55,18 +61,18 @@ pub fn text(program: &Program, case: &Case, outcome: &Outcome) -> String {
         .filter(|i| outcome.awards[*i] <= Decimal::ZERO)
         .collect();
     if !not_granted.is_empty() {
-        out.push_str("\nnot granted\n");
+        out.push_str(&format!("\n{}\n", t!("not granted")));
         for i in not_granted {
             let m = &p.measures[i];
             let e = &outcome.explanations[i];
             match e.failed {
                 Some(cond) => {
                     out.push_str(&format!(
-                        "  {} · {} {} — condition not met: {}\n",
+                        "  {} · {} {} — {}\n",
                         m.id,
                         m.clause,
                         m.title,
-                        name(program, cond)
+                        t!("condition not met: %{condition}", condition = name(program, cond))
                     ));
                     // What the failed condition read: named values, other awards, thresholds.
                     for s in e.steps.iter().filter(|s| {
@@ -80,8 +86,11 @@ pub fn text(program: &Program, case: &Case, outcome: &Outcome) -> String {
                 }
                 None if nothing_arose(&e.steps) => {
                     out.push_str(&format!(
-                        "  {} · {} {} — nothing in this case qualifies\n",
-                        m.id, m.clause, m.title
+                        "  {} · {} {} — {}\n",
+                        m.id,
+                        m.clause,
+                        m.title,
+                        t!("nothing in this case qualifies")
                     ));
                 }
                 None => {
@@ -95,12 +104,12 @@ pub fn text(program: &Program, case: &Case, outcome: &Outcome) -> String {
     }
     let rules = rules_text(program, outcome);
     if !rules.is_empty() {
-        out.push_str("\nrules across measures\n");
+        out.push_str(&format!("\n{}\n", t!("rules across measures")));
         out.push_str(&rules);
     }
     let pools = pools_text(program, outcome);
     if !pools.is_empty() {
-        out.push_str("\npools shared by all applicants\n");
+        out.push_str(&format!("\n{}\n", t!("pools shared by all applicants")));
         out.push_str(&pools);
     }
     let services: Vec<String> = p
@@ -111,7 +120,7 @@ pub fn text(program: &Program, case: &Case, outcome: &Outcome) -> String {
         .map(|(b, _)| format!("  {} · {} {}", b.id, b.clause, b.title))
         .collect();
     if !services.is_empty() {
-        out.push_str("\nservices (not money)\n");
+        out.push_str(&format!("\n{}\n", t!("services (not money)")));
         out.push_str(&services.join("\n"));
         out.push('\n');
     }
@@ -169,14 +178,15 @@ fn rule_words(program: &Program, r: usize) -> String {
     match &rule.kind {
         RuleKind::SharedCap {
             limit, scope, order, ..
-        } => format!(
-            "at most {}{} over {}, {}",
-            quote(program, limit.span),
-            scope.words(),
-            ids.join(", "),
-            order.words()
-        ),
-        RuleKind::HighestOnly { .. } => format!("only the highest of {}", ids.join(", ")),
+        } => t!(
+            "at most %{limit}%{scope} over %{measures}, %{order}",
+            limit = quote(program, limit.span),
+            scope = t!(scope.words()),
+            measures = ids.join(", "),
+            order = t!(order.words())
+        )
+        .into_owned(),
+        RuleKind::HighestOnly { .. } => t!("only the highest of %{measures}", measures = ids.join(", ")).into_owned(),
     }
 }
 
@@ -250,8 +260,8 @@ fn name(program: &Program, span: Span) -> String {
 /// `text` is the case's text buffer, where a text of the case is.
 fn show_value(p: &Policy, text: &str, v: &Value, ty: &Ty) -> String {
     match (v, ty.required()) {
-        (Value::Absent, _) => "not given".into(),
-        (Value::Bool(b), _) => if *b { "yes" } else { "no" }.into(),
+        (Value::Absent, _) => t!("not given").into_owned(),
+        (Value::Bool(b), _) => yes_no(*b),
         (Value::Int(i), _) => i.to_string(),
         (Value::Dec(d), Ty::Rate) => rate(*d),
         (Value::Dec(d), Ty::Money) => money(*d),
@@ -279,19 +289,26 @@ fn shown(p: &Policy, s: &Shown) -> String {
         (Value::Text(t), _) => t.to_string(),
         (Value::Int(i), _) => i.to_string(),
         (Value::Dec(d), _) => money(*d),
-        (Value::Absent, _) => "not given".to_string(),
-        (Value::Bool(b), _) => if *b { "yes" } else { "no" }.into(),
+        (Value::Absent, _) => t!("not given").into_owned(),
+        (Value::Bool(b), _) => yes_no(*b),
         (Value::Date(d), _) => d.to_string(),
         (other, _) => format!("{other:?}"),
     }
 }
 
+fn yes_no(b: bool) -> String {
+    if b { t!("yes") } else { t!("no") }.into_owned()
+}
+
 fn step(program: &Program, s: &Step) -> String {
     let p = &*program.policy;
     match &s.kind {
-        StepKind::Condition { span, holds } => {
-            format!("when {}: {}", name(program, *span), if *holds { "yes" } else { "no" })
-        }
+        StepKind::Condition { span, holds } => t!(
+            "when %{condition}: %{holds}",
+            condition = name(program, *span),
+            holds = yes_no(*holds)
+        )
+        .into_owned(),
         StepKind::ValueRead { index, value } => {
             let v = &p.values[*index];
             format!(
@@ -304,7 +321,14 @@ fn step(program: &Program, s: &Step) -> String {
         }
         StepKind::AwardRead { measure, value } => {
             let m = &p.measures[*measure];
-            format!("{} (the award of {} {}) = {}", m.id, m.clause, m.title, money(*value))
+            t!(
+                "%{id} (the award of %{clause} %{title}) = %{amount}",
+                id = m.id,
+                clause = m.clause,
+                title = m.title,
+                amount = money(*value)
+            )
+            .into_owned()
         }
         StepKind::Rate {
             span,
@@ -323,7 +347,7 @@ fn step(program: &Program, s: &Step) -> String {
                 money(*shown)
             );
             if exact != rounded {
-                line.push_str(&format!(", rounded to {}", money(*rounded)));
+                line.push_str(&t!(", rounded to %{amount}", amount = money(*rounded)));
             }
             line
         }
@@ -332,12 +356,13 @@ fn step(program: &Program, s: &Step) -> String {
             if before == after {
                 format!("{} = {}", quote(program, *span), money(*after))
             } else {
-                format!(
-                    "{}: {} rounded to {}",
-                    quote(program, *span),
-                    money(*before),
-                    money(*after)
+                t!(
+                    "%{what}: %{before} rounded to %{after}",
+                    what = quote(program, *span),
+                    before = money(*before),
+                    after = money(*after)
                 )
+                .into_owned()
             }
         }
         StepKind::UpTo {
@@ -347,33 +372,50 @@ fn step(program: &Program, s: &Step) -> String {
             assessed,
             result,
         } => match (assessed_span, assessed) {
-            (Some(a), Some(v)) => format!(
-                "up to {} = {}; assessed {} = {}: {}",
-                name(program, *ceiling_span),
-                money(*ceiling),
-                name(program, *a),
-                money(*v),
-                money(*result)
-            ),
-            (Some(a), None) => format!(
-                "up to {} = {}; {} not given: the ceiling applies",
-                name(program, *ceiling_span),
-                money(*ceiling),
-                name(program, *a)
-            ),
-            _ => format!("up to {} = {}", name(program, *ceiling_span), money(*ceiling)),
+            (Some(a), Some(v)) => t!(
+                "up to %{ceiling} = %{amount}; assessed %{assessed} = %{value}: %{result}",
+                ceiling = name(program, *ceiling_span),
+                amount = money(*ceiling),
+                assessed = name(program, *a),
+                value = money(*v),
+                result = money(*result)
+            )
+            .into_owned(),
+            (Some(a), None) => t!(
+                "up to %{ceiling} = %{amount}; %{assessed} not given: the ceiling applies",
+                ceiling = name(program, *ceiling_span),
+                amount = money(*ceiling),
+                assessed = name(program, *a)
+            )
+            .into_owned(),
+            _ => t!(
+                "up to %{ceiling} = %{amount}",
+                ceiling = name(program, *ceiling_span),
+                amount = money(*ceiling)
+            )
+            .into_owned(),
         },
         StepKind::Tier { key_span, key, row } => match row {
-            Some(r) => format!(
-                "by {} = {}: row `{}`",
-                name(program, *key_span),
-                shown(p, key),
-                quote(program, *r)
-            ),
-            None => format!("by {} = {}: no row applies, 0", name(program, *key_span), shown(p, key)),
+            Some(r) => t!(
+                "by %{key} = %{value}: row `%{row}`",
+                key = name(program, *key_span),
+                value = shown(p, key),
+                row = quote(program, *r)
+            )
+            .into_owned(),
+            None => t!(
+                "by %{key} = %{value}: no row applies, 0",
+                key = name(program, *key_span),
+                value = shown(p, key)
+            )
+            .into_owned(),
         },
         StepKind::Alternative { span, applies } => {
-            let verdict = if *applies { "applies:" } else { "does not apply:" };
+            let verdict = if *applies {
+                t!("applies:")
+            } else {
+                t!("does not apply:")
+            };
             match span {
                 Some(c) => format!("{verdict} {}", quote(program, *c)),
                 None => format!("{verdict} otherwise"),
@@ -381,27 +423,38 @@ fn step(program: &Program, s: &Step) -> String {
         }
         StepKind::Chosen { policy, result } => {
             let how = match policy {
-                HitPolicy::Highest => "the highest applies",
-                HitPolicy::First => "the first that applies",
-                HitPolicy::Sum => "the sum of all that apply",
-                HitPolicy::One => "the one that applies",
+                HitPolicy::Highest => t!("the highest applies"),
+                HitPolicy::First => t!("the first that applies"),
+                HitPolicy::Sum => t!("the sum of all that apply"),
+                HitPolicy::One => t!("the one that applies"),
             };
             format!("{how}: {}", money(*result))
         }
         StepKind::Item { index, key } => match key {
-            Some(k) => format!("item {} ({})", index + 1, shown(p, k)),
-            None => format!("item {}", index + 1),
+            Some(k) => t!("item %{n} (%{key})", n = index + 1, key = shown(p, k)).into_owned(),
+            None => t!("item %{n}", n = index + 1).into_owned(),
         },
         StepKind::ItemSkipped { index, key, reason } => {
             let k = key.as_ref().map(|k| format!(" ({})", shown(p, k))).unwrap_or_default();
             let why = match reason {
-                SkipReason::Filtered(f) => format!("does not meet `{}`", quote(program, *f)),
-                SkipReason::Repeated => "listed again: counts once".to_string(),
-                SkipReason::PaidBefore(y) => format!("already paid in {y}: once only"),
+                SkipReason::Filtered(f) => t!("does not meet `%{filter}`", filter = quote(program, *f)).into_owned(),
+                SkipReason::Repeated => t!("listed again: counts once").into_owned(),
+                SkipReason::PaidBefore(y) => t!("already paid in %{year}: once only", year = y).into_owned(),
             };
-            format!("item {}{k}: {why}", index + 1)
+            t!(
+                "%{item}%{key}: %{why}",
+                item = t!("item %{n}", n = index + 1),
+                key = k,
+                why = why
+            )
+            .into_owned()
         }
-        StepKind::Sum { count, total } => format!("{count} item(s), together {}", money(*total)),
+        StepKind::Sum { count, total } => t!(
+            "%{count} item(s), together %{total}",
+            count = count,
+            total = money(*total)
+        )
+        .into_owned(),
         StepKind::Band {
             span,
             lower,
@@ -411,9 +464,9 @@ fn step(program: &Program, s: &Step) -> String {
             amount,
         } => {
             let edges = match (lower.is_zero(), upper) {
-                (true, Some(u)) => format!("up to {}", money(*u)),
-                (false, Some(u)) => format!("{} to {}", money(*lower), money(*u)),
-                (_, None) => format!("above {}", money(*lower)),
+                (true, Some(u)) => t!("up to %{upper}", upper = money(*u)).into_owned(),
+                (false, Some(u)) => t!("%{lower} to %{upper}", lower = money(*lower), upper = money(*u)).into_owned(),
+                (_, None) => t!("above %{lower}", lower = money(*lower)).into_owned(),
             };
             // The edges as written, when they name parameters rather than amounts.
             let written = quote(program, *span);
@@ -425,17 +478,25 @@ fn step(program: &Program, s: &Step) -> String {
             } else {
                 String::new()
             };
-            format!(
-                "band {edges}{shown}: {} × {} = {}",
-                rate(*r),
-                money(*part),
-                money(*amount)
+            t!(
+                "band %{edges}%{written}: %{rate} × %{part} = %{amount}",
+                edges = edges,
+                written = shown,
+                rate = rate(*r),
+                part = money(*part),
+                amount = money(*amount)
             )
+            .into_owned()
         }
         StepKind::Bands { base, exact, rounded } => {
-            let mut line = format!("the bands of {} together: {}", money(*base), money(*exact));
+            let mut line = t!(
+                "the bands of %{base} together: %{amount}",
+                base = money(*base),
+                amount = money(*exact)
+            )
+            .into_owned();
             if exact != rounded {
-                line.push_str(&format!(", rounded to {}", money(*rounded)));
+                line.push_str(&t!(", rounded to %{amount}", amount = money(*rounded)));
             }
             line
         }
@@ -447,8 +508,8 @@ fn step(program: &Program, s: &Step) -> String {
             result,
         } => {
             let what = match kind {
-                AggKind::Count => format!("{counted} of {of} item(s) count"),
-                _ => format!("over {counted} of {of} item(s)"),
+                AggKind::Count => t!("%{counted} of %{of} item(s) count", counted = counted, of = of).into_owned(),
+                _ => t!("over %{counted} of %{of} item(s)", counted = counted, of = of).into_owned(),
             };
             format!("{} = {} ({what})", quote(program, *span), shown(p, result))
         }
@@ -461,18 +522,20 @@ fn step(program: &Program, s: &Step) -> String {
             after,
         } => {
             let per = match scope {
-                CapKind::Amount => "",
-                CapKind::Ledger(s) => s.words(),
+                CapKind::Amount => String::new(),
+                CapKind::Ledger(s) => t!(s.words()).into_owned(),
             };
-            let mut line = format!("at most {} = {}{per}", name(program, *span), money(*limit));
+            let mut line = t!(
+                "at most %{cap} = %{limit}%{per}",
+                cap = name(program, *span),
+                limit = money(*limit),
+                per = per
+            )
+            .into_owned();
             if !prior.is_zero() {
-                line.push_str(&format!(", less {} already paid", money(*prior)));
+                line.push_str(&t!(", less %{amount} already paid", amount = money(*prior)));
             }
-            if after < before {
-                line.push_str(&format!(": caps {} to {}", money(*before), money(*after)));
-            } else {
-                line.push_str(": not reached");
-            }
+            capped(&mut line, *before, *after);
             line
         }
         StepKind::CapLifted {
@@ -481,23 +544,42 @@ fn step(program: &Program, s: &Step) -> String {
             condition,
             unless,
         } => {
-            let cap = format!("at most {}{}", quote(program, *limit), scope.words());
+            let cap = t!(
+                "at most %{limit}%{scope}",
+                limit = quote(program, *limit),
+                scope = t!(scope.words())
+            );
             if *unless {
-                format!("{cap}: lifted, since {}: yes", name(program, *condition))
+                t!(
+                    "%{cap}: lifted, since %{condition}: yes",
+                    cap = cap,
+                    condition = name(program, *condition)
+                )
             } else {
-                format!("{cap}: does not apply, since {}: no", name(program, *condition))
+                t!(
+                    "%{cap}: does not apply, since %{condition}: no",
+                    cap = cap,
+                    condition = name(program, *condition)
+                )
             }
+            .into_owned()
         }
-        StepKind::TopUp { prior, before, after } => {
-            format!(
-                "top-up (差额): {} less {} already paid = {}",
-                money(*before),
-                money(*prior),
-                money(*after)
-            )
+        StepKind::TopUp { prior, before, after } => t!(
+            "top-up (差额): %{before} less %{prior} already paid = %{after}",
+            before = money(*before),
+            prior = money(*prior),
+            after = money(*after)
+        )
+        .into_owned(),
+        StepKind::AlreadyPaid { year } => {
+            t!("once per applicant: already paid in %{year}, so 0", year = year).into_owned()
         }
-        StepKind::AlreadyPaid { year } => format!("once per applicant: already paid in {year}, so 0"),
-        StepKind::RoundedAward { before, after } => format!("rounded {} to {}", money(*before), money(*after)),
+        StepKind::RoundedAward { before, after } => t!(
+            "rounded %{before} to %{after}",
+            before = money(*before),
+            after = money(*after)
+        )
+        .into_owned(),
         StepKind::Shared {
             rule,
             limit,
@@ -511,16 +593,19 @@ fn step(program: &Program, s: &Step) -> String {
                 RuleKind::SharedCap { scope, .. } => *scope,
                 RuleKind::HighestOnly { .. } => CapScope::Award,
             };
-            let mut line = format!("shared cap {}（{}）: {}{}", r.id, r.title, money(*limit), scope.words());
+            let mut line = t!(
+                "shared cap %{rule}（%{title}）: %{limit}%{scope}",
+                rule = r.id,
+                title = r.title,
+                limit = money(*limit),
+                scope = t!(scope.words())
+            )
+            .into_owned();
             if !prior.is_zero() {
-                line.push_str(&format!(", less {} already paid", money(*prior)));
+                line.push_str(&t!(", less %{amount} already paid", amount = money(*prior)));
             }
-            line.push_str(&format!("; {} left for this one", money(*room)));
-            if after < before {
-                line.push_str(&format!(": caps {} to {}", money(*before), money(*after)));
-            } else {
-                line.push_str(": not reached");
-            }
+            line.push_str(&t!("; %{amount} left for this one", amount = money(*room)));
+            capped(&mut line, *before, *after);
             line
         }
         StepKind::HighestOnly {
@@ -538,21 +623,28 @@ fn step(program: &Program, s: &Step) -> String {
                         .filter(|m| **m != *w)
                         .map(|m| p.measures[*m].id.as_str())
                         .collect();
-                    format!(
-                        "only the highest of {} ({}): kept over {}",
-                        r.id,
-                        r.title,
-                        others.join(", ")
+                    t!(
+                        "only the highest of %{rule} (%{title}): kept over %{others}",
+                        rule = r.id,
+                        title = r.title,
+                        others = others.join(", ")
                     )
+                    .into_owned()
                 }
-                Some(w) => format!(
-                    "only the highest (rule {} {}): {} gives way to {}, so 0",
-                    r.id,
-                    r.title,
-                    money(*before),
-                    p.measures[*w].id
-                ),
-                None => format!("only the highest (rule {} {}): nothing to compare", r.id, r.title),
+                Some(w) => t!(
+                    "only the highest (rule %{rule} %{title}): %{amount} gives way to %{winner}, so 0",
+                    rule = r.id,
+                    title = r.title,
+                    amount = money(*before),
+                    winner = p.measures[*w].id
+                )
+                .into_owned(),
+                None => t!(
+                    "only the highest (rule %{rule} %{title}): nothing to compare",
+                    rule = r.id,
+                    title = r.title
+                )
+                .into_owned(),
             }
         }
         StepKind::Pool {
@@ -568,38 +660,55 @@ fn step(program: &Program, s: &Step) -> String {
             granted,
         } => {
             let def = &p.pools[*pool];
-            let head = format!(
-                "pool {}（{}）{}: {} for this round, asked {} by {applicants} applicant(s)",
-                def.id,
-                def.title,
-                crate::pool::period_name(def, *period),
-                money(*available),
-                money(*demand)
+            let head = t!(
+                "pool %{pool}（%{title}）%{period}: %{available} for this round, asked %{demand} by %{applicants} applicant(s)",
+                pool = def.id,
+                title = def.title,
+                period = crate::pool::period_name(def, *period),
+                available = money(*available),
+                demand = money(*demand),
+                applicants = applicants
             );
             let how = match (&def.ration, exceeded, rank) {
-                (_, false, _) => "not exceeded, paid in full".to_string(),
-                (RationRule::ProRata, true, _) => {
-                    format!(
-                        "exceeded, pro rata: {} × {factor} → {}",
-                        money(*entitled),
-                        money(*granted)
-                    )
-                }
-                (RationRule::InOrder { .. }, true, Some(rank)) => format!(
-                    "exceeded, {}: number {rank} → {} of {}",
-                    ration_words(program, *pool),
-                    money(*granted),
-                    money(*entitled)
-                ),
-                (_, true, _) => format!(
-                    "exceeded, {}: {} → {}",
-                    ration_words(program, *pool),
-                    money(*entitled),
-                    money(*granted)
-                ),
+                (_, false, _) => t!("not exceeded, paid in full").into_owned(),
+                (RationRule::ProRata, true, _) => t!(
+                    "exceeded, pro rata: %{entitled} × %{factor} → %{granted}",
+                    entitled = money(*entitled),
+                    factor = factor,
+                    granted = money(*granted)
+                )
+                .into_owned(),
+                (RationRule::InOrder { .. }, true, Some(rank)) => t!(
+                    "exceeded, %{rule}: number %{rank} → %{granted} of %{entitled}",
+                    rule = ration_words(program, *pool),
+                    rank = rank,
+                    granted = money(*granted),
+                    entitled = money(*entitled)
+                )
+                .into_owned(),
+                (_, true, _) => t!(
+                    "exceeded, %{rule}: %{entitled} → %{granted}",
+                    rule = ration_words(program, *pool),
+                    entitled = money(*entitled),
+                    granted = money(*granted)
+                )
+                .into_owned(),
             };
             format!("{head}: {how}")
         }
+    }
+}
+
+/// `: caps X to Y`, or `: not reached`.
+fn capped(line: &mut String, before: Decimal, after: Decimal) {
+    if after < before {
+        line.push_str(&t!(
+            ": caps %{before} to %{after}",
+            before = money(before),
+            after = money(after)
+        ));
+    } else {
+        line.push_str(&t!(": not reached"));
     }
 }
 

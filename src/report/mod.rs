@@ -7,3 +7,4 @@ pub mod diff_html;
 pub mod explain;
 
 pub mod result;
+pub mod table;

@@ -8,6 +8,7 @@ use crate::check::model::{Policy, RationRule};
 use crate::eval::Outcome;
 use crate::number::money;
 use crate::pool::{Settled, Share};
+use rust_i18n::t;
 use std::fmt::Write;
 
 pub use crate::json::{push_decimal, push_string as push_json_string};
@@ -152,7 +153,7 @@ impl Lines {
                     .map(|fe| format!("{}: {}", fe.field, fe.message))
                     .collect();
                 let errors = match line {
-                    Some(n) => format!("line {n}: {}", errors.join("; ")),
+                    Some(n) => t!("line %{line}: %{errors}", line = n, errors = errors.join("; ")).into_owned(),
                     None => errors.join("; "),
                 };
                 push_csv(out, e.id.as_deref().unwrap_or(""));
@@ -257,7 +258,7 @@ fn push_csv(out: &mut String, s: &str) {
 
 /// A short human summary of an evaluated case.
 pub fn text_outcome(policy: &Policy, id: &str, outcome: &Outcome) -> String {
-    let mut out = format!("{id}  total {}\n", money(outcome.total));
+    let mut out = format!("{id}  {}\n", t!("total %{amount}", amount = money(outcome.total)));
     for (m, a) in policy.measures.iter().zip(&outcome.awards) {
         if crate::eval::money::positive(*a) {
             out.push_str(&format!("  {:<16} {:>16}  {} {}\n", m.id, money(*a), m.clause, m.title));
@@ -271,7 +272,10 @@ pub fn text_outcome(policy: &Policy, id: &str, outcome: &Outcome) -> String {
         .map(|(b, _)| b.id.as_str())
         .collect();
     if !benefits.is_empty() {
-        out.push_str(&format!("  services: {}\n", benefits.join(", ")));
+        out.push_str(&format!(
+            "  {}\n",
+            t!("services: %{services}", services = benefits.join(", "))
+        ));
     }
     out
 }
@@ -283,37 +287,54 @@ pub fn text_shares(policy: &Policy, shares: &[Share], settled: Option<&Settled>)
         let pool = &policy.pools[s.pool];
         let how = match (s.rank, settled.and_then(|st| st.allocations.get(&(s.pool, s.period)))) {
             (Some(rank), _) => match &pool.ration {
-                RationRule::InOrder { key, words, .. } => {
-                    format!(
-                        "granted {} as number {rank} in order of {}, {words}",
-                        money(s.granted),
-                        key.name(policy)
-                    )
-                }
-                _ => format!("rank {rank}"),
+                RationRule::InOrder { key, words, .. } => t!(
+                    "granted %{amount} as number %{rank} in order of %{key}, %{words}",
+                    amount = money(s.granted),
+                    rank = rank,
+                    key = key.name(policy),
+                    words = words
+                )
+                .into_owned(),
+                _ => t!("rank %{rank}", rank = rank).into_owned(),
             },
-            (None, Some(a)) => format!("granted {} pro rata (× {})", money(s.granted), a.factor()),
+            (None, Some(a)) => t!(
+                "granted %{amount} pro rata (× %{factor})",
+                amount = money(s.granted),
+                factor = a.factor()
+            )
+            .into_owned(),
             (None, None) => String::new(),
         };
         out.push_str(&format!(
-            "    pool {} {} {}: entitled to {}, {}\n",
-            pool.id,
-            pool.clause,
-            crate::pool::period_name(pool, s.period),
-            money(s.entitled),
-            how
+            "    {}\n",
+            t!(
+                "pool %{pool} %{clause} %{period}: entitled to %{entitled}, %{how}",
+                pool = pool.id,
+                clause = pool.clause,
+                period = crate::pool::period_name(pool, s.period),
+                entitled = money(s.entitled),
+                how = how
+            )
         ));
     }
     out
 }
 
 fn rejected_text(e: &CaseErrors) -> String {
-    let mut out = format!("{}  rejected\n", e.id.as_deref().unwrap_or("(no id)"));
+    let no_id = t!("(no id)");
+    let mut out = format!("{}  {}\n", e.id.as_deref().unwrap_or(&no_id), t!("rejected"));
     for fe in &e.errors {
         if fe.field.is_empty() {
-            out.push_str(&format!("  error: {}\n", fe.message));
+            out.push_str(&format!("  {}\n", t!("error: %{message}", message = fe.message)));
         } else {
-            out.push_str(&format!("  error in `{}`: {}\n", fe.field, fe.message));
+            out.push_str(&format!(
+                "  {}\n",
+                t!(
+                    "error in `%{field}`: %{message}",
+                    field = fe.field,
+                    message = fe.message
+                )
+            ));
         }
     }
     out

@@ -5,6 +5,7 @@ use super::{reparse_from, Rule};
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 use pest::error::{ErrorVariant, InputLocation};
+use rust_i18n::t;
 
 /// Keywords that start a top-level item, where the parser can pick up again.
 const ITEM_STARTS: [&str; 12] = [
@@ -63,11 +64,13 @@ fn full_width(source: &str) -> Vec<Diagnostic> {
                 out.push(
                     Diagnostic::error(
                         "zhice::syntax::full-width",
-                        format!("full-width `{c}` outside a string"),
+                        t!("full-width `%{c}` outside a string", c = c),
                         Span::new(i, i + c.len_utf8()),
                     )
-                    .label(format!("write {ascii} here"))
-                    .help("outside \"…\" the language uses ASCII punctuation; full-width forms belong inside strings"),
+                    .label(t!("write %{ascii} here", ascii = ascii))
+                    .help(t!(
+                        "outside \"…\" the language uses ASCII punctuation; full-width forms belong inside strings"
+                    )),
                 );
                 if out.len() >= 20 {
                     break;
@@ -163,9 +166,14 @@ fn convert(source: &str, offset: usize, e: &pest::error::Error<Rule>) -> Diagnos
                 n => format!("{} or {}", wanted[..n - 1].join(", "), wanted[n - 1]),
             };
             let message = if found.is_empty() {
-                format!("unexpected end of input: expected {expected}")
+                t!("unexpected end of input: expected %{expected}", expected = expected).into_owned()
             } else {
-                format!("unexpected `{found}`: expected {expected}")
+                t!(
+                    "unexpected `%{found}`: expected %{expected}",
+                    found = found,
+                    expected = expected
+                )
+                .into_owned()
             };
             (message, format!("expected {expected}"))
         }
@@ -173,11 +181,13 @@ fn convert(source: &str, offset: usize, e: &pest::error::Error<Rule>) -> Diagnos
             // pest's own guard against runaway recursion ("stack limit reached").
             return Diagnostic::error(
                 "zhice::syntax::too-deep",
-                format!("the parser gave up: {message}"),
+                t!("the parser gave up: %{message}", message = message),
                 Span::new(start, end),
             )
-            .label("nested too deeply")
-            .help("real clauses never nest this deep; name the inner parts with `param` or split the measure");
+            .label(t!("nested too deeply"))
+            .help(t!(
+                "real clauses never nest this deep; name the inner parts with `param` or split the measure"
+            ));
         }
     };
     let after_digit = source
@@ -227,7 +237,11 @@ const KEYWORDS: [&str; 26] = [
 /// A next step for the drafter, chosen from what was found.
 fn hint(found: &str, after_digit: bool) -> String {
     if KEYWORDS.contains(&found) {
-        format!("`{found}` is a keyword of the language and cannot be used as a name")
+        t!(
+            "`%{found}` is a keyword of the language and cannot be used as a name",
+            found = found
+        )
+        .into_owned()
     } else if found.is_empty() {
         "the file ended inside a block: check that every `{` has its `}`".to_string()
     } else if after_digit && !found.starts_with(|c: char| c.is_ascii()) {
@@ -395,10 +409,10 @@ fn describe(rule: Rule) -> Option<&'static str> {
 pub(super) fn internal(what: &str, at: usize) -> Diagnostic {
     Diagnostic::error(
         "zhice::internal",
-        format!("internal error while reading the policy: {what}"),
+        t!("internal error while reading the policy: %{what}", what = what),
         Span::new(at, at),
     )
-    .help("this is a bug in zhice; please report it with the policy file")
+    .help(t!("this is a bug in zhice; please report it with the policy file"))
 }
 
 /// Names and numbers longer than this are refused before parsing.
@@ -436,11 +450,13 @@ pub(super) fn long_words(source: &str) -> Vec<Diagnostic> {
                     out.push(
                         Diagnostic::error(
                             "zhice::syntax::too-long",
-                            format!("a name or number of {} characters", end - start),
+                            t!("a name or number of %{start} characters", start = end - start),
                             Span::new(start, end),
                         )
-                        .label(format!("longer than {MAX_WORD} characters"))
-                        .help("names and numbers are short; check for text pasted outside its quotes"),
+                        .label(t!("longer than %{MAX_WORD} characters", MAX_WORD = MAX_WORD))
+                        .help(t!(
+                            "names and numbers are short; check for text pasted outside its quotes"
+                        )),
                     );
                     if out.len() >= 20 {
                         break;

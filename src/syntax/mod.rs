@@ -9,6 +9,7 @@ mod lower;
 
 use crate::diagnostic::Diagnostic;
 use pest::Parser as _;
+use rust_i18n::t;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/policy.pest"]
@@ -45,11 +46,11 @@ pub fn parse(source: &str, kind: FileKind) -> Result<ast::File, Vec<Diagnostic>>
 /// Parses one literal, as `--set NAME=VALUE` gives it: `60万元`, `25%`, `3`, `true`.
 pub fn parse_value(text: &str) -> Result<ast::Literal, String> {
     let mut pairs = PolicyParser::parse(Rule::value_only, text.trim())
-        .map_err(|_| format!("`{text}` is not a value: write money with a unit (60万元), a rate with % (25%), a number, a date or true/false"))?;
+        .map_err(|_| t!("`%{text}` is not a value: write money with a unit (60万元), a rate with % (25%), a number, a date or true/false", text = text).into_owned())?;
     let signed = pairs
         .next()
         .and_then(|p| p.into_inner().next())
-        .ok_or_else(|| format!("`{text}` is not a value"))?;
+        .ok_or_else(|| t!("`%{text}` is not a value", text = text).into_owned())?;
     lower::signed_value(signed).map_err(|d| d.message)
 }
 

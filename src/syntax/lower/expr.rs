@@ -7,6 +7,7 @@ use super::*;
 use crate::diagnostic::Diagnostic;
 use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
+use rust_i18n::t;
 use std::sync::OnceLock;
 
 fn pratt() -> &'static PrattParser<Rule> {
@@ -41,11 +42,14 @@ pub(crate) fn expr(p: Pair<Rule>) -> Result<Expr> {
         return Err(Box::new(
             Diagnostic::error(
                 "zhice::syntax::too-long",
-                format!("an expression of more than {MAX_EXPRESSION_PARTS} parts"),
+                t!(
+                    "an expression of more than %{MAX_EXPRESSION_PARTS} parts",
+                    MAX_EXPRESSION_PARTS = MAX_EXPRESSION_PARTS
+                ),
                 at,
             )
-            .label("too long")
-            .help("name the parts with `param`, or split the measure"),
+            .label(t!("too long"))
+            .help(t!("name the parts with `param`, or split the measure")),
         ));
     }
     pratt()

@@ -15,6 +15,7 @@ use crate::span::{Span, Spanned};
 use amount::amount;
 use expr::expr;
 use pest::iterators::{Pair, Pairs};
+use rust_i18n::t;
 use std::cell::Cell;
 use tests::test_block;
 
@@ -49,11 +50,13 @@ pub(super) fn nest(at: Span) -> Result<Nesting> {
         return Err(Box::new(
             Diagnostic::error(
                 "zhice::syntax::too-deep",
-                format!("nested more than {MAX_NESTING} levels deep"),
+                t!("nested more than %{MAX_NESTING} levels deep", MAX_NESTING = MAX_NESTING),
                 at,
             )
-            .label("too deeply nested")
-            .help("name the inner parts with `param`, or split the measure; real clauses never nest this deep"),
+            .label(t!("too deeply nested"))
+            .help(t!(
+                "name the inner parts with `param`, or split the measure; real clauses never nest this deep"
+            )),
         ));
     }
     Ok(guard)
@@ -118,9 +121,9 @@ pub(super) fn file(pair: Pair<Rule>) -> std::result::Result<File, Vec<Diagnostic
             Rule::header => header(item).map(|h| {
                 if out.header.is_some() {
                     errors.push(
-                        Diagnostic::error("zhice::syntax::duplicate-header", "a second `policy` header", at)
-                            .label("second header")
-                            .help("a file has one `policy { … }` header; merge the two"),
+                        Diagnostic::error("zhice::syntax::duplicate-header", t!("a second `policy` header"), at)
+                            .label(t!("second header"))
+                            .help(t!("a file has one `policy { … }` header; merge the two")),
                     );
                 } else {
                     out.header = Some(h);
@@ -165,9 +168,9 @@ pub(super) fn date(p: Pair<Rule>) -> Result<Spanned<Date>> {
     let at = span(&p);
     literal::date(p.as_str()).map(|d| Spanned::new(d, at)).ok_or_else(|| {
         Box::new(
-            Diagnostic::error("zhice::syntax::date", format!("`{}` is not a date", p.as_str()), at)
-                .label("no such day")
-                .help("write dates as YYYY-MM-DD, e.g. 2025-01-01"),
+            Diagnostic::error("zhice::syntax::date", t!("`%{p}` is not a date", p = p.as_str()), at)
+                .label(t!("no such day"))
+                .help(t!("write dates as YYYY-MM-DD, e.g. 2025-01-01")),
         )
     })
 }
@@ -235,11 +238,11 @@ fn bad_number(p: &Pair<Rule>) -> Box<Diagnostic> {
     Box::new(
         Diagnostic::error(
             "zhice::syntax::number",
-            format!("`{}` is beyond the range of exact decimals", p.as_str()),
+            t!("`%{p}` is beyond the range of exact decimals", p = p.as_str()),
             span(p),
         )
-        .label("too large")
-        .help("amounts must stay below about 7.9 × 10²⁸"),
+        .label(t!("too large"))
+        .help(t!("amounts must stay below about 7.9 × 10²⁸")),
     )
 }
 
@@ -393,8 +396,8 @@ pub(super) fn signed(p: Pair<Rule>) -> Result<Spanned<Literal>> {
         Literal::Number(d) => Literal::Number(-d),
         _ => {
             return Err(Box::new(
-                Diagnostic::error("zhice::syntax::negative", "only numbers can be negative", at)
-                    .label("cannot be negated"),
+                Diagnostic::error("zhice::syntax::negative", t!("only numbers can be negative"), at)
+                    .label(t!("cannot be negated")),
             ))
         }
     };
@@ -530,12 +533,11 @@ fn measure(p: Pair<Rule>) -> Result<Measure> {
 fn condition_after_award(at: Span, award: Span) -> Diagnostic {
     Diagnostic::error(
         "zhice::syntax::condition-after-award",
-        "a condition after the award: is it the measure's or a cap's?",
-        at,
-    )
-    .label("`when` after the rule")
-    .related(award, "the rule starts here")
-    .help("write the measure's conditions above `award`; a condition of a cap goes on the cap's own line: `at most … per applicant per year when …`")
+        t!("a condition after the award: is it the measure's or a cap's?"),
+        at)
+    .label(t!("`when` after the rule"))
+    .related(award, t!("the rule starts here"))
+    .help(t!("write the measure's conditions above `award`; a condition of a cap goes on the cap's own line: `at most … per applicant per year when …`"))
 }
 
 /// `at most LIMIT [per applicant [per year]] [when|unless CONDITION]`
@@ -567,12 +569,11 @@ fn cap(p: Pair<Rule>) -> Result<Cap> {
                     return Err(Box::new(
                         Diagnostic::error(
                             "zhice::syntax::cap-condition-line",
-                            format!("`{}` on the line after a cap: is it the cap's condition or the measure's?", word.as_str()),
-                            span(&word),
-                        )
-                        .label("read as the cap's condition")
-                        .related(Span::new(at.start, before_cond), "the cap")
-                        .help("for the cap, write the condition on the cap's own line; for the measure, move `when …` above `award`"),
+                            t!("`%{word}` on the line after a cap: is it the cap's condition or the measure's?", word = word.as_str()),
+                            span(&word))
+                        .label(t!("read as the cap's condition"))
+                        .related(Span::new(at.start, before_cond), t!("the cap"))
+                        .help(t!("for the cap, write the condition on the cap's own line; for the measure, move `when …` above `award`")),
                     ));
                 }
                 let e = expr(next(&mut c, "condition", pat)?)?;
@@ -797,10 +798,10 @@ fn duplicate<T>(already: bool, what: &str, at: Span, value: T) -> Result<T> {
         return Err(Box::new(
             Diagnostic::error(
                 "zhice::syntax::duplicate-statement",
-                format!("a measure has one `{what}` statement"),
+                t!("a measure has one `%{what}` statement", what = what),
                 at,
             )
-            .label(format!("second `{what}`"))
+            .label(t!("second `%{what}`", what = what))
             .help(match what {
                 "award" => "combine alternatives with `the highest of { … }` or `the sum of { … }`",
                 _ => "merge the two into one",

@@ -1,0 +1,129 @@
+//! The help text: examples for each command, and the whole help in the
+//! language of the run. clap's texts are the English doc comments; in Chinese
+//! each is looked up in `locales/zh.yml` by its English text, like every message.
+
+use crate::lang::Lang;
+use clap::Command;
+use rust_i18n::t;
+use std::ffi::OsString;
+
+pub const MAIN_EXAMPLES: &str = "Examples:
+  zhice check policies/tongzhou-2025-draft.policy
+  zhice eval policies/tongzhou-2025-draft.policy --cases cases.jsonl --summary
+  zhice explain policies/tongzhou-2025-draft.policy --case case.json
+  zhice diff old.policy new.policy --cases cases.jsonl
+  zhice --lang en test policies/tongzhou-2025-draft.policy";
+
+pub const CHECK_EXAMPLES: &str = "Examples:
+  zhice check policies/tongzhou-2025-draft.policy
+  zhice check --error-format json draft.policy
+  cat draft.policy | zhice check -";
+
+pub const EVAL_EXAMPLES: &str = "Examples:
+  zhice eval policies/tongzhou-2025-draft.policy --case case.json
+  zhice eval policies/tongzhou-2025-draft.policy --cases cases.jsonl --format jsonl > results.jsonl
+  zhice eval policies/tongzhou-2025-draft.policy --cases cases.csv --format csv --bom > results.csv
+  zhice eval policies/tongzhou-2025-draft.policy --cases cases.jsonl --summary --set data_space_cap=800万元";
+
+pub const EXPLAIN_EXAMPLES: &str = "Examples:
+  zhice explain policies/tongzhou-2025-draft.policy --case case.json
+  zhice explain policies/corpus/P09-budget-pool.policy --cases round.jsonl --id A-017";
+
+pub const DIFF_EXAMPLES: &str = "Examples:
+  zhice diff old.policy new.policy
+  zhice diff old.policy new.policy --cases cases.jsonl --format html > review.html
+  zhice diff policy.policy policy.policy --set voucher_rate=40% --cases cases.jsonl";
+
+pub const BOUNDS_EXAMPLES: &str = "Examples:
+  zhice bounds policies/tongzhou-2025-draft.policy
+  zhice bounds policies/tongzhou-2025-draft.policy --cases cases.jsonl --format json";
+
+pub const SAMPLE_EXAMPLES: &str = "Examples:
+  zhice sample policies/tongzhou-2025-draft.policy -n 10000 --seed 7 > cases.jsonl";
+
+pub const FMT_EXAMPLES: &str = "Examples:
+  zhice fmt policies/*.policy policies/*.tests
+  zhice fmt --check policies/tongzhou-2025-draft.policy";
+
+pub const TEST_EXAMPLES: &str = "Examples:
+  zhice test policies/tongzhou-2025-draft.policy
+  zhice test policies/tongzhou-2025-draft.policy --require-coverage";
+
+/// `--lang X` or `--lang=X` anywhere on the command line, read before clap parses it.
+pub fn lang_flag(args: &[OsString]) -> Option<Lang> {
+    let args: Vec<&str> = args.iter().filter_map(|a| a.to_str()).collect();
+    args.iter().enumerate().find_map(|(i, a)| {
+        let value = match a.strip_prefix("--lang") {
+            Some("") => args.get(i + 1).copied(),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        value.and_then(Lang::from_locale)
+    })
+}
+
+/// Every text of the command tree, in the language of the run.
+pub fn localized(cmd: Command) -> Command {
+    if !crate::lang::is_zh() {
+        return cmd;
+    }
+    translate(cmd)
+}
+
+fn translate(mut cmd: Command) -> Command {
+    let tr = |s: Option<&clap::builder::StyledStr>| s.map(|s| chinese(&s.to_string()));
+    if let Some(about) = tr(cmd.get_about()) {
+        cmd = cmd.about(about);
+    }
+    if let Some(after) = tr(cmd.get_after_help()) {
+        cmd = cmd.after_help(after);
+    }
+    cmd = cmd
+        .help_template("{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}")
+        .subcommand_help_heading("命令")
+        .mut_args(|a| {
+            let help = a.get_help().map(|h| chinese(&h.to_string()));
+            let heading = if a.is_positional() { "参数" } else { "选项" };
+            let a = a.help_heading(heading);
+            match help {
+                Some(h) => a.help(h),
+                None => a,
+            }
+        });
+    let subs: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    for name in subs {
+        cmd = cmd.mut_subcommand(name, translate);
+    }
+    cmd
+}
+
+fn chinese(english: &str) -> String {
+    t!(english).into_owned()
+}
+
+/// Every English text of the help, for the test that each has its Chinese.
+pub fn texts(cmd: &Command) -> Vec<String> {
+    let mut out: Vec<String> = [cmd.get_about(), cmd.get_after_help()]
+        .into_iter()
+        .flatten()
+        .map(|s| s.to_string())
+        .collect();
+    out.extend(cmd.get_arguments().filter_map(|a| a.get_help()).map(|h| h.to_string()));
+    for s in cmd.get_subcommands() {
+        out.extend(texts(s));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_language_flag() {
+        let args = |xs: &[&str]| xs.iter().map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(lang_flag(&args(&["zhice", "--lang", "zh", "check"])), Some(Lang::Zh));
+        assert_eq!(lang_flag(&args(&["zhice", "check", "--lang=en"])), Some(Lang::En));
+        assert_eq!(lang_flag(&args(&["zhice", "check", "x"])), None);
+    }
+}
