@@ -365,7 +365,7 @@ impl Decoder<'_, '_> {
                 } else {
                     let names = BUILTIN.into_iter().chain(policy.inputs.iter().map(|i| i.name.as_str()));
                     self.errors
-                        .push(unknown_field(&key, &key, "the inputs the policy declares", names));
+                        .push(unknown_field(&key, &key, &t!("the inputs the policy declares"), names));
                     c.skip(1)?;
                 }
                 if c.eat(b'}') {

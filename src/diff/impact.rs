@@ -8,6 +8,7 @@ use crate::compile::Program;
 use crate::eval::evaluate;
 use crate::pool::{self, Ledger, PoolKey, Round, Settled};
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -61,10 +62,19 @@ pub struct PoolRound {
 #[derive(Debug, Serialize)]
 pub struct AwardImpact {
     pub id: String,
+    /// the measure's title, in the new version (the old, if it was removed)
+    pub title: String,
     pub total_old: Decimal,
     pub total_new: Decimal,
     pub beneficiaries_old: usize,
     pub beneficiaries_new: usize,
+}
+
+impl AwardImpact {
+    /// True when the award's total or its number of recipients moved.
+    pub fn changed(&self) -> bool {
+        self.total_old != self.total_new || self.beneficiaries_old != self.beneficiaries_new
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -108,6 +118,11 @@ pub fn impact(diff: &PolicyDiff, old: &Program, new: &Program, cases: &str, weig
             .iter()
             .map(|id| AwardImpact {
                 id: id.clone(),
+                title: [new, old]
+                    .iter()
+                    .find_map(|p| p.policy.measures.iter().find(|m| &m.id == id))
+                    .map(|m| m.title.clone())
+                    .unwrap_or_default(),
                 total_old: Decimal::ZERO,
                 total_new: Decimal::ZERO,
                 beneficiaries_old: 0,
@@ -243,7 +258,7 @@ fn overflow(line: usize, id: &str) -> Rejection {
         errors: vec![decode::FieldError::new(
             "",
             crate::eval::code::OVERFLOW,
-            "the weighted totals are beyond the range of exact decimals",
+            t!("the weighted totals are beyond the range of exact decimals"),
         )],
     }
 }
@@ -374,9 +389,9 @@ fn cut(rule: &RationRule, factor: Decimal) -> String {
     let times = format!("×{}", factor.round_dp(7).normalize());
     match rule {
         RationRule::ProRata => times,
-        RationRule::CappedProRata(_) if factor == Decimal::ONE => "each capped".into(),
-        RationRule::CappedProRata(_) => format!("each capped, then {times}"),
-        RationRule::InOrder { .. } => "in order".into(),
+        RationRule::CappedProRata(_) if factor == Decimal::ONE => t!("each capped").into(),
+        RationRule::CappedProRata(_) => t!("each capped, then %{times}", times = times).into(),
+        RationRule::InOrder { .. } => t!("in order").into(),
     }
 }
 
@@ -389,15 +404,15 @@ fn causes(diff: &PolicyDiff, id: &str, pool: Option<&str>) -> Vec<String> {
         .find(|c| c.id == id || c.old_id.as_deref() == Some(id))
     else {
         return vec![match pool {
-            Some(p) => format!("pool {p} was divided differently among all applicants"),
-            None => "no change to this measure: the difference comes from how cases are read".into(),
+            Some(p) => t!("pool %{pool} was divided differently among all applicants", pool = p).into(),
+            None => t!("no change to this measure: the difference comes from how cases are read").into(),
         }];
     };
     match change.status {
-        Status::Added => vec![format!("measure {id} added")],
-        Status::Removed => vec![format!("measure {id} removed")],
-        Status::Renamed if change.id != id => vec![format!("renamed to {}", change.id)],
-        Status::Renamed => vec![format!("renamed from {}", change.old_id.clone().unwrap_or_default())],
+        Status::Added => vec![t!("measure %{id} added", id = id).into()],
+        Status::Removed => vec![t!("measure %{id} removed", id = id).into()],
+        Status::Renamed if change.id != id => vec![t!("renamed to %{id}", id = change.id).into()],
+        Status::Renamed => vec![t!("renamed from %{id}", id = change.old_id.clone().unwrap_or_default()).into()],
         Status::Changed => change
             .details
             .iter()

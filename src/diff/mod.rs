@@ -9,6 +9,7 @@ pub mod text;
 
 use crate::check::model::{ParamDef, Policy};
 use crate::syntax::ast;
+use rust_i18n::t;
 use serde::Serialize;
 
 /// One version of a policy, with what a reviewer needs to see its rules as written.
@@ -24,6 +25,9 @@ pub struct Side<'a> {
 pub struct PolicyDiff {
     pub old_path: String,
     pub new_path: String,
+    /// each version's title and version label, as a reviewer names it
+    pub old_name: String,
+    pub new_name: String,
     pub header: Vec<Change>,
     pub schema: Vec<SchemaChange>,
     pub params: Vec<ParamChange>,
@@ -40,7 +44,25 @@ pub struct PolicyDiff {
     pub exposure: Vec<Change>,
 }
 
+/// `关于…若干措施（征求意见稿）`: the title, and the version label when there is one.
+fn policy_name(p: &Policy) -> String {
+    match &p.header.version {
+        Some(v) => format!("{}（{v}）", p.header.title),
+        None => p.header.title.clone(),
+    }
+}
+
 impl PolicyDiff {
+    /// The heading of a review: `标题（征求意见稿） → （修订稿）`, the title said once when both share it.
+    pub fn heading(&self) -> String {
+        let old_title = self.old_name.split('（').next().unwrap_or("");
+        let new_title = self.new_name.split('（').next().unwrap_or("");
+        match self.new_name.strip_prefix(old_title) {
+            Some(rest) if old_title == new_title && !rest.is_empty() => format!("{} → {rest}", self.old_name),
+            _ => format!("{} → {}", self.old_name, self.new_name),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.header.is_empty()
             && self.schema.is_empty()
@@ -199,12 +221,13 @@ impl Detail {
     }
 
     /// The reviewer's warning for `Unmatched`.
-    pub fn unmatched_words(rule_changed: bool) -> &'static str {
+    pub fn unmatched_words(rule_changed: bool) -> String {
         if rule_changed {
-            "the rule changed but its clause text did not: check the text still says what the rule does"
+            t!("the rule changed but its clause text did not: check the text still says what the rule does")
         } else {
-            "the clause text changed but its rule did not: check the rule still does what the text says"
+            t!("the clause text changed but its rule did not: check the rule still does what the text says")
         }
+        .into_owned()
     }
 }
 
@@ -220,13 +243,13 @@ impl Detail {
     /// One line for attribution: why an award moved.
     pub fn summary(&self) -> String {
         match self {
-            Detail::Title { .. } => "title changed".into(),
-            Detail::Clause { old, new } => format!("clause {old} → {new}"),
-            Detail::Text { .. } => "clause text changed".into(),
-            Detail::Unmatched { rule_changed } => Detail::unmatched_words(*rule_changed).into(),
-            Detail::Conditions { .. } => "conditions changed".into(),
-            Detail::Award { .. } => "award rule changed".into(),
-            Detail::Precedence { old, new } => format!("precedence {old} → {new}"),
+            Detail::Title { .. } => t!("title changed").into(),
+            Detail::Clause { old, new } => t!("clause %{old} → %{new}", old = old, new = new).into(),
+            Detail::Text { .. } => t!("clause text changed").into(),
+            Detail::Unmatched { rule_changed } => Detail::unmatched_words(*rule_changed),
+            Detail::Conditions { .. } => t!("conditions changed").into(),
+            Detail::Award { .. } => t!("award rule changed").into(),
+            Detail::Precedence { old, new } => t!("precedence %{old} → %{new}", old = old, new = new).into(),
             Detail::Tiers {
                 what,
                 added,
@@ -235,23 +258,28 @@ impl Detail {
             } => {
                 let mut parts = Vec::new();
                 if !added.is_empty() {
-                    parts.push(format!("{what} added: {}", added.join("; ")));
+                    parts.push(t!("%{what} added: %{rows}", what = what, rows = added.join("; ")).into_owned());
                 }
                 if !removed.is_empty() {
-                    parts.push(format!("{what} removed: {}", removed.join("; ")));
+                    parts.push(t!("%{what} removed: %{rows}", what = what, rows = removed.join("; ")).into_owned());
                 }
                 for c in changed {
                     parts.push(format!("{what} {}: {} → {}", c.what, c.old, c.new));
                 }
                 parts.join(", ")
             }
-            Detail::Caps { .. } => "caps changed".into(),
-            Detail::Flag { what, new, .. } => format!("{what} {}", if *new { "added" } else { "removed" }),
+            Detail::Caps { .. } => t!("caps changed").into(),
+            Detail::Flag { what, new, .. } => if *new {
+                t!("%{what} added", what = what)
+            } else {
+                t!("%{what} removed", what = what)
+            }
+            .into(),
             Detail::Parameter { name, old, new } => format!("{name}: {old} → {new}"),
             // A value's formula or a rule's statement is too long to repeat beside every case.
-            Detail::Reads { what, .. } => format!("{what} changed"),
-            Detail::Formula { .. } => "formula changed".into(),
-            Detail::Rule { .. } => "rule".into(),
+            Detail::Reads { what, .. } => t!("%{what} changed", what = what).into(),
+            Detail::Formula { .. } => t!("formula changed").into(),
+            Detail::Rule { .. } => t!("rule").into(),
         }
     }
 }
@@ -261,6 +289,8 @@ pub fn compare(old: &Side, new: &Side) -> PolicyDiff {
     PolicyDiff {
         old_path: old.path.to_string(),
         new_path: new.path.to_string(),
+        old_name: policy_name(old.policy),
+        new_name: policy_name(new.policy),
         header: header(old.policy, new.policy),
         schema: schema::compare(old.policy, new.policy),
         params: params(old.policy, new.policy),
@@ -302,7 +332,7 @@ fn exposure(old: &Side, new: &Side) -> Vec<Change> {
     let total = |x: &crate::bounds::Bounds| x.total.map_or("unbounded".into(), crate::number::money);
     if !out.is_empty() && total(&a) != total(&b) {
         out.push(Change {
-            what: "total".into(),
+            what: t!("total").into(),
             old: total(&a),
             new: total(&b),
         });

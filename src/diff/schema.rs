@@ -3,25 +3,26 @@
 
 use super::SchemaChange;
 use crate::check::model::{FieldDef, Policy, Range};
+use rust_i18n::t;
 
 pub(super) fn compare(old: &Policy, new: &Policy) -> Vec<SchemaChange> {
     let mut out = Vec::new();
     match (old.date_required.is_some(), new.date_required.is_some()) {
         (false, true) => out.push(change(
             "date",
-            "now required",
+            t!("now required"),
             Some("optional".into()),
             Some("required".into()),
             true,
-            "cases without their application date will be rejected",
+            t!("cases without their application date will be rejected"),
         )),
         (true, false) => out.push(change(
             "date",
-            "no longer required",
+            t!("no longer required"),
             Some("required".into()),
             Some("optional".into()),
             false,
-            "existing cases stay valid",
+            t!("existing cases stay valid"),
         )),
         _ => {}
     }
@@ -38,28 +39,35 @@ pub(super) fn compare(old: &Policy, new: &Policy) -> Vec<SchemaChange> {
         for (v, _) in o.values.iter().filter(|(v, _)| !e.values.iter().any(|(w, _)| w == v)) {
             out.push(change(
                 &format!("{}.{v}", e.name),
-                "value removed",
+                t!("value removed"),
                 Some(v.clone()),
                 None,
                 true,
-                "cases that give this value will be rejected",
+                t!("cases that give this value will be rejected"),
             ));
         }
         for (v, _) in e.values.iter().filter(|(v, _)| !o.values.iter().any(|(w, _)| w == v)) {
             out.push(change(
                 &format!("{}.{v}", e.name),
-                "value added",
+                t!("value added"),
                 None,
                 Some(v.clone()),
                 false,
-                "existing cases stay valid",
+                t!("existing cases stay valid"),
             ));
         }
     }
     out
 }
 
-fn change(item: &str, what: &str, old: Option<String>, new: Option<String>, breaking: bool, why: &str) -> SchemaChange {
+fn change(
+    item: &str,
+    what: impl Into<String>,
+    old: Option<String>,
+    new: Option<String>,
+    breaking: bool,
+    why: impl Into<String>,
+) -> SchemaChange {
     SchemaChange {
         item: item.into(),
         change: what.into(),
@@ -100,33 +108,33 @@ fn fields(old: &Policy, new: &Policy, prefix: &str, olds: &[FieldDef], news: &[F
         let Some(n) = news.iter().find(|n| n.name == o.name) else {
             out.push(change(
                 &item,
-                "removed",
+                t!("removed"),
                 Some(old.type_name(&o.ty)),
                 None,
                 true,
-                "case files that give it will be rejected as an unknown field",
+                t!("case files that give it will be rejected as an unknown field"),
             ));
             continue;
         };
         let (to, tn) = (old.type_name(&o.ty), new.type_name(&n.ty));
         if to != tn {
             let why = if n.required() && !o.required() {
-                "cases that leave it out will now be rejected"
+                t!("cases that leave it out will now be rejected")
             } else {
-                "values written for the old type may be rejected"
+                t!("values written for the old type may be rejected")
             };
-            out.push(change(&item, "type changed", Some(to), Some(tn), true, why));
+            out.push(change(&item, t!("type changed"), Some(to), Some(tn), true, why));
         }
         if o.range != n.range {
             let wider = widens(&o.range, &n.range);
             let why = if wider {
-                "every value allowed before is still allowed"
+                t!("every value allowed before is still allowed")
             } else {
-                "values allowed before may now be rejected"
+                t!("values allowed before may now be rejected")
             };
             out.push(change(
                 &item,
-                "range changed",
+                t!("range changed"),
                 Some(range_text(&o.range)),
                 Some(range_text(&n.range)),
                 !wider,
@@ -136,11 +144,11 @@ fn fields(old: &Policy, new: &Policy, prefix: &str, olds: &[FieldDef], news: &[F
         if o.label != n.label {
             out.push(change(
                 &item,
-                "label changed",
+                t!("label changed"),
                 o.label.clone(),
                 n.label.clone(),
                 false,
-                "wording only",
+                t!("wording only"),
             ));
         }
     }
@@ -148,10 +156,17 @@ fn fields(old: &Policy, new: &Policy, prefix: &str, olds: &[FieldDef], news: &[F
         let item = format!("{prefix}{}", n.name);
         let breaking = n.required();
         let why = if breaking {
-            "a new required field: existing case files lack it"
+            t!("a new required field: existing case files lack it")
         } else {
-            "may be left out: existing case files stay valid"
+            t!("may be left out: existing case files stay valid")
         };
-        out.push(change(&item, "added", None, Some(new.type_name(&n.ty)), breaking, why));
+        out.push(change(
+            &item,
+            t!("added"),
+            None,
+            Some(new.type_name(&n.ty)),
+            breaking,
+            why,
+        ));
     }
 }

@@ -5,7 +5,9 @@ use crate::diff::impact::{Impact, PoolImpact, PoolRound, LARGEST};
 use crate::diff::text::{Piece, Tag};
 use crate::diff::{Detail, ItemChange, PolicyDiff, Status};
 use crate::number::money;
+use crate::report::table::{Align, Table};
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use serde_json::json;
 
 /// Colours for a terminal, or none.
@@ -64,21 +66,21 @@ fn pieces_text(pieces: &[Piece], style: Style) -> String {
 
 fn detail_lines(d: &Detail, style: Style) -> Vec<String> {
     match d {
-        Detail::Title { old, new } => vec![format!("title: {old} → {new}")],
-        Detail::Clause { old, new } => vec![format!("clause: {old} → {new}")],
-        Detail::Text { pieces, .. } => vec![format!("text: {}", pieces_text(pieces, style))],
+        Detail::Title { old, new } => vec![t!("title: %{old} → %{new}", old = old, new = new).into()],
+        Detail::Clause { old, new } => vec![t!("clause: %{old} → %{new}", old = old, new = new).into()],
+        Detail::Text { pieces, .. } => vec![t!("text: %{text}", text = pieces_text(pieces, style)).into()],
         Detail::Conditions { removed, added } => removed
             .iter()
             .map(|c| style.removed(&format!("- when {c}")))
             .chain(added.iter().map(|c| style.added(&format!("+ when {c}"))))
             .collect(),
         Detail::Award { old, new } => {
-            let mut out = vec!["award:".to_string()];
+            let mut out = vec![t!("award:").into_owned()];
             out.extend(old.iter().map(|l| style.removed(&format!("- {l}"))));
             out.extend(new.iter().map(|l| style.added(&format!("+ {l}"))));
             out
         }
-        Detail::Precedence { old, new } => vec![format!("precedence: {old} → {new}")],
+        Detail::Precedence { old, new } => vec![t!("precedence: %{old} → %{new}", old = old, new = new).into()],
         Detail::Tiers {
             what,
             added,
@@ -106,10 +108,12 @@ fn detail_lines(d: &Detail, style: Style) -> Vec<String> {
                 style.removed(&format!("- {what}"))
             }]
         }
-        Detail::Parameter { name, old, new } => vec![format!("parameter {name}: {old} → {new}")],
+        Detail::Parameter { name, old, new } => {
+            vec![t!("parameter %{name}: %{old} → %{new}", name = name, old = old, new = new).into()]
+        }
         Detail::Reads { what, old, new } => vec![format!("{what}: {old} → {new}")],
         Detail::Formula { old, new } => {
-            let mut out = vec!["formula:".to_string()];
+            let mut out = vec![t!("formula:").into_owned()];
             out.extend(old.iter().map(|l| style.removed(&format!("- {l}"))));
             out.extend(new.iter().map(|l| style.added(&format!("+ {l}"))));
             out
@@ -120,13 +124,13 @@ fn detail_lines(d: &Detail, style: Style) -> Vec<String> {
 }
 
 /// The itemised sections of a diff, in the order a reviewer reads them.
-pub(crate) fn sections(diff: &PolicyDiff) -> [(&'static str, &Vec<ItemChange>); 5] {
+pub(crate) fn sections(diff: &PolicyDiff) -> [(String, &Vec<ItemChange>); 5] {
     [
-        ("Values", &diff.values),
-        ("Measures", &diff.measures),
-        ("Rules across measures", &diff.rules),
-        ("Budget pools", &diff.pools),
-        ("Benefits", &diff.benefits),
+        (t!("Values").into(), &diff.values),
+        (t!("Measures").into(), &diff.measures),
+        (t!("Rules across measures").into(), &diff.rules),
+        (t!("Budget pools").into(), &diff.pools),
+        (t!("Benefits").into(), &diff.benefits),
     ]
 }
 
@@ -145,41 +149,41 @@ fn item_heading(c: &ItemChange) -> String {
 
 /// The diff, and the impact when cases were given, for a terminal.
 pub fn text(diff: &PolicyDiff, impact: Option<&Impact>, style: Style) -> String {
-    let mut out = format!("{} → {}\n", diff.old_path, diff.new_path);
+    let mut out = format!("{}\n  {} → {}\n", diff.heading(), diff.old_path, diff.new_path);
     if diff.is_empty() {
-        out.push_str("\nno differences in meaning\n");
+        out.push_str(&format!("\n{}\n", t!("no differences in meaning")));
     }
     if !diff.header.is_empty() {
-        out.push_str(&format!("\n{}\n", style.heading("Header")));
+        out.push_str(&format!("\n{}\n", style.heading(&t!("Header"))));
         for c in &diff.header {
             out.push_str(&format!("  {}: {} → {}\n", c.what, c.old, c.new));
         }
     }
     if !diff.schema.is_empty() {
-        out.push_str(&format!("\n{}\n", style.heading("Case format")));
+        out.push_str(&format!("\n{}\n", style.heading(&t!("Case format"))));
         for c in &diff.schema {
             let flag = if c.breaking {
-                style.removed("BREAKING ")
+                style.removed(&format!("{} ", t!("BREAKING")))
             } else {
                 String::new()
             };
             let values = match (&c.old, &c.new) {
                 (Some(o), Some(n)) => format!(": {o} → {n}"),
                 (None, Some(n)) => format!(": {n}"),
-                (Some(o), None) => format!(": was {o}"),
+                (Some(o), None) => t!(": was %{old}", old = o).into_owned(),
                 (None, None) => String::new(),
             };
             out.push_str(&format!("  {flag}{} {}{values} ({})\n", c.item, c.change, c.why));
         }
     }
     if !diff.params.is_empty() {
-        out.push_str(&format!("\n{}\n", style.heading("Parameters")));
+        out.push_str(&format!("\n{}\n", style.heading(&t!("Parameters"))));
         for p in &diff.params {
             let label = p.label.as_ref().map(|l| format!("（{l}）")).unwrap_or_default();
             let change = match (&p.old, &p.new) {
                 (Some(o), Some(n)) => format!("{o} → {n}"),
-                (None, Some(n)) => style.added(&format!("added: {n}")),
-                (Some(o), None) => style.removed(&format!("removed: was {o}")),
+                (None, Some(n)) => style.added(&t!("added: %{new}", new = n)),
+                (Some(o), None) => style.removed(&t!("removed: was %{old}", old = o)),
                 (None, None) => String::new(),
             };
             let users = if p.used_by.is_empty() {
@@ -194,7 +198,7 @@ pub fn text(diff: &PolicyDiff, impact: Option<&Impact>, style: Style) -> String 
         if items.is_empty() {
             continue;
         }
-        out.push_str(&format!("\n{}\n", style.heading(title)));
+        out.push_str(&format!("\n{}\n", style.heading(&title)));
         for c in items {
             let head = item_heading(c);
             let head = match c.status {
@@ -211,7 +215,10 @@ pub fn text(diff: &PolicyDiff, impact: Option<&Impact>, style: Style) -> String 
         }
     }
     if !diff.exposure.is_empty() {
-        out.push_str(&format!("\n{}\n", style.heading("Worst case per applicant per year")));
+        out.push_str(&format!(
+            "\n{}\n",
+            style.heading(&t!("Worst case per applicant per year"))
+        ));
         for c in &diff.exposure {
             out.push_str(&format!("  {}: {} → {}\n", c.what, c.old, c.new));
         }
@@ -223,51 +230,88 @@ pub fn text(diff: &PolicyDiff, impact: Option<&Impact>, style: Style) -> String 
 }
 
 fn impact_text(imp: &Impact, style: Style) -> String {
-    let mut out = format!("\n{}\n", style.heading(&format!("Impact on {} case(s)", imp.cases)));
+    let heading = t!("Impact on %{cases} case(s)", cases = imp.cases);
+    let mut out = format!("\n{}\n", style.heading(&heading));
     if let Some(w) = &imp.weight {
-        out.push_str(&format!("  amounts weighted by `{w}`\n"));
+        out.push_str(&format!("  {}\n", t!("amounts weighted by `%{field}`", field = w)));
     }
     out.push_str(&format!(
-        "  total: {} → {} ({})\n",
-        money(imp.total_old),
-        money(imp.total_new),
-        signed(imp.total_new - imp.total_old)
+        "  {}\n",
+        t!(
+            "total: %{old} → %{new} (%{change})",
+            old = money(imp.total_old),
+            new = money(imp.total_new),
+            change = signed(imp.total_new - imp.total_old)
+        )
     ));
     out.push_str(&format!(
-        "  applicants: {} gain, {} lose, {} unchanged, {} rejected\n",
-        imp.gainers,
-        imp.losers,
-        imp.unchanged,
-        imp.rejected.len()
+        "  {}\n",
+        t!(
+            "applicants: %{gain} gain, %{lose} lose, %{same} unchanged, %{rejected} rejected",
+            gain = imp.gainers,
+            lose = imp.losers,
+            same = imp.unchanged,
+            rejected = imp.rejected.len()
+        )
     ));
-    out.push_str(&format!(
-        "\n  {:<16} {:>16} {:>16} {:>16} {:>12}\n",
-        "award", "before", "after", "change", "recipients"
-    ));
-    for a in imp
+    let (moved, still): (Vec<_>, Vec<_>) = imp
         .awards
         .iter()
         .filter(|a| !a.total_old.is_zero() || !a.total_new.is_zero())
-    {
+        .partition(|a| a.changed());
+    if !moved.is_empty() {
+        let mut table = Table::new(&[
+            Align::Left,
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+        ]);
+        table.row(vec![
+            t!("award").into(),
+            t!("measure").into(),
+            t!("before").into(),
+            t!("after").into(),
+            t!("change").into(),
+            t!("recipients").into(),
+        ]);
+        for a in &moved {
+            table.row(vec![
+                a.id.clone(),
+                a.title.clone(),
+                money(a.total_old),
+                money(a.total_new),
+                signed(a.total_new - a.total_old),
+                format!("{} → {}", a.beneficiaries_old, a.beneficiaries_new),
+            ]);
+        }
+        out.push('\n');
+        out.push_str(&table.render("  "));
+    }
+    if !still.is_empty() {
         out.push_str(&format!(
-            "  {:<16} {:>16} {:>16} {:>16} {:>12}\n",
-            a.id,
-            money(a.total_old),
-            money(a.total_new),
-            signed(a.total_new - a.total_old),
-            format!("{} → {}", a.beneficiaries_old, a.beneficiaries_new)
+            "  {}\n",
+            t!("%{count} other award(s) unchanged", count = still.len())
         ));
     }
     for p in &imp.pools {
         let [pool, amount, demand, granted, cut] = pool_cells(p);
         out.push_str(&format!(
-            "\n  pool {pool}: {amount}\n    asked    {demand}\n    granted  {granted}\n    cut      {cut}\n"
+            "\n  {}\n    {}\n    {}\n    {}\n",
+            t!("pool %{pool}: %{amount}", pool = pool, amount = amount),
+            t!("asked    %{amount}", amount = demand),
+            t!("granted  %{amount}", amount = granted),
+            t!("cut      %{cut}", cut = cut)
         ));
     }
     if !imp.changed.is_empty() {
         out.push_str(&format!(
-            "\n  largest changes (of {} changed case(s))\n",
-            imp.changed.len()
+            "\n  {}\n",
+            t!(
+                "largest changes (of %{count} changed case(s))",
+                count = imp.changed.len()
+            )
         ));
         for c in imp.changed.iter().take(LARGEST) {
             out.push_str(&format!(
@@ -287,18 +331,23 @@ fn impact_text(imp: &Impact, style: Style) -> String {
             }
         }
     }
+    let no_id = t!("(no id)");
     for r in imp.rejected.iter().take(LARGEST) {
-        let id = r.id.as_deref().unwrap_or("(no id)");
+        let id = r.id.as_deref().unwrap_or(&no_id);
         let errors: Vec<String> = r
             .errors
             .iter()
             .map(|e| format!("`{}`: {}", e.field, e.message))
             .collect();
         out.push_str(&format!(
-            "  line {} {id} rejected by {} (counted in neither total): {}\n",
-            r.line,
-            r.by,
-            errors.join("; ")
+            "  {}\n",
+            t!(
+                "line %{line} %{id} rejected by %{by} (counted in neither total): %{errors}",
+                line = r.line,
+                id = id,
+                by = r.by,
+                errors = errors.join("; ")
+            )
         ));
     }
     out
@@ -314,7 +363,7 @@ pub(super) fn pool_cells(p: &PoolImpact) -> [String; 5] {
         both(&|r| money(r.amount)),
         both(&|r| money(r.demand)),
         both(&|r| money(r.granted)),
-        both(&|r| r.cut.clone().unwrap_or_else(|| "none".into())),
+        both(&|r| r.cut.clone().unwrap_or_else(|| t!("none").into())),
     ]
 }
 
@@ -325,20 +374,33 @@ fn md(s: &str) -> String {
 
 /// The diff for a review thread.
 pub fn markdown(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
-    let mut out = format!("## Policy changes: `{}` → `{}`\n", diff.old_path, diff.new_path);
+    let mut out = format!(
+        "## {}\n\n`{}` → `{}`\n",
+        t!("Policy changes: %{heading}", heading = md(&diff.heading())),
+        diff.old_path,
+        diff.new_path
+    );
     if diff.is_empty() {
-        out.push_str("\nNo differences in meaning.\n");
+        out.push_str(&format!("\n{}\n", t!("No differences in meaning.")));
     }
+    let (before, after) = (t!("before"), t!("after"));
     if !diff.header.is_empty() {
-        out.push_str("\n### Header\n\n| | before | after |\n|---|---|---|\n");
+        out.push_str(&format!(
+            "\n### {}\n\n| | {before} | {after} |\n|---|---|---|\n",
+            t!("Header")
+        ));
         for c in &diff.header {
             out.push_str(&format!("| {} | {} | {} |\n", c.what, md(&c.old), md(&c.new)));
         }
     }
     if !diff.schema.is_empty() {
-        out.push_str(
-            "\n### Case format\n\n| field | change | before | after | breaking | |\n|---|---|---|---|---|---|\n",
-        );
+        out.push_str(&format!(
+            "\n### {}\n\n| {} | {} | {before} | {after} | {} | |\n|---|---|---|---|---|---|\n",
+            t!("Case format"),
+            t!("field"),
+            t!("change"),
+            t!("breaking")
+        ));
         for c in &diff.schema {
             out.push_str(&format!(
                 "| `{}` | {} | {} | {} | {} | {} |\n",
@@ -346,13 +408,22 @@ pub fn markdown(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
                 c.change,
                 c.old.as_deref().map(md).unwrap_or_default(),
                 c.new.as_deref().map(md).unwrap_or_default(),
-                if c.breaking { "**yes**" } else { "no" },
+                if c.breaking {
+                    format!("**{}**", t!("yes"))
+                } else {
+                    t!("no").into_owned()
+                },
                 c.why
             ));
         }
     }
     if !diff.params.is_empty() {
-        out.push_str("\n### Parameters\n\n| parameter | before | after | used by |\n|---|---|---|---|\n");
+        out.push_str(&format!(
+            "\n### {}\n\n| {} | {before} | {after} | {} |\n|---|---|---|---|\n",
+            t!("Parameters"),
+            t!("parameter"),
+            t!("used by")
+        ));
         for p in &diff.params {
             let label = p.label.as_ref().map(|l| format!(" {l}")).unwrap_or_default();
             out.push_str(&format!(
@@ -372,10 +443,10 @@ pub fn markdown(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
         out.push_str(&format!("\n### {title}\n"));
         for c in items {
             let status = match c.status {
-                Status::Added => "added",
-                Status::Removed => "removed",
-                Status::Renamed => "renamed",
-                Status::Changed => "changed",
+                Status::Added => t!("added"),
+                Status::Removed => t!("removed"),
+                Status::Renamed => t!("renamed"),
+                Status::Changed => t!("changed"),
             };
             let name = match &c.old_id {
                 Some(old) => format!("`{old}` → `{}`", c.id),
@@ -393,12 +464,14 @@ pub fn markdown(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
                                 Tag::Added => format!("**{}**", md(&p.text)),
                             })
                             .collect();
-                        out.push_str(&format!("- text: {t}\n"));
+                        out.push_str(&format!("- {}\n", t!("text: %{text}", text = t)));
                     }
                     Detail::Rule { lines } => out.push_str(&format!("\n```\n{}\n```\n\n", lines.join("\n"))),
                     Detail::Award { old, new } | Detail::Formula { old, new } => out.push_str(&format!(
-                        "- rule, before:\n\n```\n{}\n```\n\n  after:\n\n```\n{}\n```\n\n",
+                        "- {}\n\n```\n{}\n```\n\n  {}\n\n```\n{}\n```\n\n",
+                        t!("rule, before:"),
                         old.join("\n"),
+                        t!("after:"),
                         new.join("\n")
                     )),
                     other => {
@@ -411,35 +484,53 @@ pub fn markdown(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
         }
     }
     if !diff.exposure.is_empty() {
-        out.push_str("\n### Worst case per applicant per year\n\n| award | before | after |\n|---|---:|---:|\n");
+        out.push_str(&format!(
+            "\n### {}\n\n| {} | {before} | {after} |\n|---|---:|---:|\n",
+            t!("Worst case per applicant per year"),
+            t!("award")
+        ));
         for c in &diff.exposure {
             out.push_str(&format!("| `{}` | {} | {} |\n", c.what, c.old, c.new));
         }
     }
     if let Some(imp) = impact {
-        out.push_str(&format!("\n### Impact on {} cases\n\n", imp.cases));
+        out.push_str(&format!(
+            "\n### {}\n\n",
+            t!("Impact on %{cases} case(s)", cases = imp.cases)
+        ));
         if let Some(w) = &imp.weight {
-            out.push_str(&format!("Amounts weighted by `{w}`.\n\n"));
+            out.push_str(&format!("{}\n\n", t!("amounts weighted by `%{field}`", field = w)));
         }
         out.push_str(&format!(
-            "Total **{} → {}** ({}). {} applicants gain, {} lose, {} unchanged, {} rejected.\n\n",
-            money(imp.total_old),
-            money(imp.total_new),
-            signed(imp.total_new - imp.total_old),
-            imp.gainers,
-            imp.losers,
-            imp.unchanged,
-            imp.rejected.len()
+            "{}\n\n",
+            t!(
+                "Total **%{old} → %{new}** (%{change}). %{gain} applicants gain, %{lose} lose, %{same} unchanged, %{rejected} rejected.",
+                old = money(imp.total_old),
+                new = money(imp.total_new),
+                change = signed(imp.total_new - imp.total_old),
+                gain = imp.gainers,
+                lose = imp.losers,
+                same = imp.unchanged,
+                rejected = imp.rejected.len()
+            )
         ));
-        out.push_str("| award | before | after | change | recipients |\n|---|---:|---:|---:|---:|\n");
-        for a in imp
+        out.push_str(&format!(
+            "| {} | {} | {before} | {after} | {} | {} |\n|---|---|---:|---:|---:|---:|\n",
+            t!("award"),
+            t!("measure"),
+            t!("change"),
+            t!("recipients")
+        ));
+        let shown = imp
             .awards
             .iter()
-            .filter(|a| !a.total_old.is_zero() || !a.total_new.is_zero())
-        {
+            .filter(|a| !a.total_old.is_zero() || !a.total_new.is_zero());
+        let still = shown.clone().filter(|a| !a.changed()).count();
+        for a in shown.filter(|a| a.changed()) {
             out.push_str(&format!(
-                "| `{}` | {} | {} | {} | {} → {} |\n",
+                "| `{}` | {} | {} | {} | {} | {} → {} |\n",
                 a.id,
+                md(&a.title),
                 money(a.total_old),
                 money(a.total_new),
                 signed(a.total_new - a.total_old),
@@ -447,15 +538,33 @@ pub fn markdown(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
                 a.beneficiaries_new
             ));
         }
+        if still > 0 {
+            out.push_str(&format!(
+                "\n{}\n",
+                t!("%{count} other award(s) unchanged", count = still)
+            ));
+        }
         if !imp.pools.is_empty() {
-            out.push_str("\n| pool | amount | asked | granted | cut |\n|---|---:|---:|---:|---:|\n");
+            out.push_str(&format!(
+                "\n| {} | {} | {} | {} | {} |\n|---|---:|---:|---:|---:|\n",
+                t!("pool"),
+                t!("amount"),
+                t!("asked"),
+                t!("granted"),
+                t!("cut")
+            ));
             for p in &imp.pools {
                 let [pool, amount, demand, granted, cut] = pool_cells(p);
                 out.push_str(&format!("| `{pool}` | {amount} | {demand} | {granted} | {cut} |\n"));
             }
         }
         if !imp.changed.is_empty() {
-            out.push_str("\n| case | before | after | change | because |\n|---|---:|---:|---:|---|\n");
+            out.push_str(&format!(
+                "\n| {} | {before} | {after} | {} | {} |\n|---|---:|---:|---:|---|\n",
+                t!("case"),
+                t!("change"),
+                t!("because")
+            ));
             for c in imp.changed.iter().take(LARGEST) {
                 let because: Vec<String> = c
                     .awards
@@ -478,12 +587,16 @@ pub fn markdown(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
                 .iter()
                 .map(|e| format!("`{}`: {}", e.field, md(&e.message)))
                 .collect();
+            let no_id = t!("(no id)");
             out.push_str(&format!(
-                "\n- line {} {} rejected by {} version(s), counted in neither total: {}",
-                r.line,
-                md(r.id.as_deref().unwrap_or("(no id)")),
-                r.by,
-                errors.join("; ")
+                "\n- {}",
+                t!(
+                    "line %{line} %{id} rejected by %{by} version(s), counted in neither total: %{errors}",
+                    line = r.line,
+                    id = md(r.id.as_deref().unwrap_or(&no_id)),
+                    by = r.by,
+                    errors = errors.join("; ")
+                )
             ));
         }
         if !imp.rejected.is_empty() {

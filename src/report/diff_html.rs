@@ -7,8 +7,9 @@ use crate::diff::text::Tag;
 use crate::diff::{Detail, ItemChange, PolicyDiff, Status};
 use crate::number::money;
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
-const STYLE: &str = "body{font-family:system-ui,'PingFang SC','Microsoft YaHei',sans-serif;margin:2em auto;max-width:72em;color:#222;line-height:1.5}\
+const STYLE: &str = "body{font-family:system-ui,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei','WenQuanYi Zen Hei',sans-serif;margin:2em auto;max-width:72em;color:#222;line-height:1.5}\
 h1{font-size:1.4em}h2{font-size:1.2em;border-bottom:1px solid #ccc;margin-top:2em}h3{font-size:1.05em;margin-bottom:.3em}\
 table{border-collapse:collapse;width:100%;margin:.5em 0}td,th{border:1px solid #ddd;padding:.3em .5em;vertical-align:top;text-align:left}\
 th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}pre{margin:0;white-space:pre-wrap;font-size:.9em}\
@@ -70,8 +71,8 @@ fn item(out: &mut String, c: &ItemChange) {
     out.push_str("<table><tr><th></th><th>before</th><th>after</th></tr>\n");
     for d in &c.details {
         match d {
-            Detail::Title { old, new } => row(out, "title", &esc(old), &esc(new)),
-            Detail::Clause { old, new } => row(out, "clause", &esc(old), &esc(new)),
+            Detail::Title { old, new } => row(out, &t!("title"), &esc(old), &esc(new)),
+            Detail::Clause { old, new } => row(out, &t!("clause"), &esc(old), &esc(new)),
             Detail::Text { pieces, .. } => {
                 let side = |keep: Tag, mark: &str| -> String {
                     pieces
@@ -86,7 +87,12 @@ fn item(out: &mut String, c: &ItemChange) {
                         })
                         .collect()
                 };
-                row(out, "clause text", &side(Tag::Removed, "del"), &side(Tag::Added, "ins"));
+                row(
+                    out,
+                    &t!("clause text"),
+                    &side(Tag::Removed, "del"),
+                    &side(Tag::Added, "ins"),
+                );
             }
             Detail::Conditions { removed, added } => {
                 let when = |xs: &[String], mark: &str| {
@@ -95,10 +101,10 @@ fn item(out: &mut String, c: &ItemChange) {
                         .collect::<Vec<_>>()
                         .join("<br>")
                 };
-                row(out, "conditions", &when(removed, "del"), &when(added, "ins"));
+                row(out, &t!("conditions"), &when(removed, "del"), &when(added, "ins"));
             }
-            Detail::Award { old, new } => row(out, "award", &pre(old), &pre(new)),
-            Detail::Precedence { old, new } => row(out, "precedence", &esc(old), &esc(new)),
+            Detail::Award { old, new } => row(out, &t!("award"), &pre(old), &pre(new)),
+            Detail::Precedence { old, new } => row(out, &t!("precedence"), &esc(old), &esc(new)),
             Detail::Tiers {
                 what,
                 added,
@@ -122,7 +128,7 @@ fn item(out: &mut String, c: &ItemChange) {
                         .collect::<Vec<_>>()
                         .join("<br>")
                 };
-                row(out, "caps", &list(removed, "del"), &list(added, "ins"));
+                row(out, &t!("caps"), &list(removed, "del"), &list(added, "ins"));
             }
             Detail::Flag { what, old, new } => {
                 let yes = |b: bool| if b { esc(what) } else { "—".to_string() };
@@ -130,15 +136,15 @@ fn item(out: &mut String, c: &ItemChange) {
             }
             Detail::Parameter { name, old, new } => row(out, &format!("parameter {name}"), &esc(old), &esc(new)),
             Detail::Reads { what, old, new } => row(out, what, &esc(old), &esc(new)),
-            Detail::Formula { old, new } => row(out, "formula", &pre(old), &pre(new)),
+            Detail::Formula { old, new } => row(out, &t!("formula"), &pre(old), &pre(new)),
             Detail::Rule { lines } => match c.status {
-                Status::Removed => row(out, "rule", &pre(lines), ""),
-                _ => row(out, "rule", "", &pre(lines)),
+                Status::Removed => row(out, &t!("rule"), &pre(lines), ""),
+                _ => row(out, &t!("rule"), "", &pre(lines)),
             },
             Detail::Unmatched { rule_changed } => {
                 out.push_str(&format!(
                     "<tr class=\"unmatched\"><td colspan=\"3\">⚠ {}</td></tr>\n",
-                    esc(Detail::unmatched_words(*rule_changed))
+                    esc(&Detail::unmatched_words(*rule_changed))
                 ));
             }
         }
@@ -148,29 +154,41 @@ fn item(out: &mut String, c: &ItemChange) {
 
 /// The whole page.
 pub fn page(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
-    let title = format!("{} → {}", diff.old_path, diff.new_path);
+    let title = diff.heading();
+    let lang = if crate::lang::is_zh() { "zh-CN" } else { "en" };
     let mut out = format!(
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>zhice diff: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>Policy changes: {}</h1>\n",
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>zhice diff: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p><code>{}</code> → <code>{}</code></p>\n",
         esc(&title),
-        esc(&title)
+        esc(&t!("Policy changes: %{heading}", heading = title)),
+        esc(&diff.old_path),
+        esc(&diff.new_path)
     );
     if diff.is_empty() {
-        out.push_str("<p>No differences in meaning.</p>\n");
+        out.push_str(&format!("<p>{}</p>\n", esc(&t!("No differences in meaning."))));
     }
+    let (before, after) = (esc(&t!("before")), esc(&t!("after")));
     if !diff.header.is_empty() {
-        out.push_str("<h2>Header</h2>\n<table><tr><th></th><th>before</th><th>after</th></tr>\n");
+        out.push_str(&format!(
+            "<h2>{}</h2>\n<table><tr><th></th><th>{before}</th><th>{after}</th></tr>\n",
+            esc(&t!("Header"))
+        ));
         for c in &diff.header {
             row(&mut out, &c.what, &esc(&c.old), &esc(&c.new));
         }
         out.push_str("</table>\n");
     }
     if !diff.schema.is_empty() {
-        out.push_str("<h2>Case format</h2>\n<table><tr><th>field</th><th>change</th><th>before</th><th>after</th><th></th></tr>\n");
+        out.push_str(&format!(
+            "<h2>{}</h2>\n<table><tr><th>{}</th><th>{}</th><th>{before}</th><th>{after}</th><th></th></tr>\n",
+            esc(&t!("Case format")),
+            esc(&t!("field")),
+            esc(&t!("change"))
+        ));
         for c in &diff.schema {
             let flag = if c.breaking {
-                "<span class=\"breaking\">breaking</span>: "
+                format!("<span class=\"breaking\">{}</span>: ", esc(&t!("breaking")))
             } else {
-                ""
+                String::new()
             };
             out.push_str(&format!(
                 "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{flag}{}</td></tr>\n",
@@ -184,9 +202,12 @@ pub fn page(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
         out.push_str("</table>\n");
     }
     if !diff.params.is_empty() {
-        out.push_str(
-            "<h2>Parameters</h2>\n<table><tr><th>parameter</th><th>before</th><th>after</th><th>used by</th></tr>\n",
-        );
+        out.push_str(&format!(
+            "<h2>{}</h2>\n<table><tr><th>{}</th><th>{before}</th><th>{after}</th><th>{}</th></tr>\n",
+            esc(&t!("Parameters")),
+            esc(&t!("parameter")),
+            esc(&t!("used by"))
+        ));
         for p in &diff.params {
             out.push_str(&format!(
                 "<tr><td><code>{}</code> {}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
@@ -201,16 +222,17 @@ pub fn page(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
     }
     for (title, items) in crate::report::diff::sections(diff) {
         if !items.is_empty() {
-            out.push_str(&format!("<h2>{title}</h2>\n"));
+            out.push_str(&format!("<h2>{}</h2>\n", esc(&title)));
             for c in items {
                 item(&mut out, c);
             }
         }
     }
     if !diff.exposure.is_empty() {
-        out.push_str(
-            "<h2>Worst case per applicant per year</h2>\n<table><tr><th></th><th>before</th><th>after</th></tr>\n",
-        );
+        out.push_str(&format!(
+            "<h2>{}</h2>\n<table><tr><th></th><th>{before}</th><th>{after}</th></tr>\n",
+            esc(&t!("Worst case per applicant per year"))
+        ));
         for c in &diff.exposure {
             row(&mut out, &c.what, &esc(&c.old), &esc(&c.new));
         }
@@ -224,29 +246,55 @@ pub fn page(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
 }
 
 fn impact_html(out: &mut String, imp: &Impact) {
-    out.push_str(&format!("<h2>Impact on {} cases</h2>\n", imp.cases));
-    if let Some(w) = &imp.weight {
-        out.push_str(&format!("<p>Amounts weighted by <code>{}</code>.</p>\n", esc(w)));
+    let w = |key: &str| esc(&t!(key));
+    out.push_str(&format!(
+        "<h2>{}</h2>\n",
+        esc(&t!("Impact on %{cases} case(s)", cases = imp.cases))
+    ));
+    if let Some(field) = &imp.weight {
+        out.push_str(&format!(
+            "<p>{}</p>\n",
+            esc(&t!("amounts weighted by `%{field}`", field = field))
+        ));
     }
     out.push_str(&format!(
-        "<p>Total <b>{} → {}</b> ({}). {} applicants gain, {} lose, {} unchanged, {} rejected.</p>\n",
-        money(imp.total_old),
-        money(imp.total_new),
-        signed(imp.total_new - imp.total_old),
-        imp.gainers,
-        imp.losers,
-        imp.unchanged,
-        imp.rejected.len()
+        "<p>{}</p>\n",
+        esc(&t!(
+            "total: %{old} → %{new} (%{change})",
+            old = money(imp.total_old),
+            new = money(imp.total_new),
+            change = signed(imp.total_new - imp.total_old)
+        )),
     ));
-    out.push_str("<table><tr><th>award</th><th>before</th><th>after</th><th>change</th><th>recipients</th></tr>\n");
-    for a in imp
+    out.push_str(&format!(
+        "<p>{}</p>\n",
+        esc(&t!(
+            "applicants: %{gain} gain, %{lose} lose, %{same} unchanged, %{rejected} rejected",
+            gain = imp.gainers,
+            lose = imp.losers,
+            same = imp.unchanged,
+            rejected = imp.rejected.len()
+        ))
+    ));
+    out.push_str(&format!(
+        "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
+        w("award"),
+        w("measure"),
+        w("before"),
+        w("after"),
+        w("change"),
+        w("recipients")
+    ));
+    let shown = imp
         .awards
         .iter()
-        .filter(|a| !a.total_old.is_zero() || !a.total_new.is_zero())
-    {
+        .filter(|a| !a.total_old.is_zero() || !a.total_new.is_zero());
+    let still = shown.clone().filter(|a| !a.changed()).count();
+    for a in shown.filter(|a| a.changed()) {
         out.push_str(&format!(
-            "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{} → {}</td></tr>\n",
+            "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{} → {}</td></tr>\n",
             esc(&a.id),
+            esc(&a.title),
             money(a.total_old),
             money(a.total_new),
             signed(a.total_new - a.total_old),
@@ -255,8 +303,21 @@ fn impact_html(out: &mut String, imp: &Impact) {
         ));
     }
     out.push_str("</table>\n");
+    if still > 0 {
+        out.push_str(&format!(
+            "<p>{}</p>\n",
+            esc(&t!("%{count} other award(s) unchanged", count = still))
+        ));
+    }
     if !imp.pools.is_empty() {
-        out.push_str("<table><tr><th>pool</th><th>amount</th><th>asked</th><th>granted</th><th>cut</th></tr>\n");
+        out.push_str(&format!(
+            "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
+            w("pool"),
+            w("amount"),
+            w("asked"),
+            w("granted"),
+            w("cut")
+        ));
         for p in &imp.pools {
             let cells = super::diff::pool_cells(p);
             out.push_str(&format!("<tr><td><code>{}</code></td>", esc(&cells[0])));
@@ -268,8 +329,21 @@ fn impact_html(out: &mut String, imp: &Impact) {
         out.push_str("</table>\n");
     }
     if !imp.changed.is_empty() {
-        out.push_str(&format!("<h3>Largest changes (of {})</h3>\n", imp.changed.len()));
-        out.push_str("<table><tr><th>case</th><th>before</th><th>after</th><th>change</th><th>because</th></tr>\n");
+        out.push_str(&format!(
+            "<h3>{}</h3>\n",
+            esc(&t!(
+                "largest changes (of %{count} changed case(s))",
+                count = imp.changed.len()
+            ))
+        ));
+        out.push_str(&format!(
+            "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
+            w("case"),
+            w("before"),
+            w("after"),
+            w("change"),
+            w("because")
+        ));
         for c in imp.changed.iter().take(LARGEST) {
             let because: Vec<String> = c
                 .awards
@@ -295,18 +369,25 @@ fn impact_html(out: &mut String, imp: &Impact) {
         out.push_str("</table>\n");
     }
     if !imp.rejected.is_empty() {
-        out.push_str("<h3>Cases not evaluated (counted in neither total)</h3>\n<ul>\n");
+        out.push_str(&format!(
+            "<h3>{}</h3>\n<ul>\n",
+            esc(&t!("Cases not evaluated (counted in neither total)"))
+        ));
         for r in imp.rejected.iter().take(LARGEST) {
             let errors: Vec<String> = r
                 .errors
                 .iter()
                 .map(|e| format!("<code>{}</code>: {}", esc(&e.field), esc(&e.message)))
                 .collect();
+            let no_id = t!("(no id)");
             out.push_str(&format!(
-                "<li>line {} {}: rejected by {} — {}</li>\n",
-                r.line,
-                esc(r.id.as_deref().unwrap_or("(no id)")),
-                esc(&r.by),
+                "<li>{} — {}</li>\n",
+                esc(&t!(
+                    "line %{line} %{id}: rejected by %{by}",
+                    line = r.line,
+                    id = r.id.as_deref().unwrap_or(&no_id),
+                    by = r.by
+                )),
                 errors.join("; ")
             ));
         }
