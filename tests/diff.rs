@@ -16,7 +16,12 @@ fn zhice(args: &[&str]) -> String {
         .env("NO_COLOR", "1")
         .output()
         .expect("run zhice");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    // 1 when some review case is rejected by a version (the example cases hold one on purpose).
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("utf-8")
 }
 

@@ -76,7 +76,11 @@ pub(super) fn run(out: &Out, args: &BoundsArgs) -> u8 {
             print!("{}", as_text(&b, population.as_ref(), program));
         }
     }
-    status::OK
+    if population.as_ref().is_some_and(|p| p.rejected > 0) {
+        status::ERRORS
+    } else {
+        status::OK
+    }
 }
 
 fn population(program: &Program, text: &str) -> Population {
@@ -90,7 +94,8 @@ fn population(program: &Program, text: &str) -> Population {
     let reader = Reader::new(&program.policy);
     let mut evaluated = Vec::new();
     let mut worst = Vec::new();
-    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    // A blank line is not a case: rejected here as `eval --cases` rejects it.
+    for (i, line) in text.lines().enumerate() {
         p.cases += 1;
         let Ok(case) = reader.line(line, i + 1) else {
             p.rejected += 1;

@@ -91,7 +91,13 @@ pub(super) fn run(out: &Out, args: &DiffArgs) -> u8 {
         }
     };
     print!("{text}");
-    status::OK
+    // Cases one version could not read are reported above and counted in
+    // neither total; the run still says that something was wrong.
+    if imp.as_ref().is_some_and(|i| !i.rejected.is_empty()) {
+        status::ERRORS
+    } else {
+        status::OK
+    }
 }
 
 fn color_stdout() -> bool {

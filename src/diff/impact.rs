@@ -139,7 +139,8 @@ pub fn impact(diff: &PolicyDiff, old: &Program, new: &Program, cases: &str, weig
     // Pools divide among all the cases: settle them first, for each version.
     let mut settled = (settle(old, &read_old, cases), settle(new, &read_new, cases));
     let mut granted = (BTreeMap::new(), BTreeMap::new());
-    for (i, line) in cases.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    // A blank line is not a case: rejected here as `eval --cases` rejects it.
+    for (i, line) in cases.lines().enumerate() {
         let line_no = i + 1;
         imp.cases += 1;
         let a = run(

@@ -337,7 +337,7 @@ fn impact_text(imp: &Impact, style: Style) -> String {
         let errors: Vec<String> = r
             .errors
             .iter()
-            .map(|e| format!("`{}`: {}", e.field, e.message))
+            .map(|e| field_error(&e.field, &e.message))
             .collect();
         out.push_str(&format!(
             "  {}\n",
@@ -345,12 +345,31 @@ fn impact_text(imp: &Impact, style: Style) -> String {
                 "line %{line} %{id} rejected by %{by} (counted in neither total): %{errors}",
                 line = r.line,
                 id = id,
-                by = r.by,
+                by = by_words(&r.by),
                 errors = errors.join("; ")
             )
         ));
     }
     out
+}
+
+/// `` `field`: message ``, or the message alone for an error about the whole line.
+pub(super) fn field_error(field: &str, message: &str) -> String {
+    if field.is_empty() {
+        message.to_string()
+    } else {
+        format!("`{field}`: {message}")
+    }
+}
+
+/// Which version rejected a case (`old`, `new` or `both`), in words.
+pub(super) fn by_words(by: &str) -> String {
+    match by {
+        "old" => t!("the old version"),
+        "new" => t!("the new version"),
+        _ => t!("both versions"),
+    }
+    .into_owned()
 }
 
 /// A pool under both versions: which, its amount, what was asked, what was
@@ -585,16 +604,16 @@ pub fn markdown(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
             let errors: Vec<String> = r
                 .errors
                 .iter()
-                .map(|e| format!("`{}`: {}", e.field, md(&e.message)))
+                .map(|e| field_error(&e.field, &md(&e.message)))
                 .collect();
             let no_id = t!("(no id)");
             out.push_str(&format!(
                 "\n- {}",
                 t!(
-                    "line %{line} %{id} rejected by %{by} version(s), counted in neither total: %{errors}",
+                    "line %{line} %{id} rejected by %{by}, counted in neither total: %{errors}",
                     line = r.line,
                     id = md(r.id.as_deref().unwrap_or(&no_id)),
-                    by = r.by,
+                    by = by_words(&r.by),
                     errors = errors.join("; ")
                 )
             ));

@@ -377,7 +377,13 @@ fn impact_html(out: &mut String, imp: &Impact) {
             let errors: Vec<String> = r
                 .errors
                 .iter()
-                .map(|e| format!("<code>{}</code>: {}", esc(&e.field), esc(&e.message)))
+                .map(|e| {
+                    if e.field.is_empty() {
+                        esc(&e.message)
+                    } else {
+                        format!("<code>{}</code>: {}", esc(&e.field), esc(&e.message))
+                    }
+                })
                 .collect();
             let no_id = t!("(no id)");
             out.push_str(&format!(
@@ -386,7 +392,7 @@ fn impact_html(out: &mut String, imp: &Impact) {
                     "line %{line} %{id}: rejected by %{by}",
                     line = r.line,
                     id = r.id.as_deref().unwrap_or(&no_id),
-                    by = r.by
+                    by = super::diff::by_words(&r.by)
                 )),
                 errors.join("; ")
             ));
