@@ -245,7 +245,7 @@ impl Checker<'_> {
                 }
             }
         }
-        keyed.sort_by_key(|(k, _)| *k);
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
         for w in keyed.windows(2) {
             if w[0].0 == w[1].0 {
                 let (a, b) = (&self.file.measures[w[0].1], &self.file.measures[w[1].1]);
@@ -274,25 +274,43 @@ impl Checker<'_> {
     }
 }
 
-/// `第四条（一）` → (4, 1); `（三）` → (0, 3); `第三条` → (3, 0). Chinese or Arabic numerals.
-pub(super) fn clause_key(reference: &str) -> Option<(u32, u32)> {
-    let mut article = 0;
+/// The levels of a clause reference, for ordering: `第四条（一）` → [4, 1],
+/// `（三）` → [3], `3.(1)` → [3, 1], `一、（二）` → [1, 2], `①` → [1]. Chinese or
+/// Arabic numerals. `None` when some part is not a number (`附则`).
+pub(super) fn clause_key(reference: &str) -> Option<Vec<u32>> {
+    let mut key = Vec::new();
     let mut rest = reference;
-    if let Some(after) = reference.strip_prefix('第') {
+    if let Some(after) = rest.strip_prefix('第') {
         let (num, tail) = after.split_once('条')?;
-        article = numeral(num)?;
+        key.push(numeral(num)?);
+        rest = tail;
+    } else if let Some((num, tail)) = rest.split_once('、') {
+        key.push(numeral(num)?);
+        rest = tail;
+    } else {
+        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+        rest = &rest[digits.len()..];
+        for part in digits.split('.').filter(|p| !p.is_empty()) {
+            key.push(part.parse().ok()?);
+        }
+    }
+    while !rest.is_empty() {
+        let c = rest.chars().next()?;
+        if ('①'..='⑳').contains(&c) {
+            key.push(c as u32 - '①' as u32 + 1);
+            rest = &rest[c.len_utf8()..];
+            continue;
+        }
+        let close = match c {
+            '（' => '）',
+            '(' => ')',
+            _ => return None,
+        };
+        let (inner, tail) = rest[c.len_utf8()..].split_once(close)?;
+        key.push(numeral(inner)?);
         rest = tail;
     }
-    let item = if rest.is_empty() {
-        0
-    } else {
-        let inner = rest
-            .strip_prefix('（')
-            .and_then(|r| r.strip_suffix('）'))
-            .or_else(|| rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')))?;
-        numeral(inner)?
-    };
-    Some((article, item))
+    (!key.is_empty()).then_some(key)
 }
 
 /// A number written in Arabic digits or Chinese numerals up to 九千九百九十九.
@@ -331,13 +349,21 @@ mod tests {
 
     #[test]
     fn clause_references_give_their_order() {
-        assert_eq!(clause_key("第四条（一）"), Some((4, 1)));
-        assert_eq!(clause_key("第四条（十二）"), Some((4, 12)));
-        assert_eq!(clause_key("（二十一）"), Some((0, 21)));
-        assert_eq!(clause_key("第三条"), Some((3, 0)));
-        assert_eq!(clause_key("第十条(3)"), Some((10, 3)));
-        assert_eq!(clause_key("第一百零五条"), Some((105, 0)));
+        assert_eq!(clause_key("第四条（一）"), Some(vec![4, 1]));
+        assert_eq!(clause_key("第四条（十二）"), Some(vec![4, 12]));
+        assert_eq!(clause_key("（二十一）"), Some(vec![21]));
+        assert_eq!(clause_key("第三条"), Some(vec![3]));
+        assert_eq!(clause_key("第十条(3)"), Some(vec![10, 3]));
+        assert_eq!(clause_key("第一百零五条"), Some(vec![105]));
+        assert_eq!(clause_key("（3）（1）"), Some(vec![3, 1]));
+        assert_eq!(clause_key("3.(1)"), Some(vec![3, 1]));
+        assert_eq!(clause_key("1."), Some(vec![1]));
+        assert_eq!(clause_key("2.3"), Some(vec![2, 3]));
+        assert_eq!(clause_key("三、（二）"), Some(vec![3, 2]));
+        assert_eq!(clause_key("⑫"), Some(vec![12]));
         assert_eq!(clause_key("附则"), None);
         assert!(clause_key("（一）") < clause_key("（二）"));
+        assert!(clause_key("1.") < clause_key("1.(2)"));
+        assert!(clause_key("2.") < clause_key("10."));
     }
 }
