@@ -25,6 +25,9 @@ impl Checker<'_> {
             self.error(self.maybe_missing(&x, e));
             return None;
         }
+        if self.unitless_param(&x, want, e.span) {
+            return None;
+        }
         self.error(
             Diagnostic::error(
                 "zhice::check::type",
@@ -40,6 +43,49 @@ impl Checker<'_> {
             .help(unit_hint(want, &x.ty)),
         );
         None
+    }
+
+    /// A parameter written as a bare number (`= 20`, `= 0.2`) where a rate or an
+    /// amount is needed: the mistake is in the declaration, so it is reported
+    /// there, with the value written as it should be, and the use shown beside.
+    fn unitless_param(&mut self, x: &Expr, want: &Ty, used: Span) -> bool {
+        let ExprKind::Param(i) = x.kind else { return false };
+        if !matches!(x.ty, Ty::Int | Ty::Number) || !matches!(want, Ty::Rate | Ty::Money) {
+            return false;
+        }
+        let name = self.params[i].name.clone();
+        let Some(decl) = self.file.params.iter().find(|p| p.name.node == name) else {
+            return false;
+        };
+        let ast::Literal::Number(v) = decl.value.node else {
+            return false;
+        };
+        let (what, fix) = if *want == Ty::Rate {
+            // 0.2 and 20 both mean 20% to a drafter; say which one is written.
+            let percent = if v < rust_decimal::Decimal::ONE {
+                v * rust_decimal::Decimal::ONE_HUNDRED
+            } else {
+                v
+            };
+            (t!("a rate"), format!("{}%", percent.normalize()))
+        } else {
+            (t!("an amount of money"), format!("{}元", v.normalize()))
+        };
+        self.error(
+            Diagnostic::error(
+                "zhice::check::units",
+                t!(
+                    "parameter `%{name}` is a plain number, but it is used as %{what}",
+                    name = name,
+                    what = what
+                ),
+                decl.value.span,
+            )
+            .label(t!("no unit"))
+            .related(used, t!("used as %{what} here", what = what))
+            .help(t!("write `%{fix}`", fix = fix)),
+        );
+        true
     }
 
     fn maybe_missing(&self, x: &Expr, e: &ast::Expr) -> Diagnostic {
@@ -739,24 +785,27 @@ impl Checker<'_> {
 
     fn unit_error(&mut self, op: ast::BinOp, x: &Expr, y: &Expr, e: &ast::Expr) -> Option<Expr> {
         use ast::BinOp::*;
+        if op == Of && self.unitless_param(x, &Ty::Rate, e.span) {
+            return None;
+        }
         let (tx, ty) = (self.type_name(&x.ty), self.type_name(&y.ty));
         let help = match (op, &x.ty, &y.ty) {
             (Mul, Ty::Money, Ty::Money) => {
-                "money times money has no meaning; a share of money is `20% of x`".to_string()
+                t!("money times money has no meaning; a share of money is `20% of x`").into_owned()
             }
             (Mul, Ty::Rate, Ty::Money) | (Mul, Ty::Money, Ty::Rate) => {
-                "a share of an amount is written `20% of x`".to_string()
+                t!("a share of an amount is written `20% of x`").into_owned()
             }
-            (Of, Ty::Money, _) => "the left of `of` is a rate: `20% of x`, not `500万元 of x`".to_string(),
+            (Of, Ty::Money, _) => t!("the left of `of` is a rate: `20% of x`, not `500万元 of x`").into_owned(),
             (Of, Ty::Int | Ty::Number, _) => {
-                "the left of `of` is a rate, written with %: `20% of x`, not `20 of x` or `0.2 of x`".to_string()
+                t!("the left of `of` is a rate, written with %: `20% of x`, not `20 of x` or `0.2 of x`").into_owned()
             }
-            (Of, Ty::Rate, _) => "`of` takes a share of an amount of money".to_string(),
+            (Of, Ty::Rate, _) => t!("`of` takes a share of an amount of money").into_owned(),
             (Eq | Ne, Ty::Enum(_), _) | (Eq | Ne, _, Ty::Enum(_)) => {
-                "compare a choice with one of its values: `x is first` or `x = first`".to_string()
+                t!("compare a choice with one of its values: `x is first` or `x = first`").into_owned()
             }
             (Add | Sub, Ty::Money, Ty::Int | Ty::Number) | (Add | Sub, Ty::Int | Ty::Number, Ty::Money) => {
-                "write money with a unit, e.g. 50万元".to_string()
+                t!("write money with a unit, e.g. 50万元").into_owned()
             }
             _ => t!("`%{symbol}` needs two values of the same unit", symbol = op.symbol()).into_owned(),
         };
@@ -831,13 +880,14 @@ pub(super) fn join(x: Expr, y: Expr) -> Result<(Expr, Expr, Ty), Box<(Expr, Expr
 
 fn unit_hint(want: &Ty, got: &Ty) -> String {
     match (want, got) {
-        (Ty::Money, Ty::Rate) => "a rate is a share: write `rate of amount` to get money".into(),
-        (Ty::Money, Ty::Int | Ty::Number) => "write money with a unit, e.g. 50万元".into(),
-        (Ty::Rate, Ty::Int | Ty::Number) => "write a rate with %, e.g. 20%".into(),
+        (Ty::Money, Ty::Rate) => t!("a rate is a share: write `rate of amount` to get money"),
+        (Ty::Money, Ty::Int | Ty::Number) => t!("write money with a unit, e.g. 50万元"),
+        (Ty::Rate, Ty::Int | Ty::Number) => t!("write a rate with %, e.g. 20%"),
         (Ty::Bool, Ty::Enum(_)) => {
-            "a value of a choice is not a condition: compare a choice with it, e.g. `x is first`".into()
+            t!("a value of a choice is not a condition: compare a choice with it, e.g. `x is first`")
         }
-        (Ty::Bool, _) => "a condition is a yes/no test, e.g. `x > 0元` or `sme`".into(),
-        _ => "see the table of units in docs/language.md".into(),
+        (Ty::Bool, _) => t!("a condition is a yes/no test, e.g. `x > 0元` or `sme`"),
+        _ => t!("see the table of units in docs/language.md"),
     }
+    .into_owned()
 }

@@ -334,11 +334,7 @@ fn impact_text(imp: &Impact, style: Style) -> String {
     let no_id = t!("(no id)");
     for r in imp.rejected.iter().take(LARGEST) {
         let id = r.id.as_deref().unwrap_or(&no_id);
-        let errors: Vec<String> = r
-            .errors
-            .iter()
-            .map(|e| field_error(&e.field, &e.message))
-            .collect();
+        let errors: Vec<String> = r.errors.iter().map(|e| field_error(&e.field, &e.message)).collect();
         out.push_str(&format!(
             "  {}\n",
             t!(
