@@ -342,14 +342,14 @@ impl Checker<'_> {
             }
             (ast::TierKey::Literal(lit), Domain::Int(_)) => match int(lit) {
                 Some(n) => Some(TierKey::Ints(n, n)),
-                None => bad(self, "expected a whole number"),
+                None => bad(self, &t!("expected a whole number")),
             },
             (ast::TierKey::Range(lo, hi), Domain::Int(_)) => match (int(lo), int(hi)) {
                 (Some(lo), Some(hi)) if lo <= hi => Some(TierKey::Ints(lo, hi)),
-                _ => bad(self, "expected a range of whole numbers, smaller first"),
+                _ => bad(self, &t!("expected a range of whole numbers, smaller first")),
             },
-            (_, Domain::Enum(_)) => bad(self, "expected a value of the choice"),
-            (ast::TierKey::Name(_), Domain::Int(_)) => bad(self, "expected a number"),
+            (_, Domain::Enum(_)) => bad(self, &t!("expected a value of the choice")),
+            (ast::TierKey::Name(_), Domain::Int(_)) => bad(self, &t!("expected a number")),
         }
     }
 
