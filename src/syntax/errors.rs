@@ -199,9 +199,82 @@ fn convert(source: &str, offset: usize, e: &pest::error::Error<Rule>) -> Diagnos
     } else {
         hint(found, after_digit)
     };
+    if let Some(open) = open_block_before(source, start, found) {
+        return open;
+    }
     Diagnostic::error("zhice::syntax", message, Span::new(start, end))
         .label(label)
         .help(help)
+}
+
+/// A new item (`measure`, `rule`, …) found where a statement was expected
+/// usually means a `}` is missing: name the block still open and where it began.
+fn open_block_before(source: &str, start: usize, found: &str) -> Option<Diagnostic> {
+    let line_start = source.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
+    if !ITEM_STARTS.contains(&found) || line_start != start {
+        return None;
+    }
+    let open = unclosed_braces(source.get(..start)?);
+    // The item that is open: the first unclosed brace on a line that starts an item.
+    let brace = open.iter().copied().find(|&b| {
+        let ls = source[..b].rfind('\n').map_or(0, |i| i + 1);
+        let word: String = source[ls..].chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        ITEM_STARTS.contains(&word.as_str())
+    })?;
+    let ls = source[..brace].rfind('\n').map_or(0, |i| i + 1);
+    let head: Vec<&str> = source[ls..brace].split_whitespace().take(2).collect();
+    let head = head.join(" ");
+    let end = start + found.len();
+    Some(
+        Diagnostic::error(
+            "zhice::syntax::unclosed",
+            t!(
+                "`%{block}` is still open: a `}` is missing before this `%{found}`",
+                block = head,
+                found = found
+            ),
+            Span::new(start, end),
+        )
+        .label(t!("a new item begins here"))
+        .related(
+            Span::new(brace, brace + 1),
+            t!("`%{block}` begins here and is never closed", block = head),
+        )
+        .help(t!("close `%{block}` with `}` where its statements end", block = head)),
+    )
+}
+
+/// The positions of the `{` not yet closed at the end of `text`, outermost
+/// first; braces inside strings and comments do not count.
+fn unclosed_braces(text: &str) -> Vec<usize> {
+    let mut open = Vec::new();
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '#' => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                while let Some((_, c)) = chars.next() {
+                    if c == '\\' {
+                        chars.next();
+                    } else if c == '"' {
+                        break;
+                    }
+                }
+            }
+            '{' => open.push(i),
+            '}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open
 }
 
 /// Words the grammar reserves (`keyword` in grammar/policy.pest).
