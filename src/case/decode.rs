@@ -601,6 +601,20 @@ impl Decoder<'_, '_> {
                     )),
                 }
             }
+            // A whole number written as a string reads like an amount written as one.
+            (Ty::Int, Some(b'"')) => {
+                let s = c.string()?;
+                let t = s.trim();
+                match t.parse::<i64>() {
+                    Ok(n) => in_range(Decimal::from(n), range).map(|()| Value::Int(n)),
+                    Err(_) => Err(separators(t).unwrap_or_else(|| {
+                        (
+                            code::TYPE,
+                            t!("expected a whole number, got %{c}", c = got(c)).into_owned(),
+                        )
+                    })),
+                }
+            }
             (Ty::Money | Ty::Number, Some(b'-' | b'0'..=b'9')) => {
                 let text = c.number()?;
                 decimal(text).and_then(|d| in_range(d, range).map(|()| Value::Dec(d)))
@@ -611,6 +625,8 @@ impl Decoder<'_, '_> {
                     in_range(d, range).map(|()| Value::Dec(d))
                 } else if looks_numeric(s.trim()) {
                     decimal(s.trim()).and_then(|d| in_range(d, range).map(|()| Value::Dec(d)))
+                } else if let Some(e) = separators(s.trim()) {
+                    Err(e)
                 } else if *ty == Ty::Money {
                     Err((
                         code::TYPE,
@@ -656,10 +672,19 @@ impl Decoder<'_, '_> {
             }
             (Ty::Enum(en), Some(b'"')) => {
                 let s = c.string()?;
-                match self.r.enums[*en].get(s.as_ref()) {
-                    Some(&i) => Ok(Value::Enum(i)),
+                let def = &self.r.policy.enums[*en];
+                // A value's label (`"一等奖"` for `first`) names it as well as its name does.
+                let by_label = || {
+                    let t = s.trim();
+                    def.values.iter().position(|(_, l)| l.as_deref() == Some(t))
+                };
+                match self.r.enums[*en]
+                    .get(s.as_ref())
+                    .copied()
+                    .or_else(|| by_label().map(|i| i as u32))
+                {
+                    Some(i) => Ok(Value::Enum(i)),
                     None => {
-                        let def = &self.r.policy.enums[*en];
                         let hint = closest(&s, def.values.iter().map(|(n, _)| n.as_str()))
                             .map(|c| t!("; did you mean `%{c}`?", c = c).into_owned())
                             .unwrap_or_default();
@@ -683,7 +708,12 @@ impl Decoder<'_, '_> {
                 c.skip(1)?;
                 Err((
                     code::TYPE,
-                    format!("expected {}, got {}", expected(ty, self.r.policy), got(c)),
+                    t!(
+                        "expected %{expected}, got %{got}",
+                        expected = expected(ty, self.r.policy),
+                        got = got(c)
+                    )
+                    .into_owned(),
                 ))
             }
         };
@@ -826,6 +856,22 @@ fn plain_decimal(text: &[u8]) -> Option<Decimal> {
     }
     // `5.` has no digit after its point: the full parser decides.
     (digits <= 18 && !(point && scale == 0)).then(|| Decimal::new(m, scale))
+}
+
+/// `"1,000,000"`: a number with thousands separators, which a case does not use.
+fn separators(s: &str) -> Option<(&'static str, String)> {
+    let plain: String = s.chars().filter(|c| *c != ',' && *c != '，').collect();
+    (plain.len() < s.len() && looks_numeric(&plain) && decimal(&plain).is_ok()).then(|| {
+        (
+            code::TYPE,
+            t!(
+                "`%{text}` has thousands separators: write %{plain}",
+                text = s,
+                plain = plain
+            )
+            .into_owned(),
+        )
+    })
 }
 
 fn in_range(d: Decimal, r: &Range) -> Result<(), (&'static str, String)> {

@@ -36,9 +36,9 @@ pub(super) fn evaluate(cx: &mut Cx, m: &Measure) -> Result<(Decimal, Option<Span
         let mut ever = Decimal::ZERO;
         let mut year = Decimal::ZERO;
         for e in cx.case.ledger.iter().filter(|e| e.award == award) {
-            ever = ever.checked_add(e.amount).ok_or_else(|| ledger_overflow(cx))?;
+            ever = ever.checked_add(e.amount).ok_or_else(|| ledger_overflow())?;
             if e.year == cx.case.year {
-                year = year.checked_add(e.amount).ok_or_else(|| ledger_overflow(cx))?;
+                year = year.checked_add(e.amount).ok_or_else(|| ledger_overflow())?;
             }
         }
         paid = Some((ever, year));
@@ -93,11 +93,12 @@ pub(super) fn evaluate(cx: &mut Cx, m: &Measure) -> Result<(Decimal, Option<Span
     Ok((amount, None))
 }
 
-fn ledger_overflow(cx: &Cx) -> EvalError {
-    cx.fail(
+/// The case's own prior awards add up beyond exact decimals: its field is named.
+fn ledger_overflow() -> EvalError {
+    EvalError::in_case(
         code::OVERFLOW,
-        Span::default(),
-        t!("the ledger total is beyond the range of exact decimals"),
+        "prior_awards",
+        t!("the amounts in `prior_awards` add up beyond the range of exact decimals"),
     )
 }
 
@@ -168,7 +169,7 @@ pub(super) fn rule(
             if *scope != CapScope::Award {
                 for e in case.ledger.iter().filter(|e| members.contains(&e.award)) {
                     if *scope == CapScope::Ever || e.year == case.year {
-                        prior = prior.checked_add(e.amount).ok_or_else(|| ledger_overflow(&cx))?;
+                        prior = prior.checked_add(e.amount).ok_or_else(|| ledger_overflow())?;
                     }
                 }
             }

@@ -33,15 +33,30 @@ pub struct EvalFailure {
     pub owner: Option<Owner>,
     pub span: Span,
     pub message: String,
+    /// set when the failure is in the case's own data (`prior_awards`), not
+    /// in a clause's arithmetic: the error names that field and no policy position
+    pub case_field: Option<&'static str>,
 }
 
 impl EvalError {
+    /// A failure caused by the case's own data, named by its field.
+    pub fn in_case(code: &'static str, field: &'static str, message: impl Into<String>) -> Self {
+        EvalError(Box::new(EvalFailure {
+            code,
+            owner: None,
+            span: Span::default(),
+            message: message.into(),
+            case_field: Some(field),
+        }))
+    }
+
     pub fn new(code: &'static str, owner: Option<Owner>, span: Span, message: impl Into<String>) -> Self {
         EvalError(Box::new(EvalFailure {
             code,
             owner,
             span,
             message: message.into(),
+            case_field: None,
         }))
     }
 }
@@ -56,6 +71,12 @@ impl std::ops::Deref for EvalError {
 /// Turns an evaluation failure into the case's errors, naming what was being
 /// evaluated (a measure, value, rule or benefit) and the policy line.
 pub fn case_errors(program: &Program, id: &str, e: &EvalError) -> crate::case::CaseErrors {
+    if let Some(field) = e.case_field {
+        return crate::case::CaseErrors {
+            id: Some(id.to_string()),
+            errors: vec![crate::case::FieldError::new(field, e.code, e.message.clone())],
+        };
+    }
     let (line, col) = crate::span::line_col(&program.source, e.span.start);
     let p = &program.policy;
     let field = match e.owner {
