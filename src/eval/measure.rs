@@ -36,9 +36,9 @@ pub(super) fn evaluate(cx: &mut Cx, m: &Measure) -> Result<(Decimal, Option<Span
         let mut ever = Decimal::ZERO;
         let mut year = Decimal::ZERO;
         for e in cx.case.ledger.iter().filter(|e| e.award == award) {
-            ever = ever.checked_add(e.amount).ok_or_else(|| ledger_overflow())?;
+            ever = ever.checked_add(e.amount).ok_or_else(ledger_overflow)?;
             if e.year == cx.case.year {
-                year = year.checked_add(e.amount).ok_or_else(|| ledger_overflow())?;
+                year = year.checked_add(e.amount).ok_or_else(ledger_overflow)?;
             }
         }
         paid = Some((ever, year));
@@ -169,7 +169,7 @@ pub(super) fn rule(
             if *scope != CapScope::Award {
                 for e in case.ledger.iter().filter(|e| members.contains(&e.award)) {
                     if *scope == CapScope::Ever || e.year == case.year {
-                        prior = prior.checked_add(e.amount).ok_or_else(|| ledger_overflow())?;
+                        prior = prior.checked_add(e.amount).ok_or_else(ledger_overflow)?;
                     }
                 }
             }
