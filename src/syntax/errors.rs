@@ -309,24 +309,31 @@ const KEYWORDS: [&str; 26] = [
 
 /// A next step for the drafter, chosen from what was found.
 fn hint(found: &str, after_digit: bool) -> String {
+    let cjk = found.chars().next().is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     if KEYWORDS.contains(&found) {
         t!(
             "`%{found}` is a keyword of the language and cannot be used as a name",
             found = found
         )
-        .into_owned()
     } else if found.is_empty() {
-        "the file ended inside a block: check that every `{` has its `}`".to_string()
+        t!("the file ended inside a block: check that every `{` has its `}`")
     } else if after_digit && !found.starts_with(|c: char| c.is_ascii()) {
-        "money is written in 元, 万元 or 亿元 (500万元, 5,000,000元), rates with % (20%)".into()
+        t!("money is written in 元, 万元 or 亿元 (500万元, 5,000,000元), rates with % (20%)")
+    } else if cjk {
+        // Names are the contract with case files, JSON and spreadsheets: ASCII
+        // keeps them the same everywhere. The Chinese goes in the label.
+        t!(
+            "names are written with ASCII letters, digits and `_` (`sme`, `data_space_cap`); the Chinese goes in the label: `input sme : bool \"%{found}\"`",
+            found = found
+        )
     } else if found.starts_with('“') || found.starts_with('”') {
-        "strings are written between straight quotes \"…\"; Chinese quotes may appear inside them".into()
+        t!("strings are written between straight quotes \"…\"; Chinese quotes may appear inside them")
     } else if found.starts_with('（') || found.starts_with('：') || found.starts_with('，') {
-        "use ASCII punctuation ( : , outside strings; full-width forms belong inside strings and clause references"
-            .into()
+        t!("use ASCII punctuation ( : , outside strings; full-width forms belong inside strings and clause references")
     } else {
-        "see docs/language.md for the form of each construct".into()
+        t!("see docs/language.md for the form of each construct")
     }
+    .into_owned()
 }
 
 const OPERAND: [&str; 9] = [
