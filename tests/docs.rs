@@ -61,3 +61,53 @@ fn the_readme_gives_the_commands_ci_runs() {
     );
     assert!(root().join("examples/cases.jsonl").is_file());
 }
+
+/// The sections of a Markdown file: each heading's level, and how many code
+/// blocks follow it before the next heading. Headings inside code blocks are not headings.
+fn sections(text: &str) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut fenced = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            if !fenced {
+                if let Some(last) = out.last_mut() {
+                    last.1 += 1;
+                }
+            }
+            fenced = !fenced;
+            continue;
+        }
+        if !fenced && line.starts_with('#') {
+            let level = line.chars().take_while(|c| *c == '#').count();
+            if line[level..].starts_with(' ') {
+                out.push((level, 0));
+            }
+        }
+    }
+    out
+}
+
+/// The Chinese and English versions of the language reference and the
+/// drafter's guide are kept in step: the same sections, in the same order, at
+/// the same levels, with the same number of examples in each.
+#[test]
+fn chinese_and_english_docs_have_the_same_sections() {
+    for (en, zh) in [
+        ("docs/language.md", "docs/language.zh.md"),
+        ("docs/drafting.en.md", "docs/drafting.md"),
+    ] {
+        let read = |p: &str| std::fs::read_to_string(root().join(p)).unwrap_or_else(|_| panic!("{p}"));
+        let (a, b) = (sections(&read(en)), sections(&read(zh)));
+        assert!(a.len() > 5, "{en}: found only {} sections", a.len());
+        for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+            assert_eq!(
+                x,
+                y,
+                "section {} differs between {en} and {zh}: (level, examples) {x:?} vs {y:?}",
+                i + 1
+            );
+        }
+        assert_eq!(a.len(), b.len(), "{en} has {} sections, {zh} has {}", a.len(), b.len());
+    }
+}

@@ -309,7 +309,10 @@ const KEYWORDS: [&str; 26] = [
 
 /// A next step for the drafter, chosen from what was found.
 fn hint(found: &str, after_digit: bool) -> String {
-    let cjk = found.chars().next().is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let cjk = found
+        .chars()
+        .next()
+        .is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     if KEYWORDS.contains(&found) {
         t!(
             "`%{found}` is a keyword of the language and cannot be used as a name",
