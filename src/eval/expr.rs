@@ -216,7 +216,27 @@ impl<'a> Cx<'a> {
             Ty::Enum(en) => Some(*en),
             _ => None,
         };
-        Shown { value, enum_type }
+        Shown {
+            value,
+            enum_type,
+            rate: *ty.required() == Ty::Rate,
+        }
+    }
+
+    /// The two sides of a comparison, for an explanation (nothing recorded
+    /// while they are worked out again).
+    pub fn sides(&mut self, e: &Expr) -> Option<Box<[(Span, Shown); 2]>> {
+        let ExprKind::Binary(op, a, b) = &e.kind else {
+            return None;
+        };
+        if !op.is_comparison() {
+            return None;
+        }
+        self.trace.muted += 1;
+        let values = self.eval(a).and_then(|x| Ok((x, self.eval(b)?)));
+        self.trace.muted -= 1;
+        let (x, y) = values.ok()?;
+        Some(Box::new([(a.span, self.shown(x, &a.ty)), (b.span, self.shown(y, &b.ty))]))
     }
 
     pub fn eval(&mut self, e: &Expr) -> Result<Value, EvalError> {

@@ -18,7 +18,14 @@ use rust_i18n::t;
 pub(super) fn evaluate(cx: &mut Cx, m: &Measure) -> Result<(Decimal, Option<Span>), EvalError> {
     for c in &m.conditions {
         let holds = cx.truth(c)?;
-        cx.trace.push(|| StepKind::Condition { span: c.span, holds });
+        if cx.trace.recording() {
+            let sides = cx.sides(c);
+            cx.trace.push(|| StepKind::Condition {
+                span: c.span,
+                holds,
+                sides,
+            });
+        }
         if !holds {
             return Ok((Decimal::ZERO, Some(c.span)));
         }

@@ -20,12 +20,19 @@ pub struct Step {
 pub struct Shown {
     pub value: Value,
     pub enum_type: Option<usize>,
+    /// a decimal that is a rate (shown `20%`), not money or a quantity
+    pub rate: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum StepKind {
-    /// an eligibility condition and whether it holds
-    Condition { span: Span, holds: bool },
+    /// an eligibility condition and whether it holds; for a comparison, the
+    /// value of each side, since an exact threshold often decides a case
+    Condition {
+        span: Span,
+        holds: bool,
+        sides: Option<Box<[(Span, Shown); 2]>>,
+    },
     /// a named value read by the rule, and what it is for this case
     ValueRead { index: usize, value: Shown },
     /// another measure's final amount, read by name

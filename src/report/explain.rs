@@ -67,12 +67,23 @@ pub fn text(program: &Program, case: &Case, outcome: &Outcome) -> String {
             let e = &outcome.explanations[i];
             match e.failed {
                 Some(cond) => {
+                    // What each side of a failed comparison was: the exact threshold often decides it.
+                    let values = e.steps.iter().find_map(|s| match &s.kind {
+                        StepKind::Condition { span, sides, .. } if *span == cond => {
+                            sides_text(program, sides.as_deref())
+                        }
+                        _ => None,
+                    });
+                    let condition = match values {
+                        Some(v) => format!("{}（{v}）", name(program, cond)),
+                        None => name(program, cond),
+                    };
                     out.push_str(&format!(
                         "  {} · {} {} — {}\n",
                         m.id,
                         m.clause,
                         m.title,
-                        t!("condition not met: %{condition}", condition = name(program, cond))
+                        t!("condition not met: %{condition}", condition = condition)
                     ));
                     // What the failed condition read: named values, other awards, thresholds.
                     for s in e.steps.iter().filter(|s| {
@@ -288,12 +299,27 @@ fn shown(p: &Policy, s: &Shown) -> String {
             .map_or_else(|| e.to_string(), |(n, _)| n.clone()),
         (Value::Text(t), _) => t.to_string(),
         (Value::Int(i), _) => i.to_string(),
+        (Value::Dec(d), _) if s.rate => rate(*d),
         (Value::Dec(d), _) => money(*d),
         (Value::Absent, _) => t!("not given").into_owned(),
         (Value::Bool(b), _) => yes_no(*b),
         (Value::Date(d), _) => d.to_string(),
         (other, _) => format!("{other:?}"),
     }
+}
+
+/// `booked_amount = 1,000,000.00, booking_threshold = 1,000,000.00`: the sides of a
+/// comparison that are not written as literals, with their values.
+fn sides_text(program: &Program, sides: Option<&[(Span, Shown); 2]>) -> Option<String> {
+    let parts: Vec<String> = sides?
+        .iter()
+        .filter(|(span, _)| {
+            let text = quote(program, *span);
+            !text.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '"')
+        })
+        .map(|(span, v)| format!("{} = {}", quote(program, *span), shown(&program.policy, v)))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 fn yes_no(b: bool) -> String {
@@ -303,12 +329,17 @@ fn yes_no(b: bool) -> String {
 fn step(program: &Program, s: &Step) -> String {
     let p = &*program.policy;
     match &s.kind {
-        StepKind::Condition { span, holds } => t!(
-            "when %{condition}: %{holds}",
-            condition = name(program, *span),
-            holds = yes_no(*holds)
-        )
-        .into_owned(),
+        StepKind::Condition { span, holds, sides } => {
+            let line = t!(
+                "when %{condition}: %{holds}",
+                condition = name(program, *span),
+                holds = yes_no(*holds)
+            );
+            match sides_text(program, sides.as_deref()) {
+                Some(values) => format!("{line}（{values}）"),
+                None => line.into_owned(),
+            }
+        }
         StepKind::ValueRead { index, value } => {
             let v = &p.values[*index];
             format!(
