@@ -10,6 +10,16 @@ pub fn money(d: Decimal) -> String {
     if d.scale() < 2 {
         d.rescale(2);
     }
+    grouped(d)
+}
+
+/// A quantity (an area, months) with thousands separators and the decimals it
+/// needs: `2,500,000.5`, `12`. Grouped like money, so numbers read alike.
+pub fn quantity(d: Decimal) -> String {
+    grouped(d.normalize())
+}
+
+fn grouped(d: Decimal) -> String {
     let s = d.to_string();
     let (sign, s) = s.strip_prefix('-').map_or(("", s.as_str()), |rest| ("-", rest));
     let (int, frac) = s.split_once('.').map_or((s, None), |(i, f)| (i, Some(f)));
@@ -50,5 +60,7 @@ mod tests {
         assert_eq!(money(d("500000.000")), "500,000.00");
         assert_eq!(rate(d("0.2")), "20%");
         assert_eq!(rate(d("0.125")), "12.5%");
+        assert_eq!(quantity(d("2500000.50")), "2,500,000.5");
+        assert_eq!(quantity(d("12")), "12");
     }
 }

@@ -236,7 +236,10 @@ impl<'a> Cx<'a> {
         let values = self.eval(a).and_then(|x| Ok((x, self.eval(b)?)));
         self.trace.muted -= 1;
         let (x, y) = values.ok()?;
-        Some(Box::new([(a.span, self.shown(x, &a.ty)), (b.span, self.shown(y, &b.ty))]))
+        Some(Box::new([
+            (a.span, self.shown(x, &a.ty)),
+            (b.span, self.shown(y, &b.ty)),
+        ]))
     }
 
     pub fn eval(&mut self, e: &Expr) -> Result<Value, EvalError> {
@@ -320,11 +323,14 @@ impl<'a> Cx<'a> {
                 best.ok_or_else(|| self.internal("min or max of nothing"))?
             }
             ExprKind::If(c, t, f) => {
-                if self.truth(c)? {
-                    self.eval(t)?
-                } else {
-                    self.eval(f)?
-                }
+                let holds = self.truth(c)?;
+                let chosen = if holds { t } else { f };
+                self.trace.push(|| StepKind::Branch {
+                    condition: c.span,
+                    holds,
+                    chosen: chosen.span,
+                });
+                self.eval(chosen)?
             }
             ExprKind::Round(x, unit, mode) => {
                 let before = self.dec(x)?;

@@ -166,9 +166,23 @@ impl Cx<'_> {
                 Some(k) => Some(self.eval(k)?),
                 None => None,
             };
-            let shown_key = |me: &Self| match (&key, once_per) {
-                (Some(v), Some(k)) if me.trace.recording() => Some(me.shown(v.clone(), &k.ty)),
-                _ => None,
+            // An item is shown by its key, or else by its first text field (a project's name).
+            let shown_key = |me: &Self| {
+                if !me.trace.recording() {
+                    return None;
+                }
+                match (&key, once_per) {
+                    (Some(v), Some(k)) => Some(me.shown(v.clone(), &k.ty)),
+                    _ => match item {
+                        Value::Record(fields) => me
+                            .case
+                            .items_at(*fields)
+                            .iter()
+                            .find(|f| matches!(f, Value::CaseText(_) | Value::Text(_)))
+                            .map(|t| me.shown(t.clone(), &crate::check::model::Ty::Text)),
+                        _ => None,
+                    },
+                }
             };
             if let Some(f) = filter {
                 self.trace.muted += 1;

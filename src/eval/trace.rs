@@ -33,6 +33,8 @@ pub enum StepKind {
         holds: bool,
         sides: Option<Box<[(Span, Shown); 2]>>,
     },
+    /// `if C then A else B`: whether C held, and the branch taken
+    Branch { condition: Span, holds: bool, chosen: Span },
     /// a named value read by the rule, and what it is for this case
     ValueRead { index: usize, value: Shown },
     /// another measure's final amount, read by name

@@ -96,13 +96,11 @@ pub fn text(program: &Program, case: &Case, outcome: &Outcome) -> String {
                     }
                 }
                 None if nothing_arose(&e.steps) => {
-                    out.push_str(&format!(
-                        "  {} · {} {} — {}\n",
-                        m.id,
-                        m.clause,
-                        m.title,
-                        t!("nothing in this case qualifies")
-                    ));
+                    let why = match empty_inputs(p, case, m) {
+                        Some(inputs) => t!("nothing in this case qualifies: %{inputs}", inputs = inputs),
+                        None => t!("nothing in this case qualifies"),
+                    };
+                    out.push_str(&format!("  {} · {} {} — {why}\n", m.id, m.clause, m.title));
                 }
                 None => {
                     out.push_str(&format!("  {} · {} {} — 0\n", m.id, m.clause, m.title));
@@ -201,6 +199,41 @@ fn rule_words(program: &Program, r: usize) -> String {
     }
 }
 
+/// The inputs the measure's award reads that this case left at 0, empty or
+/// not given: why nothing qualifies (`data_space_investment（…） = 0.00`).
+fn empty_inputs(p: &Policy, case: &Case, m: &crate::check::model::Measure) -> Option<String> {
+    let mut read = Vec::new();
+    m.award.walk(&mut |x| {
+        if let crate::check::model::ExprKind::Input(i) = x.kind {
+            if !read.contains(&i) {
+                read.push(i);
+            }
+        }
+    });
+    let parts: Vec<String> = read
+        .into_iter()
+        .filter_map(|i| {
+            let def = p.inputs.get(i)?;
+            let value = case.slots.get(i)?;
+            let empty = match value {
+                Value::Absent => true,
+                Value::Dec(d) => d.is_zero(),
+                Value::Int(n) => *n == 0,
+                Value::List(items) => case.items_at(*items).is_empty(),
+                _ => false,
+            };
+            empty.then(|| {
+                let shown = match value {
+                    Value::List(_) => t!("none").into_owned(),
+                    v => show_value(p, &case.text, v, &def.ty),
+                };
+                format!("{} = {shown}", labelled(&def.name, def.label.as_deref()))
+            })
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
 /// True when no step saw a non-zero amount or passed over an item: the case
 /// simply gave nothing this measure pays for, and the steps would only be noise.
 fn nothing_arose(steps: &[Step]) -> bool {
@@ -276,7 +309,7 @@ fn show_value(p: &Policy, text: &str, v: &Value, ty: &Ty) -> String {
         (Value::Int(i), _) => i.to_string(),
         (Value::Dec(d), Ty::Rate) => rate(*d),
         (Value::Dec(d), Ty::Money) => money(*d),
-        (Value::Dec(d), _) => d.normalize().to_string(),
+        (Value::Dec(d), _) => crate::number::quantity(*d),
         (Value::Enum(e), Ty::Enum(en)) => p
             .enums
             .get(*en)
@@ -340,6 +373,17 @@ fn step(program: &Program, s: &Step) -> String {
                 None => line.into_owned(),
             }
         }
+        StepKind::Branch {
+            condition,
+            holds,
+            chosen,
+        } => t!(
+            "if %{condition}: %{holds}, so %{chosen}",
+            condition = name(program, *condition),
+            holds = yes_no(*holds),
+            chosen = quote(program, *chosen)
+        )
+        .into_owned(),
         StepKind::ValueRead { index, value } => {
             let v = &p.values[*index];
             format!(
