@@ -147,6 +147,29 @@ impl Checker<'_> {
         for (i, alt) in alts.iter().enumerate() {
             let when = match &alt.when {
                 Some(c) => self.expect(c, &Ty::Bool, "the condition of an alternative"),
+                // An amount with no condition always applies: it is added, or compared, every time.
+                None if !alt.otherwise => {
+                    if !matches!(policy.node, HitPolicy::Sum | HitPolicy::Highest) {
+                        self.error(
+                            Diagnostic::error(
+                                "zhice::check::alternative-condition",
+                                t!("an alternative with no condition is only for `the sum of` and `the highest of`"),
+                                alt.span,
+                            )
+                            .label(t!("no `when`"))
+                            .help(t!(
+                                "write its condition (`30万元 when sme`), or make it the fallback: `otherwise => 30万元`"
+                            )),
+                        );
+                        ok = false;
+                    }
+                    // Written nowhere: an empty span, which lints and explanations recognise.
+                    Some(Expr {
+                        kind: ExprKind::Const(Const::Bool(true)),
+                        ty: Ty::Bool,
+                        span: Span::new(alt.amount.span.start, alt.amount.span.start),
+                    })
+                }
                 None => {
                     if i + 1 != alts.len() {
                         self.error(
@@ -165,13 +188,13 @@ impl Checker<'_> {
                 }
             };
             let amount = self.expr(&alt.amount);
-            match (amount, &alt.when, when) {
-                (Some(amount), None, _) => out.push(Alternative {
+            match (amount, alt.otherwise, when) {
+                (Some(amount), true, _) => out.push(Alternative {
                     when: None,
                     amount,
                     span: alt.span,
                 }),
-                (Some(amount), Some(_), Some(w)) => out.push(Alternative {
+                (Some(amount), false, Some(w)) => out.push(Alternative {
                     when: Some(w),
                     amount,
                     span: alt.span,

@@ -76,8 +76,9 @@ pub(super) fn conditions(policy: &Policy) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (_, e) in policy.exprs() {
         e.walk(&mut |x| {
+            // A condition written nowhere (an alternative that always applies) has an empty span.
             let candidate = matches!(&x.kind, ExprKind::Binary(op, ..) if op.is_comparison())
-                || matches!(x.kind, ExprKind::Const(super::model::Const::Bool(_)));
+                || (matches!(x.kind, ExprKind::Const(super::model::Const::Bool(_))) && x.span.end > x.span.start);
             if !candidate {
                 return;
             }

@@ -436,7 +436,8 @@ pub(super) fn amount(doc: &Doc, a: &Expr) -> Lines {
                 .unwrap_or(0);
             for (alt, mut body) in alternatives.iter().zip(bodies) {
                 match &alt.when {
-                    None => nest(&mut out, "otherwise => ", body, ""),
+                    None if alt.otherwise => nest(&mut out, "otherwise => ", body, ""),
+                    None => nest(&mut out, "", body, ""),
                     Some(c) => {
                         if body.len() == 1 {
                             body[0].1 = pad(&body[0].1, width);

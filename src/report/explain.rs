@@ -492,6 +492,7 @@ fn step(program: &Program, s: &Step) -> String {
                 t!("does not apply:")
             };
             match span {
+                Some(c) if c.start == c.end => format!("{verdict} {}", t!("always")),
                 Some(c) => format!("{verdict} {}", quote(program, *c)),
                 None => format!("{verdict} otherwise"),
             }

@@ -385,8 +385,10 @@ impl HitPolicy {
 #[derive(Debug, Clone)]
 pub struct Alternative {
     pub amount: Expr,
-    /// `None` for `otherwise => …`
+    /// `None` for `otherwise => …`, and for an amount written with no condition
     pub when: Option<Expr>,
+    /// `otherwise => …`: applies when no other alternative does
+    pub otherwise: bool,
     pub span: Span,
 }
 

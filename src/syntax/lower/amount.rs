@@ -167,11 +167,20 @@ pub(super) fn alternative(p: Pair<Rule>) -> Result<Alternative> {
         return Ok(Alternative {
             amount,
             when: None,
+            otherwise: true,
             span: at,
         });
     }
     let amount = amount(first)?;
-    next(&mut it, "`when`", at)?;
-    let when = Some(expr(next(&mut it, "condition", at)?)?);
-    Ok(Alternative { amount, when, span: at })
+    // An amount with no `when` always applies.
+    let when = match it.next() {
+        Some(_) => Some(expr(next(&mut it, "condition", at)?)?),
+        None => None,
+    };
+    Ok(Alternative {
+        amount,
+        when,
+        otherwise: false,
+        span: at,
+    })
 }
