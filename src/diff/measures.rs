@@ -61,6 +61,7 @@ pub(super) fn reads(policy: &Policy, measure: usize) -> Reads {
 }
 
 /// What a reviewer reads of one measure: its rule rendered in the language.
+#[derive(Clone)]
 struct Written<'a> {
     id: &'a str,
     clause: &'a str,
@@ -181,8 +182,42 @@ fn text_detail(old: Option<&str>, new: Option<&str>) -> Option<Detail> {
     })
 }
 
+/// `text` with each renamed parameter written by its new name, so that a
+/// rename alone is not a change of the rule.
+fn renamed(text: &str, pairs: &[(String, String)]) -> String {
+    if pairs.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        match pairs.iter().find(|(a, _)| a == word) {
+            Some((_, b)) => out.push_str(b),
+            None => out.push_str(word),
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 fn details(old: &Side, new: &Side, o: &Written, n: &Written) -> Vec<Detail> {
     let mut out = Vec::new();
+    let pairs = super::renamed_params(old.policy, new.policy);
+    let o = &Written {
+        conditions: o.conditions.iter().map(|c| renamed(c, &pairs)).collect(),
+        award: o.award.iter().map(|l| renamed(l, &pairs)).collect(),
+        caps: o.caps.iter().map(|c| renamed(c, &pairs)).collect(),
+        ..(*o).clone()
+    };
     if o.title != n.title {
         out.push(Detail::Title {
             old: o.title.into(),
@@ -232,13 +267,21 @@ fn details(old: &Side, new: &Side, o: &Written, n: &Written) -> Vec<Detail> {
         let r = reads(new.policy, me);
         for i in r.params {
             let p = &new.policy.params[i];
-            let Some(before) = old.policy.params.iter().find(|q| q.name == p.name) else {
+            let was = pairs
+                .iter()
+                .find(|(_, b)| *b == p.name)
+                .map_or(p.name.as_str(), |(a, _)| a.as_str());
+            let Some(before) = old.policy.params.iter().find(|q| q.name == was) else {
                 continue;
             };
             let (a, b) = (param_value(before), param_value(p));
-            if a != b {
+            if a != b || was != p.name {
                 out.push(Detail::Parameter {
-                    name: p.name.clone(),
+                    name: if was == p.name {
+                        p.name.clone()
+                    } else {
+                        format!("{was} → {}", p.name)
+                    },
                     old: a,
                     new: b,
                 });

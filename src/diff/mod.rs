@@ -57,6 +57,9 @@ impl PolicyDiff {
     pub fn heading(&self) -> String {
         let old_title = self.old_name.split('（').next().unwrap_or("");
         let new_title = self.new_name.split('（').next().unwrap_or("");
+        if self.old_name == self.new_name {
+            return self.old_name.clone();
+        }
         match self.new_name.strip_prefix(old_title) {
             Some(rest) if old_title == new_title && !rest.is_empty() => format!("{} → {rest}", self.old_name),
             _ => format!("{} → {}", self.old_name, self.new_name),
@@ -100,6 +103,9 @@ pub struct SchemaChange {
 #[derive(Debug, Clone, Serialize)]
 pub struct ParamChange {
     pub name: String,
+    /// the name it had before, when it was renamed
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_name: Option<String>,
     pub label: Option<String>,
     pub old: Option<String>,
     pub new: Option<String>,
@@ -383,17 +389,56 @@ pub fn param_value(p: &ParamDef) -> String {
     s
 }
 
+/// Parameters removed from `old` and added to `new` that are one parameter
+/// renamed: the same measures read them, or they carry the same label.
+/// Pairs of (old name, new name).
+pub(crate) fn renamed_params(old: &Policy, new: &Policy) -> Vec<(String, String)> {
+    let removed: Vec<_> = old
+        .params
+        .iter()
+        .filter(|o| !new.params.iter().any(|n| n.name == o.name))
+        .collect();
+    let added: Vec<_> = new
+        .params
+        .iter()
+        .filter(|n| !old.params.iter().any(|o| o.name == n.name))
+        .collect();
+    let mut pairs = Vec::new();
+    for o in removed {
+        let users = measures::users(old, &o.name);
+        let same = |n: &&&ParamDef| {
+            n.ty == o.ty
+                && ((!users.is_empty() && measures::users(new, &n.name) == users)
+                    || (o.label.is_some() && n.label == o.label))
+        };
+        let candidates: Vec<_> = added.iter().filter(same).collect();
+        // Only a single, unclaimed candidate is a rename; anything else stays two changes.
+        if let [n] = candidates.as_slice() {
+            if !pairs.iter().any(|(_, taken): &(String, String)| *taken == n.name) {
+                pairs.push((o.name.clone(), n.name.clone()));
+            }
+        }
+    }
+    pairs
+}
+
 fn params(old: &Policy, new: &Policy) -> Vec<ParamChange> {
+    let renamed = renamed_params(old, new);
     let mut out = Vec::new();
     for o in &old.params {
-        let n = new.params.iter().find(|p| p.name == o.name);
+        let now = renamed
+            .iter()
+            .find(|(a, _)| *a == o.name)
+            .map_or(o.name.as_str(), |(_, b)| b.as_str());
+        let n = new.params.iter().find(|p| p.name == now);
         let (old_v, new_v) = (param_value(o), n.map(param_value));
-        if new_v.as_deref() == Some(old_v.as_str()) {
+        if now == o.name && new_v.as_deref() == Some(old_v.as_str()) {
             continue;
         }
-        let used_by = measures::users(if n.is_some() { new } else { old }, &o.name);
+        let used_by = measures::users(if n.is_some() { new } else { old }, now);
         out.push(ParamChange {
-            name: o.name.clone(),
+            name: now.to_string(),
+            old_name: (now != o.name).then(|| o.name.clone()),
             label: n.and_then(|p| p.label.clone()).or_else(|| o.label.clone()),
             old: Some(old_v),
             new: new_v,
@@ -403,10 +448,11 @@ fn params(old: &Policy, new: &Policy) -> Vec<ParamChange> {
     for n in new
         .params
         .iter()
-        .filter(|n| !old.params.iter().any(|o| o.name == n.name))
+        .filter(|n| !old.params.iter().any(|o| o.name == n.name) && !renamed.iter().any(|(_, b)| *b == n.name))
     {
         out.push(ParamChange {
             name: n.name.clone(),
+            old_name: None,
             label: n.label.clone(),
             old: None,
             new: Some(param_value(n)),

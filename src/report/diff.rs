@@ -191,7 +191,7 @@ pub fn text(diff: &PolicyDiff, impact: Option<&Impact>, style: Style) -> String 
             } else {
                 format!("  [{}]", p.used_by.join(", "))
             };
-            out.push_str(&format!("  {}{label}: {change}{users}\n", p.name));
+            out.push_str(&format!("  {}{label}: {change}{users}\n", param_name(p)));
         }
     }
     for (title, items) in sections(diff) {
@@ -358,6 +358,14 @@ pub(super) fn field_error(field: &str, message: &str) -> String {
     }
 }
 
+/// A parameter as the review names it: `voucher_rate → model_voucher_rate` when renamed.
+pub(super) fn param_name(p: &crate::diff::ParamChange) -> String {
+    match &p.old_name {
+        Some(old) => format!("{old} → {}", p.name),
+        None => p.name.clone(),
+    }
+}
+
 /// Which version rejected a case (`old`, `new` or `both`), in words.
 pub(super) fn by_words(by: &str) -> String {
     match by {
@@ -443,7 +451,7 @@ pub fn markdown(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
             let label = p.label.as_ref().map(|l| format!(" {l}")).unwrap_or_default();
             out.push_str(&format!(
                 "| `{}`{} | {} | {} | {} |\n",
-                p.name,
+                param_name(p),
                 md(&label),
                 p.old.as_deref().map(md).unwrap_or_else(|| "—".into()),
                 p.new.as_deref().map(md).unwrap_or_else(|| "—".into()),

@@ -211,7 +211,7 @@ pub fn page(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
         for p in &diff.params {
             out.push_str(&format!(
                 "<tr><td><code>{}</code> {}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                esc(&p.name),
+                esc(&super::diff::param_name(p)),
                 esc(p.label.as_deref().unwrap_or("")),
                 esc(p.old.as_deref().unwrap_or("—")),
                 esc(p.new.as_deref().unwrap_or("—")),
