@@ -131,12 +131,13 @@ struct Chunk {
 /// Reads whole-line chunks from `input`, calling `progress` with bytes read.
 fn chunks<R: Read>(
     mut input: R,
+    first_line: usize,
     mut send: impl FnMut(Chunk) -> bool,
     progress: &(dyn Fn(u64) + Sync),
 ) -> io::Result<()> {
     let mut carry: Vec<u8> = Vec::new();
     let mut first = true;
-    let mut line = 1;
+    let mut line = first_line;
     loop {
         let mut buf = std::mem::take(&mut carry);
         let start = buf.len();
@@ -189,9 +190,13 @@ fn chunks<R: Read>(
 }
 
 /// Evaluates every line of `input` (JSONL) and writes one result per line to `out`.
+///
+/// `first_line` is the number of the input's first line, so that a rejected
+/// case names its line in the file: 1 for JSONL, 2 for CSV after its header.
 pub fn run<R: Read + Send, W: Write + Send>(
     program: &Program,
     input: R,
+    first_line: usize,
     out: W,
     format: Output,
     as_of: Option<Date>,
@@ -203,18 +208,25 @@ pub fn run<R: Read + Send, W: Write + Send>(
         lines: Lines::new(&program.policy),
         format,
         as_of,
+        first_line,
         settled: None,
     };
     write_pass(&job, input, out, progress)
 }
 
+/// The input of a round, read twice: `open` gives it afresh each time, and
+/// `first_line` numbers its first line (2 for CSV, after its header).
+pub struct RoundInput<'a> {
+    pub open: &'a dyn Fn() -> io::Result<Box<dyn Read + Send>>,
+    pub first_line: usize,
+}
+
 /// A round of applications to a policy with pools: the input is read twice,
-/// once to settle the pools and once to grant and write. `open` gives the
-/// input afresh each time. Returns the summary of what was granted, and how
-/// each pool was divided.
+/// once to settle the pools and once to grant and write. Returns the summary
+/// of what was granted, and how each pool was divided.
 pub fn run_round<W: Write + Send>(
     program: &Program,
-    open: &dyn Fn() -> io::Result<Box<dyn Read + Send>>,
+    input: RoundInput,
     out: W,
     format: Output,
     as_of: Option<Date>,
@@ -227,11 +239,12 @@ pub fn run_round<W: Write + Send>(
         lines: Lines::new(&program.policy),
         format,
         as_of,
+        first_line: input.first_line,
         settled: None,
     };
-    let round = claims_pass(&job, open()?, progress)?;
+    let round = claims_pass(&job, (input.open)()?, progress)?;
     job.settled = Some(round.settle(ledger));
-    let summary = write_pass(&job, open()?, out, progress)?;
+    let summary = write_pass(&job, (input.open)()?, out, progress)?;
     let mut settled = job.settled.unwrap_or_default();
     settled.record(&summary.pools);
     Ok((summary, settled))
@@ -251,6 +264,7 @@ pub fn settle_round<R: Read + Send>(
         lines: Lines::new(&program.policy),
         format: Output::Json,
         as_of,
+        first_line: 1,
         settled: None,
     };
     Ok(claims_pass(&job, input, &|_| {})?.settle(ledger))
@@ -261,7 +275,7 @@ fn claims_pass<'p, R: Read + Send>(job: &Job<'p>, input: R, progress: &(dyn Fn(u
     let mut round = Round::new(job.program);
     std::thread::scope(|scope| -> io::Result<()> {
         let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(2);
-        let reader = scope.spawn(move || chunks(input, |c| chunk_tx.send(c).is_ok(), progress));
+        let reader = scope.spawn(move || chunks(input, job.first_line, |c| chunk_tx.send(c).is_ok(), progress));
         for chunk in chunk_rx {
             let lines = split_lines(&chunk);
             // Each group of lines tallied on its own core, the tallies merged in order.
@@ -327,7 +341,7 @@ fn write_pass<R: Read + Send, W: Write + Send>(
     std::thread::scope(|scope| -> io::Result<()> {
         let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(2);
         let (text_tx, text_rx) = sync_channel::<Vec<String>>(2);
-        let reader = scope.spawn(move || chunks(input, |c| chunk_tx.send(c).is_ok(), progress));
+        let reader = scope.spawn(move || chunks(input, job.first_line, |c| chunk_tx.send(c).is_ok(), progress));
         let recycled = &RECYCLED;
         let writer = scope.spawn(move || -> io::Result<()> {
             for pieces in text_rx {
@@ -364,6 +378,8 @@ struct Job<'p> {
     lines: Lines,
     format: Output,
     as_of: Option<Date>,
+    /// the number of the input's first line: 2 for CSV, whose first line is the header
+    first_line: usize,
     /// the pools of the round, once settled
     settled: Option<Settled>,
 }

@@ -249,6 +249,8 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
             b.inc(n);
         }
     };
+    // A CSV file's first line is its header: cases start on line 2.
+    let first_line = if csv { 2 } else { 1 };
     let output = match args.format {
         Format::Csv => Output::Csv,
         Format::Text => Output::Text,
@@ -256,9 +258,20 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
     };
     let run = |out: &mut (dyn Write + Send)| -> std::io::Result<(Summary, Settled)> {
         if pooled {
-            batch::run_round(program, &open, out, output, args.as_of, &ledger, &tick)
+            batch::run_round(
+                program,
+                batch::RoundInput {
+                    open: &open,
+                    first_line,
+                },
+                out,
+                output,
+                args.as_of,
+                &ledger,
+                &tick,
+            )
         } else {
-            batch::run(program, open()?, out, output, args.as_of, &tick).map(|s| (s, Settled::default()))
+            batch::run(program, open()?, first_line, out, output, args.as_of, &tick).map(|s| (s, Settled::default()))
         }
     };
     let ran = match args.format {
