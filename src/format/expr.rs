@@ -40,6 +40,27 @@ pub fn expr(src: &str, e: &Expr) -> String {
     at_least(src, e, 0)
 }
 
+/// A sum or difference of several terms, one term a line (`a`, `+ b`, `- c`),
+/// for a formula too long for one line; `None` for anything else.
+pub fn sum_lines(src: &str, e: &Expr) -> Option<Vec<String>> {
+    let mut terms: Vec<(Option<BinOp>, &Expr)> = Vec::new();
+    let mut at = e;
+    while let ExprKind::Binary(op @ (BinOp::Add | BinOp::Sub), l, r) = &at.kind {
+        terms.push((Some(*op), r));
+        at = l;
+    }
+    if terms.is_empty() {
+        return None;
+    }
+    let p = binary_precedence(BinOp::Add);
+    let mut out = vec![at_least(src, at, p)];
+    for (op, term) in terms.into_iter().rev() {
+        let symbol = op.map_or("+", BinOp::symbol);
+        out.push(format!("{symbol} {}", at_least(src, term, p + 1)));
+    }
+    Some(out)
+}
+
 fn at_least(src: &str, e: &Expr, min: u8) -> String {
     let text = match &e.kind {
         ExprKind::Literal(lit) => literal(src, e, lit),

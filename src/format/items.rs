@@ -1,7 +1,7 @@
 //! The layout of each item: header, declarations, measures and their amounts,
 //! benefits, clauses and tests, in the order the file has them.
 
-use super::expr::{data, expr, key, quote};
+use super::expr::{data, expr, key, quote, sum_lines};
 use super::Doc;
 use crate::span::{Span, Spanned};
 use crate::syntax::ast::*;
@@ -63,20 +63,31 @@ pub(super) fn file(doc: &mut Doc, f: &File) {
     while i < items.len() {
         doc.blank();
         match &items[i] {
+            // Consecutive declarations are aligned as one table; a blank line the
+            // drafter left between two starts a new table, so one long name need
+            // not move every other line.
             Item::Input(_) => {
-                let run: Vec<&InputDecl> = items[i..]
-                    .iter()
-                    .map_while(|it| if let Item::Input(x) = it { Some(*x) } else { None })
-                    .collect();
+                let mut run: Vec<&InputDecl> = Vec::new();
+                for it in &items[i..] {
+                    let Item::Input(x) = it else { break };
+                    if run.last().is_some_and(|prev| blank_between(doc.src, prev.span, x.span)) {
+                        break;
+                    }
+                    run.push(*x);
+                }
                 i += run.len();
                 inputs(doc, &run);
                 continue;
             }
             Item::Param(_) => {
-                let run: Vec<&ParamDecl> = items[i..]
-                    .iter()
-                    .map_while(|it| if let Item::Param(x) = it { Some(*x) } else { None })
-                    .collect();
+                let mut run: Vec<&ParamDecl> = Vec::new();
+                for it in &items[i..] {
+                    let Item::Param(x) = it else { break };
+                    if run.last().is_some_and(|prev| blank_between(doc.src, prev.span, x.span)) {
+                        break;
+                    }
+                    run.push(*x);
+                }
                 i += run.len();
                 params(doc, &run);
                 continue;
@@ -116,6 +127,17 @@ fn compact(doc: &Doc, span: Span) -> String {
 }
 
 /// The closing brace of a block whose span ends at `end`.
+/// True when the source has a blank line between two items.
+fn blank_between(src: &str, a: Span, b: Span) -> bool {
+    src.get(a.end..b.start).is_some_and(|between| {
+        between
+            .split('\n')
+            .skip(1)
+            .take(between.matches('\n').count().saturating_sub(1))
+            .any(|line| line.trim().is_empty())
+    })
+}
+
 fn closing(end: usize) -> Span {
     Span::new(end.saturating_sub(1), end)
 }
@@ -491,7 +513,18 @@ pub(super) fn amount(doc: &Doc, a: &Expr) -> Lines {
             }
             out
         }
-        _ => vec![(0, expr(src, a), a.span)],
+        _ => {
+            let text = expr(src, a);
+            // A long sum is written one term a line, each under the first.
+            match sum_lines(src, a) {
+                Some(terms) if UnicodeWidthStr::width(text.as_str()) > MAX_INLINE_WIDTH - 20 => terms
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, t)| (usize::from(i > 0), t, a.span))
+                    .collect(),
+                _ => vec![(0, text, a.span)],
+            }
+        }
     }
 }
 
@@ -570,7 +603,17 @@ fn test(doc: &mut Doc, t: &TestBlock) {
                 .map(|(k, v)| format!("{}: {}", key(&k.node), data(doc.src, v)))
                 .collect();
             let at = pairs[0].0.span.to(pairs[pairs.len() - 1].1.span);
-            doc.line(1, format!("expect {{ {} }}", parts.join(", ")), at);
+            let inline = format!("expect {{ {} }}", parts.join(", "));
+            if 2 + UnicodeWidthStr::width(inline.as_str()) <= MAX_INLINE_WIDTH {
+                doc.line(1, inline, at);
+            } else {
+                // Too long for a line: one award a line, as a reviewer reads a list.
+                doc.line(1, "expect {", pairs[0].0.span);
+                for ((k, v), part) in pairs.iter().zip(&parts) {
+                    doc.line(2, format!("{part},"), k.span.to(v.span));
+                }
+                doc.line(1, "}", closing(pairs[pairs.len() - 1].1.span.end));
+            }
         }
     }
     doc.line(0, "}", closing(t.span.end));
