@@ -74,7 +74,11 @@ fn source_keys() -> Vec<String> {
 fn word_keys() -> Vec<String> {
     let scopes = [CapScope::Year, CapScope::Ever].map(|s| s.words().to_string());
     let orders = [AllocOrder::Clause, AllocOrder::Listed].map(|o| o.words().to_string());
-    scopes.into_iter().chain(orders).collect()
+    scopes
+        .into_iter()
+        .chain(orders)
+        .chain(zhice::syntax::expected_phrases().into_iter().map(String::from))
+        .collect()
 }
 
 fn yaml_keys() -> Vec<String> {

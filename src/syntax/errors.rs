@@ -159,11 +159,19 @@ fn convert(source: &str, offset: usize, e: &pest::error::Error<Rule>) -> Diagnos
     let found = Span::new(start, end).text(source);
     let (message, label) = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
-            let wanted = summarize(positives.iter().filter_map(|r| describe(*r)).collect());
+            let wanted: Vec<String> = summarize(positives.iter().filter_map(|r| describe(*r)).collect())
+                .into_iter()
+                .map(|w| if is_code(w) { w.to_string() } else { t!(w).into_owned() })
+                .collect();
             let expected = match wanted.len() {
-                0 => "something else".to_string(),
-                1 => wanted[0].to_string(),
-                n => format!("{} or {}", wanted[..n - 1].join(", "), wanted[n - 1]),
+                0 => t!("something else").into_owned(),
+                1 => wanted[0].clone(),
+                n => t!(
+                    "%{these} or %{that}",
+                    these = wanted[..n - 1].join(&t!(", ")),
+                    that = wanted[n - 1]
+                )
+                .into_owned(),
             };
             let message = if found.is_empty() {
                 t!("unexpected end of input: expected %{expected}", expected = expected).into_owned()
@@ -175,7 +183,7 @@ fn convert(source: &str, offset: usize, e: &pest::error::Error<Rule>) -> Diagnos
                 )
                 .into_owned()
             };
-            (message, format!("expected {expected}"))
+            (message, t!("expected %{expected}", expected = expected).into_owned())
         }
         ErrorVariant::CustomError { message } => {
             // pest's own guard against runaway recursion ("stack limit reached").
@@ -194,8 +202,10 @@ fn convert(source: &str, offset: usize, e: &pest::error::Error<Rule>) -> Diagnos
         .get(..start)
         .and_then(|s| s.chars().last())
         .is_some_and(|c| c.is_ascii_digit());
-    let help = if label.contains("clause reference") {
-        "a clause reference is written like 第三条（五）, with no spaces, `#`, quotes or braces inside".to_string()
+    let clause_expected =
+        matches!(&e.variant, ErrorVariant::ParsingError { positives, .. } if positives.contains(&Rule::clause_ref));
+    let help = if clause_expected {
+        t!("a clause reference is written like 第三条（五）, with no spaces, `#`, quotes or braces inside").into_owned()
     } else {
         hint(found, after_digit)
     };
@@ -365,6 +375,26 @@ const ITEM: [&str; 12] = [
     "`test`",
 ];
 
+/// Every phrase a syntax error may say is expected, for the test that each has its Chinese.
+pub fn expected_phrases() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Rule::all_rules().iter().filter_map(|r| describe(*r)).collect();
+    out.extend(OPERAND);
+    out.extend(ITEM);
+    out.extend(["an expression", "end of file", FOLDED_ITEMS]);
+    out.retain(|w| !is_code(w));
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// A phrase that is one piece of the language (`` `measure` ``): the same in every language.
+fn is_code(w: &str) -> bool {
+    w.len() > 2 && w.starts_with('`') && w.ends_with('`') && w.matches('`').count() == 2
+}
+
+const FOLDED_ITEMS: &str =
+    "a new item (policy, enum, record, input, param, value, measure, rule, pool, benefit, clause, test)";
+
 /// Sorted, without duplicates, and with long lists folded into one phrase:
 /// everything an operand can start with is "an expression".
 fn summarize(mut wanted: Vec<&'static str>) -> Vec<&'static str> {
@@ -376,8 +406,7 @@ fn summarize(mut wanted: Vec<&'static str>) -> Vec<&'static str> {
     }
     if wanted.iter().filter(|w| ITEM.contains(w)).count() >= 5 {
         wanted.retain(|w| !ITEM.contains(w));
-        wanted
-            .push("a new item (policy, enum, record, input, param, value, measure, rule, pool, benefit, clause, test)");
+        wanted.push(FOLDED_ITEMS);
     }
     wanted.sort_unstable();
     wanted.dedup();

@@ -4,6 +4,7 @@
 
 pub mod ast;
 mod errors;
+pub use errors::expected_phrases;
 pub mod literal;
 mod lower;
 
