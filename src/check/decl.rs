@@ -35,7 +35,7 @@ impl Checker<'_> {
         {
             if let Some((_, first)) = seen.iter().find(|(n, _)| *n == decl.node) {
                 let first = *first;
-                self.duplicate_name("type", decl, first);
+                self.duplicate_name(&t!("type"), decl, first);
             } else if BASE_TYPES.contains(&decl.node.as_str()) {
                 self.error(
                     Diagnostic::error(
@@ -54,7 +54,7 @@ impl Checker<'_> {
             for (v, label) in &e.values {
                 if let Some(i) = values.iter().position(|(n, _)| *n == v.node) {
                     let first = e.values[i].0.span;
-                    self.duplicate_name("enum value", v, first);
+                    self.duplicate_name(&t!("enum value"), v, first);
                 }
                 values.push((v.node.clone(), label.clone()));
             }
@@ -76,7 +76,7 @@ impl Checker<'_> {
             let mut fields: Vec<FieldDef> = Vec::new();
             for f in &r.fields {
                 if let Some(first) = fields.iter().find(|x| x.name == f.name.node).map(|x| x.span) {
-                    self.duplicate_name("field", &f.name, first);
+                    self.duplicate_name(&t!("field"), &f.name, first);
                 }
                 let Some((ty, range)) = self.type_expr(&f.ty) else {
                     continue;
@@ -233,7 +233,7 @@ impl Checker<'_> {
                 continue;
             }
             if let Some(first) = self.inputs.iter().find(|x| x.name == input.name.node).map(|x| x.span) {
-                self.duplicate_name("input", &input.name, first);
+                self.duplicate_name(&t!("input"), &input.name, first);
                 continue;
             }
             let Some((ty, range)) = self.type_expr(&input.ty) else {
@@ -266,7 +266,7 @@ impl Checker<'_> {
         }
         if self.date_required.is_some() {
             let first = file_date_span(self.file).unwrap_or(input.name.span);
-            self.duplicate_name("input", &input.name, first);
+            self.duplicate_name(&t!("input"), &input.name, first);
             return;
         }
         self.date_required = Some(input.label.clone());
@@ -275,11 +275,11 @@ impl Checker<'_> {
     pub(super) fn declare_params(&mut self, file: &ast::File) {
         for p in &file.params {
             if let Some(first) = self.params.iter().find(|x| x.name == p.name.node).map(|x| x.span) {
-                self.duplicate_name("parameter", &p.name, first);
+                self.duplicate_name(&t!("parameter"), &p.name, first);
                 continue;
             }
             if let Some(first) = self.inputs.iter().find(|x| x.name == p.name.node).map(|x| x.span) {
-                self.duplicate_name("name", &p.name, first);
+                self.duplicate_name(&t!("name"), &p.name, first);
                 continue;
             }
             let mut value = self.constant(&p.value);
@@ -385,8 +385,8 @@ impl Checker<'_> {
             let other = self
                 .inputs
                 .iter()
-                .map(|i| (&i.name, i.span, "an input"))
-                .chain(self.params.iter().map(|p| (&p.name, p.span, "a parameter")))
+                .map(|i| (&i.name, i.span, t!("an input")))
+                .chain(self.params.iter().map(|p| (&p.name, p.span, t!("a parameter"))))
                 .find(|(n, _, _)| **n == m.id.node);
             if let Some((_, first, what)) = other {
                 self.error(
@@ -414,10 +414,10 @@ impl Checker<'_> {
             let clash = self
                 .value_names
                 .iter()
-                .map(|(n, s)| (n.as_str(), *s, "value"))
-                .chain(self.inputs.iter().map(|i| (i.name.as_str(), i.span, "input")))
-                .chain(self.params.iter().map(|p| (p.name.as_str(), p.span, "parameter")))
-                .chain(self.item_ids.iter().map(|(n, s)| (n.as_str(), *s, "id")))
+                .map(|(n, s)| (n.as_str(), *s, t!("value")))
+                .chain(self.inputs.iter().map(|i| (i.name.as_str(), i.span, t!("input"))))
+                .chain(self.params.iter().map(|p| (p.name.as_str(), p.span, t!("parameter"))))
+                .chain(self.item_ids.iter().map(|(n, s)| (n.as_str(), *s, t!("id"))))
                 .find(|(n, _, _)| *n == name);
             if let Some((_, first, what)) = clash {
                 self.duplicate_name(&t!("name (already a %{what})", what = what), &v.name, first);

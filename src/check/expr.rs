@@ -111,7 +111,7 @@ impl Checker<'_> {
             }
             ast::ExprKind::Path(parts) => return self.path(parts),
             ast::ExprKind::Not(inner) => {
-                let x = self.expect(inner, &Ty::Bool, "the operand of `not`")?;
+                let x = self.expect(inner, &Ty::Bool, &t!("the operand of `not`"))?;
                 (ExprKind::Not(Box::new(x)), Ty::Bool)
             }
             ast::ExprKind::Neg(inner) => {
@@ -149,7 +149,7 @@ impl Checker<'_> {
             ast::ExprKind::Binary(op, l, r) => return self.binary(*op, l, r, e, rounding_operand),
             ast::ExprKind::Call { name, args } => return self.call(name, args, e),
             ast::ExprKind::If(c, t, f) => {
-                let c = self.expect(c, &Ty::Bool, "the condition of `if`");
+                let c = self.expect(c, &Ty::Bool, &t!("the condition of `if`"));
                 let t = self.expr(t);
                 let f = self.expr(f);
                 let (c, t, f) = (c?, t?, f?);
@@ -580,7 +580,7 @@ impl Checker<'_> {
         key: Option<&ast::Expr>,
         key_words: &str,
     ) -> (Option<Option<Expr>>, Option<Option<Expr>>) {
-        let filter = filter.map(|f| self.expect(f, &Ty::Bool, "the filter after `where`"));
+        let filter = filter.map(|f| self.expect(f, &Ty::Bool, &t!("the filter after `where`")));
         let key = key.map(|k| {
             let x = self.expr(k)?;
             if !matches!(x.ty, Ty::Text | Ty::Enum(_) | Ty::Int) {
@@ -649,7 +649,7 @@ impl Checker<'_> {
         let list = self.expr(&q.list)?;
         let local = self.bind_item(&q.var, &list, &q.list)?;
         let (filter, _) = self.filter_and_key(q.filter.as_ref(), None, "");
-        let test = self.expect(&q.test, &Ty::Bool, "the condition after `satisfies`");
+        let test = self.expect(&q.test, &Ty::Bool, &t!("the condition after `satisfies`"));
         self.scope.pop();
         let filter = settle(filter)?;
         Some(Expr {

@@ -60,7 +60,7 @@ impl Checker<'_> {
     }
 
     fn up_to(&mut self, ceiling: &ast::Expr, assessed: Option<&ast::Expr>) -> Option<(ExprKind, Ty)> {
-        let ceiling = self.expect(ceiling, &Ty::Money, "the ceiling after `up to`");
+        let ceiling = self.expect(ceiling, &Ty::Money, &t!("the ceiling after `up to`"));
         let assessed = match assessed {
             None => None,
             Some(x) => {
@@ -125,7 +125,7 @@ impl Checker<'_> {
             return None;
         }
         let local = self.bind_item(var, &list_x, list)?;
-        let body_x = self.expect(body, &Ty::Money, "the amount of each item");
+        let body_x = self.expect(body, &Ty::Money, &t!("the amount of each item"));
         let (filter, once_per) = self.filter_and_key(filter, once_per, "once per");
         self.scope.pop();
         let (filter, once_per) = (settle(filter)?, settle(once_per)?);
@@ -146,7 +146,7 @@ impl Checker<'_> {
         let mut ok = true;
         for (i, alt) in alts.iter().enumerate() {
             let when = match &alt.when {
-                Some(c) => self.expect(c, &Ty::Bool, "the condition of an alternative"),
+                Some(c) => self.expect(c, &Ty::Bool, &t!("the condition of an alternative")),
                 // An amount with no condition always applies: it is added, or compared, every time.
                 None if !alt.otherwise => {
                     if !matches!(policy.node, HitPolicy::Sum | HitPolicy::Highest) {
@@ -492,14 +492,14 @@ impl Checker<'_> {
 
     /// `in bands of BASE { up to A => r1  A to B => r2  above B => r3 }`
     fn bands(&mut self, base: &ast::Expr, rows: &[ast::BandRow]) -> Option<(ExprKind, Ty)> {
-        let base_x = self.expect(base, &Ty::Money, "the base of the bands");
+        let base_x = self.expect(base, &Ty::Money, &t!("the base of the bands"));
         let mut bands = Vec::new();
         let mut ok = base_x.is_some();
         // The upper edge of the band before, as written, to check that the next starts there.
         let mut previous: Option<(&ast::Expr, Option<Edge>)> = None;
         let n = rows.len();
         for (i, row) in rows.iter().enumerate() {
-            let rate = self.expect(&row.rate, &Ty::Rate, "the rate of a band");
+            let rate = self.expect(&row.rate, &Ty::Rate, &t!("the rate of a band"));
             let (lower_src, upper_src) = match &row.range.node {
                 ast::BandRange::UpTo(hi) => (None, Some(hi)),
                 ast::BandRange::Between(lo, hi) => (Some(lo), Some(hi)),
@@ -580,7 +580,7 @@ impl Checker<'_> {
     /// A band edge: an amount fixed by the policy (a literal or a parameter), so
     /// that the checker can prove the bands contiguous and ascending.
     fn band_edge(&mut self, e: &ast::Expr) -> Option<Edge> {
-        let x = self.expect(e, &Ty::Money, "a band's edge")?;
+        let x = self.expect(e, &Ty::Money, &t!("a band's edge"))?;
         let key = match &x.kind {
             ExprKind::Const(Const::Money(d)) => EdgeKey::Amount(d.normalize()),
             ExprKind::Param(i) => EdgeKey::Param(*i),

@@ -83,7 +83,7 @@ pub(super) fn conditions(policy: &Policy) -> Vec<Diagnostic> {
                 return;
             }
             if let Some((always, why)) = settled(policy, x) {
-                let verdict = if always { "always true" } else { "always false" };
+                let verdict = if always { t!("always true") } else { t!("always false") };
                 out.push(
                     Diagnostic::warning(
                         "zhice::lint::constant-condition",

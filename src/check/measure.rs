@@ -33,11 +33,11 @@ impl Checker<'_> {
         let conditions: Vec<Expr> = m
             .conditions
             .iter()
-            .filter_map(|c| self.expect(c, &Ty::Bool, "a condition"))
+            .filter_map(|c| self.expect(c, &Ty::Bool, &t!("a condition")))
             .collect();
         let caps: Vec<Cap> = m.caps.iter().filter_map(|c| self.cap(c)).collect();
         let award = match &m.award {
-            Some(a) => self.expect(a, &Ty::Money, "an award"),
+            Some(a) => self.expect(a, &Ty::Money, &t!("an award")),
             None => {
                 self.error(
                     Diagnostic::error(
@@ -73,11 +73,11 @@ impl Checker<'_> {
     }
 
     fn cap(&mut self, c: &ast::Cap) -> Option<Cap> {
-        let limit = self.expect(&c.limit, &Ty::Money, "a cap");
+        let limit = self.expect(&c.limit, &Ty::Money, &t!("a cap"));
         let condition = match &c.condition {
             Some(k) => Some(CapCondition {
                 unless: k.unless,
-                expr: self.expect(&k.expr, &Ty::Bool, "the condition of a cap")?,
+                expr: self.expect(&k.expr, &Ty::Bool, &t!("the condition of a cap"))?,
             }),
             None => None,
         };
@@ -94,7 +94,7 @@ impl Checker<'_> {
         let conditions = b
             .conditions
             .iter()
-            .filter_map(|c| self.expect(c, &Ty::Bool, "a condition"))
+            .filter_map(|c| self.expect(c, &Ty::Bool, &t!("a condition")))
             .collect();
         self.end_item(saved);
         Benefit {
@@ -115,7 +115,7 @@ impl Checker<'_> {
                 members,
                 order,
             } => {
-                let limit = self.expect(limit, &Ty::Money, "a shared cap");
+                let limit = self.expect(limit, &Ty::Money, &t!("a shared cap"));
                 let members = self.members(members);
                 let (limit, members) = (limit, members);
                 let mut members = members?;

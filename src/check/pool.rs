@@ -13,11 +13,11 @@ use rust_i18n::t;
 impl Checker<'_> {
     pub(super) fn pool(&mut self, p: &ast::PoolDecl, earlier: &[ast::PoolDecl]) -> Option<PoolDef> {
         let saved = self.begin_item();
-        let amount = self.fixed_money(&p.amount, "a pool's amount");
+        let amount = self.fixed_money(&p.amount, &t!("a pool's amount"));
         let ration = match &p.ration.node {
             ast::Ration::ProRata => Some(RationRule::ProRata),
             ast::Ration::CappedProRata(cap) => self
-                .fixed_money(cap, "a pool's cap on each application")
+                .fixed_money(cap, &t!("a pool's cap on each application"))
                 .map(RationRule::CappedProRata),
             ast::Ration::InOrder { key, descending, words } => self.order_key(key).map(|key| RationRule::InOrder {
                 key,
