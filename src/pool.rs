@@ -56,7 +56,9 @@ impl Ledger {
         let v: serde_json::Value =
             serde_json::from_str(text).map_err(|e| t!("not valid JSON: %{e}", e = e).into_owned())?;
         let mut out = Ledger::default();
-        let pools = v.as_object().ok_or("expected an object of pools")?;
+        let pools = v
+            .as_object()
+            .ok_or_else(|| t!("expected an object of pools").into_owned())?;
         for (pool, periods) in pools {
             let periods = periods
                 .as_object()

@@ -92,9 +92,9 @@ pub(super) fn conditions(policy: &Policy) -> Vec<Diagnostic> {
                     )
                     .label(why)
                     .help(if always {
-                        "remove it, or check the number against the clause and the declared range"
+                        t!("remove it, or check the number against the clause and the declared range")
                     } else {
-                        "nothing can meet it; check the number against the clause and the declared range"
+                        t!("nothing can meet it; check the number against the clause and the declared range")
                     }),
                 );
             }

@@ -803,8 +803,8 @@ fn duplicate<T>(already: bool, what: &str, at: Span, value: T) -> Result<T> {
             )
             .label(t!("second `%{what}`", what = what))
             .help(match what {
-                "award" => "combine alternatives with `the highest of { … }` or `the sum of { … }`",
-                _ => "merge the two into one",
+                "award" => t!("combine alternatives with `the highest of { … }` or `the sum of { … }`"),
+                _ => t!("merge the two into one"),
             }),
         ));
     }
