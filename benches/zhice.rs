@@ -90,7 +90,14 @@ fn benches(c: &mut Criterion) {
     g.bench_function("10,000 cases JSONL → JSONL, all cores", |b| {
         b.iter(|| {
             let mut out = Vec::with_capacity(input.len());
-            batch::run(&program, input.as_slice(), 1, &mut out, Output::Json, None, &|_| {}).expect("runs");
+            batch::run(
+                &program,
+                input.as_slice(),
+                &mut out,
+                batch::Options::new(Output::Json),
+                &|_| {},
+            )
+            .expect("runs");
             black_box(out.len())
         })
     });
@@ -123,7 +130,14 @@ fn corpus(c: &mut Criterion) {
     g.bench_function("JSONL → JSONL, all cores", |b| {
         b.iter(|| {
             let mut out = Vec::with_capacity(input.len() * 2);
-            batch::run(&program, input.as_slice(), 1, &mut out, Output::Json, None, &|_| {}).expect("runs");
+            batch::run(
+                &program,
+                input.as_slice(),
+                &mut out,
+                batch::Options::new(Output::Json),
+                &|_| {},
+            )
+            .expect("runs");
             black_box(out.len())
         })
     });

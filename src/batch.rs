@@ -38,6 +38,8 @@ pub struct Summary {
     pub overflowed: bool,
     /// per pool and period: what the round's shares add up to
     pub pools: BTreeMap<PoolKey, Decimal>,
+    /// with `Options::check_ids`: each evaluated case's id fingerprint and line
+    pub ids: Vec<(u64, usize)>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -64,6 +66,24 @@ impl Summary {
         self.awards.resize(n, AwardStats::default());
         self.overflowed = false;
         self.pools.clear();
+        self.ids.clear();
+    }
+
+    /// Cases whose id an earlier case already had: (the earlier line, this line).
+    /// Ids are compared by a 64-bit fingerprint, 12 bytes a case, kept only
+    /// when asked for, so that a run's memory stays flat otherwise.
+    pub fn duplicate_ids(&self) -> Vec<(usize, usize)> {
+        let mut ids = self.ids.clone();
+        ids.sort_unstable();
+        let mut out = Vec::new();
+        for w in ids.windows(2) {
+            if w[0].0 == w[1].0 {
+                let first = ids.iter().find(|(h, _)| *h == w[0].0).map_or(w[0].1, |(_, l)| *l);
+                out.push((first, w[1].1));
+            }
+        }
+        out.sort_unstable_by_key(|(_, line)| *line);
+        out
     }
 
     fn add(&mut self, o: &Outcome) {
@@ -107,6 +127,7 @@ impl Summary {
                 None => self.overflowed = true,
             }
         }
+        self.ids.extend_from_slice(&other.ids);
         self.cases += other.cases;
         self.rejected += other.rejected;
         self.total = self.checked(self.total, other.total);
@@ -189,62 +210,65 @@ fn chunks<R: Read>(
     }
 }
 
+/// How a run reads and writes.
+#[derive(Clone, Copy)]
+pub struct Options {
+    pub format: Output,
+    /// read dated parameters on this day instead of each case's own
+    pub as_of: Option<Date>,
+    /// the number of the input's first line, so that a rejected case names its
+    /// line in the file: 1 for JSONL, 2 for CSV after its header
+    pub first_line: usize,
+    /// keep each case's id fingerprint, to report cases that share an id
+    pub check_ids: bool,
+}
+
+impl Options {
+    pub fn new(format: Output) -> Self {
+        Options {
+            format,
+            as_of: None,
+            first_line: 1,
+            check_ids: false,
+        }
+    }
+}
+
+/// A fingerprint of a case id, for finding ids given twice.
+fn fingerprint(id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
+}
+
 /// Evaluates every line of `input` (JSONL) and writes one result per line to `out`.
-///
-/// `first_line` is the number of the input's first line, so that a rejected
-/// case names its line in the file: 1 for JSONL, 2 for CSV after its header.
 pub fn run<R: Read + Send, W: Write + Send>(
     program: &Program,
     input: R,
-    first_line: usize,
     out: W,
-    format: Output,
-    as_of: Option<Date>,
+    options: Options,
     progress: &(dyn Fn(u64) + Sync),
 ) -> io::Result<Summary> {
-    let job = Job {
-        program,
-        reader: Reader::new(&program.policy),
-        lines: Lines::new(&program.policy),
-        format,
-        as_of,
-        first_line,
-        settled: None,
-    };
+    let job = Job::new(program, options);
     write_pass(&job, input, out, progress)
 }
 
-/// The input of a round, read twice: `open` gives it afresh each time, and
-/// `first_line` numbers its first line (2 for CSV, after its header).
-pub struct RoundInput<'a> {
-    pub open: &'a dyn Fn() -> io::Result<Box<dyn Read + Send>>,
-    pub first_line: usize,
-}
-
 /// A round of applications to a policy with pools: the input is read twice,
-/// once to settle the pools and once to grant and write. Returns the summary
-/// of what was granted, and how each pool was divided.
+/// once to settle the pools and once to grant and write; `open` gives it afresh
+/// each time. Returns the summary of what was granted, and how each pool was divided.
 pub fn run_round<W: Write + Send>(
     program: &Program,
-    input: RoundInput,
+    open: &dyn Fn() -> io::Result<Box<dyn Read + Send>>,
     out: W,
-    format: Output,
-    as_of: Option<Date>,
+    options: Options,
     ledger: &Ledger,
     progress: &(dyn Fn(u64) + Sync),
 ) -> io::Result<(Summary, Settled)> {
-    let mut job = Job {
-        program,
-        reader: Reader::new(&program.policy),
-        lines: Lines::new(&program.policy),
-        format,
-        as_of,
-        first_line: input.first_line,
-        settled: None,
-    };
-    let round = claims_pass(&job, (input.open)()?, progress)?;
+    let mut job = Job::new(program, options);
+    let round = claims_pass(&job, open()?, progress)?;
     job.settled = Some(round.settle(ledger));
-    let summary = write_pass(&job, (input.open)()?, out, progress)?;
+    let summary = write_pass(&job, open()?, out, progress)?;
     let mut settled = job.settled.unwrap_or_default();
     settled.record(&summary.pools);
     Ok((summary, settled))
@@ -258,15 +282,13 @@ pub fn settle_round<R: Read + Send>(
     as_of: Option<Date>,
     ledger: &Ledger,
 ) -> io::Result<Settled> {
-    let job = Job {
+    let job = Job::new(
         program,
-        reader: Reader::new(&program.policy),
-        lines: Lines::new(&program.policy),
-        format: Output::Json,
-        as_of,
-        first_line: 1,
-        settled: None,
-    };
+        Options {
+            as_of,
+            ..Options::new(Output::Json)
+        },
+    );
     Ok(claims_pass(&job, input, &|_| {})?.settle(ledger))
 }
 
@@ -380,8 +402,24 @@ struct Job<'p> {
     as_of: Option<Date>,
     /// the number of the input's first line: 2 for CSV, whose first line is the header
     first_line: usize,
+    check_ids: bool,
     /// the pools of the round, once settled
     settled: Option<Settled>,
+}
+
+impl<'p> Job<'p> {
+    fn new(program: &'p Program, o: Options) -> Self {
+        Job {
+            program,
+            reader: Reader::new(&program.policy),
+            lines: Lines::new(&program.policy),
+            format: o.format,
+            as_of: o.as_of,
+            first_line: o.first_line,
+            check_ids: o.check_ids,
+            settled: None,
+        }
+    }
 }
 
 /// Output buffers and task summaries handed back once used: a process makes
@@ -526,6 +564,9 @@ fn one_line(job: &Job, w: &mut Worker, line_no: usize, bytes: &[u8], out: &mut S
     }
     if let Err(e) = job.reader.line_into(line, line_no, &mut w.scratch, &mut w.case) {
         return rejected(e, out, summary);
+    }
+    if job.check_ids {
+        summary.ids.push((fingerprint(&w.case.id), line_no));
     }
     let Worker {
         ev,

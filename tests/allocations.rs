@@ -31,7 +31,14 @@ fn per_case(path: &str, n: u64) -> f64 {
         let input: String = lines[..count as usize].concat();
         let mut out = Vec::with_capacity(input.len() * 2);
         let before = dhat::HeapStats::get().total_blocks;
-        batch::run(&p, input.as_bytes(), 1, &mut out, Output::Json, None, &|_| {}).expect("runs");
+        batch::run(
+            &p,
+            input.as_bytes(),
+            &mut out,
+            batch::Options::new(Output::Json),
+            &|_| {},
+        )
+        .expect("runs");
         let after = dhat::HeapStats::get().total_blocks;
         assert_eq!(out.iter().filter(|b| **b == b'\n').count() as u64, count);
         after - before

@@ -249,29 +249,24 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
             b.inc(n);
         }
     };
-    // A CSV file's first line is its header: cases start on line 2.
-    let first_line = if csv { 2 } else { 1 };
     let output = match args.format {
         Format::Csv => Output::Csv,
         Format::Text => Output::Text,
         _ => Output::Json,
     };
+    let options = batch::Options {
+        as_of: args.as_of,
+        // A CSV file's first line is its header: cases start on line 2.
+        first_line: if csv { 2 } else { 1 },
+        // Ids given twice are reported with the summary, which asks for the population's figures.
+        check_ids: args.summary || args.summary_json.is_some(),
+        ..batch::Options::new(output)
+    };
     let run = |out: &mut (dyn Write + Send)| -> std::io::Result<(Summary, Settled)> {
         if pooled {
-            batch::run_round(
-                program,
-                batch::RoundInput {
-                    open: &open,
-                    first_line,
-                },
-                out,
-                output,
-                args.as_of,
-                &ledger,
-                &tick,
-            )
+            batch::run_round(program, &open, out, options, &ledger, &tick)
         } else {
-            batch::run(program, open()?, first_line, out, output, args.as_of, &tick).map(|s| (s, Settled::default()))
+            batch::run(program, open()?, out, options, &tick).map(|s| (s, Settled::default()))
         }
     };
     let ran = match args.format {
@@ -367,6 +362,22 @@ fn summary_text(program: &Program, s: &Summary, settled: &Settled) -> String {
     )
     .into_owned();
     out.push('\n');
+    let repeated = s.duplicate_ids();
+    if !repeated.is_empty() {
+        let shown: Vec<String> = repeated
+            .iter()
+            .take(10)
+            .map(|(first, line)| t!("line %{line} (as line %{first})", line = line, first = first).into_owned())
+            .collect();
+        let more = if repeated.len() > shown.len() { "…" } else { "" };
+        out.push_str(&t!(
+            "warning: %{count} case(s) repeat the id of an earlier case: %{lines}%{more}",
+            count = repeated.len(),
+            lines = shown.join(", "),
+            more = more
+        ));
+        out.push('\n');
+    }
     let mut table = Table::new(&[Align::Left, Align::Right, Align::Right, Align::Right, Align::Right]);
     table.row(vec![
         t!("award").into(),
@@ -471,5 +482,10 @@ fn summary_json(program: &Program, s: &Summary, settled: &Settled) -> serde_json
         "awards": awards,
         "total": s.total.to_string(),
         "complete": !s.overflowed,
+        "repeated_ids": s
+            .duplicate_ids()
+            .iter()
+            .map(|(first, line)| serde_json::json!({"line": line, "same_id_as_line": first}))
+            .collect::<Vec<_>>(),
     })
 }
