@@ -34,6 +34,12 @@ pub fn render(diags: &[Diagnostic], path: &str, source: &str, format: ErrorForma
                 }
                 out.push('\n');
             }
+            // miette writes "help:" itself; in Chinese it is 提示, as wide, so the
+            // wrapped lines below it stay aligned. (The plain and JSON forms keep
+            // their fixed words for tools.)
+            if crate::lang::is_zh() {
+                out = out.replace("  help: ", "  提示：");
+            }
             out
         }
         ErrorFormat::Plain => diags.iter().map(|d| plain_line(d, path, source)).collect(),
