@@ -139,3 +139,35 @@ fn placeholders_are_kept() {
         );
     }
 }
+
+/// Every command's help is shown in both languages (clap checks each
+/// command's arguments when it builds it, so this also guards the Chinese layout).
+#[test]
+fn every_command_has_its_help_in_both_languages() {
+    for lang in ["zh", "en"] {
+        for command in [
+            "", "check", "eval", "explain", "diff", "bounds", "sample", "fmt", "test",
+        ] {
+            let mut args = vec!["--lang", lang];
+            args.extend([command, "--help"].into_iter().filter(|a| !a.is_empty()));
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhice"))
+                .args(&args)
+                .output()
+                .expect("run zhice");
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "zhice {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let marker = if lang == "zh" { "示例：" } else { "Examples:" };
+            assert!(
+                text.contains(marker),
+                "zhice {} has no examples:\n{text}",
+                args.join(" ")
+            );
+        }
+    }
+}

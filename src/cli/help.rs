@@ -82,12 +82,39 @@ fn translate(mut cmd: Command) -> Command {
         .help_template("{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}")
         .subcommand_help_heading("命令")
         .mut_args(|a| {
-            let help = a.get_help().map(|h| chinese(&h.to_string()));
             let heading = if a.is_positional() { "参数" } else { "选项" };
-            let a = a.help_heading(heading);
-            match help {
-                Some(h) => a.help(h),
-                None => a,
+            let Some(help) = a.get_help().map(|h| chinese(&h.to_string())) else {
+                return a.help_heading(heading);
+            };
+            // clap writes "[default: …]" and "[possible values: …]" in English: say them here instead.
+            let defaults: Vec<String> = a
+                .get_default_values()
+                .iter()
+                .map(|v| v.to_string_lossy().into_owned())
+                .collect();
+            let possible: Vec<String> = a
+                .get_possible_values()
+                .iter()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| v.get_name().to_string())
+                .collect();
+            let mut notes = Vec::new();
+            if !possible.is_empty() && a.get_action().takes_values() {
+                notes.push(format!("可选：{}", possible.join("、")));
+            }
+            if !defaults.is_empty() {
+                notes.push(format!("默认：{}", defaults.join("、")));
+            }
+            let help = if notes.is_empty() {
+                help
+            } else {
+                format!("{help}（{}）", notes.join("；"))
+            };
+            let a = a.help_heading(heading).help(help);
+            if a.get_action().takes_values() {
+                a.hide_default_value(true).hide_possible_values(true)
+            } else {
+                a
             }
         });
     let subs: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
