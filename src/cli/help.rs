@@ -5,6 +5,7 @@
 use crate::lang::Lang;
 use clap::Command;
 use rust_i18n::t;
+use std::error::Error as _;
 use std::ffi::OsString;
 
 pub const MAIN_EXAMPLES: &str = "Examples:
@@ -126,6 +127,45 @@ fn translate(mut cmd: Command) -> Command {
 
 fn chinese(english: &str) -> String {
     t!(english).into_owned()
+}
+
+/// clap's usage errors, said in Chinese when the run is in Chinese; `None`
+/// for the help and version "errors" (they print their text) and in English.
+pub fn chinese_error(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ErrorKind};
+    if !crate::lang::is_zh() || !e.use_stderr() {
+        return None;
+    }
+    let ctx = |k: ContextKind| e.get(k).map(|v| v.to_string()).unwrap_or_default();
+    let message = match e.kind() {
+        ErrorKind::UnknownArgument => t!("unknown argument `%{arg}`", arg = ctx(ContextKind::InvalidArg)),
+        ErrorKind::InvalidSubcommand => t!(
+            "unknown command `%{command}`; the commands are check, eval, explain, diff, bounds, sample, fmt and test",
+            command = ctx(ContextKind::InvalidSubcommand)
+        ),
+        ErrorKind::InvalidValue => t!(
+            "`%{value}` is not a value of `%{arg}`; the values are %{valid}",
+            value = ctx(ContextKind::InvalidValue),
+            arg = ctx(ContextKind::InvalidArg),
+            valid = ctx(ContextKind::ValidValue)
+        ),
+        ErrorKind::MissingRequiredArgument => t!(
+            "missing: %{args}",
+            args = ctx(ContextKind::InvalidArg).replace('\n', ", ")
+        ),
+        ErrorKind::ValueValidation => t!(
+            "`%{value}` is not a valid value of `%{arg}`: %{reason}",
+            value = ctx(ContextKind::InvalidValue),
+            arg = ctx(ContextKind::InvalidArg),
+            reason = e.source().map(|s| s.to_string()).unwrap_or_default()
+        ),
+        _ => return None,
+    };
+    Some(format!(
+        "{} {message}\n{}",
+        t!("error:"),
+        t!("`zhice --help` lists the commands, and `zhice COMMAND --help` the arguments of one")
+    ))
 }
 
 /// Every English text of the help, for the test that each has its Chinese.

@@ -109,7 +109,7 @@ pub(crate) enum ExplainFormat {
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
-    crate::syntax::literal::date(s).ok_or_else(|| format!("`{s}` is not a date like 2025-01-01"))
+    crate::syntax::literal::date(s).ok_or_else(|| t!("`%{text}` is not a date like 2025-01-01", text = s).into_owned())
 }
 
 /// Exit statuses, the same for every subcommand.
@@ -135,7 +135,12 @@ pub fn main() -> ExitCode {
     {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            match help::chinese_error(&e) {
+                Some(message) => eprintln!("{message}"),
+                None => {
+                    let _ = e.print();
+                }
+            }
             return ExitCode::from(if e.use_stderr() { status::USAGE } else { status::OK });
         }
     };
