@@ -67,9 +67,9 @@ pub(super) fn run(out: &Out, args: &BoundsArgs) -> u8 {
                 .iter()
                 .filter(|a| a.max.is_none())
                 .map(|a| {
-                    Diagnostic::warning("zhice::bounds::unbounded", format!("nothing bounds award `{}`", a.id), a.span)
-                        .label("no cap limits this award")
-                        .help("a rate with no cap or a list with no cap can pay any amount; add `at most … per applicant per year` if the clause has a ceiling")
+                    Diagnostic::warning("zhice::bounds::unbounded", t!("nothing bounds award `%{id}`", id = a.id), a.span)
+                        .label(t!("no cap limits this award"))
+                        .help(t!("a rate with no cap or a list with no cap can pay any amount; add `at most … per applicant per year` if the clause has a ceiling"))
                 })
                 .collect();
             out.render(&warnings, &args.policy.display().to_string(), loaded.source());

@@ -64,11 +64,16 @@ fn item(out: &mut String, c: &ItemChange) {
         None => esc(&c.id),
     };
     out.push_str(&format!(
-        "<h3 class=\"{status}\"><code>{name}</code> {} {} <small>({status})</small></h3>\n",
+        "<h3 class=\"{status}\"><code>{name}</code> {} {} <small>({})</small></h3>\n",
         esc(&c.clause),
-        esc(&c.title)
+        esc(&c.title),
+        esc(&t!(status))
     ));
-    out.push_str("<table><tr><th></th><th>before</th><th>after</th></tr>\n");
+    out.push_str(&format!(
+        "<table><tr><th></th><th>{}</th><th>{}</th></tr>\n",
+        esc(&t!("before")),
+        esc(&t!("after"))
+    ));
     for d in &c.details {
         match d {
             Detail::Title { old, new } => row(out, &t!("title"), &esc(old), &esc(new)),
@@ -112,10 +117,20 @@ fn item(out: &mut String, c: &ItemChange) {
                 changed,
             } => {
                 for r in removed {
-                    row(out, &format!("{what} removed"), &format!("<del>{}</del>", esc(r)), "");
+                    row(
+                        out,
+                        &t!("%{what} removed", what = what),
+                        &format!("<del>{}</del>", esc(r)),
+                        "",
+                    );
                 }
                 for r in added {
-                    row(out, &format!("{what} added"), "", &format!("<ins>{}</ins>", esc(r)));
+                    row(
+                        out,
+                        &t!("%{what} added", what = what),
+                        "",
+                        &format!("<ins>{}</ins>", esc(r)),
+                    );
                 }
                 for c in changed {
                     row(out, &format!("{what} {}", c.what), &esc(&c.old), &esc(&c.new));
@@ -134,7 +149,9 @@ fn item(out: &mut String, c: &ItemChange) {
                 let yes = |b: bool| if b { esc(what) } else { "—".to_string() };
                 row(out, what, &yes(*old), &yes(*new));
             }
-            Detail::Parameter { name, old, new } => row(out, &format!("parameter {name}"), &esc(old), &esc(new)),
+            Detail::Parameter { name, old, new } => {
+                row(out, &t!("parameter %{name}", name = name), &esc(old), &esc(new))
+            }
             Detail::Reads { what, old, new } => row(out, what, &esc(old), &esc(new)),
             Detail::Formula { old, new } => row(out, &t!("formula"), &pre(old), &pre(new)),
             Detail::Rule { lines } => match c.status {
