@@ -109,3 +109,24 @@ fn invalid_utf8_in_a_case_line_names_the_line() {
         .contains("line 1"));
     assert_eq!(out[1]["id"], "b");
 }
+
+/// `zhice check -` reads the policy from standard input, as `--cases -` reads cases.
+#[test]
+fn check_reads_the_policy_from_standard_input() {
+    let policy = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/tongzhou-2025-draft.policy"))
+        .expect("policy");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhice"))
+        .args(["--lang", "en", "check", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run zhice");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(&policy));
+    let out = child.wait_with_output().expect("zhice ends");
+    writer.join().expect("writer").expect("write");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("<stdin>: ok (0 warnings)"), "{err}");
+}

@@ -31,7 +31,11 @@ pub(super) fn run(out: &Out, path: &Path) -> u8 {
     let all = || reports.iter().flat_map(|r| &r.diagnostics);
     let errors = all().filter(|d| Diagnostic::is_error(d)).count();
     let warnings = all().count() - errors;
-    let shown = path.display();
+    let shown = if path == Path::new("-") {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    };
     if ok {
         let line = if warnings == 1 {
             t!("%{path}: ok (%{warnings} warning)", path = shown, warnings = warnings)

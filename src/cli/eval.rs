@@ -346,7 +346,8 @@ fn progress_bar(size: u64) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let bar = indicatif::ProgressBar::new(size);
-    let style = indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}");
+    let style =
+        indicatif::ProgressStyle::with_template(&t!("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}"));
     if let Ok(style) = style {
         bar.set_style(style);
     }
