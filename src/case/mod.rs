@@ -15,6 +15,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 pub use decode::{Reader, Scratch, MAX_LIST_ITEMS};
+pub mod schema;
 
 /// One applicant in one award year, decoded into the slots the program expects.
 #[derive(Debug, Clone, Default)]

@@ -46,6 +46,9 @@ pub const FMT_EXAMPLES: &str = "Examples:
   zhice fmt policies/*.policy policies/*.tests
   zhice fmt --check policies/tongzhou-2025-draft.policy";
 
+pub const SCHEMA_EXAMPLES: &str = "Examples:
+  zhice schema policies/tongzhou-2025-draft.policy > case.schema.json";
+
 pub const TEST_EXAMPLES: &str = "Examples:
   zhice test policies/tongzhou-2025-draft.policy
   zhice test policies/tongzhou-2025-draft.policy --require-coverage";

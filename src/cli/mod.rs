@@ -73,6 +73,12 @@ enum Command {
     /// Write synthetic cases from the policy's declared inputs, one JSON object per line.
     #[command(after_help = help::SAMPLE_EXAMPLES)]
     Sample(sample::SampleArgs),
+    /// Print the JSON Schema (2020-12) of the policy's case format, for the tools that produce cases.
+    #[command(after_help = help::SCHEMA_EXAMPLES)]
+    Schema {
+        /// The .policy file.
+        policy: PathBuf,
+    },
     /// Lay policy and tests files out canonically, in place.
     #[command(after_help = help::FMT_EXAMPLES)]
     Fmt {
@@ -160,6 +166,14 @@ pub fn main() -> ExitCode {
             require_coverage,
         } => test::run(&out, &policy, require_coverage),
         Command::Fmt { files, check } => fmt::run(&out, &files, check),
+        Command::Schema { policy } => match out.load(&policy) {
+            Ok(l) => {
+                let schema = crate::case::schema::case_schema(&l.program.policy);
+                println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
+                status::OK
+            }
+            Err(code) => code,
+        },
     };
     ExitCode::from(code)
 }
