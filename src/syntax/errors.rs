@@ -31,11 +31,11 @@ fn line_of(source: &str, offset: usize) -> usize {
     source.get(..offset).map_or(0, |s| s.matches('\n').count())
 }
 
-/// Full-width punctuation outside strings and comments.
-fn full_width(source: &str) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+/// The characters of `source` outside strings and comments, with their offsets.
+fn code_chars(source: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     let mut chars = source.char_indices();
-    while let Some((i, c)) = chars.next() {
+    std::iter::from_fn(move || loop {
+        let (i, c) = chars.next()?;
         match c {
             '#' => {
                 for (_, c) in chars.by_ref() {
@@ -53,11 +53,21 @@ fn full_width(source: &str) -> Vec<Diagnostic> {
                     }
                 }
             }
+            c => return Some((i, c)),
+        }
+    })
+}
+
+/// Full-width punctuation outside strings and comments.
+fn full_width(source: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, c) in code_chars(source) {
+        match c {
             '：' | '，' | '；' | '“' | '”' | '＝' => {
                 let ascii = match c {
                     '：' => ":",
                     '，' => ",",
-                    '；' => "a new line",
+                    '；' => &t!("a new line"),
                     '＝' => "=",
                     _ => "\"",
                 };
@@ -258,25 +268,8 @@ fn open_block_before(source: &str, start: usize, found: &str) -> Option<Diagnost
 /// first; braces inside strings and comments do not count.
 fn unclosed_braces(text: &str) -> Vec<usize> {
     let mut open = Vec::new();
-    let mut chars = text.char_indices();
-    while let Some((i, c)) = chars.next() {
+    for (i, c) in code_chars(text) {
         match c {
-            '#' => {
-                for (_, c) in chars.by_ref() {
-                    if c == '\n' {
-                        break;
-                    }
-                }
-            }
-            '"' => {
-                while let Some((_, c)) = chars.next() {
-                    if c == '\\' {
-                        chars.next();
-                    } else if c == '"' {
-                        break;
-                    }
-                }
-            }
             '{' => open.push(i),
             '}' => {
                 open.pop();
