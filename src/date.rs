@@ -30,6 +30,21 @@ impl Date {
         Some(Date { year, month, day })
     }
 
+    /// The day `days` after 1970-01-01 (what the system clock counts), by
+    /// Howard Hinnant's civil-from-days; `None` outside years 1 to 9999.
+    pub fn from_unix_days(days: i64) -> Option<Date> {
+        let z = days.checked_add(719_468)?;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = u8::try_from(doy - (153 * mp + 2) / 5 + 1).ok()?;
+        let month = u8::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).ok()?;
+        let year = i32::try_from(yoe + era * 400 + i64::from(month <= 2)).ok()?;
+        (1..=9999).contains(&year).then_some(Date { year, month, day })
+    }
+
     /// True when the text has the form `YYYY-MM-DD`, whether or not the day exists.
     pub fn has_form(text: &str) -> bool {
         let b = text.as_bytes();
@@ -61,6 +76,17 @@ impl std::fmt::Display for Date {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn days_since_1970() {
+        let d = |n| super::Date::from_unix_days(n).map(|d| d.to_string());
+        assert_eq!(d(0).as_deref(), Some("1970-01-01"));
+        assert_eq!(d(59).as_deref(), Some("1970-03-01"));
+        assert_eq!(d(11_016).as_deref(), Some("2000-02-29"));
+        assert_eq!(d(20_784).as_deref(), Some("2026-11-27"));
+        assert_eq!(d(-719_162).as_deref(), Some("0001-01-01"));
+        assert_eq!(d(-719_163), None);
+    }
+
     use super::*;
 
     #[test]

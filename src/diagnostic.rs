@@ -21,6 +21,15 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Other places that explain the problem, e.g. the first of two duplicates.
     pub related: Vec<(Span, String)>,
+    /// One edit that fixes it, when there is exactly one (an editor offers it as a quick fix).
+    pub fix: Option<Fix>,
+}
+
+/// Replace the text at `span` with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub span: Span,
+    pub replacement: String,
 }
 
 impl Diagnostic {
@@ -33,6 +42,7 @@ impl Diagnostic {
             label: String::new(),
             help: None,
             related: Vec::new(),
+            fix: None,
         }
     }
 
@@ -56,6 +66,27 @@ impl Diagnostic {
     pub fn related(mut self, span: Span, label: impl Into<String>) -> Self {
         self.related.push((span, label.into()));
         self
+    }
+
+    /// A fix: replace `span` with `replacement`.
+    pub fn fix(mut self, span: Span, replacement: impl Into<String>) -> Self {
+        self.fix = Some(Fix {
+            span,
+            replacement: replacement.into(),
+        });
+        self
+    }
+
+    /// "did you mean `near`?" with the replacement of the diagnostic's span
+    /// as its fix when a close name exists; otherwise the help `otherwise`.
+    pub fn suggest(self, near: Option<String>, otherwise: impl Into<String>) -> Self {
+        match near {
+            Some(c) => {
+                let span = self.span;
+                self.help(rust_i18n::t!("did you mean `%{c}`?", c = c)).fix(span, c)
+            }
+            None => self.help(otherwise),
+        }
     }
 
     pub fn is_error(&self) -> bool {

@@ -45,4 +45,6 @@ pub mod pool;
 pub mod sample;
 pub mod testing;
 
+pub mod lsp;
+
 pub mod cli;

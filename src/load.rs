@@ -2,7 +2,7 @@
 //! → compile, with the drafters' tests from a sibling `NAME.tests` file when
 //! there is one. Reading is the only I/O; policies themselves never do any.
 
-use crate::check;
+use crate::check::{self, names::NameUse};
 use crate::compile::{self, Program};
 use crate::diagnostic::Diagnostic;
 use crate::syntax::{self, FileKind};
@@ -98,6 +98,35 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
 
 /// Loads a policy from text (and optionally its tests file's text).
 pub fn load_text(path: &str, source: String, tests: Option<(String, String)>) -> Result<Loaded, LoadError> {
+    analyse(path, source, tests).result
+}
+
+/// What an editor needs beside the loaded policy: the names, and the AST
+/// even when the policy does not check.
+pub struct Analysed {
+    pub result: Result<Loaded, LoadError>,
+    /// every declaration and use of a name (empty when the file does not parse)
+    pub names: Vec<NameUse>,
+    /// the AST when the file parsed but did not check (else it is in `Loaded`)
+    pub unchecked_ast: Option<syntax::ast::File>,
+}
+
+impl Analysed {
+    pub fn ast(&self) -> Option<&syntax::ast::File> {
+        match &self.result {
+            Ok(loaded) => Some(&loaded.ast),
+            Err(_) => self.unchecked_ast.as_ref(),
+        }
+    }
+}
+
+/// Loads a policy from text as `load_text` does, keeping what the checker learnt of its names.
+pub fn analyse(path: &str, source: String, tests: Option<(String, String)>) -> Analysed {
+    let failed = |result| Analysed {
+        result: Err(result),
+        names: Vec::new(),
+        unchecked_ast: None,
+    };
     let file = syntax::parse(&source, FileKind::Policy);
     let test_file = tests.as_ref().map(|(_, text)| syntax::parse(text, FileKind::Tests));
     let mut reports = Vec::new();
@@ -119,7 +148,7 @@ pub fn load_text(path: &str, source: String, tests: Option<(String, String)>) ->
                     diagnostics: d,
                 });
             }
-            return Err(LoadError::Invalid(reports));
+            return failed(LoadError::Invalid(reports));
         }
     };
     let extra: &[syntax::ast::TestBlock] = test_file.as_ref().map_or(&[], |t| t.tests.as_slice());
@@ -138,6 +167,7 @@ pub fn load_text(path: &str, source: String, tests: Option<(String, String)>) ->
             });
         }
     }
+    let names = checked.names;
     match checked.policy {
         Some(policy) => {
             let program = compile::compile(policy, &reports[0].source);
@@ -145,13 +175,21 @@ pub fn load_text(path: &str, source: String, tests: Option<(String, String)>) ->
             lints.extend(coverage(&program));
             reports[0].diagnostics.extend(lints);
             reports[0].diagnostics.sort_by_key(|d| (d.span.start, d.severity));
-            Ok(Loaded {
-                program,
-                ast: file,
-                reports,
-            })
+            Analysed {
+                result: Ok(Loaded {
+                    program,
+                    ast: file,
+                    reports,
+                }),
+                names,
+                unchecked_ast: None,
+            }
         }
-        None => Err(LoadError::Invalid(reports)),
+        None => Analysed {
+            result: Err(LoadError::Invalid(reports)),
+            names,
+            unchecked_ast: Some(file),
+        },
     }
 }
 

@@ -24,6 +24,7 @@ const LAYERS: &[&[&str]] = &[
     &["diff", "testing"],
     &["report"],
     &["batch", "load"],
+    &["lsp"],
     &["cli"],
 ];
 

@@ -8,7 +8,7 @@
 use crate::check::model::{EnumDef, FieldDef, Policy, Range, Ty};
 use serde_json::{json, Map, Value};
 
-const DECIMAL: &str = r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$";
+const DECIMAL: &str = r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$";
 const PERCENT: &str = r"^-?[0-9]+(\.[0-9]+)?%$";
 const DATE: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 
@@ -67,7 +67,8 @@ pub fn case_schema(policy: &Policy) -> Value {
             "properties": {
                 "award": {"enum": awards},
                 "year": {"type": "integer"},
-                "amount": money(&Range::default()),
+                // a ledger amount is never negative, as the decoder checks
+                "amount": money(&Range { min: Some(rust_decimal::Decimal::ZERO), max: None }),
                 "item": {"type": "string"},
             },
             "required": ["award", "year", "amount"],
@@ -91,13 +92,32 @@ pub fn case_schema(policy: &Policy) -> Value {
 
 fn field(policy: &Policy, f: &FieldDef) -> Value {
     let mut v = of_type(policy, f.ty.required(), &f.range);
+    // `null` is the same as leaving the field out: allowed wherever that is.
+    if !f.required() {
+        v = nullable(v);
+    }
     if let (Some(obj), Some(label)) = (v.as_object_mut(), &f.label) {
         obj.insert("title".into(), json!(label));
     }
-    if f.ty.is_optional() {
-        v = json!({"anyOf": [v, {"type": "null"}]});
-    }
     v
+}
+
+/// `v`, or null. A plain type gains `"null"` (so that errors inside a list
+/// still point at the item), a choice gains null as one more alternative;
+/// anything else is one of the two.
+fn nullable(mut v: Value) -> Value {
+    if let Some(Value::String(t)) = v.get("type") {
+        let both = json!([t, "null"]);
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert("type".into(), both);
+        }
+        return v;
+    }
+    if let Some(Value::Array(alternatives)) = v.get_mut("anyOf") {
+        alternatives.push(json!({"type": "null"}));
+        return v;
+    }
+    json!({"anyOf": [v, {"type": "null"}]})
 }
 
 fn of_type(policy: &Policy, ty: &Ty, range: &Range) -> Value {
@@ -123,7 +143,13 @@ fn of_type(policy: &Policy, ty: &Ty, range: &Range) -> Value {
 fn money(range: &Range) -> Value {
     let mut number = json!({"type": "number"});
     bounds(&mut number, range);
-    json!({"anyOf": [number, {"type": "string", "pattern": DECIMAL}]})
+    // A string cannot carry a minimum; one that is never negative has no sign.
+    let pattern = if range.min.is_some_and(|m| !m.is_sign_negative()) {
+        &DECIMAL[2..]
+    } else {
+        DECIMAL
+    };
+    json!({"anyOf": [number, {"type": "string", "pattern": format!("^{pattern}")}]})
 }
 
 fn bounds(v: &mut Value, range: &Range) {

@@ -122,8 +122,10 @@ impl Checker<'_> {
             "date" => Ty::Date,
             _ => {
                 if let Some(i) = self.enums.iter().position(|e| e.name == name) {
+                    self.used(t.name.span, super::names::Symbol::Enum(name.to_string()));
                     Ty::Enum(i)
                 } else if let Some(i) = self.records.iter().position(|r| r.name == name) {
+                    self.used(t.name.span, super::names::Symbol::Record(name.to_string()));
                     Ty::Record(i)
                 } else {
                     let names: Vec<String> = BASE_TYPES
@@ -132,14 +134,12 @@ impl Checker<'_> {
                         .chain(self.enums.iter().map(|e| e.name.clone()))
                         .chain(self.records.iter().map(|r| r.name.clone()))
                         .collect();
-                    let help = match closest(name, names.iter().map(String::as_str)) {
-                        Some(c) => t!("did you mean `%{c}`?", c = c).into_owned(),
-                        None => t!(
-                            "the types are %{base_types}, and the enums and records this file declares",
-                            base_types = BASE_TYPES.join(", ")
-                        )
-                        .into_owned(),
-                    };
+                    let near = closest(name, names.iter().map(String::as_str)).map(str::to_string);
+                    let help: String = t!(
+                        "the types are %{base_types}, and the enums and records this file declares",
+                        base_types = BASE_TYPES.join(", ")
+                    )
+                    .into_owned();
                     self.error(
                         Diagnostic::error(
                             "zhice::check::unknown-type",
@@ -147,7 +147,7 @@ impl Checker<'_> {
                             t.name.span,
                         )
                         .label(t!("not a type"))
-                        .help(help),
+                        .suggest(near, help),
                     );
                     return None;
                 }

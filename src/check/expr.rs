@@ -5,6 +5,7 @@
 
 use super::decl::const_type;
 use super::model::*;
+use super::names::{NameUse, Symbol};
 use super::{Checker, ValueState};
 use crate::diagnostic::{closest, Diagnostic};
 use crate::span::Span;
@@ -83,7 +84,8 @@ impl Checker<'_> {
             )
             .label(t!("no unit"))
             .related(used, t!("used as %{what} here", what = what))
-            .help(t!("write `%{fix}`", fix = fix)),
+            .help(t!("write `%{fix}`", fix = fix))
+            .fix(decl.value.span, fix),
         );
         true
     }
@@ -192,18 +194,17 @@ impl Checker<'_> {
     /// The index of `name` among the values of enum `en`, or an error with a suggestion.
     fn enum_value(&mut self, en: usize, name: &str, at: Span) -> Option<u32> {
         if let Some(i) = self.enums[en].values.iter().position(|(n, _)| n == name) {
+            self.used(at, Symbol::EnumValue(self.enums[en].name.clone(), name.to_string()));
             return u32::try_from(i).ok();
         }
         let names: Vec<&str> = self.enums[en].values.iter().map(|(n, _)| n.as_str()).collect();
-        let help = match closest(name, names.iter().copied()) {
-            Some(c) => t!("did you mean `%{c}`?", c = c).into_owned(),
-            None => t!(
-                "the values of `%{en}` are %{names}",
-                en = self.enums[en].name,
-                names = names.join(", ")
-            )
-            .into_owned(),
-        };
+        let near = closest(name, names.iter().copied()).map(str::to_string);
+        let help: String = t!(
+            "the values of `%{en}` are %{names}",
+            en = self.enums[en].name,
+            names = names.join(", ")
+        )
+        .into_owned();
         self.error(
             Diagnostic::error(
                 "zhice::check::unknown-value",
@@ -215,7 +216,7 @@ impl Checker<'_> {
                 at,
             )
             .label(t!("unknown value"))
-            .help(help),
+            .suggest(near, help),
         );
         None
     }
@@ -225,19 +226,25 @@ impl Checker<'_> {
         let name = first.node.as_str();
         let at = first.span;
         let simple = |kind, ty: Ty| Expr { kind, ty, span: at };
-        let mut x = if let Some((_, ty, slot)) = self.scope.iter().rev().find(|(n, _, _)| n == name) {
-            simple(ExprKind::Local(*slot), ty.clone())
+        let mut x = if let Some((_, ty, slot, bound)) = self.scope.iter().rev().find(|(n, ..)| n == name) {
+            let x = simple(ExprKind::Local(*slot), ty.clone());
+            self.used(at, Symbol::Local(*bound));
+            x
         } else if let Some(i) = self.inputs.iter().position(|x| x.name == name) {
             self.used_inputs[i] = true;
+            self.used(at, Symbol::Input(name.to_string()));
             simple(ExprKind::Input(i), self.inputs[i].ty.clone())
         } else if let Some(i) = self.params.iter().position(|x| x.name == name) {
             self.used_params[i] = true;
+            self.used(at, Symbol::Param(name.to_string()));
             simple(ExprKind::Param(i), self.params[i].ty.clone())
         } else if let Some(i) = self.value_names.iter().position(|(n, _)| n == name) {
             self.used_values[i] = true;
+            self.used(at, Symbol::Value(name.to_string()));
             let ty = self.value(i)?;
             simple(ExprKind::Value(i), ty)
         } else if let Some(i) = self.file.measures.iter().position(|m| m.id.node == name) {
+            self.used(at, Symbol::Measure(name.to_string()));
             simple(ExprKind::Award(i), Ty::Money)
         } else if name == "year" {
             simple(ExprKind::CaseYear, Ty::Int)
@@ -245,6 +252,7 @@ impl Checker<'_> {
             simple(ExprKind::CaseDate, Ty::Date)
         } else if let Some(en) = self.enums.iter().position(|e| e.name == name) {
             // `Prize.first`: a value of an enum, named with its enum.
+            self.used(at, Symbol::Enum(name.to_string()));
             let Some(value) = parts.get(1) else {
                 return self.no_value_named(first, en);
             };
@@ -271,15 +279,13 @@ impl Checker<'_> {
             };
             let Some(fi) = self.records[r].fields.iter().position(|f| f.name == field.node) else {
                 let names: Vec<&str> = self.records[r].fields.iter().map(|f| f.name.as_str()).collect();
-                let help = match closest(&field.node, names.iter().copied()) {
-                    Some(c) => t!("did you mean `%{c}`?", c = c).into_owned(),
-                    None => t!(
-                        "the fields of `%{r}` are %{names}",
-                        r = self.records[r].name,
-                        names = names.join(", ")
-                    )
-                    .into_owned(),
-                };
+                let near = closest(&field.node, names.iter().copied()).map(str::to_string);
+                let help: String = t!(
+                    "the fields of `%{r}` are %{names}",
+                    r = self.records[r].name,
+                    names = names.join(", ")
+                )
+                .into_owned();
                 self.error(
                     Diagnostic::error(
                         "zhice::check::unknown-field",
@@ -291,11 +297,15 @@ impl Checker<'_> {
                         field.span,
                     )
                     .label(t!("unknown field"))
-                    .help(help),
+                    .suggest(near, help),
                 );
                 return None;
             };
             let ty = self.records[r].fields[fi].ty.clone();
+            self.used(
+                field.span,
+                Symbol::Field(self.records[r].name.clone(), field.node.clone()),
+            );
             x = Expr {
                 kind: ExprKind::Field(Box::new(x), fi),
                 ty,
@@ -359,11 +369,17 @@ impl Checker<'_> {
             .collect();
         match owners.as_slice() {
             [] => None,
-            [(en, v)] => Some(Some(Expr {
-                kind: ExprKind::Const(Const::Enum(*en, *v)),
-                ty: Ty::Enum(*en),
-                span: name.span,
-            })),
+            [(en, v)] => {
+                self.used(
+                    name.span,
+                    Symbol::EnumValue(self.enums[*en].name.clone(), name.node.clone()),
+                );
+                Some(Some(Expr {
+                    kind: ExprKind::Const(Const::Enum(*en, *v)),
+                    ty: Ty::Enum(*en),
+                    span: name.span,
+                }))
+            }
             several => {
                 let choices: Vec<String> = several
                     .iter()
@@ -387,16 +403,14 @@ impl Checker<'_> {
         let names: Vec<String> = self
             .scope
             .iter()
-            .map(|(n, _, _)| n.clone())
+            .map(|(n, ..)| n.clone())
             .chain(self.inputs.iter().map(|i| i.name.clone()))
             .chain(self.params.iter().map(|p| p.name.clone()))
             .chain(self.value_names.iter().map(|(n, _)| n.clone()))
             .chain(self.file.measures.iter().map(|m| m.id.node.clone()))
             .collect();
-        let help = match closest(&name.node, names.iter().map(String::as_str)) {
-            Some(c) => t!("did you mean `%{c}`?", c = c).into_owned(),
-            None => "declare it with `input`, `param` or `value`".to_string(),
-        };
+        let near = closest(&name.node, names.iter().map(String::as_str)).map(str::to_string);
+        let help: String = t!("declare it with `input`, `param` or `value`").into_owned();
         self.error(
             Diagnostic::error(
                 "zhice::check::unknown-name",
@@ -404,7 +418,7 @@ impl Checker<'_> {
                 name.span,
             )
             .label(t!("not declared"))
-            .help(help),
+            .suggest(near, help),
         );
     }
 
@@ -569,7 +583,13 @@ impl Checker<'_> {
         };
         let item = (**item).clone();
         let slot = self.new_local();
-        self.scope.push((var.node.clone(), item, slot));
+        self.scope.push((var.node.clone(), item, slot, var.span));
+        self.names.push(NameUse {
+            span: var.span,
+            symbol: Symbol::Local(var.span),
+            decl: true,
+            in_tests: false,
+        });
         Some(slot)
     }
 

@@ -338,18 +338,20 @@ impl Checker<'_> {
             (ast::TierKey::Name(n), Domain::Enum(en)) => {
                 let en = *en;
                 match self.enums[en].values.iter().position(|(v, _)| v == n) {
-                    Some(i) => u32::try_from(i).ok().map(TierKey::Value),
+                    Some(i) => {
+                        let symbol = super::names::Symbol::EnumValue(self.enums[en].name.clone(), n.clone());
+                        self.used(k.span, symbol);
+                        u32::try_from(i).ok().map(TierKey::Value)
+                    }
                     None => {
                         let names: Vec<&str> = self.enums[en].values.iter().map(|(v, _)| v.as_str()).collect();
-                        let help = match closest(n, names.iter().copied()) {
-                            Some(c) => t!("did you mean `%{c}`?", c = c).into_owned(),
-                            None => t!(
-                                "the values of `%{en}` are %{names}",
-                                en = self.enums[en].name,
-                                names = names.join(", ")
-                            )
-                            .into_owned(),
-                        };
+                        let near = closest(n, names.iter().copied()).map(str::to_string);
+                        let help: String = t!(
+                            "the values of `%{en}` are %{names}",
+                            en = self.enums[en].name,
+                            names = names.join(", ")
+                        )
+                        .into_owned();
                         self.error(
                             Diagnostic::error(
                                 "zhice::check::unknown-value",
@@ -357,7 +359,7 @@ impl Checker<'_> {
                                 k.span,
                             )
                             .label(t!("unknown value"))
-                            .help(help),
+                            .suggest(near, help),
                         );
                         None
                     }

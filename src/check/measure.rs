@@ -163,6 +163,9 @@ impl Checker<'_> {
         let mut out: Vec<usize> = Vec::new();
         let mut ok = true;
         for id in ids {
+            if self.file.measures.iter().any(|m| m.id.node == id.node) {
+                self.used(id.span, super::names::Symbol::Measure(id.node.clone()));
+            }
             match self.file.measures.iter().position(|m| m.id.node == id.node) {
                 Some(i) if out.contains(&i) => {
                     self.error(
@@ -179,13 +182,15 @@ impl Checker<'_> {
                 Some(i) => out.push(i),
                 None => {
                     let is_other = self.item_ids.iter().any(|(n, _)| *n == id.node);
-                    let help = if is_other {
-                        "a rule across measures names measures: benefits and clauses award no money".to_string()
+                    let (near, help) = if is_other {
+                        (
+                            None,
+                            t!("a rule across measures names measures: benefits and clauses award no money")
+                                .into_owned(),
+                        )
                     } else {
-                        match closest(&id.node, self.file.measures.iter().map(|m| m.id.node.as_str())) {
-                            Some(c) => t!("did you mean `%{c}`?", c = c).into_owned(),
-                            None => "name the id of a measure".to_string(),
-                        }
+                        let near = closest(&id.node, self.file.measures.iter().map(|m| m.id.node.as_str()));
+                        (near.map(str::to_string), t!("name the id of a measure").into_owned())
                     };
                     self.error(
                         Diagnostic::error(
@@ -194,7 +199,7 @@ impl Checker<'_> {
                             id.span,
                         )
                         .label(t!("no such measure"))
-                        .help(help),
+                        .suggest(near, help),
                     );
                     ok = false;
                 }

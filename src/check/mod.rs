@@ -12,6 +12,7 @@ mod forms;
 mod lints;
 mod measure;
 pub mod model;
+pub mod names;
 mod overlap;
 pub mod overrides;
 mod plan;
@@ -30,6 +31,8 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// problems in the tests of the sibling `.tests` file, whose spans point there
     pub test_file_diagnostics: Vec<Diagnostic>,
+    /// every declaration and resolved use of a name, for editors
+    pub names: Vec<names::NameUse>,
 }
 
 /// Names the engine gives every case; a policy may not declare them (but for
@@ -104,6 +107,7 @@ pub fn check(file: &ast::File, extra_tests: &[ast::TestBlock]) -> Checked {
     }
     cx.diagnostics.extend(agreement::allow_errors(file));
     let mut diagnostics = std::mem::take(&mut cx.diagnostics);
+    cx.in_tests = true;
     tests.extend(extra_tests.iter().filter_map(|t| {
         cx.test(t, &measure_ids).map(|t| TestCase {
             in_tests_file: true,
@@ -111,6 +115,8 @@ pub fn check(file: &ast::File, extra_tests: &[ast::TestBlock]) -> Checked {
         })
     }));
     let test_file_diagnostics = std::mem::take(&mut cx.diagnostics);
+    let mut name_uses = names::declarations(file);
+    name_uses.append(&mut cx.names);
     diagnostics.sort_by_key(|d| (d.span.start, d.severity));
     let any_error = diagnostics
         .iter()
@@ -148,6 +154,7 @@ pub fn check(file: &ast::File, extra_tests: &[ast::TestBlock]) -> Checked {
         policy,
         diagnostics,
         test_file_diagnostics,
+        names: name_uses,
     }
 }
 
@@ -180,8 +187,8 @@ struct Checker<'a> {
     checked_values: Vec<Option<ValueDef>>,
     /// values being checked, innermost last: the path of a cycle
     value_stack: Vec<usize>,
-    /// items of lists in scope (`each`, aggregates): name, type, slot
-    scope: Vec<(String, Ty, usize)>,
+    /// items of lists in scope (`each`, aggregates): name, type, slot, where bound
+    scope: Vec<(String, Ty, usize, Span)>,
     n_locals: usize,
     max_locals: usize,
     /// the header's rounding, for `rounded to` without a mode and for `of`
@@ -189,6 +196,10 @@ struct Checker<'a> {
     /// set while typing the operand of `rounded to`: a division there is rounded
     rounding_operand: bool,
     diagnostics: Vec<Diagnostic>,
+    /// resolved uses of names
+    names: Vec<names::NameUse>,
+    /// set while checking the sibling `.tests` file's tests
+    in_tests: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -214,7 +225,19 @@ impl<'a> Checker<'a> {
             rounding: None,
             rounding_operand: false,
             diagnostics: Vec::new(),
+            names: Vec::new(),
+            in_tests: false,
         }
+    }
+
+    /// Notes a resolved use of a name.
+    fn used(&mut self, span: Span, symbol: names::Symbol) {
+        self.names.push(names::NameUse {
+            span,
+            symbol,
+            decl: false,
+            in_tests: self.in_tests,
+        });
     }
 
     fn error(&mut self, d: Diagnostic) {
@@ -234,14 +257,14 @@ impl<'a> Checker<'a> {
     }
 
     /// Starts a new item (value, measure, rule): its item slots count from 0.
-    fn begin_item(&mut self) -> (Vec<(String, Ty, usize)>, usize) {
+    fn begin_item(&mut self) -> (Vec<(String, Ty, usize, Span)>, usize) {
         (
             std::mem::take(&mut self.scope),
             std::mem::replace(&mut self.n_locals, 0),
         )
     }
 
-    fn end_item(&mut self, saved: (Vec<(String, Ty, usize)>, usize)) {
+    fn end_item(&mut self, saved: (Vec<(String, Ty, usize, Span)>, usize)) {
         self.scope = saved.0;
         self.n_locals = saved.1;
     }

@@ -154,10 +154,10 @@ impl Checker<'_> {
             return Some(OrderKey::Date);
         }
         let Some(i) = self.inputs.iter().position(|x| x.name == key.node) else {
-            let help = match closest(&key.node, self.inputs.iter().map(|x| x.name.as_str())) {
-                Some(c) => t!("did you mean `%{c}`?", c = c).into_owned(),
-                None => "order by an input of the case (a score, an amount) or by `date`, the application date".into(),
-            };
+            let near = closest(&key.node, self.inputs.iter().map(|x| x.name.as_str())).map(str::to_string);
+            let help: String =
+                t!("order by an input of the case (a score, an amount) or by `date`, the application date")
+                    .into_owned();
             self.error(
                 Diagnostic::error(
                     "zhice::check::pool",
@@ -165,11 +165,12 @@ impl Checker<'_> {
                     key.span,
                 )
                 .label(t!("nothing to order by"))
-                .help(help),
+                .suggest(near, help),
             );
             return None;
         };
         self.used_inputs[i] = true;
+        self.used(key.span, super::names::Symbol::Input(key.node.clone()));
         if !matches!(
             self.inputs[i].ty.required(),
             Ty::Int | Ty::Number | Ty::Money | Ty::Date
@@ -209,10 +210,8 @@ impl Checker<'_> {
         let mut ok = true;
         for id in &p.members {
             let Some(i) = self.file.measures.iter().position(|m| m.id.node == id.node) else {
-                let help = match closest(&id.node, self.file.measures.iter().map(|m| m.id.node.as_str())) {
-                    Some(c) => t!("did you mean `%{c}`?", c = c).into_owned(),
-                    None => "name the id of a measure".into(),
-                };
+                let near = closest(&id.node, self.file.measures.iter().map(|m| m.id.node.as_str())).map(str::to_string);
+                let help: String = t!("name the id of a measure").into_owned();
                 self.error(
                     Diagnostic::error(
                         "zhice::check::pool",
@@ -220,11 +219,12 @@ impl Checker<'_> {
                         id.span,
                     )
                     .label(t!("no such measure"))
-                    .help(help),
+                    .suggest(near, help),
                 );
                 ok = false;
                 continue;
             };
+            self.used(id.span, super::names::Symbol::Measure(id.node.clone()));
             if let Some(other) = earlier.iter().find(|e| e.members.iter().any(|m| m.node == id.node)) {
                 self.error(
                     Diagnostic::error(

@@ -3,6 +3,7 @@
 //! keys), and `expect` names real awards.
 
 use super::model::*;
+use super::names::Symbol;
 use super::Checker;
 use crate::diagnostic::{closest, Diagnostic};
 use crate::syntax::ast;
@@ -16,29 +17,48 @@ impl Checker<'_> {
         };
         // A test needs no id; it is given its name, so that errors can say which case.
         let mut given = String::from("{");
-        if !fields.iter().any(|(k, _)| k == "id") {
+        if !fields.iter().any(|(k, _)| k.node == "id") {
             crate::json::push_string(&mut given, &t.name.node);
             given.insert_str(1, "\"id\":");
             if !fields.is_empty() {
                 given.push(',');
             }
         }
+        for (k, v) in fields {
+            if k.node == "prior_awards" {
+                self.ledger_names(v, measures);
+            }
+            if let Some(i) = self.inputs.iter().position(|x| x.name == k.node) {
+                self.used(k.span, Symbol::Input(k.node.clone()));
+                let ty = self.inputs[i].ty.clone();
+                self.data_names(v, &ty);
+            }
+        }
         let body = data_to_json(&t.given.node);
         given.push_str(&body[1..]);
         let expect = match &t.expect {
-            ast::Expect::Errors(fields) => Expected::Errors(fields.iter().map(|f| f.node.clone()).collect()),
+            ast::Expect::Errors(fields) => {
+                for f in fields {
+                    // a bare input name (a quoted path to a field inside is not a name)
+                    if f.span.end - f.span.start == f.node.len() && self.inputs.iter().any(|x| x.name == f.node) {
+                        self.used(f.span, Symbol::Input(f.node.clone()));
+                    }
+                }
+                Expected::Errors(fields.iter().map(|f| f.node.clone()).collect())
+            }
             ast::Expect::Awards(pairs) => {
                 let mut out = Vec::new();
                 for (id, value) in pairs {
                     let Some(m) = measures.iter().position(|m| *m == id.node) else {
                         let known = self.item_ids.iter().any(|(n, _)| *n == id.node);
-                        let help = if known {
-                            "only measures award money; benefits and clauses are not expected".to_string()
+                        let (near, help) = if known {
+                            (
+                                None,
+                                t!("only measures award money; benefits and clauses are not expected").into_owned(),
+                            )
                         } else {
-                            match closest(&id.node, measures.iter().map(String::as_str)) {
-                                Some(c) => t!("did you mean `%{c}`?", c = c).into_owned(),
-                                None => "name the id of a measure".to_string(),
-                            }
+                            let near = closest(&id.node, measures.iter().map(String::as_str));
+                            (near.map(str::to_string), t!("name the id of a measure").into_owned())
                         };
                         self.error(
                             Diagnostic::error(
@@ -47,10 +67,11 @@ impl Checker<'_> {
                                 id.span,
                             )
                             .label(t!("no such measure"))
-                            .help(help),
+                            .suggest(near, help),
                         );
                         continue;
                     };
+                    self.used(id.span, Symbol::Measure(id.node.clone()));
                     let amount = match &value.node {
                         ast::Data::Literal(ast::Literal::Money(d)) => *d,
                         ast::Data::Literal(ast::Literal::Number(d)) if d.is_zero() => Decimal::ZERO,
@@ -82,6 +103,51 @@ impl Checker<'_> {
     }
 }
 
+impl Checker<'_> {
+    /// Notes the awards named in a test's `prior_awards`.
+    fn ledger_names(&mut self, d: &crate::span::Spanned<ast::Data>, measures: &[String]) {
+        let ast::Data::Array(items) = &d.node else { return };
+        for item in items {
+            let ast::Data::Object(fields) = &item.node else {
+                continue;
+            };
+            for (k, v) in fields {
+                if let (true, ast::Data::Name(n)) = (k.node == "award", &v.node) {
+                    if measures.contains(n) {
+                        self.used(v.span, Symbol::Measure(n.clone()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Notes the fields and enum values named in test data of type `ty`.
+    fn data_names(&mut self, d: &crate::span::Spanned<ast::Data>, ty: &Ty) {
+        match (&d.node, ty.required()) {
+            (ast::Data::Array(items), Ty::List(item)) => {
+                for x in items {
+                    self.data_names(x, item);
+                }
+            }
+            (ast::Data::Object(fields), Ty::Record(r)) => {
+                let r = *r;
+                for (k, v) in fields {
+                    let Some(f) = self.records[r].fields.iter().find(|f| f.name == k.node) else {
+                        continue;
+                    };
+                    let ty = f.ty.clone();
+                    self.used(k.span, Symbol::Field(self.records[r].name.clone(), k.node.clone()));
+                    self.data_names(v, &ty);
+                }
+            }
+            (ast::Data::Name(n), Ty::Enum(en)) if self.enums[*en].values.iter().any(|(v, _)| v == n) => {
+                self.used(d.span, Symbol::EnumValue(self.enums[*en].name.clone(), n.clone()));
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Test data as case JSON text. Numbers keep their exact digits; keys are
 /// written as given, repeated ones included.
 fn data_to_json(d: &ast::Data) -> String {
@@ -99,7 +165,7 @@ fn write_data(d: &ast::Data, negative: bool, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                push_string(out, k);
+                push_string(out, &k.node);
                 out.push(':');
                 write_data(&v.node, false, out);
             }

@@ -47,7 +47,13 @@ pub const FMT_EXAMPLES: &str = "Examples:
   zhice fmt --check policies/tongzhou-2025-draft.policy";
 
 pub const SCHEMA_EXAMPLES: &str = "Examples:
-  zhice schema policies/tongzhou-2025-draft.policy > case.schema.json";
+  zhice schema policies/tongzhou-2025-draft.policy > case.schema.json
+  zhice schema policies/tongzhou-2025-draft.policy --format result > result.schema.json";
+
+pub const LSP_EXAMPLES: &str = "An editor starts it; see docs/drafting.md for VS Code and Neovim.
+Examples:
+  zhice lsp
+  zhice lsp --lang zh";
 
 pub const TEST_EXAMPLES: &str = "Examples:
   zhice test policies/tongzhou-2025-draft.policy

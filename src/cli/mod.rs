@@ -78,6 +78,9 @@ enum Command {
     Schema {
         /// The .policy file.
         policy: PathBuf,
+        /// Which format: case (what a case may hold) or result (what `eval --format jsonl` writes for a case).
+        #[arg(long, value_enum, default_value_t = SchemaOf::Case)]
+        format: SchemaOf,
     },
     /// Lay policy and tests files out canonically, in place.
     #[command(after_help = help::FMT_EXAMPLES)]
@@ -89,6 +92,9 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Serve an editor over standard input and output (the Language Server Protocol).
+    #[command(after_help = help::LSP_EXAMPLES)]
+    Lsp,
     /// Run the drafters' tests of a policy and report clause coverage.
     #[command(after_help = help::TEST_EXAMPLES)]
     Test {
@@ -106,6 +112,12 @@ pub(crate) enum Format {
     Json,
     Jsonl,
     Csv,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SchemaOf {
+    Case,
+    Result,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -166,9 +178,13 @@ pub fn main() -> ExitCode {
             require_coverage,
         } => test::run(&out, &policy, require_coverage),
         Command::Fmt { files, check } => fmt::run(&out, &files, check),
-        Command::Schema { policy } => match out.load(&policy) {
+        Command::Lsp => crate::lsp::run(cli.lang),
+        Command::Schema { policy, format } => match out.load(&policy) {
             Ok(l) => {
-                let schema = crate::case::schema::case_schema(&l.program.policy);
+                let schema = match format {
+                    SchemaOf::Case => crate::case::schema::case_schema(&l.program.policy),
+                    SchemaOf::Result => crate::report::schema::result_schema(&l.program.policy),
+                };
                 println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
                 status::OK
             }

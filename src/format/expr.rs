@@ -178,7 +178,7 @@ pub fn data(src: &str, d: &Spanned<Data>) -> String {
         Data::Object(fields) => {
             let parts: Vec<String> = fields
                 .iter()
-                .map(|(k, v)| format!("{}: {}", key(k), data(src, v)))
+                .map(|(k, v)| format!("{}: {}", key(&k.node), data(src, v)))
                 .collect();
             format!("{{ {} }}", parts.join(", "))
         }

@@ -627,7 +627,7 @@ fn data_lines(doc: &mut Doc, depth: usize, prefix: &str, d: &Spanned<Data>, suff
         Data::Object(fields) if width > MAX_INLINE_WIDTH && !fields.is_empty() => (
             "{",
             "}",
-            fields.iter().map(|(k, v)| (format!("{}: ", key(k)), v)).collect(),
+            fields.iter().map(|(k, v)| (format!("{}: ", key(&k.node)), v)).collect(),
         ),
         Data::Array(items) if width > MAX_INLINE_WIDTH && !items.is_empty() => {
             ("[", "]", items.iter().map(|v| (String::new(), v)).collect())

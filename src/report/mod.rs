@@ -7,4 +7,5 @@ pub mod diff_html;
 pub mod explain;
 
 pub mod result;
+pub mod schema;
 pub mod table;

@@ -634,7 +634,7 @@ pub enum Expect {
 /// Case data written in a test, turned into the case JSON before decoding.
 #[derive(Debug, Clone)]
 pub enum Data {
-    Object(Vec<(String, Spanned<Data>)>),
+    Object(Vec<(Ident, Spanned<Data>)>),
     Array(Vec<Spanned<Data>>),
     Literal(Literal),
     /// a bare name: an enum value or award id

@@ -64,6 +64,13 @@ fn full_width(source: &str) -> Vec<Diagnostic> {
     for (i, c) in code_chars(source) {
         match c {
             '：' | '，' | '；' | '“' | '”' | '＝' => {
+                let replacement = match c {
+                    '：' => ":",
+                    '，' => ",",
+                    '；' => "\n",
+                    '＝' => "=",
+                    _ => "\"",
+                };
                 let ascii = match c {
                     '：' => ":",
                     '，' => ",",
@@ -80,7 +87,8 @@ fn full_width(source: &str) -> Vec<Diagnostic> {
                     .label(t!("write %{ascii} here", ascii = ascii))
                     .help(t!(
                         "outside \"…\" the language uses ASCII punctuation; full-width forms belong inside strings"
-                    )),
+                    ))
+                    .fix(Span::new(i, i + c.len_utf8()), replacement),
                 );
                 if out.len() >= 20 {
                     break;
@@ -281,7 +289,7 @@ fn unclosed_braces(text: &str) -> Vec<usize> {
 }
 
 /// Words the grammar reserves (`keyword` in grammar/policy.pest).
-const KEYWORDS: [&str; 26] = [
+pub const KEYWORDS: [&str; 26] = [
     "and",
     "or",
     "not",

@@ -4,7 +4,7 @@
 
 pub mod ast;
 mod errors;
-pub use errors::expected_phrases;
+pub use errors::{expected_phrases, KEYWORDS};
 pub mod literal;
 mod lower;
 

@@ -56,7 +56,7 @@ pub(super) fn data(p: Pair<Rule>) -> Result<Spanned<Data>> {
             let mut fields = Vec::new();
             for entry in p.into_inner() {
                 let (k, v) = entry_pair(entry)?;
-                fields.push((k.node, v));
+                fields.push((k, v));
             }
             Data::Object(fields)
         }
