@@ -127,7 +127,7 @@ fn an_editor_session() {
     let text = hover["contents"]["value"].as_str().unwrap();
     assert!(text.contains("**数据空间支持上限** `data_space_cap`"), "{text}");
     assert!(
-        text.contains("`500万元`") && text.contains("`800万元` — from 2026-01-01"),
+        text.contains("`500万元` — before 2026-01-01") && text.contains("`800万元` — from 2026-01-01"),
         "{text}"
     );
     let in_force = text.lines().find(|l| l.contains("in force today")).expect(text);

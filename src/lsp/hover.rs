@@ -48,11 +48,12 @@ pub fn describe(unit: &Unit, file: &ast::File, src: &str, symbol: &Symbol) -> Op
                 .rposition(|(from, _)| from.is_none_or(|f| today.is_some_and(|t| f <= t)));
             out.push_str(&t!("parameter"));
             out.push('\n');
+            let first_date = decl.dated.first().map(|(d, _)| d.node);
             for (i, (from, span)) in values.iter().enumerate() {
-                let when = match from {
-                    None if values.len() == 1 => String::new(),
-                    None => format!(" — {}", t!("until the first date below")),
-                    Some(d) => format!(" — {}", t!("from %{date}", date = d)),
+                let when = match (from, first_date) {
+                    (Some(d), _) => format!(" — {}", t!("from %{date}", date = d)),
+                    (None, Some(d)) => format!(" — {}", t!("before %{date}", date = d)),
+                    (None, None) => String::new(),
                 };
                 let now = if Some(i) == current {
                     format!(
