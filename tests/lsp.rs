@@ -116,6 +116,31 @@ fn an_editor_session() {
     assert_eq!(edit["newText"], "data_space_cap");
     assert_eq!(edit["range"], e["range"]);
 
+    // Full-width punctuation outside a string, and a parameter without its unit: one edit each.
+    for (broken, wrong, fixed) in [
+        (
+            good.replacen("  at most data_space_cap\n", "  at most data_space_cap，\n", 1),
+            "，\n",
+            ",",
+        ),
+        (good.replacen("= 20%\n", "= 20\n", 1), "= 20\n", "20%"),
+    ] {
+        change(&mut client, &uri, 2, &broken);
+        let diags = client.diagnostics(&uri);
+        let at = position(&broken, wrong, 0, usize::from(wrong.starts_with('=')) * 2);
+        let e = diags
+            .iter()
+            .find(|d| d["range"]["start"] == at)
+            .unwrap_or_else(|| panic!("a diagnostic at {at}: {diags:#?}"));
+        let actions = client.request(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": uri }, "range": e["range"], "context": { "diagnostics": [e] } }),
+        );
+        let edit = &actions[0]["edit"]["changes"][&uri][0];
+        assert_eq!(edit["newText"], fixed, "{actions}");
+        assert_eq!(edit["range"]["start"], at);
+    }
+
     // Fixed: no error left.
     change(&mut client, &uri, 2, &good);
     let diags = client.diagnostics(&uri);
@@ -305,15 +330,39 @@ fn an_editor_session() {
 
     // The outline: every measure under its clause.
     let symbols = client.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri } }));
-    let names: Vec<&str> = symbols
+    let top: Vec<&str> = symbols
         .as_array()
         .unwrap()
         .iter()
         .map(|s| s["name"].as_str().unwrap())
         .collect();
-    assert!(names.contains(&"第一条（一） 支持可信数据空间建设"), "{names:?}");
-    assert!(names.contains(&"data_space_cap"));
-    let measures = symbols.as_array().unwrap().iter().filter(|s| s["kind"] == 12).count();
+    assert!(top.contains(&"data_space_cap"), "{top:?}");
+    let articles: Vec<&str> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == 2)
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        articles,
+        ["第一条", "第二条", "第三条", "第四条", "第五条", "第六条", "第七条"]
+    );
+    let first = &symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "第一条")
+        .unwrap()["children"];
+    assert_eq!(first[0]["name"], "第一条（一） 支持可信数据空间建设");
+    assert_eq!(first[0]["detail"], "data_space");
+    let measures: usize = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["children"].as_array().cloned().unwrap_or_default())
+        .filter(|s| s["kind"] == 12)
+        .count();
     assert_eq!(measures, good.matches("\nmeasure ").count());
 
     // A half-typed line: a syntax error at the right place, and the server still answers.

@@ -117,5 +117,43 @@ pub fn symbols(unit: &Unit) -> Value {
         ));
     }
     out.sort_by_key(|(at, _)| *at);
-    Value::Array(out.into_iter().map(|(_, s)| s).collect())
+    Value::Array(by_article(out.into_iter().map(|(_, s)| s).collect()))
+}
+
+/// Items whose clause is in an article (`第四条（八）` in `第四条`) are shown
+/// under it, in the order written; everything else stays where it is.
+fn by_article(symbols: Vec<Value>) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::new();
+    for s in symbols {
+        let Some(article) = s["name"].as_str().and_then(article) else {
+            out.push(s);
+            continue;
+        };
+        let same = out
+            .last()
+            .is_some_and(|last| last["kind"] == 2 && last["name"].as_str() == Some(article.as_str()));
+        if !same {
+            out.push(json!({
+                "name": article,
+                "kind": 2, // Module
+                "range": s["range"],
+                "selectionRange": s["selectionRange"],
+                "children": [],
+            }));
+        }
+        if let Some(parent) = out.last_mut() {
+            parent["range"]["end"] = s["range"]["end"].clone();
+            if let Some(children) = parent["children"].as_array_mut() {
+                children.push(s);
+            }
+        }
+    }
+    out
+}
+
+/// `第四条` of a name that starts with `第四条（八）…`.
+fn article(name: &str) -> Option<String> {
+    let rest = name.strip_prefix('第')?;
+    let end = rest.find('条')?;
+    Some(format!("第{}条", &rest[..end]))
 }
