@@ -46,5 +46,6 @@ pub mod sample;
 pub mod testing;
 
 pub mod lsp;
+pub mod serve;
 
 pub mod cli;

@@ -76,7 +76,7 @@ const SCHEMA_CODES: &[&str] = &[
     "zhice::case::range",
     "zhice::case::missing",
     "zhice::case::unknown-field",
-    "zhice::case::unknown-value",
+    "zhice::case::enum",
     "zhice::case::unknown-award",
 ];
 

@@ -50,6 +50,12 @@ pub const SCHEMA_EXAMPLES: &str = "Examples:
   zhice schema policies/tongzhou-2025-draft.policy > case.schema.json
   zhice schema policies/tongzhou-2025-draft.policy --format result > result.schema.json";
 
+pub const SERVE_EXAMPLES: &str = "Examples:
+  zhice serve policies
+  zhice serve policies --listen 0.0.0.0:8080 --log-format json
+  curl -s localhost:8080/v1/policies
+  curl -s localhost:8080/v1/policies/tongzhou-2025-draft/eval -d '{\"id\":\"A\",\"year\":2025,\"sme\":true}'";
+
 pub const LSP_EXAMPLES: &str = "An editor starts it; see docs/drafting.md for VS Code and Neovim.
 Examples:
   zhice lsp

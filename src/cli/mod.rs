@@ -9,6 +9,7 @@ mod fmt;
 mod help;
 mod input;
 mod sample;
+mod serve;
 mod test;
 
 use crate::lang::{self, Lang};
@@ -92,6 +93,9 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Serve every policy of a directory over HTTP: evaluate, explain, diff, bounds, schema (OpenAPI at /openapi.json).
+    #[command(after_help = help::SERVE_EXAMPLES)]
+    Serve(serve::ServeArgs),
     /// Serve an editor over standard input and output (the Language Server Protocol).
     #[command(after_help = help::LSP_EXAMPLES)]
     Lsp,
@@ -179,6 +183,7 @@ pub fn main() -> ExitCode {
         } => test::run(&out, &policy, require_coverage),
         Command::Fmt { files, check } => fmt::run(&out, &files, check),
         Command::Lsp => crate::lsp::run(cli.lang),
+        Command::Serve(args) => serve::run(&args),
         Command::Schema { policy, format } => match out.load(&policy) {
             Ok(l) => {
                 let schema = match format {

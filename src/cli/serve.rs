@@ -1,0 +1,61 @@
+//! `zhice serve DIR`: the HTTP API over every policy of a directory.
+
+use crate::serve::{self, Limits, Options};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(clap::Args)]
+pub(super) struct ServeArgs {
+    /// The directory whose .policy files (and their .tests files) are served, each under its file's name.
+    dir: PathBuf,
+    /// The address to listen on. Loopback unless you choose otherwise; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// The largest request body, in bytes.
+    #[arg(long, default_value_t = 16 * 1024 * 1024)]
+    max_body: usize,
+    /// The most cases one request may hold.
+    #[arg(long, default_value_t = 100_000)]
+    max_cases: usize,
+    /// The longest a request may take, in milliseconds.
+    #[arg(long, default_value_t = 30_000)]
+    timeout_ms: u64,
+    /// The most requests handled at once; more wait their turn.
+    #[arg(long, default_value_t = 512)]
+    max_in_flight: usize,
+    /// How often the directory is looked at for changed files, in milliseconds.
+    #[arg(long, default_value_t = 1_000)]
+    reload_ms: u64,
+    /// How the log (on standard error) is written: text or json.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    /// Threads answering requests (default: one per core).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+pub(super) fn run(args: &ServeArgs) -> u8 {
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from));
+    serve::run(Options {
+        dir: args.dir.clone(),
+        listen: args.listen,
+        limits: Limits {
+            body_bytes: args.max_body,
+            cases: args.max_cases,
+            request_time: Duration::from_millis(args.timeout_ms),
+            in_flight: args.max_in_flight.max(1),
+        },
+        reload_every: Duration::from_millis(args.reload_ms.max(10)),
+        log_json: args.log_format == LogFormat::Json,
+        threads,
+    })
+}

@@ -1,0 +1,46 @@
+//! The OpenAPI 3.1 document, generated from the handlers and their types
+//! (utoipa) and served at `/openapi.json`.
+
+use super::api;
+use super::error::{ErrorBody, ErrorDetail};
+use axum::Json;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "zhice",
+        description = "智策: subsidy policies as code. Evaluate and explain cases, compare versions, bound the budget."
+    ),
+    paths(
+        api::health,
+        api::list,
+        api::one,
+        api::eval,
+        api::batch,
+        api::explain,
+        api::diff,
+        api::bounds,
+        api::schema
+    ),
+    components(schemas(
+        ErrorBody,
+        ErrorDetail,
+        api::Health,
+        api::PolicyList,
+        api::PolicyInfo,
+        api::MeasureInfo,
+        api::RefusedInfo,
+        api::ResultLine,
+        api::PoolShare,
+        api::CaseError,
+        api::DiffRequest
+    ))
+)]
+pub struct ApiDoc;
+
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    Json(doc)
+}

@@ -1,0 +1,276 @@
+//! `zhice serve DIR`: every policy of a directory over HTTP, for the portals
+//! and finance systems that ask "what does this applicant get, and why".
+//! The same front of the pipeline (`load`), decoder, evaluator and batch code
+//! as the command line, behind axum on tokio.
+//!
+//! Safe by default: it listens on loopback unless told otherwise; bodies,
+//! cases per request, request time and requests in flight are limited, each
+//! limit answered with a JSON error; a policy is found by name in the list the
+//! directory gave, never by a path a request spells.
+
+mod api;
+mod doc;
+mod error;
+mod registry;
+mod stream;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use error::ApiError;
+use registry::{Event, Registry};
+use rust_i18n::t;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tracing::{info, warn};
+
+/// What a server is allowed to take.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub body_bytes: usize,
+    pub cases: usize,
+    pub request_time: Duration,
+    pub in_flight: usize,
+}
+
+pub struct Options {
+    pub dir: PathBuf,
+    pub listen: SocketAddr,
+    pub limits: Limits,
+    /// how often the directory is looked at for changed files
+    pub reload_every: Duration,
+    pub log_json: bool,
+    /// worker threads for requests (batches also use every core through rayon)
+    pub threads: usize,
+}
+
+pub struct App {
+    registry: Registry,
+    limits: Limits,
+}
+
+impl App {
+    /// The request's body, refused with 413 beyond the limit.
+    async fn read(&self, body: Body) -> Result<Bytes, ApiError> {
+        axum::body::to_bytes(body, self.limits.body_bytes).await.map_err(|e| {
+            let too_long = std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+                || e.to_string().contains("length limit");
+            if too_long {
+                ApiError::too_large(t!(
+                    "the body is over the limit of %{limit} bytes",
+                    limit = self.limits.body_bytes
+                ))
+            } else {
+                ApiError::bad_request(t!("the body could not be read: %{e}", e = e))
+            }
+        })
+    }
+
+    fn check_count(&self, n: usize) -> Result<(), ApiError> {
+        if n > self.limits.cases {
+            return Err(ApiError::too_large(t!(
+                "%{n} cases: a request may hold at most %{limit}",
+                n = n,
+                limit = self.limits.cases
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The routes, with every layer but logging: what the tests serve.
+pub fn router(app: Arc<App>) -> Router {
+    let limits = app.limits;
+    Router::new()
+        .route("/health", get(api::health))
+        .route("/openapi.json", get(doc::openapi))
+        .route("/v1/policies", get(api::list))
+        .route("/v1/policies/{name}", get(api::one))
+        .route("/v1/policies/{name}/eval", post(api::eval))
+        .route("/v1/policies/{name}/batch", post(api::batch))
+        .route("/v1/policies/{name}/explain", post(api::explain))
+        .route("/v1/policies/{name}/bounds", get(api::bounds))
+        .route("/v1/policies/{name}/schema", get(api::schema))
+        .route("/v1/diff", post(api::diff))
+        .fallback(api::fallback)
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "zhice::serve::method",
+                t!("this endpoint takes another method"),
+            )
+        })
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(limits.in_flight))
+        .layer(middleware::from_fn_with_state(app.clone(), deadline))
+        .layer(middleware::from_fn(request_id))
+        .with_state(app)
+}
+
+/// Answers 408 when a request (its body read, its answer begun) takes too long.
+async fn deadline(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(app.limits.request_time, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => ApiError::timeout(t!(
+            "the request took longer than %{ms} ms",
+            ms = app.limits.request_time.as_millis()
+        ))
+        .into_response(),
+    }
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// Gives each request an id (the client's `x-request-id`, or a new one),
+/// logs it with the answer, and sends it back.
+async fn request_id(req: Request, next: Next) -> Response {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{:x}", NEXT_ID.fetch_add(1, Ordering::Relaxed)));
+    let (method, path) = (req.method().clone(), req.uri().path().to_string());
+    let started = std::time::Instant::now();
+    let mut response = next.run(req).await;
+    let status = response.status().as_u16();
+    let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    if status >= 500 {
+        warn!(request_id = %id, %method, %path, status, micros, "request");
+    } else {
+        info!(request_id = %id, %method, %path, status, micros, "request");
+    }
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    response
+}
+
+/// Loads the directory, serves it, and reloads changed files until a signal
+/// (Ctrl-C, SIGTERM) asks it to stop; requests in flight are finished first.
+pub fn run(options: Options) -> u8 {
+    let _flush_at_exit = init_logging(options.log_json);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(options.threads.max(1))
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("zhice serve: {e}");
+            return 2;
+        }
+    };
+    runtime.block_on(serve(options))
+}
+
+async fn serve(options: Options) -> u8 {
+    if !options.dir.is_dir() {
+        eprintln!("zhice serve: `{}` is not a directory", options.dir.display());
+        return 2;
+    }
+    let app = Arc::new(App {
+        registry: Registry::new(&options.dir),
+        limits: options.limits,
+    });
+    log_events(app.registry.scan());
+    let listener = match tokio::net::TcpListener::bind(options.listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("zhice serve: cannot listen on {}: {e}", options.listen);
+            return 2;
+        }
+    };
+    let addr = listener
+        .local_addr()
+        .map_or_else(|_| options.listen.to_string(), |a| a.to_string());
+    info!(address = %addr, directory = %options.dir.display(), "listening");
+    // Tests and scripts read the address from here when they asked for port 0.
+    eprintln!("zhice serve: listening on http://{addr}");
+    let watcher = {
+        let app = app.clone();
+        let every = options.reload_every;
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let app = app.clone();
+                if let Ok(events) = tokio::task::spawn_blocking(move || app.registry.scan()).await {
+                    log_events(events);
+                }
+            }
+        })
+    };
+    let served = axum::serve(listener, router(app))
+        .with_graceful_shutdown(shutdown())
+        .await;
+    watcher.abort();
+    match served {
+        Ok(()) => {
+            info!("stopped");
+            0
+        }
+        Err(e) => {
+            eprintln!("zhice serve: {e}");
+            1
+        }
+    }
+}
+
+fn log_events(events: Vec<Event>) {
+    for e in events {
+        match e {
+            Event::Loaded { name, digest } => info!(policy = %name, %digest, "loaded"),
+            Event::Refused { name, diagnostics } => {
+                warn!(policy = %name, %diagnostics, "refused: the policy does not check; the earlier version keeps serving")
+            }
+            Event::Removed { name } => info!(policy = %name, "removed"),
+        }
+    }
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    info!("stopping: finishing the requests in flight");
+}
+
+/// Logs go to standard error from a thread of their own, so that a request
+/// never waits for the terminal or the disk; the guard flushes them at the end.
+fn init_logging(json: bool) -> tracing_appender::non_blocking::WorkerGuard {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ZHICE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let (writer, guard) = tracing_appender::non_blocking(std::io::stderr());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+    guard
+}

@@ -1,0 +1,239 @@
+//! The policies a server serves: every `*.policy` file of one directory (with
+//! its `.tests` file), each known by its file's stem. A file is loaded again
+//! when it (or its tests file) changes; a version that fails to check is
+//! refused with its diagnostics, and the one before it keeps serving.
+
+use crate::case::Reader;
+use crate::load::{self, LoadError, Loaded};
+use crate::report::diagnostics::{render, ErrorFormat};
+use crate::report::result::Lines;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::SystemTime;
+
+type ReaderOf<'p> = Reader<'p>;
+
+self_cell::self_cell!(
+    /// A loaded policy and its case decoder, built once: the decoder's name
+    /// tables borrow the policy, and rebuilding them on every request would cost
+    /// more than evaluating the case.
+    pub struct Ready {
+        owner: Loaded,
+        #[covariant]
+        dependent: ReaderOf,
+    }
+);
+
+/// One loaded version of a policy.
+pub struct Entry {
+    pub name: String,
+    /// a digest of the policy's and its tests' text: which version this is
+    pub digest: String,
+    pub ready: Ready,
+    pub lines: Lines,
+    /// when it was loaded, seconds since 1970
+    pub loaded_at: u64,
+}
+
+impl Entry {
+    pub fn loaded(&self) -> &Loaded {
+        self.ready.borrow_owner()
+    }
+
+    pub fn reader(&self) -> &Reader<'_> {
+        self.ready.borrow_dependent()
+    }
+}
+
+/// A version that did not load, and why.
+#[derive(Clone)]
+pub struct Refused {
+    pub digest: String,
+    pub diagnostics: String,
+    pub at: u64,
+}
+
+/// What a scan found changed, for the log.
+pub enum Event {
+    Loaded { name: String, digest: String },
+    Refused { name: String, diagnostics: String },
+    Removed { name: String },
+}
+
+#[derive(Clone, PartialEq, Eq)]
+struct Stamp(Option<(SystemTime, u64)>, Option<(SystemTime, u64)>);
+
+#[derive(Default)]
+struct State {
+    entries: BTreeMap<String, Arc<Entry>>,
+    refused: BTreeMap<String, Refused>,
+    stamps: BTreeMap<String, Stamp>,
+}
+
+pub struct Registry {
+    dir: PathBuf,
+    state: RwLock<State>,
+}
+
+impl Registry {
+    pub fn new(dir: &Path) -> Registry {
+        Registry {
+            dir: dir.to_path_buf(),
+            state: RwLock::new(State::default()),
+        }
+    }
+
+    /// The version being served under `name`. Names come from the directory
+    /// listing only: nothing a request says is ever turned into a path.
+    pub fn get(&self, name: &str) -> Option<Arc<Entry>> {
+        self.state.read().ok()?.entries.get(name).cloned()
+    }
+
+    pub fn all(&self) -> (Vec<Arc<Entry>>, BTreeMap<String, Refused>) {
+        match self.state.read() {
+            Ok(s) => (s.entries.values().cloned().collect(), s.refused.clone()),
+            Err(_) => (Vec::new(), BTreeMap::new()),
+        }
+    }
+
+    pub fn refused(&self, name: &str) -> Option<Refused> {
+        self.state.read().ok()?.refused.get(name).cloned()
+    }
+
+    /// Loads what changed since the last scan.
+    pub fn scan(&self) -> Vec<Event> {
+        let mut events = Vec::new();
+        let files = policy_files(&self.dir);
+        let stamps: Vec<(String, PathBuf, Stamp)> = files
+            .into_iter()
+            .map(|(name, path)| {
+                let stamp = Stamp(stamp(&path), stamp(&load::tests_path(&path)));
+                (name, path, stamp)
+            })
+            .collect();
+        let changed: Vec<&(String, PathBuf, Stamp)> = match self.state.read() {
+            Ok(s) => stamps.iter().filter(|(n, _, st)| s.stamps.get(n) != Some(st)).collect(),
+            Err(_) => return events,
+        };
+        // Loading happens outside the lock: requests keep being served meanwhile.
+        let results: Vec<(String, Stamp, Result<Entry, Refused>)> = changed
+            .into_iter()
+            .map(|(name, path, st)| (name.clone(), st.clone(), load_one(name, path)))
+            .collect();
+        let Ok(mut s) = self.state.write() else {
+            return events;
+        };
+        for (name, st, result) in results {
+            s.stamps.insert(name.clone(), st);
+            match result {
+                Ok(entry) => {
+                    events.push(Event::Loaded {
+                        name: name.clone(),
+                        digest: entry.digest.clone(),
+                    });
+                    s.refused.remove(&name);
+                    s.entries.insert(name, Arc::new(entry));
+                }
+                Err(refused) => {
+                    events.push(Event::Refused {
+                        name: name.clone(),
+                        diagnostics: refused.diagnostics.clone(),
+                    });
+                    s.refused.insert(name, refused);
+                }
+            }
+        }
+        let present: Vec<&String> = stamps.iter().map(|(n, _, _)| n).collect();
+        let gone: Vec<String> = s.stamps.keys().filter(|n| !present.contains(n)).cloned().collect();
+        for name in gone {
+            s.stamps.remove(&name);
+            s.refused.remove(&name);
+            if s.entries.remove(&name).is_some() {
+                events.push(Event::Removed { name });
+            }
+        }
+        events
+    }
+}
+
+fn load_one(name: &str, path: &Path) -> Result<Entry, Refused> {
+    let source = load::read_source(path).unwrap_or_default();
+    let tests = load::read_source(&load::tests_path(path)).unwrap_or_default();
+    let digest = digest(&[&source, &tests]);
+    let now = now();
+    crate::lang::follow_source(&source);
+    match load::load(path) {
+        Ok(loaded) => Ok(Entry {
+            name: name.to_string(),
+            digest,
+            lines: Lines::new(&loaded.program.policy),
+            ready: Ready::new(loaded, |l| Reader::new(&l.program.policy)),
+            loaded_at: now,
+        }),
+        Err(LoadError::Io(message)) => Err(Refused {
+            digest,
+            diagnostics: message,
+            at: now,
+        }),
+        Err(LoadError::Invalid(reports)) => Err(Refused {
+            digest,
+            diagnostics: reports
+                .iter()
+                .map(|r| render(&r.diagnostics, &r.path, &r.source, ErrorFormat::Plain, false))
+                .collect(),
+            at: now,
+        }),
+    }
+}
+
+/// The `*.policy` files directly in `dir`, by stem, in name order.
+fn policy_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, PathBuf)> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "policy"))
+        .filter_map(|p| Some((p.file_stem()?.to_str()?.to_string(), p)))
+        .collect();
+    out.sort();
+    out
+}
+
+fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.modified().ok()?, m.len()))
+}
+
+pub fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// 64-bit FNV-1a of the texts, in hex: the same text gives the same version
+/// on every machine and every run.
+fn digest(texts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for t in texts {
+        for b in t.bytes().chain(std::iter::once(0)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::digest;
+
+    #[test]
+    fn digests_depend_on_every_text() {
+        assert_eq!(digest(&["a", "b"]), digest(&["a", "b"]));
+        assert_ne!(digest(&["a", "b"]), digest(&["ab", ""]));
+        assert_eq!(digest(&[""]).len(), 16);
+    }
+}
