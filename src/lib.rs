@@ -37,6 +37,7 @@ pub mod eval;
 pub mod report;
 
 pub mod batch;
+pub mod book;
 pub mod bounds;
 pub mod diff;
 pub mod format;

@@ -24,7 +24,7 @@ const LAYERS: &[&[&str]] = &[
     &["diff", "testing"],
     &["report"],
     &["batch", "load"],
-    &["lsp", "serve"],
+    &["lsp", "serve", "book"],
     &["cli"],
 ];
 

@@ -282,7 +282,7 @@ impl Checker<'_> {
 /// The levels of a clause reference, for ordering: `第四条（一）` → [4, 1],
 /// `（三）` → [3], `3.(1)` → [3, 1], `一、（二）` → [1, 2], `①` → [1]. Chinese or
 /// Arabic numerals. `None` when some part is not a number (`附则`).
-pub(super) fn clause_key(reference: &str) -> Option<Vec<u32>> {
+pub fn clause_key(reference: &str) -> Option<Vec<u32>> {
     let mut key = Vec::new();
     let mut rest = reference;
     if let Some(after) = rest.strip_prefix('第') {

@@ -11,6 +11,7 @@ mod expr;
 mod forms;
 mod lints;
 mod measure;
+pub use measure::clause_key;
 pub mod model;
 pub mod names;
 mod overlap;

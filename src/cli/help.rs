@@ -50,6 +50,11 @@ pub const SCHEMA_EXAMPLES: &str = "Examples:
   zhice schema policies/tongzhou-2025-draft.policy > case.schema.json
   zhice schema policies/tongzhou-2025-draft.policy --format result > result.schema.json";
 
+pub const DOC_EXAMPLES: &str = "Examples:
+  zhice doc policies/tongzhou-2025-draft.policy --out book
+  zhice doc policies/tongzhou-2025-illustrative-amendment.policy --previous policies/tongzhou-2025-draft.policy --out amendment.html
+  zhice doc policies/tongzhou-2025-draft.policy --format markdown > tongzhou.md";
+
 pub const SERVE_EXAMPLES: &str = "Examples:
   zhice serve policies
   zhice serve policies --listen 0.0.0.0:8080 --log-format json

@@ -3,6 +3,7 @@
 mod bounds;
 mod check;
 mod diff;
+mod doc;
 mod eval;
 mod explain;
 mod fmt;
@@ -93,6 +94,9 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// The policy as a book for readers: each measure under its clause, in words, with worked examples.
+    #[command(after_help = help::DOC_EXAMPLES)]
+    Doc(doc::DocArgs),
     /// Serve every policy of a directory over HTTP: evaluate, explain, diff, bounds, schema (OpenAPI at /openapi.json).
     #[command(after_help = help::SERVE_EXAMPLES)]
     Serve(serve::ServeArgs),
@@ -184,6 +188,7 @@ pub fn main() -> ExitCode {
         Command::Fmt { files, check } => fmt::run(&out, &files, check),
         Command::Lsp => crate::lsp::run(cli.lang),
         Command::Serve(args) => serve::run(&args),
+        Command::Doc(args) => doc::run(&out, &args),
         Command::Schema { policy, format } => match out.load(&policy) {
             Ok(l) => {
                 let schema = match format {

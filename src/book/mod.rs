@@ -1,0 +1,353 @@
+//! `zhice doc`: a policy as a book for the people who approve it and the
+//! public in a consultation. Each measure under its clause: the clause text,
+//! the rule in plain words, its parameters with every dated value, its worst
+//! case, and the drafters' tests of it as worked examples with their
+//! explanation; a parameter index; the changes from a previous version.
+//! `html.rs` and `markdown.rs` lay the same book out.
+
+pub mod html;
+pub mod markdown;
+mod words;
+
+use crate::check::model::{Expected, Expr, ExprKind, Policy};
+use crate::load::Loaded;
+use crate::syntax::ast;
+use rust_i18n::t;
+use words::Words;
+
+pub struct Book {
+    pub title: String,
+    pub version: Option<String>,
+    /// header facts in words: effective date, currency, rounding
+    pub facts: Vec<(String, String)>,
+    pub items: Vec<Item>,
+    pub params: Vec<Param>,
+    /// the review of what changed since the previous version, as Markdown and as text
+    pub changes: Option<(String, String)>,
+}
+
+pub struct Item {
+    pub anchor: String,
+    pub id: String,
+    pub clause: String,
+    pub title: String,
+    /// measure, service, rule across measures, budget pool, clause
+    pub kind: String,
+    pub text: Option<String>,
+    /// the rule in plain words, one line each
+    pub rule: Vec<String>,
+    /// the rule as written in the policy file
+    pub written: String,
+    /// indices into `Book::params`
+    pub params: Vec<usize>,
+    pub worst: Option<String>,
+    pub examples: Vec<Example>,
+}
+
+pub struct Example {
+    pub name: String,
+    /// the case, as JSON
+    pub given: String,
+    /// what the test expects of this measure
+    pub expected: String,
+    /// the explanation of this measure's arithmetic: depth and text
+    pub steps: Vec<(usize, String)>,
+}
+
+pub struct Param {
+    pub anchor: String,
+    pub name: String,
+    pub label: Option<String>,
+    /// (from, value as written); the first has no date
+    pub values: Vec<(Option<String>, String)>,
+    /// anchors and titles of the items that use it
+    pub used_by: Vec<(String, String)>,
+}
+
+/// The book of a loaded policy, with the changes from `previous` when given.
+pub fn build(loaded: &Loaded, previous: Option<(&str, &Loaded)>, path: &str) -> Book {
+    let p = &*loaded.program.policy;
+    let src = loaded.source();
+    let ast = &loaded.ast;
+    let written_params: Vec<String> = ast.params.iter().map(|d| param_words(d, src)).collect();
+    // checked parameters are in declaration order, as the AST's
+    let words = Words {
+        policy: p,
+        src,
+        params: &written_params,
+    };
+    let bounds = crate::bounds::bounds(p, src);
+    let mut params: Vec<Param> = ast
+        .params
+        .iter()
+        .map(|d| Param {
+            anchor: format!("p-{}", d.name.node),
+            name: d.name.node.clone(),
+            label: d.label.clone(),
+            values: std::iter::once((None, d.value.span.text(src).to_string()))
+                .chain(
+                    d.dated
+                        .iter()
+                        .map(|(date, v)| (Some(date.node.to_string()), v.span.text(src).to_string())),
+                )
+                .collect(),
+            used_by: Vec::new(),
+        })
+        .collect();
+    let mut items = Vec::new();
+    for (i, m) in p.measures.iter().enumerate() {
+        let anchor = format!("m-{}", m.id);
+        let mut rule = Vec::new();
+        for c in &m.conditions {
+            rule.push(format!("{}{}", t!("When: "), words.expr(c)));
+        }
+        rule.push(format!("{}{}", t!("Award: "), words.expr(&m.award)));
+        for cap in &m.caps {
+            let mut line = words::cap(&words, &cap.limit, cap.scope);
+            if let Some(cond) = &cap.condition {
+                let c = words.expr(&cond.expr);
+                line = if cond.unless {
+                    t!("%{cap}, unless %{c}", cap = line, c = c).into_owned()
+                } else {
+                    t!("%{cap}, when %{c}", cap = line, c = c).into_owned()
+                };
+            }
+            rule.push(line);
+        }
+        if m.top_up {
+            rule.push(t!("Top-up: what was already paid under this measure is deducted").into_owned());
+        }
+        if m.once {
+            rule.push(t!("Once per applicant").into_owned());
+        }
+        let used = params_of(m.exprs());
+        for &u in &used {
+            if let Some(param) = params.get_mut(u) {
+                param
+                    .used_by
+                    .push((anchor.clone(), format!("{} {}", m.clause, m.title)));
+            }
+        }
+        let worst = bounds.awards.iter().find(|b| b.id == m.id).map(|b| match b.max {
+            Some(max) => t!(
+                "at most %{max} yuan for one applicant in a year",
+                max = crate::number::money(max)
+            )
+            .into_owned(),
+            None => t!("no bound: the award grows with what the case gives").into_owned(),
+        });
+        items.push(Item {
+            anchor,
+            id: m.id.clone(),
+            clause: m.clause.clone(),
+            title: m.title.clone(),
+            kind: t!("measure").into_owned(),
+            text: m.text.clone(),
+            rule,
+            written: m.span.text(src).to_string(),
+            params: used,
+            worst,
+            examples: examples(loaded, i),
+        });
+    }
+    for b in &p.benefits {
+        let decl = ast.benefits.iter().find(|d| d.id.node == b.id);
+        let rule = b
+            .conditions
+            .iter()
+            .map(|c| format!("{}{}", t!("When: "), words.expr(c)))
+            .collect();
+        items.push(Item {
+            anchor: format!("b-{}", b.id),
+            id: b.id.clone(),
+            clause: b.clause.clone(),
+            title: b.title.clone(),
+            kind: t!("service").into_owned(),
+            text: b.text.clone(),
+            rule,
+            written: decl.map(|d| d.span.text(src).to_string()).unwrap_or_default(),
+            params: Vec::new(),
+            worst: None,
+            examples: Vec::new(),
+        });
+    }
+    for r in &p.rules {
+        items.push(other(
+            &r.id,
+            &r.clause,
+            &r.title,
+            &r.text,
+            t!("rule across measures").into_owned(),
+            r.span.text(src),
+        ));
+    }
+    for pool in &p.pools {
+        let decl = ast.pools.iter().find(|d| d.id.node == pool.id);
+        let written = decl.map(|d| d.span.text(src)).unwrap_or("");
+        items.push(other(
+            &pool.id,
+            &pool.clause,
+            &pool.title,
+            &pool.text,
+            t!("budget pool").into_owned(),
+            written,
+        ));
+    }
+    for c in &p.clauses {
+        let decl = ast.clauses.iter().find(|d| d.id.node == c.id);
+        let written = decl.map(|d| d.span.text(src)).unwrap_or("");
+        items.push(other(
+            &c.id,
+            &c.clause,
+            &c.title,
+            &c.text,
+            t!("clause").into_owned(),
+            written,
+        ));
+    }
+    // in clause order, as the published text is
+    items.sort_by_key(|i| {
+        let key = crate::check::clause_key(&i.clause);
+        (key.is_none(), key)
+    });
+    let mut facts = Vec::new();
+    if let Some(d) = p.header.effective {
+        facts.push((t!("Effective").into_owned(), d.to_string()));
+    }
+    if let Some((from, to)) = p.header.in_force {
+        facts.push((t!("In force").into_owned(), format!("{from} – {to}")));
+    }
+    if let Some(c) = &p.header.currency {
+        facts.push((t!("Currency").into_owned(), c.clone()));
+    }
+    facts.push((t!("Source").into_owned(), path.to_string()));
+    let changes = previous.map(|(old_path, old)| {
+        let old_side = crate::diff::Side {
+            path: old_path,
+            policy: &old.program.policy,
+            ast: &old.ast,
+            source: old.source(),
+        };
+        let new_side = crate::diff::Side {
+            path,
+            policy: p,
+            ast,
+            source: src,
+        };
+        let d = crate::diff::compare(&old_side, &new_side);
+        (
+            crate::report::diff::markdown(&d, None),
+            crate::report::diff::text(&d, None, crate::report::diff::Style { color: false }),
+        )
+    });
+    Book {
+        title: p.header.title.clone(),
+        version: p.header.version.clone(),
+        facts,
+        items,
+        params,
+        changes,
+    }
+}
+
+/// The colon after a label: full-width in Chinese.
+fn colon() -> &'static str {
+    if crate::lang::is_zh() {
+        "："
+    } else {
+        ": "
+    }
+}
+
+fn other(id: &str, clause: &str, title: &str, text: &Option<String>, kind: String, written: &str) -> Item {
+    Item {
+        anchor: format!("i-{id}"),
+        id: id.to_string(),
+        clause: clause.to_string(),
+        title: title.to_string(),
+        kind,
+        text: text.clone(),
+        rule: Vec::new(),
+        written: written.to_string(),
+        params: Vec::new(),
+        worst: None,
+        examples: Vec::new(),
+    }
+}
+
+/// `500万元`, or with dated values `500万元（自 2026-01-01 起 800万元）`.
+fn param_words(d: &ast::ParamDecl, src: &str) -> String {
+    let mut s = d.value.span.text(src).to_string();
+    for (date, v) in &d.dated {
+        s.push_str(&t!(
+            " (%{value} from %{date})",
+            value = v.span.text(src),
+            date = date.node
+        ));
+    }
+    s
+}
+
+fn params_of<'a>(exprs: impl Iterator<Item = &'a Expr>) -> Vec<usize> {
+    let mut out = Vec::new();
+    for e in exprs {
+        e.walk(&mut |x| {
+            if let ExprKind::Param(i) = x.kind {
+                if !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+        });
+    }
+    out.sort_unstable();
+    out
+}
+
+/// The drafters' tests that pay under measure `m`, each with its explanation of `m`.
+fn examples(loaded: &Loaded, m: usize) -> Vec<Example> {
+    let program = &loaded.program;
+    let p: &Policy = &program.policy;
+    let reader = crate::case::Reader::new(p);
+    let mut out = Vec::new();
+    for test in &p.tests {
+        let Expected::Awards(awards) = &test.expect else {
+            continue;
+        };
+        let Some((_, amount)) = awards.iter().find(|(i, a)| *i == m && !a.is_zero()) else {
+            continue;
+        };
+        let Ok(case) = reader.text(&test.given) else { continue };
+        let Ok(outcome) = crate::eval::evaluate(program, &case, None, true) else {
+            continue;
+        };
+        let explained = crate::report::explain::json(program, &case, &outcome);
+        let steps = explained["measures"][m]["steps"]
+            .as_array()
+            .map(|s| {
+                s.iter()
+                    .map(|x| {
+                        let depth = x["depth"].as_u64().unwrap_or(0);
+                        (
+                            usize::try_from(depth).unwrap_or(0),
+                            x["text"].as_str().unwrap_or("").to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let given = serde_json::from_str::<serde_json::Value>(&test.given)
+            .map(|v| v.to_string())
+            .unwrap_or_else(|_| test.given.clone());
+        out.push(Example {
+            name: test.name.clone(),
+            given,
+            expected: t!("expected: %{amount} yuan", amount = crate::number::money(*amount)).into_owned(),
+            steps,
+        });
+        // a few worked examples say more than every test
+        if out.len() == 3 {
+            break;
+        }
+    }
+    out
+}

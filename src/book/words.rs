@@ -1,0 +1,236 @@
+//! A rule in plain words, in the reader's language: `20% of
+//! data_space_investment, at most data_space_cap` reads 按可信数据空间固定资产投资的
+//! 20%，最高500万元. Names become their labels and parameters their written
+//! values; a form without words of its own is shown as written.
+
+use crate::check::model::{BinOp, CapScope, Const, Expr, ExprKind, HitPolicy, Policy, TierKey};
+use rust_decimal::Decimal;
+use rust_i18n::t;
+
+pub struct Words<'a> {
+    pub policy: &'a Policy,
+    /// the policy's text, for what is shown as written
+    pub src: &'a str,
+    /// each parameter's values as written: `500万元（2026-01-01起 800万元）`
+    pub params: &'a [String],
+}
+
+impl Words<'_> {
+    pub fn expr(&self, e: &Expr) -> String {
+        let p = self.policy;
+        match &e.kind {
+            ExprKind::Const(c) => self.constant(c),
+            ExprKind::Input(i) => quoted(p.inputs[*i].label.as_deref().unwrap_or(&p.inputs[*i].name)),
+            ExprKind::Param(i) => self
+                .params
+                .get(*i)
+                .cloned()
+                .unwrap_or_else(|| p.params[*i].name.clone()),
+            ExprKind::Value(i) => quoted(p.values[*i].label.as_deref().unwrap_or(&p.values[*i].name)),
+            ExprKind::Award(i) => t!("the award of %{title}", title = quoted(&p.measures[*i].title)).into_owned(),
+            ExprKind::Field(inner, f) => {
+                let label = match &inner.ty {
+                    crate::check::model::Ty::Record(r) => {
+                        let field = &p.records[*r].fields[*f];
+                        field.label.clone().unwrap_or_else(|| field.name.clone())
+                    }
+                    _ => return self.written(e),
+                };
+                quoted(&label)
+            }
+            ExprKind::ToDec(inner) => self.expr(inner),
+            ExprKind::Local(_) => t!("the item").into_owned(),
+            ExprKind::Binary(op, l, r) => self.binary(*op, l, r),
+            ExprKind::Not(inner) => t!("not (%{x})", x = self.expr(inner)).into_owned(),
+            ExprKind::IsGiven(inner, negated) => {
+                if *negated {
+                    t!("%{x} is not given", x = self.expr(inner)).into_owned()
+                } else {
+                    t!("%{x} is given", x = self.expr(inner)).into_owned()
+                }
+            }
+            ExprKind::IsValue(inner, v, negated) => {
+                let value = match &inner.ty.required() {
+                    crate::check::model::Ty::Enum(en) => enum_label(p, *en, *v),
+                    _ => v.to_string(),
+                };
+                if *negated {
+                    t!("%{x} is not %{v}", x = self.expr(inner), v = value).into_owned()
+                } else {
+                    t!("%{x} is %{v}", x = self.expr(inner), v = value).into_owned()
+                }
+            }
+            ExprKind::UpTo { ceiling, assessed } => match assessed {
+                Some(a) => t!(
+                    "%{assessed}, at most %{ceiling}",
+                    assessed = self.expr(a),
+                    ceiling = self.expr(ceiling)
+                )
+                .into_owned(),
+                None => t!("up to %{ceiling}", ceiling = self.expr(ceiling)).into_owned(),
+            },
+            ExprKind::Capped { amount, cap } => t!(
+                "%{amount}, at most %{cap}",
+                amount = self.expr(amount),
+                cap = self.expr(cap)
+            )
+            .into_owned(),
+            ExprKind::Tier { key, rows } => {
+                let rows: Vec<String> = rows
+                    .iter()
+                    .map(|r| {
+                        let key = match &r.key {
+                            TierKey::Otherwise => t!("otherwise").into_owned(),
+                            TierKey::Value(v) => match &key.ty.required() {
+                                crate::check::model::Ty::Enum(en) => enum_label(p, *en, *v),
+                                _ => v.to_string(),
+                            },
+                            TierKey::Ints(a, b) if a == b => a.to_string(),
+                            TierKey::Ints(a, b) => format!("{a}–{b}"),
+                        };
+                        format!("{key} → {}", self.expr(&r.amount))
+                    })
+                    .collect();
+                t!(
+                    "by %{key}: %{rows}",
+                    key = self.expr(key),
+                    rows = rows.join(t!("; ").as_ref())
+                )
+                .into_owned()
+            }
+            ExprKind::Pick { policy, alternatives } => {
+                let alts: Vec<String> = alternatives
+                    .iter()
+                    .map(|a| match &a.when {
+                        Some(w) => t!(
+                            "%{amount} when %{when}",
+                            amount = self.expr(&a.amount),
+                            when = self.expr(w)
+                        )
+                        .into_owned(),
+                        None => self.expr(&a.amount),
+                    })
+                    .collect();
+                let head = match policy {
+                    HitPolicy::Highest => t!("the highest that applies of"),
+                    HitPolicy::First => t!("the first that applies of"),
+                    HitPolicy::Sum => t!("all that apply, added up, of"),
+                    HitPolicy::One => t!("the one that applies of"),
+                };
+                let gap = if crate::lang::is_zh() { "" } else { " " };
+                format!("{head}{gap}{}", alts.join(t!("; ").as_ref()))
+            }
+            ExprKind::Each { list, filter, body, .. } => {
+                let each = match filter {
+                    Some(f) => t!(
+                        "for each of %{list} where %{filter}: %{body}",
+                        list = self.expr(list),
+                        filter = self.expr(f),
+                        body = self.expr(body)
+                    ),
+                    None => t!(
+                        "for each of %{list}: %{body}",
+                        list = self.expr(list),
+                        body = self.expr(body)
+                    ),
+                };
+                each.into_owned()
+            }
+            _ => self.written(e),
+        }
+    }
+
+    fn binary(&self, op: BinOp, l: &Expr, r: &Expr) -> String {
+        let (a, b) = (self.expr(l), self.expr(r));
+        match op {
+            BinOp::Of => t!("%{rate} of %{base}", rate = a, base = b).into_owned(),
+            BinOp::And => t!("%{a} and %{b}", a = a, b = b).into_owned(),
+            BinOp::Or => t!("%{a} or %{b}", a = a, b = b).into_owned(),
+            BinOp::Ge => t!("%{a} is at least %{b}", a = a, b = b).into_owned(),
+            BinOp::Gt => t!("%{a} is above %{b}", a = a, b = b).into_owned(),
+            BinOp::Le => t!("%{a} is at most %{b}", a = a, b = b).into_owned(),
+            BinOp::Lt => t!("%{a} is below %{b}", a = a, b = b).into_owned(),
+            BinOp::Eq => t!("%{a} is %{b}", a = a, b = b).into_owned(),
+            BinOp::Ne => t!("%{a} is not %{b}", a = a, b = b).into_owned(),
+            BinOp::Otherwise => t!("%{a} (%{b} when not given)", a = a, b = b).into_owned(),
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => format!("{a} {} {b}", op.symbol()),
+        }
+    }
+
+    fn constant(&self, c: &Const) -> String {
+        match c {
+            Const::Bool(true) => t!("yes").into_owned(),
+            Const::Bool(false) => t!("no").into_owned(),
+            Const::Int(n) => n.to_string(),
+            Const::Number(d) => d.normalize().to_string(),
+            Const::Money(d) => money(*d),
+            Const::Rate(d) => crate::number::rate(*d),
+            Const::Text(s) => format!("“{s}”"),
+            Const::Date(d) => d.to_string(),
+            Const::Enum(en, v) => enum_label(self.policy, *en, *v),
+        }
+    }
+
+    /// Anything else, as the drafter wrote it.
+    fn written(&self, e: &Expr) -> String {
+        format!(
+            "`{}`",
+            e.span.text(self.src).split_whitespace().collect::<Vec<_>>().join(" ")
+        )
+    }
+}
+
+/// A cap in words: `最高500万元（每个申报主体每年）`.
+pub fn cap(words: &Words, limit: &Expr, scope: CapScope) -> String {
+    let limit = words.expr(limit);
+    match scope {
+        CapScope::Award => t!("at most %{limit}", limit = limit).into_owned(),
+        CapScope::Year => t!("at most %{limit} per applicant per year", limit = limit).into_owned(),
+        CapScope::Ever => t!("at most %{limit} per applicant", limit = limit).into_owned(),
+    }
+}
+
+fn quoted(label: &str) -> String {
+    if crate::lang::is_zh() {
+        label.to_string()
+    } else {
+        format!("“{label}”")
+    }
+}
+
+fn enum_label(p: &Policy, en: usize, v: u32) -> String {
+    let Some((name, label)) = p.enums.get(en).and_then(|e| e.values.get(v as usize)) else {
+        return v.to_string();
+    };
+    label.clone().unwrap_or_else(|| name.clone())
+}
+
+/// An amount as drafters write it: 500万元, 1.2亿元, 2,000元.
+pub fn money(d: Decimal) -> String {
+    let wan = Decimal::from(10_000);
+    let yi = Decimal::from(100_000_000);
+    if !d.is_zero() && (d % yi).is_zero() {
+        format!("{}亿元", (d / yi).normalize())
+    } else if !d.is_zero() && (d % wan).is_zero() || (d >= wan && ((d * Decimal::from(100)) % wan).is_zero()) {
+        format!("{}万元", (d / wan).normalize())
+    } else {
+        format!("{}元", crate::number::quantity(d))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::money;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn amounts_as_drafters_write_them() {
+        let m = |s: &str| money(s.parse::<Decimal>().unwrap());
+        assert_eq!(m("5000000"), "500万元");
+        assert_eq!(m("120000000"), "1.2亿元");
+        assert_eq!(m("15000"), "1.5万元");
+        assert_eq!(m("2000"), "2,000元");
+        assert_eq!(m("0"), "0元");
+        assert_eq!(m("1234.5"), "1,234.5元");
+    }
+}

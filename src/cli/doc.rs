@@ -1,0 +1,80 @@
+//! `zhice doc POLICY`: the policy as a book, in HTML or Markdown.
+
+use super::{status, Out};
+use crate::book;
+use rust_i18n::t;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum BookFormat {
+    Html,
+    Markdown,
+}
+
+#[derive(clap::Args)]
+pub(super) struct DocArgs {
+    /// The .policy file; its drafters' tests become the worked examples.
+    policy: PathBuf,
+    /// The previous version of the policy: the book then ends with what changed.
+    #[arg(long)]
+    previous: Option<PathBuf>,
+    /// Where to write: a directory (index.html and index.md are written in it), or a .html or .md file. Default: standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// What to print when no --out is given: html (one self-contained page) or markdown.
+    #[arg(long, value_enum, default_value_t = BookFormat::Html)]
+    format: BookFormat,
+}
+
+pub(super) fn run(out: &Out, args: &DocArgs) -> u8 {
+    let loaded = match out.load(&args.policy) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let previous = match &args.previous {
+        Some(p) => match out.load(p) {
+            Ok(l) => Some((p.display().to_string(), l)),
+            Err(code) => return code,
+        },
+        None => None,
+    };
+    let path = args.policy.display().to_string();
+    let b = book::build(&loaded, previous.as_ref().map(|(p, l)| (p.as_str(), l)), &path);
+    let write = |to: &std::path::Path, text: String| -> Result<(), u8> {
+        std::fs::write(to, text).map_err(|e| {
+            eprintln!(
+                "{} {}",
+                t!("error:"),
+                t!("cannot write `%{path}`: %{e}", path = to.display(), e = e)
+            );
+            status::USAGE
+        })
+    };
+    let result = match &args.out {
+        None => {
+            match args.format {
+                BookFormat::Html => print!("{}", book::html::page(&b)),
+                BookFormat::Markdown => print!("{}", book::markdown::document(&b)),
+            }
+            Ok(())
+        }
+        Some(p) if p.extension().is_some_and(|e| e == "html") => write(p, book::html::page(&b)),
+        Some(p) if p.extension().is_some_and(|e| e == "md") => write(p, book::markdown::document(&b)),
+        Some(dir) => {
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                eprintln!(
+                    "{} {}",
+                    t!("error:"),
+                    t!("cannot write `%{path}`: %{e}", path = dir.display(), e = e)
+                );
+                return status::USAGE;
+            }
+            write(&dir.join("index.html"), book::html::page(&b))
+                .and_then(|()| write(&dir.join("index.md"), book::markdown::document(&b)))
+        }
+    };
+    match result {
+        Ok(()) => status::OK,
+        Err(code) => code,
+    }
+}

@@ -1,0 +1,176 @@
+//! `zhice doc`: the book of every bundled policy is one standalone page whose
+//! internal links all land, in HTML and in Markdown; and the page loads in
+//! real headless Chromium (Debian's package) with no console message, on a
+//! desktop and on a phone, screenshots taken.
+//!
+//! The browser part needs `chromium`; without it, it says so and passes,
+//! unless `ZHICE_REQUIRE_BROWSER=1` (which `.ci/run` sets after installing it).
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("zhice-book-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Writes the book of `policy` (with `previous`) into `dir`.
+fn doc(policy: &str, previous: Option<&str>, dir: &Path) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zhice"));
+    cmd.args(["doc", policy, "--out", dir.to_str().unwrap()])
+        .current_dir(support::root());
+    if let Some(p) = previous {
+        cmd.args(["--previous", p]);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn books() -> Vec<(String, Option<String>)> {
+    let mut out = vec![
+        ("policies/tongzhou-2025-draft.policy".to_string(), None),
+        (
+            "policies/tongzhou-2025-illustrative-amendment.policy".to_string(),
+            Some("policies/tongzhou-2025-draft.policy".to_string()),
+        ),
+    ];
+    out.extend(
+        support::CORPUS
+            .iter()
+            .map(|c| (format!("policies/corpus/{c}.policy"), None)),
+    );
+    out
+}
+
+/// The values of `attr="…"` in `html`.
+fn attributes<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+    let needle = format!("{attr}=\"");
+    html.match_indices(&needle)
+        .map(|(i, _)| {
+            let rest = &html[i + needle.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect()
+}
+
+#[test]
+fn every_book_is_standalone_and_its_links_land() {
+    let dir = scratch("links");
+    for (policy, previous) in books() {
+        doc(&policy, previous.as_deref(), &dir);
+        let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
+        let ids: Vec<&str> = attributes(&html, "id");
+        let unique: BTreeSet<&str> = ids.iter().copied().collect();
+        assert_eq!(unique.len(), ids.len(), "{policy}: an id used twice");
+        let hrefs = attributes(&html, "href");
+        assert!(hrefs.len() > 5, "{policy}: a contents with links");
+        for href in hrefs {
+            let target = href
+                .strip_prefix('#')
+                .unwrap_or_else(|| panic!("{policy}: a link out of the page: {href}"));
+            assert!(unique.contains(target), "{policy}: #{target} lands nowhere");
+        }
+        assert!(
+            attributes(&html, "src").is_empty(),
+            "{policy}: the page loads nothing else"
+        );
+        assert!(!html.contains("<script"), "{policy}");
+        // every measure has its section
+        let md = std::fs::read_to_string(dir.join("index.md")).unwrap();
+        let anchors: BTreeSet<&str> = attributes(&md, "id").into_iter().collect();
+        for link in md.split("](#").skip(1) {
+            let target = &link[..link.find(')').unwrap()];
+            assert!(
+                anchors.contains(target),
+                "{policy}: Markdown link #{target} lands nowhere"
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser"].into_iter().find(|c| {
+        Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+/// Loads `page` in headless Chromium; the console messages it logged, and the screenshot's size.
+fn load(browser: &str, page: &Path, shot: &Path, size: &str, profile: &Path) -> (Vec<String>, u64) {
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--window-size={size}"))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("run chromium");
+    let log = String::from_utf8_lossy(&out.stderr);
+    let console: Vec<String> = log
+        .lines()
+        .filter(|l| l.contains(":CONSOLE"))
+        .map(str::to_string)
+        .collect();
+    (console, std::fs::metadata(shot).map_or(0, |m| m.len()))
+}
+
+#[test]
+fn the_book_loads_in_chromium() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("ZHICE_REQUIRE_BROWSER").is_none(),
+            "the browser test must run here, but Chromium is not installed"
+        );
+        eprintln!("skipping the browser test: Chromium is not installed (apt-get install chromium)");
+        return;
+    };
+    let dir = scratch("browser");
+    // The check itself can fail: a page that logs is caught.
+    let probe = dir.join("probe.html");
+    std::fs::write(&probe, "<!DOCTYPE html><script>console.error('zhice-probe')</script>").unwrap();
+    let (console, _) = load(browser, &probe, &dir.join("probe.png"), "400,300", &dir.join("profile"));
+    assert!(
+        console.iter().any(|l| l.contains("zhice-probe")),
+        "console messages are not seen: {console:?}"
+    );
+
+    doc(
+        "policies/tongzhou-2025-illustrative-amendment.policy",
+        Some("policies/tongzhou-2025-draft.policy"),
+        &dir,
+    );
+    let page = dir.join("index.html");
+    for (size, name) in [("1280,2000", "desktop.png"), ("390,844", "phone.png")] {
+        let shot = dir.join(name);
+        let (console, bytes) = load(browser, &page, &shot, size, &dir.join("profile"));
+        assert!(console.is_empty(), "console messages on {size}: {console:?}");
+        assert!(bytes > 10_000, "a screenshot of the page at {size} ({bytes} bytes)");
+    }
+    if let Some(keep) = std::env::var_os("ZHICE_KEEP_SCREENSHOTS") {
+        for name in ["desktop.png", "phone.png"] {
+            let _ = std::fs::copy(dir.join(name), Path::new(&keep).join(name));
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
