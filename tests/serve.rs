@@ -541,3 +541,30 @@ fn shutdown_finishes_what_is_in_flight() {
     assert_eq!(a.text().lines().count(), 60_000, "the batch in flight was finished");
     assert!(s.log.lock().unwrap().contains("stopping"));
 }
+
+#[test]
+fn requests_beyond_the_limit_wait_their_turn() {
+    let s = Server::start("in-flight", &["--max-in-flight", "1", "--timeout-ms", "1000"]);
+    let addr = s.addr.clone();
+    // the one slot is taken by a client that never finishes its body…
+    let mut stalled = std::net::TcpStream::connect(&addr).unwrap();
+    let head = format!(
+        "POST /v1/policies/{DRAFT}/eval HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 100\r\n\r\n{{"
+    );
+    stalled.write_all(head.as_bytes()).unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    // …so the next request waits until the slot is given up (408 at one second)
+    let started = Instant::now();
+    let waiting = get(&addr, "/health");
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(700),
+        "it waited for the slot: {waited:?}"
+    );
+    assert!(matches!(waiting.status, 200 | 408), "{}", waiting.text());
+    assert_eq!(http::read_answer(&mut stalled).status, 408);
+    // and once nothing is in flight, requests go straight through
+    let started = Instant::now();
+    assert_eq!(get(&addr, "/health").status, 200);
+    assert!(started.elapsed() < Duration::from_millis(700));
+}

@@ -136,6 +136,32 @@ impl Words<'_> {
                 };
                 each.into_owned()
             }
+            ExprKind::Bands { base, bands } => {
+                let rows: Vec<String> = bands
+                    .iter()
+                    .map(|b| {
+                        let rate = self.expr(&b.rate);
+                        match (&b.lower, &b.upper) {
+                            (None, Some(u)) => t!("up to %{upper}: %{rate}", upper = self.expr(u), rate = rate),
+                            (Some(l), Some(u)) => t!(
+                                "from %{lower} to %{upper}: %{rate}",
+                                lower = self.expr(l),
+                                upper = self.expr(u),
+                                rate = rate
+                            ),
+                            (Some(l), None) => t!("above %{lower}: %{rate}", lower = self.expr(l), rate = rate),
+                            (None, None) => t!("all of it: %{rate}", rate = rate),
+                        }
+                        .into_owned()
+                    })
+                    .collect();
+                t!(
+                    "in bands of %{base}, each part at its own rate: %{rows}",
+                    base = self.expr(base),
+                    rows = rows.join(t!("; ").as_ref())
+                )
+                .into_owned()
+            }
             _ => self.written(e),
         }
     }
@@ -209,9 +235,11 @@ fn enum_label(p: &Policy, en: usize, v: u32) -> String {
 pub fn money(d: Decimal) -> String {
     let wan = Decimal::from(10_000);
     let yi = Decimal::from(100_000_000);
-    if !d.is_zero() && (d % yi).is_zero() {
+    // whole, or to two places, in the larger unit: 1.2亿元, 1.5万元
+    let in_unit = |unit: Decimal| d >= unit && d.checked_mul(Decimal::from(100)).is_some_and(|x| (x % unit).is_zero());
+    if in_unit(yi) {
         format!("{}亿元", (d / yi).normalize())
-    } else if !d.is_zero() && (d % wan).is_zero() || (d >= wan && ((d * Decimal::from(100)) % wan).is_zero()) {
+    } else if in_unit(wan) {
         format!("{}万元", (d / wan).normalize())
     } else {
         format!("{}元", crate::number::quantity(d))
