@@ -2,6 +2,7 @@
 //! readable on a phone, printable (the contents and links fold away on paper).
 
 use super::{Book, Item};
+use crate::report::html::escape as esc;
 use rust_i18n::t;
 
 const STYLE: &str = r#"
@@ -39,21 +40,6 @@ details { margin: .5rem 0; } summary { cursor: pointer; color: var(--muted); }
   h2:first-of-type { break-before: auto; }
 }
 "#;
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Inline `code` in words becomes <code>; everything else is escaped.
 fn inline(s: &str) -> String {
@@ -119,14 +105,7 @@ pub fn page(book: &Book) -> String {
         esc(&t!("Used by"))
     ));
     for p in &book.params {
-        let values: Vec<String> = p
-            .values
-            .iter()
-            .map(|(from, v)| match from {
-                None => esc(v),
-                Some(d) => esc(&t!("%{value} from %{date}", value = v, date = d)),
-            })
-            .collect();
+        let values: Vec<String> = p.values.iter().map(|v| esc(v)).collect();
         let used: Vec<String> = p
             .used_by
             .iter()
@@ -187,21 +166,12 @@ fn section(h: &mut String, book: &Book, item: &Item) {
             .iter()
             .filter_map(|&i| book.params.get(i))
             .map(|p| {
-                let shown = p.label.clone().unwrap_or_else(|| p.name.clone());
-                let values: Vec<String> = p
-                    .values
-                    .iter()
-                    .map(|(from, v)| match from {
-                        None => v.clone(),
-                        Some(d) => t!("%{value} from %{date}", value = v, date = d).into_owned(),
-                    })
-                    .collect();
                 format!(
                     "<a href=\"#{}\">{}</a>{}{}",
                     p.anchor,
-                    esc(&shown),
+                    esc(p.shown()),
                     super::colon(),
-                    esc(&values.join(t!("; ").as_ref()))
+                    esc(&p.values.join(t!("; ").as_ref()))
                 )
             })
             .collect();

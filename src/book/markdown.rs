@@ -45,7 +45,7 @@ pub fn document(book: &Book) -> String {
                 .params
                 .iter()
                 .filter_map(|&i| book.params.get(i))
-                .map(|p| format!("[{}](#{})", p.label.clone().unwrap_or_else(|| p.name.clone()), p.anchor))
+                .map(|p| format!("[{}](#{})", p.shown(), p.anchor))
                 .collect();
             m.push_str(&format!("{}{}\n\n", t!("Parameters: "), links.join(t!("; ").as_ref())));
         }
@@ -71,21 +71,13 @@ pub fn document(book: &Book) -> String {
         t!("Used by")
     ));
     for p in &book.params {
-        let values: Vec<String> = p
-            .values
-            .iter()
-            .map(|(from, v)| match from {
-                None => v.clone(),
-                Some(d) => t!("%{value} from %{date}", value = v, date = d).into_owned(),
-            })
-            .collect();
         let used: Vec<String> = p.used_by.iter().map(|(a, title)| format!("[{title}](#{a})")).collect();
         m.push_str(&format!(
             "| <a id=\"{}\"></a>{} `{}` | {} | {} |\n",
             p.anchor,
             p.label.as_deref().unwrap_or(""),
             p.name,
-            values.join("<br>"),
+            p.values.join("<br>"),
             used.join("<br>")
         ));
     }

@@ -58,10 +58,17 @@ pub struct Param {
     pub anchor: String,
     pub name: String,
     pub label: Option<String>,
-    /// (from, value as written); the first has no date
-    pub values: Vec<(Option<String>, String)>,
+    /// every value as written, in words: `500万元`, `自 2026-01-01 起 800万元`
+    pub values: Vec<String>,
     /// anchors and titles of the items that use it
     pub used_by: Vec<(String, String)>,
+}
+
+impl Param {
+    /// Its label, or its name when it has none.
+    pub fn shown(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.name)
+    }
 }
 
 /// The book of a loaded policy, with the changes from `previous` when given.
@@ -84,12 +91,10 @@ pub fn build(loaded: &Loaded, previous: Option<(&str, &Loaded)>, path: &str) -> 
             anchor: format!("p-{}", d.name.node),
             name: d.name.node.clone(),
             label: d.label.clone(),
-            values: std::iter::once((None, d.value.span.text(src).to_string()))
-                .chain(
-                    d.dated
-                        .iter()
-                        .map(|(date, v)| (Some(date.node.to_string()), v.span.text(src).to_string())),
-                )
+            values: std::iter::once(d.value.span.text(src).to_string())
+                .chain(d.dated.iter().map(|(date, v)| {
+                    t!("%{value} from %{date}", value = v.span.text(src), date = date.node).into_owned()
+                }))
                 .collect(),
             used_by: Vec::new(),
         })

@@ -10,112 +10,57 @@ pub fn symbols(unit: &Unit) -> Value {
         return Value::Null;
     };
     let text = unit.text(Side::Policy);
-    let symbol = |name: String, detail: &str, kind: u32, whole: Span, name_at: Span| {
-        json!({
-            "name": name,
-            "detail": detail,
-            "kind": kind,
-            "range": lines.range(text, whole),
-            "selectionRange": lines.range(text, name_at),
-        })
-    };
-    let mut out = Vec::new();
-    // LSP's SymbolKind: 12 function, 14 constant, 13 variable, 10 enum, 23 struct, 5 class, 15 string
-    for m in &file.measures {
-        out.push((
-            m.span.start,
-            symbol(
-                format!("{} {}", m.clause.node, m.title.node),
-                &m.id.node,
-                12,
-                m.span,
-                m.id.span,
-            ),
-        ));
-    }
-    for r in &file.rules {
-        out.push((
-            r.span.start,
-            symbol(
-                format!("{} {}", r.clause.node, r.title.node),
-                &r.id.node,
-                5,
-                r.span,
-                r.id.span,
-            ),
-        ));
-    }
-    for p in &file.pools {
-        out.push((
-            p.span.start,
-            symbol(
-                format!("{} {}", p.clause.node, p.title.node),
-                &p.id.node,
-                5,
-                p.span,
-                p.id.span,
-            ),
-        ));
-    }
-    for b in &file.benefits {
-        out.push((
-            b.span.start,
-            symbol(
-                format!("{} {}", b.clause.node, b.title.node),
-                &b.id.node,
-                15,
-                b.span,
-                b.id.span,
-            ),
-        ));
-    }
-    for c in &file.clauses {
-        out.push((
-            c.span.start,
-            symbol(
-                format!("{} {}", c.clause.node, c.title.node),
-                &c.id.node,
-                15,
-                c.span,
-                c.id.span,
-            ),
-        ));
-    }
-    for p in &file.params {
-        let detail = p.label.as_deref().unwrap_or("");
-        out.push((
-            p.span.start,
-            symbol(p.name.node.clone(), detail, 14, p.span, p.name.span),
-        ));
-    }
-    for i in &file.inputs {
-        let detail = i.label.as_deref().unwrap_or("");
-        out.push((
-            i.span.start,
-            symbol(i.name.node.clone(), detail, 13, i.span, i.name.span),
-        ));
-    }
-    for v in &file.values {
-        let detail = v.label.as_deref().unwrap_or("");
-        out.push((
-            v.span.start,
-            symbol(v.name.node.clone(), detail, 13, v.span, v.name.span),
-        ));
-    }
-    for e in &file.enums {
-        let detail = e.label.as_deref().unwrap_or("");
-        out.push((
-            e.span.start,
-            symbol(e.name.node.clone(), detail, 10, e.span, e.name.span),
-        ));
-    }
-    for r in &file.records {
-        let detail = r.label.as_deref().unwrap_or("");
-        out.push((
-            r.span.start,
-            symbol(r.name.node.clone(), detail, 23, r.span, r.name.span),
-        ));
-    }
+    // Items under a clause are named by it; declarations by their name, with their label.
+    // LSP's SymbolKind: 12 function, 5 class, 15 string, 14 constant, 13 variable, 10 enum, 23 struct.
+    let items = file
+        .measures
+        .iter()
+        .map(|m| (&m.clause, &m.title, &m.id, m.span, 12))
+        .chain(file.rules.iter().map(|r| (&r.clause, &r.title, &r.id, r.span, 5)))
+        .chain(file.pools.iter().map(|p| (&p.clause, &p.title, &p.id, p.span, 5)))
+        .chain(file.benefits.iter().map(|b| (&b.clause, &b.title, &b.id, b.span, 15)))
+        .chain(file.clauses.iter().map(|c| (&c.clause, &c.title, &c.id, c.span, 15)))
+        .map(|(clause, title, id, whole, kind)| {
+            (
+                format!("{} {}", clause.node, title.node),
+                id.node.as_str(),
+                kind,
+                whole,
+                id.span,
+            )
+        });
+    let declarations = file
+        .params
+        .iter()
+        .map(|p| (&p.name, &p.label, p.span, 14))
+        .chain(file.inputs.iter().map(|i| (&i.name, &i.label, i.span, 13)))
+        .chain(file.values.iter().map(|v| (&v.name, &v.label, v.span, 13)))
+        .chain(file.enums.iter().map(|e| (&e.name, &e.label, e.span, 10)))
+        .chain(file.records.iter().map(|r| (&r.name, &r.label, r.span, 23)))
+        .map(|(name, label, whole, kind)| {
+            (
+                name.node.clone(),
+                label.as_deref().unwrap_or(""),
+                kind,
+                whole,
+                name.span,
+            )
+        });
+    let mut out: Vec<(usize, Value)> = items
+        .chain(declarations)
+        .map(
+            |(name, detail, kind, whole, name_at): (String, &str, u32, Span, Span)| {
+                let symbol = json!({
+                    "name": name,
+                    "detail": detail,
+                    "kind": kind,
+                    "range": lines.range(text, whole),
+                    "selectionRange": lines.range(text, name_at),
+                });
+                (whole.start, symbol)
+            },
+        )
+        .collect();
     out.sort_by_key(|(at, _)| *at);
     Value::Array(by_article(out.into_iter().map(|(_, s)| s).collect()))
 }

@@ -2,6 +2,7 @@
 //! text marked character by character. No scripts, no fonts, no links out:
 //! a reviewer opens the file in a browser with no server and no network.
 
+use super::html::escape as esc;
 use crate::diff::impact::{Impact, LARGEST};
 use crate::diff::text::Tag;
 use crate::diff::{Detail, ItemChange, PolicyDiff, Status};
@@ -15,22 +16,6 @@ table{border-collapse:collapse;width:100%;margin:.5em 0}td,th{border:1px solid #
 th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}pre{margin:0;white-space:pre-wrap;font-size:.9em}\
 del{background:#fdd;text-decoration:line-through}ins{background:#dfd;text-decoration:none}\
 .added{background:#efe}.removed{background:#fee}.breaking{color:#a00;font-weight:bold}.what{width:9em;color:#555}";
-
-/// Escapes text for HTML.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn pre(lines: &[String]) -> String {
     format!("<pre>{}</pre>", esc(&lines.join("\n")))

@@ -5,6 +5,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod diff_html;
 pub mod explain;
+pub mod html;
 
 pub mod result;
 pub mod schema;

@@ -189,6 +189,22 @@ fn as_of(q: Option<&str>) -> Result<Option<Date>, ApiError> {
     .transpose()
 }
 
+/// What every request about cases starts with: the policy (at the version
+/// pinned, if one is), the day dated parameters are read on, the body as text.
+async fn cases_request(
+    app: &App,
+    name: &str,
+    digest: Option<&str>,
+    day: Option<&str>,
+    body: Body,
+) -> Result<(Arc<Entry>, Option<Date>, String), ApiError> {
+    let e = entry(app, name, digest)?;
+    let as_of = as_of(day)?;
+    let bytes = app.read(body).await?;
+    let text = String::from_utf8(bytes.into()).map_err(|_| ApiError::bad_request(t!("the body is not UTF-8 text")))?;
+    Ok((e, as_of, text))
+}
+
 fn info(e: &Entry, refused: Option<super::registry::Refused>) -> PolicyInfo {
     let p = &e.loaded().program.policy;
     PolicyInfo {
@@ -261,10 +277,8 @@ pub async fn eval(
     Query(q): Query<EvalQuery>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let e = entry(&app, &name, q.digest.as_deref())?;
-    let as_of = as_of(q.as_of.as_deref())?;
-    let bytes = app.read(body).await?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| ApiError::bad_request(t!("the body is not UTF-8 text")))?;
+    let (e, as_of, text) = cases_request(&app, &name, q.digest.as_deref(), q.as_of.as_deref(), body).await?;
+    let text = text.as_str();
     let program = &e.loaded().program;
     let result = match e.reader().text(text) {
         Err(errors) => CaseResult::Rejected(errors),
@@ -299,19 +313,15 @@ pub async fn batch(
     Query(q): Query<EvalQuery>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let e = entry(&app, &name, q.digest.as_deref())?;
-    let as_of = as_of(q.as_of.as_deref())?;
-    let bytes = app.read(body).await?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| ApiError::bad_request(t!("the body is not UTF-8 text")))?;
+    let (e, as_of, text) = cases_request(&app, &name, q.digest.as_deref(), q.as_of.as_deref(), body).await?;
     let input = if text.trim_start().starts_with('[') {
-        let cases: Vec<serde_json::Value> = serde_json::from_str(text)
+        let cases: Vec<serde_json::Value> = serde_json::from_str(&text)
             .map_err(|err| ApiError::bad_request(t!("the body is not a JSON array of cases: %{err}", err = err)))?;
         app.check_count(cases.len())?;
         cases.iter().map(|c| format!("{c}\n")).collect::<String>()
     } else {
-        let n = text.lines().count();
-        app.check_count(n)?;
-        text.to_string()
+        app.check_count(text.lines().count())?;
+        text
     };
     let deadline = tokio::time::Instant::now() + app.limits.request_time;
     Ok(super::stream::batch(e, input, as_of, deadline.into_std()))
@@ -330,10 +340,8 @@ pub async fn explain(
     Query(q): Query<ExplainQuery>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let e = entry(&app, &name, q.digest.as_deref())?;
-    let as_of = as_of(q.as_of.as_deref())?;
-    let bytes = app.read(body).await?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| ApiError::bad_request(t!("the body is not UTF-8 text")))?;
+    let (e, as_of, text) = cases_request(&app, &name, q.digest.as_deref(), q.as_of.as_deref(), body).await?;
+    let text = text.as_str();
     let program = &e.loaded().program;
     let rejected = |r: CaseResult| {
         let line = e.lines.json_line(&r);
