@@ -18,6 +18,7 @@ mod overlap;
 pub mod overrides;
 mod plan;
 mod pool;
+mod resolve;
 mod tests;
 
 use crate::diagnostic::Diagnostic;
