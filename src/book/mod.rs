@@ -84,6 +84,7 @@ pub fn build(loaded: &Loaded, previous: Option<(&str, &Loaded)>, path: &str) -> 
         params: &written_params,
     };
     let bounds = crate::bounds::bounds(p, src);
+    let reader = crate::case::Reader::new(p);
     let mut params: Vec<Param> = ast
         .params
         .iter()
@@ -152,7 +153,7 @@ pub fn build(loaded: &Loaded, previous: Option<(&str, &Loaded)>, path: &str) -> 
             written: m.span.text(src).to_string(),
             params: used,
             worst,
-            examples: examples(loaded, i),
+            examples: examples(loaded, &reader, i),
         });
     }
     for b in &p.benefits {
@@ -309,10 +310,9 @@ fn params_of<'a>(exprs: impl Iterator<Item = &'a Expr>) -> Vec<usize> {
 }
 
 /// The drafters' tests that pay under measure `m`, each with its explanation of `m`.
-fn examples(loaded: &Loaded, m: usize) -> Vec<Example> {
+fn examples(loaded: &Loaded, reader: &crate::case::Reader, m: usize) -> Vec<Example> {
     let program = &loaded.program;
     let p: &Policy = &program.policy;
-    let reader = crate::case::Reader::new(p);
     let mut out = Vec::new();
     for test in &p.tests {
         let Expected::Awards(awards) = &test.expect else {
