@@ -341,7 +341,16 @@ impl<'a> Cx<'a> {
                 (AggKind::Sum, Some(b)) => self.expr(b).mul(Bound::Unbounded),
                 _ => Bound::Unbounded,
             },
-            _ => Bound::Unbounded,
+            ExprKind::Local(_)
+            | ExprKind::CaseYear
+            | ExprKind::CaseDate
+            | ExprKind::Not(_)
+            | ExprKind::Neg(_)
+            | ExprKind::IsGiven(..)
+            | ExprKind::IsValue(..)
+            | ExprKind::Quantified(_)
+            | ExprKind::Const(_)
+            | ExprKind::Binary(..) => Bound::Unbounded,
         }
     }
 
@@ -377,7 +386,32 @@ impl<'a> Cx<'a> {
                 })
                 .min()
                 .unwrap_or(Decimal::ZERO),
-            _ => constant(e).unwrap_or(Decimal::ZERO),
+            ExprKind::Const(_)
+            | ExprKind::Input(_)
+            | ExprKind::Local(_)
+            | ExprKind::Value(_)
+            | ExprKind::Award(_)
+            | ExprKind::CaseYear
+            | ExprKind::CaseDate
+            | ExprKind::Field(..)
+            | ExprKind::Binary(..)
+            | ExprKind::Not(_)
+            | ExprKind::Neg(_)
+            | ExprKind::IsGiven(..)
+            | ExprKind::IsValue(..)
+            | ExprKind::ToDec(_)
+            | ExprKind::Min(_)
+            | ExprKind::Max(_)
+            | ExprKind::If(..)
+            | ExprKind::Round(..)
+            | ExprKind::Aggregate(_)
+            | ExprKind::Quantified(_)
+            | ExprKind::UpTo { .. }
+            | ExprKind::Tier { .. }
+            | ExprKind::Pick { .. }
+            | ExprKind::Each { .. }
+            | ExprKind::Bands { .. }
+            | ExprKind::Capped { .. } => constant(e).unwrap_or(Decimal::ZERO),
         }
     }
 
@@ -427,7 +461,30 @@ impl<'a> Cx<'a> {
                 };
                 (b.min(limit), by)
             }
-            _ => (self.expr(a), None),
+            ExprKind::Const(_)
+            | ExprKind::Input(_)
+            | ExprKind::Param(_)
+            | ExprKind::Local(_)
+            | ExprKind::Value(_)
+            | ExprKind::Award(_)
+            | ExprKind::CaseYear
+            | ExprKind::CaseDate
+            | ExprKind::Field(..)
+            | ExprKind::Binary(..)
+            | ExprKind::Not(_)
+            | ExprKind::Neg(_)
+            | ExprKind::IsGiven(..)
+            | ExprKind::IsValue(..)
+            | ExprKind::ToDec(_)
+            | ExprKind::Min(_)
+            | ExprKind::Max(_)
+            | ExprKind::If(..)
+            | ExprKind::Round(..)
+            | ExprKind::Aggregate(_)
+            | ExprKind::Quantified(_)
+            | ExprKind::Tier { .. }
+            | ExprKind::Pick { .. }
+            | ExprKind::Each { .. } => (self.expr(a), None),
         }
     }
 }
@@ -438,7 +495,32 @@ fn constant(e: &Expr) -> Option<Decimal> {
         ExprKind::Const(Const::Money(d) | Const::Rate(d) | Const::Number(d)) => Some(*d),
         ExprKind::Const(Const::Int(n)) => Some(Decimal::from(*n)),
         ExprKind::ToDec(x) => constant(x),
-        _ => None,
+        ExprKind::Input(_)
+        | ExprKind::Param(_)
+        | ExprKind::Local(_)
+        | ExprKind::Value(_)
+        | ExprKind::Award(_)
+        | ExprKind::CaseYear
+        | ExprKind::CaseDate
+        | ExprKind::Field(..)
+        | ExprKind::Binary(..)
+        | ExprKind::Not(_)
+        | ExprKind::Neg(_)
+        | ExprKind::IsGiven(..)
+        | ExprKind::IsValue(..)
+        | ExprKind::Min(_)
+        | ExprKind::Max(_)
+        | ExprKind::If(..)
+        | ExprKind::Round(..)
+        | ExprKind::Aggregate(_)
+        | ExprKind::Quantified(_)
+        | ExprKind::UpTo { .. }
+        | ExprKind::Tier { .. }
+        | ExprKind::Pick { .. }
+        | ExprKind::Each { .. }
+        | ExprKind::Bands { .. }
+        | ExprKind::Capped { .. }
+        | ExprKind::Const(_) => None,
     }
 }
 

@@ -43,6 +43,7 @@ pub mod diff;
 pub mod format;
 pub mod load;
 pub mod pool;
+pub mod run;
 pub mod sample;
 pub mod testing;
 

@@ -400,45 +400,6 @@ fn json_entry(pool: &PoolDef, period: i32, factor: Option<Decimal>) -> String {
     out
 }
 
-/// A case on its own is a round of one: its pools give it what is left of
-/// them after `ledger`. Returns how the pools were settled.
-pub fn alone(program: &Program, case: &Case, outcome: &mut Outcome, ledger: &Ledger) -> Result<Settled, CaseErrors> {
-    if program.policy.pools.is_empty() {
-        return Ok(Settled::default());
-    }
-    let claims = claims(program, case, outcome, 1)?;
-    let mut round = Round::new(program);
-    claims.iter().cloned().for_each(|c| round.add(c));
-    let mut settled = round.settle(ledger);
-    let shares = settled.apply(program, &claims, outcome);
-    settled.count(&shares);
-    Ok(settled)
-}
-
-/// Settles a round held in memory and grants each case its share. Cases whose
-/// claims cannot be read are taken out of the round; returns how many.
-pub fn grant_all(program: &Program, round: &mut Vec<(usize, Case, Outcome)>) -> usize {
-    if program.policy.pools.is_empty() {
-        return 0;
-    }
-    let before = round.len();
-    let mut pending = Round::new(program);
-    let mut per_case = Vec::with_capacity(before);
-    round.retain(|(line, case, outcome)| match claims(program, case, outcome, *line) {
-        Ok(cs) => {
-            cs.iter().cloned().for_each(|c| pending.add(c));
-            per_case.push(cs);
-            true
-        }
-        Err(_) => false,
-    });
-    let settled = pending.settle(&Ledger::default());
-    for ((_, _, outcome), cs) in round.iter_mut().zip(&per_case) {
-        settled.apply(program, cs, outcome);
-    }
-    before - round.len()
-}
-
 /// The pool's amount for a period: on 1 January of the year, or on the period's first day.
 pub fn pool_amount(program: &Program, pool: &PoolDef, period: i32) -> Decimal {
     fixed(program, &pool.amount, first_day(pool, period))
@@ -452,7 +413,32 @@ fn fixed(program: &Program, e: &crate::check::model::Expr, day: Date) -> Decimal
             Some(Value::Dec(d)) => *d,
             _ => Decimal::ZERO,
         },
-        _ => Decimal::ZERO,
+        ExprKind::Input(_)
+        | ExprKind::Local(_)
+        | ExprKind::Value(_)
+        | ExprKind::Award(_)
+        | ExprKind::CaseYear
+        | ExprKind::CaseDate
+        | ExprKind::Field(..)
+        | ExprKind::Binary(..)
+        | ExprKind::Not(_)
+        | ExprKind::Neg(_)
+        | ExprKind::IsGiven(..)
+        | ExprKind::IsValue(..)
+        | ExprKind::ToDec(_)
+        | ExprKind::Min(_)
+        | ExprKind::Max(_)
+        | ExprKind::If(..)
+        | ExprKind::Round(..)
+        | ExprKind::Aggregate(_)
+        | ExprKind::Quantified(_)
+        | ExprKind::UpTo { .. }
+        | ExprKind::Tier { .. }
+        | ExprKind::Pick { .. }
+        | ExprKind::Each { .. }
+        | ExprKind::Bands { .. }
+        | ExprKind::Capped { .. }
+        | ExprKind::Const(_) => Decimal::ZERO,
     }
 }
 

@@ -32,12 +32,6 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-impl From<Span> for miette::SourceSpan {
-    fn from(s: Span) -> Self {
-        (s.start, s.end.saturating_sub(s.start)).into()
-    }
-}
-
 /// A value together with where it was written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Spanned<T> {

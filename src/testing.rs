@@ -2,11 +2,10 @@
 //! an operator's cases go through, compared with what the drafter expects; and
 //! which measures no test exercises.
 
-use crate::case::Reader;
 use crate::check::model::{Expected, TestCase};
 use crate::compile::Program;
-use crate::eval::evaluate;
 use crate::number::money;
+use crate::run::{Mode, Ran, Refused, Runner};
 use rust_decimal::Decimal;
 use rust_i18n::t;
 
@@ -40,22 +39,22 @@ impl TestRun<'_> {
 /// Runs every drafter's test of `program`.
 pub fn run(program: &Program) -> TestRun<'_> {
     let mut exercised = vec![false; program.policy.measures.len()];
-    let reader = Reader::new(&program.policy);
+    let runner = Runner::new(program);
     let results = program
         .policy
         .tests
         .iter()
         .map(|t| TestResult {
             test: t,
-            problems: run_one(program, &reader, t, &mut exercised),
+            problems: run_one(&runner, t, &mut exercised),
         })
         .collect();
     TestRun { results, exercised }
 }
 
-fn run_one(program: &Program, reader: &Reader, t: &TestCase, exercised: &mut [bool]) -> Vec<String> {
-    let p = &program.policy;
-    match (&t.expect, reader.text(&t.given)) {
+fn run_one(runner: &Runner, t: &TestCase, exercised: &mut [bool]) -> Vec<String> {
+    let p = &runner.program.policy;
+    match (&t.expect, runner.reader().text(&t.given)) {
         (Expected::Errors(fields), Err(e)) => {
             let got: Vec<&str> = e.errors.iter().map(|x| x.field.as_str()).collect();
             fields
@@ -79,13 +78,13 @@ fn run_one(program: &Program, reader: &Reader, t: &TestCase, exercised: &mut [bo
             .into_owned()]
         }
         (Expected::Awards(_), Err(e)) => e.errors.iter().map(rejected).collect(),
-        (Expected::Awards(expected), Ok(case)) => match evaluate(program, &case, None, false) {
-            Err(e) => vec![t!("evaluation failed: %{message}", message = e.message).into_owned()],
-            Ok(mut outcome) => {
-                // A test case is a round of one, as `eval --case` makes it.
-                if let Err(e) = crate::pool::alone(program, &case, &mut outcome, &Default::default()) {
-                    return e.errors.iter().map(rejected).collect();
-                }
+        // A test case is a round of one, as `eval --case` makes it.
+        (Expected::Awards(expected), Ok(case)) => match runner.alone(case, Mode::Plain) {
+            Err(Refused::Eval { error, .. }) => {
+                vec![t!("evaluation failed: %{message}", message = error.message).into_owned()]
+            }
+            Err(Refused::Read(e) | Refused::Pool(e)) => e.errors.iter().map(rejected).collect(),
+            Ok((Ran { outcome, .. }, _)) => {
                 let mut problems = Vec::new();
                 for (i, (m, got)) in p.measures.iter().zip(&outcome.awards).enumerate() {
                     if *got > Decimal::ZERO {

@@ -13,7 +13,7 @@ use zhice::case::Reader;
 use zhice::compile::Program;
 use zhice::eval::evaluate;
 use zhice::load::load_text;
-use zhice::pool::grant_all;
+use zhice::run::{Mode, Runner};
 use zhice::sample::Rng;
 
 mod support;
@@ -68,19 +68,19 @@ fn round_lines(rng: &mut Rng, n: usize, distinct: bool) -> Vec<String> {
 /// Each id with what it was entitled to and what the pool granted it.
 fn grants(p: &Program, lines: &[String]) -> Vec<(String, Decimal, Decimal)> {
     let reader = Reader::new(&p.policy);
-    let mut round = Vec::new();
-    let mut entitled = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
+    let entitled = lines.iter().enumerate().map(|(i, line)| {
         let case = reader.line(line, i + 1).expect("a valid case");
-        let outcome = evaluate(p, &case, None, false).expect("evaluates");
-        entitled.push(outcome.awards[0]);
-        round.push((i + 1, case, outcome));
-    }
-    assert_eq!(grant_all(p, &mut round), 0, "every case claims");
+        evaluate(p, &case, None, false).expect("evaluates").awards[0]
+    });
+    let round = Runner::new(p).round(&lines.join("\n"), Mode::Plain);
     let mut out: Vec<(String, Decimal, Decimal)> = round
+        .lines
         .into_iter()
         .zip(entitled)
-        .map(|((_, case, outcome), e)| (case.id, e, outcome.awards[0]))
+        .map(|(ran, e)| {
+            let ran = ran.expect("every case claims");
+            (ran.case.id, e, ran.outcome.awards[0])
+        })
         .collect();
     out.sort();
     out

@@ -216,16 +216,10 @@ proptest! {
         let mutated = mutate(&corpus_source(CORPUS[entry]), &edits);
         if let Ok(loaded) = load_text("fuzz", mutated, None) {
             let mut rng = Rng::new(edits.len() as u64);
-            let mut round = Vec::new();
-            for n in 0..20 {
-                if let Ok(c) = decode(&loaded.program, &case(&loaded.program.policy, &mut rng, n)) {
-                    if let Ok(o) = evaluate(&loaded.program, &c, None, true) {
-                        round.push((n as usize + 1, c, o));
-                    }
-                }
-            }
-            // And whatever pools it has divide the round without panic.
-            zhice::pool::grant_all(&loaded.program, &mut round);
+            let round: Vec<String> = (0..20).map(|n| case(&loaded.program.policy, &mut rng, n)).collect();
+            // Every case evaluated, explained, and whatever pools it has divide the round, without panic.
+            let runner = zhice::run::Runner::new(&loaded.program);
+            let _ = runner.round(&round.join("\n"), zhice::run::Mode::Explained);
         }
     }
 

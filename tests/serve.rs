@@ -63,7 +63,11 @@ impl Server {
             let log = log.clone();
             std::thread::spawn(move || {
                 for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                    if let Some(addr) = line.split("listening on http://").nth(1) {
+                    // `zhice serve: listening on http://…` (or its Chinese)
+                    let said = line
+                        .strip_prefix("zhice serve: ")
+                        .and_then(|l| l.split("http://").nth(1));
+                    if let Some(addr) = said {
                         let _ = tx.send(addr.trim().to_string());
                     }
                     let mut l = log.lock().unwrap();

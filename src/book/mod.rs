@@ -84,7 +84,7 @@ pub fn build(loaded: &Loaded, previous: Option<(&str, &Loaded)>, path: &str) -> 
         params: &written_params,
     };
     let bounds = crate::bounds::bounds(p, src);
-    let reader = crate::case::Reader::new(p);
+    let runner = crate::run::Runner::new(&loaded.program);
     let mut params: Vec<Param> = ast
         .params
         .iter()
@@ -153,7 +153,7 @@ pub fn build(loaded: &Loaded, previous: Option<(&str, &Loaded)>, path: &str) -> 
             written: m.span.text(src).to_string(),
             params: used,
             worst,
-            examples: examples(loaded, &reader, i),
+            examples: examples(&runner, i),
         });
     }
     for b in &p.benefits {
@@ -310,8 +310,8 @@ fn params_of<'a>(exprs: impl Iterator<Item = &'a Expr>) -> Vec<usize> {
 }
 
 /// The drafters' tests that pay under measure `m`, each with its explanation of `m`.
-fn examples(loaded: &Loaded, reader: &crate::case::Reader, m: usize) -> Vec<Example> {
-    let program = &loaded.program;
+fn examples(runner: &crate::run::Runner, m: usize) -> Vec<Example> {
+    let program = runner.program;
     let p: &Policy = &program.policy;
     let mut out = Vec::new();
     for test in &p.tests {
@@ -321,8 +321,9 @@ fn examples(loaded: &Loaded, reader: &crate::case::Reader, m: usize) -> Vec<Exam
         let Some((_, amount)) = awards.iter().find(|(i, a)| *i == m && !a.is_zero()) else {
             continue;
         };
-        let Ok(case) = reader.text(&test.given) else { continue };
-        let Ok(outcome) = crate::eval::evaluate(program, &case, None, true) else {
+        // A worked example is a round of one, as the drafters' test runs it.
+        let Ok((crate::run::Ran { case, outcome, .. }, _)) = runner.one(&test.given, crate::run::Mode::Explained)
+        else {
             continue;
         };
         let explained = crate::report::explain::json(program, &case, &outcome);

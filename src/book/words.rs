@@ -162,7 +162,15 @@ impl Words<'_> {
                 )
                 .into_owned()
             }
-            _ => self.written(e),
+            ExprKind::CaseYear
+            | ExprKind::CaseDate
+            | ExprKind::Neg(_)
+            | ExprKind::Min(_)
+            | ExprKind::Max(_)
+            | ExprKind::If(..)
+            | ExprKind::Round(..)
+            | ExprKind::Aggregate(_)
+            | ExprKind::Quantified(_) => self.written(e),
         }
     }
 

@@ -287,7 +287,31 @@ fn used_values<'a>(p: &'a Policy, exprs: &[&'a Expr], deep: bool) -> Vec<Used<'a
                 seen_values.push(*i);
                 stack.push(&p.values[*i].expr);
             }
-            _ => {}
+            ExprKind::Input(_)
+            | ExprKind::Local(_)
+            | ExprKind::Award(_)
+            | ExprKind::CaseYear
+            | ExprKind::CaseDate
+            | ExprKind::Field(..)
+            | ExprKind::Binary(..)
+            | ExprKind::Not(_)
+            | ExprKind::Neg(_)
+            | ExprKind::IsGiven(..)
+            | ExprKind::IsValue(..)
+            | ExprKind::ToDec(_)
+            | ExprKind::Min(_)
+            | ExprKind::Max(_)
+            | ExprKind::If(..)
+            | ExprKind::Round(..)
+            | ExprKind::Aggregate(_)
+            | ExprKind::Quantified(_)
+            | ExprKind::UpTo { .. }
+            | ExprKind::Tier { .. }
+            | ExprKind::Pick { .. }
+            | ExprKind::Each { .. }
+            | ExprKind::Bands { .. }
+            | ExprKind::Capped { .. }
+            | ExprKind::Value(_) => {}
         });
     }
     out

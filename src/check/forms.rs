@@ -54,7 +54,18 @@ impl Checker<'_> {
                     ty,
                 )
             }
-            _ => return None,
+            ast::ExprKind::Literal(_)
+            | ast::ExprKind::Path(_)
+            | ast::ExprKind::Binary(..)
+            | ast::ExprKind::Not(_)
+            | ast::ExprKind::Neg(_)
+            | ast::ExprKind::IsGiven { .. }
+            | ast::ExprKind::Is { .. }
+            | ast::ExprKind::Call { .. }
+            | ast::ExprKind::If(..)
+            | ast::ExprKind::Round { .. }
+            | ast::ExprKind::Aggregate(_)
+            | ast::ExprKind::Quantified(_) => return None,
         };
         Some(Expr { kind, ty, span: e.span })
     }
@@ -316,7 +327,31 @@ impl Checker<'_> {
                 Ty::Record(r) => self.records[*r].fields[*fi].range.clone(),
                 _ => Range::default(),
             },
-            _ => Range::default(),
+            ExprKind::Const(_)
+            | ExprKind::Param(_)
+            | ExprKind::Local(_)
+            | ExprKind::Value(_)
+            | ExprKind::Award(_)
+            | ExprKind::CaseYear
+            | ExprKind::CaseDate
+            | ExprKind::Binary(..)
+            | ExprKind::Not(_)
+            | ExprKind::Neg(_)
+            | ExprKind::IsGiven(..)
+            | ExprKind::IsValue(..)
+            | ExprKind::ToDec(_)
+            | ExprKind::Min(_)
+            | ExprKind::Max(_)
+            | ExprKind::If(..)
+            | ExprKind::Round(..)
+            | ExprKind::Aggregate(_)
+            | ExprKind::Quantified(_)
+            | ExprKind::UpTo { .. }
+            | ExprKind::Tier { .. }
+            | ExprKind::Pick { .. }
+            | ExprKind::Each { .. }
+            | ExprKind::Bands { .. }
+            | ExprKind::Capped { .. } => Range::default(),
         }
     }
 
@@ -586,7 +621,32 @@ impl Checker<'_> {
         let key = match &x.kind {
             ExprKind::Const(Const::Money(d)) => EdgeKey::Amount(d.normalize()),
             ExprKind::Param(i) => EdgeKey::Param(*i),
-            _ => {
+            ExprKind::Input(_)
+            | ExprKind::Local(_)
+            | ExprKind::Value(_)
+            | ExprKind::Award(_)
+            | ExprKind::CaseYear
+            | ExprKind::CaseDate
+            | ExprKind::Field(..)
+            | ExprKind::Binary(..)
+            | ExprKind::Not(_)
+            | ExprKind::Neg(_)
+            | ExprKind::IsGiven(..)
+            | ExprKind::IsValue(..)
+            | ExprKind::ToDec(_)
+            | ExprKind::Min(_)
+            | ExprKind::Max(_)
+            | ExprKind::If(..)
+            | ExprKind::Round(..)
+            | ExprKind::Aggregate(_)
+            | ExprKind::Quantified(_)
+            | ExprKind::UpTo { .. }
+            | ExprKind::Tier { .. }
+            | ExprKind::Pick { .. }
+            | ExprKind::Each { .. }
+            | ExprKind::Bands { .. }
+            | ExprKind::Capped { .. }
+            | ExprKind::Const(_) => {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::bands",
@@ -623,7 +683,32 @@ impl Checker<'_> {
                             _ => continue,
                         }
                     }
-                    _ => continue,
+                    ExprKind::Input(_)
+                    | ExprKind::Local(_)
+                    | ExprKind::Value(_)
+                    | ExprKind::Award(_)
+                    | ExprKind::CaseYear
+                    | ExprKind::CaseDate
+                    | ExprKind::Field(..)
+                    | ExprKind::Binary(..)
+                    | ExprKind::Not(_)
+                    | ExprKind::Neg(_)
+                    | ExprKind::IsGiven(..)
+                    | ExprKind::IsValue(..)
+                    | ExprKind::ToDec(_)
+                    | ExprKind::Min(_)
+                    | ExprKind::Max(_)
+                    | ExprKind::If(..)
+                    | ExprKind::Round(..)
+                    | ExprKind::Aggregate(_)
+                    | ExprKind::Quantified(_)
+                    | ExprKind::UpTo { .. }
+                    | ExprKind::Tier { .. }
+                    | ExprKind::Pick { .. }
+                    | ExprKind::Each { .. }
+                    | ExprKind::Bands { .. }
+                    | ExprKind::Capped { .. }
+                    | ExprKind::Const(_) => continue,
                 };
                 if value <= last {
                     let when = date.map(|d| format!(" from {d}")).unwrap_or_default();

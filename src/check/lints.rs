@@ -114,7 +114,7 @@ pub(super) fn filters(policy: &Policy) -> Vec<Diagnostic> {
                 ExprKind::Each { local, filter, .. } => (*local, filter.iter().map(|f| &**f).collect()),
                 ExprKind::Aggregate(a) => (a.local, a.filter.iter().collect()),
                 ExprKind::Quantified(q) => (q.local, q.filter.iter().chain(Some(&q.test)).collect()),
-                _ => return,
+                ExprKind::Const(_) | ExprKind::Input(_) | ExprKind::Param(_) | ExprKind::Local(_) | ExprKind::Value(_) | ExprKind::Award(_) | ExprKind::CaseYear | ExprKind::CaseDate | ExprKind::Field(..) | ExprKind::Binary(..) | ExprKind::Not(_) | ExprKind::Neg(_) | ExprKind::IsGiven(..) | ExprKind::IsValue(..) | ExprKind::ToDec(_) | ExprKind::Min(_) | ExprKind::Max(_) | ExprKind::If(..) | ExprKind::Round(..) | ExprKind::UpTo { .. } | ExprKind::Tier { .. } | ExprKind::Pick { .. } | ExprKind::Bands { .. } | ExprKind::Capped { .. } => return,
             };
             for part in parts {
                 for conjunct in conjuncts(part) {
@@ -144,7 +144,33 @@ fn conjuncts(e: &Expr) -> Vec<&Expr> {
             out.extend(conjuncts(b));
             out
         }
-        _ => vec![e],
+        ExprKind::Const(_)
+        | ExprKind::Input(_)
+        | ExprKind::Param(_)
+        | ExprKind::Local(_)
+        | ExprKind::Value(_)
+        | ExprKind::Award(_)
+        | ExprKind::CaseYear
+        | ExprKind::CaseDate
+        | ExprKind::Field(..)
+        | ExprKind::Not(_)
+        | ExprKind::Neg(_)
+        | ExprKind::IsGiven(..)
+        | ExprKind::IsValue(..)
+        | ExprKind::ToDec(_)
+        | ExprKind::Min(_)
+        | ExprKind::Max(_)
+        | ExprKind::If(..)
+        | ExprKind::Round(..)
+        | ExprKind::Aggregate(_)
+        | ExprKind::Quantified(_)
+        | ExprKind::UpTo { .. }
+        | ExprKind::Tier { .. }
+        | ExprKind::Pick { .. }
+        | ExprKind::Each { .. }
+        | ExprKind::Bands { .. }
+        | ExprKind::Capped { .. }
+        | ExprKind::Binary(..) => vec![e],
     }
 }
 
@@ -158,12 +184,63 @@ fn settled(p: &Policy, e: &Expr) -> Option<(bool, String)> {
         if let ExprKind::Binary(BinOp::Otherwise, inner, fallback) = &x.kind {
             let (name, r) = match &inner.kind {
                 ExprKind::Input(i) => (p.inputs[*i].name.clone(), p.inputs[*i].range.clone()),
-                _ => return None,
+                ExprKind::Const(_)
+                | ExprKind::Param(_)
+                | ExprKind::Local(_)
+                | ExprKind::Value(_)
+                | ExprKind::Award(_)
+                | ExprKind::CaseYear
+                | ExprKind::CaseDate
+                | ExprKind::Field(..)
+                | ExprKind::Binary(..)
+                | ExprKind::Not(_)
+                | ExprKind::Neg(_)
+                | ExprKind::IsGiven(..)
+                | ExprKind::IsValue(..)
+                | ExprKind::ToDec(_)
+                | ExprKind::Min(_)
+                | ExprKind::Max(_)
+                | ExprKind::If(..)
+                | ExprKind::Round(..)
+                | ExprKind::Aggregate(_)
+                | ExprKind::Quantified(_)
+                | ExprKind::UpTo { .. }
+                | ExprKind::Tier { .. }
+                | ExprKind::Pick { .. }
+                | ExprKind::Each { .. }
+                | ExprKind::Bands { .. }
+                | ExprKind::Capped { .. } => return None,
             };
             let d = match &strip(fallback).kind {
                 ExprKind::Const(Const::Int(n)) => Decimal::from(*n),
                 ExprKind::Const(Const::Money(d) | Const::Rate(d) | Const::Number(d)) => *d,
-                _ => return None,
+                ExprKind::Input(_)
+                | ExprKind::Param(_)
+                | ExprKind::Local(_)
+                | ExprKind::Value(_)
+                | ExprKind::Award(_)
+                | ExprKind::CaseYear
+                | ExprKind::CaseDate
+                | ExprKind::Field(..)
+                | ExprKind::Binary(..)
+                | ExprKind::Not(_)
+                | ExprKind::Neg(_)
+                | ExprKind::IsGiven(..)
+                | ExprKind::IsValue(..)
+                | ExprKind::ToDec(_)
+                | ExprKind::Min(_)
+                | ExprKind::Max(_)
+                | ExprKind::If(..)
+                | ExprKind::Round(..)
+                | ExprKind::Aggregate(_)
+                | ExprKind::Quantified(_)
+                | ExprKind::UpTo { .. }
+                | ExprKind::Tier { .. }
+                | ExprKind::Pick { .. }
+                | ExprKind::Each { .. }
+                | ExprKind::Bands { .. }
+                | ExprKind::Capped { .. }
+                | ExprKind::Const(_) => return None,
             };
             return Some((
                 name,
@@ -182,7 +259,31 @@ fn settled(p: &Policy, e: &Expr) -> Option<(bool, String)> {
                 }
                 _ => None,
             },
-            _ => None,
+            ExprKind::Const(_)
+            | ExprKind::Param(_)
+            | ExprKind::Local(_)
+            | ExprKind::Value(_)
+            | ExprKind::Award(_)
+            | ExprKind::CaseYear
+            | ExprKind::CaseDate
+            | ExprKind::Binary(..)
+            | ExprKind::Not(_)
+            | ExprKind::Neg(_)
+            | ExprKind::IsGiven(..)
+            | ExprKind::IsValue(..)
+            | ExprKind::ToDec(_)
+            | ExprKind::Min(_)
+            | ExprKind::Max(_)
+            | ExprKind::If(..)
+            | ExprKind::Round(..)
+            | ExprKind::Aggregate(_)
+            | ExprKind::Quantified(_)
+            | ExprKind::UpTo { .. }
+            | ExprKind::Tier { .. }
+            | ExprKind::Pick { .. }
+            | ExprKind::Each { .. }
+            | ExprKind::Bands { .. }
+            | ExprKind::Capped { .. } => None,
         }
     };
     let number = |x: &Expr| -> Option<Decimal> {
@@ -194,7 +295,33 @@ fn settled(p: &Policy, e: &Expr) -> Option<(bool, String)> {
                 Const::Money(d) | Const::Rate(d) | Const::Number(d) => Some(*d),
                 _ => None,
             },
-            _ => None,
+            ExprKind::Input(_)
+            | ExprKind::Local(_)
+            | ExprKind::Value(_)
+            | ExprKind::Award(_)
+            | ExprKind::CaseYear
+            | ExprKind::CaseDate
+            | ExprKind::Field(..)
+            | ExprKind::Binary(..)
+            | ExprKind::Not(_)
+            | ExprKind::Neg(_)
+            | ExprKind::IsGiven(..)
+            | ExprKind::IsValue(..)
+            | ExprKind::ToDec(_)
+            | ExprKind::Min(_)
+            | ExprKind::Max(_)
+            | ExprKind::If(..)
+            | ExprKind::Round(..)
+            | ExprKind::Aggregate(_)
+            | ExprKind::Quantified(_)
+            | ExprKind::UpTo { .. }
+            | ExprKind::Tier { .. }
+            | ExprKind::Pick { .. }
+            | ExprKind::Each { .. }
+            | ExprKind::Bands { .. }
+            | ExprKind::Capped { .. }
+            | ExprKind::Const(_)
+            | ExprKind::Param(_) => None,
         }
     };
     if let ExprKind::Const(Const::Bool(b)) = &e.kind {
@@ -255,6 +382,31 @@ fn settled(p: &Policy, e: &Expr) -> Option<(bool, String)> {
 fn strip(x: &Expr) -> &Expr {
     match &x.kind {
         ExprKind::ToDec(inner) => inner,
-        _ => x,
+        ExprKind::Const(_)
+        | ExprKind::Input(_)
+        | ExprKind::Param(_)
+        | ExprKind::Local(_)
+        | ExprKind::Value(_)
+        | ExprKind::Award(_)
+        | ExprKind::CaseYear
+        | ExprKind::CaseDate
+        | ExprKind::Field(..)
+        | ExprKind::Binary(..)
+        | ExprKind::Not(_)
+        | ExprKind::Neg(_)
+        | ExprKind::IsGiven(..)
+        | ExprKind::IsValue(..)
+        | ExprKind::Min(_)
+        | ExprKind::Max(_)
+        | ExprKind::If(..)
+        | ExprKind::Round(..)
+        | ExprKind::Aggregate(_)
+        | ExprKind::Quantified(_)
+        | ExprKind::UpTo { .. }
+        | ExprKind::Tier { .. }
+        | ExprKind::Pick { .. }
+        | ExprKind::Each { .. }
+        | ExprKind::Bands { .. }
+        | ExprKind::Capped { .. } => x,
     }
 }

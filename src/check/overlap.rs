@@ -66,7 +66,30 @@ fn collect(e: &Expr, out: &mut Vec<Atom>) {
                 out.push(Atom::Given(s, !negated));
             }
         }
-        _ => {
+        ExprKind::Const(_)
+        | ExprKind::Input(_)
+        | ExprKind::Param(_)
+        | ExprKind::Local(_)
+        | ExprKind::Value(_)
+        | ExprKind::Award(_)
+        | ExprKind::CaseYear
+        | ExprKind::CaseDate
+        | ExprKind::Field(..)
+        | ExprKind::Neg(_)
+        | ExprKind::ToDec(_)
+        | ExprKind::Min(_)
+        | ExprKind::Max(_)
+        | ExprKind::If(..)
+        | ExprKind::Round(..)
+        | ExprKind::Aggregate(_)
+        | ExprKind::Quantified(_)
+        | ExprKind::UpTo { .. }
+        | ExprKind::Tier { .. }
+        | ExprKind::Pick { .. }
+        | ExprKind::Each { .. }
+        | ExprKind::Bands { .. }
+        | ExprKind::Capped { .. }
+        | ExprKind::Binary(..) => {
             if let Some(s) = subject(e) {
                 out.push(Atom::Holds(s, true));
             }
@@ -82,7 +105,28 @@ fn subject(e: &Expr) -> Option<String> {
         ExprKind::Local(i) => Some(format!("local{i}")),
         ExprKind::Value(i) => Some(format!("value{i}")),
         ExprKind::Field(x, f) => subject(x).map(|s| format!("{s}.{f}")),
-        _ => None,
+        ExprKind::Const(_)
+        | ExprKind::Award(_)
+        | ExprKind::CaseYear
+        | ExprKind::CaseDate
+        | ExprKind::Binary(..)
+        | ExprKind::Not(_)
+        | ExprKind::Neg(_)
+        | ExprKind::IsGiven(..)
+        | ExprKind::IsValue(..)
+        | ExprKind::ToDec(_)
+        | ExprKind::Min(_)
+        | ExprKind::Max(_)
+        | ExprKind::If(..)
+        | ExprKind::Round(..)
+        | ExprKind::Aggregate(_)
+        | ExprKind::Quantified(_)
+        | ExprKind::UpTo { .. }
+        | ExprKind::Tier { .. }
+        | ExprKind::Pick { .. }
+        | ExprKind::Each { .. }
+        | ExprKind::Bands { .. }
+        | ExprKind::Capped { .. } => None,
     }
 }
 

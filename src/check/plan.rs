@@ -98,7 +98,31 @@ impl<'a> Graph<'a> {
         e.walk(&mut |x| match x.kind {
             ExprKind::Value(i) => out.push(self.index(PlanStep::Value(i))),
             ExprKind::Award(m) => out.push(self.index(self.amount_after(m, self.rules.len()))),
-            _ => {}
+            ExprKind::Const(_)
+            | ExprKind::Input(_)
+            | ExprKind::Param(_)
+            | ExprKind::Local(_)
+            | ExprKind::CaseYear
+            | ExprKind::CaseDate
+            | ExprKind::Field(..)
+            | ExprKind::Binary(..)
+            | ExprKind::Not(_)
+            | ExprKind::Neg(_)
+            | ExprKind::IsGiven(..)
+            | ExprKind::IsValue(..)
+            | ExprKind::ToDec(_)
+            | ExprKind::Min(_)
+            | ExprKind::Max(_)
+            | ExprKind::If(..)
+            | ExprKind::Round(..)
+            | ExprKind::Aggregate(_)
+            | ExprKind::Quantified(_)
+            | ExprKind::UpTo { .. }
+            | ExprKind::Tier { .. }
+            | ExprKind::Pick { .. }
+            | ExprKind::Each { .. }
+            | ExprKind::Bands { .. }
+            | ExprKind::Capped { .. } => {}
         });
     }
 

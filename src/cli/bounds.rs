@@ -4,13 +4,11 @@
 use super::input::read_text;
 use super::{status, Out};
 use crate::bounds::{bounds, Bounds};
-use crate::case::Reader;
 use crate::compile::Program;
 use crate::diagnostic::Diagnostic;
-use crate::eval::{evaluate, evaluate_at_ceiling};
 use crate::number::money;
-use crate::pool;
 use crate::report::table::{Align, Table};
+use crate::run::{Mode, Runner};
 use rust_decimal::Decimal;
 use rust_i18n::t;
 use serde_json::{json, Value};
@@ -91,32 +89,18 @@ fn population(program: &Program, text: &str) -> Population {
         evaluated: vec![Decimal::ZERO; n],
         worst: vec![Decimal::ZERO; n],
     };
-    let reader = Reader::new(&program.policy);
-    let mut evaluated = Vec::new();
-    let mut worst = Vec::new();
-    // A blank line is not a case: rejected here as `eval --cases` rejects it.
-    for (i, line) in text.lines().enumerate() {
+    // Each a whole round: pools divide the evaluated amounts, and the worst
+    // case, among all the cases. A blank line is not a case: rejected here as
+    // `eval --cases` rejects it.
+    let runner = Runner::new(program);
+    let (evaluated, worst) = (runner.round(text, Mode::Plain), runner.round(text, Mode::Ceiling));
+    for (a, w) in evaluated.lines.iter().zip(&worst.lines) {
         p.cases += 1;
-        let Ok(case) = reader.line(line, i + 1) else {
+        let (Ok(a), Ok(w)) = (a, w) else {
             p.rejected += 1;
             continue;
         };
-        match (
-            evaluate(program, &case, None, false),
-            evaluate_at_ceiling(program, &case, None),
-        ) {
-            (Ok(a), Ok(w)) => {
-                evaluated.push((i + 1, case.clone(), a));
-                worst.push((i + 1, case, w));
-            }
-            _ => p.rejected += 1,
-        }
-    }
-    // Pools divide the evaluated amounts, and the worst case, among all the cases.
-    p.rejected += pool::grant_all(program, &mut evaluated) as u64;
-    pool::grant_all(program, &mut worst);
-    for (outcomes, sums) in [(&evaluated, &mut p.evaluated), (&worst, &mut p.worst)] {
-        for (_, _, o) in outcomes {
+        for (sums, o) in [(&mut p.evaluated, &a.outcome), (&mut p.worst, &w.outcome)] {
             for (sum, award) in sums.iter_mut().zip(&o.awards) {
                 *sum = sum.checked_add(*award).unwrap_or(*sum);
             }

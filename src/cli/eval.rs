@@ -3,15 +3,14 @@
 use super::input::{read_ledger, read_text};
 use super::{status, Format, Out};
 use crate::batch::{self, CsvAsJsonl, Output, Summary};
-use crate::case::Reader;
 use crate::check::model::RationRule;
 use crate::compile::Program;
 use crate::date::Date;
-use crate::eval::evaluate;
 use crate::number::money;
 use crate::pool::{self, Ledger, Settled};
 use crate::report::result::{self, CaseResult, Lines};
 use crate::report::table::{Align, Table};
+use crate::run::{Mode, Runner};
 use rust_i18n::t;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -144,19 +143,16 @@ fn one_case(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let mut settled = Settled::default();
-    let result = match Reader::new(&program.policy).text(&text) {
-        Err(errors) => CaseResult::Rejected(errors),
-        Ok(case) => match evaluate(program, &case, args.as_of, false) {
-            Ok(mut outcome) => match pool::alone(program, &case, &mut outcome, &ledger) {
-                Ok(s) => {
-                    settled = s;
-                    CaseResult::Done { id: case.id, outcome }
-                }
-                Err(e) => CaseResult::Rejected(e),
+    let runner = Runner::new(program).as_of(args.as_of).ledger(ledger.clone());
+    let (result, settled) = match runner.one(&text, Mode::Plain) {
+        Ok((ran, settled)) => (
+            CaseResult::Done {
+                id: ran.case.id,
+                outcome: ran.outcome,
             },
-            Err(e) => CaseResult::Rejected(result::eval_error(program, &case.id, &e)),
-        },
+            settled,
+        ),
+        Err(refused) => (CaseResult::Rejected(refused.errors(program)), Settled::default()),
     };
     if let Err(code) = write_ledger(program, args, &ledger, &settled) {
         return code;

@@ -4,12 +4,11 @@
 use super::input::{read_ledger, read_text};
 use super::{status, ExplainFormat, Out};
 use crate::batch;
-use crate::case::{Case, CaseErrors, Reader};
+use crate::case::{Case, CaseErrors};
 use crate::compile::Program;
 use crate::date::Date;
-use crate::eval::evaluate;
-use crate::pool::{self, Settled};
 use crate::report::{explain, result};
+use crate::run::{Mode, Ran, Refused, Runner};
 use rust_i18n::t;
 use std::path::{Path, PathBuf};
 
@@ -47,29 +46,17 @@ pub(super) fn run(out: &Out, args: &ExplainArgs) -> u8 {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let found = match (&args.case, &args.cases, &args.id) {
-        (Some(path), _, _) => one_case(&program, path),
-        (None, Some(path), Some(id)) => in_round(&program, path, id, args.as_of, &ledger),
+    let runner = Runner::new(&program).as_of(args.as_of).ledger(ledger);
+    let ran = match (&args.case, &args.cases, &args.id) {
+        (Some(path), _, _) => one_case(&runner, path),
+        (None, Some(path), Some(id)) => in_round(&runner, path, id),
         _ => return status::USAGE,
     };
-    let (case, settled, line) = match found {
-        Ok(found) => found,
-        Err(Found::Rejected(errors)) => return rejected(&program, errors),
+    let Ran { case, outcome, .. } = match ran {
+        Ok(ran) => ran,
+        Err(Found::Rejected(refused)) => return rejected(&program, refused.errors(&program)),
         Err(Found::Usage) => return status::USAGE,
     };
-    let mut outcome = match evaluate(&program, &case, args.as_of, true) {
-        Ok(o) => o,
-        Err(e) => return rejected(&program, result::eval_error(&program, &case.id, &e)),
-    };
-    let granted = match settled {
-        Some(settled) => pool::claims(&program, &case, &outcome, line).map(|claims| {
-            settled.apply(&program, &claims, &mut outcome);
-        }),
-        None => pool::alone(&program, &case, &mut outcome, &ledger).map(|_| ()),
-    };
-    if let Err(errors) = granted {
-        return rejected(&program, errors);
-    }
     match args.format {
         ExplainFormat::Text => print!("{}", explain::text(&program, &case, &outcome)),
         ExplainFormat::Json => {
@@ -81,27 +68,24 @@ pub(super) fn run(out: &Out, args: &ExplainArgs) -> u8 {
 }
 
 enum Found {
-    Rejected(CaseErrors),
+    Rejected(Refused),
     Usage,
 }
 
-/// One case on its own: no round to settle (it is a round of one).
-fn one_case(program: &Program, path: &Path) -> Result<(Case, Option<Settled>, usize), Found> {
+/// One case on its own: a round of one.
+fn one_case(runner: &Runner, path: &Path) -> Result<Ran, Found> {
     let text = read_text(path).map_err(|_| Found::Usage)?;
-    let case = Reader::new(&program.policy).text(&text).map_err(Found::Rejected)?;
-    Ok((case, None, 1))
+    runner
+        .one(&text, Mode::Explained)
+        .map(|(ran, _)| ran)
+        .map_err(Found::Rejected)
 }
 
-/// The case with this id in a round, and how the round's pools were settled.
-fn in_round(
-    program: &Program,
-    path: &Path,
-    id: &str,
-    as_of: Option<Date>,
-    ledger: &pool::Ledger,
-) -> Result<(Case, Option<Settled>, usize), Found> {
+/// The case with this id in a round, granted what the round's pools give it.
+fn in_round(runner: &Runner, path: &Path, id: &str) -> Result<Ran, Found> {
+    let program = runner.program;
     let text = read_text(path).map_err(|_| Found::Usage)?;
-    let reader = Reader::new(&program.policy);
+    let reader = runner.reader();
     let mut found: Option<(usize, Result<Case, CaseErrors>)> = None;
     let mut again = Vec::new();
     for (i, line) in text.split('\n').enumerate() {
@@ -144,18 +128,20 @@ fn in_round(
             )
         );
     }
-    let case = read.map_err(Found::Rejected)?;
-    let settled = if program.policy.pools.is_empty() {
-        None
+    let case = read.map_err(|e| Found::Rejected(Refused::Read(e)))?;
+    let settled = if runner.pooled() {
+        // A round too large to hold is settled on every core, as `eval` settles it.
+        let settled = batch::settle_round(program, text.as_bytes(), runner.as_of_date(), runner.pool_ledger());
+        Some(settled.map_err(|e| {
+            eprintln!("{} `{}`: {e}", t!("error:"), path.display());
+            Found::Usage
+        })?)
     } else {
-        Some(
-            batch::settle_round(program, text.as_bytes(), as_of, ledger).map_err(|e| {
-                eprintln!("{} `{}`: {e}", t!("error:"), path.display());
-                Found::Usage
-            })?,
-        )
+        None
     };
-    Ok((case, settled, line))
+    runner
+        .in_round(case, line, settled.as_ref(), Mode::Explained)
+        .map_err(Found::Rejected)
 }
 
 fn rejected(program: &Program, errors: CaseErrors) -> u8 {

@@ -139,6 +139,33 @@ fn parse_date(s: &str) -> Result<Date, String> {
 }
 
 /// Exit statuses, the same for every subcommand.
+/// The command line's names for the language and the diagnostics' format:
+/// the types themselves know nothing of clap.
+impl clap::ValueEnum for Lang {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Lang::Zh, Lang::En]
+    }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(match self {
+            Lang::Zh => clap::builder::PossibleValue::new("zh").help("中文"),
+            Lang::En => clap::builder::PossibleValue::new("en").help("English"),
+        })
+    }
+}
+
+impl clap::ValueEnum for ErrorFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[ErrorFormat::Human, ErrorFormat::Plain, ErrorFormat::Json]
+    }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(match self {
+            ErrorFormat::Human => "human",
+            ErrorFormat::Plain => "plain",
+            ErrorFormat::Json => "json",
+        }))
+    }
+}
+
 pub mod status {
     /// everything ran; no errors
     pub const OK: u8 = 0;
@@ -186,7 +213,13 @@ pub fn main() -> ExitCode {
             require_coverage,
         } => test::run(&out, &policy, require_coverage),
         Command::Fmt { files, check } => fmt::run(&out, &files, check),
-        Command::Lsp => crate::lsp::run(cli.lang),
+        Command::Lsp => match crate::lsp::run(cli.lang) {
+            Ok(()) => status::OK,
+            Err(e) => {
+                eprintln!("zhice lsp: {e}");
+                status::ERRORS
+            }
+        },
         Command::Serve(args) => serve::run(&args),
         Command::Doc(args) => doc::run(&out, &args),
         Command::Schema { policy, format } => match out.load(&policy) {

@@ -1,6 +1,8 @@
 //! `zhice serve DIR`: the HTTP API over every policy of a directory.
 
-use crate::serve::{self, Limits, Options};
+use super::status;
+use crate::serve::{self, Failure, Limits, Options};
+use rust_i18n::t;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -45,17 +47,43 @@ pub(super) fn run(args: &ServeArgs) -> u8 {
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from));
-    serve::run(Options {
-        dir: args.dir.clone(),
-        listen: args.listen,
-        limits: Limits {
-            body_bytes: args.max_body,
-            cases: args.max_cases,
-            request_time: Duration::from_millis(args.timeout_ms),
-            in_flight: args.max_in_flight.max(1),
+    let served = serve::run(
+        Options {
+            dir: args.dir.clone(),
+            listen: args.listen,
+            limits: Limits {
+                body_bytes: args.max_body,
+                cases: args.max_cases,
+                request_time: Duration::from_millis(args.timeout_ms),
+                in_flight: args.max_in_flight.max(1),
+            },
+            reload_every: Duration::from_millis(args.reload_ms.max(10)),
+            log_json: args.log_format == LogFormat::Json,
+            threads,
         },
-        reload_every: Duration::from_millis(args.reload_ms.max(10)),
-        log_json: args.log_format == LogFormat::Json,
-        threads,
-    })
+        // Tests and scripts read the address from here when they asked for port 0.
+        |addr| eprintln!("zhice serve: {}", t!("listening on http://%{addr}", addr = addr)),
+    );
+    let Err(failure) = served else {
+        return status::OK;
+    };
+    let (message, code) = match failure {
+        Failure::Runtime(e) => (e.to_string(), status::USAGE),
+        Failure::NotADirectory(dir) => (
+            t!("`%{dir}` is not a directory", dir = dir.display()).into_owned(),
+            status::USAGE,
+        ),
+        Failure::Listen { address, error } => (
+            t!(
+                "cannot listen on %{address}: %{error}",
+                address = address,
+                error = error
+            )
+            .into_owned(),
+            status::USAGE,
+        ),
+        Failure::Serve(e) => (e.to_string(), status::ERRORS),
+    };
+    eprintln!("zhice serve: {message}");
+    code
 }

@@ -2,11 +2,11 @@
 //! on the same cases, every difference attributed to the changes that cause it.
 
 use super::{Detail, PolicyDiff, Status};
-use crate::case::{self as decode, Reader};
+use crate::case::{self as decode};
 use crate::check::model::RationRule;
 use crate::compile::Program;
-use crate::eval::evaluate;
-use crate::pool::{self, Ledger, PoolKey, Round, Settled};
+use crate::pool::{self, PoolKey, Settled};
+use crate::run::{Mode, Runner};
 use rust_decimal::Decimal;
 use rust_i18n::t;
 use serde::Serialize;
@@ -108,7 +108,10 @@ pub struct AwardDelta {
 /// that field is taken out of each case and multiplies its amounts in the totals.
 pub fn impact(diff: &PolicyDiff, old: &Program, new: &Program, cases: &str, weight: Option<&str>) -> Impact {
     let ids = award_ids(old, new);
-    let (read_old, read_new) = (reader(old, weight), reader(new, weight));
+    let (run_old, run_new) = (
+        Runner::new(old).extra_field(weight),
+        Runner::new(new).extra_field(weight),
+    );
     let mut imp = Impact {
         cases: 0,
         weight: weight.map(str::to_string),
@@ -137,23 +140,21 @@ pub fn impact(diff: &PolicyDiff, old: &Program, new: &Program, cases: &str, weig
         pools: Vec::new(),
     };
     // Pools divide among all the cases: settle them first, for each version.
-    let mut settled = (settle(old, &read_old, cases), settle(new, &read_new, cases));
+    let mut settled = (run_old.settle(cases), run_new.settle(cases));
     let mut granted = (BTreeMap::new(), BTreeMap::new());
     // A blank line is not a case: rejected here as `eval --cases` rejects it.
     for (i, line) in cases.lines().enumerate() {
         let line_no = i + 1;
         imp.cases += 1;
         let a = run(
-            old,
-            &read_old,
+            &run_old,
             settled.0.as_ref().map(|s| (s, &mut granted.0)),
             line,
             line_no,
             &ids,
         );
         let b = run(
-            new,
-            &read_new,
+            &run_new,
             settled.1.as_ref().map(|s| (s, &mut granted.1)),
             line,
             line_no,
@@ -275,30 +276,22 @@ fn award_ids(old: &Program, new: &Program) -> Vec<String> {
     ids
 }
 
-fn reader<'p>(p: &'p Program, weight: Option<&str>) -> Reader<'p> {
-    let r = Reader::new(&p.policy);
-    match weight {
-        Some(w) => r.with_extra(w),
-        None => r,
-    }
-}
-
 /// The case's id, its award per id in `ids` (0 where the program has no such award),
 /// its total, and its weight.
 fn run(
-    program: &Program,
-    reader: &Reader,
+    runner: &Runner,
     settled: Option<(&Settled, &mut BTreeMap<PoolKey, Decimal>)>,
     line: &str,
     line_no: usize,
     ids: &[String],
 ) -> Result<(String, Vec<Decimal>, Decimal, Decimal), decode::CaseErrors> {
-    let case = reader.line(line, line_no)?;
-    let mut outcome =
-        evaluate(program, &case, None, false).map_err(|e| crate::eval::case_errors(program, &case.id, &e))?;
-    if let Some((settled, granted)) = settled {
-        let claims = pool::claims(program, &case, &outcome, line_no)?;
-        for share in settled.apply(program, &claims, &mut outcome) {
+    let program = runner.program;
+    let (settled, granted) = settled.unzip();
+    let ran = runner
+        .line(line, line_no, settled, Mode::Plain)
+        .map_err(|r| r.errors(program))?;
+    if let Some(granted) = granted {
+        for share in &ran.shares {
             let sum = granted.entry((share.pool, share.period)).or_insert(Decimal::ZERO);
             *sum = sum.checked_add(share.granted).unwrap_or(*sum);
         }
@@ -309,31 +302,17 @@ fn run(
             program
                 .policy
                 .measure_index(id)
-                .map_or(Decimal::ZERO, |i| outcome.awards[i])
+                .map_or(Decimal::ZERO, |i| ran.outcome.awards[i])
         })
         .collect();
-    Ok((case.id, amounts, outcome.total, case.extra.unwrap_or(Decimal::ONE)))
+    Ok((
+        ran.case.id,
+        amounts,
+        ran.outcome.total,
+        ran.case.extra.unwrap_or(Decimal::ONE),
+    ))
 }
 
-/// The pools of a policy settled over all the cases; none when it has no pools.
-fn settle(program: &Program, reader: &Reader, cases: &str) -> Option<Settled> {
-    if program.policy.pools.is_empty() {
-        return None;
-    }
-    let mut round = Round::new(program);
-    for (i, line) in cases.lines().enumerate() {
-        let Ok(case) = reader.line(line, i + 1) else { continue };
-        let Ok(outcome) = evaluate(program, &case, None, false) else {
-            continue;
-        };
-        for claim in pool::claims(program, &case, &outcome, i + 1).unwrap_or_default() {
-            round.add(claim);
-        }
-    }
-    Some(round.settle(&Ledger::default()))
-}
-
-/// Each pool and period of either version, old and new side by side.
 fn pool_impact(old: &Program, new: &Program, settled: &(Option<Settled>, Option<Settled>)) -> Vec<PoolImpact> {
     let mut out: Vec<PoolImpact> = Vec::new();
     let sides = [(old, settled.0.as_ref()), (new, settled.1.as_ref())];

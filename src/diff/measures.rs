@@ -52,7 +52,33 @@ pub(super) fn reads(policy: &Policy, measure: usize) -> Reads {
                 out.values.push(i);
                 pending.push(&policy.values[i].expr);
             }
-            _ => {}
+            m::ExprKind::Const(_)
+            | m::ExprKind::Input(_)
+            | m::ExprKind::Local(_)
+            | m::ExprKind::Award(_)
+            | m::ExprKind::CaseYear
+            | m::ExprKind::CaseDate
+            | m::ExprKind::Field(..)
+            | m::ExprKind::Binary(..)
+            | m::ExprKind::Not(_)
+            | m::ExprKind::Neg(_)
+            | m::ExprKind::IsGiven(..)
+            | m::ExprKind::IsValue(..)
+            | m::ExprKind::ToDec(_)
+            | m::ExprKind::Min(_)
+            | m::ExprKind::Max(_)
+            | m::ExprKind::If(..)
+            | m::ExprKind::Round(..)
+            | m::ExprKind::Aggregate(_)
+            | m::ExprKind::Quantified(_)
+            | m::ExprKind::UpTo { .. }
+            | m::ExprKind::Tier { .. }
+            | m::ExprKind::Pick { .. }
+            | m::ExprKind::Each { .. }
+            | m::ExprKind::Bands { .. }
+            | m::ExprKind::Capped { .. }
+            | m::ExprKind::Param(_)
+            | m::ExprKind::Value(_) => {}
         });
     }
     out.params.sort_unstable();

@@ -95,7 +95,29 @@ impl<'a> Cx<'a> {
                 Value::Record(fields) => self.case.items_at(*fields).get(*f),
                 _ => None,
             },
-            _ => None,
+            ExprKind::Const(_)
+            | ExprKind::Value(_)
+            | ExprKind::Award(_)
+            | ExprKind::CaseYear
+            | ExprKind::CaseDate
+            | ExprKind::Binary(..)
+            | ExprKind::Not(_)
+            | ExprKind::Neg(_)
+            | ExprKind::IsGiven(..)
+            | ExprKind::IsValue(..)
+            | ExprKind::ToDec(_)
+            | ExprKind::Min(_)
+            | ExprKind::Max(_)
+            | ExprKind::If(..)
+            | ExprKind::Round(..)
+            | ExprKind::Aggregate(_)
+            | ExprKind::Quantified(_)
+            | ExprKind::UpTo { .. }
+            | ExprKind::Tier { .. }
+            | ExprKind::Pick { .. }
+            | ExprKind::Each { .. }
+            | ExprKind::Bands { .. }
+            | ExprKind::Capped { .. } => None,
         }
     }
 
@@ -133,7 +155,30 @@ impl<'a> Cx<'a> {
                     return Ok(matches!(x, Value::Enum(x) if x == v) != *negated);
                 }
             }
-            _ => {
+            ExprKind::Const(_)
+            | ExprKind::Input(_)
+            | ExprKind::Param(_)
+            | ExprKind::Local(_)
+            | ExprKind::Value(_)
+            | ExprKind::Award(_)
+            | ExprKind::CaseYear
+            | ExprKind::CaseDate
+            | ExprKind::Field(..)
+            | ExprKind::Neg(_)
+            | ExprKind::ToDec(_)
+            | ExprKind::Min(_)
+            | ExprKind::Max(_)
+            | ExprKind::If(..)
+            | ExprKind::Round(..)
+            | ExprKind::Aggregate(_)
+            | ExprKind::Quantified(_)
+            | ExprKind::UpTo { .. }
+            | ExprKind::Tier { .. }
+            | ExprKind::Pick { .. }
+            | ExprKind::Each { .. }
+            | ExprKind::Bands { .. }
+            | ExprKind::Capped { .. }
+            | ExprKind::Binary(..) => {
                 if let Some(Value::Bool(b)) = self.read(e) {
                     return Ok(*b);
                 }
@@ -160,7 +205,31 @@ impl<'a> Cx<'a> {
             }
             ExprKind::ToDec(a) => return Ok(Decimal::from(self.int(a)?)),
             ExprKind::UpTo { ceiling, assessed } => return self.up_to(ceiling, assessed.as_deref()),
-            _ => {
+            ExprKind::Input(_)
+            | ExprKind::Param(_)
+            | ExprKind::Local(_)
+            | ExprKind::Value(_)
+            | ExprKind::CaseYear
+            | ExprKind::CaseDate
+            | ExprKind::Field(..)
+            | ExprKind::Not(_)
+            | ExprKind::Neg(_)
+            | ExprKind::IsGiven(..)
+            | ExprKind::IsValue(..)
+            | ExprKind::Min(_)
+            | ExprKind::Max(_)
+            | ExprKind::If(..)
+            | ExprKind::Round(..)
+            | ExprKind::Aggregate(_)
+            | ExprKind::Quantified(_)
+            | ExprKind::Tier { .. }
+            | ExprKind::Pick { .. }
+            | ExprKind::Each { .. }
+            | ExprKind::Bands { .. }
+            | ExprKind::Capped { .. }
+            | ExprKind::Const(_)
+            | ExprKind::Award(_)
+            | ExprKind::Binary(..) => {
                 if let Some(Value::Dec(d)) = self.read(e) {
                     return Ok(*d);
                 }
@@ -441,18 +510,35 @@ fn holds(op: BinOp, ord: Ordering) -> bool {
 
 /// True for the forms that push their own step when explained.
 fn explains_itself(e: &Expr) -> bool {
-    matches!(
-        e.kind,
+    // Every form says whether it gives its own steps: a new one must decide.
+    match &e.kind {
         ExprKind::Binary(BinOp::Of, ..)
-            | ExprKind::Round(..)
-            | ExprKind::Value(_)
-            | ExprKind::Award(_)
-            | ExprKind::Aggregate(_)
-            | ExprKind::UpTo { .. }
-            | ExprKind::Tier { .. }
-            | ExprKind::Pick { .. }
-            | ExprKind::Each { .. }
-            | ExprKind::Bands { .. }
-            | ExprKind::Capped { .. }
-    )
+        | ExprKind::Round(..)
+        | ExprKind::Value(_)
+        | ExprKind::Award(_)
+        | ExprKind::Aggregate(_)
+        | ExprKind::UpTo { .. }
+        | ExprKind::Tier { .. }
+        | ExprKind::Pick { .. }
+        | ExprKind::Each { .. }
+        | ExprKind::Bands { .. }
+        | ExprKind::Capped { .. } => true,
+        ExprKind::Binary(..)
+        | ExprKind::Const(_)
+        | ExprKind::Input(_)
+        | ExprKind::Param(_)
+        | ExprKind::Local(_)
+        | ExprKind::CaseYear
+        | ExprKind::CaseDate
+        | ExprKind::Field(..)
+        | ExprKind::Not(_)
+        | ExprKind::Neg(_)
+        | ExprKind::IsGiven(..)
+        | ExprKind::IsValue(..)
+        | ExprKind::ToDec(_)
+        | ExprKind::Min(_)
+        | ExprKind::Max(_)
+        | ExprKind::If(..)
+        | ExprKind::Quantified(_) => false,
+    }
 }

@@ -3,36 +3,32 @@
 //! the drafter wrote them.
 
 use crate::span::Spanned;
-use crate::syntax::ast::{BinOp, Data, Expr, ExprKind, Literal};
+use crate::syntax::ast::{BinOp, Data, Expr, ExprKind, Literal, Operator, ATOM_PRECEDENCE};
 
-/// Binding strength, loosest first; must match the Pratt table in `syntax/lower/expr.rs`.
-/// The forms that run on to the right (`if`, aggregates) bind loosest of all.
+/// Binding strength, from the one table the parser is built from
+/// (`ast::PRECEDENCE`). The forms that run on to the right (`if`,
+/// aggregates) bind loosest of all.
 fn precedence(e: &Expr) -> u8 {
     match &e.kind {
         ExprKind::If(..) | ExprKind::Aggregate(_) | ExprKind::Quantified(_) => 0,
         ExprKind::Binary(op, ..) => binary_precedence(*op),
-        ExprKind::Not(_) => 3,
-        ExprKind::Round { .. } => ROUNDED,
-        ExprKind::Neg(_) => 9,
-        ExprKind::Is { .. } | ExprKind::IsGiven { .. } => 10,
-        ExprKind::Literal(_) | ExprKind::Path(_) | ExprKind::Call { .. } => 11,
+        ExprKind::Not(_) => Operator::Not.precedence(),
+        ExprKind::Round { .. } => Operator::Rounded.precedence(),
+        ExprKind::Neg(_) => Operator::Neg.precedence(),
+        ExprKind::Is { .. } | ExprKind::IsGiven { .. } => Operator::Is.precedence(),
+        ExprKind::Literal(_) | ExprKind::Path(_) | ExprKind::Call { .. } => ATOM_PRECEDENCE,
         // block forms are printed by the item layout; inline they are atoms
-        _ => 11,
+        ExprKind::UpTo { .. }
+        | ExprKind::Tier { .. }
+        | ExprKind::Pick { .. }
+        | ExprKind::Each { .. }
+        | ExprKind::Bands { .. }
+        | ExprKind::Capped { .. } => ATOM_PRECEDENCE,
     }
 }
 
-/// `rounded to` binds looser than `*` and `/`, tighter than `+` and `-`.
-const ROUNDED: u8 = 7;
-
 fn binary_precedence(op: BinOp) -> u8 {
-    match op {
-        BinOp::Or => 1,
-        BinOp::And => 2,
-        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => 4,
-        BinOp::Otherwise => 5,
-        BinOp::Add | BinOp::Sub => 6,
-        BinOp::Mul | BinOp::Div | BinOp::Of => 8,
-    }
+    Operator::Infix(op).precedence()
 }
 
 /// The expression as canonical text. `src` is the file it was parsed from.
@@ -97,7 +93,7 @@ fn at_least(src: &str, e: &Expr, min: u8) -> String {
         ExprKind::Round { expr: x, unit, mode } => {
             let mut t = format!(
                 "{} rounded to {}",
-                at_least(src, x, ROUNDED),
+                at_least(src, x, Operator::Rounded.precedence()),
                 compact(unit.span.text(src))
             );
             if let Some(m) = mode {
@@ -144,7 +140,12 @@ fn at_least(src: &str, e: &Expr, min: u8) -> String {
             t
         }
         // A block form inside an expression only reaches here when a review renders it on one line.
-        _ => super::amount_lines(src, e)
+        ExprKind::UpTo { .. }
+        | ExprKind::Tier { .. }
+        | ExprKind::Pick { .. }
+        | ExprKind::Each { .. }
+        | ExprKind::Bands { .. }
+        | ExprKind::Capped { .. } => super::amount_lines(src, e)
             .iter()
             .map(|l| l.trim())
             .collect::<Vec<_>>()

@@ -513,7 +513,18 @@ pub(super) fn amount(doc: &Doc, a: &Expr) -> Lines {
             }
             out
         }
-        _ => {
+        ExprKind::Literal(_)
+        | ExprKind::Path(_)
+        | ExprKind::Binary(..)
+        | ExprKind::Not(_)
+        | ExprKind::Neg(_)
+        | ExprKind::IsGiven { .. }
+        | ExprKind::Is { .. }
+        | ExprKind::Call { .. }
+        | ExprKind::If(..)
+        | ExprKind::Round { .. }
+        | ExprKind::Aggregate(_)
+        | ExprKind::Quantified(_) => {
             let text = expr(src, a);
             // A long sum is written one term a line, each under the first.
             match sum_lines(src, a) {

@@ -4,114 +4,11 @@
 //! Names come from the last version of the file that parsed, so completion
 //! keeps working while a line is half typed.
 
+use super::known::{Kind, Known};
 use super::workspace::{Side, Unit};
-use crate::syntax::ast;
 use serde_json::{json, Value};
 
-/// A name the policy declares, as completion offers it.
-#[derive(Debug, Clone)]
-pub struct Known {
-    pub name: String,
-    pub kind: Kind,
-    /// its label, or its type
-    pub detail: String,
-    /// the enum of a value, the record of a field
-    pub owner: Option<String>,
-    /// for an input: the record its items or value are, if any
-    pub record: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Input,
-    Param,
-    Value,
-    Measure,
-    Enum,
-    EnumValue,
-    Record,
-    Field,
-}
-
-impl Kind {
-    /// LSP's CompletionItemKind
-    fn code(self) -> u32 {
-        match self {
-            Kind::Input => 6,      // Variable
-            Kind::Param => 21,     // Constant
-            Kind::Value => 12,     // Value
-            Kind::Measure => 3,    // Function
-            Kind::Enum => 13,      // Enum
-            Kind::EnumValue => 20, // EnumMember
-            Kind::Record => 22,    // Struct
-            Kind::Field => 5,      // Field
-        }
-    }
-}
-
-/// The names a parsed file declares.
-pub fn known(file: &ast::File, src: &str) -> Vec<Known> {
-    let mut out = Vec::new();
-    let mut add = |name: &str, kind, detail: String, owner: Option<&str>, record: Option<String>| {
-        out.push(Known {
-            name: name.to_string(),
-            kind,
-            detail,
-            owner: owner.map(str::to_string),
-            record,
-        })
-    };
-    let label = |l: &Option<String>, alt: &str| l.clone().unwrap_or_else(|| alt.to_string());
-    for i in &file.inputs {
-        let ty = i.ty.span.text(src);
-        let record = file
-            .records
-            .iter()
-            .find(|r| r.name.node == i.ty.name.node)
-            .map(|r| r.name.node.clone());
-        add(&i.name.node, Kind::Input, label(&i.label, ty), None, record);
-    }
-    for p in &file.params {
-        add(
-            &p.name.node,
-            Kind::Param,
-            label(&p.label, p.value.span.text(src)),
-            None,
-            None,
-        );
-    }
-    for v in &file.values {
-        add(&v.name.node, Kind::Value, label(&v.label, ""), None, None);
-    }
-    for m in &file.measures {
-        add(
-            &m.id.node,
-            Kind::Measure,
-            format!("{} {}", m.clause.node, m.title.node),
-            None,
-            None,
-        );
-    }
-    for e in &file.enums {
-        add(&e.name.node, Kind::Enum, label(&e.label, ""), None, None);
-        for (v, l) in &e.values {
-            add(&v.node, Kind::EnumValue, label(l, ""), Some(&e.name.node), None);
-        }
-    }
-    for r in &file.records {
-        add(&r.name.node, Kind::Record, label(&r.label, ""), None, None);
-        for f in &r.fields {
-            add(
-                &f.name.node,
-                Kind::Field,
-                label(&f.label, f.ty.span.text(src)),
-                Some(&r.name.node),
-                None,
-            );
-        }
-    }
-    out
-}
+const UNITS: &[&str] = &["元", "万元", "亿元", "%"];
 
 /// Phrases of the language a drafter types inside a measure.
 const PHRASES: &[&str] = &[
@@ -160,8 +57,6 @@ const PHRASES: &[&str] = &[
 ];
 
 const TEST_PHRASES: &[&str] = &["test", "given", "expect", "expect errors"];
-
-const UNITS: &[&str] = &["元", "万元", "亿元", "%"];
 
 pub fn complete(unit: &Unit, side: Side, offset: usize) -> Value {
     let text = unit.text(side);

@@ -11,6 +11,7 @@ mod complete;
 mod convert;
 mod edits;
 mod hover;
+mod known;
 mod outline;
 mod text;
 mod workspace;
@@ -26,24 +27,14 @@ use workspace::{Side, Workspace};
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
-/// Serves until the editor says `exit`; the exit status.
-pub fn run(flag: Option<Lang>) -> u8 {
+/// Serves until the editor says `exit`; what went wrong, if anything, for the
+/// command line to say (the editor's stream is stdout: nothing else is written there).
+pub fn run(flag: Option<Lang>) -> Result<(), String> {
     let (connection, threads) = Connection::stdio();
-    let status = match serve(&connection, flag) {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!("zhice lsp: {e}");
-            1
-        }
-    };
+    let served = serve(&connection, flag).map_err(|e| e.to_string());
     drop(connection);
-    match threads.join() {
-        Ok(()) => status,
-        Err(e) => {
-            eprintln!("zhice lsp: {e}");
-            1
-        }
-    }
+    let joined = threads.join().map_err(|e| e.to_string());
+    served.and(joined)
 }
 
 fn serve(connection: &Connection, flag: Option<Lang>) -> Result<(), Error> {

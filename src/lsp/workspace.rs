@@ -2,7 +2,7 @@
 //! policy and its sibling `.tests` file are analysed together, from the
 //! editor's text when the file is open and from disk when it is not.
 
-use super::complete::{self, Known};
+use super::known::{self, Known};
 use super::text::LineIndex;
 use crate::check::names::{NameUse, Symbol};
 use crate::load::{self, Analysed};
@@ -117,7 +117,7 @@ impl Workspace {
         };
         let analysed = load::analyse(&shown, policy_text.clone(), tests_arg);
         let known = match analysed.ast() {
-            Some(ast) => complete::known(ast, &policy_text),
+            Some(ast) => known::known(ast, &policy_text),
             None => self.units.remove(&policy).map(|u| u.known).unwrap_or_default(),
         };
         let unit = Unit {

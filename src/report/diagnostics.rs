@@ -6,7 +6,7 @@ use crate::span::Span;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use serde_json::json;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorFormat {
     Human,
     Plain,
@@ -123,12 +123,13 @@ impl miette::Diagnostic for Report<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let label = (!self.d.label.is_empty()).then(|| self.d.label.clone());
-        let primary = LabeledSpan::new_primary_with_span(label, self.d.span);
+        let primary =
+            LabeledSpan::new_primary_with_span(label, self.d.span.start..self.d.span.end.max(self.d.span.start));
         let related = self
             .d
             .related
             .iter()
-            .map(|(s, l)| LabeledSpan::new_with_span(Some(l.clone()), *s));
+            .map(|(s, l)| LabeledSpan::new_with_span(Some(l.clone()), s.start..s.end.max(s.start)));
         Some(Box::new(std::iter::once(primary).chain(related)))
     }
 }

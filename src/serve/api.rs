@@ -5,9 +5,8 @@ use super::error::{ApiError, ErrorBody};
 use super::registry::Entry;
 use super::App;
 use crate::diff::{compare, impact::impact, Side};
-use crate::eval::evaluate;
-use crate::pool::{self, Ledger};
-use crate::report::result::{self, CaseResult};
+use crate::report::result::CaseResult;
+use crate::run::{Mode, Ran};
 use crate::syntax::ast::Date;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
@@ -280,15 +279,12 @@ pub async fn eval(
     let (e, as_of, text) = cases_request(&app, &name, q.digest.as_deref(), q.as_of.as_deref(), body).await?;
     let text = text.as_str();
     let program = &e.loaded().program;
-    let result = match e.reader().text(text) {
-        Err(errors) => CaseResult::Rejected(errors),
-        Ok(case) => match evaluate(program, &case, as_of, false) {
-            Ok(mut outcome) => match pool::alone(program, &case, &mut outcome, &Ledger::default()) {
-                Ok(_) => CaseResult::Done { id: case.id, outcome },
-                Err(errors) => CaseResult::Rejected(errors),
-            },
-            Err(err) => CaseResult::Rejected(result::eval_error(program, &case.id, &err)),
+    let result = match e.runner(as_of).one(text, Mode::Plain) {
+        Ok((ran, _)) => CaseResult::Done {
+            id: ran.case.id,
+            outcome: ran.outcome,
         },
+        Err(refused) => CaseResult::Rejected(refused.errors(program)),
     };
     let status = match result {
         CaseResult::Done { .. } => StatusCode::OK,
@@ -352,17 +348,10 @@ pub async fn explain(
         )
             .into_response()
     };
-    let case = match e.reader().text(text) {
-        Ok(c) => c,
-        Err(errors) => return Ok(rejected(CaseResult::Rejected(errors))),
-    };
-    let outcome = match evaluate(program, &case, as_of, true) {
-        Ok(o) => o,
-        Err(err) => {
-            return Ok(rejected(CaseResult::Rejected(result::eval_error(
-                program, &case.id, &err,
-            ))))
-        }
+    // A case on its own is a round of one, its pooled awards granted as `eval` grants them.
+    let Ran { case, outcome, .. } = match e.runner(as_of).one(text, Mode::Explained) {
+        Ok((ran, _)) => ran,
+        Err(refused) => return Ok(rejected(CaseResult::Rejected(refused.errors(program)))),
     };
     Ok(match q.format.as_deref() {
         Some("text") => (

@@ -153,47 +153,54 @@ async fn request_id(req: Request, next: Next) -> Response {
     response
 }
 
+/// Why a server could not start, or stopped on an error: data, worded by the
+/// command line that started it.
+#[derive(Debug)]
+pub enum Failure {
+    /// the runtime's threads could not be started
+    Runtime(std::io::Error),
+    NotADirectory(PathBuf),
+    Listen {
+        address: SocketAddr,
+        error: std::io::Error,
+    },
+    /// the server stopped on an error
+    Serve(std::io::Error),
+}
+
 /// Loads the directory, serves it, and reloads changed files until a signal
 /// (Ctrl-C, SIGTERM) asks it to stop; requests in flight are finished first.
-pub fn run(options: Options) -> u8 {
+/// `listening` is told the address once the socket is bound (port 0 picks one).
+pub fn run(options: Options, listening: impl FnOnce(&str)) -> Result<(), Failure> {
     let _flush_at_exit = init_logging(options.log_json);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(options.threads.max(1))
         .enable_all()
         .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("zhice serve: {e}");
-            return 2;
-        }
-    };
-    runtime.block_on(serve(options))
+        .map_err(Failure::Runtime)?;
+    runtime.block_on(serve(options, listening))
 }
 
-async fn serve(options: Options) -> u8 {
+async fn serve(options: Options, listening: impl FnOnce(&str)) -> Result<(), Failure> {
     if !options.dir.is_dir() {
-        eprintln!("zhice serve: `{}` is not a directory", options.dir.display());
-        return 2;
+        return Err(Failure::NotADirectory(options.dir));
     }
     let app = Arc::new(App {
         registry: Registry::new(&options.dir),
         limits: options.limits,
     });
     log_events(app.registry.scan());
-    let listener = match tokio::net::TcpListener::bind(options.listen).await {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("zhice serve: cannot listen on {}: {e}", options.listen);
-            return 2;
-        }
-    };
+    let listener = tokio::net::TcpListener::bind(options.listen)
+        .await
+        .map_err(|error| Failure::Listen {
+            address: options.listen,
+            error,
+        })?;
     let addr = listener
         .local_addr()
         .map_or_else(|_| options.listen.to_string(), |a| a.to_string());
     info!(address = %addr, directory = %options.dir.display(), "listening");
-    // Tests and scripts read the address from here when they asked for port 0.
-    eprintln!("zhice serve: listening on http://{addr}");
+    listening(&addr);
     let watcher = {
         let app = app.clone();
         let every = options.reload_every;
@@ -211,16 +218,9 @@ async fn serve(options: Options) -> u8 {
         .with_graceful_shutdown(shutdown())
         .await;
     watcher.abort();
-    match served {
-        Ok(()) => {
-            info!("stopped");
-            0
-        }
-        Err(e) => {
-            eprintln!("zhice serve: {e}");
-            1
-        }
-    }
+    served.map_err(Failure::Serve)?;
+    info!("stopped");
+    Ok(())
 }
 
 fn log_events(events: Vec<Event>) {

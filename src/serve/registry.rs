@@ -3,25 +3,26 @@
 //! when it (or its tests file) changes; a version that fails to check is
 //! refused with its diagnostics, and the one before it keeps serving.
 
-use crate::case::Reader;
+use crate::date::Date;
 use crate::load::{self, LoadError, Loaded};
 use crate::report::diagnostics::{render, ErrorFormat};
 use crate::report::result::Lines;
+use crate::run::Runner;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
-type ReaderOf<'p> = Reader<'p>;
+type RunnerOf<'p> = Runner<'p>;
 
 self_cell::self_cell!(
-    /// A loaded policy and its case decoder, built once: the decoder's name
+    /// A loaded policy and its runner, built once: the case decoder's name
     /// tables borrow the policy, and rebuilding them on every request would cost
     /// more than evaluating the case.
     pub struct Ready {
         owner: Loaded,
         #[covariant]
-        dependent: ReaderOf,
+        dependent: RunnerOf,
     }
 );
 
@@ -41,8 +42,9 @@ impl Entry {
         self.ready.borrow_owner()
     }
 
-    pub fn reader(&self) -> &Reader<'_> {
-        self.ready.borrow_dependent()
+    /// The runner for a request: parameters read as of `as_of`, else each case's own date.
+    pub fn runner(&self, as_of: Option<Date>) -> Runner<'_> {
+        self.ready.borrow_dependent().clone().as_of(as_of)
     }
 }
 
@@ -168,7 +170,7 @@ fn load_one(name: &str, path: &Path) -> Result<Entry, Refused> {
             name: name.to_string(),
             digest,
             lines: Lines::new(&loaded.program.policy),
-            ready: Ready::new(loaded, |l| Reader::new(&l.program.policy)),
+            ready: Ready::new(loaded, |l| Runner::new(&l.program)),
             loaded_at: now,
         }),
         Err(LoadError::Io(message)) => Err(Refused {

@@ -545,10 +545,23 @@ impl ExprKind {
     /// True for the forms written as a block over several lines (`by`, `the highest of`,
     /// `in bands of`, `each`): they stand only where an amount does.
     pub fn is_block(&self) -> bool {
-        matches!(
-            self,
-            ExprKind::Tier { .. } | ExprKind::Pick { .. } | ExprKind::Each { .. } | ExprKind::Bands { .. }
-        )
+        match self {
+            ExprKind::Tier { .. } | ExprKind::Pick { .. } | ExprKind::Each { .. } | ExprKind::Bands { .. } => true,
+            ExprKind::Literal(_)
+            | ExprKind::Path(_)
+            | ExprKind::Binary(..)
+            | ExprKind::Not(_)
+            | ExprKind::Neg(_)
+            | ExprKind::IsGiven { .. }
+            | ExprKind::Is { .. }
+            | ExprKind::Call { .. }
+            | ExprKind::If(..)
+            | ExprKind::Round { .. }
+            | ExprKind::Aggregate(_)
+            | ExprKind::Quantified(_)
+            | ExprKind::UpTo { .. }
+            | ExprKind::Capped { .. } => false,
+        }
     }
 }
 
@@ -600,6 +613,54 @@ impl BinOp {
         )
     }
 }
+
+/// An operator of the expression language, for the precedence table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operator {
+    Infix(BinOp),
+    /// `not x`
+    Not,
+    /// `-x`
+    Neg,
+    /// `x rounded to 0.01`
+    Rounded,
+    /// `x is given`, `x is first`
+    Is,
+}
+
+/// The operators by how tightly they bind, loosest first: the one table the
+/// parser builds its Pratt parser from and the formatter places parentheses by.
+/// `rounded to` binds looser than `*` and `/` (so `a / b rounded to 0.01`
+/// rounds the quotient) and tighter than `+` and `-`.
+pub const PRECEDENCE: &[&[Operator]] = {
+    use BinOp::*;
+    use Operator::*;
+    &[
+        &[Infix(Or)],
+        &[Infix(And)],
+        &[Not],
+        &[Infix(Eq), Infix(Ne), Infix(Lt), Infix(Le), Infix(Gt), Infix(Ge)],
+        &[Infix(Otherwise)],
+        &[Infix(Add), Infix(Sub)],
+        &[Rounded],
+        &[Infix(Mul), Infix(Div), Infix(Of)],
+        &[Neg],
+        &[Is],
+    ]
+};
+
+impl Operator {
+    /// Its binding strength: 1 for the loosest operator; 0 is left for the
+    /// forms that run on to the right (`if`, aggregates), and
+    /// `ATOM_PRECEDENCE` for what binds tightest of all.
+    pub fn precedence(self) -> u8 {
+        let level = PRECEDENCE.iter().position(|ops| ops.contains(&self)).unwrap_or(0);
+        u8::try_from(level + 1).unwrap_or(u8::MAX)
+    }
+}
+
+/// The binding strength of names, literals, calls and the block forms.
+pub const ATOM_PRECEDENCE: u8 = PRECEDENCE.len() as u8 + 1;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Literal {

@@ -31,37 +31,10 @@ fn line_of(source: &str, offset: usize) -> usize {
     source.get(..offset).map_or(0, |s| s.matches('\n').count())
 }
 
-/// The characters of `source` outside strings and comments, with their offsets.
-fn code_chars(source: &str) -> impl Iterator<Item = (usize, char)> + '_ {
-    let mut chars = source.char_indices();
-    std::iter::from_fn(move || loop {
-        let (i, c) = chars.next()?;
-        match c {
-            '#' => {
-                for (_, c) in chars.by_ref() {
-                    if c == '\n' {
-                        break;
-                    }
-                }
-            }
-            '"' => {
-                while let Some((_, c)) = chars.next() {
-                    if c == '\\' {
-                        chars.next();
-                    } else if c == '"' {
-                        break;
-                    }
-                }
-            }
-            c => return Some((i, c)),
-        }
-    })
-}
-
 /// Full-width punctuation outside strings and comments.
 fn full_width(source: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (i, c) in code_chars(source) {
+    for (i, c) in super::scan::code_chars(source) {
         match c {
             '：' | '，' | '；' | '“' | '”' | '＝' => {
                 let replacement = match c {
@@ -276,7 +249,7 @@ fn open_block_before(source: &str, start: usize, found: &str) -> Option<Diagnost
 /// first; braces inside strings and comments do not count.
 fn unclosed_braces(text: &str) -> Vec<usize> {
     let mut open = Vec::new();
-    for (i, c) in code_chars(text) {
+    for (i, c) in super::scan::code_chars(text) {
         match c {
             '{' => open.push(i),
             '}' => {
@@ -533,52 +506,39 @@ pub const MAX_WORD: usize = 256;
 
 /// Runs of name or number characters longer than `MAX_WORD`, outside strings and comments.
 pub(super) fn long_words(source: &str) -> Vec<Diagnostic> {
+    use super::scan::Piece;
     let mut out = Vec::new();
-    let bytes = source.as_bytes();
-    let mut i = 0;
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let mut run_start = None;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match b {
-            b'"' => {
+    for piece in super::scan::pieces(source) {
+        let (i, c) = match piece {
+            Piece::Code(i, c) if word(c) => (i, c),
+            Piece::Code(..) | Piece::Text { .. } | Piece::Comment { .. } => {
                 run_start = None;
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
+                continue;
             }
-            b'#' => {
-                run_start = None;
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
+        };
+        let start = *run_start.get_or_insert(i);
+        // ASCII only: one byte a character
+        if i + c.len_utf8() - start == MAX_WORD + 1 {
+            let end = source[start..]
+                .find(|c: char| !word(c))
+                .map_or(source.len(), |n| start + n);
+            out.push(
+                Diagnostic::error(
+                    "zhice::syntax::too-long",
+                    t!("a name or number of %{start} characters", start = end - start),
+                    Span::new(start, end),
+                )
+                .label(t!("longer than %{MAX_WORD} characters", MAX_WORD = MAX_WORD))
+                .help(t!(
+                    "names and numbers are short; check for text pasted outside its quotes"
+                )),
+            );
+            if out.len() >= 20 {
+                break;
             }
-            b if b.is_ascii_alphanumeric() || b == b'_' => {
-                let start = *run_start.get_or_insert(i);
-                if i + 1 - start == MAX_WORD + 1 {
-                    let end = bytes[start..]
-                        .iter()
-                        .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
-                        .map_or(bytes.len(), |n| start + n);
-                    out.push(
-                        Diagnostic::error(
-                            "zhice::syntax::too-long",
-                            t!("a name or number of %{start} characters", start = end - start),
-                            Span::new(start, end),
-                        )
-                        .label(t!("longer than %{MAX_WORD} characters", MAX_WORD = MAX_WORD))
-                        .help(t!(
-                            "names and numbers are short; check for text pasted outside its quotes"
-                        )),
-                    );
-                    if out.len() >= 20 {
-                        break;
-                    }
-                }
-            }
-            _ => run_start = None,
         }
-        i += 1;
     }
     out
 }

@@ -10,29 +10,42 @@ use pest::pratt_parser::{Assoc, Op, PrattParser};
 use rust_i18n::t;
 use std::sync::OnceLock;
 
+/// The Pratt parser, built from the one precedence table (`ast::PRECEDENCE`).
 fn pratt() -> &'static PrattParser<Rule> {
     static PRATT: OnceLock<PrattParser<Rule>> = OnceLock::new();
     PRATT.get_or_init(|| {
-        PrattParser::new()
-            .op(Op::infix(Rule::op_or, Assoc::Left))
-            .op(Op::infix(Rule::op_and, Assoc::Left))
-            .op(Op::prefix(Rule::op_not))
-            .op(Op::infix(Rule::op_eq, Assoc::Left)
-                | Op::infix(Rule::op_ne, Assoc::Left)
-                | Op::infix(Rule::op_lt, Assoc::Left)
-                | Op::infix(Rule::op_le, Assoc::Left)
-                | Op::infix(Rule::op_gt, Assoc::Left)
-                | Op::infix(Rule::op_ge, Assoc::Left))
-            .op(Op::infix(Rule::op_otherwise, Assoc::Left))
-            .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
-            // Looser than `*` and `/`, so that `a / b rounded to 0.01` rounds the quotient.
-            .op(Op::postfix(Rule::rounded))
-            .op(Op::infix(Rule::op_mul, Assoc::Left)
-                | Op::infix(Rule::op_div, Assoc::Left)
-                | Op::infix(Rule::op_of, Assoc::Left))
-            .op(Op::prefix(Rule::op_neg))
-            .op(Op::postfix(Rule::is_test))
+        PRECEDENCE.iter().fold(PrattParser::new(), |parser, level| {
+            match level.iter().map(|op| pratt_op(*op)).reduce(|a, b| a | b) {
+                Some(ops) => parser.op(ops),
+                None => parser,
+            }
+        })
     })
+}
+
+/// The grammar's rule for an operator, as the Pratt parser takes it.
+fn pratt_op(op: Operator) -> Op<Rule> {
+    let infix = |rule| Op::infix(rule, Assoc::Left);
+    match op {
+        Operator::Infix(BinOp::Or) => infix(Rule::op_or),
+        Operator::Infix(BinOp::And) => infix(Rule::op_and),
+        Operator::Infix(BinOp::Eq) => infix(Rule::op_eq),
+        Operator::Infix(BinOp::Ne) => infix(Rule::op_ne),
+        Operator::Infix(BinOp::Lt) => infix(Rule::op_lt),
+        Operator::Infix(BinOp::Le) => infix(Rule::op_le),
+        Operator::Infix(BinOp::Gt) => infix(Rule::op_gt),
+        Operator::Infix(BinOp::Ge) => infix(Rule::op_ge),
+        Operator::Infix(BinOp::Otherwise) => infix(Rule::op_otherwise),
+        Operator::Infix(BinOp::Add) => infix(Rule::op_add),
+        Operator::Infix(BinOp::Sub) => infix(Rule::op_sub),
+        Operator::Infix(BinOp::Mul) => infix(Rule::op_mul),
+        Operator::Infix(BinOp::Div) => infix(Rule::op_div),
+        Operator::Infix(BinOp::Of) => infix(Rule::op_of),
+        Operator::Not => Op::prefix(Rule::op_not),
+        Operator::Neg => Op::prefix(Rule::op_neg),
+        Operator::Rounded => Op::postfix(Rule::rounded),
+        Operator::Is => Op::postfix(Rule::is_test),
+    }
 }
 
 pub(crate) fn expr(p: Pair<Rule>) -> Result<Expr> {

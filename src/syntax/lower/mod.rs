@@ -76,27 +76,17 @@ pub(super) fn span(p: &Pair<Rule>) -> Span {
 /// The length of `text` up to the end of its last token, skipping strings'
 /// contents so that a `#` inside a string is not taken for a comment.
 fn content_len(text: &str) -> usize {
+    use super::scan::Piece;
     let mut end = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '#' => {
-                while chars.peek().is_some_and(|(_, c)| *c != '\n') {
-                    chars.next();
-                }
-            }
-            '"' => {
-                while let Some((j, c)) = chars.next() {
-                    if c == '\\' {
-                        chars.next();
-                    } else if c == '"' {
-                        end = j + 1;
-                        break;
-                    }
-                }
-            }
-            c if c.is_whitespace() || c == '\u{FEFF}' => {}
-            c => end = i + c.len_utf8(),
+    for piece in super::scan::pieces(text) {
+        match piece {
+            Piece::Code(_, c) if c.is_whitespace() || c == '\u{FEFF}' => {}
+            Piece::Code(i, c) => end = i + c.len_utf8(),
+            // an unclosed string is not a token that ends
+            Piece::Text {
+                end: e, closed: true, ..
+            } => end = e,
+            Piece::Text { .. } | Piece::Comment { .. } => {}
         }
     }
     end
