@@ -6,11 +6,11 @@ use crate::case::{code, Case, CaseErrors, Reader, Scratch};
 use crate::compile::Program;
 use crate::date::Date;
 use crate::eval::{Evaluator, Outcome};
+use crate::lang::{self, Lang};
 use crate::pool::{self, Claim, Ledger, PoolKey, Round, Settled, Share};
 use crate::report::result::{self, Lines};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
-use rust_i18n::t;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
@@ -305,13 +305,15 @@ fn claims_pass<'p, R: Read + Send>(job: &Job<'p>, input: R, progress: &(dyn Fn(u
                 .par_chunks(LINES_PER_TASK)
                 .map(|group| {
                     let mut part = Round::new(job.program);
-                    WORKER.with(|w| {
-                        let mut w = w.borrow_mut();
-                        for (line_no, bytes) in group {
-                            w.claims.clear();
-                            line_claims(job, &mut w, *line_no, bytes);
-                            w.claims.drain(..).for_each(|c| part.add(c));
-                        }
+                    lang::scoped(job.lang, || {
+                        WORKER.with(|w| {
+                            let mut w = w.borrow_mut();
+                            for (line_no, bytes) in group {
+                                w.claims.clear();
+                                line_claims(job, &mut w, *line_no, bytes);
+                                w.claims.drain(..).for_each(|c| part.add(c));
+                            }
+                        })
                     });
                     part
                 })
@@ -405,6 +407,8 @@ struct Job<'p> {
     check_ids: bool,
     /// the pools of the round, once settled
     settled: Option<Settled>,
+    /// the language of the thread that started the run, spoken on every core
+    lang: Lang,
 }
 
 impl<'p> Job<'p> {
@@ -418,6 +422,7 @@ impl<'p> Job<'p> {
             first_line: o.first_line,
             check_ids: o.check_ids,
             settled: None,
+            lang: lang::current(),
         }
     }
 }
@@ -500,11 +505,14 @@ fn process(job: &Job, chunk: &Chunk) -> (Vec<String>, Summary) {
             let mut text = RECYCLED.text();
             text.reserve(group.len() * 256);
             let mut summary = RECYCLED.summary(n_awards);
-            WORKER.with(|w| {
-                let mut w = w.borrow_mut();
-                for (line_no, bytes) in group {
-                    one_line(job, &mut w, *line_no, bytes, &mut text, &mut summary);
-                }
+            // Each core words its errors in the language of the run that started it.
+            lang::scoped(job.lang, || {
+                WORKER.with(|w| {
+                    let mut w = w.borrow_mut();
+                    for (line_no, bytes) in group {
+                        one_line(job, &mut w, *line_no, bytes, &mut text, &mut summary);
+                    }
+                })
             });
             (text, summary)
         })

@@ -5,12 +5,13 @@
 //! cap with a condition may be lifted, so it bounds nothing. Also the lints
 //! that need these bounds: caps that never bind, item caps above the yearly cap.
 
+pub mod population;
+
 use crate::check::model::*;
 use crate::diagnostic::Diagnostic;
 use crate::number::money;
 use crate::span::Span;
 use rust_decimal::Decimal;
-use rust_i18n::t;
 use serde::Serialize;
 use std::cell::RefCell;
 

@@ -83,7 +83,7 @@ impl Diagnostic {
         match near {
             Some(c) => {
                 let span = self.span;
-                self.help(rust_i18n::t!("did you mean `%{c}`?", c = c)).fix(span, c)
+                self.help(t!("did you mean `%{c}`?", c = c)).fix(span, c)
             }
             None => self.help(otherwise),
         }

@@ -8,6 +8,7 @@
 //! else English. The people who draft and review a Chinese policy read Chinese;
 //! an operator who set an English locale gets English.
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,7 +20,7 @@ pub enum Lang {
 }
 
 impl Lang {
-    fn code(self) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
             Lang::Zh => "zh",
             Lang::En => "en",
@@ -42,20 +43,64 @@ impl Lang {
 const UNSET: u8 = 0;
 const FIXED: u8 = 1;
 static STATE: AtomicU8 = AtomicU8::new(UNSET);
+/// The process's language: 0 English, 1 Chinese.
+static PROCESS: AtomicU8 = AtomicU8::new(0);
 
-/// Fixes the language for the rest of the run.
+thread_local! {
+    /// The language of what this thread is doing now, when it is not the process's.
+    static SCOPED: Cell<Option<Lang>> = const { Cell::new(None) };
+}
+
+/// Fixes the process's language for the rest of the run.
 pub fn set(lang: Lang) {
-    rust_i18n::set_locale(lang.code());
+    PROCESS.store(u8::from(lang == Lang::Zh), Ordering::Relaxed);
     STATE.store(FIXED, Ordering::Relaxed);
 }
 
-/// The language now in use.
+/// The language now in use on this thread.
 pub fn current() -> Lang {
-    if &*rust_i18n::locale() == "zh" {
-        Lang::Zh
-    } else {
-        Lang::En
+    SCOPED.with(Cell::get).unwrap_or_else(|| {
+        if PROCESS.load(Ordering::Relaxed) == 1 {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    })
+}
+
+/// Runs `f` speaking `lang` on this thread, and the language before it after:
+/// a server's request, or a batch's worker, speaks the language it was asked
+/// for while other threads speak theirs. Words are chosen when they are
+/// rendered, so whatever renders inside `f` is in `lang`.
+pub fn scoped<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+    struct Restore(Option<Lang>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            SCOPED.with(|s| s.set(self.0));
+        }
     }
+    let _restore = Restore(SCOPED.with(|s| s.replace(Some(lang))));
+    f()
+}
+
+/// The language an HTTP `Accept-Language` header prefers, of the two zhice
+/// speaks: the first in order of its `q` weights (`zh-CN,zh;q=0.9,en;q=0.8`).
+pub fn from_accept_language(header: &str) -> Option<Lang> {
+    let mut best: Option<(u16, Lang)> = None;
+    for part in header.split(',') {
+        let mut pieces = part.split(';');
+        let tag = pieces.next().unwrap_or("").trim();
+        let q = pieces.find_map(|p| p.trim().strip_prefix("q=")).map_or(1000, |q| {
+            q.trim()
+                .parse::<f32>()
+                .map_or(0, |f| (f.clamp(0.0, 1.0) * 1000.0) as u16)
+        });
+        let Some(lang) = Lang::from_locale(tag) else { continue };
+        if q > 0 && best.is_none_or(|(b, _)| q > b) {
+            best = Some((q, lang));
+        }
+    }
+    best.map(|(_, l)| l)
 }
 
 pub fn is_zh() -> bool {
@@ -106,5 +151,23 @@ mod tests {
         assert_eq!(Lang::from_locale("C.UTF-8"), None);
         assert_eq!(of_source("policy \"若干措施\" {}"), Lang::Zh);
         assert_eq!(of_source("policy \"Measures\" {}"), Lang::En);
+    }
+
+    #[test]
+    fn accept_language_takes_the_most_wanted_of_ours() {
+        assert_eq!(from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"), Some(Lang::Zh));
+        assert_eq!(from_accept_language("fr-FR, en;q=0.5, zh;q=0.7"), Some(Lang::Zh));
+        assert_eq!(from_accept_language("en-US"), Some(Lang::En));
+        assert_eq!(from_accept_language("fr, de;q=0.3"), None);
+        assert_eq!(from_accept_language("zh;q=0, en;q=0.1"), Some(Lang::En));
+    }
+
+    #[test]
+    fn a_scope_speaks_its_language_and_then_the_one_before() {
+        let before = current();
+        let other = if before == Lang::Zh { Lang::En } else { Lang::Zh };
+        let inside = scoped(other, || (current(), scoped(before, current)));
+        assert_eq!(inside, (other, before));
+        assert_eq!(current(), before);
     }
 }

@@ -16,6 +16,17 @@
 // Every message's Chinese, looked up by its English text: see `lang`.
 rust_i18n::i18n!("locales", fallback = "en");
 
+/// A message from the catalogue, in the language of the moment
+/// (`lang::current`): the language a request, a client or the command line
+/// asked for on this thread, else the process's. Written like rust-i18n's
+/// `t!`: the English text is the key, `%{name}` placeholders take `name = value`.
+/// Defined before every module, it is in scope in all of them: no import.
+macro_rules! t {
+    ($key:expr $(, $name:ident = $value:expr)* $(,)?) => {
+        rust_i18n::t!($key, locale = $crate::lang::current().code() $(, $name = $value)*)
+    };
+}
+
 pub mod date;
 pub mod diagnostic;
 pub mod json;

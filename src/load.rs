@@ -6,7 +6,6 @@ use crate::check::{self, names::NameUse};
 use crate::compile::{self, Program};
 use crate::diagnostic::Diagnostic;
 use crate::syntax::{self, FileKind};
-use rust_i18n::t;
 use std::path::{Path, PathBuf};
 
 /// Policy files larger than this are refused before parsing.

@@ -14,7 +14,6 @@ use crate::eval::{money, Outcome};
 use crate::value::Value;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
-use rust_i18n::t;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 

@@ -7,7 +7,6 @@ use crate::compile::Program;
 use crate::number::money;
 use crate::run::{Mode, Ran, Refused, Runner};
 use rust_decimal::Decimal;
-use rust_i18n::t;
 
 fn rejected(e: &crate::case::FieldError) -> String {
     t!(

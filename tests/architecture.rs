@@ -60,6 +60,8 @@ const CONFINED: &[(&str, &[&str])] = &[
     ("lsp_server", &["lsp"]),
     ("lsp_types", &["lsp"]),
     ("rayon", &["batch", "pool"]),
+    // messages go through `t!` (lib.rs), which asks `lang` for the language of the moment
+    ("rust_i18n", &["lib", "lang"]),
     ("csv", &["batch"]),
 ];
 

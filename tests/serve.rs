@@ -339,7 +339,7 @@ fn every_endpoint() {
         "get",
         &get(addr, &format!("/v1/policies/{DRAFT}/bounds")),
     );
-    assert!(b["awards"].as_array().unwrap().iter().any(|a| a["id"] == "data_space"));
+    assert!(b["awards"]["data_space"].is_string(), "{b}");
     let sc = api.check(
         "/v1/policies/{name}/schema",
         "get",
@@ -384,10 +384,15 @@ fn every_endpoint() {
 }
 
 fn zhice_cli(args: &[&str], stdin: &str) -> String {
+    zhice_in(support::root(), "en", args, stdin)
+}
+
+/// The command line's standard output, run in `dir` speaking `lang`.
+fn zhice_in(dir: &Path, lang: &str, args: &[&str], stdin: &str) -> String {
     let mut child = Command::new(env!("CARGO_BIN_EXE_zhice"))
         .args(args)
-        .env("ZHICE_LANG", "en")
-        .current_dir(support::root())
+        .env("ZHICE_LANG", lang)
+        .current_dir(dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -395,6 +400,86 @@ fn zhice_cli(args: &[&str], stdin: &str) -> String {
         .unwrap();
     child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+}
+
+/// The server and the command line answer the same question with the same
+/// bytes, in each language, for every JSON answer: results, explanations,
+/// bounds, diffs with their impact, and the schemas.
+#[test]
+fn the_server_answers_what_the_command_line_prints_in_either_language() {
+    let s = Server::start("same-bytes", &[]);
+    let (addr, dir) = (s.addr.as_str(), s.dir.as_path());
+    let case = r#"{"id":"A-1","year":2025,"data_space_investment":8000000,"sme":true,"dcmm_level":9}"#;
+    let good = r#"{"id":"A-2","year":2025,"data_space_investment":8000000,"sme":true}"#;
+    let cases = format!(
+        "{good}\n{}\n",
+        r#"{"id":"C","year":2026,"data_space_investment":40000000}"#
+    );
+    std::fs::write(dir.join("cases.jsonl"), &cases).unwrap();
+    std::fs::write(dir.join("case.json"), good).unwrap();
+    let draft = format!("{DRAFT}.policy");
+    let amended = format!("{AMENDED}.policy");
+    let body: Vec<Value> = cases.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let diff_body = json!({ "old": DRAFT, "new": AMENDED, "cases": body }).to_string();
+    let mut languages = Vec::new();
+    for lang in ["en", "zh"] {
+        let ask = |method: &str, path: &str, body: &str| {
+            let a = request(addr, method, path, &[("Accept-Language", lang)], body.as_bytes());
+            assert_eq!(a.header("content-language"), Some(lang), "{path}");
+            a.text()
+        };
+        let same = |what: &str, server: String, cli: String| {
+            assert!(
+                !cli.trim().is_empty(),
+                "{what} ({lang}): the command line printed nothing"
+            );
+            assert_eq!(server, cli, "{what} ({lang}): the server and the command line differ");
+        };
+        // a rejected case's result line, with its words
+        let served = ask("POST", &format!("/v1/policies/{DRAFT}/eval"), case);
+        let cli = zhice_in(dir, lang, &["eval", &draft, "--case", "-", "--format", "jsonl"], case);
+        same("eval", served.trim().to_string(), cli.trim().to_string());
+        languages.push(cli);
+        let served = ask("POST", &format!("/v1/policies/{DRAFT}/explain"), good);
+        let cli = zhice_in(
+            dir,
+            lang,
+            &["explain", &draft, "--case", "case.json", "--format", "json"],
+            "",
+        );
+        same("explain", served, cli);
+        let served = ask("GET", &format!("/v1/policies/{DRAFT}/bounds"), "");
+        let cli = zhice_in(dir, lang, &["bounds", &draft, "--format", "json"], "");
+        same("bounds", served, cli);
+        let served = ask("POST", "/v1/diff", &diff_body);
+        let cli = zhice_in(
+            dir,
+            lang,
+            &["diff", &draft, &amended, "--cases", "cases.jsonl", "--format", "json"],
+            "",
+        );
+        same("diff", served, cli);
+        for format in ["case", "result"] {
+            let served = ask("GET", &format!("/v1/policies/{DRAFT}/schema?format={format}"), "");
+            let cli = zhice_in(dir, lang, &["schema", &draft, "--format", format], "");
+            same("schema", served, cli);
+        }
+    }
+    // one server, two languages: the same codes and fields, other words
+    let (en, zh): (Value, Value) = (
+        serde_json::from_str(languages[0].trim()).unwrap(),
+        serde_json::from_str(languages[1].trim()).unwrap(),
+    );
+    assert_eq!(en["errors"][0]["code"], zh["errors"][0]["code"]);
+    assert_eq!(en["errors"][0]["field"], zh["errors"][0]["field"]);
+    assert_ne!(en["errors"][0]["message"], zh["errors"][0]["message"]);
+    let chinese = |v: &Value| {
+        v.as_str()
+            .unwrap_or("")
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    };
+    assert!(chinese(&zh["errors"][0]["message"]) && !chinese(&en["errors"][0]["message"]));
 }
 
 #[test]

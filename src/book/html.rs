@@ -3,7 +3,6 @@
 
 use super::{Book, Item};
 use crate::report::html::escape as esc;
-use rust_i18n::t;
 
 const STYLE: &str = r#"
 :root { --ink: #1f2328; --muted: #57606a; --line: #d0d7de; --accent: #0b5cad; --soft: #f6f8fa; }

@@ -1,7 +1,6 @@
 //! The book as Markdown: for a repository, a wiki or a word processor.
 
 use super::Book;
-use rust_i18n::t;
 
 pub fn document(book: &Book) -> String {
     let mut m = String::new();

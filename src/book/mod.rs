@@ -12,7 +12,6 @@ mod words;
 use crate::check::model::{Expected, Expr, ExprKind, Policy};
 use crate::load::Loaded;
 use crate::syntax::ast;
-use rust_i18n::t;
 use words::Words;
 
 pub struct Book {

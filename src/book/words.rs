@@ -5,7 +5,6 @@
 
 use crate::check::model::{BinOp, CapScope, Const, Expr, ExprKind, HitPolicy, Policy, TierKey};
 use rust_decimal::Decimal;
-use rust_i18n::t;
 
 pub struct Words<'a> {
     pub policy: &'a Policy,

@@ -13,7 +13,6 @@ use crate::diagnostic::closest;
 use crate::syntax::literal;
 use crate::value::{Span32, Value};
 use rust_decimal::Decimal;
-use rust_i18n::t;
 
 /// The names a case may use at one level (inputs, a record's fields, an
 /// enum's values), found by their length first: names are few and mostly of

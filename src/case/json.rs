@@ -2,7 +2,6 @@
 //! straight into slots: no value tree is built. It validates what it skips,
 //! bounds nesting, and reports errors with the line and column where they happen.
 
-use rust_i18n::t;
 use std::borrow::Cow;
 
 /// How deeply a case may nest arrays and objects.

@@ -7,7 +7,6 @@ use super::json::{Cursor, JsonError};
 use super::LedgerEntry;
 use crate::diagnostic::closest;
 use rust_decimal::Decimal;
-use rust_i18n::t;
 
 impl Decoder<'_, '_> {
     /// The ledger, appended to `out`.

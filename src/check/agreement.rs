@@ -9,7 +9,6 @@ use crate::diagnostic::Diagnostic;
 use crate::span::{Span, Spanned};
 use crate::syntax::ast;
 use rust_decimal::Decimal;
-use rust_i18n::t;
 
 pub const TEXT_AGREEMENT: &str = "zhice::lint::text-agreement";
 pub const CLAUSE_COPY: &str = "zhice::lint::clause-copy";

@@ -7,7 +7,6 @@ use crate::diagnostic::{closest, Diagnostic};
 use crate::span::{Span, Spanned};
 use crate::syntax::ast;
 use rust_decimal::Decimal;
-use rust_i18n::t;
 
 const BASE_TYPES: [&str; 7] = ["bool", "int", "number", "money", "rate", "text", "date"];
 

@@ -10,7 +10,6 @@ use super::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 use crate::syntax::ast;
-use rust_i18n::t;
 
 impl Checker<'_> {
     /// Types an expression that must have type `want` (after `optional` is dealt with).

@@ -13,7 +13,6 @@ use crate::number::money;
 use crate::span::{Span, Spanned};
 use crate::syntax::ast;
 use rust_decimal::Decimal;
-use rust_i18n::t;
 
 /// Tier tables over ranges wider than this are checked for completeness by
 /// interval arithmetic only, never by listing values.

@@ -5,7 +5,6 @@ use super::model::{Expr, ExprKind, Policy};
 use super::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::syntax::ast;
-use rust_i18n::t;
 
 impl Checker<'_> {
     pub(super) fn lint_unused(&mut self, file: &ast::File) {

@@ -6,7 +6,6 @@ use super::model::*;
 use super::Checker;
 use crate::diagnostic::{closest, Diagnostic};
 use crate::syntax::ast;
-use rust_i18n::t;
 
 impl Checker<'_> {
     pub(super) fn measure(&mut self, m: &ast::Measure) -> Option<Measure> {

@@ -25,7 +25,6 @@ use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 use crate::syntax::ast;
 use model::*;
-use rust_i18n::t;
 
 /// The outcome of checking: the policy when it has no errors, and every diagnostic.
 pub struct Checked {

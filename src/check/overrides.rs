@@ -7,7 +7,6 @@ use super::model::{Const, Policy, Ty};
 use crate::diagnostic::closest;
 use crate::syntax::{ast::Literal, parse_value};
 use rust_decimal::Decimal;
-use rust_i18n::t;
 
 /// Applies `NAME=VALUE` overrides in order. Errors say which one is wrong and why.
 pub fn apply(policy: &mut Policy, sets: &[String]) -> Result<(), String> {

@@ -6,7 +6,6 @@
 use super::model::*;
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
-use rust_i18n::t;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Mark {

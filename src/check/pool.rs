@@ -8,7 +8,6 @@ use super::model::*;
 use super::Checker;
 use crate::diagnostic::{closest, Diagnostic};
 use crate::syntax::ast;
-use rust_i18n::t;
 
 impl Checker<'_> {
     pub(super) fn pool(&mut self, p: &ast::PoolDecl, earlier: &[ast::PoolDecl]) -> Option<PoolDef> {

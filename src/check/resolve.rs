@@ -9,7 +9,6 @@ use super::{Checker, ValueState};
 use crate::diagnostic::{closest, Diagnostic};
 use crate::span::Span;
 use crate::syntax::ast;
-use rust_i18n::t;
 
 impl Checker<'_> {
     /// The index of `name` among the values of enum `en`, or an error with a suggestion.

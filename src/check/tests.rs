@@ -8,7 +8,6 @@ use super::Checker;
 use crate::diagnostic::{closest, Diagnostic};
 use crate::syntax::ast;
 use rust_decimal::Decimal;
-use rust_i18n::t;
 
 impl Checker<'_> {
     pub(super) fn test(&mut self, t: &ast::TestBlock, measures: &[String]) -> Option<TestCase> {

@@ -3,7 +3,6 @@
 use super::{status, Out};
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, LoadError};
-use rust_i18n::t;
 use std::path::Path;
 
 pub(super) fn run(out: &Out, path: &Path) -> u8 {

@@ -5,7 +5,6 @@ use super::input::read_text;
 use super::{status, Out};
 use crate::diff::{compare, impact::impact, Side};
 use crate::report::{diff as render, diff_html};
-use rust_i18n::t;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -87,7 +86,7 @@ pub(super) fn run(out: &Out, args: &DiffArgs) -> u8 {
         DiffFormat::Html => diff_html::page(&diff, imp.as_ref()),
         DiffFormat::Json => {
             let v = render::json(&diff, imp.as_ref());
-            format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+            crate::report::document(&v)
         }
     };
     print!("{text}");

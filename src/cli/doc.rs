@@ -2,7 +2,6 @@
 
 use super::{status, Out};
 use crate::book;
-use rust_i18n::t;
 use std::path::PathBuf;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -11,7 +11,6 @@ use crate::pool::{self, Ledger, Settled};
 use crate::report::result::{self, CaseResult, Lines};
 use crate::report::table::{Align, Table};
 use crate::run::{Mode, Runner};
-use rust_i18n::t;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 

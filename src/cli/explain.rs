@@ -9,7 +9,6 @@ use crate::compile::Program;
 use crate::date::Date;
 use crate::report::{explain, result};
 use crate::run::{Mode, Ran, Refused, Runner};
-use rust_i18n::t;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
@@ -61,7 +60,7 @@ pub(super) fn run(out: &Out, args: &ExplainArgs) -> u8 {
         ExplainFormat::Text => print!("{}", explain::text(&program, &case, &outcome)),
         ExplainFormat::Json => {
             let v = explain::json(&program, &case, &outcome);
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            print!("{}", crate::report::document(&v));
         }
     }
     status::OK

@@ -5,7 +5,6 @@ use super::status;
 use crate::format::format;
 use crate::load::read_source;
 use crate::syntax::FileKind;
-use rust_i18n::t;
 use std::path::PathBuf;
 
 pub(super) fn run(out: &super::Out, files: &[PathBuf], check: bool) -> u8 {

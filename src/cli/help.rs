@@ -4,7 +4,6 @@
 
 use crate::lang::Lang;
 use clap::Command;
-use rust_i18n::t;
 use std::error::Error as _;
 use std::ffi::OsString;
 

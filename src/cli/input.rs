@@ -2,7 +2,6 @@
 
 use super::status;
 use crate::pool::Ledger;
-use rust_i18n::t;
 use std::io::Read;
 use std::path::Path;
 

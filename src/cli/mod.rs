@@ -18,7 +18,6 @@ use crate::load::{self, LoadError, Loaded};
 use crate::report::diagnostics::{render, ErrorFormat};
 use crate::syntax::ast::Date;
 use clap::{ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use rust_i18n::t;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -228,7 +227,7 @@ pub fn main() -> ExitCode {
                     SchemaOf::Case => crate::case::schema::case_schema(&l.program.policy),
                     SchemaOf::Result => crate::report::schema::result_schema(&l.program.policy),
                 };
-                println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
+                print!("{}", crate::report::document(&schema));
                 status::OK
             }
             Err(code) => code,

@@ -2,7 +2,6 @@
 
 use super::status;
 use crate::serve::{self, Failure, Limits, Options};
-use rust_i18n::t;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;

@@ -5,7 +5,6 @@ use super::{status, Out};
 use crate::load;
 use crate::span::line_col;
 use crate::testing;
-use rust_i18n::t;
 use std::path::Path;
 
 pub(super) fn run(out: &Out, policy: &Path, require_coverage: bool) -> u8 {

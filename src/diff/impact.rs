@@ -8,7 +8,6 @@ use crate::compile::Program;
 use crate::pool::{self, PoolKey, Settled};
 use crate::run::{Mode, Runner};
 use rust_decimal::Decimal;
-use rust_i18n::t;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -9,7 +9,6 @@ pub mod text;
 
 use crate::check::model::{ParamDef, Policy};
 use crate::syntax::ast;
-use rust_i18n::t;
 use serde::Serialize;
 
 /// One version of a policy, with what a reviewer needs to see its rules as written.

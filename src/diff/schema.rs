@@ -3,7 +3,6 @@
 
 use super::SchemaChange;
 use crate::check::model::{FieldDef, Policy, Range};
-use rust_i18n::t;
 
 pub(super) fn compare(old: &Policy, new: &Policy) -> Vec<SchemaChange> {
     let mut out = Vec::new();

@@ -11,7 +11,6 @@ use crate::compile::{const_value, Program};
 use crate::span::Span;
 use crate::value::Value;
 use rust_decimal::Decimal;
-use rust_i18n::t;
 use std::cmp::Ordering;
 
 /// What evaluating one item of the plan needs.

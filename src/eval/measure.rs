@@ -12,7 +12,6 @@ use crate::compile::Program;
 use crate::span::Span;
 use crate::value::Value;
 use rust_decimal::Decimal;
-use rust_i18n::t;
 
 /// The award of one measure, and the condition that failed when it is not granted.
 pub(super) fn evaluate(cx: &mut Cx, m: &Measure) -> Result<(Decimal, Option<Span>), EvalError> {

@@ -16,7 +16,6 @@ use crate::date::Date;
 use crate::span::Span;
 use crate::value::Value;
 use rust_decimal::Decimal;
-use rust_i18n::t;
 use trace::{Step, StepKind, Trace};
 
 /// Evaluation stopped on one case: an amount overflowed, say. The policy

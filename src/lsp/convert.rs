@@ -5,7 +5,6 @@ use super::workspace::{Side, Unit};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::LoadError;
 use lsp_types::{DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Url};
-use rust_i18n::t;
 
 /// The diagnostics of each file of a unit (an empty list clears old ones).
 pub fn published(unit: &Unit) -> Vec<(Url, Vec<lsp_types::Diagnostic>)> {

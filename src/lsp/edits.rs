@@ -7,7 +7,6 @@ use crate::check::names::NameUse;
 use crate::syntax::FileKind;
 use lsp_server::ErrorCode;
 use lsp_types::Url;
-use rust_i18n::t;
 use serde_json::{json, Map, Value};
 
 fn location(unit: &Unit, n: &NameUse) -> Option<Value> {

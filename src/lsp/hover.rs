@@ -6,7 +6,6 @@ use super::workspace::{Side, Unit};
 use crate::check::names::Symbol;
 use crate::date::Date;
 use crate::syntax::ast;
-use rust_i18n::t;
 use serde_json::{json, Value};
 
 pub fn hover(unit: &Unit, side: Side, offset: usize) -> Value {

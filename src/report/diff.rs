@@ -7,7 +7,6 @@ use crate::diff::{Detail, ItemChange, PolicyDiff, Status};
 use crate::number::money;
 use crate::report::table::{Align, Table};
 use rust_decimal::Decimal;
-use rust_i18n::t;
 use serde_json::json;
 
 /// Colours for a terminal, or none.

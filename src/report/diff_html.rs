@@ -8,7 +8,6 @@ use crate::diff::text::Tag;
 use crate::diff::{Detail, ItemChange, PolicyDiff, Status};
 use crate::number::money;
 use rust_decimal::Decimal;
-use rust_i18n::t;
 
 const STYLE: &str = "body{font-family:system-ui,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei','WenQuanYi Zen Hei',sans-serif;margin:2em auto;max-width:72em;color:#222;line-height:1.5}\
 h1{font-size:1.4em}h2{font-size:1.2em;border-bottom:1px solid #ccc;margin-top:2em}h3{font-size:1.05em;margin-bottom:.3em}\

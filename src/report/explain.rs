@@ -12,7 +12,6 @@ use crate::number::{money, rate};
 use crate::span::Span;
 use crate::value::Value;
 use rust_decimal::Decimal;
-use rust_i18n::t;
 use serde_json::{json, Value as Json};
 use steps::step;
 

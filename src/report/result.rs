@@ -8,7 +8,6 @@ use crate::check::model::{Policy, RationRule};
 use crate::eval::Outcome;
 use crate::number::money;
 use crate::pool::{Settled, Share};
-use rust_i18n::t;
 use std::fmt::Write;
 
 pub use crate::json::{push_decimal, push_string as push_json_string};

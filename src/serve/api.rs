@@ -13,7 +13,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -359,7 +358,7 @@ pub async fn explain(
             crate::report::explain::text(program, &case, &outcome),
         )
             .into_response(),
-        None | Some("json") => Json(crate::report::explain::json(program, &case, &outcome)).into_response(),
+        None | Some("json") => document(&crate::report::explain::json(program, &case, &outcome)),
         Some(other) => {
             return Err(ApiError::bad_request(t!(
                 "format `%{other}`: use json or text",
@@ -380,14 +379,16 @@ pub async fn diff(State(app): State<Arc<App>>, body: Body) -> Result<Response, A
     app.check_count(req.cases.len())?;
     let (old, new) = (entry(&app, &req.old, None)?, entry(&app, &req.new, None)?);
     let (old_name, o, new_name, n) = (&old.name, old.loaded(), &new.name, new.loaded());
+    // Each named as the command line names it when run in the served directory.
+    let (old_file, new_file) = (format!("{old_name}.policy"), format!("{new_name}.policy"));
     let old_side = Side {
-        path: old_name,
+        path: &old_file,
         policy: &o.program.policy,
         ast: &o.ast,
         source: o.source(),
     };
     let new_side = Side {
-        path: new_name,
+        path: &new_file,
         policy: &n.program.policy,
         ast: &n.ast,
         source: n.source(),
@@ -397,7 +398,7 @@ pub async fn diff(State(app): State<Arc<App>>, body: Body) -> Result<Response, A
         let cases: String = req.cases.iter().map(|c| format!("{c}\n")).collect();
         impact(&d, &o.program, &n.program, &cases, None)
     });
-    Ok(Json(crate::report::diff::json(&d, imp.as_ref())).into_response())
+    Ok(document(&crate::report::diff::json(&d, imp.as_ref())))
 }
 
 /// The most each award can cost one applicant in a year.
@@ -405,8 +406,9 @@ pub async fn diff(State(app): State<Arc<App>>, body: Body) -> Result<Response, A
     responses((status = 200, body = Object, description = "as `zhice bounds --format json`"), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody, description = "the policy failed to check and has no earlier version")))]
 pub async fn bounds(State(app): State<Arc<App>>, Path(name): Path<String>) -> Result<Response, ApiError> {
     let e = entry(&app, &name, None)?;
-    let b = crate::bounds::bounds(&e.loaded().program.policy, e.loaded().source());
-    Ok(Json(b).into_response())
+    let loaded = e.loaded();
+    let b = crate::bounds::bounds(&loaded.program.policy, loaded.source());
+    Ok(document(&crate::report::bounds::json(&b, None, &loaded.program)))
 }
 
 /// The case format (or, with `format=result`, the result format) as JSON Schema 2020-12.
@@ -420,8 +422,8 @@ pub async fn schema(
     let e = entry(&app, &name, None)?;
     let policy = &e.loaded().program.policy;
     Ok(match q.format.as_deref() {
-        None | Some("case") => Json(crate::case::schema::case_schema(policy)).into_response(),
-        Some("result") => Json(crate::report::schema::result_schema(policy)).into_response(),
+        None | Some("case") => document(&crate::case::schema::case_schema(policy)),
+        Some("result") => document(&crate::report::schema::result_schema(policy)),
         Some(other) => {
             return Err(ApiError::bad_request(t!(
                 "format `%{other}`: use case or result",
@@ -434,4 +436,9 @@ pub async fn schema(
 /// Any other path.
 pub async fn fallback() -> ApiError {
     ApiError::not_found(t!("no such endpoint; see /openapi.json"))
+}
+
+/// A JSON answer in the one text form the command line prints too.
+fn document(v: &serde_json::Value) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], crate::report::document(v)).into_response()
 }

@@ -23,7 +23,6 @@ use axum::routing::{get, post};
 use axum::Router;
 use error::ApiError;
 use registry::{Event, Registry};
-use rust_i18n::t;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -110,7 +109,45 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(tower::limit::GlobalConcurrencyLimitLayer::new(limits.in_flight))
         .layer(middleware::from_fn_with_state(app.clone(), deadline))
         .layer(middleware::from_fn(request_id))
+        .layer(middleware::from_fn(language))
         .with_state(app)
+}
+
+/// Answers each request in the language its `Accept-Language` asks for (of
+/// Chinese and English), else the server's; says which in `Content-Language`.
+/// Codes and field names are the same in both.
+async fn language(req: Request, next: Next) -> Response {
+    let asked = req
+        .headers()
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::lang::from_accept_language);
+    let lang = asked.unwrap_or_else(crate::lang::current);
+    let mut response = InLanguage {
+        lang,
+        inner: Box::pin(next.run(req)),
+    }
+    .await;
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.code()),
+    );
+    response
+}
+
+/// A future that speaks `lang` whenever it runs: the request's language holds
+/// across its awaits, on whichever worker thread polls it.
+struct InLanguage<F> {
+    lang: crate::lang::Lang,
+    inner: std::pin::Pin<Box<F>>,
+}
+
+impl<F: std::future::Future> std::future::Future for InLanguage<F> {
+    type Output = F::Output;
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<F::Output> {
+        let lang = self.lang;
+        crate::lang::scoped(lang, || self.inner.as_mut().poll(cx))
+    }
 }
 
 /// Answers 408 when a request (its body read, its answer begun) takes too long.

@@ -10,7 +10,6 @@ use crate::syntax::ast::Date;
 use axum::body::{Body, Bytes};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use rust_i18n::t;
 use std::io::{self, Write};
 use std::sync::Arc;
 use std::time::Instant;
@@ -57,38 +56,42 @@ impl Write for Sender {
 
 pub fn batch(entry: Arc<Entry>, input: String, as_of: Option<Date>, deadline: Instant) -> Response {
     let (tx, rx) = mpsc::channel::<Result<Bytes, io::Error>>(8);
+    // The stream is written on a thread of its own, in the request's language.
+    let lang = crate::lang::current();
     tokio::task::spawn_blocking(move || {
-        let program = &entry.loaded().program;
-        let mut out = Sender {
-            tx: tx.clone(),
-            buf: Vec::with_capacity(CHUNK),
-            deadline,
-        };
-        let options = Options {
-            as_of,
-            ..Options::new(Output::Json)
-        };
-        let ran = if program.policy.pools.is_empty() {
-            batch::run(program, input.as_bytes(), &mut out, options, &|_| {}).map(|_| ())
-        } else {
-            let open = || -> io::Result<Box<dyn io::Read + Send>> {
-                Ok(Box::new(io::Cursor::new(input.clone().into_bytes())))
+        crate::lang::scoped(lang, || {
+            let program = &entry.loaded().program;
+            let mut out = Sender {
+                tx: tx.clone(),
+                buf: Vec::with_capacity(CHUNK),
+                deadline,
             };
-            batch::run_round(program, &open, &mut out, options, &Ledger::default(), &|_| {}).map(|_| ())
-        };
-        let _ = out.flush();
-        if let Err(e) = ran {
-            let (code, message) = if e.kind() == io::ErrorKind::TimedOut {
-                (
-                    "zhice::serve::timeout",
-                    t!("the batch took longer than the request time limit and was stopped").into_owned(),
-                )
+            let options = Options {
+                as_of,
+                ..Options::new(Output::Json)
+            };
+            let ran = if program.policy.pools.is_empty() {
+                batch::run(program, input.as_bytes(), &mut out, options, &|_| {}).map(|_| ())
             } else {
-                ("zhice::serve::batch", e.to_string())
+                let open = || -> io::Result<Box<dyn io::Read + Send>> {
+                    Ok(Box::new(io::Cursor::new(input.clone().into_bytes())))
+                };
+                batch::run_round(program, &open, &mut out, options, &Ledger::default(), &|_| {}).map(|_| ())
             };
-            let line = serde_json::json!({ "error": { "code": code, "message": message } });
-            let _ = tx.blocking_send(Ok(Bytes::from(format!("{line}\n"))));
-        }
+            let _ = out.flush();
+            if let Err(e) = ran {
+                let (code, message) = if e.kind() == io::ErrorKind::TimedOut {
+                    (
+                        "zhice::serve::timeout",
+                        t!("the batch took longer than the request time limit and was stopped").into_owned(),
+                    )
+                } else {
+                    ("zhice::serve::batch", e.to_string())
+                };
+                let line = serde_json::json!({ "error": { "code": code, "message": message } });
+                let _ = tx.blocking_send(Ok(Bytes::from(format!("{line}\n"))));
+            }
+        })
     });
     let stream = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) });
     (

@@ -5,7 +5,6 @@ use super::{reparse_from, Rule};
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 use pest::error::{ErrorVariant, InputLocation};
-use rust_i18n::t;
 
 /// Keywords that start a top-level item, where the parser can pick up again.
 const ITEM_STARTS: [&str; 12] = [

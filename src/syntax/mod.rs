@@ -11,7 +11,6 @@ pub mod scan;
 
 use crate::diagnostic::Diagnostic;
 use pest::Parser as _;
-use rust_i18n::t;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/policy.pest"]

@@ -7,7 +7,6 @@ use super::*;
 use crate::diagnostic::Diagnostic;
 use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
-use rust_i18n::t;
 use std::sync::OnceLock;
 
 /// The Pratt parser, built from the one precedence table (`ast::PRECEDENCE`).

@@ -19,7 +19,6 @@ use decls::*;
 use expr::expr;
 use items::*;
 use pest::iterators::{Pair, Pairs};
-use rust_i18n::t;
 use std::cell::Cell;
 use tests::test_block;
 
