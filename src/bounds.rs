@@ -141,13 +141,16 @@ pub fn bounds(policy: &Policy, source: &str) -> Bounds {
                 let own = awards[m].max.map_or(Bound::Unbounded, Bound::At);
                 if own.min(l) != own || (own == Bound::Unbounded && l != Bound::Unbounded) {
                     awards[m].max = own.min(l).value();
-                    awards[m].set_by = Some(format!(
-                        "at most {}{} over {} (rule {})",
-                        limit.span.text(source),
-                        scope.words(),
-                        members_text(policy, rule),
-                        rule.id
-                    ));
+                    awards[m].set_by = Some(
+                        t!(
+                            "at most %{limit}%{scope} over %{members} (rule %{rule})",
+                            limit = limit.span.text(source),
+                            scope = scope.words(),
+                            members = members_text(policy, rule),
+                            rule = rule.id
+                        )
+                        .into_owned(),
+                    );
                 }
             }
         }
@@ -438,10 +441,8 @@ impl<'a> Cx<'a> {
         // A cap with a condition may be lifted, so it bounds nothing; say so where it would have.
         if b == Bound::Unbounded {
             if let Some(cap) = m.caps.iter().find(|c| c.condition.is_some()) {
-                set_by = Some(format!(
-                    "the cap `{}` may not apply",
-                    cap.span.text(source).split_whitespace().collect::<Vec<_>>().join(" ")
-                ));
+                let written = cap.span.text(source).split_whitespace().collect::<Vec<_>>().join(" ");
+                set_by = Some(t!("the cap `%{cap}` may not apply", cap = written).into_owned());
             }
         }
         (b, set_by)

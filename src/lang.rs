@@ -103,6 +103,28 @@ pub fn from_accept_language(header: &str) -> Option<Lang> {
     best.map(|(_, l)| l)
 }
 
+/// Why the system refused to read or write a file, in the language of the
+/// moment (the system's own message is in English whatever the locale).
+pub fn io_error(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let said = match e.kind() {
+        K::NotFound => t!("no such file or directory"),
+        K::PermissionDenied => t!("permission denied"),
+        K::IsADirectory => t!("it is a directory, not a file"),
+        K::NotADirectory => t!("a part of the path is not a directory"),
+        K::AlreadyExists => t!("it already exists"),
+        K::StorageFull => t!("the disk is full"),
+        K::InvalidData => t!("the contents are not valid"),
+        K::BrokenPipe => t!("the reader went away"),
+        K::Interrupted | K::TimedOut | K::WouldBlock => t!("the system interrupted it; try again"),
+        _ => match e.raw_os_error() {
+            Some(n) => t!("the system refused (error %{n})", n = n),
+            None => t!("the system refused"),
+        },
+    };
+    said.into_owned()
+}
+
 pub fn is_zh() -> bool {
     current() == Lang::Zh
 }

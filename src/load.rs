@@ -58,8 +58,14 @@ pub fn tests_path(policy: &Path) -> PathBuf {
 
 pub fn read_source(path: &Path) -> Result<String, String> {
     let shown = path.display();
-    let meta =
-        std::fs::metadata(path).map_err(|e| t!("cannot read `%{shown}`: %{e}", shown = shown, e = e).into_owned())?;
+    let meta = std::fs::metadata(path).map_err(|e| {
+        t!(
+            "cannot read `%{shown}`: %{e}",
+            shown = shown,
+            e = crate::lang::io_error(&e)
+        )
+        .into_owned()
+    })?;
     if meta.len() > MAX_POLICY_BYTES {
         return Err(t!(
             "`%{shown}` is %{meta} bytes; policy files are limited to %{MAX_POLICY_BYTES}",
@@ -69,8 +75,14 @@ pub fn read_source(path: &Path) -> Result<String, String> {
         )
         .into_owned());
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| t!("cannot read `%{shown}`: %{e}", shown = shown, e = e).into_owned())?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        t!(
+            "cannot read `%{shown}`: %{e}",
+            shown = shown,
+            e = crate::lang::io_error(&e)
+        )
+        .into_owned()
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         t!(
             "`%{shown}` is not UTF-8 text (invalid byte at offset %{valid_up_to})",

@@ -303,11 +303,11 @@ impl Decoder<'_, '_> {
                 return c.error(t!("text after the value"));
             }
             let what = match c.slice(start, c.pos()).trim().as_bytes().first() {
-                Some(b'[') => "a list",
-                Some(b'"') => "a string",
-                Some(b't' | b'f') => "a bool",
-                Some(b'n') => "null",
-                _ => "a number",
+                Some(b'[') => t!("a list"),
+                Some(b'"') => t!("a string"),
+                Some(b't' | b'f') => t!("true or false"),
+                Some(b'n') => "null".into(),
+                _ => t!("a number"),
             };
             self.push("", code::JSON, t!("a case is a JSON object, not %{what}", what = what));
             return Ok(false);

@@ -101,9 +101,9 @@ impl Decoder<'_, '_> {
                         };
                     }
                     None => {
-                        let whose = "the fields of a prior award (award, year, amount, item)";
+                        let whose = t!("the fields of a prior award (award, year, amount, item)");
                         self.errors
-                            .push(unknown_field(field, &key, whose, LEDGER_FIELDS.into_iter()));
+                            .push(unknown_field(field, &key, &whose, LEDGER_FIELDS.into_iter()));
                         c.skip(1)?;
                     }
                 }
@@ -113,12 +113,14 @@ impl Decoder<'_, '_> {
                 c.expect(b',')?;
             }
         }
-        for (k, what) in [
-            (0, "missing: the award id"),
-            (1, "missing: the year it was paid"),
-            (2, "missing: the amount paid in yuan"),
-        ] {
-            if !seen[k] {
+        // award, year and amount are required; the item is not
+        for (k, seen) in seen.iter().enumerate().take(3) {
+            if !seen {
+                let what = match k {
+                    0 => t!("missing: the award id"),
+                    1 => t!("missing: the year it was paid"),
+                    _ => t!("missing: the amount paid in yuan"),
+                };
                 self.push(Path::Field(&path, LEDGER_FIELDS[k]), code::MISSING, what);
             }
         }

@@ -44,7 +44,11 @@ pub(super) fn run(out: &Out, args: &DocArgs) -> u8 {
             eprintln!(
                 "{} {}",
                 t!("error:"),
-                t!("cannot write `%{path}`: %{e}", path = to.display(), e = e)
+                t!(
+                    "cannot write `%{path}`: %{e}",
+                    path = to.display(),
+                    e = crate::lang::io_error(&e)
+                )
             );
             status::USAGE
         })
@@ -64,7 +68,11 @@ pub(super) fn run(out: &Out, args: &DocArgs) -> u8 {
                 eprintln!(
                     "{} {}",
                     t!("error:"),
-                    t!("cannot write `%{path}`: %{e}", path = dir.display(), e = e)
+                    t!(
+                        "cannot write `%{path}`: %{e}",
+                        path = dir.display(),
+                        e = crate::lang::io_error(&e)
+                    )
                 );
                 return status::USAGE;
             }

@@ -67,7 +67,11 @@ fn write_ledger(program: &Program, args: &EvalArgs, ledger: &Ledger, settled: &S
         eprintln!(
             "{} {}",
             t!("error:"),
-            t!("cannot write `%{path}`: %{reason}", path = path.display(), reason = e)
+            t!(
+                "cannot write `%{path}`: %{reason}",
+                path = path.display(),
+                reason = crate::lang::io_error(&e)
+            )
         );
         status::USAGE
     })
@@ -199,7 +203,10 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
                 eprintln!(
                     "{} {}",
                     t!("error:"),
-                    t!("cannot keep standard input for a second reading: %{reason}", reason = e)
+                    t!(
+                        "cannot keep standard input for a second reading: %{reason}",
+                        reason = crate::lang::io_error(&e)
+                    )
                 );
                 return status::USAGE;
             }
@@ -213,7 +220,11 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
             eprintln!(
                 "{} {}",
                 t!("error:"),
-                t!("cannot read `%{path}`: %{reason}", path = f.display(), reason = e)
+                t!(
+                    "cannot read `%{path}`: %{reason}",
+                    path = f.display(),
+                    reason = crate::lang::io_error(&e)
+                )
             );
             return status::USAGE;
         }
@@ -233,7 +244,7 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
     };
     if csv {
         if let Err(e) = open() {
-            eprintln!("{} `{}`: {e}", t!("error:"), path.display());
+            eprintln!("{} `{}`: {}", t!("error:"), path.display(), crate::lang::io_error(&e));
             return status::USAGE;
         }
     }
@@ -299,15 +310,23 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
             eprintln!(
                 "{} {}",
                 t!("error:"),
-                t!("cannot write `%{path}`: %{reason}", path = file.display(), reason = e)
+                t!(
+                    "cannot write `%{path}`: %{reason}",
+                    path = file.display(),
+                    reason = crate::lang::io_error(&e)
+                )
             );
             return status::USAGE;
         }
     }
     if summary.rejected > 0 {
         eprintln!(
-            "{} of {} case(s) had errors and were not evaluated",
-            summary.rejected, summary.cases
+            "{}",
+            t!(
+                "%{rejected} of %{cases} case(s) had errors and were not evaluated",
+                rejected = summary.rejected,
+                cases = summary.cases
+            )
         );
         status::ERRORS
     } else {

@@ -132,7 +132,7 @@ fn in_round(runner: &Runner, path: &Path, id: &str) -> Result<Ran, Found> {
         // A round too large to hold is settled on every core, as `eval` settles it.
         let settled = batch::settle_round(program, text.as_bytes(), runner.as_of_date(), runner.pool_ledger());
         Some(settled.map_err(|e| {
-            eprintln!("{} `{}`: {e}", t!("error:"), path.display());
+            eprintln!("{} `{}`: {}", t!("error:"), path.display(), crate::lang::io_error(&e));
             Found::Usage
         })?)
     } else {

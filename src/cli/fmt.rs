@@ -53,7 +53,11 @@ pub(super) fn run(out: &super::Out, files: &[PathBuf], check: bool) -> u8 {
             eprintln!(
                 "{} {}",
                 t!("error:"),
-                t!("cannot write `%{path}`: %{reason}", path = path.display(), reason = e)
+                t!(
+                    "cannot write `%{path}`: %{reason}",
+                    path = path.display(),
+                    reason = crate::lang::io_error(&e)
+                )
             );
             code = code.max(status::USAGE);
         } else {

@@ -132,6 +132,17 @@ fn translate(mut cmd: Command) -> Command {
             };
             let a = a.help_heading(heading).help(help);
             if a.get_action().takes_values() {
+                // `<POLICY>` in the usage is `<政策文件>` to a Chinese reader
+                let names: Vec<clap::builder::Str> = match a.get_value_names() {
+                    Some(names) => names
+                        .iter()
+                        .map(|n| metavariable(n.as_str()).map_or_else(|| n.clone(), Into::into))
+                        .collect(),
+                    None => metavariable(&a.get_id().as_str().to_uppercase())
+                        .map(|zh| vec![zh.into()])
+                        .unwrap_or_default(),
+                };
+                let a = if names.is_empty() { a } else { a.value_names(names) };
                 a.hide_default_value(true).hide_possible_values(true)
             } else {
                 a
@@ -146,6 +157,48 @@ fn translate(mut cmd: Command) -> Command {
 
 fn chinese(english: &str) -> String {
     t!(english).into_owned()
+}
+
+/// The Chinese of a placeholder in the usage (`POLICY`).
+fn metavariable(name: &str) -> Option<&'static str> {
+    const NAMES: &[(&str, &str)] = &[
+        ("POLICY", "政策文件"),
+        ("OLD", "原政策文件"),
+        ("NEW", "新政策文件"),
+        ("CASE", "申报"),
+        ("CASES", "申报文件"),
+        ("FILE", "文件"),
+        ("FILES", "文件"),
+        ("DIR", "目录"),
+        ("DATE", "日期"),
+        ("FORMAT", "格式"),
+        ("ERROR_FORMAT", "格式"),
+        ("LOG_FORMAT", "格式"),
+        ("LANG", "语言"),
+        ("NAME", "名称"),
+        ("VALUE", "值"),
+        ("NAME=VALUE", "名称=值"),
+        ("SEED", "种子"),
+        ("N", "数量"),
+        ("ID", "编号"),
+        ("OUT", "输出"),
+        ("PREVIOUS", "上一版本"),
+        ("FIELD", "字段"),
+        ("LISTEN", "地址"),
+        ("THREADS", "线程数"),
+        ("COMMAND", "命令"),
+    ];
+    NAMES.iter().find(|(en, _)| *en == name).map(|(_, zh)| *zh)
+}
+
+/// The help, or the version, as clap renders it; in Chinese, its `[OPTIONS]` too.
+pub fn shown(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    if crate::lang::is_zh() {
+        text.replace("[OPTIONS]", "[选项]").replace("[COMMAND]", "[命令]")
+    } else {
+        text
+    }
 }
 
 /// clap's usage errors, said in Chinese when the run is in Chinese; `None`
@@ -172,13 +225,29 @@ pub fn chinese_error(e: &clap::Error) -> Option<String> {
             "missing: %{args}",
             args = ctx(ContextKind::InvalidArg).replace('\n', ", ")
         ),
+        ErrorKind::ArgumentConflict => t!(
+            "`%{arg}` cannot be used with `%{other}`",
+            arg = ctx(ContextKind::InvalidArg),
+            other = ctx(ContextKind::PriorArg)
+        ),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            t!("say which command: check, eval, explain, test, diff, fmt, bounds, sample, schema, doc, serve or lsp")
+        }
+        ErrorKind::TooManyValues | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues | ErrorKind::NoEquals => {
+            t!(
+                "`%{arg}` is not written as it takes its value",
+                arg = ctx(ContextKind::InvalidArg)
+            )
+        }
+        ErrorKind::InvalidUtf8 => t!("an argument is not valid UTF-8 text"),
         ErrorKind::ValueValidation => t!(
             "`%{value}` is not a valid value of `%{arg}`: %{reason}",
             value = ctx(ContextKind::InvalidValue),
             arg = ctx(ContextKind::InvalidArg),
             reason = e.source().map(|s| s.to_string()).unwrap_or_default()
         ),
-        _ => return None,
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => return None,
+        _ => t!("the command line is not understood"),
     };
     Some(format!(
         "{} {message}\n{}",

@@ -19,7 +19,11 @@ pub(super) fn read_text(path: &Path) -> Result<String, u8> {
             eprintln!(
                 "{} {}",
                 t!("error:"),
-                t!("cannot read `%{path}`: %{reason}", path = path.display(), reason = e)
+                t!(
+                    "cannot read `%{path}`: %{reason}",
+                    path = path.display(),
+                    reason = crate::lang::io_error(&e)
+                )
             );
             Err(status::USAGE)
         }

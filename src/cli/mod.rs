@@ -189,6 +189,7 @@ pub fn main() -> ExitCode {
         Err(e) => {
             match help::chinese_error(&e) {
                 Some(message) => eprintln!("{message}"),
+                None if lang::is_zh() && !e.use_stderr() => print!("{}", help::shown(&e)),
                 None => {
                     let _ = e.print();
                 }

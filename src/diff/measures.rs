@@ -4,7 +4,7 @@
 //! a value it reads or a rule it belongs to does.
 
 use super::text;
-use super::{param_value, Change, Detail, ItemChange, Side, Status};
+use super::{param_value, Change, Detail, ItemChange, Rows, Side, Status};
 use crate::check::model::{self as m, Policy};
 use crate::format::{amount_lines, expr::expr, pool_lines, rule_body};
 use crate::syntax::ast;
@@ -394,7 +394,7 @@ fn award_details(old: &Side, new: &Side, o: &Written, n: &Written) -> Vec<Detail
         return vec![whole];
     };
     // Rows of a table, or bands, compared by their keys when the table's key is the same.
-    let rows = |what: &'static str, old_rows: Vec<(String, String)>, new_rows: Vec<(String, String)>| {
+    let rows = |what: Rows, old_rows: Vec<(String, String)>, new_rows: Vec<(String, String)>| {
         let added = new_rows
             .iter()
             .filter(|(k, _)| !old_rows.iter().any(|(j, _)| j == k))
@@ -417,7 +417,7 @@ fn award_details(old: &Side, new: &Side, o: &Written, n: &Written) -> Vec<Detail
             })
             .collect();
         vec![Detail::Tiers {
-            what: what.into(),
+            what,
             added,
             removed,
             changed,
@@ -434,7 +434,7 @@ fn award_details(old: &Side, new: &Side, o: &Written, n: &Written) -> Vec<Detail
                 )
             };
             rows(
-                "tier",
+                Rows::Tier,
                 ra.iter().map(|r| row(old, r)).collect(),
                 rb.iter().map(|r| row(new, r)).collect(),
             )
@@ -453,7 +453,7 @@ fn award_details(old: &Side, new: &Side, o: &Written, n: &Written) -> Vec<Detail
                 (range, expr(side.source, &r.rate))
             };
             rows(
-                "band",
+                Rows::Band,
                 ra.iter().map(|r| band(old, r)).collect(),
                 rb.iter().map(|r| band(new, r)).collect(),
             )

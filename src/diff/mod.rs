@@ -51,6 +51,30 @@ fn policy_name(p: &Policy) -> String {
     }
 }
 
+/// Which kind of rows changed: a stable code in JSON (`tier`, `band`), its
+/// words in the reader's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Rows {
+    Tier,
+    Band,
+}
+
+impl Rows {
+    pub fn words(self) -> std::borrow::Cow<'static, str> {
+        match self {
+            Rows::Tier => t!("tier"),
+            Rows::Band => t!("band"),
+        }
+    }
+}
+
+impl std::fmt::Display for Rows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words())
+    }
+}
+
 impl PolicyDiff {
     /// The heading of a review: `标题（征求意见稿） → （修订稿）`, the title said once when both share it.
     pub fn heading(&self) -> String {
@@ -87,16 +111,63 @@ pub struct Change {
 }
 
 /// A change to the case format: an input, a record field or an enum value.
-#[derive(Debug, Clone, Serialize)]
+/// A change to the case format. In JSON, `change` is a stable code
+/// (`range-changed`) and `change_words` says it in the reader's language.
+#[derive(Debug, Clone)]
 pub struct SchemaChange {
     /// `dcmm_level`, `Standard.rank`, `Prize.fourth`
     pub item: String,
-    pub change: String,
+    pub change: SchemaChangeKind,
     pub old: Option<String>,
     pub new: Option<String>,
     /// existing case files would stop working
     pub breaking: bool,
     pub why: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SchemaChangeKind {
+    NowRequired,
+    NoLongerRequired,
+    ValueAdded,
+    ValueRemoved,
+    Added,
+    Removed,
+    TypeChanged,
+    RangeChanged,
+    LabelChanged,
+}
+
+impl SchemaChangeKind {
+    pub fn words(self) -> std::borrow::Cow<'static, str> {
+        match self {
+            SchemaChangeKind::NowRequired => t!("now required"),
+            SchemaChangeKind::NoLongerRequired => t!("no longer required"),
+            SchemaChangeKind::ValueAdded => t!("value added"),
+            SchemaChangeKind::ValueRemoved => t!("value removed"),
+            SchemaChangeKind::Added => t!("added"),
+            SchemaChangeKind::Removed => t!("removed"),
+            SchemaChangeKind::TypeChanged => t!("type changed"),
+            SchemaChangeKind::RangeChanged => t!("range changed"),
+            SchemaChangeKind::LabelChanged => t!("label changed"),
+        }
+    }
+}
+
+impl Serialize for SchemaChange {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut m = s.serialize_struct("SchemaChange", 7)?;
+        m.serialize_field("item", &self.item)?;
+        m.serialize_field("change", &self.change)?;
+        m.serialize_field("change_words", &self.change.words())?;
+        m.serialize_field("old", &self.old)?;
+        m.serialize_field("new", &self.new)?;
+        m.serialize_field("breaking", &self.breaking)?;
+        m.serialize_field("why", &self.why)?;
+        m.end()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -163,9 +234,9 @@ pub enum Detail {
         old: String,
         new: String,
     },
-    /// rows of a tier table (`what`: tier) or bands (`what`: band), by their keys
+    /// rows of a tier table or bands, by their keys
     Tiers {
-        what: String,
+        what: Rows,
         added: Vec<String>,
         removed: Vec<String>,
         changed: Vec<Change>,

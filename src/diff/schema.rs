@@ -1,7 +1,7 @@
 //! The case format: inputs, record fields and enum values. A change is
 //! breaking when case files that worked before would be rejected after.
 
-use super::SchemaChange;
+use super::{SchemaChange, SchemaChangeKind};
 use crate::check::model::{FieldDef, Policy, Range};
 
 pub(super) fn compare(old: &Policy, new: &Policy) -> Vec<SchemaChange> {
@@ -9,7 +9,7 @@ pub(super) fn compare(old: &Policy, new: &Policy) -> Vec<SchemaChange> {
     match (old.date_required.is_some(), new.date_required.is_some()) {
         (false, true) => out.push(change(
             "date",
-            t!("now required"),
+            SchemaChangeKind::NowRequired,
             Some("optional".into()),
             Some("required".into()),
             true,
@@ -17,7 +17,7 @@ pub(super) fn compare(old: &Policy, new: &Policy) -> Vec<SchemaChange> {
         )),
         (true, false) => out.push(change(
             "date",
-            t!("no longer required"),
+            SchemaChangeKind::NoLongerRequired,
             Some("required".into()),
             Some("optional".into()),
             false,
@@ -38,7 +38,7 @@ pub(super) fn compare(old: &Policy, new: &Policy) -> Vec<SchemaChange> {
         for (v, _) in o.values.iter().filter(|(v, _)| !e.values.iter().any(|(w, _)| w == v)) {
             out.push(change(
                 &format!("{}.{v}", e.name),
-                t!("value removed"),
+                SchemaChangeKind::ValueRemoved,
                 Some(v.clone()),
                 None,
                 true,
@@ -48,7 +48,7 @@ pub(super) fn compare(old: &Policy, new: &Policy) -> Vec<SchemaChange> {
         for (v, _) in e.values.iter().filter(|(v, _)| !o.values.iter().any(|(w, _)| w == v)) {
             out.push(change(
                 &format!("{}.{v}", e.name),
-                t!("value added"),
+                SchemaChangeKind::ValueAdded,
                 None,
                 Some(v.clone()),
                 false,
@@ -61,7 +61,7 @@ pub(super) fn compare(old: &Policy, new: &Policy) -> Vec<SchemaChange> {
 
 fn change(
     item: &str,
-    what: impl Into<String>,
+    what: SchemaChangeKind,
     old: Option<String>,
     new: Option<String>,
     breaking: bool,
@@ -69,7 +69,7 @@ fn change(
 ) -> SchemaChange {
     SchemaChange {
         item: item.into(),
-        change: what.into(),
+        change: what,
         old,
         new,
         breaking,
@@ -107,7 +107,7 @@ fn fields(old: &Policy, new: &Policy, prefix: &str, olds: &[FieldDef], news: &[F
         let Some(n) = news.iter().find(|n| n.name == o.name) else {
             out.push(change(
                 &item,
-                t!("removed"),
+                SchemaChangeKind::Removed,
                 Some(old.type_name(&o.ty)),
                 None,
                 true,
@@ -122,7 +122,14 @@ fn fields(old: &Policy, new: &Policy, prefix: &str, olds: &[FieldDef], news: &[F
             } else {
                 t!("values written for the old type may be rejected")
             };
-            out.push(change(&item, t!("type changed"), Some(to), Some(tn), true, why));
+            out.push(change(
+                &item,
+                SchemaChangeKind::TypeChanged,
+                Some(to),
+                Some(tn),
+                true,
+                why,
+            ));
         }
         if o.range != n.range {
             let wider = widens(&o.range, &n.range);
@@ -133,7 +140,7 @@ fn fields(old: &Policy, new: &Policy, prefix: &str, olds: &[FieldDef], news: &[F
             };
             out.push(change(
                 &item,
-                t!("range changed"),
+                SchemaChangeKind::RangeChanged,
                 Some(range_text(&o.range)),
                 Some(range_text(&n.range)),
                 !wider,
@@ -143,7 +150,7 @@ fn fields(old: &Policy, new: &Policy, prefix: &str, olds: &[FieldDef], news: &[F
         if o.label != n.label {
             out.push(change(
                 &item,
-                t!("label changed"),
+                SchemaChangeKind::LabelChanged,
                 o.label.clone(),
                 n.label.clone(),
                 false,
@@ -161,7 +168,7 @@ fn fields(old: &Policy, new: &Policy, prefix: &str, olds: &[FieldDef], news: &[F
         };
         out.push(change(
             &item,
-            t!("added"),
+            SchemaChangeKind::Added,
             None,
             Some(new.type_name(&n.ty)),
             breaking,

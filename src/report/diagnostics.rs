@@ -59,11 +59,17 @@ fn severity(d: &Diagnostic) -> &'static str {
     }
 }
 
+/// `file:line:col: error[code]: message`, the severity and the hint in the
+/// language of the run (the code stays as it is, for grep and editors).
 fn plain_line(d: &Diagnostic, path: &str, source: &str) -> String {
     let (line, col) = line_col(source, d.span.start);
-    let mut s = format!("{path}:{line}:{col}: {}[{}]: {}\n", severity(d), d.code, d.message);
+    let said = match d.severity {
+        Severity::Error => t!("error"),
+        Severity::Warning => t!("warning"),
+    };
+    let mut s = format!("{path}:{line}:{col}: {said}[{}]: {}\n", d.code, d.message);
     if let Some(h) = &d.help {
-        s.push_str(&format!("  help: {h}\n"));
+        s.push_str(&format!("  {}\n", t!("help: %{hint}", hint = h)));
     }
     s
 }

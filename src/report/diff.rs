@@ -172,7 +172,12 @@ pub fn text(diff: &PolicyDiff, impact: Option<&Impact>, style: Style) -> String 
                 (Some(o), None) => t!(": was %{old}", old = o).into_owned(),
                 (None, None) => String::new(),
             };
-            out.push_str(&format!("  {flag}{} {}{values} ({})\n", c.item, c.change, c.why));
+            out.push_str(&format!(
+                "  {flag}{} {}{values} ({})\n",
+                c.item,
+                c.change.words(),
+                c.why
+            ));
         }
     }
     if !diff.params.is_empty() {
@@ -427,7 +432,7 @@ pub fn markdown(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
             out.push_str(&format!(
                 "| `{}` | {} | {} | {} | {} | {} |\n",
                 c.item,
-                c.change,
+                c.change.words(),
                 c.old.as_deref().map(md).unwrap_or_default(),
                 c.new.as_deref().map(md).unwrap_or_default(),
                 if c.breaking {

@@ -194,7 +194,7 @@ pub fn page(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
             out.push_str(&format!(
                 "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{flag}{}</td></tr>\n",
                 esc(&c.item),
-                esc(&c.change),
+                esc(&c.change.words()),
                 esc(c.old.as_deref().unwrap_or("")),
                 esc(c.new.as_deref().unwrap_or("")),
                 esc(&c.why)

@@ -269,16 +269,16 @@ pub(super) fn enum_names(def: &crate::check::model::EnumDef) -> String {
 
 pub(super) fn expected(ty: &Ty, policy: &Policy) -> String {
     match ty {
-        Ty::Bool => "true or false".into(),
-        Ty::Int => "a whole number".into(),
-        Ty::Number => "a number".into(),
-        Ty::Money => "an amount in yuan (a number or a decimal string)".into(),
-        Ty::Rate => "a rate such as 0.2 or \"20%\"".into(),
-        Ty::Text => "a string".into(),
-        Ty::Date => "a date such as \"2025-01-01\"".into(),
+        Ty::Bool => t!("true or false").into_owned(),
+        Ty::Int => t!("a whole number").into_owned(),
+        Ty::Number => t!("a number").into_owned(),
+        Ty::Money => t!("an amount in yuan (a number or a decimal string)").into_owned(),
+        Ty::Rate => t!("a rate such as 0.2 or \"20%\"").into_owned(),
+        Ty::Text => t!("a string").into_owned(),
+        Ty::Date => t!("a date such as \"2025-01-01\"").into_owned(),
         Ty::Enum(en) => t!("one of %{en}", en = enum_names(&policy.enums[*en])).into_owned(),
-        Ty::Record(_) => "an object".into(),
-        Ty::List(_) => "a list".into(),
+        Ty::Record(_) => t!("an object").into_owned(),
+        Ty::List(_) => t!("a list").into_owned(),
         Ty::Optional(t) => expected(t, policy),
     }
 }
