@@ -1,0 +1,112 @@
+//! CSV rows read as JSON lines.
+
+use super::*;
+
+/// A CSV file of flat cases read as JSON lines, one row at a time, so that the
+/// same decoder checks it and memory stays bounded. The header names the fields.
+pub struct CsvAsJsonl<R: Read> {
+    reader: ::csv::Reader<R>,
+    kinds: Vec<Cell>,
+    headers: ::csv::StringRecord,
+    pending: Vec<u8>,
+    at: usize,
+    row: usize,
+}
+
+/// How a column's cells are written in JSON.
+#[derive(Clone, Copy)]
+enum Cell {
+    /// as is: whole numbers and true/false
+    Raw,
+    /// as a JSON string; the decoder reads amounts, rates, dates and choices from strings
+    Quoted,
+}
+
+impl<R: Read> CsvAsJsonl<R> {
+    pub fn new(program: &Program, input: R) -> Result<Self, String> {
+        use crate::check::model::Ty;
+        let mut reader = ::csv::ReaderBuilder::new().flexible(true).from_reader(input);
+        let headers = reader
+            .headers()
+            .map_err(|e| t!("cannot read the CSV header: %{e}", e = e).into_owned())?
+            .clone();
+        let mut kinds = Vec::new();
+        for h in headers.iter() {
+            let ty = program
+                .policy
+                .inputs
+                .iter()
+                .find(|i| i.name == h)
+                .map(|i| i.ty.required().clone());
+            kinds.push(match (h, ty) {
+                ("year", _) | (_, Some(Ty::Bool | Ty::Int)) => Cell::Raw,
+                (_, Some(Ty::List(_) | Ty::Record(_))) => {
+                    return Err(t!(
+                        "column `%{h}` is a list or record: CSV holds flat cases only; use JSONL",
+                        h = h
+                    )
+                    .into_owned())
+                }
+                _ => Cell::Quoted,
+            });
+        }
+        Ok(CsvAsJsonl {
+            reader,
+            kinds,
+            headers,
+            pending: Vec::new(),
+            at: 0,
+            row: 1,
+        })
+    }
+
+    /// The next row as a JSON line; `false` at the end.
+    fn next_row(&mut self) -> bool {
+        let mut record = ::csv::StringRecord::new();
+        self.row += 1;
+        let mut line = String::from("{");
+        match self.reader.read_record(&mut record) {
+            Ok(false) => return false,
+            Ok(true) => {
+                let mut first = true;
+                for ((h, cell), kind) in self.headers.iter().zip(record.iter()).zip(&self.kinds) {
+                    if cell.is_empty() {
+                        continue;
+                    }
+                    if !first {
+                        line.push(',');
+                    }
+                    first = false;
+                    result::push_json_string(&mut line, h);
+                    line.push(':');
+                    let raw =
+                        matches!(kind, Cell::Raw) && (cell.parse::<i64>().is_ok() || cell == "true" || cell == "false");
+                    if raw {
+                        line.push_str(cell);
+                    } else {
+                        result::push_json_string(&mut line, cell);
+                    }
+                }
+                line.push('}');
+            }
+            // A broken row still takes one output line: the decoder reports it.
+            Err(e) => line = t!("CSV row %{row} cannot be read: %{e}", row = self.row, e = e).into_owned(),
+        }
+        line.push('\n');
+        self.pending = line.into_bytes();
+        self.at = 0;
+        true
+    }
+}
+
+impl<R: Read> Read for CsvAsJsonl<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.at >= self.pending.len() && !self.next_row() {
+            return Ok(0);
+        }
+        let n = buf.len().min(self.pending.len() - self.at);
+        buf[..n].copy_from_slice(&self.pending[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}

@@ -1,0 +1,220 @@
+//! Whole populations: cases stream in, are evaluated on every core, and their
+//! results stream out in input order, one output line per input line. Memory
+//! stays bounded whatever the input size: at most a few chunks are in flight.
+//!
+//! The room: `chunks` (whole-line pieces of the input), `worker` (what each
+//! core keeps from case to case, and one line evaluated), `summary` (counts
+//! and sums for `--summary`), `csv_input` (CSV rows read as JSON lines); this file
+//! runs the passes.
+
+mod chunks;
+mod csv_input;
+mod summary;
+mod worker;
+
+pub use csv_input::CsvAsJsonl;
+pub use summary::{AwardStats, Summary};
+
+use chunks::{chunks, split_lines, Chunk};
+use worker::{process, Job, Worker, RECYCLED, WORKER};
+
+use crate::case::{code, Case, CaseErrors, Reader, Scratch};
+use crate::compile::Program;
+use crate::date::Date;
+use crate::eval::{Evaluator, Outcome};
+use crate::lang::{self, Lang};
+use crate::pool::{self, Claim, Ledger, PoolKey, Round, Settled, Share};
+use crate::report::result::{self, Lines};
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::io::{self, Read, Write};
+use std::sync::mpsc::sync_channel;
+use std::sync::Mutex;
+
+/// Bytes read at a time; a chunk holds whole lines only.
+const CHUNK_BYTES: usize = 4 << 20;
+/// Longer lines are rejected unread: no real application is this large.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+/// Lines one worker takes at a time.
+const LINES_PER_TASK: usize = 256;
+
+pub use crate::report::result::LineFormat as Output;
+
+/// How a run reads and writes.
+#[derive(Clone, Copy)]
+pub struct Options {
+    pub format: Output,
+    /// read dated parameters on this day instead of each case's own
+    pub as_of: Option<Date>,
+    /// the number of the input's first line, so that a rejected case names its
+    /// line in the file: 1 for JSONL, 2 for CSV after its header
+    pub first_line: usize,
+    /// keep each case's id fingerprint, to report cases that share an id
+    pub check_ids: bool,
+}
+
+impl Options {
+    pub fn new(format: Output) -> Self {
+        Options {
+            format,
+            as_of: None,
+            first_line: 1,
+            check_ids: false,
+        }
+    }
+}
+
+/// Evaluates every line of `input` (JSONL) and writes one result per line to `out`.
+pub fn run<R: Read + Send, W: Write + Send>(
+    program: &Program,
+    input: R,
+    out: W,
+    options: Options,
+    progress: &(dyn Fn(u64) + Sync),
+) -> io::Result<Summary> {
+    let job = Job::new(program, options);
+    write_pass(&job, input, out, progress)
+}
+
+/// A round of applications to a policy with pools: the input is read twice,
+/// once to settle the pools and once to grant and write; `open` gives it afresh
+/// each time. Returns the summary of what was granted, and how each pool was divided.
+pub fn run_round<W: Write + Send>(
+    program: &Program,
+    open: &dyn Fn() -> io::Result<Box<dyn Read + Send>>,
+    out: W,
+    options: Options,
+    ledger: &Ledger,
+    progress: &(dyn Fn(u64) + Sync),
+) -> io::Result<(Summary, Settled)> {
+    let mut job = Job::new(program, options);
+    let round = claims_pass(&job, open()?, progress)?;
+    job.settled = Some(round.settle(ledger));
+    let summary = write_pass(&job, open()?, out, progress)?;
+    let mut settled = job.settled.unwrap_or_default();
+    settled.record(&summary.pools);
+    Ok((summary, settled))
+}
+
+/// Settles the pools for a round without writing results: what `explain`
+/// needs to show one case in the context of all the others.
+pub fn settle_round<R: Read + Send>(
+    program: &Program,
+    input: R,
+    as_of: Option<Date>,
+    ledger: &Ledger,
+) -> io::Result<Settled> {
+    let job = Job::new(
+        program,
+        Options {
+            as_of,
+            ..Options::new(Output::Json)
+        },
+    );
+    Ok(claims_pass(&job, input, &|_| {})?.settle(ledger))
+}
+
+/// The first pass over a round: every case evaluated, its claims on the pools gathered.
+fn claims_pass<'p, R: Read + Send>(job: &Job<'p>, input: R, progress: &(dyn Fn(u64) + Sync)) -> io::Result<Round<'p>> {
+    let mut round = Round::new(job.program);
+    std::thread::scope(|scope| -> io::Result<()> {
+        let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(2);
+        let reader = scope.spawn(move || chunks(input, job.first_line, |c| chunk_tx.send(c).is_ok(), progress));
+        for chunk in chunk_rx {
+            let lines = split_lines(&chunk);
+            // Each group of lines tallied on its own core, the tallies merged in order.
+            let parts: Vec<Round> = lines
+                .par_chunks(LINES_PER_TASK)
+                .map(|group| {
+                    let mut part = Round::new(job.program);
+                    lang::scoped(job.lang, || {
+                        WORKER.with(|w| {
+                            let mut w = w.borrow_mut();
+                            for (line_no, bytes) in group {
+                                w.claims.clear();
+                                line_claims(job, &mut w, *line_no, bytes);
+                                w.claims.drain(..).for_each(|c| part.add(c));
+                            }
+                        })
+                    });
+                    part
+                })
+                .collect();
+            for part in parts {
+                round.merge(part);
+            }
+        }
+        reader
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the reader thread failed")))
+    })?;
+    Ok(round)
+}
+
+/// Appends the claims of one line; none when it cannot be read or evaluated (the second pass reports why).
+fn line_claims(job: &Job, w: &mut Worker, line_no: usize, bytes: &[u8]) {
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    let Ok(line) = std::str::from_utf8(bytes) else { return };
+    if line.len() > MAX_LINE_BYTES || line.trim().is_empty() {
+        return;
+    }
+    if job
+        .reader
+        .line_into(line, line_no, &mut w.scratch, &mut w.case)
+        .is_err()
+    {
+        return;
+    }
+    if let Ok(outcome) = w.ev.evaluate(job.program, &w.case, job.as_of) {
+        let _ = pool::claims_into(job.program, &w.case, outcome, line_no, &mut w.claims);
+    }
+}
+
+/// Evaluates every line and writes one result per line, granting what the pools settled.
+fn write_pass<R: Read + Send, W: Write + Send>(
+    job: &Job,
+    input: R,
+    out: W,
+    progress: &(dyn Fn(u64) + Sync),
+) -> io::Result<Summary> {
+    let n_awards = job.program.policy.measures.len();
+    let mut summary = Summary::new(n_awards);
+    let mut out = io::BufWriter::with_capacity(1 << 20, out);
+    let format = job.format;
+    if format == Output::Csv {
+        out.write_all(job.lines.csv_header().as_bytes())?;
+    }
+    std::thread::scope(|scope| -> io::Result<()> {
+        let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(2);
+        let (text_tx, text_rx) = sync_channel::<Vec<String>>(2);
+        let reader = scope.spawn(move || chunks(input, job.first_line, |c| chunk_tx.send(c).is_ok(), progress));
+        let recycled = &RECYCLED;
+        let writer = scope.spawn(move || -> io::Result<()> {
+            for pieces in text_rx {
+                for p in pieces {
+                    out.write_all(p.as_bytes())?;
+                    recycled.give_text(p);
+                }
+            }
+            out.flush()
+        });
+        for chunk in chunk_rx {
+            let (pieces, part) = process(job, &chunk);
+            summary.merge(&part);
+            if text_tx.send(pieces).is_err() {
+                break;
+            }
+        }
+        drop(text_tx);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the writer thread failed")));
+        let read = reader
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the reader thread failed")));
+        written.and(read)
+    })?;
+    Ok(summary)
+}

@@ -1,0 +1,215 @@
+//! What each core keeps from case to case, and one line evaluated with it.
+
+use super::summary::fingerprint;
+use super::*;
+
+/// What every line of a run is evaluated with.
+pub(super) struct Job<'p> {
+    pub(super) program: &'p Program,
+    pub(super) reader: Reader<'p>,
+    pub(super) lines: Lines,
+    pub(super) format: Output,
+    pub(super) as_of: Option<Date>,
+    /// the number of the input's first line: 2 for CSV, whose first line is the header
+    pub(super) first_line: usize,
+    pub(super) check_ids: bool,
+    /// the pools of the round, once settled
+    pub(super) settled: Option<Settled>,
+    /// the language of the thread that started the run, spoken on every core
+    pub(super) lang: Lang,
+}
+
+impl<'p> Job<'p> {
+    pub(super) fn new(program: &'p Program, o: Options) -> Self {
+        Job {
+            program,
+            reader: Reader::new(&program.policy),
+            lines: Lines::new(&program.policy),
+            format: o.format,
+            as_of: o.as_of,
+            first_line: o.first_line,
+            check_ids: o.check_ids,
+            settled: None,
+            lang: lang::current(),
+        }
+    }
+}
+
+/// Output buffers and task summaries handed back once used: a process makes
+/// them once for each task in flight, not once for each task (nor each run).
+pub(super) static RECYCLED: Recycled = Recycled {
+    texts: Mutex::new(Vec::new()),
+    summaries: Mutex::new(Vec::new()),
+};
+
+pub(super) struct Recycled {
+    texts: Mutex<Vec<String>>,
+    summaries: Mutex<Vec<Summary>>,
+}
+
+impl Recycled {
+    /// Kept for at most this many tasks in flight; beyond, a buffer is dropped.
+    const KEEP: usize = 256;
+
+    fn text(&self) -> String {
+        self.texts.lock().ok().and_then(|mut v| v.pop()).unwrap_or_default()
+    }
+
+    pub(super) fn give_text(&self, mut text: String) {
+        text.clear();
+        if let Ok(mut v) = self.texts.lock() {
+            if v.len() < Self::KEEP {
+                v.push(text);
+            }
+        }
+    }
+
+    fn summary(&self, n: usize) -> Summary {
+        match self.summaries.lock().ok().and_then(|mut v| v.pop()) {
+            Some(mut s) => {
+                s.reset(n);
+                s
+            }
+            None => Summary::new(n),
+        }
+    }
+
+    fn give_summary(&self, s: Summary) {
+        if let Ok(mut v) = self.summaries.lock() {
+            if v.len() < Self::KEEP {
+                v.push(s);
+            }
+        }
+    }
+}
+
+thread_local! {
+    /// Each thread's worker, kept from task to task and chunk to chunk.
+    pub(super) static WORKER: RefCell<Worker> = RefCell::new(Worker::default());
+}
+
+/// One chunk on every core: the output text of each group of lines, in order.
+pub(super) fn process(job: &Job, chunk: &Chunk) -> (Vec<String>, Summary) {
+    let lines = split_lines(chunk);
+    let n_awards = job.program.policy.measures.len();
+    let parts: Vec<(String, Summary)> = lines
+        .par_chunks(LINES_PER_TASK)
+        .map(|group| {
+            let mut text = RECYCLED.text();
+            text.reserve(group.len() * 256);
+            let mut summary = RECYCLED.summary(n_awards);
+            // Each core words its errors in the language of the run that started it.
+            lang::scoped(job.lang, || {
+                WORKER.with(|w| {
+                    let mut w = w.borrow_mut();
+                    for (line_no, bytes) in group {
+                        one_line(job, &mut w, *line_no, bytes, &mut text, &mut summary);
+                    }
+                })
+            });
+            (text, summary)
+        })
+        .collect();
+    let mut summary = Summary::new(n_awards);
+    let mut texts = Vec::with_capacity(parts.len());
+    for (t, s) in parts {
+        summary.merge(&s);
+        RECYCLED.give_summary(s);
+        texts.push(t);
+    }
+    (texts, summary)
+}
+
+/// What one core reuses from line to line: nothing is allocated per case.
+#[derive(Default)]
+pub(super) struct Worker {
+    pub(super) ev: Evaluator,
+    pub(super) scratch: Scratch,
+    pub(super) case: Case,
+    pub(super) claims: Vec<Claim>,
+    pub(super) shares: Vec<Share>,
+}
+
+pub(super) fn one_line(
+    job: &Job,
+    w: &mut Worker,
+    line_no: usize,
+    bytes: &[u8],
+    out: &mut String,
+    summary: &mut Summary,
+) {
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    let rejected = |errors: CaseErrors, out: &mut String, summary: &mut Summary| {
+        summary.cases += 1;
+        summary.rejected += 1;
+        job.lines.rejected(&errors, Some(line_no), job.format, out);
+    };
+    let line = match std::str::from_utf8(bytes) {
+        Ok(l) => l,
+        Err(e) => {
+            let message = t!(
+                "line %{line_no}: not UTF-8 text (invalid byte at column %{valid_up_to})",
+                line_no = line_no,
+                valid_up_to = e.valid_up_to() + 1
+            )
+            .into_owned();
+            return rejected(CaseErrors::whole_line(code::NOT_UTF8, message), out, summary);
+        }
+    };
+    if line.len() > MAX_LINE_BYTES {
+        let message = t!(
+            "line %{line_no}: a case of %{line} bytes; cases are limited to %{MAX_LINE_BYTES}",
+            line_no = line_no,
+            line = line.len(),
+            MAX_LINE_BYTES = MAX_LINE_BYTES
+        )
+        .into_owned();
+        return rejected(CaseErrors::whole_line(code::TOO_LONG, message), out, summary);
+    }
+    if line.trim().is_empty() {
+        let message = t!("line %{line_no}: an empty line, not a case", line_no = line_no).into_owned();
+        return rejected(CaseErrors::whole_line(code::EMPTY, message), out, summary);
+    }
+    if let Err(e) = job.reader.line_into(line, line_no, &mut w.scratch, &mut w.case) {
+        return rejected(e, out, summary);
+    }
+    if job.check_ids {
+        summary.ids.push((fingerprint(&w.case.id), line_no));
+    }
+    let Worker {
+        ev,
+        claims,
+        shares,
+        case,
+        ..
+    } = w;
+    let case = &*case;
+    match ev.evaluate_mut(job.program, case, job.as_of) {
+        Ok(outcome) => {
+            shares.clear();
+            if let Some(settled) = &job.settled {
+                claims.clear();
+                if let Err(e) = pool::claims_into(job.program, case, outcome, line_no, claims) {
+                    return rejected(e, out, summary);
+                }
+                settled.apply_into(job.program, claims, outcome, shares);
+            }
+            let shares = &shares[..];
+            summary.add(outcome);
+            summary.add_shares(shares);
+            match job.format {
+                Output::Text => {
+                    out.push_str(&result::text_outcome(&job.program.policy, &case.id, outcome));
+                    out.push_str(&result::text_shares(&job.program.policy, shares, job.settled.as_ref()));
+                }
+                Output::Csv => job.lines.csv(&case.id, outcome, out),
+                Output::Json if job.settled.is_some() => {
+                    job.lines
+                        .json_pooled(&case.id, outcome, shares, job.settled.as_ref(), out)
+                }
+                Output::Json => job.lines.json(&case.id, outcome, out),
+            }
+        }
+        Err(e) => rejected(result::eval_error(job.program, &case.id, &e), out, summary),
+    }
+}

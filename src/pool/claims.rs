@@ -1,0 +1,102 @@
+//! The claims a case makes on the pools of its awards.
+
+use super::*;
+
+/// The claims a case makes on the pools of its awards, or the errors that keep it out.
+pub fn claims(program: &Program, case: &Case, outcome: &Outcome, line: usize) -> Result<Vec<Claim>, CaseErrors> {
+    let mut out = Vec::new();
+    claims_into(program, case, outcome, line, &mut out).map(|()| out)
+}
+
+/// As `claims`, appended to `out` (a batch gathers a whole chunk's in one vector);
+/// on errors `out` is left as it was.
+pub fn claims_into(
+    program: &Program,
+    case: &Case,
+    outcome: &Outcome,
+    line: usize,
+    out: &mut Vec<Claim>,
+) -> Result<(), CaseErrors> {
+    let policy = &program.policy;
+    let start = out.len();
+    let mut errors = Vec::new();
+    for (p, pool) in policy.pools.iter().enumerate() {
+        if pool.members.iter().all(|m| outcome.awards[*m].is_zero()) {
+            // Nothing asked: the case takes no part in this pool.
+            continue;
+        }
+        let period = match pool.period {
+            PoolPeriod::Year => case.year,
+            PoolPeriod::Range(from, to) => {
+                let day = case.day();
+                if day < from || day > to {
+                    let field = if case.date.is_some() { "date" } else { "year" };
+                    errors.push(FieldError::new(
+                        field,
+                        code::PERIOD,
+                        t!(
+                            "%{day} is outside the period of pool `%{id}`, %{from}..%{to}",
+                            day = day,
+                            id = pool.id,
+                            from = from,
+                            to = to
+                        )
+                        .into_owned(),
+                    ));
+                    continue;
+                }
+                0
+            }
+        };
+        let key = match pool.ration {
+            RationRule::InOrder { key, .. } => match order_value(policy, case, key) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            },
+            _ => None,
+        };
+        for &m in &pool.members {
+            let amount = outcome.awards[m];
+            if money::positive(amount) {
+                out.push(Claim {
+                    pool: p,
+                    period,
+                    line,
+                    measure: m,
+                    amount,
+                    key: key.clone(),
+                });
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        out.truncate(start);
+        Err(CaseErrors {
+            id: Some(case.id.clone()),
+            errors,
+        })
+    }
+}
+
+fn order_value(policy: &crate::check::model::Policy, case: &Case, key: OrderKey) -> Result<Value, FieldError> {
+    let (name, value) = match key {
+        OrderKey::Date => ("date", case.date.map_or(Value::Absent, Value::Date)),
+        OrderKey::Input(i) => (policy.inputs[i].name.as_str(), case.slots[i].clone()),
+    };
+    if value == Value::Absent {
+        return Err(FieldError::new(
+            name,
+            code::ORDER,
+            t!(
+                "missing: the pool serves applications in order of `%{name}`",
+                name = name
+            ),
+        ));
+    }
+    Ok(value)
+}
