@@ -6,6 +6,7 @@
 //! them all.
 
 mod agreement;
+mod bands;
 mod decl;
 mod expr;
 mod forms;
@@ -20,6 +21,7 @@ mod plan;
 mod pool;
 mod resolve;
 mod tests;
+mod tiers;
 
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
