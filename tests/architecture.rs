@@ -479,6 +479,33 @@ fn the_scan_sees_a_catch_all_over_a_form() {
     );
 }
 
+/// Files past this many lines must be one concern and say so.
+const LONG_FILE: usize = 600;
+
+#[test]
+fn a_long_file_is_one_concern_and_says_why() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut wrong = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("source");
+        let lines = text.lines().count();
+        let doc: String = text.lines().take_while(|l| l.starts_with("//!")).collect();
+        if lines > LONG_FILE && !doc.contains("One concern, long on purpose:") {
+            wrong.push(format!(
+                "{} ({lines} lines)",
+                f.strip_prefix(&src).expect("under src").display()
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "files over {LONG_FILE} lines that neither split by what they do nor say `//! One concern, long on purpose: …`:\n{}",
+        wrong.join("\n")
+    );
+}
+
 /// The layer table of docs/architecture.md: its rows `| n | `a`, `b` | … |`.
 fn documented_layers() -> Vec<Vec<String>> {
     let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/architecture.md"))

@@ -2,6 +2,9 @@
 //! made explicit. Money, rates, numbers and whole numbers are different units:
 //! `20% of 500万元` is money, `500万元 of x` and `money * money` are errors; a
 //! whole number meets a number or an amount only through an explicit `ToDec`.
+//!
+//! One concern, long on purpose: the typing rule of each operator and
+//! conversion, side by side so that units are decided the same way for all.
 
 use super::decl::const_type;
 use super::model::*;

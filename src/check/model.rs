@@ -3,6 +3,9 @@
 //! one expression type; `Expr::walk` is the one traversal every later stage
 //! uses to find what an expression reads. This is what `compile` plans, what
 //! `eval` runs and what reviewers' tools compare.
+//!
+//! One concern, long on purpose: the types of the checked policy and its one
+//! traversal, read together by every later stage.
 
 use crate::span::Span;
 pub use crate::syntax::ast::{AggKind, AllocOrder, BinOp, CapScope, Date, HitPolicy, PoolPeriod, Residue, RoundMode};

@@ -4,7 +4,7 @@
 use super::input::read_text;
 use super::{status, Out};
 use crate::diff::{compare, impact::impact, Side};
-use crate::report::{diff as render, diff_html};
+use crate::report::diff as render;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -83,7 +83,7 @@ pub(super) fn run(out: &Out, args: &DiffArgs) -> u8 {
     let text = match args.format {
         DiffFormat::Text => render::text(&diff, imp.as_ref(), render::Style { color: color_stdout() }),
         DiffFormat::Markdown => render::markdown(&diff, imp.as_ref()),
-        DiffFormat::Html => diff_html::page(&diff, imp.as_ref()),
+        DiffFormat::Html => render::page(&diff, imp.as_ref()),
         DiffFormat::Json => {
             let v = render::json(&diff, imp.as_ref());
             crate::report::document(&v)

@@ -2,6 +2,9 @@
 //! compared part by part and rendered back in the language; named values and
 //! rules across measures, compared the same way. A measure also changes when
 //! a value it reads or a rule it belongs to does.
+//!
+//! One concern, long on purpose: how an item is matched across versions and
+//! compared part by part; measures, values, rules and benefits share it.
 
 use super::text;
 use super::{param_value, Change, Detail, ItemChange, Rows, Side, Status};

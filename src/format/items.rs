@@ -1,5 +1,8 @@
 //! The layout of each item: header, declarations, measures and their amounts,
 //! benefits, clauses and tests, in the order the file has them.
+//!
+//! One concern, long on purpose: the canonical layout of every item, in one
+//! place so that one style holds across them.
 
 use super::expr::{data, expr, key, quote, sum_lines};
 use super::Doc;

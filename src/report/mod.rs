@@ -4,7 +4,7 @@
 pub mod bounds;
 pub mod diagnostics;
 pub mod diff;
-pub mod diff_html;
+
 pub mod explain;
 pub mod html;
 

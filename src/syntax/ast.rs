@@ -3,6 +3,9 @@
 //! expressions: the block forms (`by`, `the highest of`, `in bands of`,
 //! `each`, `up to`) are kinds of `Expr` that the grammar allows where an
 //! amount stands.
+//!
+//! One concern, long on purpose: the types of the syntax tree, which are read
+//! together (a form's node beside its siblings) more than apart.
 
 use crate::span::{Span, Spanned};
 use rust_decimal::Decimal;

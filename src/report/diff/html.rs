@@ -2,11 +2,11 @@
 //! text marked character by character. No scripts, no fonts, no links out:
 //! a reviewer opens the file in a browser with no server and no network.
 
-use super::html::escape as esc;
 use crate::diff::impact::{Impact, LARGEST};
 use crate::diff::text::Tag;
 use crate::diff::{Detail, ItemChange, PolicyDiff, Status};
 use crate::number::money;
+use crate::report::html::escape as esc;
 use rust_decimal::Decimal;
 
 const STYLE: &str = "body{font-family:system-ui,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei','WenQuanYi Zen Hei',sans-serif;margin:2em auto;max-width:72em;color:#222;line-height:1.5}\
@@ -212,7 +212,7 @@ pub fn page(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
         for p in &diff.params {
             out.push_str(&format!(
                 "<tr><td><code>{}</code> {}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                esc(&super::diff::param_name(p)),
+                esc(&super::param_name(p)),
                 esc(p.label.as_deref().unwrap_or("")),
                 esc(p.old.as_deref().unwrap_or("—")),
                 esc(p.new.as_deref().unwrap_or("—")),
@@ -320,7 +320,7 @@ fn impact_html(out: &mut String, imp: &Impact) {
             w("cut")
         ));
         for p in &imp.pools {
-            let cells = super::diff::pool_cells(p);
+            let cells = super::pool_cells(p);
             out.push_str(&format!("<tr><td><code>{}</code></td>", esc(&cells[0])));
             for c in &cells[1..] {
                 out.push_str(&format!("<td class=\"num\">{}</td>", esc(c)));
@@ -393,7 +393,7 @@ fn impact_html(out: &mut String, imp: &Impact) {
                     "line %{line} %{id}: rejected by %{by}",
                     line = r.line,
                     id = r.id.as_deref().unwrap_or(&no_id),
-                    by = super::diff::by_words(&r.by)
+                    by = super::by_words(&r.by)
                 )),
                 errors.join("; ")
             ));
