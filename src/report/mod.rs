@@ -4,6 +4,7 @@
 pub mod bounds;
 pub mod diagnostics;
 pub mod diff;
+pub mod doc;
 
 pub mod explain;
 pub mod html;

@@ -3,46 +3,18 @@
 //! standalone page (`html`), and JSON for tools (here). What the formats
 //! share — markers, signs, how a detail reads — is here too.
 
-mod html;
-mod markdown;
-mod text;
+mod document;
 
-pub use html::page;
-pub use markdown::markdown;
-pub use text::text;
+pub use crate::report::doc::Style;
+pub use document::document;
 
 use crate::diff::impact::{Impact, PoolImpact, PoolRound, LARGEST};
 use crate::diff::text::{Piece, Tag};
 use crate::diff::{Detail, ItemChange, PolicyDiff, Status};
 use crate::number::money;
-use crate::report::table::{Align, Table};
+use crate::report::table::Align;
 use rust_decimal::Decimal;
 use serde_json::json;
-
-/// Colours for a terminal, or none.
-#[derive(Clone, Copy)]
-pub struct Style {
-    pub color: bool,
-}
-
-impl Style {
-    fn paint(self, code: &str, s: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    }
-    fn added(self, s: &str) -> String {
-        self.paint("32", s)
-    }
-    fn removed(self, s: &str) -> String {
-        self.paint("31", s)
-    }
-    fn heading(self, s: &str) -> String {
-        self.paint("1", s)
-    }
-}
 
 fn signed(d: Decimal) -> String {
     if d > Decimal::ZERO {
@@ -58,77 +30,6 @@ fn marker(status: Status) -> &'static str {
         Status::Removed => "-",
         Status::Renamed => ">",
         Status::Changed => "~",
-    }
-}
-
-/// Clause text with removed runs in `[-…-]` and added runs in `{+…+}` (coloured on a terminal).
-fn pieces_text(pieces: &[Piece], style: Style) -> String {
-    pieces
-        .iter()
-        .map(|p| match p.tag {
-            Tag::Same => p.text.clone(),
-            Tag::Removed => style.removed(&format!("[-{}-]", p.text)),
-            Tag::Added => style.added(&format!("{{+{}+}}", p.text)),
-        })
-        .collect()
-}
-
-fn detail_lines(d: &Detail, style: Style) -> Vec<String> {
-    match d {
-        Detail::Title { old, new } => vec![t!("title: %{old} → %{new}", old = old, new = new).into()],
-        Detail::Clause { old, new } => vec![t!("clause: %{old} → %{new}", old = old, new = new).into()],
-        Detail::Text { pieces, .. } => vec![t!("text: %{text}", text = pieces_text(pieces, style)).into()],
-        Detail::Conditions { removed, added } => removed
-            .iter()
-            .map(|c| style.removed(&format!("- when {c}")))
-            .chain(added.iter().map(|c| style.added(&format!("+ when {c}"))))
-            .collect(),
-        Detail::Award { old, new } => {
-            let mut out = vec![t!("award:").into_owned()];
-            out.extend(old.iter().map(|l| style.removed(&format!("- {l}"))));
-            out.extend(new.iter().map(|l| style.added(&format!("+ {l}"))));
-            out
-        }
-        Detail::Precedence { old, new } => vec![t!("precedence: %{old} → %{new}", old = old, new = new).into()],
-        Detail::Tiers {
-            what,
-            added,
-            removed,
-            changed,
-        } => removed
-            .iter()
-            .map(|r| style.removed(&format!("- {what} {r}")))
-            .chain(added.iter().map(|r| style.added(&format!("+ {what} {r}"))))
-            .chain(
-                changed
-                    .iter()
-                    .map(|c| format!("{what} {}: {} → {}", c.what, c.old, c.new)),
-            )
-            .collect(),
-        Detail::Caps { removed, added } => removed
-            .iter()
-            .map(|c| style.removed(&format!("- {c}")))
-            .chain(added.iter().map(|c| style.added(&format!("+ {c}"))))
-            .collect(),
-        Detail::Flag { what, new, .. } => {
-            vec![if *new {
-                style.added(&format!("+ {what}"))
-            } else {
-                style.removed(&format!("- {what}"))
-            }]
-        }
-        Detail::Parameter { name, old, new } => {
-            vec![t!("parameter %{name}: %{old} → %{new}", name = name, old = old, new = new).into()]
-        }
-        Detail::Reads { what, old, new } => vec![format!("{what}: {old} → {new}")],
-        Detail::Formula { old, new } => {
-            let mut out = vec![t!("formula:").into_owned()];
-            out.extend(old.iter().map(|l| style.removed(&format!("- {l}"))));
-            out.extend(new.iter().map(|l| style.added(&format!("+ {l}"))));
-            out
-        }
-        Detail::Rule { lines } => lines.clone(),
-        Detail::Unmatched { rule_changed } => vec![format!("⚠ {}", Detail::unmatched_words(*rule_changed))],
     }
 }
 
@@ -201,3 +102,26 @@ pub(super) fn pool_cells(p: &PoolImpact) -> [String; 5] {
 pub fn json(diff: &PolicyDiff, impact: Option<&Impact>) -> serde_json::Value {
     json!({ "diff": diff, "impact": impact })
 }
+
+/// The diff, and the impact when cases were given, for a terminal.
+pub fn text(diff: &PolicyDiff, impact: Option<&Impact>, style: Style) -> String {
+    crate::report::doc::text(&document(diff, impact), style)
+}
+
+/// The diff for a review thread.
+pub fn markdown(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
+    crate::report::doc::markdown(&document(diff, impact))
+}
+
+/// The diff as one self-contained page: old and new side by side, clause text
+/// marked character by character; no scripts, no fonts, no links out.
+pub fn page(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
+    crate::report::doc::html(&document(diff, impact), STYLE)
+}
+
+const STYLE: &str = "body{font-family:system-ui,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei','WenQuanYi Zen Hei',sans-serif;margin:2em auto;max-width:72em;padding:0 1em;color:#222;line-height:1.5}\
+h1{font-size:1.4em}h2{font-size:1.2em;border-bottom:1px solid #ccc;margin-top:2em}h3{font-size:1.05em;margin-bottom:.3em}\
+table{border-collapse:collapse;width:100%;margin:.5em 0}td,th{border:1px solid #ddd;padding:.3em .5em;vertical-align:top;text-align:left}\
+th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}pre{margin:0;white-space:pre-wrap;font-size:.9em}\
+del{background:#fdd;text-decoration:line-through}ins{background:#dfd;text-decoration:none}\
+.added{background:#efe}.removed{background:#fee}.what{width:9em;color:#555}";

@@ -1,0 +1,111 @@
+//! A document as one self-contained HTML page: no scripts, no fonts, no links
+//! out, readable on a phone and printable.
+
+use super::*;
+use crate::report::html::escape as esc;
+
+fn inlines(xs: &[Inline]) -> String {
+    xs.iter()
+        .map(|x| match x {
+            Inline::Text(s) => esc(s),
+            Inline::Code(s) => format!("<code>{}</code>", esc(s)),
+            Inline::Strong(s) => format!("<strong>{}</strong>", esc(s)),
+            Inline::Added(s) => format!("<ins>{}</ins>", esc(s)),
+            Inline::Removed(s) => format!("<del>{}</del>", esc(s)),
+        })
+        .collect()
+}
+
+fn side(s: &Side) -> String {
+    match s {
+        Side::Empty => String::new(),
+        Side::Inline(xs) => inlines(xs),
+        Side::Code(lines) => format!("<pre>{}</pre>", esc(&lines.join("\n"))),
+    }
+}
+
+fn tone_class(t: Tone) -> &'static str {
+    match t {
+        Tone::Plain => "changed",
+        Tone::Added => "added",
+        Tone::Removed => "removed",
+    }
+}
+
+/// The document as a page, with the stylesheet `css`.
+pub fn html(doc: &Doc, css: &str) -> String {
+    let lang = if crate::lang::is_zh() { "zh-CN" } else { "en" };
+    let mut out = format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{css}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+        esc(&doc.title),
+        esc(&doc.title)
+    );
+    if !doc.subtitle.is_empty() {
+        out.push_str(&format!("<p>{}</p>\n", inlines(&doc.subtitle)));
+    }
+    blocks(&doc.blocks, &mut out);
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+fn blocks(bs: &[Block], out: &mut String) {
+    for b in bs {
+        match b {
+            Block::Section { title, blocks: inner } => {
+                out.push_str(&format!("<h2>{}</h2>\n", esc(title)));
+                blocks(inner, out);
+            }
+            Block::Para(xs) => out.push_str(&format!("<p>{}</p>\n", inlines(xs))),
+            Block::Item { head, tone, rows } => {
+                if !head.is_empty() {
+                    out.push_str(&format!("<h3 class=\"{}\">{}</h3>\n", tone_class(*tone), inlines(head)));
+                }
+                out.push_str(&format!(
+                    "<table><tr><th></th><th>{}</th><th>{}</th></tr>\n",
+                    esc(&t!("before")),
+                    esc(&t!("after"))
+                ));
+                for r in rows {
+                    out.push_str(&format!(
+                        "<tr><td class=\"what\">{}</td><td>{}</td><td>{}</td></tr>\n",
+                        esc(&r.what),
+                        side(&r.before),
+                        side(&r.after)
+                    ));
+                }
+                out.push_str("</table>\n");
+            }
+            Block::Table(t) => {
+                out.push_str("<table><tr>");
+                for h in &t.head {
+                    out.push_str(&format!("<th>{}</th>", esc(h)));
+                }
+                out.push_str("</tr>\n");
+                for r in &t.rows {
+                    out.push_str("<tr>");
+                    for (i, c) in r.iter().enumerate() {
+                        let class = match t.align.get(i) {
+                            Some(Align::Right) => " class=\"num\"",
+                            _ => "",
+                        };
+                        out.push_str(&format!("<td{class}>{}</td>", inlines(c)));
+                    }
+                    out.push_str("</tr>\n");
+                }
+                out.push_str("</table>\n");
+            }
+            Block::List(items) => {
+                out.push_str("<ul>\n");
+                for i in items {
+                    out.push_str(&format!("<li>{}</li>\n", inlines(i)));
+                }
+                out.push_str("</ul>\n");
+            }
+            Block::Chart(c) => out.push_str(&format!(
+                "<figure>{}<figcaption>{}</figcaption></figure>\n",
+                c.svg,
+                esc(&c.title)
+            )),
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! A document for a terminal: headings bold and additions green, removals red
+//! when the terminal shows colour; tables aligned in cells.
+
+use super::*;
+use crate::report::table::Table as Columns;
+
+/// Colours for a terminal, or none.
+#[derive(Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn tone(self, tone: Tone, s: &str) -> String {
+        match tone {
+            Tone::Plain => s.to_string(),
+            Tone::Added => self.paint("32", s),
+            Tone::Removed => self.paint("31", s),
+        }
+    }
+    fn heading(self, s: &str) -> String {
+        self.paint("1", s)
+    }
+}
+
+fn inlines(xs: &[Inline], style: Style) -> String {
+    xs.iter()
+        .map(|x| match x {
+            Inline::Text(s) | Inline::Code(s) | Inline::Strong(s) => s.clone(),
+            Inline::Added(s) => style.tone(Tone::Added, &format!("{{+{s}+}}")),
+            Inline::Removed(s) => style.tone(Tone::Removed, &format!("[-{s}-]")),
+        })
+        .collect()
+}
+
+/// The document as terminal text.
+pub fn text(doc: &Doc, style: Style) -> String {
+    let mut out = format!("{}\n", doc.title);
+    if !doc.subtitle.is_empty() {
+        out.push_str(&format!("  {}\n", inlines(&doc.subtitle, style)));
+    }
+    blocks(&doc.blocks, style, &mut out);
+    out
+}
+
+fn blocks(bs: &[Block], style: Style, out: &mut String) {
+    for b in bs {
+        match b {
+            Block::Section { title, blocks: inner } => {
+                out.push_str(&format!("\n{}\n", style.heading(title)));
+                blocks(inner, style, out);
+            }
+            Block::Para(xs) => out.push_str(&format!("  {}\n", inlines(xs, style))),
+            Block::Item { head, tone, rows } => {
+                if !head.is_empty() {
+                    out.push_str(&format!("  {}\n", style.tone(*tone, &inlines(head, style))));
+                }
+                // rows of an item under a heading stand in from it
+                let indent = if head.is_empty() { "  " } else { "      " };
+                for (tone, line) in rows.iter().flat_map(|r| &r.lines) {
+                    out.push_str(&format!("{indent}{}\n", style.tone(*tone, &inlines(line, style))));
+                }
+            }
+            Block::Table(t) => {
+                let mut columns = Columns::new(&t.align);
+                columns.row(t.head.clone());
+                for r in &t.rows {
+                    columns.row(r.iter().map(|c| inlines(c, style)).collect());
+                }
+                out.push('\n');
+                out.push_str(&columns.render("  "));
+            }
+            Block::List(items) => {
+                for i in items {
+                    out.push_str(&format!("  {}\n", inlines(i, style)));
+                }
+            }
+            // a terminal shows no pictures; the table beside a chart says the same
+            Block::Chart(_) => {}
+        }
+    }
+}
