@@ -3,17 +3,15 @@
 //! stays bounded whatever the input size: at most a few chunks are in flight.
 //!
 //! The room: `chunks` (whole-line pieces of the input), `worker` (what each
-//! core keeps from case to case, and one line evaluated), `summary` (counts
-//! and sums for `--summary`), `csv_input` (CSV rows read as JSON lines); this file
+//! core keeps from case to case, and one line evaluated), `csv_input` (CSV rows read as JSON lines); this file
 //! runs the passes.
 
 mod chunks;
 mod csv_input;
-mod summary;
 mod worker;
 
+pub use crate::run::summary::{AwardStats, Summary};
 pub use csv_input::CsvAsJsonl;
-pub use summary::{AwardStats, Summary};
 
 use chunks::{chunks, split_lines, Chunk};
 use worker::{process, Job, Worker, RECYCLED, WORKER};
@@ -21,14 +19,12 @@ use worker::{process, Job, Worker, RECYCLED, WORKER};
 use crate::case::{code, Case, CaseErrors, Reader, Scratch};
 use crate::compile::Program;
 use crate::date::Date;
-use crate::eval::{Evaluator, Outcome};
+use crate::eval::Evaluator;
 use crate::lang::{self, Lang};
-use crate::pool::{self, Claim, Ledger, PoolKey, Round, Settled, Share};
+use crate::pool::{self, Claim, Ledger, Round, Settled, Share};
 use crate::report::result::{self, Lines};
 use rayon::prelude::*;
-use rust_decimal::Decimal;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 use std::sync::mpsc::sync_channel;
 use std::sync::Mutex;

@@ -1,7 +1,7 @@
 //! What each core keeps from case to case, and one line evaluated with it.
 
-use super::summary::fingerprint;
 use super::*;
+use crate::run::summary::fingerprint;
 
 /// What every line of a run is evaluated with.
 pub(super) struct Job<'p> {

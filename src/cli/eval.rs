@@ -3,13 +3,11 @@
 use super::input::{read_ledger, read_text};
 use super::{status, Format, Out};
 use crate::batch::{self, CsvAsJsonl, Output, Summary};
-use crate::check::model::RationRule;
 use crate::compile::Program;
 use crate::date::Date;
-use crate::number::money;
-use crate::pool::{self, Ledger, Settled};
+use crate::pool::{Ledger, Settled};
+use crate::report;
 use crate::report::result::{self, CaseResult, Lines};
-use crate::report::table::{Align, Table};
 use crate::run::{Mode, Runner};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -302,10 +300,11 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
         }
     };
     if args.summary {
-        eprint!("{}", summary_text(program, &summary, &settled));
+        eprint!("{}", report::summary::text(program, &summary, &settled));
     }
     if let Some(file) = &args.summary_json {
-        let json = serde_json::to_string_pretty(&summary_json(program, &summary, &settled)).unwrap_or_default();
+        let json =
+            serde_json::to_string_pretty(&report::summary::json(program, &summary, &settled)).unwrap_or_default();
         if let Err(e) = std::fs::write(file, json + "\n") {
             eprintln!(
                 "{} {}",
@@ -366,141 +365,4 @@ fn progress_bar(size: u64) -> Option<indicatif::ProgressBar> {
         bar.set_style(style);
     }
     Some(bar)
-}
-
-fn summary_text(program: &Program, s: &Summary, settled: &Settled) -> String {
-    let mut out = t!(
-        "cases %{cases}, evaluated %{evaluated}, with errors %{rejected}",
-        cases = s.cases,
-        evaluated = s.cases - s.rejected,
-        rejected = s.rejected
-    )
-    .into_owned();
-    out.push('\n');
-    let repeated = s.duplicate_ids();
-    if !repeated.is_empty() {
-        let shown: Vec<String> = repeated
-            .iter()
-            .take(10)
-            .map(|(first, line)| t!("line %{line} (as line %{first})", line = line, first = first).into_owned())
-            .collect();
-        let more = if repeated.len() > shown.len() { "…" } else { "" };
-        out.push_str(&t!(
-            "warning: %{count} case(s) repeat the id of an earlier case: %{lines}%{more}",
-            count = repeated.len(),
-            lines = shown.join(", "),
-            more = more
-        ));
-        out.push('\n');
-    }
-    let mut table = Table::new(&[Align::Left, Align::Right, Align::Right, Align::Right, Align::Right]);
-    table.row(vec![
-        t!("award").into(),
-        t!("recipients").into(),
-        t!("total").into(),
-        t!("mean").into(),
-        t!("max").into(),
-    ]);
-    for (m, a) in program.policy.measures.iter().zip(&s.awards) {
-        let mean = mean(a.total, a.recipients);
-        table.row(vec![
-            m.id.clone(),
-            a.recipients.to_string(),
-            money(a.total),
-            mean.map(money).unwrap_or_else(|| "—".into()),
-            money(a.max),
-        ]);
-    }
-    out.push_str(&table.render(""));
-    out.push_str(&t!("grand total %{amount}", amount = money(s.total)));
-    out.push('\n');
-    for (&(p, period), a) in &settled.allocations {
-        let pool = &program.policy.pools[p];
-        let how = match (&pool.ration, a.exceeded) {
-            (_, false) => t!(", not exceeded").into_owned(),
-            (RationRule::InOrder { key, words, .. }, true) => t!(
-                ", exceeded: paid in order of %{key}, %{words}",
-                key = key.name(&program.policy),
-                words = words
-            )
-            .into_owned(),
-            (_, true) => t!(", exceeded: factor %{factor}", factor = a.factor()).into_owned(),
-        };
-        out.push_str(&t!(
-            "pool %{pool} %{period}: %{available} for this round, demand %{demand} from %{applicants} applicant(s), granted %{granted}%{how}",
-            pool = pool.id,
-            period = pool::period_name(pool, period),
-            available = money(a.available),
-            demand = money(a.demand),
-            applicants = a.applicants,
-            granted = money(a.granted),
-            how = how
-        ));
-        out.push('\n');
-    }
-    if s.overflowed {
-        out.push_str(&t!(
-            "warning: a sum left the decimal range; the figures above are incomplete"
-        ));
-        out.push('\n');
-    }
-    out
-}
-
-/// The mean amount per recipient, rounded to 0.01.
-fn mean(total: rust_decimal::Decimal, n: u64) -> Option<rust_decimal::Decimal> {
-    (n > 0)
-        .then(|| total.checked_div(n.into()).map(|m| m.round_dp(2)))
-        .flatten()
-}
-
-fn summary_json(program: &Program, s: &Summary, settled: &Settled) -> serde_json::Value {
-    let awards: serde_json::Map<String, serde_json::Value> = program
-        .policy
-        .measures
-        .iter()
-        .zip(&s.awards)
-        .map(|(m, a)| {
-            let v = serde_json::json!({
-                "recipients": a.recipients,
-                "total": a.total.to_string(),
-                "mean": mean(a.total, a.recipients).map(|m| m.to_string()),
-                "max": a.max.to_string(),
-            });
-            (m.id.clone(), v)
-        })
-        .collect();
-    let pools: Vec<serde_json::Value> = settled
-        .allocations
-        .iter()
-        .map(|(&(p, period), a)| {
-            let pool = &program.policy.pools[p];
-            serde_json::json!({
-                "pool": pool.id,
-                "period": pool::period_name(pool, period),
-                "amount": a.amount.to_string(),
-                "granted_before": a.before.to_string(),
-                "available": a.available.to_string(),
-                "demand": a.demand.to_string(),
-                "applicants": a.applicants,
-                "exceeded": a.exceeded,
-                "factor": a.factor().to_string(),
-                "granted": a.granted.to_string(),
-            })
-        })
-        .collect();
-    serde_json::json!({
-        "pools": pools,
-        "cases": s.cases,
-        "evaluated": s.cases - s.rejected,
-        "with_errors": s.rejected,
-        "awards": awards,
-        "total": s.total.to_string(),
-        "complete": !s.overflowed,
-        "repeated_ids": s
-            .duplicate_ids()
-            .iter()
-            .map(|(first, line)| serde_json::json!({"line": line, "same_id_as_line": first}))
-            .collect::<Vec<_>>(),
-    })
 }

@@ -6,86 +6,107 @@ use crate::bounds::population::Population;
 use crate::bounds::Bounds;
 use crate::compile::Program;
 use crate::number::money;
-use crate::report::table::{Align, Table};
+use crate::report::doc::{self, text_of, Align, Block, Doc, Inline, Inlines, Table};
 use serde_json::{json, Value};
 
-pub fn text(b: &Bounds, population: Option<&Population>, program: &Program) -> String {
+/// The bounds, and the population's cost when cases were given, as a document.
+pub fn document(b: &Bounds, population: Option<&Population>, program: &Program) -> Doc {
     let p = &program.policy;
-    let mut out = t!(
+    let mut title = t!(
         "The most one applicant can receive in a year — %{title}",
         title = p.header.title
     )
     .into_owned();
     if let Some(v) = &p.header.version {
-        out.push_str(&format!("（{v}）"));
+        title.push_str(&format!("（{v}）"));
     }
-    out.push('\n');
     let unbounded = || t!("UNBOUNDED").into_owned();
-    let mut awards = Table::new(&[Align::Left, Align::Right, Align::Left]);
-    for a in &b.awards {
-        let amount = a.max.map_or_else(unbounded, money);
-        let by = a.set_by.as_ref().map(|s| format!("  ({s})")).unwrap_or_default();
-        awards.row(vec![a.id.clone(), amount, format!("{} {}{by}", a.clause, a.title)]);
-    }
-    out.push_str(&awards.render("  "));
+    let mut blocks = vec![Block::Table(Table {
+        head: Vec::new(),
+        align: vec![Align::Left, Align::Right, Align::Left],
+        rows: b
+            .awards
+            .iter()
+            .map(|a| {
+                let amount = a.max.map_or_else(unbounded, money);
+                let by = a.set_by.as_ref().map(|s| format!("  ({s})")).unwrap_or_default();
+                vec![
+                    vec![Inline::Code(a.id.clone())],
+                    text_of(amount),
+                    text_of(format!("{} {}{by}", a.clause, a.title)),
+                ]
+            })
+            .collect(),
+    })];
     for r in &b.rules {
         let most = r.max.map_or_else(unbounded, money);
-        out.push_str(&t!(
-            "  %{over} together at most %{most}  (rule %{rule}: %{statement})",
+        blocks.push(Block::Para(text_of(t!(
+            "%{over} together at most %{most}  (rule %{rule}: %{statement})",
             over = r.over.join(" + "),
             most = most,
             rule = r.id,
             statement = r.rule
-        ));
-        out.push('\n');
+        ))));
     }
     for pool in &b.pools {
         let most = pool.max.map_or_else(unbounded, money);
-        out.push_str(&t!(
-            "  %{over} for all applicants together at most %{most} %{period}  (pool %{pool})",
+        blocks.push(Block::Para(text_of(t!(
+            "%{over} for all applicants together at most %{most} %{period}  (pool %{pool})",
             over = pool.over.join(" + "),
             most = most,
             period = pool.period,
             pool = pool.id
-        ));
-        out.push('\n');
+        ))));
     }
-    match b.total {
-        Some(total) => out.push_str(&t!(
-            "worst case per applicant per year: %{amount}",
-            amount = money(total)
-        )),
-        None => out.push_str(&t!(
+    blocks.push(Block::Para(text_of(match b.total {
+        Some(total) => t!("worst case per applicant per year: %{amount}", amount = money(total)),
+        None => t!(
             "worst case per applicant per year: unbounded (%{awards})",
             awards = b.unbounded.join(", ")
-        )),
-    }
-    out.push('\n');
+        ),
+    })));
     if let Some(pop) = population {
-        out.push('\n');
-        out.push_str(&t!(
-            "%{cases} case(s), %{rejected} not evaluated",
-            cases = pop.cases,
-            rejected = pop.rejected
-        ));
-        out.push('\n');
-        let mut table = Table::new(&[Align::Left, Align::Right, Align::Right]);
-        table.row(vec![
-            t!("award").into(),
-            t!("evaluated").into(),
-            t!("worst case").into(),
+        let mut rows: Vec<Vec<Inlines>> = p
+            .measures
+            .iter()
+            .enumerate()
+            .map(|(k, m)| {
+                vec![
+                    vec![Inline::Code(m.id.clone())],
+                    text_of(money(pop.evaluated[k])),
+                    text_of(money(pop.worst[k])),
+                ]
+            })
+            .collect();
+        rows.push(vec![
+            text_of(t!("total")),
+            text_of(money(pop.evaluated_total())),
+            text_of(money(pop.worst_total())),
         ]);
-        for (k, m) in p.measures.iter().enumerate() {
-            table.row(vec![m.id.clone(), money(pop.evaluated[k]), money(pop.worst[k])]);
-        }
-        table.row(vec![
-            t!("total").into(),
-            money(pop.evaluated_total()),
-            money(pop.worst_total()),
-        ]);
-        out.push_str(&table.render("  "));
+        blocks.push(Block::Section {
+            title: t!(
+                "%{cases} case(s), %{rejected} not evaluated",
+                cases = pop.cases,
+                rejected = pop.rejected
+            )
+            .into_owned(),
+            blocks: vec![Block::Table(Table {
+                head: vec![t!("award").into(), t!("evaluated").into(), t!("worst case").into()],
+                align: vec![Align::Left, Align::Right, Align::Right],
+                rows,
+            })],
+        });
     }
-    out
+    Doc {
+        title,
+        subtitle: Vec::new(),
+        blocks,
+    }
+}
+
+/// The bounds for a terminal.
+pub fn text(b: &Bounds, population: Option<&Population>, program: &Program) -> String {
+    doc::text(&document(b, population, program), doc::Style { color: false })
 }
 
 pub fn json(b: &Bounds, population: Option<&Population>, program: &Program) -> Value {

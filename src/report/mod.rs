@@ -11,6 +11,7 @@ pub mod html;
 
 pub mod result;
 pub mod schema;
+pub mod summary;
 pub mod table;
 
 /// A JSON answer as text: the one form the command line prints and the server

@@ -14,6 +14,7 @@ use crate::eval::{self, EvalError, Outcome};
 use crate::pool::{self, Ledger, Settled, Share};
 use std::sync::Arc;
 
+pub mod summary;
 #[cfg(test)]
 mod tests;
 

@@ -51,7 +51,8 @@ pub fn text(doc: &Doc, style: Style) -> String {
 }
 
 fn blocks(bs: &[Block], style: Style, out: &mut String) {
-    for b in bs {
+    for (i, b) in bs.iter().enumerate() {
+        let first = i == 0;
         match b {
             Block::Section { title, blocks: inner } => {
                 out.push_str(&format!("\n{}\n", style.heading(title)));
@@ -70,11 +71,16 @@ fn blocks(bs: &[Block], style: Style, out: &mut String) {
             }
             Block::Table(t) => {
                 let mut columns = Columns::new(&t.align);
-                columns.row(t.head.clone());
+                if !t.head.is_empty() {
+                    columns.row(t.head.clone());
+                }
                 for r in &t.rows {
                     columns.row(r.iter().map(|c| inlines(c, style)).collect());
                 }
-                out.push('\n');
+                // a table stands apart from what comes before it in its part
+                if !first {
+                    out.push('\n');
+                }
                 out.push_str(&columns.render("  "));
             }
             Block::List(items) => {

@@ -1,6 +1,9 @@
 //! Counts and sums over a run, for `--summary`, and the ids given twice.
 
-use super::*;
+use crate::eval::Outcome;
+use crate::pool::{PoolKey, Share};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
 
 /// Counts and sums over a run, for `--summary`.
 #[derive(Debug, Clone, Default)]
@@ -26,7 +29,7 @@ pub struct AwardStats {
 }
 
 impl Summary {
-    pub(super) fn new(n: usize) -> Self {
+    pub fn new(n: usize) -> Self {
         Summary {
             awards: vec![AwardStats::default(); n],
             ..Summary::default()
@@ -34,7 +37,7 @@ impl Summary {
     }
 
     /// Back to no cases, keeping its room.
-    pub(super) fn reset(&mut self, n: usize) {
+    pub fn reset(&mut self, n: usize) {
         self.cases = 0;
         self.rejected = 0;
         self.total = Decimal::ZERO;
@@ -62,7 +65,7 @@ impl Summary {
         out
     }
 
-    pub(super) fn add(&mut self, o: &Outcome) {
+    pub fn add(&mut self, o: &Outcome) {
         self.cases += 1;
         self.total = self.checked(self.total, o.total);
         for (s, a) in self.awards.iter_mut().zip(&o.awards) {
@@ -85,7 +88,7 @@ impl Summary {
     }
 
     /// Counts what pools granted a case.
-    pub(super) fn add_shares(&mut self, shares: &[Share]) {
+    pub fn add_shares(&mut self, shares: &[Share]) {
         for share in shares {
             let sum = self.pools.entry((share.pool, share.period)).or_insert(Decimal::ZERO);
             match sum.checked_add(share.granted) {
@@ -95,7 +98,7 @@ impl Summary {
         }
     }
 
-    pub(super) fn merge(&mut self, other: &Summary) {
+    pub fn merge(&mut self, other: &Summary) {
         for (key, granted) in &other.pools {
             let sum = self.pools.entry(*key).or_insert(Decimal::ZERO);
             match sum.checked_add(*granted) {
@@ -120,7 +123,7 @@ impl Summary {
 }
 
 /// A fingerprint of a case id, for finding ids given twice.
-pub(super) fn fingerprint(id: &str) -> u64 {
+pub fn fingerprint(id: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     id.hash(&mut h);
