@@ -13,6 +13,7 @@ pub mod result;
 pub mod schema;
 pub mod summary;
 pub mod table;
+pub mod testing;
 
 /// A JSON answer as text: the one form the command line prints and the server
 /// sends (two-space indents, a final newline), so that the same question gets

@@ -42,7 +42,10 @@ fn inlines(xs: &[Inline], style: Style) -> String {
 
 /// The document as terminal text.
 pub fn text(doc: &Doc, style: Style) -> String {
-    let mut out = format!("{}\n", doc.title);
+    let mut out = String::new();
+    if !doc.title.is_empty() {
+        out.push_str(&format!("{}\n", doc.title));
+    }
     if !doc.subtitle.is_empty() {
         out.push_str(&format!("  {}\n", inlines(&doc.subtitle, style)));
     }
@@ -53,6 +56,11 @@ pub fn text(doc: &Doc, style: Style) -> String {
 fn blocks(bs: &[Block], style: Style, out: &mut String) {
     for (i, b) in bs.iter().enumerate() {
         let first = i == 0;
+        // a run of items stands apart from what follows it
+        let after_items = i > 0 && matches!(bs[i - 1], Block::Item { .. }) && !matches!(b, Block::Item { .. });
+        if after_items && !matches!(b, Block::Table(_)) {
+            out.push('\n');
+        }
         match b {
             Block::Section { title, blocks: inner } => {
                 out.push_str(&format!("\n{}\n", style.heading(title)));
@@ -78,7 +86,7 @@ fn blocks(bs: &[Block], style: Style, out: &mut String) {
                     columns.row(r.iter().map(|c| inlines(c, style)).collect());
                 }
                 // a table stands apart from what comes before it in its part
-                if !first {
+                if !first || after_items {
                     out.push('\n');
                 }
                 out.push_str(&columns.render("  "));
