@@ -73,46 +73,18 @@ pub struct PolicyList {
     pub refused: BTreeMap<String, RefusedInfo>,
 }
 
-/// One case's result: what `zhice eval --format jsonl` writes for it.
-#[derive(Serialize, ToSchema)]
-pub struct ResultLine {
-    /// the case's id (null when a rejected case had none)
-    pub id: Option<String>,
-    /// the line of a rejected case in a batch
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<u64>,
-    /// the sum of the awards, a decimal string
-    pub total: String,
-    /// each award above 0, by id, as a decimal string
-    pub awards: BTreeMap<String, String>,
-    /// with budget pools: what each pooled award's own rule gave
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entitled: Option<BTreeMap<String, String>>,
-    /// with budget pools: each pool the case drew on
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pools: Option<BTreeMap<String, PoolShare>>,
-    /// the services granted
-    pub benefits: Vec<String>,
-    /// empty, or why the case was rejected
-    pub errors: Vec<CaseError>,
+/// One case's result: what `zhice eval --format jsonl` writes for it. Its
+/// schema is not written here: `report::schema` defines the result line once,
+/// and the served document takes it from there (`doc::openapi`).
+pub struct ResultLine;
+
+impl utoipa::PartialSchema for ResultLine {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::Object::new().into()
+    }
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct PoolShare {
-    pub period: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub factor: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rank: Option<u64>,
-}
-
-/// An error in a case, naming its field (`standards[2].rank`).
-#[derive(Serialize, ToSchema)]
-pub struct CaseError {
-    pub field: String,
-    pub code: String,
-    pub message: String,
-}
+impl ToSchema for ResultLine {}
 
 #[derive(Deserialize, IntoParams)]
 pub struct EvalQuery {
