@@ -1,15 +1,13 @@
 //! zhice (智策): a rules-as-code language for public subsidy policy.
 //!
-//! The pipeline, one module per stage:
-//! `syntax` (text → AST) → `check` (names, types, units, tiers, precedence,
-//! the order of evaluation) → `compile` (checked policy → program) → `case`
-//! (case JSON → slots) → `eval` (exact evaluation of cases, with an optional
-//! trace) → `report` (results and diagnostics rendered for people and programs).
-//! Below them all: `span`, `date`, `value`, `json`, `number`, `lang` and `diagnostic`.
-//!
-//! Beside the pipeline: `format` lays a file out canonically, `diff` compares
-//! two checked policies and their results, `load` runs the front of the
-//! pipeline for a file, and `cli` is the only code that prints.
+//! Read top-down, the modules tell the story (docs/architecture.md has the
+//! layers, which `tests/architecture.rs` holds the code to):
+//! the language (`syntax` → `check` → `compile`, and `format`); running cases
+//! (`case`, `eval`, `pool`, `run`, and `batch` for populations); analyses
+//! (`bounds`, `sample`, `diff`, `testing`); presentation (`report`, its
+//! document model and renderers, and `book`); and the surfaces (`cli`, `lsp`,
+//! `serve`). Beneath them all: `span`, `date`, `json`, `number`, `lang`,
+//! `value` and `diagnostic`. `load` runs the front of the pipeline for a file.
 
 #![forbid(unsafe_code)]
 
@@ -27,6 +25,8 @@ macro_rules! t {
     };
 }
 
+// Beneath everything: places in a file, days, JSON text, numbers as people
+// read them, the language of the moment, run-time values, problems as data.
 pub mod date;
 pub mod diagnostic;
 pub mod json;
@@ -35,30 +35,31 @@ pub mod number;
 pub mod span;
 pub mod value;
 
+// The language: text → AST → checked policy → program; and its canonical layout.
+pub mod check;
+pub mod compile;
+pub mod format;
 pub mod syntax;
 
-pub mod check;
-
-pub mod compile;
-
-pub mod case;
-
-pub mod eval;
-
-pub mod report;
-
+// Running cases: decoded, evaluated, pools settled — one case, a round, a population.
 pub mod batch;
-pub mod book;
-pub mod bounds;
-pub mod diff;
-pub mod format;
-pub mod load;
+pub mod case;
+pub mod eval;
 pub mod pool;
 pub mod run;
+
+// Analyses: the worst case, synthetic cases, two versions compared, drafters' tests.
+pub mod bounds;
+pub mod diff;
 pub mod sample;
 pub mod testing;
 
+// Presentation: results, JSON documents, the document model and its renderers; the book.
+pub mod book;
+pub mod report;
+
+// Surfaces: the command line, the language server, the HTTP service; `load` for files.
+pub mod cli;
+pub mod load;
 pub mod lsp;
 pub mod serve;
-
-pub mod cli;
