@@ -9,6 +9,7 @@ use crate::compile::Program;
 use crate::eval::trace::{CapKind, Shown, SkipReason, Step, StepKind};
 use crate::eval::Outcome;
 use crate::number::{money, rate};
+use crate::report::doc::{self, text_of, Block, Doc, Inlines};
 use crate::span::Span;
 use crate::value::Value;
 use rust_decimal::Decimal;
@@ -17,53 +18,63 @@ use steps::step;
 
 mod steps;
 
-/// The explanation as text for a terminal or a file.
-pub fn text(program: &Program, case: &Case, outcome: &Outcome) -> String {
+/// The explanation as a document: the case, the values, each award granted
+/// with its clause and steps, why the others were not, the rules and pools
+/// that touched it, and the services.
+pub fn document(program: &Program, case: &Case, outcome: &Outcome) -> Doc {
     let p = &*program.policy;
-    let mut out = String::new();
-    out.push_str(&p.header.title);
+    let mut title = p.header.title.clone();
     if let Some(v) = &p.header.version {
-        out.push_str(&format!("（{v}）"));
+        title.push_str(&format!("（{v}）"));
     }
-    out.push('\n');
     let as_of = outcome.as_of.map(|d| d.to_string()).unwrap_or_default();
     let day = match case.date {
         Some(d) => t!(" · applied %{date}", date = d).into_owned(),
         None => String::new(),
     };
-    out.push_str(&t!(
-        "case %{id} · award year %{year}%{day} · parameters as of %{as_of}",
-        id = case.id,
-        year = case.year,
-        day = day,
-        as_of = as_of
-    ));
-    out.push('\n');
-    out.push_str(&t!("total %{amount}", amount = money(outcome.total)));
-    out.push('\n');
+    let mut blocks = vec![Block::Lines(vec![
+        (
+            0,
+            text_of(t!(
+                "case %{id} · award year %{year}%{day} · parameters as of %{as_of}",
+                id = case.id,
+                year = case.year,
+                day = day,
+                as_of = as_of
+            )),
+        ),
+        (0, text_of(t!("total %{amount}", amount = money(outcome.total)))),
+    ])];
     if !p.values.is_empty() {
-        out.push_str(&format!("\n{}\n", t!("values")));
-        for (i, v) in p.values.iter().enumerate() {
-            let value = outcome.values.get(i).cloned().unwrap_or(Value::Absent);
-            out.push_str(&format!(
-                "  {} = {}\n",
-                labelled(&v.name, v.label.as_deref()),
-                show_value(p, &case.text, &value, &v.expr.ty)
-            ));
-        }
+        let lines = p
+            .values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let value = outcome.values.get(i).cloned().unwrap_or(Value::Absent);
+                (
+                    1,
+                    text_of(format!(
+                        "{} = {}",
+                        labelled(&v.name, v.label.as_deref()),
+                        show_value(p, &case.text, &value, &v.expr.ty)
+                    )),
+                )
+            })
+            .collect();
+        blocks.push(Block::Section {
+            title: t!("values").into(),
+            blocks: vec![Block::Lines(lines)],
+        });
     }
-    let granted: Vec<usize> = (0..p.measures.len())
-        .filter(|i| outcome.awards[*i] > Decimal::ZERO)
-        .collect();
-    for i in &granted {
-        out.push('\n');
-        measure(&mut out, program, *i, outcome);
+    for i in (0..p.measures.len()).filter(|i| outcome.awards[*i] > Decimal::ZERO) {
+        blocks.push(measure(program, i, outcome));
     }
     let not_granted: Vec<usize> = (0..p.measures.len())
         .filter(|i| outcome.awards[*i] <= Decimal::ZERO)
         .collect();
     if !not_granted.is_empty() {
-        out.push_str(&format!("\n{}\n", t!("not granted")));
+        let mut lines: Vec<(usize, Inlines)> = Vec::new();
         for i in not_granted {
             let m = &p.measures[i];
             let e = &outcome.explanations[i];
@@ -80,12 +91,15 @@ pub fn text(program: &Program, case: &Case, outcome: &Outcome) -> String {
                         Some(v) => format!("{}（{v}）", name(program, cond)),
                         None => name(program, cond),
                     };
-                    out.push_str(&format!(
-                        "  {} · {} {} — {}\n",
-                        m.id,
-                        m.clause,
-                        m.title,
-                        t!("condition not met: %{condition}", condition = condition)
+                    lines.push((
+                        1,
+                        text_of(format!(
+                            "{} · {} {} — {}",
+                            m.id,
+                            m.clause,
+                            m.title,
+                            t!("condition not met: %{condition}", condition = condition)
+                        )),
                     ));
                     // What the failed condition read: named values, other awards, thresholds.
                     for s in e.steps.iter().filter(|s| {
@@ -94,7 +108,7 @@ pub fn text(program: &Program, case: &Case, outcome: &Outcome) -> String {
                             StepKind::ValueRead { .. } | StepKind::AwardRead { .. } | StepKind::Rate { .. }
                         )
                     }) {
-                        out.push_str(&format!("    {}{}\n", "  ".repeat(s.depth), step(program, s)));
+                        lines.push((2 + s.depth, text_of(step(program, s))));
                     }
                 }
                 None if nothing_arose(&e.steps) => {
@@ -102,46 +116,66 @@ pub fn text(program: &Program, case: &Case, outcome: &Outcome) -> String {
                         Some(inputs) => t!("nothing in this case qualifies: %{inputs}", inputs = inputs),
                         None => t!("nothing in this case qualifies"),
                     };
-                    out.push_str(&format!("  {} · {} {} — {why}\n", m.id, m.clause, m.title));
+                    lines.push((1, text_of(format!("{} · {} {} — {why}", m.id, m.clause, m.title))));
                 }
                 None => {
-                    out.push_str(&format!("  {} · {} {} — 0\n", m.id, m.clause, m.title));
+                    lines.push((1, text_of(format!("{} · {} {} — 0", m.id, m.clause, m.title))));
                     for s in e.steps.iter().filter(|s| !matches!(s.kind, StepKind::Condition { .. })) {
-                        out.push_str(&format!("    {}{}\n", "  ".repeat(s.depth), step(program, s)));
+                        lines.push((2 + s.depth, text_of(step(program, s))));
                     }
                 }
             }
         }
+        blocks.push(Block::Section {
+            title: t!("not granted").into(),
+            blocks: vec![Block::Lines(lines)],
+        });
     }
-    let rules = rules_text(program, outcome);
+    let outline =
+        |lines: Vec<(usize, String)>| Block::Lines(lines.into_iter().map(|(d, l)| (d + 1, text_of(l))).collect());
+    let rules = rules_lines(program, outcome);
     if !rules.is_empty() {
-        out.push_str(&format!("\n{}\n", t!("rules across measures")));
-        out.push_str(&rules);
+        blocks.push(Block::Section {
+            title: t!("rules across measures").into(),
+            blocks: vec![outline(rules)],
+        });
     }
-    let pools = pools_text(program, outcome);
+    let pools = pools_lines(program, outcome);
     if !pools.is_empty() {
-        out.push_str(&format!("\n{}\n", t!("pools shared by all applicants")));
-        out.push_str(&pools);
+        blocks.push(Block::Section {
+            title: t!("pools shared by all applicants").into(),
+            blocks: vec![outline(pools)],
+        });
     }
-    let services: Vec<String> = p
+    let services: Vec<(usize, String)> = p
         .benefits
         .iter()
         .zip(&outcome.benefits)
         .filter(|(_, g)| **g)
-        .map(|(b, _)| format!("  {} · {} {}", b.id, b.clause, b.title))
+        .map(|(b, _)| (0, format!("{} · {} {}", b.id, b.clause, b.title)))
         .collect();
     if !services.is_empty() {
-        out.push_str(&format!("\n{}\n", t!("services (not money)")));
-        out.push_str(&services.join("\n"));
-        out.push('\n');
+        blocks.push(Block::Section {
+            title: t!("services (not money)").into(),
+            blocks: vec![outline(services)],
+        });
     }
-    out
+    Doc {
+        title,
+        subtitle: Vec::new(),
+        blocks,
+    }
+}
+
+/// The explanation as text for a terminal or a file.
+pub fn text(program: &Program, case: &Case, outcome: &Outcome) -> String {
+    doc::text(&document(program, case, outcome), doc::Style { color: false })
 }
 
 /// Each rule that touched this case: what it shares or compares, and what each member kept.
-fn rules_text(program: &Program, outcome: &Outcome) -> String {
+fn rules_lines(program: &Program, outcome: &Outcome) -> Vec<(usize, String)> {
     let p = &*program.policy;
-    let mut out = String::new();
+    let mut out = Vec::new();
     for (r, rule) in p.rules.iter().enumerate() {
         let mut lines = Vec::new();
         for &m in rule.members() {
@@ -156,9 +190,9 @@ fn rules_text(program: &Program, outcome: &Outcome) -> String {
                     } if *rule == r => {
                         let id = &p.measures[m].id;
                         lines.push(if before == after {
-                            format!("    {id}: {}", money(*after))
+                            format!("{id}: {}", money(*after))
                         } else {
-                            format!("    {id}: {} → {}", money(*before), money(*after))
+                            format!("{id}: {} → {}", money(*before), money(*after))
                         });
                     }
                     _ => {}
@@ -168,15 +202,12 @@ fn rules_text(program: &Program, outcome: &Outcome) -> String {
         if lines.is_empty() {
             continue;
         }
-        out.push_str(&format!("  {} · {} {}\n", rule.id, rule.clause, rule.title));
+        out.push((0, format!("{} · {} {}", rule.id, rule.clause, rule.title)));
         if let Some(t) = &rule.text {
-            out.push_str(&format!("    「{t}」\n"));
+            out.push((1, format!("「{t}」")));
         }
-        out.push_str(&format!("    {}\n", rule_words(program, r)));
-        for l in lines {
-            out.push_str(&l);
-            out.push('\n');
-        }
+        out.push((1, rule_words(program, r)));
+        out.extend(lines.into_iter().map(|l| (1, l)));
     }
     out
 }
@@ -255,20 +286,18 @@ fn nothing_arose(steps: &[Step]) -> bool {
     })
 }
 
-fn measure(out: &mut String, program: &Program, i: usize, outcome: &Outcome) {
+fn measure(program: &Program, i: usize, outcome: &Outcome) -> Block {
     let m = &program.policy.measures[i];
-    out.push_str(&format!(
-        "{} · {} {} · {}\n",
-        m.id,
-        m.clause,
-        m.title,
-        money(outcome.awards[i])
-    ));
+    let mut lines: Vec<(usize, Inlines)> = Vec::new();
     if let Some(t) = &m.text {
-        out.push_str(&format!("  「{t}」\n"));
+        lines.push((1, text_of(format!("「{t}」"))));
     }
     for s in &outcome.explanations[i].steps {
-        out.push_str(&format!("  {}{}\n", "  ".repeat(s.depth), step(program, s)));
+        lines.push((1 + s.depth, text_of(step(program, s))));
+    }
+    Block::Section {
+        title: format!("{} · {} {} · {}", m.id, m.clause, m.title, money(outcome.awards[i])),
+        blocks: vec![Block::Lines(lines)],
     }
 }
 
@@ -372,9 +401,9 @@ fn ration_words(program: &Program, pool: usize) -> String {
 }
 
 /// Each pool that granted this case an award: its clause and text.
-fn pools_text(program: &Program, outcome: &Outcome) -> String {
+fn pools_lines(program: &Program, outcome: &Outcome) -> Vec<(usize, String)> {
     let p = &*program.policy;
-    let mut out = String::new();
+    let mut out = Vec::new();
     for (i, pool) in p.pools.iter().enumerate() {
         let touched = outcome
             .explanations
@@ -384,9 +413,9 @@ fn pools_text(program: &Program, outcome: &Outcome) -> String {
         if !touched {
             continue;
         }
-        out.push_str(&format!("  {} · {} {}\n", pool.id, pool.clause, pool.title));
+        out.push((0, format!("{} · {} {}", pool.id, pool.clause, pool.title)));
         if let Some(t) = &pool.text {
-            out.push_str(&format!("    「{t}」\n"));
+            out.push((1, format!("「{t}」")));
         }
         let members: Vec<&str> = pool.members.iter().map(|m| p.measures[*m].id.as_str()).collect();
         let mut rule = ration_words(program, i);
@@ -398,15 +427,19 @@ fn pools_text(program: &Program, outcome: &Outcome) -> String {
             Some(Residue::LargestRemainders) => rule.push_str(", residue to the largest remainders"),
             None => {}
         }
-        out.push_str(&format!(
-            "    at most {} {} for {}\n    when exceeded: {rule}\n",
-            quote(program, pool.amount.span),
-            match pool.period {
-                PoolPeriod::Year => "per year".to_string(),
-                PoolPeriod::Range(from, to) => format!("from {from} to {to}"),
-            },
-            members.join(", "),
+        out.push((
+            1,
+            format!(
+                "at most {} {} for {}",
+                quote(program, pool.amount.span),
+                match pool.period {
+                    PoolPeriod::Year => "per year".to_string(),
+                    PoolPeriod::Range(from, to) => format!("from {from} to {to}"),
+                },
+                members.join(", "),
+            ),
         ));
+        out.push((1, format!("when exceeded: {rule}")));
     }
     out
 }

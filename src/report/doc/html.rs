@@ -101,6 +101,11 @@ fn blocks(bs: &[Block], out: &mut String) {
                 }
                 out.push_str("</ul>\n");
             }
+            Block::Lines(lines) => {
+                for (depth, line) in lines {
+                    out.push_str(&format!("<p class=\"depth{}\">{}</p>\n", depth.min(&9), inlines(line)));
+                }
+            }
             Block::Chart(c) => out.push_str(&format!(
                 "<figure>{}<figcaption>{}</figcaption></figure>\n",
                 c.svg,

@@ -90,6 +90,12 @@ fn blocks(bs: &[Block], out: &mut String) {
                     out.push_str(&format!("- {}\n", inlines(i)));
                 }
             }
+            Block::Lines(lines) => {
+                out.push('\n');
+                for (depth, line) in lines {
+                    out.push_str(&format!("{}- {}\n", "  ".repeat(*depth), inlines(line)));
+                }
+            }
             Block::Chart(c) => out.push_str(&format!("\n*{}*\n", md(&c.title))),
         }
     }

@@ -60,6 +60,8 @@ pub enum Block {
     },
     /// points, one a line
     List(Vec<Inlines>),
+    /// lines in an outline, each at its depth (the steps of a calculation)
+    Lines(Vec<(usize, Inlines)>),
     /// room for a picture: a static SVG with its title, for the formats that show pictures
     Chart(Chart),
 }

@@ -96,6 +96,11 @@ fn blocks(bs: &[Block], style: Style, out: &mut String) {
                     out.push_str(&format!("  {}\n", inlines(i, style)));
                 }
             }
+            Block::Lines(lines) => {
+                for (depth, line) in lines {
+                    out.push_str(&format!("{}{}\n", "  ".repeat(*depth), inlines(line, style)));
+                }
+            }
             // a terminal shows no pictures; the table beside a chart says the same
             Block::Chart(_) => {}
         }
