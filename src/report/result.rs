@@ -167,7 +167,7 @@ impl Lines {
             }
             LineFormat::Text => {
                 if let Some(n) = line {
-                    let _ = write!(out, "line {n}: ");
+                    out.push_str(&t!("line %{line}: ", line = n));
                 }
                 out.push_str(&rejected_text(e));
             }
