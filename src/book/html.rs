@@ -29,6 +29,10 @@ pre { background: var(--soft); padding: .75rem; overflow-x: auto; white-space: p
 details { margin: .5rem 0; } summary { cursor: pointer; color: var(--muted); }
 .example { border: 1px solid var(--line); border-radius: .4rem; padding: .5rem .9rem; margin: .75rem 0; }
 .step { margin: 0; }
+.changes td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.changes .what { width: 9em; color: var(--muted); }
+.changes h3.added, .changes h4.added { background: #efe; } .changes h3.removed, .changes h4.removed { background: #fee; }
+ins { background: #dfd; text-decoration: none; } del { background: #fdd; }
 @media (max-width: 40rem) { main { padding: .5rem .8rem 3rem; } h1 { font-size: 1.35rem; } }
 @media print {
   nav, details, .back { display: none; }
@@ -120,12 +124,14 @@ pub fn page(book: &Book) -> String {
         ));
     }
     h.push_str("</table>\n");
-    if let Some((_, text)) = &book.changes {
+    if let Some(changes) = &book.changes {
         h.push_str(&format!(
-            "<h2 id=\"changes\">{}</h2>\n<pre>{}</pre>\n",
-            esc(&t!("Changes from the previous version")),
-            esc(text)
+            "<h2 id=\"changes\">{}</h2>\n<section class=\"changes\">\n",
+            esc(&t!("Changes from the previous version"))
         ));
+        // the same review `zhice diff` gives, its parts under this heading
+        h.push_str(&crate::report::doc::html_fragment(&changes.blocks, 3));
+        h.push_str("</section>\n");
     }
     h.push_str("</main>\n</body>\n</html>\n");
     h

@@ -80,17 +80,13 @@ pub fn document(book: &Book) -> String {
             used.join("<br>")
         ));
     }
-    if let Some((md, _)) = &book.changes {
+    if let Some(changes) = &book.changes {
         m.push_str(&format!(
-            "\n<a id=\"changes\"></a>\n\n## {}\n\n{}\n",
+            "\n<a id=\"changes\"></a>\n\n## {}\n",
             t!("Changes from the previous version"),
-            format!("\n{md}")
-                .replace("\n#### ", "\n##### ")
-                .replace("\n### ", "\n#### ")
-                .replace("\n## ", "\n### ")
-                .replace("\n# ", "\n### ")
-                .trim_start()
         ));
+        // the same review `zhice diff` gives, its parts under this heading
+        m.push_str(&crate::report::doc::markdown_fragment(&changes.blocks, 3));
     }
     m
 }

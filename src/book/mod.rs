@@ -22,7 +22,8 @@ pub struct Book {
     pub items: Vec<Item>,
     pub params: Vec<Param>,
     /// the review of what changed since the previous version, as Markdown and as text
-    pub changes: Option<(String, String)>,
+    /// the review of what changed from the previous version, as `zhice diff` builds it
+    pub changes: Option<crate::report::doc::Doc>,
 }
 
 pub struct Item {
@@ -239,11 +240,7 @@ pub fn build(loaded: &Loaded, previous: Option<(&str, &Loaded)>, path: &str) -> 
             ast,
             source: src,
         };
-        let d = crate::diff::compare(&old_side, &new_side);
-        (
-            crate::report::diff::markdown(&d, None),
-            crate::report::diff::text(&d, None, crate::report::diff::Style { color: false }),
-        )
+        crate::report::diff::document(&crate::diff::compare(&old_side, &new_side), None)
     });
     Book {
         title: p.header.title.clone(),

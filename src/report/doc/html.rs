@@ -43,22 +43,36 @@ pub fn html(doc: &Doc, css: &str) -> String {
     if !doc.subtitle.is_empty() {
         out.push_str(&format!("<p>{}</p>\n", inlines(&doc.subtitle)));
     }
-    blocks(&doc.blocks, &mut out);
+    blocks(&doc.blocks, 2, &mut out);
     out.push_str("</body>\n</html>\n");
     out
 }
 
-fn blocks(bs: &[Block], out: &mut String) {
+/// Blocks to place inside another page, their sections headed at `level`
+/// (`3` under an `h2` of that page).
+pub fn html_fragment(bs: &[Block], level: usize) -> String {
+    let mut out = String::new();
+    blocks(bs, level, &mut out);
+    out
+}
+
+fn blocks(bs: &[Block], level: usize, out: &mut String) {
+    // a section's heading at this level; its items one below (the blocks inside it are at level + 1)
+    let h = level.min(6);
     for b in bs {
         match b {
             Block::Section { title, blocks: inner } => {
-                out.push_str(&format!("<h2>{}</h2>\n", esc(title)));
-                blocks(inner, out);
+                out.push_str(&format!("<h{h}>{}</h{h}>\n", esc(title)));
+                blocks(inner, level + 1, out);
             }
             Block::Para(xs) => out.push_str(&format!("<p>{}</p>\n", inlines(xs))),
             Block::Item { head, tone, rows } => {
                 if !head.is_empty() {
-                    out.push_str(&format!("<h3 class=\"{}\">{}</h3>\n", tone_class(*tone), inlines(head)));
+                    out.push_str(&format!(
+                        "<h{h} class=\"{}\">{}</h{h}>\n",
+                        tone_class(*tone),
+                        inlines(head)
+                    ));
                 }
                 out.push_str(&format!(
                     "<table><tr><th></th><th>{}</th><th>{}</th></tr>\n",

@@ -28,23 +28,33 @@ pub fn markdown(doc: &Doc) -> String {
     if !doc.subtitle.is_empty() {
         out.push_str(&format!("\n{}\n", inlines(&doc.subtitle)));
     }
-    blocks(&doc.blocks, &mut out);
+    blocks(&doc.blocks, 3, &mut out);
     out
 }
 
-fn blocks(bs: &[Block], out: &mut String) {
+/// Blocks to place inside another document, their sections headed at `level`
+/// (`3` under a `##` of that document).
+pub fn markdown_fragment(bs: &[Block], level: usize) -> String {
+    let mut out = String::new();
+    blocks(bs, level, &mut out);
+    out
+}
+
+fn blocks(bs: &[Block], level: usize, out: &mut String) {
+    // a section's heading at this level; its items one below (the blocks inside it are at level + 1)
+    let h = "#".repeat(level.min(6));
     for b in bs {
         match b {
             Block::Section { title, blocks: inner } => {
-                out.push_str(&format!("\n### {}\n", md(title)));
-                blocks(inner, out);
+                out.push_str(&format!("\n{h} {}\n", md(title)));
+                blocks(inner, level + 1, out);
             }
             Block::Para(xs) => out.push_str(&format!("\n{}\n", inlines(xs))),
             Block::Item { head, rows, .. } => {
                 if head.is_empty() {
                     out.push('\n');
                 } else {
-                    out.push_str(&format!("\n#### {}\n\n", inlines(head)));
+                    out.push_str(&format!("\n{h} {}\n\n", inlines(head)));
                 }
                 for r in rows {
                     match (&r.before, &r.after) {

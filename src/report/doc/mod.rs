@@ -8,8 +8,8 @@ mod html;
 mod markdown;
 mod text;
 
-pub use html::html;
-pub use markdown::markdown;
+pub use html::{html, html_fragment};
+pub use markdown::{markdown, markdown_fragment};
 pub use text::{text, Style};
 
 pub use crate::report::table::Align;
