@@ -572,10 +572,24 @@ fn reload_and_a_broken_reload() {
     wait_until(|| get(addr, &format!("/v1/policies/{DRAFT}")).json()["refused"].is_object());
     let info = get(addr, &format!("/v1/policies/{DRAFT}")).json();
     assert_eq!(info["digest"], second.as_str());
-    assert!(info["refused"]["diagnostics"]
-        .as_str()
-        .unwrap()
-        .contains("data_space_cpa"));
+    let said = info["refused"]["diagnostics"].as_str().unwrap().to_string();
+    assert!(said.contains("data_space_cpa"), "{said}");
+    // the file named as the served directory names it, never by the server's path
+    assert!(said.starts_with(&format!("{DRAFT}.policy:")), "{said}");
+    assert!(!said.contains(s.dir.to_str().unwrap()), "{said}");
+    // and worded in the language the request asks for
+    let ask = |lang: &str| {
+        let a = request(
+            addr,
+            "GET",
+            &format!("/v1/policies/{DRAFT}"),
+            &[("Accept-Language", lang)],
+            b"",
+        );
+        a.json()["refused"]["diagnostics"].as_str().unwrap().to_string()
+    };
+    let (en, zh) = (ask("en"), ask("zh"));
+    assert!(en.contains(": error[") && zh.contains(": 错误["), "{en}\n{zh}");
     let a = eval(addr);
     assert_eq!(a.status, 200);
     assert_eq!(award(&a), "6000000.00");

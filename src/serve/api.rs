@@ -201,9 +201,9 @@ fn info(e: &Entry, refused: Option<super::registry::Refused>) -> PolicyInfo {
 
 fn refused_info(r: super::registry::Refused) -> RefusedInfo {
     RefusedInfo {
+        diagnostics: r.diagnostics(),
         digest: r.digest,
         at: r.at,
-        diagnostics: r.diagnostics,
     }
 }
 

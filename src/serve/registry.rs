@@ -48,12 +48,47 @@ impl Entry {
     }
 }
 
-/// A version that did not load, and why.
+/// A version that did not load, and why. Its diagnostics are kept as the
+/// text they were found in, and worded when asked for: in the asker's
+/// language, each file named as the served directory names it (never by a
+/// path of the server's disk).
 #[derive(Clone)]
 pub struct Refused {
     pub digest: String,
-    pub diagnostics: String,
     pub at: u64,
+    why: Why,
+}
+
+#[derive(Clone)]
+enum Why {
+    /// the file could not be read (the message names the file relatively)
+    Unreadable(String),
+    /// it does not check: its text and its tests', to check again when shown
+    Invalid {
+        name: String,
+        source: String,
+        tests: Option<String>,
+    },
+}
+
+impl Refused {
+    /// The diagnostics as the plain format writes them, in the language of the moment.
+    pub fn diagnostics(&self) -> String {
+        match &self.why {
+            Why::Unreadable(message) => message.clone(),
+            Why::Invalid { name, source, tests } => {
+                let tests = tests.as_ref().map(|t| (format!("{name}.tests"), t.clone()));
+                match load::load_text(&format!("{name}.policy"), source.clone(), tests) {
+                    Err(LoadError::Invalid(reports)) => reports
+                        .iter()
+                        .map(|r| render(&r.diagnostics, &r.path, &r.source, ErrorFormat::Plain, false))
+                        .collect(),
+                    Err(LoadError::Io(message)) => message,
+                    Ok(_) => String::new(),
+                }
+            }
+        }
+    }
 }
 
 /// What a scan found changed, for the log.
@@ -140,7 +175,7 @@ impl Registry {
                 Err(refused) => {
                     events.push(Event::Refused {
                         name: name.clone(),
-                        diagnostics: refused.diagnostics.clone(),
+                        diagnostics: refused.diagnostics(),
                     });
                     s.refused.insert(name, refused);
                 }
@@ -175,16 +210,17 @@ fn load_one(name: &str, path: &Path) -> Result<Entry, Refused> {
         }),
         Err(LoadError::Io(message)) => Err(Refused {
             digest,
-            diagnostics: message,
             at: now,
+            why: Why::Unreadable(message.replace(&path.display().to_string(), &format!("{name}.policy"))),
         }),
-        Err(LoadError::Invalid(reports)) => Err(Refused {
+        Err(LoadError::Invalid(_)) => Err(Refused {
             digest,
-            diagnostics: reports
-                .iter()
-                .map(|r| render(&r.diagnostics, &r.path, &r.source, ErrorFormat::Plain, false))
-                .collect(),
             at: now,
+            why: Why::Invalid {
+                name: name.to_string(),
+                source,
+                tests: (!tests.is_empty()).then_some(tests),
+            },
         }),
     }
 }
