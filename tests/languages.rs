@@ -229,6 +229,11 @@ fn prose(text: &str) -> String {
     for id in case_ids_cached() {
         text = text.replace(id.as_str(), " ");
     }
+    // a Markdown link's target (`](#p-rate)`) is an address, not words
+    while let Some(i) = text.find("](#") {
+        let end = text[i..].find(')').map_or(text.len(), |j| i + j + 1);
+        text.replace_range(i..end, "] ");
+    }
     // a unified diff (`fmt --check`) quotes the file on every line it shows
     let unified = text.lines().any(|l| l.starts_with("@@ "));
     let mut out = String::new();

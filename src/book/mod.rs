@@ -3,8 +3,10 @@
 //! the rule in plain words, its parameters with every dated value, its worst
 //! case, and the drafters' tests of it as worked examples with their
 //! explanation; a parameter index; the changes from a previous version.
-//! `html.rs` and `markdown.rs` lay the same book out.
+//! `document.rs` builds it once as a document; `html.rs` and `markdown.rs`
+//! render that document.
 
+mod document;
 pub mod html;
 pub mod markdown;
 mod words;
@@ -253,14 +255,6 @@ pub fn build(loaded: &Loaded, previous: Option<(&str, &Loaded)>, path: &str) -> 
 }
 
 /// The colon after a label: full-width in Chinese.
-fn colon() -> &'static str {
-    if crate::lang::is_zh() {
-        "："
-    } else {
-        ": "
-    }
-}
-
 fn other(id: &str, clause: &str, title: &str, text: &Option<String>, kind: String, written: &str) -> Item {
     Item {
         anchor: format!("i-{id}"),

@@ -83,19 +83,19 @@ pub fn document(b: &Bounds, population: Option<&Population>, program: &Program) 
             text_of(money(pop.evaluated_total())),
             text_of(money(pop.worst_total())),
         ]);
-        blocks.push(Block::Section {
-            title: t!(
+        blocks.push(Block::section(
+            t!(
                 "%{cases} case(s), %{rejected} not evaluated",
                 cases = pop.cases,
                 rejected = pop.rejected
             )
             .into_owned(),
-            blocks: vec![Block::Table(Table {
+            vec![Block::Table(Table {
                 head: vec![t!("award").into(), t!("evaluated").into(), t!("worst case").into()],
                 align: vec![Align::Left, Align::Right, Align::Right],
                 rows,
             })],
-        });
+        ));
     }
     Doc {
         title,

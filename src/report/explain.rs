@@ -62,10 +62,7 @@ pub fn document(program: &Program, case: &Case, outcome: &Outcome) -> Doc {
                 )
             })
             .collect();
-        blocks.push(Block::Section {
-            title: t!("values").into(),
-            blocks: vec![Block::Lines(lines)],
-        });
+        blocks.push(Block::section(t!("values").into(), vec![Block::Lines(lines)]));
     }
     for i in (0..p.measures.len()).filter(|i| outcome.awards[*i] > Decimal::ZERO) {
         blocks.push(measure(program, i, outcome));
@@ -126,26 +123,20 @@ pub fn document(program: &Program, case: &Case, outcome: &Outcome) -> Doc {
                 }
             }
         }
-        blocks.push(Block::Section {
-            title: t!("not granted").into(),
-            blocks: vec![Block::Lines(lines)],
-        });
+        blocks.push(Block::section(t!("not granted").into(), vec![Block::Lines(lines)]));
     }
     let outline =
         |lines: Vec<(usize, String)>| Block::Lines(lines.into_iter().map(|(d, l)| (d + 1, text_of(l))).collect());
     let rules = rules_lines(program, outcome);
     if !rules.is_empty() {
-        blocks.push(Block::Section {
-            title: t!("rules across measures").into(),
-            blocks: vec![outline(rules)],
-        });
+        blocks.push(Block::section(t!("rules across measures").into(), vec![outline(rules)]));
     }
     let pools = pools_lines(program, outcome);
     if !pools.is_empty() {
-        blocks.push(Block::Section {
-            title: t!("pools shared by all applicants").into(),
-            blocks: vec![outline(pools)],
-        });
+        blocks.push(Block::section(
+            t!("pools shared by all applicants").into(),
+            vec![outline(pools)],
+        ));
     }
     let services: Vec<(usize, String)> = p
         .benefits
@@ -155,10 +146,10 @@ pub fn document(program: &Program, case: &Case, outcome: &Outcome) -> Doc {
         .map(|(b, _)| (0, format!("{} · {} {}", b.id, b.clause, b.title)))
         .collect();
     if !services.is_empty() {
-        blocks.push(Block::Section {
-            title: t!("services (not money)").into(),
-            blocks: vec![outline(services)],
-        });
+        blocks.push(Block::section(
+            t!("services (not money)").into(),
+            vec![outline(services)],
+        ));
     }
     Doc {
         title,
@@ -295,10 +286,10 @@ fn measure(program: &Program, i: usize, outcome: &Outcome) -> Block {
     for s in &outcome.explanations[i].steps {
         lines.push((1 + s.depth, text_of(step(program, s))));
     }
-    Block::Section {
-        title: format!("{} · {} {} · {}", m.id, m.clause, m.title, money(outcome.awards[i])),
-        blocks: vec![Block::Lines(lines)],
-    }
+    Block::section(
+        format!("{} · {} {} · {}", m.id, m.clause, m.title, money(outcome.awards[i])),
+        vec![Block::Lines(lines)],
+    )
 }
 
 /// The policy text of a span, on one line.

@@ -212,7 +212,7 @@ pub fn document(diff: &PolicyDiff, impact: Option<&Impact>) -> Doc {
         blocks.push(Block::Para(text_of(t!("No differences in meaning.").into_owned())));
     }
     let (before, after) = (t!("before").into_owned(), t!("after").into_owned());
-    let section = |title: String, blocks: Vec<Block>| Block::Section { title, blocks };
+    let section = Block::section;
     if !diff.header.is_empty() {
         let rows = diff.header.iter().map(|c| change(&c.what, &c.old, &c.new)).collect();
         blocks.push(section(

@@ -12,6 +12,9 @@ fn inlines(xs: &[Inline]) -> String {
             Inline::Strong(s) => format!("<strong>{}</strong>", esc(s)),
             Inline::Added(s) => format!("<ins>{}</ins>", esc(s)),
             Inline::Removed(s) => format!("<del>{}</del>", esc(s)),
+            Inline::Link { text, href } => format!("<a href=\"{}\">{}</a>", esc(href), esc(text)),
+            Inline::Anchor(id) => format!("<span id=\"{}\"></span>", esc(id)),
+            Inline::Break => "<br>".into(),
         })
         .collect()
 }
@@ -21,6 +24,14 @@ fn side(s: &Side) -> String {
         Side::Empty => String::new(),
         Side::Inline(xs) => inlines(xs),
         Side::Code(lines) => format!("<pre>{}</pre>", esc(&lines.join("\n"))),
+    }
+}
+
+fn colon() -> &'static str {
+    if crate::lang::is_zh() {
+        "："
+    } else {
+        ": "
     }
 }
 
@@ -36,7 +47,7 @@ fn tone_class(t: Tone) -> &'static str {
 pub fn html(doc: &Doc, css: &str) -> String {
     let lang = if crate::lang::is_zh() { "zh-CN" } else { "en" };
     let mut out = format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{css}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{css}</style>\n</head>\n<body>\n<main>\n<h1 id=\"top\">{}</h1>\n",
         esc(&doc.title),
         esc(&doc.title)
     );
@@ -44,7 +55,7 @@ pub fn html(doc: &Doc, css: &str) -> String {
         out.push_str(&format!("<p>{}</p>\n", inlines(&doc.subtitle)));
     }
     blocks(&doc.blocks, 2, &mut out);
-    out.push_str("</body>\n</html>\n");
+    out.push_str("</main>\n</body>\n</html>\n");
     out
 }
 
@@ -61,9 +72,60 @@ fn blocks(bs: &[Block], level: usize, out: &mut String) {
     let h = level.min(6);
     for b in bs {
         match b {
-            Block::Section { title, blocks: inner } => {
-                out.push_str(&format!("<h{h}>{}</h{h}>\n", esc(title)));
+            Block::Section {
+                title,
+                id,
+                badge: Some(badge),
+                blocks: inner,
+            } => {
+                // an item of its own (a measure): a section a link lands on
+                let id = id.as_ref().map(|i| format!(" id=\"{}\"", esc(i))).unwrap_or_default();
+                out.push_str(&format!(
+                    "<section class=\"item\"{id}>\n<h{h}>{}<span class=\"kind\">{}</span></h{h}>\n",
+                    esc(title),
+                    esc(badge)
+                ));
                 blocks(inner, level + 1, out);
+                out.push_str("</section>\n");
+            }
+            Block::Section {
+                title,
+                id,
+                badge: None,
+                blocks: inner,
+            } => {
+                let id = id.as_ref().map(|i| format!(" id=\"{}\"", esc(i))).unwrap_or_default();
+                out.push_str(&format!("<h{h}{id}>{}</h{h}>\n", esc(title)));
+                blocks(inner, level + 1, out);
+            }
+            Block::Quote(s) => out.push_str(&format!("<blockquote>{}</blockquote>\n", esc(s))),
+            Block::Code { text, .. } => out.push_str(&format!("<pre>{}</pre>\n", esc(text))),
+            Block::Facts(facts) => {
+                out.push_str("<ul class=\"facts\">\n");
+                for (k, v) in facts {
+                    out.push_str(&format!("<li>{}{}{}</li>\n", esc(k), colon(), esc(v)));
+                }
+                out.push_str("</ul>\n");
+            }
+            Block::Contents(entries) => {
+                out.push_str(&format!(
+                    "<nav>\n<h{h} id=\"contents\">{}</h{h}>\n<ol>\n",
+                    esc(&t!("Contents"))
+                ));
+                for (href, text) in entries {
+                    out.push_str(&format!("<li><a href=\"#{}\">{}</a></li>\n", esc(href), esc(text)));
+                }
+                out.push_str("</ol>\n</nav>\n");
+            }
+            Block::Group(inner) => {
+                out.push_str("<div class=\"group\">\n");
+                blocks(inner, level, out);
+                out.push_str("</div>\n");
+            }
+            Block::Folded { summary, blocks: inner } => {
+                out.push_str(&format!("<details><summary>{}</summary>\n", esc(summary)));
+                blocks(inner, level, out);
+                out.push_str("</details>\n");
             }
             Block::Para(xs) => out.push_str(&format!("<p>{}</p>\n", inlines(xs))),
             Block::Item { head, tone, rows } => {

@@ -14,8 +14,19 @@ fn inlines(xs: &[Inline]) -> String {
             Inline::Code(s) => format!("`{}`", md(s)),
             Inline::Strong(s) | Inline::Added(s) => format!("**{}**", md(s)),
             Inline::Removed(s) => format!("~~{}~~", md(s)),
+            Inline::Link { text, href } => format!("[{}]({href})", md(text)),
+            Inline::Anchor(id) => format!("<a id=\"{id}\"></a>"),
+            Inline::Break => "<br>".into(),
         })
         .collect()
+}
+
+fn colon() -> &'static str {
+    if crate::lang::is_zh() {
+        "："
+    } else {
+        ": "
+    }
 }
 
 fn code(lines: &[String]) -> String {
@@ -24,11 +35,16 @@ fn code(lines: &[String]) -> String {
 
 /// The document as Markdown.
 pub fn markdown(doc: &Doc) -> String {
-    let mut out = format!("## {}\n", md(&doc.title));
+    markdown_at(doc, 2)
+}
+
+/// The document as Markdown, its title at heading `level` (1 for a document of its own).
+pub fn markdown_at(doc: &Doc, level: usize) -> String {
+    let mut out = format!("{} {}\n", "#".repeat(level), md(&doc.title));
     if !doc.subtitle.is_empty() {
         out.push_str(&format!("\n{}\n", inlines(&doc.subtitle)));
     }
-    blocks(&doc.blocks, 3, &mut out);
+    blocks(&doc.blocks, level + 1, &mut out);
     out
 }
 
@@ -45,9 +61,39 @@ fn blocks(bs: &[Block], level: usize, out: &mut String) {
     let h = "#".repeat(level.min(6));
     for b in bs {
         match b {
-            Block::Section { title, blocks: inner } => {
-                out.push_str(&format!("\n{h} {}\n", md(title)));
+            Block::Section {
+                title,
+                id,
+                badge,
+                blocks: inner,
+            } => {
+                if let Some(id) = id {
+                    out.push_str(&format!("\n<a id=\"{id}\"></a>\n"));
+                }
+                let badge = badge.as_ref().map(|b| format!("（{}）", md(b))).unwrap_or_default();
+                out.push_str(&format!("\n{h} {}{badge}\n", md(title)));
                 blocks(inner, level + 1, out);
+            }
+            Block::Quote(s) => out.push_str(&format!("\n> {}\n", s.replace('\n', "\n> "))),
+            Block::Code { lang, text } => out.push_str(&format!("\n```{lang}\n{text}\n```\n")),
+            Block::Facts(facts) => {
+                out.push('\n');
+                for (k, v) in facts {
+                    out.push_str(&format!("- {}{}{}\n", md(k), colon(), md(v)));
+                }
+            }
+            Block::Contents(entries) => {
+                out.push_str(&format!("\n<a id=\"contents\"></a>\n\n{h} {}\n\n", md(&t!("Contents"))));
+                for (href, text) in entries {
+                    out.push_str(&format!("- [{}](#{href})\n", md(text)));
+                }
+            }
+            Block::Group(inner) => blocks(inner, level, out),
+            // folded for the technical reader, as GitHub and most viewers fold it
+            Block::Folded { summary, blocks: inner } => {
+                out.push_str(&format!("\n<details><summary>{}</summary>\n", md(summary)));
+                blocks(inner, level, out);
+                out.push_str("\n</details>\n");
             }
             Block::Para(xs) => out.push_str(&format!("\n{}\n", inlines(xs))),
             Block::Item { head, rows, .. } => {

@@ -9,7 +9,7 @@ mod markdown;
 mod text;
 
 pub use html::{html, html_fragment};
-pub use markdown::{markdown, markdown_fragment};
+pub use markdown::{markdown, markdown_at, markdown_fragment};
 pub use text::{text, Style};
 
 pub use crate::report::table::Align;
@@ -25,6 +25,15 @@ pub enum Inline {
     Added(String),
     /// what a new version takes away
     Removed(String),
+    /// a link within the document (`#anchor`)
+    Link {
+        text: String,
+        href: String,
+    },
+    /// a place a link can land on
+    Anchor(String),
+    /// a line break within a cell
+    Break,
 }
 
 pub type Inlines = Vec<Inline>;
@@ -44,9 +53,30 @@ pub enum Tone {
 
 #[derive(Debug, Clone)]
 pub enum Block {
-    /// a titled part of the document
+    /// a titled part of the document; `id` a link can land on, `badge` a
+    /// word beside the title (what kind of item it is)
     Section {
         title: String,
+        id: Option<String>,
+        badge: Option<String>,
+        blocks: Vec<Block>,
+    },
+    /// the law's own words
+    Quote(String),
+    /// text shown as written, and what it is written in (`json`, `zhice`)
+    Code {
+        lang: &'static str,
+        text: String,
+    },
+    /// facts about the whole document, `key: value`
+    Facts(Vec<(String, String)>),
+    /// a table of contents: where each entry lands, and its words
+    Contents(Vec<(String, String)>),
+    /// blocks that belong together (a worked example), boxed on a page
+    Group(Vec<Block>),
+    /// blocks for the technical reader, folded away on a page
+    Folded {
+        summary: String,
         blocks: Vec<Block>,
     },
     Para(Inlines),
@@ -99,6 +129,33 @@ pub struct Chart {
     pub svg: String,
 }
 
+impl Block {
+    /// A titled part.
+    pub fn section(title: String, blocks: Vec<Block>) -> Block {
+        Block::Section {
+            title,
+            id: None,
+            badge: None,
+            blocks,
+        }
+    }
+}
+
+/// Inline `code` in words (`data_space` between backticks) as code; the rest as text.
+pub fn words(s: &str) -> Inlines {
+    s.split('`')
+        .enumerate()
+        .filter(|(_, part)| !part.is_empty())
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                Inline::Code(part.to_string())
+            } else {
+                Inline::Text(part.to_string())
+            }
+        })
+        .collect()
+}
+
 /// A document: its title, a line under it, and its blocks.
 #[derive(Debug, Clone, Default)]
 pub struct Doc {
@@ -119,9 +176,9 @@ mod tests {
                 Inline::Text(" → ".into()),
                 Inline::Code("b.policy".into()),
             ],
-            blocks: vec![Block::Section {
-                title: "Measures".into(),
-                blocks: vec![
+            blocks: vec![Block::section(
+                "Measures".into(),
+                vec![
                     Block::Item {
                         head: text_of("~ m · 第一条 补贴"),
                         tone: Tone::Plain,
@@ -139,7 +196,7 @@ mod tests {
                     }),
                     Block::List(vec![vec![Inline::Removed("old".into()), Inline::Added("new".into())]]),
                 ],
-            }],
+            )],
         }
     }
 
@@ -164,7 +221,7 @@ mod tests {
         assert!(m.contains("~~old~~**new**"), "{m}");
         let h = html(&d, "");
         assert!(
-            h.contains("<h1>Changes</h1>") && h.contains("<td>30万元</td><td>50万元</td>"),
+            h.contains("<h1 id=\"top\">Changes</h1>") && h.contains("<td>30万元</td><td>50万元</td>"),
             "{h}"
         );
         assert!(

@@ -34,6 +34,9 @@ fn inlines(xs: &[Inline], style: Style) -> String {
     xs.iter()
         .map(|x| match x {
             Inline::Text(s) | Inline::Code(s) | Inline::Strong(s) => s.clone(),
+            Inline::Link { text, .. } => text.clone(),
+            Inline::Anchor(_) => String::new(),
+            Inline::Break => " ".into(),
             Inline::Added(s) => style.tone(Tone::Added, &format!("{{+{s}+}}")),
             Inline::Removed(s) => style.tone(Tone::Removed, &format!("[-{s}-]")),
         })
@@ -62,10 +65,29 @@ fn blocks(bs: &[Block], style: Style, out: &mut String) {
             out.push('\n');
         }
         match b {
-            Block::Section { title, blocks: inner } => {
-                out.push_str(&format!("\n{}\n", style.heading(title)));
+            Block::Section {
+                title,
+                badge,
+                blocks: inner,
+                ..
+            } => {
+                let badge = badge.as_ref().map(|b| format!("（{b}）")).unwrap_or_default();
+                out.push_str(&format!("\n{}\n", style.heading(&format!("{title}{badge}"))));
                 blocks(inner, style, out);
             }
+            Block::Quote(s) => out.push_str(&format!("  「{s}」\n")),
+            Block::Code { text: s, .. } => {
+                for l in s.lines() {
+                    out.push_str(&format!("    {l}\n"));
+                }
+            }
+            Block::Facts(facts) => {
+                for (k, v) in facts {
+                    out.push_str(&format!("  {k}: {v}\n"));
+                }
+            }
+            Block::Contents(_) => {}
+            Block::Group(inner) | Block::Folded { blocks: inner, .. } => blocks(inner, style, out),
             Block::Para(xs) => out.push_str(&format!("  {}\n", inlines(xs, style))),
             Block::Item { head, tone, rows } => {
                 if !head.is_empty() {
