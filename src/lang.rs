@@ -125,6 +125,76 @@ pub fn io_error(e: &std::io::Error) -> String {
     said.into_owned()
 }
 
+/// A message as data: its catalogue key (the English text) and its
+/// arguments, worded only when it is shown — in the language of that moment,
+/// not of the moment it arose. What another part of the system already worded
+/// (a JSON parser's complaint) is carried as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Words {
+    key: std::borrow::Cow<'static, str>,
+    args: Vec<(&'static str, String)>,
+    /// already worded: shown as it is
+    said: bool,
+}
+
+impl Words {
+    /// A message from the catalogue (`words!` writes this).
+    pub fn new(key: &'static str, args: Vec<(&'static str, String)>) -> Words {
+        Words {
+            key: key.into(),
+            args,
+            said: false,
+        }
+    }
+
+    /// Its text in the language of the moment.
+    pub fn text(&self) -> String {
+        if self.said {
+            return self.key.to_string();
+        }
+        let mut text = super::_rust_i18n_try_translate(current().code(), &self.key)
+            .map_or_else(|| self.key.to_string(), |t| t.into_owned());
+        for (name, value) in &self.args {
+            text = text.replace(&format!("%{{{name}}}"), value);
+        }
+        text
+    }
+}
+
+impl From<String> for Words {
+    fn from(text: String) -> Words {
+        Words {
+            key: text.into(),
+            args: Vec::new(),
+            said: true,
+        }
+    }
+}
+
+impl From<&str> for Words {
+    fn from(text: &str) -> Words {
+        Words::from(text.to_string())
+    }
+}
+
+impl From<std::borrow::Cow<'_, str>> for Words {
+    fn from(text: std::borrow::Cow<'_, str>) -> Words {
+        Words::from(text.into_owned())
+    }
+}
+
+impl std::fmt::Display for Words {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+impl serde::Serialize for Words {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text())
+    }
+}
+
 pub fn is_zh() -> bool {
     current() == Lang::Zh
 }

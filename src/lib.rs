@@ -25,6 +25,15 @@ macro_rules! t {
     };
 }
 
+/// A message kept as data (`lang::Words`): the key and arguments of `t!`,
+/// worded only when shown — a case error is worded in the language of
+/// whoever reads the result line, not of the thread that decoded the case.
+macro_rules! words {
+    ($key:literal $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::lang::Words::new($key, vec![$((stringify!($name), $value.to_string())),*])
+    };
+}
+
 // Beneath everything: places in a file, days, JSON text, numbers as people
 // read them, the language of the moment, run-time values, problems as data.
 pub mod date;

@@ -47,23 +47,26 @@ fn literal(s: &str) -> Option<String> {
     None
 }
 
-/// Every key the source passes to `t!` as a literal.
+/// Every key the source passes to `t!` or `words!` as a literal.
 fn source_keys() -> Vec<String> {
     let mut files = Vec::new();
     rust_files(&root().join("src"), &mut files);
     let mut keys = Vec::new();
     for f in files {
         let text = std::fs::read_to_string(&f).expect("source");
-        let mut rest = text.as_str();
-        while let Some(at) = rest.find("t!(") {
-            let before = rest[..at].chars().next_back();
-            rest = &rest[at + 3..];
-            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
-                continue;
-            }
-            let arg = rest.trim_start();
-            if let Some(body) = arg.strip_prefix('"') {
-                keys.push(literal(body).unwrap_or_else(|| panic!("unterminated key in {}", f.display())));
+        // `t!` words a message now; `words!` keeps it as data to word later
+        for call in ["t!(", "words!("] {
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find(call) {
+                let before = rest[..at].chars().next_back();
+                rest = &rest[at + call.len()..];
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let arg = rest.trim_start();
+                if let Some(body) = arg.strip_prefix('"') {
+                    keys.push(literal(body).unwrap_or_else(|| panic!("unterminated key in {}", f.display())));
+                }
             }
         }
     }

@@ -203,7 +203,7 @@ fn when_missing(def: &FieldDef) -> Option<Value> {
     }
 }
 
-fn err(field: impl ToString, code: &'static str, message: impl Into<String>) -> FieldError {
+fn err(field: impl ToString, code: &'static str, message: impl Into<crate::lang::Words>) -> FieldError {
     FieldError::new(field, code, message)
 }
 
@@ -289,7 +289,7 @@ pub struct Scratch {
 }
 
 impl Decoder<'_, '_> {
-    pub(super) fn push(&mut self, field: impl ToString, code: &'static str, message: impl Into<String>) {
+    pub(super) fn push(&mut self, field: impl ToString, code: &'static str, message: impl Into<crate::lang::Words>) {
         self.errors.push(err(field, code, message));
     }
 
@@ -303,13 +303,17 @@ impl Decoder<'_, '_> {
                 return c.error(t!("text after the value"));
             }
             let what = match c.slice(start, c.pos()).trim().as_bytes().first() {
-                Some(b'[') => t!("a list"),
-                Some(b'"') => t!("a string"),
-                Some(b't' | b'f') => t!("true or false"),
+                Some(b'[') => words!("a list"),
+                Some(b'"') => words!("a string"),
+                Some(b't' | b'f') => words!("true or false"),
                 Some(b'n') => "null".into(),
-                _ => t!("a number"),
+                _ => words!("a number"),
             };
-            self.push("", code::JSON, t!("a case is a JSON object, not %{what}", what = what));
+            self.push(
+                "",
+                code::JSON,
+                words!("a case is a JSON object, not %{what}", what = what),
+            );
             return Ok(false);
         }
         let policy = self.r.policy;
@@ -333,7 +337,7 @@ impl Decoder<'_, '_> {
                 let top = self.r.top.get(key.as_ref()).copied();
                 if let Some(k) = top.filter(|k| *k < BUILTIN.len()) {
                     if seen_builtin[k] {
-                        self.push(key.as_ref(), code::DUPLICATE, t!("given twice in one case"));
+                        self.push(key.as_ref(), code::DUPLICATE, words!("given twice in one case"));
                         c.skip(0)?;
                     } else {
                         seen_builtin[k] = true;
@@ -347,7 +351,7 @@ impl Decoder<'_, '_> {
                     }
                 } else if let Some(slot) = top.map(|k| k - BUILTIN.len()) {
                     if self.scratch.given[given + slot] {
-                        self.push(key.as_ref(), code::DUPLICATE, t!("given twice in one case"));
+                        self.push(key.as_ref(), code::DUPLICATE, words!("given twice in one case"));
                         c.skip(0)?;
                     } else {
                         self.scratch.given[given + slot] = true;
@@ -356,7 +360,7 @@ impl Decoder<'_, '_> {
                     }
                 } else if self.r.extra.as_deref() == Some(key.as_ref()) {
                     if std::mem::replace(&mut seen_extra, true) {
-                        self.push(key.as_ref(), code::DUPLICATE, t!("given twice in one case"));
+                        self.push(key.as_ref(), code::DUPLICATE, words!("given twice in one case"));
                         c.skip(0)?;
                     } else {
                         extra = self.weight(c, &key)?;
@@ -377,16 +381,20 @@ impl Decoder<'_, '_> {
             return c.error(t!("text after the case"));
         }
         if !seen_builtin[ID] {
-            self.push("id", code::MISSING, t!("missing: every case has an `id`"));
+            self.push("id", code::MISSING, words!("missing: every case has an `id`"));
         }
         if year.is_none() && !self.errors.iter().any(|e| e.field == "year") {
-            self.push("year", code::MISSING, t!("missing: every case has the award `year`"));
+            self.push(
+                "year",
+                code::MISSING,
+                words!("missing: every case has the award `year`"),
+            );
         }
         if date.is_none() && policy.date_required.is_some() && !self.errors.iter().any(|e| e.field == "date") {
             self.push(
                 "date",
                 code::MISSING,
-                t!("required for this policy: the application date, written YYYY-MM-DD"),
+                words!("required for this policy: the application date, written YYYY-MM-DD"),
             );
         }
         // The slots hold every default already; only an input with none is missed.
@@ -395,7 +403,7 @@ impl Decoder<'_, '_> {
                 self.push(
                     Path::Top(&def.name),
                     code::MISSING,
-                    t!("missing: this field is required"),
+                    words!("missing: this field is required"),
                 );
             }
         }
@@ -408,7 +416,7 @@ impl Decoder<'_, '_> {
             self.push(
                 name,
                 code::MISSING,
-                t!("missing: the survey weight, a number of at least 0"),
+                words!("missing: the survey weight, a number of at least 0"),
             );
         }
         out.year = year.unwrap_or(0);
@@ -435,12 +443,12 @@ impl Decoder<'_, '_> {
             Some(d) => self.push(
                 "date",
                 code::PERIOD,
-                t!("%{d} is outside %{period}", d = d, period = period),
+                words!("%{d} is outside %{period}", d = d, period = period),
             ),
             None => self.push(
                 "year",
                 code::PERIOD,
-                t!(
+                words!(
                     "no `date` given, and 1 January %{year} is outside %{period}; give the application `date`",
                     year = year,
                     period = period
@@ -472,7 +480,7 @@ impl Decoder<'_, '_> {
                 let start = c.pos();
                 c.skip(1)?;
                 let text = show(c.slice(start, c.pos()));
-                self.push("id", code::TYPE, t!("expected a string, got %{text}", text = text));
+                self.push("id", code::TYPE, words!("expected a string, got %{text}", text = text));
                 return Ok(false);
             }
         }
@@ -482,7 +490,7 @@ impl Decoder<'_, '_> {
     pub(super) fn year(&mut self, c: &mut Cursor, path: Path) -> Result<Option<i32>, JsonError> {
         let start = c.pos();
         if c.null() {
-            self.push(path, code::MISSING, t!("missing: the award `year`"));
+            self.push(path, code::MISSING, words!("missing: the award `year`"));
             return Ok(None);
         }
         let y = match c.peek() {
@@ -497,7 +505,7 @@ impl Decoder<'_, '_> {
             self.push(
                 path,
                 code::TYPE,
-                t!("expected a year such as 2025, got %{text}", text = text),
+                words!("expected a year such as 2025, got %{text}", text = text),
             );
         }
         Ok(y)
@@ -515,7 +523,7 @@ impl Decoder<'_, '_> {
             self.push(
                 path,
                 code::DATE,
-                t!("expected a date written YYYY-MM-DD, got %{text}", text = text),
+                words!("expected a date written YYYY-MM-DD, got %{text}", text = text),
             );
             return Ok(None);
         }
@@ -546,7 +554,7 @@ impl Decoder<'_, '_> {
                 self.push(
                     key,
                     code::TYPE,
-                    t!(
+                    words!(
                         "expected the survey weight: a number of at least 0, got %{got}",
                         got = got
                     ),

@@ -21,7 +21,7 @@ impl Decoder<'_, '_> {
             self.push(
                 "prior_awards",
                 code::TYPE,
-                t!("expected a list of prior awards, got %{text}", text = text),
+                words!("expected a list of prior awards, got %{text}", text = text),
             );
             return Ok(());
         }
@@ -50,7 +50,7 @@ impl Decoder<'_, '_> {
             self.push(
                 path,
                 code::TYPE,
-                t!("expected {\"award\", \"year\", \"amount\"}, got %{text}", text = text),
+                words!("expected {\"award\", \"year\", \"amount\"}, got %{text}", text = text),
             );
             return Ok(None);
         }
@@ -64,7 +64,7 @@ impl Decoder<'_, '_> {
                 let field = Path::Field(&path, &key);
                 match LEDGER_FIELDS.iter().position(|f| *f == key.as_ref()) {
                     Some(k) if seen[k] => {
-                        self.push(field, code::DUPLICATE, t!("given twice in one prior award"));
+                        self.push(field, code::DUPLICATE, words!("given twice in one prior award"));
                         c.skip(1)?;
                     }
                     Some(0) => {
@@ -95,7 +95,7 @@ impl Decoder<'_, '_> {
                                 let start = c.pos();
                                 c.skip(1)?;
                                 let text = show(c.slice(start, c.pos()));
-                                self.push(field, code::TYPE, t!("expected a string, got %{text}", text = text));
+                                self.push(field, code::TYPE, words!("expected a string, got %{text}", text = text));
                                 None
                             }
                         };
@@ -117,9 +117,9 @@ impl Decoder<'_, '_> {
         for (k, seen) in seen.iter().enumerate().take(3) {
             if !seen {
                 let what = match k {
-                    0 => t!("missing: the award id"),
-                    1 => t!("missing: the year it was paid"),
-                    _ => t!("missing: the amount paid in yuan"),
+                    0 => words!("missing: the award id"),
+                    1 => words!("missing: the year it was paid"),
+                    _ => words!("missing: the amount paid in yuan"),
                 };
                 self.push(Path::Field(&path, LEDGER_FIELDS[k]), code::MISSING, what);
             }
@@ -138,7 +138,7 @@ impl Decoder<'_, '_> {
     fn award_id(&mut self, c: &mut Cursor, path: Path) -> Result<Option<usize>, JsonError> {
         if c.peek() != Some(b'"') {
             c.skip(1)?;
-            self.push(path, code::TYPE, t!("expected the award id as a string"));
+            self.push(path, code::TYPE, words!("expected the award id as a string"));
             return Ok(None);
         }
         let id = c.string()?;
@@ -151,7 +151,7 @@ impl Decoder<'_, '_> {
         self.push(
             path,
             code::UNKNOWN_AWARD,
-            t!("`%{id}` is not an award of this policy%{hint}", id = id, hint = hint),
+            words!("`%{id}` is not an award of this policy%{hint}", id = id, hint = hint),
         );
         Ok(None)
     }
@@ -183,7 +183,7 @@ impl Decoder<'_, '_> {
         match d {
             Ok(d) if d >= Decimal::ZERO => Ok(Some(d)),
             Ok(_) => {
-                self.push(path, code::RANGE, t!("must be at least 0"));
+                self.push(path, code::RANGE, words!("must be at least 0"));
                 Ok(None)
             }
             Err((code, e)) => {

@@ -71,11 +71,12 @@ pub struct FieldError {
     pub field: String,
     /// a stable code, listed in docs/errors.md: `zhice::case::range`
     pub code: &'static str,
-    pub message: String,
+    /// what is wrong, worded when shown
+    pub message: crate::lang::Words,
 }
 
 impl FieldError {
-    pub fn new(field: impl ToString, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(field: impl ToString, code: &'static str, message: impl Into<crate::lang::Words>) -> Self {
         FieldError {
             field: field.to_string(),
             code,
@@ -93,7 +94,7 @@ pub struct CaseErrors {
 
 impl CaseErrors {
     /// An error about the whole line (not JSON, too long, empty…), no field to name.
-    pub fn whole_line(code: &'static str, message: String) -> Self {
+    pub fn whole_line(code: &'static str, message: impl Into<crate::lang::Words>) -> Self {
         CaseErrors {
             id: None,
             errors: vec![FieldError::new("", code, message)],

@@ -239,7 +239,7 @@ fn json_rejected(e: &CaseErrors, line: Option<usize>, out: &mut String) {
         out.push_str(",\"code\":");
         push_json_string(out, fe.code);
         out.push_str(",\"message\":");
-        push_json_string(out, &fe.message);
+        push_json_string(out, &fe.message.text());
         out.push('}');
     }
     out.push_str("]}\n");

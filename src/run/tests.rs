@@ -107,3 +107,24 @@ fn each_refusal_keeps_its_kind() {
         other => panic!("a division by zero is an evaluation error, not {other:?}"),
     }
 }
+
+#[test]
+fn a_case_error_is_worded_when_shown_not_when_found() {
+    use crate::lang::{scoped, Lang};
+    let p = program();
+    let runner = Runner::new(&p);
+    // found while the thread speaks English…
+    let refused = scoped(Lang::En, || {
+        runner.one(r#"{"id":"x","spend":1,"count":1}"#, Mode::Plain)
+    });
+    let errors = match refused {
+        Err(r) => r.errors(&p),
+        Ok(_) => panic!("a case without its year is refused"),
+    };
+    assert_eq!(errors.errors[0].field, "year");
+    // …shown to whoever reads it, in their language
+    let en = scoped(Lang::En, || errors.errors[0].message.text());
+    let zh = scoped(Lang::Zh, || errors.errors[0].message.text());
+    assert!(en.starts_with("missing"), "{en}");
+    assert!(zh.contains('缺'), "{zh}");
+}

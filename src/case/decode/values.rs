@@ -12,7 +12,7 @@ impl Decoder<'_, '_> {
             None => when_missing(def),
         };
         default.unwrap_or_else(|| {
-            self.push(path, code::MISSING, t!("missing: this field is required"));
+            self.push(path, code::MISSING, words!("missing: this field is required"));
             Value::Absent
         })
     }
@@ -192,7 +192,7 @@ impl Decoder<'_, '_> {
                 let field_path = Path::Field(&path, &key);
                 match self.r.records[r].get(key.as_ref()) {
                     Some(&i) if self.scratch.given[given + i] => {
-                        self.push(field_path, code::DUPLICATE, t!("given twice in one item"));
+                        self.push(field_path, code::DUPLICATE, words!("given twice in one item"));
                         c.skip(1)?;
                     }
                     Some(&i) => {
@@ -234,7 +234,7 @@ impl Decoder<'_, '_> {
                 self.push(
                     path,
                     code::TOO_MANY_ITEMS,
-                    t!(
+                    words!(
                         "more than %{MAX_LIST_ITEMS} items; a list in a case is limited to that",
                         MAX_LIST_ITEMS = MAX_LIST_ITEMS
                     ),
@@ -244,7 +244,7 @@ impl Decoder<'_, '_> {
             if i >= MAX_LIST_ITEMS {
                 c.skip(1)?;
             } else if c.null() {
-                self.push(p, code::TYPE, t!("a list item cannot be null"));
+                self.push(p, code::TYPE, words!("a list item cannot be null"));
             } else {
                 let v = self.value(c, item, &Range::default(), p)?;
                 self.scratch.values.push(v);

@@ -471,7 +471,11 @@ fn impact_blocks(imp: &Impact, before: &str, after: &str) -> Vec<Block> {
             .iter()
             .take(LARGEST)
             .map(|r| {
-                let errors: Vec<String> = r.errors.iter().map(|e| field_error(&e.field, &e.message)).collect();
+                let errors: Vec<String> = r
+                    .errors
+                    .iter()
+                    .map(|e| field_error(&e.field, &e.message.text()))
+                    .collect();
                 text_of(
                     t!(
                         "line %{line} %{id} rejected by %{by} (counted in neither total): %{errors}",
