@@ -1,6 +1,7 @@
 //! Problems found in a policy file, as plain data. Rendering them (miette,
 //! plain text, JSON) is the CLI's business, in `report::diagnostics`.
 
+use crate::lang::Words;
 use crate::span::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -15,12 +16,13 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// A stable code, listed in docs/errors.md, e.g. `zhice::check::unknown-name`.
     pub code: &'static str,
-    pub message: String,
+    /// what is wrong, what the span shows, what to do: worded when shown
+    pub message: Words,
     pub span: Span,
-    pub label: String,
-    pub help: Option<String>,
+    pub label: Words,
+    pub help: Option<Words>,
     /// Other places that explain the problem, e.g. the first of two duplicates.
-    pub related: Vec<(Span, String)>,
+    pub related: Vec<(Span, Words)>,
     /// One edit that fixes it, when there is exactly one (an editor offers it as a quick fix).
     pub fix: Option<Fix>,
 }
@@ -33,37 +35,37 @@ pub struct Fix {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>, span: Span) -> Self {
+    pub fn error(code: &'static str, message: impl Into<Words>, span: Span) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
             message: message.into(),
             span,
-            label: String::new(),
+            label: Words::from(String::new()),
             help: None,
             related: Vec::new(),
             fix: None,
         }
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>, span: Span) -> Self {
+    pub fn warning(code: &'static str, message: impl Into<Words>, span: Span) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message, span)
         }
     }
 
-    pub fn label(mut self, label: impl Into<String>) -> Self {
+    pub fn label(mut self, label: impl Into<Words>) -> Self {
         self.label = label.into();
         self
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub fn help(mut self, help: impl Into<Words>) -> Self {
         self.help = Some(help.into());
         self
     }
 
-    pub fn related(mut self, span: Span, label: impl Into<String>) -> Self {
+    pub fn related(mut self, span: Span, label: impl Into<Words>) -> Self {
         self.related.push((span, label.into()));
         self
     }
@@ -79,7 +81,7 @@ impl Diagnostic {
 
     /// "did you mean `near`?" with the replacement of the diagnostic's span
     /// as its fix when a close name exists; otherwise the help `otherwise`.
-    pub fn suggest(self, near: Option<String>, otherwise: impl Into<String>) -> Self {
+    pub fn suggest(self, near: Option<String>, otherwise: impl Into<Words>) -> Self {
         match near {
             Some(c) => {
                 let span = self.span;

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 pub const MAX_POLICY_BYTES: u64 = 8 * 1024 * 1024;
 
 /// A source file and the problems found in it.
+#[derive(Clone)]
 pub struct FileReport {
     pub path: String,
     pub source: String,

@@ -68,11 +68,11 @@ pub fn allow_errors(file: &ast::File) -> Vec<Diagnostic> {
             out.push(
                 Diagnostic::error(
                     "zhice::check::unknown-lint",
-                    t!("there is no lint `%{lint}` to allow", lint = a.lint.node),
+                    words!("there is no lint `%{lint}` to allow", lint = a.lint.node),
                     a.lint.span,
                 )
-                .label(t!("not a lint that can be allowed"))
-                .help(t!(
+                .label(words!("not a lint that can be allowed"))
+                .help(words!(
                     "lints that can be allowed: %{allowable}",
                     allowable = ALLOWABLE.join(", ")
                 )),
@@ -81,11 +81,11 @@ pub fn allow_errors(file: &ast::File) -> Vec<Diagnostic> {
             out.push(
                 Diagnostic::error(
                     "zhice::check::allow-reason",
-                    t!("an `allow` needs its reason"),
+                    words!("an `allow` needs its reason"),
                     a.reason.span,
                 )
-                .label(t!("empty reason"))
-                .help(t!("say why the warning is expected here, for the reviewer")),
+                .label(words!("empty reason"))
+                .help(words!("say why the warning is expected here, for the reviewer")),
             );
         }
     }
@@ -102,11 +102,11 @@ pub fn unused_allows(file: &ast::File, fired: &[Diagnostic]) -> Vec<Diagnostic> 
                 out.push(
                     Diagnostic::warning(
                         "zhice::lint::unused-allow",
-                        t!("`allow %{lint}` silences nothing here", lint = a.lint.node),
+                        words!("`allow %{lint}` silences nothing here", lint = a.lint.node),
                         a.span,
                     )
-                    .label(t!("no such warning in this item"))
-                    .help(t!("remove it: an unneeded allow would hide the next real mismatch")),
+                    .label(words!("no such warning in this item"))
+                    .help(words!("remove it: an unneeded allow would hide the next real mismatch")),
                 );
             }
         }
@@ -226,11 +226,11 @@ fn compare(p: &Policy, item: &Item, all: &[Used]) -> Vec<Diagnostic> {
         out.push(
             Diagnostic::warning(
                 TEXT_AGREEMENT,
-                t!("the rule of `%{id}` uses %{what}, which its clause text does not state", id = item.id.node, what = what),
+                words!("the rule of `%{id}` uses %{what}, which its clause text does not state", id = item.id.node, what = what),
                 u.expr.span)
-            .label(t!("%{shown} is not in the text", shown = shown))
-            .related(item.text.span, t!("the clause text"))
-            .help(t!("make the text and the rule say the same; if the published text is at odds with the rule on purpose, write `allow text-agreement because \"…\"` in `%{id}`", id = item.id.node)),
+            .label(words!("%{shown} is not in the text", shown = shown))
+            .related(item.text.span, words!("the clause text"))
+            .help(words!("make the text and the rule say the same; if the published text is at odds with the rule on purpose, write `allow text-agreement because \"…\"` in `%{id}`", id = item.id.node)),
         );
     }
     for s in &stated {
@@ -240,11 +240,11 @@ fn compare(p: &Policy, item: &Item, all: &[Used]) -> Vec<Diagnostic> {
         out.push(
             Diagnostic::warning(
                 TEXT_AGREEMENT,
-                t!("the clause text of `%{id}` states %{written}, which its rule does not use", id = item.id.node, written = s.written),
+                words!("the clause text of `%{id}` states %{written}, which its rule does not use", id = item.id.node, written = s.written),
                 s.span)
-            .label(t!("%{show} is not in the rule", show = show(s.kind, s.value)))
-            .related(item.id.span, t!("the rule"))
-            .help(t!("make the text and the rule say the same; if the published text is at odds with the rule on purpose, write `allow text-agreement because \"…\"` in `%{id}`", id = item.id.node)),
+            .label(words!("%{show} is not in the rule", show = show(s.kind, s.value)))
+            .related(item.id.span, words!("the rule"))
+            .help(words!("make the text and the rule say the same; if the published text is at odds with the rule on purpose, write `allow text-agreement because \"…\"` in `%{id}`", id = item.id.node)),
         );
     }
     out
@@ -354,12 +354,12 @@ fn copies(file: &ast::File) -> Vec<Diagnostic> {
             Some((_, earlier)) if earlier.node != text.node => out.push(
                 Diagnostic::warning(
                     CLAUSE_COPY,
-                    t!("two items cite %{clause} with different text", clause = clause.node),
+                    words!("two items cite %{clause} with different text", clause = clause.node),
                     text.span,
                 )
-                .label(t!("this copy of the clause"))
-                .related(earlier.span, t!("differs from this one"))
-                .help(t!("a clause is quoted once, verbatim: make the copies identical")),
+                .label(words!("this copy of the clause"))
+                .related(earlier.span, words!("differs from this one"))
+                .help(words!("a clause is quoted once, verbatim: make the copies identical")),
             ),
             Some(_) => {}
             None => first.push((&clause.node, text)),

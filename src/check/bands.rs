@@ -41,10 +41,10 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::bands",
-                        t!("the bands do not run on from 0 without a gap"),
+                        words!("the bands do not run on from 0 without a gap"),
                         row.range.span,
                     )
-                    .label(t!("this band"))
+                    .label(words!("this band"))
                     .help(why),
                 );
                 ok = false;
@@ -56,10 +56,10 @@ impl Checker<'_> {
                 };
                 if !same_edge {
                     self.error(
-                        Diagnostic::error("zhice::check::bands", t!("this band does not start where the one before ends"), lo_src.span)
-                            .label(t!("a different edge"))
-                            .related(prev_src.span, t!("the band before ends here"))
-                            .help(t!("each band starts at the edge the one before ends at (`up to 100万元`, then `100万元 to …`)")),
+                        Diagnostic::error("zhice::check::bands", words!("this band does not start where the one before ends"), lo_src.span)
+                            .label(words!("a different edge"))
+                            .related(prev_src.span, words!("the band before ends here"))
+                            .help(words!("each band starts at the edge the one before ends at (`up to 100万元`, then `100万元 to …`)")),
                     );
                     ok = false;
                 }
@@ -132,11 +132,11 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::bands",
-                        t!("a band's edge is an amount the policy fixes"),
+                        words!("a band's edge is an amount the policy fixes"),
                         e.span,
                     )
-                    .label(t!("read from the case"))
-                    .help(t!("write the edge as an amount (`100万元`) or a parameter")),
+                    .label(words!("read from the case"))
+                    .help(words!("write the edge as an amount (`100万元`) or a parameter")),
                 );
                 return None;
             }
@@ -197,15 +197,15 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::bands",
-                            t!("the band edges do not rise%{when}", when = when),
+                            words!("the band edges do not rise%{when}", when = when),
                             row.range.span,
                         )
-                        .label(t!(
+                        .label(words!(
                             "ends at %{value}, not above %{last}",
                             value = money(value),
                             last = money(last)
                         ))
-                        .help(t!(
+                        .help(words!(
                             "list the bands from the lowest up, each ending above the one before"
                         )),
                     );

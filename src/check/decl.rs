@@ -15,12 +15,12 @@ impl Checker<'_> {
         self.error(
             Diagnostic::error(
                 "zhice::check::duplicate",
-                t!("%{what} `%{value}` is declared twice", what = what, value = name.node),
+                words!("%{what} `%{value}` is declared twice", what = what, value = name.node),
                 name.span,
             )
-            .label(t!("declared again here"))
-            .related(first, t!("first declared here"))
-            .help(t!("give each one its own name, or remove one")),
+            .label(words!("declared again here"))
+            .related(first, words!("first declared here"))
+            .help(words!("give each one its own name, or remove one")),
         );
     }
 
@@ -39,11 +39,11 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::reserved",
-                        t!("`%{decl}` is a built-in type", decl = decl.node),
+                        words!("`%{decl}` is a built-in type", decl = decl.node),
                         decl.span,
                     )
-                    .label(t!("reserved name"))
-                    .help(t!("choose another name for this type")),
+                    .label(words!("reserved name"))
+                    .help(words!("choose another name for this type")),
                 );
             }
             seen.push((decl.node.clone(), decl.span));
@@ -84,11 +84,11 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::nested-record",
-                            t!("a record field holds one plain value"),
+                            words!("a record field holds one plain value"),
                             f.ty.span,
                         )
-                        .label(t!("a list or record inside a record"))
-                        .help(t!(
+                        .label(words!("a list or record inside a record"))
+                        .help(words!(
                             "declare the inner items as an input of their own: `input x: list of …`"
                         )),
                     );
@@ -142,10 +142,10 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::unknown-type",
-                            t!("unknown type `%{name}`", name = name),
+                            words!("unknown type `%{name}`", name = name),
                             t.name.span,
                         )
-                        .label(t!("not a type"))
+                        .label(words!("not a type"))
                         .suggest(near, help),
                     );
                     return None;
@@ -163,9 +163,9 @@ impl Checker<'_> {
         if t.optional {
             if t.list {
                 self.error(
-                    Diagnostic::error("zhice::check::optional-list", t!("a list is never missing"), t.span)
-                        .label(t!("`optional list`"))
-                        .help(t!("drop `optional`: a missing list is read as empty")),
+                    Diagnostic::error("zhice::check::optional-list", words!("a list is never missing"), t.span)
+                        .label(words!("`optional list`"))
+                        .help(words!("drop `optional`: a missing list is read as empty")),
                 );
                 return None;
             }
@@ -186,10 +186,10 @@ impl Checker<'_> {
                     me.error(
                         Diagnostic::error(
                             "zhice::check::bound",
-                            t!("this bound does not fit a %{type_name} value", type_name = me.type_name(base)),
+                            words!("this bound does not fit a %{type_name} value", type_name = me.type_name(base)),
                             lit.span)
-                        .label(t!("wrong kind of bound"))
-                        .help(t!("bounds are whole numbers for int (`3..5`), numbers for number (`>= 0`), amounts for money (`>= 0`), percentages for rate")),
+                        .label(words!("wrong kind of bound"))
+                        .help(words!("bounds are whole numbers for int (`3..5`), numbers for number (`>= 0`), amounts for money (`>= 0`), percentages for rate")),
                     );
                     return None;
                 }
@@ -201,9 +201,9 @@ impl Checker<'_> {
         if let (Some(lo), Some(hi)) = (min, max) {
             if lo > hi {
                 self.error(
-                    Diagnostic::error("zhice::check::bound", t!("the range is empty"), b.span)
-                        .label(t!("%{lo} is above %{hi}", lo = lo, hi = hi))
-                        .help(t!("write the smaller bound first, e.g. `3..5`")),
+                    Diagnostic::error("zhice::check::bound", words!("the range is empty"), b.span)
+                        .label(words!("%{lo} is above %{hi}", lo = lo, hi = hi))
+                        .help(words!("write the smaller bound first, e.g. `3..5`")),
                 );
                 return None;
             }
@@ -221,11 +221,11 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::reserved",
-                        t!("`%{input}` is a field every case has", input = input.name.node),
+                        words!("`%{input}` is a field every case has", input = input.name.node),
                         input.name.span,
                     )
-                    .label(t!("built-in field"))
-                    .help(t!(
+                    .label(words!("built-in field"))
+                    .help(words!(
                         "`id`, `year`, `date` and `prior_awards` are given by the engine; remove this input"
                     )),
                 );
@@ -256,10 +256,10 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(
                     "zhice::check::reserved",
-                    t!("`date` is the case's application date"),
+                    words!("`date` is the case's application date"),
                     input.span)
-                .label(t!("declared with another type"))
-                .help(t!("declare it exactly as `input date: date \"申报日期\"` to make every case give it, or leave it out: a case may give `date` anyway")),
+                .label(words!("declared with another type"))
+                .help(words!("declare it exactly as `input date: date \"申报日期\"` to make every case give it, or leave it out: a case may give `date` anyway")),
             );
             return;
         }
@@ -300,29 +300,29 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::param-type",
-                            t!("a dated value must have the same unit as the first"),
+                            words!("a dated value must have the same unit as the first"),
                             v.span,
                         )
-                        .label(t!(
+                        .label(words!(
                             "this is %{const_type}",
                             const_type = self.type_name(&const_type(&c))
                         ))
                         .related(
                             p.value.span,
-                            t!("the first value is %{type_name}", type_name = self.type_name(&ty)),
+                            words!("the first value is %{type_name}", type_name = self.type_name(&ty)),
                         )
-                        .help(t!("an amendment changes the amount, not its unit")),
+                        .help(words!("an amendment changes the amount, not its unit")),
                     );
                 }
                 if last.is_some_and(|l| from.node <= l) {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::param-dates",
-                            t!("dated values must be in date order"),
+                            words!("dated values must be in date order"),
                             from.span,
                         )
-                        .label(t!("not after the previous date"))
-                        .help(t!("list each `from DATE = value` after the ones before it")),
+                        .label(words!("not after the previous date"))
+                        .help(words!("list each `from DATE = value` after the ones before it")),
                     );
                 }
                 last = Some(from.node);
@@ -367,12 +367,12 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::duplicate-id",
-                        t!("the id `%{id}` is used twice", id = id.node),
+                        words!("the id `%{id}` is used twice", id = id.node),
                         id.span,
                     )
-                    .label(t!("used again here"))
-                    .related(first, t!("first used here"))
-                    .help(t!(
+                    .label(words!("used again here"))
+                    .related(first, words!("first used here"))
+                    .help(words!(
                         "award ids appear in every result and ledger entry; each must be unique"
                     )),
                 );
@@ -384,19 +384,19 @@ impl Checker<'_> {
             let other = self
                 .inputs
                 .iter()
-                .map(|i| (&i.name, i.span, t!("an input")))
-                .chain(self.params.iter().map(|p| (&p.name, p.span, t!("a parameter"))))
+                .map(|i| (&i.name, i.span, words!("an input")))
+                .chain(self.params.iter().map(|p| (&p.name, p.span, words!("a parameter"))))
                 .find(|(n, _, _)| **n == m.id.node);
             if let Some((_, first, what)) = other {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::duplicate",
-                        t!("`%{id}` names both a measure and %{what}", id = m.id.node, what = what),
+                        words!("`%{id}` names both a measure and %{what}", id = m.id.node, what = what),
                         m.id.span,
                     )
-                    .label(t!("the measure's id"))
-                    .related(first, t!("%{what} of the same name", what = what))
-                    .help(t!(
+                    .label(words!("the measure's id"))
+                    .related(first, words!("%{what} of the same name", what = what))
+                    .help(words!(
                         "a measure's id stands for its award in expressions; give one of them another name"
                     )),
                 );
@@ -413,10 +413,14 @@ impl Checker<'_> {
             let clash = self
                 .value_names
                 .iter()
-                .map(|(n, s)| (n.as_str(), *s, t!("value")))
-                .chain(self.inputs.iter().map(|i| (i.name.as_str(), i.span, t!("input"))))
-                .chain(self.params.iter().map(|p| (p.name.as_str(), p.span, t!("parameter"))))
-                .chain(self.item_ids.iter().map(|(n, s)| (n.as_str(), *s, t!("id"))))
+                .map(|(n, s)| (n.as_str(), *s, words!("value")))
+                .chain(self.inputs.iter().map(|i| (i.name.as_str(), i.span, words!("input"))))
+                .chain(
+                    self.params
+                        .iter()
+                        .map(|p| (p.name.as_str(), p.span, words!("parameter"))),
+                )
+                .chain(self.item_ids.iter().map(|(n, s)| (n.as_str(), *s, words!("id"))))
                 .find(|(n, _, _)| *n == name);
             if let Some((_, first, what)) = clash {
                 self.duplicate_name(&t!("name (already a %{what})", what = what), &v.name, first);
@@ -424,11 +428,11 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::reserved",
-                        t!("`%{name}` is a field every case has", name = name),
+                        words!("`%{name}` is a field every case has", name = name),
                         v.name.span,
                     )
-                    .label(t!("built-in field"))
-                    .help(t!("choose another name for this value")),
+                    .label(words!("built-in field"))
+                    .help(words!("choose another name for this value")),
                 );
             }
             self.value_names.push((v.name.node.clone(), v.name.span));

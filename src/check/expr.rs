@@ -34,7 +34,7 @@ impl Checker<'_> {
         self.error(
             Diagnostic::error(
                 "zhice::check::type",
-                t!(
+                words!(
                     "%{what} must be %{type_name}, but this is %{type_name2}",
                     what = what,
                     type_name = self.type_name(want),
@@ -42,7 +42,7 @@ impl Checker<'_> {
                 ),
                 e.span,
             )
-            .label(t!("this is %{type_name}", type_name = self.type_name(&x.ty)))
+            .label(words!("this is %{type_name}", type_name = self.type_name(&x.ty)))
             .help(unit_hint(want, &x.ty)),
         );
         None
@@ -70,23 +70,23 @@ impl Checker<'_> {
             } else {
                 v
             };
-            (t!("a rate"), format!("{}%", percent.normalize()))
+            (words!("a rate"), format!("{}%", percent.normalize()))
         } else {
-            (t!("an amount of money"), format!("{}元", v.normalize()))
+            (words!("an amount of money"), format!("{}元", v.normalize()))
         };
         self.error(
             Diagnostic::error(
                 "zhice::check::units",
-                t!(
+                words!(
                     "parameter `%{name}` is a plain number, but it is used as %{what}",
                     name = name,
                     what = what
                 ),
                 decl.value.span,
             )
-            .label(t!("no unit"))
-            .related(used, t!("used as %{what} here", what = what))
-            .help(t!("write `%{fix}`", fix = fix))
+            .label(words!("no unit"))
+            .related(used, words!("used as %{what} here", what = what))
+            .help(words!("write `%{fix}`", fix = fix))
             .fix(decl.value.span, fix),
         );
         true
@@ -95,11 +95,11 @@ impl Checker<'_> {
     fn maybe_missing(&self, x: &Expr, e: &ast::Expr) -> Diagnostic {
         Diagnostic::error(
             "zhice::check::optional",
-            t!("this value may be missing from a case"),
+            words!("this value may be missing from a case"),
             e.span,
         )
-        .label(t!("%{type_name} may be missing", type_name = self.type_name(&x.ty)))
-        .help(t!(
+        .label(words!("%{type_name} may be missing", type_name = self.type_name(&x.ty)))
+        .help(words!(
             "say what applies when it is missing (`x otherwise 0元`), or test it first (`when x is given`)"
         ))
     }
@@ -121,7 +121,7 @@ impl Checker<'_> {
             ast::ExprKind::Neg(inner) => {
                 let x = self.expr(inner)?;
                 if !x.ty.is_numeric() {
-                    return self.mismatch(e, t!("only numbers can be negated"), &x.ty);
+                    return self.mismatch(e, words!("only numbers can be negated"), &x.ty);
                 }
                 let ty = x.ty.clone();
                 (ExprKind::Neg(Box::new(x)), ty)
@@ -132,11 +132,16 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::always-given",
-                            t!("this value is never missing"),
+                            words!("this value is never missing"),
                             expr.span,
                         )
-                        .label(t!("%{type_name} is not optional", type_name = self.type_name(&x.ty)))
-                        .help(t!("only `optional` inputs and fields can be tested with `is given`")),
+                        .label(words!(
+                            "%{type_name} is not optional",
+                            type_name = self.type_name(&x.ty)
+                        ))
+                        .help(words!(
+                            "only `optional` inputs and fields can be tested with `is given`"
+                        )),
                     );
                     return None;
                 }
@@ -145,7 +150,7 @@ impl Checker<'_> {
             ast::ExprKind::Is { expr, value, negated } => {
                 let x = self.expr(expr)?;
                 let Ty::Enum(en) = *x.ty.required() else {
-                    return self.mismatch(e, t!("`is` compares a choice with one of its values"), &x.ty);
+                    return self.mismatch(e, words!("`is` compares a choice with one of its values"), &x.ty);
                 };
                 let idx = self.enum_value(en, &value.node, value.span)?;
                 (ExprKind::IsValue(Box::new(x), idx, *negated), Ty::Bool)
@@ -184,11 +189,11 @@ impl Checker<'_> {
         Some(Expr { kind, ty, span: e.span })
     }
 
-    pub(super) fn mismatch(&mut self, e: &ast::Expr, message: impl Into<String>, got: &Ty) -> Option<Expr> {
+    pub(super) fn mismatch(&mut self, e: &ast::Expr, message: impl Into<crate::lang::Words>, got: &Ty) -> Option<Expr> {
         self.error(
             Diagnostic::error("zhice::check::type", message, e.span)
-                .label(t!("this is %{type_name}", type_name = self.type_name(got)))
-                .help(t!("see the table of units in docs/language.md")),
+                .label(words!("this is %{type_name}", type_name = self.type_name(got)))
+                .help(words!("see the table of units in docs/language.md")),
         );
         None
     }
@@ -199,11 +204,11 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(
                     "zhice::check::unknown-function",
-                    t!("unknown function `%{fname}`", fname = fname),
+                    words!("unknown function `%{fname}`", fname = fname),
                     name.span,
                 )
-                .label(t!("not a function"))
-                .help(t!(
+                .label(words!("not a function"))
+                .help(words!(
                     "the functions are `min(a, b, …)` and `max(a, b, …)`; caps are written `at most …`"
                 )),
             );
@@ -215,18 +220,18 @@ impl Checker<'_> {
         }
         if let Some(bad) = xs.iter().find(|x| !(x.ty.is_numeric() || x.ty == Ty::Date)) {
             let ty = bad.ty.clone();
-            return self.mismatch(e, t!("`min` and `max` take numbers, amounts or dates"), &ty);
+            return self.mismatch(e, words!("`min` and `max` take numbers, amounts or dates"), &ty);
         }
         let Some(ty) = xs.iter().try_fold(xs[0].ty.clone(), |acc, x| join_ty(&acc, &x.ty)) else {
             let tys: Vec<String> = xs.iter().map(|x| self.type_name(&x.ty)).collect();
             self.error(
                 Diagnostic::error(
                     "zhice::check::units",
-                    t!("the arguments of `min` and `max` must have the same unit"),
+                    words!("the arguments of `min` and `max` must have the same unit"),
                     e.span,
                 )
                 .label(tys.join(", "))
-                .help(t!(
+                .help(words!(
                     "compare like with like: amounts with amounts (`min(x, 3元)`), numbers with numbers"
                 )),
             );
@@ -254,17 +259,17 @@ impl Checker<'_> {
         self.rounding_operand = false;
         let x = x?;
         if !matches!(x.ty, Ty::Money | Ty::Number | Ty::Rate) {
-            return self.mismatch(e, t!("only amounts, numbers and rates are rounded"), &x.ty);
+            return self.mismatch(e, words!("only amounts, numbers and rates are rounded"), &x.ty);
         }
         if !super::is_power_of_ten(unit.node) {
             self.error(
                 Diagnostic::error(
                     "zhice::check::rounding-unit",
-                    t!("the rounding unit must be a power of ten"),
+                    words!("the rounding unit must be a power of ten"),
                     unit.span,
                 )
-                .label(t!("e.g. 0.01 or 1"))
-                .help(t!("round to 0.01 for 分, 1 for 元, 10000 for 万元")),
+                .label(words!("e.g. 0.01 or 1"))
+                .help(words!("round to 0.01 for 分, 1 for 元, 10000 for 万元")),
             );
             return None;
         }
@@ -272,11 +277,11 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(
                     "zhice::check::rounding-mode",
-                    t!("this rounding says no mode, and the header states none"),
+                    words!("this rounding says no mode, and the header states none"),
                     e.span,
                 )
-                .label(t!("rounded how?"))
-                .help(t!(
+                .label(words!("rounded how?"))
+                .help(words!(
                     "write the mode: `rounded to 0.01 half-away-from-zero` (or half-even, down, up)"
                 )),
             );
@@ -293,7 +298,7 @@ impl Checker<'_> {
     /// Binds the item of a list for an aggregate, quantifier or `each`: its slot and type.
     pub(super) fn bind_item(&mut self, var: &ast::Ident, list: &Expr, list_src: &ast::Expr) -> Option<usize> {
         let Ty::List(item) = &list.ty else {
-            self.mismatch(list_src, t!("this is not a list"), &list.ty.clone());
+            self.mismatch(list_src, words!("this is not a list"), &list.ty.clone());
             return None;
         };
         let item = (**item).clone();
@@ -322,11 +327,11 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::item-key",
-                        t!("`%{key_words}` needs a key that names the item", key_words = key_words),
+                        words!("`%{key_words}` needs a key that names the item", key_words = key_words),
                         k.span,
                     )
-                    .label(t!("this is %{type_name}", type_name = self.type_name(&x.ty)))
-                    .help(t!(
+                    .label(words!("this is %{type_name}", type_name = self.type_name(&x.ty)))
+                    .help(words!(
                         "use a text, choice or whole number that identifies the item, e.g. `%{key_words} item.id`",
                         key_words = key_words
                     )),
@@ -425,11 +430,14 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::always-given",
-                            t!("`otherwise` is never used: this value is never missing"),
+                            words!("`otherwise` is never used: this value is never missing"),
                             l.span,
                         )
-                        .label(t!("%{type_name} is not optional", type_name = self.type_name(&x.ty)))
-                        .help(t!("remove `otherwise …`")),
+                        .label(words!(
+                            "%{type_name} is not optional",
+                            type_name = self.type_name(&x.ty)
+                        ))
+                        .help(words!("remove `otherwise …`")),
                     );
                     return None;
                 };
@@ -502,10 +510,10 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::unrounded-division",
-                            t!("a division must say how its result is rounded"),
+                            words!("a division must say how its result is rounded"),
                             e.span)
-                        .label(t!("the quotient may have endless decimals"))
-                        .help(t!("round it where it happens: `a / b rounded to 0.01`, in parentheses when more follows: `(a / b rounded to 0.01) * c`")));
+                        .label(words!("the quotient may have endless decimals"))
+                        .help(words!("round it where it happens: `a / b rounded to 0.01`, in parentheses when more follows: `(a / b rounded to 0.01) * c`")));
                     return None;
                 }
                 made(bin(to_dec(x), to_dec(y)), ty)
@@ -547,7 +555,7 @@ impl Checker<'_> {
         self.error(
             Diagnostic::error(
                 "zhice::check::units",
-                t!(
+                words!(
                     "`%{symbol}` cannot combine %{tx} and %{ty}",
                     symbol = op.symbol(),
                     tx = tx,
@@ -555,7 +563,7 @@ impl Checker<'_> {
                 ),
                 e.span,
             )
-            .label(t!("%{tx} %{symbol} %{ty}", tx = tx, symbol = op.symbol(), ty = ty))
+            .label(words!("%{tx} %{symbol} %{ty}", tx = tx, symbol = op.symbol(), ty = ty))
             .help(help),
         );
         None

@@ -71,11 +71,15 @@ impl Checker<'_> {
                 let checked = self.expr(x)?;
                 if *checked.ty.required() != Ty::Money {
                     self.error(
-                        Diagnostic::error("zhice::check::type", t!("the assessed amount must be money"), x.span)
-                            .label(t!("this is %{type_name}", type_name = self.type_name(&checked.ty)))
-                            .help(t!(
-                                "name the input or field that holds the amount an expert review fixed"
-                            )),
+                        Diagnostic::error(
+                            "zhice::check::type",
+                            words!("the assessed amount must be money"),
+                            x.span,
+                        )
+                        .label(words!("this is %{type_name}", type_name = self.type_name(&checked.ty)))
+                        .help(words!(
+                            "name the input or field that holds the amount an expert review fixed"
+                        )),
                     );
                     return None;
                 }
@@ -122,9 +126,13 @@ impl Checker<'_> {
         let list_x = self.expr(list)?;
         if !matches!(list_x.ty, Ty::List(_)) {
             self.error(
-                Diagnostic::error("zhice::check::not-a-list", t!("`each` goes through a list"), list.span)
-                    .label(t!("this is %{type_name}", type_name = self.type_name(&list_x.ty)))
-                    .help(t!("declare the input as `list of …`")),
+                Diagnostic::error(
+                    "zhice::check::not-a-list",
+                    words!("`each` goes through a list"),
+                    list.span,
+                )
+                .label(words!("this is %{type_name}", type_name = self.type_name(&list_x.ty)))
+                .help(words!("declare the input as `list of …`")),
             );
             return None;
         }
@@ -157,11 +165,11 @@ impl Checker<'_> {
                         self.error(
                             Diagnostic::error(
                                 "zhice::check::alternative-condition",
-                                t!("an alternative with no condition is only for `the sum of` and `the highest of`"),
+                                words!("an alternative with no condition is only for `the sum of` and `the highest of`"),
                                 alt.span,
                             )
-                            .label(t!("no `when`"))
-                            .help(t!(
+                            .label(words!("no `when`"))
+                            .help(words!(
                                 "write its condition (`30万元 when sme`), or make it the fallback: `otherwise => 30万元`"
                             )),
                         );
@@ -179,12 +187,12 @@ impl Checker<'_> {
                         self.error(
                             Diagnostic::error(
                                 "zhice::check::unreachable",
-                                t!("alternatives after `otherwise` are never used"),
+                                words!("alternatives after `otherwise` are never used"),
                                 alts[i + 1].span,
                             )
-                            .label(t!("never reached"))
-                            .related(alt.span, t!("`otherwise` applies before this"))
-                            .help(t!("move `otherwise => …` to the end")),
+                            .label(words!("never reached"))
+                            .related(alt.span, words!("`otherwise` applies before this"))
+                            .help(words!("move `otherwise => …` to the end")),
                         );
                         ok = false;
                     }
@@ -223,20 +231,20 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::unreachable",
-                            t!("this alternative can never apply"),
+                            words!("this alternative can never apply"),
                             b.span,
                         )
-                        .label(t!("same condition as an earlier one"))
-                        .related(a.span, t!("this one always applies first"))
-                        .help(t!("change its condition, or remove it")),
+                        .label(words!("same condition as an earlier one"))
+                        .related(a.span, words!("this one always applies first"))
+                        .help(words!("change its condition, or remove it")),
                     );
                 } else if policy.node == HitPolicy::One && !disjoint(ca, cb) {
                     self.error(
-                        Diagnostic::error("zhice::check::overlap", t!("two alternatives may both apply and the policy does not say which wins"), b.span)
-                            .label(t!("may apply together with the earlier one"))
-                            .related(a.span, t!("this one may apply too"))
-                            .related(policy.span, t!("`one of` requires that at most one applies"))
-                            .help(t!("state the precedence: `the highest of` (按照最高标准), `the first of` (in written order) or `the sum of` (all that apply)")),
+                        Diagnostic::error("zhice::check::overlap", words!("two alternatives may both apply and the policy does not say which wins"), b.span)
+                            .label(words!("may apply together with the earlier one"))
+                            .related(a.span, words!("this one may apply too"))
+                            .related(policy.span, words!("`one of` requires that at most one applies"))
+                            .help(words!("state the precedence: `the highest of` (按照最高标准), `the first of` (in written order) or `the sum of` (all that apply)")),
                     );
                 }
             }

@@ -23,11 +23,11 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::warning(
                     "zhice::lint::unused-input",
-                    t!("input `%{value}` is never used", value = name.node),
+                    words!("input `%{value}` is never used", value = name.node),
                     name.span,
                 )
-                .label(t!("declared but not read by any measure or benefit"))
-                .help(t!("cases may still give it; remove it if no clause needs it")),
+                .label(words!("declared but not read by any measure or benefit"))
+                .help(words!("cases may still give it; remove it if no clause needs it")),
             );
         }
         let unused_params: Vec<_> = self
@@ -41,11 +41,11 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::warning(
                     "zhice::lint::unused-param",
-                    t!("parameter `%{name}` is never used", name = name),
+                    words!("parameter `%{name}` is never used", name = name),
                     span,
                 )
-                .label(t!("declared but not read"))
-                .help(t!("use it in a measure, or remove it")),
+                .label(words!("declared but not read"))
+                .help(words!("use it in a measure, or remove it")),
             );
         }
         let unused_values: Vec<_> = self
@@ -59,11 +59,11 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::warning(
                     "zhice::lint::unused-value",
-                    t!("value `%{name}` is never used", name = name),
+                    words!("value `%{name}` is never used", name = name),
                     span,
                 )
-                .label(t!("worked out for every case, but not read"))
-                .help(t!("use it in a measure, or remove it")),
+                .label(words!("worked out for every case, but not read"))
+                .help(words!("use it in a measure, or remove it")),
             );
         }
     }
@@ -82,18 +82,22 @@ pub(super) fn conditions(policy: &Policy) -> Vec<Diagnostic> {
                 return;
             }
             if let Some((always, why)) = settled(policy, x) {
-                let verdict = if always { t!("always true") } else { t!("always false") };
+                let verdict = if always {
+                    words!("always true")
+                } else {
+                    words!("always false")
+                };
                 out.push(
                     Diagnostic::warning(
                         "zhice::lint::constant-condition",
-                        t!("this condition is %{verdict}", verdict = verdict),
+                        words!("this condition is %{verdict}", verdict = verdict),
                         x.span,
                     )
                     .label(why)
                     .help(if always {
-                        t!("remove it, or check the number against the clause and the declared range")
+                        words!("remove it, or check the number against the clause and the declared range")
                     } else {
-                        t!("nothing can meet it; check the number against the clause and the declared range")
+                        words!("nothing can meet it; check the number against the clause and the declared range")
                     }),
                 );
             }
@@ -122,10 +126,10 @@ pub(super) fn filters(policy: &Policy) -> Vec<Diagnostic> {
                         out.push(
                             Diagnostic::warning(
                                 "zhice::lint::filter-ignores-item",
-                                t!("this part of the filter does not look at the item"),
+                                words!("this part of the filter does not look at the item"),
                                 conjunct.span)
-                            .label(t!("the same for every item"))
-                            .help(t!("if it is a condition of its own, put the aggregate in parentheses: `(the sum of … where …) >= … and …`")),
+                            .label(words!("the same for every item"))
+                            .help(words!("if it is a condition of its own, put the aggregate in parentheses: `(the sum of … where …) >= … and …`")),
                         );
                     }
                 }

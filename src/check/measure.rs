@@ -20,11 +20,11 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::warning(
                     "zhice::check::no-text",
-                    t!("measure `%{id}` has no clause text", id = m.id.node),
+                    words!("measure `%{id}` has no clause text", id = m.id.node),
                     m.id.span,
                 )
-                .label(t!("no `text`"))
-                .help(t!(
+                .label(words!("no `text`"))
+                .help(words!(
                     "keep the clause's own words beside the rule: `text \"…\"`; explanations show them"
                 )),
             );
@@ -41,11 +41,11 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::no-award",
-                        t!("measure `%{id}` awards nothing", id = m.id.node),
+                        words!("measure `%{id}` awards nothing", id = m.id.node),
                         m.id.span,
                     )
-                    .label(t!("no `award`"))
-                    .help(t!(
+                    .label(words!("no `award`"))
+                    .help(words!(
                         "add `award …`; a measure that grants a service, not money, is a `benefit`"
                     )),
                 );
@@ -137,11 +137,11 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::warning(
                     "zhice::check::no-text",
-                    t!("rule `%{id}` has no clause text", id = r.id.node),
+                    words!("rule `%{id}` has no clause text", id = r.id.node),
                     r.id.span,
                 )
-                .label(t!("no `text`"))
-                .help(t!(
+                .label(words!("no `text`"))
+                .help(words!(
                     "keep the clause's own words beside the rule: `text \"…\"`; explanations show them"
                 )),
             );
@@ -170,11 +170,11 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::rule-member",
-                            t!("`%{id}` is named twice", id = id.node),
+                            words!("`%{id}` is named twice", id = id.node),
                             id.span,
                         )
-                        .label(t!("named again"))
-                        .help(t!("name each measure once")),
+                        .label(words!("named again"))
+                        .help(words!("name each measure once")),
                     );
                     ok = false;
                 }
@@ -194,10 +194,10 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::rule-member",
-                            t!("`%{id}` is not a measure of this policy", id = id.node),
+                            words!("`%{id}` is not a measure of this policy", id = id.node),
                             id.span,
                         )
-                        .label(t!("no such measure"))
+                        .label(words!("no such measure"))
                         .suggest(near, help),
                     );
                     ok = false;
@@ -209,11 +209,11 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(
                     "zhice::check::rule-member",
-                    t!("a rule across measures names at least two"),
+                    words!("a rule across measures names at least two"),
                     at,
                 )
-                .label(t!("only one measure"))
-                .help(t!(
+                .label(words!("only one measure"))
+                .help(words!(
                     "a cap on one measure is written in the measure: `at most … per applicant per year`"
                 )),
             );
@@ -233,15 +233,15 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::clause-order",
-                            t!(
+                            words!(
                                 "the clause reference `%{clause}` gives no order",
                                 clause = m.clause.node
                             ),
                             m.clause.span,
                         )
-                        .label(t!("not numbered like 第四条（一）"))
-                        .related(at, t!("the rule is filled in clause order"))
-                        .help(t!(
+                        .label(words!("not numbered like 第四条（一）"))
+                        .related(at, words!("the rule is filled in clause order"))
+                        .help(words!(
                             "number the clause (第四条（一）, （二）), or fill the cap `in the order listed`"
                         )),
                     );
@@ -256,7 +256,7 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::clause-order",
-                        t!(
+                        words!(
                             "`%{id}` and `%{id2}` share the clause %{clause}",
                             id = a.id.node,
                             id2 = b.id.node,
@@ -264,10 +264,10 @@ impl Checker<'_> {
                         ),
                         at,
                     )
-                    .label(t!("which is filled first?"))
-                    .related(a.clause.span, t!("this clause"))
-                    .related(b.clause.span, t!("the same clause"))
-                    .help(t!(
+                    .label(words!("which is filled first?"))
+                    .related(a.clause.span, words!("this clause"))
+                    .related(b.clause.span, words!("the same clause"))
+                    .help(words!(
                         "write `in the order listed` and list them in the order the clause means"
                     )),
                 );

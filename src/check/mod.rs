@@ -275,17 +275,17 @@ impl<'a> Checker<'a> {
     fn header(&mut self, file: &ast::File) -> Option<Header> {
         let Some(h) = &file.header else {
             self.error(
-                Diagnostic::error("zhice::check::no-header", t!("the policy has no header"), Span::new(0, 0))
-                    .label(t!("expected `policy \"…\" { … }` here"))
-                    .help(t!("start the file with `policy \"标题\" { version \"…\" effective 2025-01-01 currency CNY rounding 0.01 half-away-from-zero after each rate }`")),
+                Diagnostic::error("zhice::check::no-header", words!("the policy has no header"), Span::new(0, 0))
+                    .label(words!("expected `policy \"…\" { … }` here"))
+                    .help(words!("start the file with `policy \"标题\" { version \"…\" effective 2025-01-01 currency CNY rounding 0.01 half-away-from-zero after each rate }`")),
             );
             return None;
         };
         if h.rounding.is_none() {
             self.error(
-                Diagnostic::warning("zhice::check::no-rounding", t!("the policy states no rounding rule"), h.title.span)
-                    .label(t!("no `rounding` in this header"))
-                    .help(t!("amounts from rates keep every decimal; add e.g. `rounding 0.01 half-away-from-zero after each rate`")),
+                Diagnostic::warning("zhice::check::no-rounding", words!("the policy states no rounding rule"), h.title.span)
+                    .label(words!("no `rounding` in this header"))
+                    .help(words!("amounts from rates keep every decimal; add e.g. `rounding 0.01 half-away-from-zero after each rate`")),
             );
         }
         let rounding = h.rounding.as_ref().map(|r| {
@@ -293,31 +293,31 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::rounding-unit",
-                        t!("the rounding unit must be above 0"),
+                        words!("the rounding unit must be above 0"),
                         r.unit.span,
                     )
-                    .label(t!("not a positive unit"))
-                    .help(t!("round to a unit such as 0.01 (分) or 1 (元)")),
+                    .label(words!("not a positive unit"))
+                    .help(words!("round to a unit such as 0.01 (分) or 1 (元)")),
                 );
             } else if !r.after_rate && !r.on_award {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::rounding-place",
-                        t!("the rounding rule says nowhere to apply"),
+                        words!("the rounding rule says nowhere to apply"),
                         r.span,
                     )
-                    .label(t!("rounding unused"))
-                    .help(t!("add `after each rate`, `on each award`, or both")),
+                    .label(words!("rounding unused"))
+                    .help(words!("add `after each rate`, `on each award`, or both")),
                 );
             } else if !is_power_of_ten(r.unit.node) {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::rounding-unit",
-                        t!("the rounding unit must be a power of ten"),
+                        words!("the rounding unit must be a power of ten"),
                         r.unit.span,
                     )
-                    .label(t!("e.g. 0.01 or 1"))
-                    .help(t!("round to 0.01 for 分, 1 for 元, 10000 for 万元")),
+                    .label(words!("e.g. 0.01 or 1"))
+                    .help(words!("round to 0.01 for 分, 1 for 元, 10000 for 万元")),
                 );
             }
             Rounding {
@@ -334,11 +334,11 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::period",
-                        t!("the period in force ends before it begins"),
+                        words!("the period in force ends before it begins"),
                         f.span,
                     )
-                    .label(t!("%{to} is before %{from}", to = f.to.node, from = f.from.node))
-                    .help(t!(
+                    .label(words!("%{to} is before %{from}", to = f.to.node, from = f.from.node))
+                    .help(words!(
                         "write the first day, then the last: `in force 2026-03-01 to 2028-12-31`"
                     )),
                 );
@@ -347,12 +347,12 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::period",
-                        t!("both `effective` and `in force` say when the policy begins"),
+                        words!("both `effective` and `in force` say when the policy begins"),
                         e.span,
                     )
-                    .label(t!("the policy's first day, said twice"))
-                    .related(f.span, t!("`in force` gives the first day too"))
-                    .help(t!("keep `in force FROM to TO` and remove `effective`")),
+                    .label(words!("the policy's first day, said twice"))
+                    .related(f.span, words!("`in force` gives the first day too"))
+                    .help(words!("keep `in force FROM to TO` and remove `effective`")),
                 );
             }
         }

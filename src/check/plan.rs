@@ -157,11 +157,11 @@ impl<'a> Graph<'a> {
             .map(|n| self.name(nodes[*n]).0)
             .collect();
         let (first, at) = self.name(nodes[path[0]]);
-        let mut d = Diagnostic::error("zhice::check::cycle", t!("`%{first}` depends on itself", first = first), at)
-            .label(t!("the cycle: %{names}", names = names.join(" → ")))
-            .help(t!("an amount cannot be worked out from itself: a measure in a rule across measures cannot read the final amount of another in the same rule, and nothing can read its own result"));
+        let mut d = Diagnostic::error("zhice::check::cycle", words!("`%{first}` depends on itself", first = first), at)
+            .label(words!("the cycle: %{names}", names = names.join(" → ")))
+            .help(words!("an amount cannot be worked out from itself: a measure in a rule across measures cannot read the final amount of another in the same rule, and nothing can read its own result"));
         for n in &path[1..] {
-            d = d.related(self.name(nodes[*n]).1, t!("part of the cycle"));
+            d = d.related(self.name(nodes[*n]).1, words!("part of the cycle"));
         }
         d
     }

@@ -29,11 +29,11 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::warning(
                     "zhice::check::no-text",
-                    t!("pool `%{id}` has no clause text", id = p.id.node),
+                    words!("pool `%{id}` has no clause text", id = p.id.node),
                     p.id.span,
                 )
-                .label(t!("no `text`"))
-                .help(t!(
+                .label(words!("no `text`"))
+                .help(words!(
                     "keep the clause's own words beside the pool: `text \"…\"`; explanations show them"
                 )),
             );
@@ -43,11 +43,11 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::period",
-                        t!("the pool's period ends before it begins"),
+                        words!("the pool's period ends before it begins"),
                         p.period.span,
                     )
-                    .label(t!("%{to} is before %{from}", to = to, from = from))
-                    .help(t!(
+                    .label(words!("%{to} is before %{from}", to = to, from = from))
+                    .help(words!(
                         "write the first day, then the last: `from 2026-01-01 to 2026-12-31`"
                     )),
                 );
@@ -62,9 +62,9 @@ impl Checker<'_> {
                     .as_ref()
                     .map_or_else(|| p.residue.as_ref().map_or(p.span, |r| r.span), |_| unit_span(p));
                 self.error(
-                    Diagnostic::error("zhice::check::pool-rounding", t!("claims served in order are not divided: there is nothing to round"), at)
-                        .label(t!("rounding or residue of shares"))
-                        .help(t!("remove `each share rounded to …` and `residue …`; an ordered pool grants each claim whole, and the last one what is left")),
+                    Diagnostic::error("zhice::check::pool-rounding", words!("claims served in order are not divided: there is nothing to round"), at)
+                        .label(words!("rounding or residue of shares"))
+                        .help(words!("remove `each share rounded to …` and `residue …`; an ordered pool grants each claim whole, and the last one what is left")),
                 );
                 None
             }
@@ -74,11 +74,11 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::rounding-unit",
-                            t!("the rounding unit must be a power of ten"),
+                            words!("the rounding unit must be a power of ten"),
                             unit.span,
                         )
-                        .label(t!("e.g. 0.01 or 1"))
-                        .help(t!("round to 0.01 for 分, 1 for 元")),
+                        .label(words!("e.g. 0.01 or 1"))
+                        .help(words!("round to 0.01 for 分, 1 for 元")),
                     );
                 }
                 match mode.or(self.rounding.as_ref().map(|r| r.mode)) {
@@ -87,11 +87,13 @@ impl Checker<'_> {
                         self.error(
                             Diagnostic::error(
                                 "zhice::check::rounding-mode",
-                                t!("this rounding says no mode, and the header states none"),
+                                words!("this rounding says no mode, and the header states none"),
                                 unit.span,
                             )
-                            .label(t!("rounded how?"))
-                            .help(t!("write the mode: `each share rounded to 0.01 half-away-from-zero`")),
+                            .label(words!("rounded how?"))
+                            .help(words!(
+                                "write the mode: `each share rounded to 0.01 half-away-from-zero`"
+                            )),
                         );
                         None
                     }
@@ -99,18 +101,18 @@ impl Checker<'_> {
             }
             (None, false) => {
                 self.error(
-                    Diagnostic::error("zhice::check::pool-rounding", t!("a pool divided pro rata must say how each share is rounded"), p.ration.span)
-                        .label(t!("rounded how?"))
-                        .help(t!("add `, each share rounded to 0.01, residue as it falls` (or `residue to the largest remainders`)")),
+                    Diagnostic::error("zhice::check::pool-rounding", words!("a pool divided pro rata must say how each share is rounded"), p.ration.span)
+                        .label(words!("rounded how?"))
+                        .help(words!("add `, each share rounded to 0.01, residue as it falls` (or `residue to the largest remainders`)")),
                 );
                 None
             }
         };
         if !ordered && p.residue.is_none() && p.rounding.is_some() {
             self.error(
-                Diagnostic::error("zhice::check::pool-rounding", t!("a pool divided pro rata must say what becomes of the rounding residue"), p.ration.span)
-                    .label(t!("the rounded shares may not add up to the pool"))
-                    .help(t!("add `, residue as it falls` (the sum may differ from the pool by the rounding) or `, residue to the largest remainders` (never above the pool)")),
+                Diagnostic::error("zhice::check::pool-rounding", words!("a pool divided pro rata must say what becomes of the rounding residue"), p.ration.span)
+                    .label(words!("the rounded shares may not add up to the pool"))
+                    .help(words!("add `, residue as it falls` (the sum may differ from the pool by the rounding) or `, residue to the largest remainders` (never above the pool)")),
             );
         }
         Some(PoolDef {
@@ -138,9 +140,9 @@ impl Checker<'_> {
         let x = self.expect(e, &Ty::Money, what)?;
         if !matches!(x.kind, ExprKind::Const(_) | ExprKind::Param(_)) {
             self.error(
-                Diagnostic::error("zhice::check::pool", t!("%{what} is an amount the policy fixes", what = what), e.span)
-                    .label(t!("worked out from the case"))
-                    .help(t!("write the amount (`1000万元`) or name a parameter, dated if it changes (`param budget = 1000万元 from 2027-01-01 = 1200万元`)")),
+                Diagnostic::error("zhice::check::pool", words!("%{what} is an amount the policy fixes", what = what), e.span)
+                    .label(words!("worked out from the case"))
+                    .help(words!("write the amount (`1000万元`) or name a parameter, dated if it changes (`param budget = 1000万元 from 2027-01-01 = 1200万元`)")),
             );
             return None;
         }
@@ -160,10 +162,10 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(
                     "zhice::check::pool",
-                    t!("`%{key}` is not a field of the case", key = key.node),
+                    words!("`%{key}` is not a field of the case", key = key.node),
                     key.span,
                 )
-                .label(t!("nothing to order by"))
+                .label(words!("nothing to order by"))
                 .suggest(near, help),
             );
             return None;
@@ -178,11 +180,11 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(
                     "zhice::check::pool",
-                    t!("applications cannot be ordered by `%{key}`", key = key.node),
+                    words!("applications cannot be ordered by `%{key}`", key = key.node),
                     key.span,
                 )
-                .label(t!("this is %{ty}", ty = ty))
-                .help(t!("order by a number, an amount or a date")),
+                .label(words!("this is %{ty}", ty = ty))
+                .help(words!("order by a number, an amount or a date")),
             );
             return None;
         }
@@ -195,11 +197,11 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(
                     "zhice::check::pool",
-                    t!("pool `%{id}` funds no measure", id = p.id.node),
+                    words!("pool `%{id}` funds no measure", id = p.id.node),
                     p.id.span,
                 )
-                .label(t!("a budget for nothing"))
-                .help(t!(
+                .label(words!("a budget for nothing"))
+                .help(words!(
                     "name the measures it funds: `at most 1000万元 per year for training_subsidy`"
                 )),
             );
@@ -214,10 +216,10 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::pool",
-                        t!("`%{id}` is not a measure of this policy", id = id.node),
+                        words!("`%{id}` is not a measure of this policy", id = id.node),
                         id.span,
                     )
-                    .label(t!("no such measure"))
+                    .label(words!("no such measure"))
                     .suggest(near, help),
                 );
                 ok = false;
@@ -228,23 +230,23 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::pool",
-                        t!("`%{id}` is funded by two pools", id = id.node),
+                        words!("`%{id}` is funded by two pools", id = id.node),
                         id.span,
                     )
-                    .label(t!("funded again here"))
-                    .related(other.id.span, t!("already funded by this pool"))
-                    .help(t!("a measure draws on one budget; name it in one pool")),
+                    .label(words!("funded again here"))
+                    .related(other.id.span, words!("already funded by this pool"))
+                    .help(words!("a measure draws on one budget; name it in one pool")),
                 );
                 ok = false;
             } else if out.contains(&i) {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::pool",
-                        t!("`%{id}` is named twice", id = id.node),
+                        words!("`%{id}` is named twice", id = id.node),
                         id.span,
                     )
-                    .label(t!("named again"))
-                    .help(t!("name each measure once")),
+                    .label(words!("named again"))
+                    .help(words!("name each measure once")),
                 );
                 ok = false;
             } else {
@@ -263,11 +265,11 @@ impl Checker<'_> {
                         self.diagnostics.push(
                             Diagnostic::error(
                                 "zhice::check::pooled-read",
-                                t!("`%{owner}` reads the amount of a measure its pool `%{id}` divides", owner = owner, id = p.id),
+                                words!("`%{owner}` reads the amount of a measure its pool `%{id}` divides", owner = owner, id = p.id),
                                 x.span)
-                            .label(t!("known only when every application of the period is in"))
-                            .related(p.id_span, t!("the pool"))
-                            .help(t!("read what the measure's own rule gives (name it with `value`), not what the pool grants")),
+                            .label(words!("known only when every application of the period is in"))
+                            .related(p.id_span, words!("the pool"))
+                            .help(words!("read what the measure's own rule gives (name it with `value`), not what the pool grants")),
                         );
                     }
                 }

@@ -28,14 +28,14 @@ impl Checker<'_> {
         self.error(
             Diagnostic::error(
                 "zhice::check::unknown-value",
-                t!(
+                words!(
                     "`%{name}` is not a value of `%{en}`",
                     name = name,
                     en = self.enums[en].name
                 ),
                 at,
             )
-            .label(t!("unknown value"))
+            .label(words!("unknown value"))
             .suggest(near, help),
         );
         None
@@ -109,14 +109,14 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::unknown-field",
-                        t!(
+                        words!(
                             "`%{r}` has no field `%{field}`",
                             r = self.records[r].name,
                             field = field.node
                         ),
                         field.span,
                     )
-                    .label(t!("unknown field"))
+                    .label(words!("unknown field"))
                     .suggest(near, help),
                 );
                 return None;
@@ -140,15 +140,15 @@ impl Checker<'_> {
         self.error(
             Diagnostic::error(
                 "zhice::check::not-a-record",
-                t!("`%{so_far}` has no fields", so_far = so_far),
+                words!("`%{so_far}` has no fields", so_far = so_far),
                 field.span,
             )
-            .label(t!(
+            .label(words!(
                 "%{type_name} has no field `%{field}`",
                 type_name = self.type_name(ty),
                 field = field.node
             ))
-            .help(t!("fields are read from records: `project.assessed`")),
+            .help(words!("fields are read from records: `project.assessed`")),
         );
         None
     }
@@ -162,11 +162,11 @@ impl Checker<'_> {
         self.error(
             Diagnostic::error(
                 "zhice::check::enum-as-value",
-                t!("`%{value}` is a type, not a value", value = name.node),
+                words!("`%{value}` is a type, not a value", value = name.node),
                 name.span,
             )
-            .label(t!("an enum"))
-            .help(t!(
+            .label(words!("an enum"))
+            .help(words!(
                 "name one of its values: `%{value}.%{first}`",
                 value = name.node,
                 first = first
@@ -208,11 +208,14 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::ambiguous-value",
-                        t!("`%{value}` is a value of several enums", value = name.node),
+                        words!("`%{value}` is a value of several enums", value = name.node),
                         name.span,
                     )
-                    .label(t!("which one?"))
-                    .help(t!("name it with its enum: %{choices}", choices = choices.join(" or "))),
+                    .label(words!("which one?"))
+                    .help(words!(
+                        "name it with its enum: %{choices}",
+                        choices = choices.join(" or ")
+                    )),
                 );
                 Some(None)
             }
@@ -234,10 +237,10 @@ impl Checker<'_> {
         self.error(
             Diagnostic::error(
                 "zhice::check::unknown-name",
-                t!("unknown name `%{value}`", value = name.node),
+                words!("unknown name `%{value}`", value = name.node),
                 name.span,
             )
-            .label(t!("not declared"))
+            .label(words!("not declared"))
             .suggest(near, help),
         );
     }
@@ -285,15 +288,15 @@ impl Checker<'_> {
             .collect();
         let mut d = Diagnostic::error(
             "zhice::check::cycle",
-            t!("`%{i}` depends on itself", i = self.value_names[i].0),
+            words!("`%{i}` depends on itself", i = self.value_names[i].0),
             self.value_names[i].1,
         )
-        .label(t!("the cycle: %{names}", names = names.join(" → ")))
-        .help(t!(
+        .label(words!("the cycle: %{names}", names = names.join(" → ")))
+        .help(words!(
             "a value cannot be worked out from itself; break the cycle by writing one of them from the case's inputs"
         ));
         for v in path.iter().skip(1) {
-            d = d.related(self.value_names[*v].1, t!("part of the cycle"));
+            d = d.related(self.value_names[*v].1, words!("part of the cycle"));
         }
         self.error(d);
     }

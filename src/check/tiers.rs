@@ -23,10 +23,10 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::tier-key",
-                        t!("a tier table is keyed by a level or a choice"),
+                        words!("a tier table is keyed by a level or a choice"),
                         key.span)
-                    .label(t!("this is %{type_name}", type_name = self.type_name(&key.ty)))
-                    .help(t!("key the table by an int (`by dcmm_level`) or an enum (`by item.level`); for amounts in bands write `in bands of`")),
+                    .label(words!("this is %{type_name}", type_name = self.type_name(&key.ty)))
+                    .help(words!("key the table by an int (`by dcmm_level`) or an enum (`by item.level`); for amounts in bands write `in bands of`")),
                 );
                 return None;
             }
@@ -39,12 +39,12 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "zhice::check::unreachable",
-                        t!("rows after `otherwise` are never used"),
+                        words!("rows after `otherwise` are never used"),
                         rows[i + 1].key.span,
                     )
-                    .label(t!("never reached"))
-                    .related(row.key.span, t!("`otherwise` takes every remaining value"))
-                    .help(t!("move `otherwise => …` to the end")),
+                    .label(words!("never reached"))
+                    .related(row.key.span, words!("`otherwise` takes every remaining value"))
+                    .help(words!("move `otherwise => …` to the end")),
                 );
                 ok = false;
             }
@@ -115,9 +115,9 @@ impl Checker<'_> {
     fn tier_key(&mut self, k: &Spanned<ast::TierKey>, domain: &Domain) -> Option<TierKey> {
         let bad = |me: &mut Self, what: &str| {
             me.error(
-                Diagnostic::error("zhice::check::tier-key", t!("this row key does not fit the table: %{what}", what = what), k.span)
-                    .label(t!("wrong kind of key"))
-                    .help(t!("rows of a table keyed by a level are numbers or ranges (`3 =>`, `1..3 =>`); by a choice, its values")),
+                Diagnostic::error("zhice::check::tier-key", words!("this row key does not fit the table: %{what}", what = what), k.span)
+                    .label(words!("wrong kind of key"))
+                    .help(words!("rows of a table keyed by a level are numbers or ranges (`3 =>`, `1..3 =>`); by a choice, its values")),
             );
             None
         };
@@ -147,10 +147,10 @@ impl Checker<'_> {
                         self.error(
                             Diagnostic::error(
                                 "zhice::check::unknown-value",
-                                t!("`%{n}` is not a value of `%{en}`", n = n, en = self.enums[en].name),
+                                words!("`%{n}` is not a value of `%{en}`", n = n, en = self.enums[en].name),
                                 k.span,
                             )
-                            .label(t!("unknown value"))
+                            .label(words!("unknown value"))
                             .suggest(near, help),
                         );
                         None
@@ -209,10 +209,10 @@ impl Checker<'_> {
                     }
                     if lo_dom.is_some_and(|lo| *b < lo) || hi_dom.is_some_and(|hi| *a > hi) {
                         self.error(
-                            Diagnostic::warning("zhice::lint::unreachable-row", t!("this row can never apply"), *s)
-                                .label(t!("outside the declared range"))
-                                .related(key.span, t!("declared as %{range}", range = describe_range(range)))
-                                .help(t!("remove the row, or widen the input's declared range")),
+                            Diagnostic::warning("zhice::lint::unreachable-row", words!("this row can never apply"), *s)
+                                .label(words!("outside the declared range"))
+                                .related(key.span, words!("declared as %{range}", range = describe_range(range)))
+                                .help(words!("remove the row, or widen the input's declared range")),
                         );
                     }
                 }
@@ -229,11 +229,11 @@ impl Checker<'_> {
                         self.error(
                             Diagnostic::error(
                                 "zhice::check::tier-incomplete",
-                                t!("the tier table may meet a value it has no row for"),
+                                words!("the tier table may meet a value it has no row for"),
                                 key.span,
                             )
-                            .label(t!("no declared range to cover"))
-                            .help(t!("declare the input's range (`int 3..5`) or add `otherwise => …`")),
+                            .label(words!("no declared range to cover"))
+                            .help(words!("declare the input's range (`int 3..5`) or add `otherwise => …`")),
                         );
                     }
                     _ => {}
@@ -245,11 +245,11 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(
                     "zhice::check::tier-incomplete",
-                    t!("the tier table has no row for %{missing}", missing = missing.join(", ")),
+                    words!("the tier table has no row for %{missing}", missing = missing.join(", ")),
                     key.span,
                 )
-                .label(t!("some values have no row"))
-                .help(t!(
+                .label(words!("some values have no row"))
+                .help(words!(
                     "add rows for %{missing} or an `otherwise => …` row",
                     missing = missing.join(", ")
                 )),
@@ -261,11 +261,11 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::warning(
                         "zhice::check::unreachable",
-                        t!("`otherwise` is never used: the rows cover every value"),
+                        words!("`otherwise` is never used: the rows cover every value"),
                         row.span,
                     )
-                    .label(t!("never reached"))
-                    .help(t!("remove the `otherwise` row")),
+                    .label(words!("never reached"))
+                    .help(words!("remove the `otherwise` row")),
                 );
             }
         }
@@ -275,12 +275,12 @@ impl Checker<'_> {
         self.error(
             Diagnostic::error(
                 "zhice::check::tier-overlap",
-                t!("two rows of the tier table cover the same value"),
+                words!("two rows of the tier table cover the same value"),
                 at,
             )
-            .label(t!("overlaps an earlier row"))
-            .related(first, t!("earlier row"))
-            .help(t!("each value must have exactly one row")),
+            .label(words!("overlaps an earlier row"))
+            .related(first, words!("earlier row"))
+            .help(words!("each value must have exactly one row")),
         );
     }
 }

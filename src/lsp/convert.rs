@@ -35,19 +35,19 @@ pub fn published(unit: &Unit) -> Vec<(Url, Vec<lsp_types::Diagnostic>)> {
 pub fn diagnostic(unit: &Unit, side: Side, d: &Diagnostic) -> Option<lsp_types::Diagnostic> {
     let lines = unit.lines(side)?;
     let text = unit.text(side);
-    let mut message = d.message.clone();
+    let mut message = d.message.text();
     if let Some(help) = &d.help {
         message.push('\n');
         message.push_str(&t!("help:"));
         message.push(' ');
-        message.push_str(help);
+        message.push_str(&help.text());
     }
     let related = unit.uri(side).map(|uri| {
         d.related
             .iter()
             .map(|(span, label)| DiagnosticRelatedInformation {
                 location: Location::new(uri.clone(), lines.range(text, *span)),
-                message: label.clone(),
+                message: label.text(),
             })
             .collect::<Vec<_>>()
     });

@@ -101,7 +101,7 @@ struct Report<'a> {
 
 impl std::fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&self.d.message.text())
     }
 }
 
@@ -128,14 +128,14 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let label = (!self.d.label.is_empty()).then(|| self.d.label.clone());
+        let label = Some(self.d.label.text()).filter(|l| !l.is_empty());
         let primary =
             LabeledSpan::new_primary_with_span(label, self.d.span.start..self.d.span.end.max(self.d.span.start));
         let related = self
             .d
             .related
             .iter()
-            .map(|(s, l)| LabeledSpan::new_with_span(Some(l.clone()), s.start..s.end.max(s.start)));
+            .map(|(s, l)| LabeledSpan::new_with_span(Some(l.text()), s.start..s.end.max(s.start)));
         Some(Box::new(std::iter::once(primary).chain(related)))
     }
 }

@@ -48,10 +48,9 @@ impl Entry {
     }
 }
 
-/// A version that did not load, and why. Its diagnostics are kept as the
-/// text they were found in, and worded when asked for: in the asker's
-/// language, each file named as the served directory names it (never by a
-/// path of the server's disk).
+/// A version that did not load, and why. Its diagnostics are kept as data
+/// and worded when asked for: in the asker's language, each file named as the
+/// served directory names it (never by a path of the server's disk).
 #[derive(Clone)]
 pub struct Refused {
     pub digest: String,
@@ -63,12 +62,8 @@ pub struct Refused {
 enum Why {
     /// the file could not be read (the message names the file relatively)
     Unreadable(String),
-    /// it does not check: its text and its tests', to check again when shown
-    Invalid {
-        name: String,
-        source: String,
-        tests: Option<String>,
-    },
+    /// it does not check: each file's problems, its path relative to the directory
+    Invalid(Vec<load::FileReport>),
 }
 
 impl Refused {
@@ -76,17 +71,10 @@ impl Refused {
     pub fn diagnostics(&self) -> String {
         match &self.why {
             Why::Unreadable(message) => message.clone(),
-            Why::Invalid { name, source, tests } => {
-                let tests = tests.as_ref().map(|t| (format!("{name}.tests"), t.clone()));
-                match load::load_text(&format!("{name}.policy"), source.clone(), tests) {
-                    Err(LoadError::Invalid(reports)) => reports
-                        .iter()
-                        .map(|r| render(&r.diagnostics, &r.path, &r.source, ErrorFormat::Plain, false))
-                        .collect(),
-                    Err(LoadError::Io(message)) => message,
-                    Ok(_) => String::new(),
-                }
-            }
+            Why::Invalid(reports) => reports
+                .iter()
+                .map(|r| render(&r.diagnostics, &r.path, &r.source, ErrorFormat::Plain, false))
+                .collect(),
         }
     }
 }
@@ -213,15 +201,22 @@ fn load_one(name: &str, path: &Path) -> Result<Entry, Refused> {
             at: now,
             why: Why::Unreadable(message.replace(&path.display().to_string(), &format!("{name}.policy"))),
         }),
-        Err(LoadError::Invalid(_)) => Err(Refused {
-            digest,
-            at: now,
-            why: Why::Invalid {
-                name: name.to_string(),
-                source,
-                tests: (!tests.is_empty()).then_some(tests),
-            },
-        }),
+        Err(LoadError::Invalid(mut reports)) => {
+            // named as the directory names them: the policy and its tests file
+            let tests_path = load::tests_path(path).display().to_string();
+            for r in &mut reports {
+                r.path = if r.path == tests_path {
+                    format!("{name}.tests")
+                } else {
+                    format!("{name}.policy")
+                };
+            }
+            Err(Refused {
+                digest,
+                at: now,
+                why: Why::Invalid(reports),
+            })
+        }
     }
 }
 

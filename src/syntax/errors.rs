@@ -53,11 +53,11 @@ fn full_width(source: &str) -> Vec<Diagnostic> {
                 out.push(
                     Diagnostic::error(
                         "zhice::syntax::full-width",
-                        t!("full-width `%{c}` outside a string", c = c),
+                        words!("full-width `%{c}` outside a string", c = c),
                         Span::new(i, i + c.len_utf8()),
                     )
-                    .label(t!("write %{ascii} here", ascii = ascii))
-                    .help(t!(
+                    .label(words!("write %{ascii} here", ascii = ascii))
+                    .help(words!(
                         "outside \"…\" the language uses ASCII punctuation; full-width forms belong inside strings"
                     ))
                     .fix(Span::new(i, i + c.len_utf8()), replacement),
@@ -179,11 +179,11 @@ fn convert(source: &str, offset: usize, e: &pest::error::Error<Rule>) -> Diagnos
             // pest's own guard against runaway recursion ("stack limit reached").
             return Diagnostic::error(
                 "zhice::syntax::too-deep",
-                t!("the parser gave up: %{message}", message = message),
+                words!("the parser gave up: %{message}", message = message),
                 Span::new(start, end),
             )
-            .label(t!("nested too deeply"))
-            .help(t!(
+            .label(words!("nested too deeply"))
+            .help(words!(
                 "real clauses never nest this deep; name the inner parts with `param` or split the measure"
             ));
         }
@@ -228,19 +228,22 @@ fn open_block_before(source: &str, start: usize, found: &str) -> Option<Diagnost
     Some(
         Diagnostic::error(
             "zhice::syntax::unclosed",
-            t!(
+            words!(
                 "`%{block}` is still open: a `}` is missing before this `%{found}`",
                 block = head,
                 found = found
             ),
             Span::new(start, end),
         )
-        .label(t!("a new item begins here"))
+        .label(words!("a new item begins here"))
         .related(
             Span::new(brace, brace + 1),
-            t!("`%{block}` begins here and is never closed", block = head),
+            words!("`%{block}` begins here and is never closed", block = head),
         )
-        .help(t!("close `%{block}` with `}` where its statements end", block = head)),
+        .help(words!(
+            "close `%{block}` with `}` where its statements end",
+            block = head
+        )),
     )
 }
 
@@ -494,10 +497,10 @@ fn describe(rule: Rule) -> Option<&'static str> {
 pub(super) fn internal(what: &str, at: usize) -> Diagnostic {
     Diagnostic::error(
         "zhice::internal",
-        t!("internal error while reading the policy: %{what}", what = what),
+        words!("internal error while reading the policy: %{what}", what = what),
         Span::new(at, at),
     )
-    .help(t!("this is a bug in zhice; please report it with the policy file"))
+    .help(words!("this is a bug in zhice; please report it with the policy file"))
 }
 
 /// Names and numbers longer than this are refused before parsing.
@@ -526,11 +529,11 @@ pub(super) fn long_words(source: &str) -> Vec<Diagnostic> {
             out.push(
                 Diagnostic::error(
                     "zhice::syntax::too-long",
-                    t!("a name or number of %{start} characters", start = end - start),
+                    words!("a name or number of %{start} characters", start = end - start),
                     Span::new(start, end),
                 )
-                .label(t!("longer than %{MAX_WORD} characters", MAX_WORD = MAX_WORD))
-                .help(t!(
+                .label(words!("longer than %{MAX_WORD} characters", MAX_WORD = MAX_WORD))
+                .help(words!(
                     "names and numbers are short; check for text pasted outside its quotes"
                 )),
             );

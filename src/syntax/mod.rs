@@ -52,7 +52,7 @@ pub fn parse_value(text: &str) -> Result<ast::Literal, String> {
         .next()
         .and_then(|p| p.into_inner().next())
         .ok_or_else(|| t!("`%{text}` is not a value", text = text).into_owned())?;
-    lower::signed_value(signed).map_err(|d| d.message)
+    lower::signed_value(signed).map_err(|d| d.message.text())
 }
 
 /// Parses once more from each later item after a syntax error, so that one

@@ -66,11 +66,11 @@ pub(super) fn bad_number(p: &Pair<Rule>) -> Box<Diagnostic> {
     Box::new(
         Diagnostic::error(
             "zhice::syntax::number",
-            t!("`%{p}` is beyond the range of exact decimals", p = p.as_str()),
+            words!("`%{p}` is beyond the range of exact decimals", p = p.as_str()),
             span(p),
         )
-        .label(t!("too large"))
-        .help(t!("amounts must stay below about 7.9 × 10²⁸")),
+        .label(words!("too large"))
+        .help(words!("amounts must stay below about 7.9 × 10²⁸")),
     )
 }
 

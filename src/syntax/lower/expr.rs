@@ -54,14 +54,14 @@ pub(crate) fn expr(p: Pair<Rule>) -> Result<Expr> {
         return Err(Box::new(
             Diagnostic::error(
                 "zhice::syntax::too-long",
-                t!(
+                words!(
                     "an expression of more than %{MAX_EXPRESSION_PARTS} parts",
                     MAX_EXPRESSION_PARTS = MAX_EXPRESSION_PARTS
                 ),
                 at,
             )
-            .label(t!("too long"))
-            .help(t!("name the parts with `param`, or split the measure")),
+            .label(words!("too long"))
+            .help(words!("name the parts with `param`, or split the measure")),
         ));
     }
     pratt()

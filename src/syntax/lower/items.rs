@@ -72,11 +72,11 @@ pub(super) fn measure(p: Pair<Rule>) -> Result<Measure> {
 pub(super) fn condition_after_award(at: Span, award: Span) -> Diagnostic {
     Diagnostic::error(
         "zhice::syntax::condition-after-award",
-        t!("a condition after the award: is it the measure's or a cap's?"),
+        words!("a condition after the award: is it the measure's or a cap's?"),
         at)
-    .label(t!("`when` after the rule"))
-    .related(award, t!("the rule starts here"))
-    .help(t!("write the measure's conditions above `award`; a condition of a cap goes on the cap's own line: `at most … per applicant per year when …`"))
+    .label(words!("`when` after the rule"))
+    .related(award, words!("the rule starts here"))
+    .help(words!("write the measure's conditions above `award`; a condition of a cap goes on the cap's own line: `at most … per applicant per year when …`"))
 }
 
 /// `at most LIMIT [per applicant [per year]] [when|unless CONDITION]`
@@ -108,11 +108,11 @@ pub(super) fn cap(p: Pair<Rule>) -> Result<Cap> {
                     return Err(Box::new(
                         Diagnostic::error(
                             "zhice::syntax::cap-condition-line",
-                            t!("`%{word}` on the line after a cap: is it the cap's condition or the measure's?", word = word.as_str()),
+                            words!("`%{word}` on the line after a cap: is it the cap's condition or the measure's?", word = word.as_str()),
                             span(&word))
-                        .label(t!("read as the cap's condition"))
-                        .related(Span::new(at.start, before_cond), t!("the cap"))
-                        .help(t!("for the cap, write the condition on the cap's own line; for the measure, move `when …` above `award`")),
+                        .label(words!("read as the cap's condition"))
+                        .related(Span::new(at.start, before_cond), words!("the cap"))
+                        .help(words!("for the cap, write the condition on the cap's own line; for the measure, move `when …` above `award`")),
                     ));
                 }
                 let e = expr(next(&mut c, "condition", pat)?)?;
@@ -337,13 +337,13 @@ pub(super) fn duplicate<T>(already: bool, what: &str, at: Span, value: T) -> Res
         return Err(Box::new(
             Diagnostic::error(
                 "zhice::syntax::duplicate-statement",
-                t!("a measure has one `%{what}` statement", what = what),
+                words!("a measure has one `%{what}` statement", what = what),
                 at,
             )
-            .label(t!("second `%{what}`", what = what))
+            .label(words!("second `%{what}`", what = what))
             .help(match what {
-                "award" => t!("combine alternatives with `the highest of { … }` or `the sum of { … }`"),
-                _ => t!("merge the two into one"),
+                "award" => words!("combine alternatives with `the highest of { … }` or `the sum of { … }`"),
+                _ => words!("merge the two into one"),
             }),
         ));
     }

@@ -53,11 +53,11 @@ pub(super) fn nest(at: Span) -> Result<Nesting> {
         return Err(Box::new(
             Diagnostic::error(
                 "zhice::syntax::too-deep",
-                t!("nested more than %{MAX_NESTING} levels deep", MAX_NESTING = MAX_NESTING),
+                words!("nested more than %{MAX_NESTING} levels deep", MAX_NESTING = MAX_NESTING),
                 at,
             )
-            .label(t!("too deeply nested"))
-            .help(t!(
+            .label(words!("too deeply nested"))
+            .help(words!(
                 "name the inner parts with `param`, or split the measure; real clauses never nest this deep"
             )),
         ));
@@ -114,9 +114,13 @@ pub(super) fn file(pair: Pair<Rule>) -> std::result::Result<File, Vec<Diagnostic
             Rule::header => header(item).map(|h| {
                 if out.header.is_some() {
                     errors.push(
-                        Diagnostic::error("zhice::syntax::duplicate-header", t!("a second `policy` header"), at)
-                            .label(t!("second header"))
-                            .help(t!("a file has one `policy { … }` header; merge the two")),
+                        Diagnostic::error(
+                            "zhice::syntax::duplicate-header",
+                            words!("a second `policy` header"),
+                            at,
+                        )
+                        .label(words!("second header"))
+                        .help(words!("a file has one `policy { … }` header; merge the two")),
                     );
                 } else {
                     out.header = Some(h);
@@ -161,9 +165,13 @@ pub(super) fn date(p: Pair<Rule>) -> Result<Spanned<Date>> {
     let at = span(&p);
     literal::date(p.as_str()).map(|d| Spanned::new(d, at)).ok_or_else(|| {
         Box::new(
-            Diagnostic::error("zhice::syntax::date", t!("`%{p}` is not a date", p = p.as_str()), at)
-                .label(t!("no such day"))
-                .help(t!("write dates as YYYY-MM-DD, e.g. 2025-01-01")),
+            Diagnostic::error(
+                "zhice::syntax::date",
+                words!("`%{p}` is not a date", p = p.as_str()),
+                at,
+            )
+            .label(words!("no such day"))
+            .help(words!("write dates as YYYY-MM-DD, e.g. 2025-01-01")),
         )
     })
 }
@@ -187,8 +195,8 @@ pub(super) fn signed(p: Pair<Rule>) -> Result<Spanned<Literal>> {
         Literal::Number(d) => Literal::Number(-d),
         _ => {
             return Err(Box::new(
-                Diagnostic::error("zhice::syntax::negative", t!("only numbers can be negative"), at)
-                    .label(t!("cannot be negated")),
+                Diagnostic::error("zhice::syntax::negative", words!("only numbers can be negative"), at)
+                    .label(words!("cannot be negated")),
             ))
         }
     };
