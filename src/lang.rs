@@ -255,6 +255,21 @@ mod tests {
     }
 
     #[test]
+    fn words_are_worded_when_shown() {
+        let w = Words::new(
+            "%{rejected} of %{cases} case(s) had errors and were not evaluated",
+            vec![("rejected", "1".into()), ("cases", "3".into())],
+        );
+        assert_eq!(
+            scoped(Lang::En, || w.text()),
+            "1 of 3 case(s) had errors and were not evaluated"
+        );
+        assert_eq!(scoped(Lang::Zh, || w.text()), "3 个申报中有 1 个有误，未予计算");
+        let said = Words::from("as it was said".to_string());
+        assert_eq!(scoped(Lang::Zh, || said.text()), "as it was said");
+    }
+
+    #[test]
     fn a_scope_speaks_its_language_and_then_the_one_before() {
         let before = current();
         let other = if before == Lang::Zh { Lang::En } else { Lang::Zh };
