@@ -132,14 +132,15 @@ pub fn io_error(e: &std::io::Error) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Words {
     key: std::borrow::Cow<'static, str>,
-    args: Vec<(&'static str, String)>,
+    /// each argument is words too: a message inside a message is worded with it
+    args: Vec<(&'static str, Words)>,
     /// already worded: shown as it is
     said: bool,
 }
 
 impl Words {
     /// A message from the catalogue (`words!` writes this).
-    pub fn new(key: &'static str, args: Vec<(&'static str, String)>) -> Words {
+    pub fn new(key: &'static str, args: Vec<(&'static str, Words)>) -> Words {
         Words {
             key: key.into(),
             args,
@@ -155,9 +156,27 @@ impl Words {
         let mut text = super::_rust_i18n_try_translate(current().code(), &self.key)
             .map_or_else(|| self.key.to_string(), |t| t.into_owned());
         for (name, value) in &self.args {
-            text = text.replace(&format!("%{{{name}}}"), value);
+            text = text.replace(&format!("%{{{name}}}"), &value.text());
         }
         text
+    }
+}
+
+/// What may stand in a message: words (kept as words, worded with it), or a
+/// value shown as it is.
+pub trait Arg {
+    fn into_words(self) -> Words;
+}
+
+impl Arg for &Words {
+    fn into_words(self) -> Words {
+        self.clone()
+    }
+}
+
+impl<T: std::fmt::Display + ?Sized> Arg for &T {
+    fn into_words(self) -> Words {
+        Words::from(self.to_string())
     }
 }
 
@@ -180,12 +199,6 @@ impl From<&str> for Words {
 impl From<std::borrow::Cow<'_, str>> for Words {
     fn from(text: std::borrow::Cow<'_, str>) -> Words {
         Words::from(text.into_owned())
-    }
-}
-
-impl std::fmt::Display for Words {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text())
     }
 }
 

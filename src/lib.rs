@@ -30,7 +30,7 @@ macro_rules! t {
 /// whoever reads the result line, not of the thread that decoded the case.
 macro_rules! words {
     ($key:literal $(, $name:ident = $value:expr)* $(,)?) => {
-        $crate::lang::Words::new($key, vec![$((stringify!($name), $value.to_string())),*])
+        $crate::lang::Words::new($key, vec![$((stringify!($name), $crate::lang::Arg::into_words(&$value))),*])
     };
 }
 

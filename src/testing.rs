@@ -12,7 +12,7 @@ fn rejected(e: &crate::case::FieldError) -> String {
     t!(
         "the case was rejected: `%{field}`: %{message}",
         field = e.field,
-        message = e.message
+        message = e.message.text()
     )
     .into_owned()
 }
@@ -80,7 +80,7 @@ fn run_one(runner: &Runner, t: &TestCase, exercised: &mut [bool]) -> Vec<String>
         // A test case is a round of one, as `eval --case` makes it.
         (Expected::Awards(expected), Ok(case)) => match runner.alone(case, Mode::Plain) {
             Err(Refused::Eval { error, .. }) => {
-                vec![t!("evaluation failed: %{message}", message = error.message).into_owned()]
+                vec![t!("evaluation failed: %{message}", message = error.message.text()).into_owned()]
             }
             Err(Refused::Read(e) | Refused::Pool(e)) => e.errors.iter().map(rejected).collect(),
             Ok((Ran { outcome, .. }, _)) => {

@@ -423,7 +423,7 @@ impl Checker<'_> {
                 .chain(self.item_ids.iter().map(|(n, s)| (n.as_str(), *s, words!("id"))))
                 .find(|(n, _, _)| *n == name);
             if let Some((_, first, what)) = clash {
-                self.duplicate_name(&t!("name (already a %{what})", what = what), &v.name, first);
+                self.duplicate_name(&t!("name (already a %{what})", what = what.text()), &v.name, first);
             } else if BUILTIN_FIELDS.contains(&name) {
                 self.error(
                     Diagnostic::error(

@@ -59,7 +59,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    pub fn fail(&self, code: &'static str, span: Span, message: impl Into<String>) -> EvalError {
+    pub fn fail(&self, code: &'static str, span: Span, message: impl Into<crate::lang::Words>) -> EvalError {
         EvalError::new(code, Some(self.owner), span, message)
     }
 
@@ -67,7 +67,7 @@ impl<'a> Cx<'a> {
         self.fail(
             code::INTERNAL,
             Span::default(),
-            t!(
+            words!(
                 "internal error: %{what}; please report this with the policy",
                 what = what
             ),
@@ -78,7 +78,7 @@ impl<'a> Cx<'a> {
         self.fail(
             code::OVERFLOW,
             span,
-            t!("this amount is beyond the range of exact decimals"),
+            words!("this amount is beyond the range of exact decimals"),
         )
     }
 
@@ -253,7 +253,7 @@ impl<'a> Cx<'a> {
     /// `x op y` on two decimals; a division by zero and an overflow are errors.
     fn arithmetic(&self, op: BinOp, x: Decimal, y: Decimal, span: Span) -> Result<Decimal, EvalError> {
         if op == BinOp::Div && y.is_zero() {
-            return Err(self.fail(code::DIVISION_BY_ZERO, span, t!("a division by zero")));
+            return Err(self.fail(code::DIVISION_BY_ZERO, span, words!("a division by zero")));
         }
         let r = match op {
             BinOp::Add => x.checked_add(y),

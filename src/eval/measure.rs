@@ -90,7 +90,7 @@ pub(super) fn evaluate(cx: &mut Cx, m: &Measure) -> Result<(Decimal, Option<Span
         return Err(cx.fail(
             code::NEGATIVE,
             m.span,
-            t!(
+            words!(
                 "the award came out negative (%{amount}); an award is never below 0",
                 amount = amount
             ),
@@ -104,7 +104,7 @@ fn ledger_overflow() -> EvalError {
     EvalError::in_case(
         code::OVERFLOW,
         "prior_awards",
-        t!("the amounts in `prior_awards` add up beyond the range of exact decimals"),
+        words!("the amounts in `prior_awards` add up beyond the range of exact decimals"),
     )
 }
 
@@ -230,7 +230,7 @@ pub(super) fn rule(
                     code::OVERFLOW,
                     Some(Owner::Rule(r)),
                     def.span,
-                    t!("rounding this award left the range of exact decimals"),
+                    words!("rounding this award left the range of exact decimals"),
                 )
             })?;
         }

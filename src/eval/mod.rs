@@ -31,7 +31,8 @@ pub struct EvalFailure {
     /// the value, measure, rule or benefit being evaluated
     pub owner: Option<Owner>,
     pub span: Span,
-    pub message: String,
+    /// what went wrong, worded when shown
+    pub message: crate::lang::Words,
     /// set when the failure is in the case's own data (`prior_awards`), not
     /// in a clause's arithmetic: the error names that field and no policy position
     pub case_field: Option<&'static str>,
@@ -39,7 +40,7 @@ pub struct EvalFailure {
 
 impl EvalError {
     /// A failure caused by the case's own data, named by its field.
-    pub fn in_case(code: &'static str, field: &'static str, message: impl Into<String>) -> Self {
+    pub fn in_case(code: &'static str, field: &'static str, message: impl Into<crate::lang::Words>) -> Self {
         EvalError(Box::new(EvalFailure {
             code,
             owner: None,
@@ -49,7 +50,7 @@ impl EvalError {
         }))
     }
 
-    pub fn new(code: &'static str, owner: Option<Owner>, span: Span, message: impl Into<String>) -> Self {
+    pub fn new(code: &'static str, owner: Option<Owner>, span: Span, message: impl Into<crate::lang::Words>) -> Self {
         EvalError(Box::new(EvalFailure {
             code,
             owner,
@@ -91,7 +92,7 @@ pub fn case_errors(program: &Program, id: &str, e: &EvalError) -> crate::case::C
         errors: vec![crate::case::FieldError::new(
             field,
             e.code,
-            t!(
+            words!(
                 "%{message} (policy line %{line}, column %{col})",
                 message = e.message,
                 line = line,
@@ -283,7 +284,7 @@ fn run(
                             code::OVERFLOW,
                             Some(Owner::Measure(i)),
                             policy.measures[i].span,
-                            t!("rounding this award left the range of exact decimals"),
+                            words!("rounding this award left the range of exact decimals"),
                         )
                     })?;
                     if before != amount {
@@ -308,7 +309,7 @@ fn run(
                 code::OVERFLOW,
                 Some(Owner::Measure(i)),
                 policy.measures[i].span,
-                t!("the total of all awards is beyond the range of exact decimals"),
+                words!("the total of all awards is beyond the range of exact decimals"),
             )
         })?;
     }

@@ -67,9 +67,9 @@ fn plain_line(d: &Diagnostic, path: &str, source: &str) -> String {
         Severity::Error => t!("error"),
         Severity::Warning => t!("warning"),
     };
-    let mut s = format!("{path}:{line}:{col}: {said}[{}]: {}\n", d.code, d.message);
+    let mut s = format!("{path}:{line}:{col}: {said}[{}]: {}\n", d.code, d.message.text());
     if let Some(h) = &d.help {
-        s.push_str(&format!("  {}\n", t!("help: %{hint}", hint = h)));
+        s.push_str(&format!("  {}\n", t!("help: %{hint}", hint = h.text())));
     }
     s
 }
@@ -120,7 +120,10 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.d.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+        self.d
+            .help
+            .as_ref()
+            .map(|h| Box::new(h.text()) as Box<dyn std::fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {

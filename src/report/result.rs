@@ -149,7 +149,7 @@ impl Lines {
                 let errors: Vec<String> = e
                     .errors
                     .iter()
-                    .map(|fe| format!("{}: {}", fe.field, fe.message))
+                    .map(|fe| format!("{}: {}", fe.field, fe.message.text()))
                     .collect();
                 let errors = match line {
                     Some(n) => t!("line %{line}: %{errors}", line = n, errors = errors.join("; ")).into_owned(),
@@ -324,14 +324,14 @@ fn rejected_text(e: &CaseErrors) -> String {
     let mut out = format!("{}  {}\n", e.id.as_deref().unwrap_or(&no_id), t!("rejected"));
     for fe in &e.errors {
         if fe.field.is_empty() {
-            out.push_str(&format!("  {}\n", t!("error: %{message}", message = fe.message)));
+            out.push_str(&format!("  {}\n", t!("error: %{message}", message = fe.message.text())));
         } else {
             out.push_str(&format!(
                 "  {}\n",
                 t!(
                     "error in `%{field}`: %{message}",
                     field = fe.field,
-                    message = fe.message
+                    message = fe.message.text()
                 )
             ));
         }

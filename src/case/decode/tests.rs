@@ -172,7 +172,11 @@ fn a_single_case_may_span_lines_and_says_where_it_breaks() {
     let r = Reader::new(&p);
     assert!(r.text("{\n  \"id\": \"a\",\n  \"year\": 2025\n}\n").is_ok());
     let e = r.text("{\n  \"id\": \"a\",\n  \"year\" 2025\n}").expect_err("rejected");
-    assert!(e.errors[0].message.text().contains("line 3"), "{}", e.errors[0].message);
+    assert!(
+        e.errors[0].message.text().contains("line 3"),
+        "{}",
+        e.errors[0].message.text()
+    );
     let e = r.text(r#"{"id":"a","year":2025,"year":2026}"#).expect_err("rejected");
     assert_eq!(e.errors[0].code, code::DUPLICATE);
 }
