@@ -126,12 +126,12 @@ fn entry(app: &App, name: &str, digest: Option<&str>) -> Result<Arc<Entry>, ApiE
             Some(_) => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "zhice::serve::refused",
-                t!(
+                words!(
                     "policy `%{name}` failed to check and has no earlier version; see GET /v1/policies",
                     name = name
                 ),
             ),
-            None => ApiError::not_found(t!("no policy named `%{name}`", name = name)),
+            None => ApiError::not_found(words!("no policy named `%{name}`", name = name)),
         });
     };
     if let Some(d) = digest {
@@ -139,7 +139,7 @@ fn entry(app: &App, name: &str, digest: Option<&str>) -> Result<Arc<Entry>, ApiE
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
                 "zhice::serve::version",
-                t!(
+                words!(
                     "policy `%{name}` is now version %{digest}, not %{asked}",
                     name = name,
                     digest = e.digest,
@@ -154,7 +154,7 @@ fn entry(app: &App, name: &str, digest: Option<&str>) -> Result<Arc<Entry>, ApiE
 fn as_of(q: Option<&str>) -> Result<Option<Date>, ApiError> {
     q.map(|s| {
         crate::syntax::literal::date(s)
-            .ok_or_else(|| ApiError::bad_request(t!("`%{text}` is not a date like 2025-01-01", text = s)))
+            .ok_or_else(|| ApiError::bad_request(words!("`%{text}` is not a date like 2025-01-01", text = s)))
     })
     .transpose()
 }
@@ -171,7 +171,8 @@ async fn cases_request(
     let e = entry(app, name, digest)?;
     let as_of = as_of(day)?;
     let bytes = app.read(body).await?;
-    let text = String::from_utf8(bytes.into()).map_err(|_| ApiError::bad_request(t!("the body is not UTF-8 text")))?;
+    let text =
+        String::from_utf8(bytes.into()).map_err(|_| ApiError::bad_request(words!("the body is not UTF-8 text")))?;
     Ok((e, as_of, text))
 }
 
@@ -283,7 +284,7 @@ pub async fn batch(
     let (e, as_of, text) = cases_request(&app, &name, q.digest.as_deref(), q.as_of.as_deref(), body).await?;
     let input = if text.trim_start().starts_with('[') {
         let cases: Vec<serde_json::Value> = serde_json::from_str(&text)
-            .map_err(|err| ApiError::bad_request(t!("the body is not a JSON array of cases: %{err}", err = err)))?;
+            .map_err(|err| ApiError::bad_request(words!("the body is not a JSON array of cases: %{err}", err = err)))?;
         app.check_count(cases.len())?;
         cases.iter().map(|c| format!("{c}\n")).collect::<String>()
     } else {
@@ -332,7 +333,7 @@ pub async fn explain(
             .into_response(),
         None | Some("json") => document(&crate::report::explain::json(program, &case, &outcome)),
         Some(other) => {
-            return Err(ApiError::bad_request(t!(
+            return Err(ApiError::bad_request(words!(
                 "format `%{other}`: use json or text",
                 other = other
             )))
@@ -347,7 +348,7 @@ pub async fn explain(
 pub async fn diff(State(app): State<Arc<App>>, body: Body) -> Result<Response, ApiError> {
     let bytes = app.read(body).await?;
     let req: DiffRequest = serde_json::from_slice(&bytes)
-        .map_err(|err| ApiError::bad_request(t!("not a diff request: %{err}", err = err)))?;
+        .map_err(|err| ApiError::bad_request(words!("not a diff request: %{err}", err = err)))?;
     app.check_count(req.cases.len())?;
     let (old, new) = (entry(&app, &req.old, None)?, entry(&app, &req.new, None)?);
     let (old_name, o, new_name, n) = (&old.name, old.loaded(), &new.name, new.loaded());
@@ -397,7 +398,7 @@ pub async fn schema(
         None | Some("case") => document(&crate::case::schema::case_schema(policy)),
         Some("result") => document(&crate::report::schema::result_schema(policy)),
         Some(other) => {
-            return Err(ApiError::bad_request(t!(
+            return Err(ApiError::bad_request(words!(
                 "format `%{other}`: use case or result",
                 other = other
             )))
@@ -407,7 +408,7 @@ pub async fn schema(
 
 /// Any other path.
 pub async fn fallback() -> ApiError {
-    ApiError::not_found(t!("no such endpoint; see /openapi.json"))
+    ApiError::not_found(words!("no such endpoint; see /openapi.json"))
 }
 
 /// A JSON answer in the one text form the command line prints too.

@@ -23,15 +23,17 @@ pub struct ErrorDetail {
     pub diagnostics: Option<String>,
 }
 
+/// A failure of a request: its status, a stable code, and its words, worded
+/// when the answer is written (in the request's language).
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
-    pub message: String,
+    pub message: crate::lang::Words,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<crate::lang::Words>) -> Self {
         ApiError {
             status,
             code,
@@ -39,19 +41,19 @@ impl ApiError {
         }
     }
 
-    pub fn not_found(message: impl Into<String>) -> Self {
+    pub fn not_found(message: impl Into<crate::lang::Words>) -> Self {
         ApiError::new(StatusCode::NOT_FOUND, "zhice::serve::not-found", message)
     }
 
-    pub fn bad_request(message: impl Into<String>) -> Self {
+    pub fn bad_request(message: impl Into<crate::lang::Words>) -> Self {
         ApiError::new(StatusCode::BAD_REQUEST, "zhice::serve::bad-request", message)
     }
 
-    pub fn too_large(message: impl Into<String>) -> Self {
+    pub fn too_large(message: impl Into<crate::lang::Words>) -> Self {
         ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "zhice::serve::too-large", message)
     }
 
-    pub fn timeout(message: impl Into<String>) -> Self {
+    pub fn timeout(message: impl Into<crate::lang::Words>) -> Self {
         ApiError::new(StatusCode::REQUEST_TIMEOUT, "zhice::serve::timeout", message)
     }
 }
@@ -61,7 +63,7 @@ impl IntoResponse for ApiError {
         let body = ErrorBody {
             error: ErrorDetail {
                 code: self.code.to_string(),
-                message: self.message,
+                message: self.message.text(),
                 diagnostics: None,
             },
         };

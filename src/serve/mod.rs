@@ -62,19 +62,19 @@ impl App {
             let too_long = std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
                 || e.to_string().contains("length limit");
             if too_long {
-                ApiError::too_large(t!(
+                ApiError::too_large(words!(
                     "the body is over the limit of %{limit} bytes",
                     limit = self.limits.body_bytes
                 ))
             } else {
-                ApiError::bad_request(t!("the body could not be read: %{e}", e = e))
+                ApiError::bad_request(words!("the body could not be read: %{e}", e = e))
             }
         })
     }
 
     fn check_count(&self, n: usize) -> Result<(), ApiError> {
         if n > self.limits.cases {
-            return Err(ApiError::too_large(t!(
+            return Err(ApiError::too_large(words!(
                 "%{n} cases: a request may hold at most %{limit}",
                 n = n,
                 limit = self.limits.cases
@@ -103,7 +103,7 @@ pub fn router(app: Arc<App>) -> Router {
             ApiError::new(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "zhice::serve::method",
-                t!("this endpoint takes another method"),
+                words!("this endpoint takes another method"),
             )
         })
         .layer(tower::limit::GlobalConcurrencyLimitLayer::new(limits.in_flight))
@@ -154,7 +154,7 @@ impl<F: std::future::Future> std::future::Future for InLanguage<F> {
 async fn deadline(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
     match tokio::time::timeout(app.limits.request_time, next.run(req)).await {
         Ok(r) => r,
-        Err(_) => ApiError::timeout(t!(
+        Err(_) => ApiError::timeout(words!(
             "the request took longer than %{ms} ms",
             ms = app.limits.request_time.as_millis()
         ))
