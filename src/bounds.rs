@@ -4,6 +4,9 @@
 //! "only the highest of" do to the total; and which awards nothing bounds. A
 //! cap with a condition may be lifted, so it bounds nothing. Also the lints
 //! that need these bounds: caps that never bind, item caps above the yearly cap.
+//!
+//! One concern, long on purpose: the bound of every form of the language,
+//! one rule per form side by side, so that a new form is bounded like its kin.
 
 pub mod population;
 
@@ -292,6 +295,12 @@ impl<'a> Cx<'a> {
         match &e.kind {
             ExprKind::Const(Const::Money(d) | Const::Rate(d) | Const::Number(d)) => Bound::At(*d),
             ExprKind::Const(Const::Int(n)) => Bound::At(Decimal::from(*n)),
+            // a month is at most 12, a day at most 31; a year has no bound a policy gives
+            ExprKind::DatePart(part, _) => match part {
+                crate::syntax::ast::DatePart::Month => Bound::At(Decimal::from(12)),
+                crate::syntax::ast::DatePart::Day => Bound::At(Decimal::from(31)),
+                crate::syntax::ast::DatePart::Year => Bound::Unbounded,
+            },
             ExprKind::Param(i) => self.param(*i),
             ExprKind::Input(i) => Self::range_max(&self.policy.inputs[*i].range),
             ExprKind::Field(rec, f) => match rec.ty.required() {
@@ -397,6 +406,7 @@ impl<'a> Cx<'a> {
             | ExprKind::Award(_)
             | ExprKind::CaseYear
             | ExprKind::CaseDate
+            | ExprKind::DatePart(..)
             | ExprKind::Field(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)
@@ -471,6 +481,7 @@ impl<'a> Cx<'a> {
             | ExprKind::Award(_)
             | ExprKind::CaseYear
             | ExprKind::CaseDate
+            | ExprKind::DatePart(..)
             | ExprKind::Field(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)
@@ -504,6 +515,7 @@ fn constant(e: &Expr) -> Option<Decimal> {
         | ExprKind::Award(_)
         | ExprKind::CaseYear
         | ExprKind::CaseDate
+        | ExprKind::DatePart(..)
         | ExprKind::Field(..)
         | ExprKind::Binary(..)
         | ExprKind::Not(_)

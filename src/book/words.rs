@@ -19,6 +19,15 @@ impl Words<'_> {
         let p = self.policy;
         match &e.kind {
             ExprKind::Const(c) => self.constant(c),
+            ExprKind::DatePart(part, date) => {
+                let date = self.expr(date);
+                match part {
+                    crate::syntax::ast::DatePart::Year => t!("the year of %{date}", date = date),
+                    crate::syntax::ast::DatePart::Month => t!("the month of %{date}", date = date),
+                    crate::syntax::ast::DatePart::Day => t!("the day of %{date}", date = date),
+                }
+                .into_owned()
+            }
             ExprKind::Input(i) => quoted(p.inputs[*i].label.as_deref().unwrap_or(&p.inputs[*i].name)),
             ExprKind::Param(i) => self
                 .params

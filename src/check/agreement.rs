@@ -291,6 +291,7 @@ fn used_values<'a>(p: &'a Policy, exprs: &[&'a Expr], deep: bool) -> Vec<Used<'a
             | ExprKind::Award(_)
             | ExprKind::CaseYear
             | ExprKind::CaseDate
+            | ExprKind::DatePart(..)
             | ExprKind::Field(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)

@@ -109,6 +109,7 @@ impl Checker<'_> {
             | ExprKind::Award(_)
             | ExprKind::CaseYear
             | ExprKind::CaseDate
+            | ExprKind::DatePart(..)
             | ExprKind::Field(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)
@@ -171,6 +172,7 @@ impl Checker<'_> {
                     | ExprKind::Award(_)
                     | ExprKind::CaseYear
                     | ExprKind::CaseDate
+                    | ExprKind::DatePart(..)
                     | ExprKind::Field(..)
                     | ExprKind::Binary(..)
                     | ExprKind::Not(_)

@@ -178,6 +178,11 @@ impl Checker<'_> {
             }
             ast::ExprKind::Round { expr, unit, mode } => return self.round(expr, unit, *mode, e),
             ast::ExprKind::Aggregate(a) => return self.aggregate(a, e),
+            ast::ExprKind::DatePart(part, date) => {
+                let what = t!("the date `the %{part} of` reads", part = part.keyword());
+                let d = self.expect(date, &Ty::Date, &what)?;
+                (ExprKind::DatePart(*part, Box::new(d)), Ty::Int)
+            }
             ast::ExprKind::Quantified(q) => return self.quantified(q, e),
             ast::ExprKind::UpTo { .. }
             | ast::ExprKind::Tier { .. }

@@ -58,6 +58,7 @@ impl Checker<'_> {
             | ast::ExprKind::If(..)
             | ast::ExprKind::Round { .. }
             | ast::ExprKind::Aggregate(_)
+            | ast::ExprKind::DatePart(..)
             | ast::ExprKind::Quantified(_) => return None,
         };
         Some(Expr { kind, ty, span: e.span })

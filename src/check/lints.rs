@@ -117,7 +117,7 @@ pub(super) fn filters(policy: &Policy) -> Vec<Diagnostic> {
                 ExprKind::Each { local, filter, .. } => (*local, filter.iter().map(|f| &**f).collect()),
                 ExprKind::Aggregate(a) => (a.local, a.filter.iter().collect()),
                 ExprKind::Quantified(q) => (q.local, q.filter.iter().chain(Some(&q.test)).collect()),
-                ExprKind::Const(_) | ExprKind::Input(_) | ExprKind::Param(_) | ExprKind::Local(_) | ExprKind::Value(_) | ExprKind::Award(_) | ExprKind::CaseYear | ExprKind::CaseDate | ExprKind::Field(..) | ExprKind::Binary(..) | ExprKind::Not(_) | ExprKind::Neg(_) | ExprKind::IsGiven(..) | ExprKind::IsValue(..) | ExprKind::ToDec(_) | ExprKind::Min(_) | ExprKind::Max(_) | ExprKind::If(..) | ExprKind::Round(..) | ExprKind::UpTo { .. } | ExprKind::Tier { .. } | ExprKind::Pick { .. } | ExprKind::Bands { .. } | ExprKind::Capped { .. } => return,
+                ExprKind::Const(_) | ExprKind::Input(_) | ExprKind::Param(_) | ExprKind::Local(_) | ExprKind::Value(_) | ExprKind::Award(_) | ExprKind::CaseYear | ExprKind::CaseDate | ExprKind::DatePart(..) | ExprKind::Field(..) | ExprKind::Binary(..) | ExprKind::Not(_) | ExprKind::Neg(_) | ExprKind::IsGiven(..) | ExprKind::IsValue(..) | ExprKind::ToDec(_) | ExprKind::Min(_) | ExprKind::Max(_) | ExprKind::If(..) | ExprKind::Round(..) | ExprKind::UpTo { .. } | ExprKind::Tier { .. } | ExprKind::Pick { .. } | ExprKind::Bands { .. } | ExprKind::Capped { .. } => return,
             };
             for part in parts {
                 for conjunct in conjuncts(part) {
@@ -155,6 +155,7 @@ fn conjuncts(e: &Expr) -> Vec<&Expr> {
         | ExprKind::Award(_)
         | ExprKind::CaseYear
         | ExprKind::CaseDate
+        | ExprKind::DatePart(..)
         | ExprKind::Field(..)
         | ExprKind::Not(_)
         | ExprKind::Neg(_)
@@ -194,6 +195,7 @@ fn settled(p: &Policy, e: &Expr) -> Option<(bool, String)> {
                 | ExprKind::Award(_)
                 | ExprKind::CaseYear
                 | ExprKind::CaseDate
+                | ExprKind::DatePart(..)
                 | ExprKind::Field(..)
                 | ExprKind::Binary(..)
                 | ExprKind::Not(_)
@@ -224,6 +226,7 @@ fn settled(p: &Policy, e: &Expr) -> Option<(bool, String)> {
                 | ExprKind::Award(_)
                 | ExprKind::CaseYear
                 | ExprKind::CaseDate
+                | ExprKind::DatePart(..)
                 | ExprKind::Field(..)
                 | ExprKind::Binary(..)
                 | ExprKind::Not(_)
@@ -269,6 +272,7 @@ fn settled(p: &Policy, e: &Expr) -> Option<(bool, String)> {
             | ExprKind::Award(_)
             | ExprKind::CaseYear
             | ExprKind::CaseDate
+            | ExprKind::DatePart(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)
             | ExprKind::Neg(_)
@@ -304,6 +308,7 @@ fn settled(p: &Policy, e: &Expr) -> Option<(bool, String)> {
             | ExprKind::Award(_)
             | ExprKind::CaseYear
             | ExprKind::CaseDate
+            | ExprKind::DatePart(..)
             | ExprKind::Field(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)
@@ -393,6 +398,7 @@ fn strip(x: &Expr) -> &Expr {
         | ExprKind::Award(_)
         | ExprKind::CaseYear
         | ExprKind::CaseDate
+        | ExprKind::DatePart(..)
         | ExprKind::Field(..)
         | ExprKind::Binary(..)
         | ExprKind::Not(_)

@@ -231,6 +231,8 @@ pub enum ExprKind {
     Round(Box<Expr>, Decimal, RoundMode),
     Aggregate(Box<Aggregate>),
     Quantified(Box<Quantified>),
+    /// `the year of D`: a part of a date, a whole number
+    DatePart(crate::syntax::ast::DatePart, Box<Expr>),
     /// `up to CEILING, assessed X`
     UpTo {
         ceiling: Box<Expr>,
@@ -345,6 +347,7 @@ impl Expr {
             | ExprKind::IsGiven(x, _)
             | ExprKind::IsValue(x, _, _)
             | ExprKind::ToDec(x)
+            | ExprKind::DatePart(_, x)
             | ExprKind::Round(x, _, _) => f(x),
             ExprKind::Binary(_, a, b) | ExprKind::Capped { amount: a, cap: b } => {
                 f(a);

@@ -74,6 +74,7 @@ fn collect(e: &Expr, out: &mut Vec<Atom>) {
         | ExprKind::Award(_)
         | ExprKind::CaseYear
         | ExprKind::CaseDate
+        | ExprKind::DatePart(..)
         | ExprKind::Field(..)
         | ExprKind::Neg(_)
         | ExprKind::ToDec(_)
@@ -109,6 +110,7 @@ fn subject(e: &Expr) -> Option<String> {
         | ExprKind::Award(_)
         | ExprKind::CaseYear
         | ExprKind::CaseDate
+        | ExprKind::DatePart(..)
         | ExprKind::Binary(..)
         | ExprKind::Not(_)
         | ExprKind::Neg(_)

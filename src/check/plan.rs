@@ -103,6 +103,7 @@ impl<'a> Graph<'a> {
             | ExprKind::Local(_)
             | ExprKind::CaseYear
             | ExprKind::CaseDate
+            | ExprKind::DatePart(..)
             | ExprKind::Field(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)

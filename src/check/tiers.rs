@@ -91,6 +91,7 @@ impl Checker<'_> {
             | ExprKind::Award(_)
             | ExprKind::CaseYear
             | ExprKind::CaseDate
+            | ExprKind::DatePart(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)
             | ExprKind::Neg(_)

@@ -61,6 +61,7 @@ pub(super) fn reads(policy: &Policy, measure: usize) -> Reads {
             | m::ExprKind::Award(_)
             | m::ExprKind::CaseYear
             | m::ExprKind::CaseDate
+            | m::ExprKind::DatePart(..)
             | m::ExprKind::Field(..)
             | m::ExprKind::Binary(..)
             | m::ExprKind::Not(_)

@@ -99,6 +99,7 @@ impl<'a> Cx<'a> {
             | ExprKind::Award(_)
             | ExprKind::CaseYear
             | ExprKind::CaseDate
+            | ExprKind::DatePart(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)
             | ExprKind::Neg(_)
@@ -162,6 +163,7 @@ impl<'a> Cx<'a> {
             | ExprKind::Award(_)
             | ExprKind::CaseYear
             | ExprKind::CaseDate
+            | ExprKind::DatePart(..)
             | ExprKind::Field(..)
             | ExprKind::Neg(_)
             | ExprKind::ToDec(_)
@@ -210,6 +212,7 @@ impl<'a> Cx<'a> {
             | ExprKind::Value(_)
             | ExprKind::CaseYear
             | ExprKind::CaseDate
+            | ExprKind::DatePart(..)
             | ExprKind::Field(..)
             | ExprKind::Not(_)
             | ExprKind::Neg(_)
@@ -351,6 +354,16 @@ impl<'a> Cx<'a> {
             }
             ExprKind::CaseYear => Value::Int(i64::from(self.case.year)),
             ExprKind::CaseDate => Value::Date(self.case.day()),
+            ExprKind::DatePart(part, date) => match self.eval(date)? {
+                Value::Date(d) => Value::Int(match part {
+                    crate::syntax::ast::DatePart::Year => i64::from(d.year),
+                    crate::syntax::ast::DatePart::Month => i64::from(d.month),
+                    crate::syntax::ast::DatePart::Day => i64::from(d.day),
+                }),
+                // a date not given has no year: the part is not given either
+                Value::Absent => Value::Absent,
+                _ => return Err(self.internal("a date part of a value that is not a date")),
+            },
             ExprKind::Field(rec, f) => match self.eval(rec)? {
                 Value::Record(fields) => self
                     .case
@@ -529,6 +542,7 @@ fn explains_itself(e: &Expr) -> bool {
         | ExprKind::Local(_)
         | ExprKind::CaseYear
         | ExprKind::CaseDate
+        | ExprKind::DatePart(..)
         | ExprKind::Field(..)
         | ExprKind::Not(_)
         | ExprKind::Neg(_)

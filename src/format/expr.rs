@@ -16,7 +16,8 @@ fn precedence(e: &Expr) -> u8 {
         ExprKind::Round { .. } => Operator::Rounded.precedence(),
         ExprKind::Neg(_) => Operator::Neg.precedence(),
         ExprKind::Is { .. } | ExprKind::IsGiven { .. } => Operator::Is.precedence(),
-        ExprKind::Literal(_) | ExprKind::Path(_) | ExprKind::Call { .. } => ATOM_PRECEDENCE,
+        // its operand is an atom too: `the year of (a or b)` keeps its parentheses
+        ExprKind::Literal(_) | ExprKind::Path(_) | ExprKind::Call { .. } | ExprKind::DatePart(..) => ATOM_PRECEDENCE,
         // block forms are printed by the item layout; inline they are atoms
         ExprKind::UpTo { .. }
         | ExprKind::Tier { .. }
@@ -66,6 +67,7 @@ fn at_least(src: &str, e: &Expr, min: u8) -> String {
             format!("{} {} {}", at_least(src, l, p), op.symbol(), at_least(src, r, p + 1))
         }
         ExprKind::Not(x) => format!("not {}", at_least(src, x, 3)),
+        ExprKind::DatePart(part, date) => format!("the {} of {}", part.keyword(), at_least(src, date, ATOM_PRECEDENCE)),
         ExprKind::Neg(x) => format!("-{}", at_least(src, x, 9)),
         ExprKind::IsGiven { expr, negated } => {
             format!(

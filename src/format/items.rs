@@ -527,6 +527,7 @@ pub(super) fn amount(doc: &Doc, a: &Expr) -> Lines {
         | ExprKind::If(..)
         | ExprKind::Round { .. }
         | ExprKind::Aggregate(_)
+        | ExprKind::DatePart(..)
         | ExprKind::Quantified(_) => {
             let text = expr(src, a);
             // A long sum is written one term a line, each under the first.

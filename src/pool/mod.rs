@@ -104,6 +104,7 @@ fn fixed(program: &Program, e: &crate::check::model::Expr, day: Date) -> Decimal
         | ExprKind::Award(_)
         | ExprKind::CaseYear
         | ExprKind::CaseDate
+        | ExprKind::DatePart(..)
         | ExprKind::Field(..)
         | ExprKind::Binary(..)
         | ExprKind::Not(_)

@@ -507,6 +507,8 @@ pub enum ExprKind {
     },
     /// `the sum of … for each … in …`
     Aggregate(Box<Aggregate>),
+    /// `the year of establishment_date`: a part of a date
+    DatePart(DatePart, Box<Expr>),
     /// `any … in … satisfies …`
     Quantified(Box<Quantified>),
     /// `up to 50万元, assessed project.assessed`
@@ -561,6 +563,7 @@ impl ExprKind {
             | ExprKind::If(..)
             | ExprKind::Round { .. }
             | ExprKind::Aggregate(_)
+            | ExprKind::DatePart(..)
             | ExprKind::Quantified(_)
             | ExprKind::UpTo { .. }
             | ExprKind::Capped { .. } => false,
@@ -614,6 +617,24 @@ impl BinOp {
             self,
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
         )
+    }
+}
+
+/// Which part of a date `the … of` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatePart {
+    Year,
+    Month,
+    Day,
+}
+
+impl DatePart {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            DatePart::Year => "year",
+            DatePart::Month => "month",
+            DatePart::Day => "day",
+        }
     }
 }
 

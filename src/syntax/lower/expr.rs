@@ -152,6 +152,16 @@ fn primary(p: Pair<Rule>) -> Result<Expr> {
             ExprKind::Call { name, args }
         }
         Rule::aggregate => ExprKind::Aggregate(Box::new(aggregate(p)?)),
+        Rule::date_part => {
+            let mut it = p.into_inner();
+            let part = match next(&mut it, "year, month or day", at)?.as_rule() {
+                Rule::part_year => DatePart::Year,
+                Rule::part_month => DatePart::Month,
+                _ => DatePart::Day,
+            };
+            let date = primary(next(&mut it, "a date", at)?)?;
+            ExprKind::DatePart(part, Box::new(date))
+        }
         Rule::quantifier => ExprKind::Quantified(Box::new(quantified(p)?)),
         Rule::if_expr => {
             let mut parts = p.into_inner().filter(|x| x.as_rule() == Rule::expr);
