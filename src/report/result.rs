@@ -8,6 +8,7 @@ use crate::check::model::{Policy, RationRule};
 use crate::eval::Outcome;
 use crate::number::money;
 use crate::pool::{Settled, Share};
+use crate::report::doc::{text_of, Block, Doc, Inlines};
 use std::fmt::Write;
 
 pub use crate::json::{push_decimal, push_string as push_json_string};
@@ -257,10 +258,12 @@ fn push_csv(out: &mut String, s: &str) {
 
 /// A short human summary of an evaluated case.
 pub fn text_outcome(policy: &Policy, id: &str, outcome: &Outcome) -> String {
-    let mut out = format!("{id}  {}\n", t!("total %{amount}", amount = money(outcome.total)));
+    let title = format!("{id}  {}", t!("total %{amount}", amount = money(outcome.total)));
+    let mut lines: Vec<(usize, Inlines)> = Vec::new();
     for (m, a) in policy.measures.iter().zip(&outcome.awards) {
         if crate::eval::money::positive(*a) {
-            out.push_str(&format!("  {:<16} {:>16}  {} {}\n", m.id, money(*a), m.clause, m.title));
+            let line = format!("{:<16} {:>16}  {} {}", m.id, money(*a), m.clause, m.title);
+            lines.push((1, text_of(line)));
         }
     }
     let benefits: Vec<&str> = policy
@@ -271,17 +274,24 @@ pub fn text_outcome(policy: &Policy, id: &str, outcome: &Outcome) -> String {
         .map(|(b, _)| b.id.as_str())
         .collect();
     if !benefits.is_empty() {
-        out.push_str(&format!(
-            "  {}\n",
-            t!("services: %{services}", services = benefits.join(", "))
-        ));
+        lines.push((1, text_of(t!("services: %{services}", services = benefits.join(", ")))));
     }
-    out
+    outline(title, lines)
+}
+
+/// A case's result as a document for people: its heading line and the lines under it.
+fn outline(title: String, lines: Vec<(usize, Inlines)>) -> String {
+    let doc = Doc {
+        title,
+        subtitle: Vec::new(),
+        blocks: vec![Block::Lines(lines)],
+    };
+    crate::report::doc::text(&doc, crate::report::doc::Style { color: false })
 }
 
 /// What the pools granted a case, for the text summary: only the awards a pool cut.
 pub fn text_shares(policy: &Policy, shares: &[Share], settled: Option<&Settled>) -> String {
-    let mut out = String::new();
+    let mut lines: Vec<(usize, Inlines)> = Vec::new();
     for s in shares.iter().filter(|s| s.entitled != s.granted) {
         let pool = &policy.pools[s.pool];
         let how = match (s.rank, settled.and_then(|st| st.allocations.get(&(s.pool, s.period)))) {
@@ -304,39 +314,44 @@ pub fn text_shares(policy: &Policy, shares: &[Share], settled: Option<&Settled>)
             .into_owned(),
             (None, None) => String::new(),
         };
-        out.push_str(&format!(
-            "    {}\n",
-            t!(
+        lines.push((
+            2,
+            text_of(t!(
                 "pool %{pool} %{clause} %{period}: entitled to %{entitled}, %{how}",
                 pool = pool.id,
                 clause = pool.clause,
                 period = crate::pool::period_name(pool, s.period),
                 entitled = money(s.entitled),
                 how = how
-            )
+            )),
         ));
     }
-    out
+    if lines.is_empty() {
+        return String::new();
+    }
+    outline(String::new(), lines)
 }
 
 fn rejected_text(e: &CaseErrors) -> String {
     let no_id = t!("(no id)");
-    let mut out = format!("{}  {}\n", e.id.as_deref().unwrap_or(&no_id), t!("rejected"));
-    for fe in &e.errors {
-        if fe.field.is_empty() {
-            out.push_str(&format!("  {}\n", t!("error: %{message}", message = fe.message.text())));
-        } else {
-            out.push_str(&format!(
-                "  {}\n",
+    let title = format!("{}  {}", e.id.as_deref().unwrap_or(&no_id), t!("rejected"));
+    let lines = e
+        .errors
+        .iter()
+        .map(|fe| {
+            let line = if fe.field.is_empty() {
+                t!("error: %{message}", message = fe.message.text())
+            } else {
                 t!(
                     "error in `%{field}`: %{message}",
                     field = fe.field,
                     message = fe.message.text()
                 )
-            ));
-        }
-    }
-    out
+            };
+            (1, text_of(line))
+        })
+        .collect();
+    outline(title, lines)
 }
 
 /// A short human summary of one case.
