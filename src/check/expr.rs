@@ -179,9 +179,18 @@ impl Checker<'_> {
             ast::ExprKind::Round { expr, unit, mode } => return self.round(expr, unit, *mode, e),
             ast::ExprKind::Aggregate(a) => return self.aggregate(a, e),
             ast::ExprKind::DatePart(part, date) => {
-                let what = t!("the date `the %{part} of` reads", part = part.keyword());
-                let d = self.expect(date, &Ty::Date, &what)?;
-                (ExprKind::DatePart(*part, Box::new(d)), Ty::Int)
+                // an optional date gives an optional part: a year not given is not given
+                let d = self.expr(date)?;
+                let ty = match &d.ty {
+                    Ty::Date => Ty::Int,
+                    Ty::Optional(inner) if **inner == Ty::Date => Ty::Optional(Box::new(Ty::Int)),
+                    other => {
+                        let what = t!("the date `the %{part} of` reads", part = part.keyword());
+                        let other = other.clone();
+                        return self.mismatch(date, words!("%{what} must be a date", what = what), &other);
+                    }
+                };
+                (ExprKind::DatePart(*part, Box::new(d)), ty)
             }
             ast::ExprKind::Quantified(q) => return self.quantified(q, e),
             ast::ExprKind::UpTo { .. }
