@@ -6,7 +6,7 @@
 
 use super::json::{Cursor, JsonError};
 use super::{code, Case, CaseErrors, FieldError};
-use crate::check::model::{FieldDef, Policy, Range, Ty};
+use crate::check::model::{FieldDef, Policy, Range, Ty, WhenAbsent};
 use crate::compile::const_value;
 use crate::date::Date;
 use crate::diagnostic::closest;
@@ -193,13 +193,14 @@ impl<'p> Reader<'p> {
     }
 }
 
-/// What a field left out means: its default, nothing for an optional one, an
-/// empty list; `None` when the case must give it.
+/// What a field left out means: nothing for an optional one, else the default
+/// the policy writes; `None` when the case must give it.
 fn when_missing(def: &FieldDef) -> Option<Value> {
-    match &def.ty {
-        Ty::Optional(_) => Some(Value::Absent),
-        Ty::List(_) => Some(Value::List(Span32::default())),
-        _ => def.default_when_missing().map(|c| const_value(&c)),
+    match (&def.ty, &def.default) {
+        (Ty::Optional(_), _) => Some(Value::Absent),
+        (_, Some(WhenAbsent::Empty)) => Some(Value::List(Span32::default())),
+        (_, Some(WhenAbsent::Value(c))) => Some(const_value(c)),
+        (_, None) => None,
     }
 }
 

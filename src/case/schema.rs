@@ -5,7 +5,7 @@
 //! the decoder also reads a few lenient ones (an int as `"4"`, an enum value by
 //! its label), which the schema leaves out on purpose so producers write one form.
 
-use crate::check::model::{EnumDef, FieldDef, Policy, Range, Ty};
+use crate::check::model::{Const, EnumDef, FieldDef, Policy, Range, Ty, WhenAbsent};
 use serde_json::{json, Map, Value};
 
 const DECIMAL: &str = r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$";
@@ -99,7 +99,32 @@ fn field(policy: &Policy, f: &FieldDef) -> Value {
     if let (Some(obj), Some(label)) = (v.as_object_mut(), &f.label) {
         obj.insert("title".into(), json!(label));
     }
+    if let (Some(obj), Some(d)) = (v.as_object_mut(), &f.default) {
+        obj.insert("default".into(), default_json(policy, d));
+    }
     v
+}
+
+/// The default as a case would write it.
+fn default_json(policy: &Policy, d: &WhenAbsent) -> Value {
+    match d {
+        WhenAbsent::Empty => json!([]),
+        WhenAbsent::Value(c) => match c {
+            Const::Bool(b) => json!(b),
+            Const::Int(n) => json!(n),
+            // as a number where one holds it exactly, else as the decimal string the reader also takes
+            Const::Number(x) | Const::Money(x) | Const::Rate(x) => {
+                let text = x.normalize().to_string();
+                serde_json::from_str::<Value>(&text)
+                    .ok()
+                    .filter(|n| format!("{n}") == text)
+                    .unwrap_or(json!(text))
+            }
+            Const::Text(t) => json!(t),
+            Const::Date(d) => json!(d.to_string()),
+            Const::Enum(en, v) => json!(policy.enums[*en].values[*v as usize].0),
+        },
+    }
 }
 
 /// `v`, or null. A plain type gains `"null"` (so that errors inside a list

@@ -80,6 +80,8 @@ impl Checker<'_> {
                 let Some((ty, range)) = self.type_expr(&f.ty) else {
                     continue;
                 };
+                // a wrong default is reported; the field is still declared, so that its uses check
+                let default = self.field_default(&f.ty, &ty, &range).flatten();
                 if matches!(ty.required(), Ty::List(_) | Ty::Record(_)) {
                     self.error(
                         Diagnostic::error(
@@ -99,6 +101,7 @@ impl Checker<'_> {
                     ty,
                     range,
                     label: f.label.clone(),
+                    default,
                     span: f.name.span,
                 });
             }
@@ -163,15 +166,95 @@ impl Checker<'_> {
         if t.optional {
             if t.list {
                 self.error(
-                    Diagnostic::error("zhice::check::optional-list", words!("a list is never missing"), t.span)
-                        .label(words!("`optional list`"))
-                        .help(words!("drop `optional`: a missing list is read as empty")),
+                    Diagnostic::error(
+                        "zhice::check::optional-list",
+                        words!("a list is never optional"),
+                        t.span,
+                    )
+                    .label(words!("`optional list`"))
+                    .help(words!(
+                        "drop `optional`; write `default empty` if a case may leave the list out"
+                    )),
                 );
                 return None;
             }
             ty = Ty::Optional(Box::new(ty));
         }
         Some((ty, range))
+    }
+
+    /// The written `default …` of a field, checked against its type and range:
+    /// `Some(None)` when there is none, `None` after an error.
+    fn field_default(&mut self, t: &ast::TypeExpr, ty: &Ty, range: &Range) -> Option<Option<WhenAbsent>> {
+        let Some(d) = &t.default else { return Some(None) };
+        let wrong = |me: &mut Self, message: crate::lang::Words, help: crate::lang::Words| {
+            me.error(
+                Diagnostic::error("zhice::check::default", message, d.span)
+                    .label(words!("this default"))
+                    .help(help),
+            );
+        };
+        let value = match (&d.node, ty) {
+            (_, Ty::Optional(_)) => {
+                wrong(
+                    self,
+                    words!("an optional field has no default"),
+                    words!("drop `optional` to give the field a default, or drop the default: then each use of it says what applies when it is missing (`otherwise`)"),
+                );
+                return None;
+            }
+            (ast::FieldDefault::Empty, Ty::List(_)) => return Some(Some(WhenAbsent::Empty)),
+            (_, Ty::List(_)) => {
+                wrong(
+                    self,
+                    words!("a list's default is `empty`"),
+                    words!("write `default empty`"),
+                );
+                return None;
+            }
+            (ast::FieldDefault::Empty, _) => {
+                wrong(
+                    self,
+                    words!("only a list can default to `empty`"),
+                    words!("write the value a missing field means, such as `default false` or `default 0元`"),
+                );
+                return None;
+            }
+            (ast::FieldDefault::Name(name), Ty::Enum(en)) => Const::Enum(*en, self.enum_value(*en, name, d.span)?),
+            (ast::FieldDefault::Literal(lit), _) => {
+                let c = self.constant(&Spanned::new(lit.clone(), d.span));
+                match (c, ty) {
+                    (Const::Int(n), Ty::Number) => Const::Number(Decimal::from(n)),
+                    (Const::Int(0), Ty::Money) => Const::Money(Decimal::ZERO),
+                    (c, _) => c,
+                }
+            }
+            // a bare name where no enum is declared: no value of this type
+            (ast::FieldDefault::Name(_), _) => Const::Text(String::new()),
+        };
+        if const_type(&value) != *ty || matches!((&d.node, ty), (ast::FieldDefault::Name(_), Ty::Text)) {
+            let type_name = self.type_name(ty);
+            wrong(
+                self,
+                words!("this default is not a %{type_name} value", type_name = type_name),
+                words!("the default is what a case that leaves the field out is read as, so it has the field's type"),
+            );
+            return None;
+        }
+        let number = match &value {
+            Const::Int(n) => Some(Decimal::from(*n)),
+            Const::Number(x) | Const::Money(x) | Const::Rate(x) => Some(*x),
+            _ => None,
+        };
+        if number.is_some_and(|x| !range.contains(x)) {
+            wrong(
+                self,
+                words!("this default is outside the field's range"),
+                words!("a case could not give this value itself; choose a default inside the range"),
+            );
+            return None;
+        }
+        Some(Some(WhenAbsent::Value(value)))
     }
 
     fn bound(&mut self, b: &ast::Bound, base: &Ty) -> Option<Range> {
@@ -238,11 +321,13 @@ impl Checker<'_> {
             let Some((ty, range)) = self.type_expr(&input.ty) else {
                 continue;
             };
+            let default = self.field_default(&input.ty, &ty, &range).flatten();
             self.inputs.push(FieldDef {
                 name: input.name.node.clone(),
                 ty,
                 range,
                 label: input.label.clone(),
+                default,
                 span: input.name.span,
             });
         }

@@ -125,28 +125,24 @@ pub struct FieldDef {
     pub ty: Ty,
     pub range: Range,
     pub label: Option<String>,
+    /// `default …`; nothing for a field every case must give (or an optional one)
+    pub default: Option<WhenAbsent>,
     pub span: Span,
 }
 
 impl FieldDef {
-    /// What a case that leaves the field out gets, or `None` when it must give it:
-    /// false, 0 (when 0 is in the declared range), an empty list, or "not given".
-    pub fn default_when_missing(&self) -> Option<Const> {
-        match &self.ty {
-            Ty::Optional(_) | Ty::List(_) => None,
-            Ty::Bool => Some(Const::Bool(false)),
-            Ty::Money => Some(Const::Money(Decimal::ZERO)),
-            Ty::Rate => Some(Const::Rate(Decimal::ZERO)),
-            Ty::Int if self.range.contains(Decimal::ZERO) => Some(Const::Int(0)),
-            Ty::Number if self.range.contains(Decimal::ZERO) => Some(Const::Number(Decimal::ZERO)),
-            _ => None,
-        }
-    }
-
-    /// True when a case must give this field.
+    /// True when a case must give this field: it is neither optional nor has a default.
     pub fn required(&self) -> bool {
-        !matches!(self.ty, Ty::Optional(_) | Ty::List(_)) && self.default_when_missing().is_none()
+        !matches!(self.ty, Ty::Optional(_)) && self.default.is_none()
     }
+}
+
+/// What a field a case leaves out gets, as the policy states it (`default …`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum WhenAbsent {
+    Value(Const),
+    /// `default empty`: a list with no items
+    Empty,
 }
 
 #[derive(Debug, Clone)]

@@ -136,6 +136,7 @@ pub enum SchemaChangeKind {
     Removed,
     TypeChanged,
     RangeChanged,
+    DefaultChanged,
     LabelChanged,
 }
 
@@ -150,6 +151,7 @@ impl SchemaChangeKind {
             SchemaChangeKind::Removed => t!("removed"),
             SchemaChangeKind::TypeChanged => t!("type changed"),
             SchemaChangeKind::RangeChanged => t!("range changed"),
+            SchemaChangeKind::DefaultChanged => t!("default changed"),
             SchemaChangeKind::LabelChanged => t!("label changed"),
         }
     }

@@ -2,7 +2,7 @@
 //! breaking when case files that worked before would be rejected after.
 
 use super::{SchemaChange, SchemaChangeKind};
-use crate::check::model::{FieldDef, Policy, Range};
+use crate::check::model::{Const, FieldDef, Policy, Range, WhenAbsent};
 
 pub(super) fn compare(old: &Policy, new: &Policy) -> Vec<SchemaChange> {
     let mut out = Vec::new();
@@ -77,6 +77,17 @@ fn change(
     }
 }
 
+fn default_text(policy: &Policy, d: &Option<WhenAbsent>) -> String {
+    match d {
+        None => t!("none: every case gives it").into_owned(),
+        Some(WhenAbsent::Empty) => t!("an empty list").into_owned(),
+        Some(WhenAbsent::Value(Const::Bool(true))) => t!("yes").into_owned(),
+        Some(WhenAbsent::Value(Const::Bool(false))) => t!("no").into_owned(),
+        Some(WhenAbsent::Value(Const::Enum(en, v))) => policy.enums[*en].values[*v as usize].0.clone(),
+        Some(WhenAbsent::Value(c)) => c.to_string(),
+    }
+}
+
 fn range_text(r: &Range) -> String {
     match (r.min, r.max) {
         (Some(lo), Some(hi)) => format!("{lo}..{hi}"),
@@ -116,7 +127,8 @@ fn fields(old: &Policy, new: &Policy, prefix: &str, olds: &[FieldDef], news: &[F
             continue;
         };
         let (to, tn) = (old.type_name(&o.ty), new.type_name(&n.ty));
-        if to != tn {
+        let same_type = to == tn;
+        if !same_type {
             let why = if n.required() && !o.required() {
                 t!("cases that leave it out will now be rejected")
             } else {
@@ -144,6 +156,21 @@ fn fields(old: &Policy, new: &Policy, prefix: &str, olds: &[FieldDef], news: &[F
                 Some(range_text(&o.range)),
                 Some(range_text(&n.range)),
                 !wider,
+                why,
+            ));
+        }
+        if o.default != n.default && same_type {
+            let why = match (&o.default, &n.default) {
+                (Some(_), None) => t!("cases that leave it out will now be rejected"),
+                (None, Some(_)) => t!("cases that leave it out are now read as the default"),
+                _ => t!("cases that leave it out are read as another value"),
+            };
+            out.push(change(
+                &item,
+                SchemaChangeKind::DefaultChanged,
+                Some(default_text(old, &o.default)),
+                Some(default_text(new, &n.default)),
+                o.default.is_some(),
                 why,
             ));
         }

@@ -208,6 +208,9 @@ fn type_text(doc: &Doc, t: &TypeExpr) -> String {
             _ => {}
         }
     }
+    if let Some(d) = &t.default {
+        s.push_str(&format!(" default {}", compact(doc, d.span)));
+    }
     s
 }
 

@@ -57,6 +57,8 @@ const PHRASES: &[&str] = &[
     "test",
     "optional",
     "list of",
+    "default",
+    "default empty",
 ];
 
 const TEST_PHRASES: &[&str] = &["test", "given", "expect", "expect errors"];

@@ -138,7 +138,19 @@ pub struct TypeExpr {
     pub list: bool,
     pub name: Ident,
     pub bound: Option<Bound>,
+    /// `default false`, `default 0元`, `default empty`: what a case that leaves the field out gets
+    pub default: Option<Spanned<FieldDefault>>,
     pub span: Span,
+}
+
+/// The value a field takes when a case leaves it out, as the policy writes it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldDefault {
+    Literal(Literal),
+    /// an enum value: `default second`
+    Name(String),
+    /// `default empty`: a list left out has no items
+    Empty,
 }
 
 #[derive(Debug, Clone)]

@@ -8,12 +8,12 @@ fn policy(extra: &str) -> Policy {
         "policy \"p\" {{ rounding 0.01 half-away-from-zero after each rate {extra} }}
         enum Level {{ national, international }}
         record Item {{ id: text, level: Level, rank: int >= 1 }}
-        input spend: money >= 0
+        input spend: money >= 0 default 0元
         input level: optional int 3..5
-        input share: rate
-        input items: list of Item
-        input months: int 0..36
-        input area: number >= 0
+        input share: rate default 0%
+        input items: list of Item default empty
+        input months: int 0..36 default 0
+        input area: number >= 0 default 0
         measure m （一） \"m\" {{ text \"t\" when level is given and months >= 0 and area >= 0
           award each i in items where i.rank <= 3 and i.level is national: share of spend }}"
     );
@@ -84,14 +84,39 @@ fn plain_amounts_read_as_the_full_parser_reads_them() {
 }
 
 #[test]
-fn missing_values_take_their_defaults() {
+fn missing_values_take_the_defaults_the_policy_writes() {
     let c = case(r#"{"id":"a","year":2025,"level":null}"#).expect("decodes");
     assert_eq!(c.slots[0], Value::Dec(Decimal::ZERO));
     assert_eq!(c.slots[1], Value::Absent);
     assert_eq!(c.slots[3], Value::List(Span32::default()));
-    // a whole number or a number whose declared range holds 0 is 0 when missing
     assert_eq!(c.slots[4], Value::Int(0));
     assert_eq!(c.slots[5], Value::Dec(Decimal::ZERO));
+}
+
+#[test]
+fn a_field_with_no_default_is_never_silently_zero() {
+    // 0 is in the range, yet a missing age is an error naming it, not a newborn
+    let src = "policy \"p\" { }
+        record Member { age: int 0..120, student: bool default false }
+        input members: list of Member
+        input rooms: int 0..9
+        measure m （一） \"m\" { text \"t\" when rooms >= 0 and any x in members satisfies x.age >= 60 and not x.student award 1元 }";
+    let file = parse(src, FileKind::Policy).expect("parses");
+    let p = check(&file, &[]).policy.expect("checks");
+    let named = |json: &str| -> Vec<String> {
+        Reader::new(&p)
+            .line(json, 1)
+            .err()
+            .map(|e| e.errors.into_iter().map(|f| f.field).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(named(r#"{"id":"a","year":2025,"members":[{"age":70}]}"#), ["rooms"]);
+    assert_eq!(
+        named(r#"{"id":"a","year":2025,"rooms":2,"members":[{},{"age":3}]}"#),
+        ["members[0].age"]
+    );
+    assert_eq!(named(r#"{"id":"a","year":2025,"rooms":2}"#), ["members"]);
+    assert!(named(r#"{"id":"a","year":2025,"rooms":0,"members":[]}"#).is_empty());
 }
 
 #[test]

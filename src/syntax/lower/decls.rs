@@ -145,7 +145,14 @@ pub(super) fn input_decl(p: Pair<Rule>) -> Result<InputDecl> {
 pub(super) fn type_expr(p: Pair<Rule>) -> Result<TypeExpr> {
     let at = span(&p);
     let mut optional = false;
-    for part in p.into_inner() {
+    let parts = p.into_inner();
+    // the default comes last: read it first, so that each type's arm can return
+    let default = parts
+        .clone()
+        .find(|q| q.as_rule() == Rule::default_of)
+        .map(field_default)
+        .transpose()?;
+    for part in parts {
         match part.as_rule() {
             Rule::optional => optional = true,
             Rule::list_type => {
@@ -156,6 +163,7 @@ pub(super) fn type_expr(p: Pair<Rule>) -> Result<TypeExpr> {
                     list: true,
                     name,
                     bound: None,
+                    default,
                     span: at,
                 });
             }
@@ -169,6 +177,7 @@ pub(super) fn type_expr(p: Pair<Rule>) -> Result<TypeExpr> {
                     list: false,
                     name,
                     bound,
+                    default,
                     span: at,
                 });
             }
@@ -176,6 +185,19 @@ pub(super) fn type_expr(p: Pair<Rule>) -> Result<TypeExpr> {
         }
     }
     Err(Box::new(internal("empty type", at.start)))
+}
+
+fn field_default(p: Pair<Rule>) -> Result<Spanned<FieldDefault>> {
+    let at = span(&p);
+    let inner = next(&mut p.into_inner(), "default value", at)?;
+    let at = span(&inner);
+    let value = match inner.as_rule() {
+        Rule::empty_list => FieldDefault::Empty,
+        Rule::ident => FieldDefault::Name(inner.as_str().to_string()),
+        Rule::signed => FieldDefault::Literal(signed(inner)?.node),
+        _ => return Err(unexpected(&inner)),
+    };
+    Ok(Spanned::new(value, at))
 }
 
 pub(super) fn bound(p: Pair<Rule>) -> Result<Bound> {
