@@ -301,6 +301,8 @@ impl<'a> Cx<'a> {
                 crate::syntax::ast::DatePart::Day => Bound::At(Decimal::from(31)),
                 crate::syntax::ast::DatePart::Year => Bound::Unbounded,
             },
+            // a count between two dates of the case: nothing in the policy bounds it
+            ExprKind::Between(..) | ExprKind::Shift(..) => Bound::Unbounded,
             ExprKind::Param(i) => self.param(*i),
             ExprKind::Input(i) => Self::range_max(&self.policy.inputs[*i].range),
             ExprKind::Field(rec, f) => match rec.ty.required() {
@@ -407,6 +409,8 @@ impl<'a> Cx<'a> {
             | ExprKind::CaseYear
             | ExprKind::CaseDate
             | ExprKind::DatePart(..)
+            | ExprKind::Between(..)
+            | ExprKind::Shift(..)
             | ExprKind::Field(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)
@@ -482,6 +486,8 @@ impl<'a> Cx<'a> {
             | ExprKind::CaseYear
             | ExprKind::CaseDate
             | ExprKind::DatePart(..)
+            | ExprKind::Between(..)
+            | ExprKind::Shift(..)
             | ExprKind::Field(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)
@@ -516,6 +522,8 @@ fn constant(e: &Expr) -> Option<Decimal> {
         | ExprKind::CaseYear
         | ExprKind::CaseDate
         | ExprKind::DatePart(..)
+        | ExprKind::Between(..)
+        | ExprKind::Shift(..)
         | ExprKind::Field(..)
         | ExprKind::Binary(..)
         | ExprKind::Not(_)

@@ -45,6 +45,56 @@ impl Date {
         (1..=9999).contains(&year).then_some(Date { year, month, day })
     }
 
+    /// Days since 1970-01-01 (negative before), by Howard Hinnant's days-from-civil.
+    pub fn unix_days(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The day `n` days later (earlier when negative); `None` outside years 1 to 9999.
+    pub fn plus_days(self, n: i64) -> Option<Date> {
+        Date::from_unix_days(self.unix_days().checked_add(n)?)
+    }
+
+    /// The same day `n` months later (earlier when negative); a day the month
+    /// lacks falls on its last day (31 January + 1 month is 28 or 29 February).
+    /// `None` outside years 1 to 9999.
+    pub fn plus_months(self, n: i64) -> Option<Date> {
+        let index = i64::from(self.year)
+            .checked_mul(12)?
+            .checked_add(i64::from(self.month) - 1)?
+            .checked_add(n)?;
+        let year = i32::try_from(index.div_euclid(12)).ok()?;
+        let month = u8::try_from(index.rem_euclid(12) + 1).ok()?;
+        if !(1..=9999).contains(&year) {
+            return None;
+        }
+        let day = self.day.min(days_in_month(year, month)?);
+        Some(Date { year, month, day })
+    }
+
+    /// Whole months from this day to `to`: the most `n` with `self + n months`
+    /// on or before `to` (negative, the same way back, when `to` is earlier).
+    /// Whole years are these divided by 12: an age on a day.
+    pub fn months_until(self, to: Date) -> i64 {
+        if to < self {
+            return -to.months_until(self);
+        }
+        let months = (i64::from(to.year) - i64::from(self.year)) * 12 + i64::from(to.month) - i64::from(self.month);
+        // the anniversary in `to`'s month, moved to its last day when the month is short
+        let last = days_in_month(to.year, to.month).unwrap_or(28);
+        if self.day.min(last) > to.day {
+            months - 1
+        } else {
+            months
+        }
+    }
+
     /// True when the text has the form `YYYY-MM-DD`, whether or not the day exists.
     pub fn has_form(text: &str) -> bool {
         let b = text.as_bytes();
@@ -88,6 +138,52 @@ mod tests {
     }
 
     use super::*;
+
+    fn d(text: &str) -> Date {
+        Date::parse(text).unwrap_or(Date::new_year(1))
+    }
+
+    #[test]
+    fn days_there_and_back() {
+        for n in [-719_162, -1, 0, 59, 11_016, 20_784, 2_932_896] {
+            assert_eq!(Date::from_unix_days(n).map(Date::unix_days), Some(n));
+        }
+        assert_eq!(d("2024-02-28").plus_days(2), Some(d("2024-03-01")));
+        assert_eq!(d("2026-01-01").plus_days(-1), Some(d("2025-12-31")));
+        assert_eq!(d("9999-12-31").plus_days(1), None);
+    }
+
+    #[test]
+    fn months_keep_the_day_or_fall_on_the_last() {
+        assert_eq!(d("2026-01-31").plus_months(1), Some(d("2026-02-28")));
+        assert_eq!(d("2028-01-31").plus_months(1), Some(d("2028-02-29")));
+        assert_eq!(d("2026-03-15").plus_months(-3), Some(d("2025-12-15")));
+        assert_eq!(d("2024-02-29").plus_months(12), Some(d("2025-02-28")));
+        assert_eq!(d("0001-01-01").plus_months(-1), None);
+    }
+
+    #[test]
+    fn whole_months_and_years_are_counted_as_ages_are() {
+        let age = |born: &str, on: &str| d(born).months_until(d(on)).div_euclid(12);
+        assert_eq!(age("2008-06-15", "2026-06-14"), 17);
+        assert_eq!(age("2008-06-15", "2026-06-15"), 18);
+        // born on 29 February: the birthday falls on 28 February in other years
+        assert_eq!(age("2008-02-29", "2026-02-28"), 18);
+        assert_eq!(age("2008-02-29", "2026-02-27"), 17);
+        assert_eq!(d("2026-01-31").months_until(d("2026-02-28")), 1);
+        assert_eq!(d("2026-01-31").months_until(d("2026-02-27")), 0);
+        assert_eq!(d("2026-06-15").months_until(d("2026-03-16")), -2);
+        // the count agrees with adding months, both ways
+        for (a, b) in [
+            ("2026-01-31", "2026-05-30"),
+            ("2020-02-29", "2023-02-28"),
+            ("2025-12-31", "2026-02-28"),
+        ] {
+            let n = d(a).months_until(d(b));
+            assert!(d(a).plus_months(n).is_some_and(|x| x <= d(b)), "{a} {b}");
+            assert!(d(a).plus_months(n + 1).is_some_and(|x| x > d(b)), "{a} {b}");
+        }
+    }
 
     #[test]
     fn only_real_days_in_the_one_form() {

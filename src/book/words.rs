@@ -3,7 +3,7 @@
 //! 20%，最高500万元. Names become their labels and parameters their written
 //! values; a form without words of its own is shown as written.
 
-use crate::check::model::{BinOp, CapScope, Const, Expr, ExprKind, HitPolicy, Policy, TierKey};
+use crate::check::model::{BinOp, CapScope, Const, Expr, ExprKind, HitPolicy, Policy, TierKey, Ty};
 use rust_decimal::Decimal;
 
 pub struct Words<'a> {
@@ -25,6 +25,37 @@ impl Words<'_> {
                     crate::syntax::ast::DatePart::Year => t!("the year of %{date}", date = date),
                     crate::syntax::ast::DatePart::Month => t!("the month of %{date}", date = date),
                     crate::syntax::ast::DatePart::Day => t!("the day of %{date}", date = date),
+                }
+                .into_owned()
+            }
+            ExprKind::Between(unit, from, to) => {
+                let (from, to) = (self.expr(from), self.expr(to));
+                match unit {
+                    crate::syntax::ast::DatePart::Year => {
+                        t!("the whole years from %{from} to %{to}", from = from, to = to)
+                    }
+                    crate::syntax::ast::DatePart::Month => {
+                        t!("the whole months from %{from} to %{to}", from = from, to = to)
+                    }
+                    crate::syntax::ast::DatePart::Day => t!("the days from %{from} to %{to}", from = from, to = to),
+                }
+                .into_owned()
+            }
+            ExprKind::Shift(date, n, unit) => {
+                let date = self.expr(date);
+                // `d - 3 years` is checked as `d + (-3) years`: say it as written
+                let (n, back) = if let ExprKind::Neg(inner) = &n.kind {
+                    (self.expr(inner), true)
+                } else {
+                    (self.expr(n), false)
+                };
+                match (unit, back) {
+                    (crate::syntax::ast::DatePart::Year, false) => t!("%{n} years after %{date}", n = n, date = date),
+                    (crate::syntax::ast::DatePart::Month, false) => t!("%{n} months after %{date}", n = n, date = date),
+                    (crate::syntax::ast::DatePart::Day, false) => t!("%{n} days after %{date}", n = n, date = date),
+                    (crate::syntax::ast::DatePart::Year, true) => t!("%{n} years before %{date}", n = n, date = date),
+                    (crate::syntax::ast::DatePart::Month, true) => t!("%{n} months before %{date}", n = n, date = date),
+                    (crate::syntax::ast::DatePart::Day, true) => t!("%{n} days before %{date}", n = n, date = date),
                 }
                 .into_owned()
             }
@@ -170,9 +201,9 @@ impl Words<'_> {
                 )
                 .into_owned()
             }
-            ExprKind::CaseYear
-            | ExprKind::CaseDate
-            | ExprKind::Neg(_)
+            ExprKind::CaseYear => t!("the award year").into_owned(),
+            ExprKind::CaseDate => t!("the application date").into_owned(),
+            ExprKind::Neg(_)
             | ExprKind::Min(_)
             | ExprKind::Max(_)
             | ExprKind::If(..)
@@ -185,6 +216,11 @@ impl Words<'_> {
     fn binary(&self, op: BinOp, l: &Expr, r: &Expr) -> String {
         let (a, b) = (self.expr(l), self.expr(r));
         match op {
+            // a date is later or earlier, not above or below
+            BinOp::Gt if *l.ty.required() == Ty::Date => t!("%{a} is later than %{b}", a = a, b = b).into_owned(),
+            BinOp::Lt if *l.ty.required() == Ty::Date => t!("%{a} is earlier than %{b}", a = a, b = b).into_owned(),
+            BinOp::Ge if *l.ty.required() == Ty::Date => t!("%{a} is not earlier than %{b}", a = a, b = b).into_owned(),
+            BinOp::Le if *l.ty.required() == Ty::Date => t!("%{a} is not later than %{b}", a = a, b = b).into_owned(),
             BinOp::Of => t!("%{rate} of %{base}", rate = a, base = b).into_owned(),
             BinOp::And => t!("%{a} and %{b}", a = a, b = b).into_owned(),
             BinOp::Or => t!("%{a} or %{b}", a = a, b = b).into_owned(),

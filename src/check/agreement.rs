@@ -292,6 +292,8 @@ fn used_values<'a>(p: &'a Policy, exprs: &[&'a Expr], deep: bool) -> Vec<Used<'a
             | ExprKind::CaseYear
             | ExprKind::CaseDate
             | ExprKind::DatePart(..)
+            | ExprKind::Between(..)
+            | ExprKind::Shift(..)
             | ExprKind::Field(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)

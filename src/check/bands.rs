@@ -110,6 +110,8 @@ impl Checker<'_> {
             | ExprKind::CaseYear
             | ExprKind::CaseDate
             | ExprKind::DatePart(..)
+            | ExprKind::Between(..)
+            | ExprKind::Shift(..)
             | ExprKind::Field(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)
@@ -173,6 +175,8 @@ impl Checker<'_> {
                     | ExprKind::CaseYear
                     | ExprKind::CaseDate
                     | ExprKind::DatePart(..)
+                    | ExprKind::Between(..)
+                    | ExprKind::Shift(..)
                     | ExprKind::Field(..)
                     | ExprKind::Binary(..)
                     | ExprKind::Not(_)

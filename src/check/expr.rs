@@ -192,6 +192,44 @@ impl Checker<'_> {
                 };
                 (ExprKind::DatePart(*part, Box::new(d)), ty)
             }
+            ast::ExprKind::Between { unit, from, to } => {
+                // an optional date on either side gives an optional count
+                let (a, b) = (self.expr(from), self.expr(to));
+                let (a, b) = (a?, b?);
+                let mut optional = false;
+                for (side, src) in [(&a, from), (&b, to)] {
+                    match &side.ty {
+                        Ty::Date => {}
+                        Ty::Optional(inner) if **inner == Ty::Date => optional = true,
+                        other => {
+                            let other = other.clone();
+                            let message = words!(
+                                "`the %{unit} from A to B` counts between two dates",
+                                unit = unit.plural()
+                            );
+                            return self.mismatch(src, message, &other);
+                        }
+                    }
+                }
+                let ty = if optional {
+                    Ty::Optional(Box::new(Ty::Int))
+                } else {
+                    Ty::Int
+                };
+                (ExprKind::Between(*unit, Box::new(a), Box::new(b)), ty)
+            }
+            ast::ExprKind::Period { .. } => {
+                self.error(
+                    Diagnostic::error(
+                        "zhice::check::period-alone",
+                        words!("a period stands only after a date and `+` or `-`"),
+                        e.span,
+                    )
+                    .label(words!("a period, not a value"))
+                    .help(words!("move a date by it (`founded + 3 years`), or count a period between two dates: `the years from founded to date`")),
+                );
+                return None;
+            }
             ast::ExprKind::Quantified(q) => return self.quantified(q, e),
             ast::ExprKind::UpTo { .. }
             | ast::ExprKind::Tier { .. }
@@ -421,6 +459,9 @@ impl Checker<'_> {
 
     fn binary(&mut self, op: ast::BinOp, l: &ast::Expr, r: &ast::Expr, e: &ast::Expr, rounded: bool) -> Option<Expr> {
         use ast::BinOp::*;
+        if let (Add | Sub, ast::ExprKind::Period { count, unit }) = (op, &r.kind) {
+            return self.shift(op == Sub, l, count, *unit, e);
+        }
         let x = self.expr(l);
         let y = self.expr(r);
         let (x, y) = (x?, y?);
@@ -540,6 +581,46 @@ impl Checker<'_> {
         }
     }
 
+    /// `D + N years`, `D - N months`: the date moved by a whole number of units.
+    fn shift(
+        &mut self,
+        back: bool,
+        date: &ast::Expr,
+        count: &ast::Expr,
+        unit: ast::DatePart,
+        e: &ast::Expr,
+    ) -> Option<Expr> {
+        let d = self.expr(date);
+        let n = self.expr(count);
+        let (d, n) = (d?, n?);
+        let ty = match &d.ty {
+            Ty::Date => Ty::Date,
+            Ty::Optional(inner) if **inner == Ty::Date => d.ty.clone(),
+            other => {
+                let other = other.clone();
+                return self.mismatch(date, words!("a period is added to or taken from a date"), &other);
+            }
+        };
+        if n.ty != Ty::Int {
+            let other = n.ty.clone();
+            return self.mismatch(count, words!("a period counts whole years, months or days"), &other);
+        }
+        let n = if back {
+            Expr {
+                span: n.span,
+                ty: Ty::Int,
+                kind: ExprKind::Neg(Box::new(n)),
+            }
+        } else {
+            n
+        };
+        Some(Expr {
+            kind: ExprKind::Shift(Box::new(d), Box::new(n), unit),
+            ty,
+            span: e.span,
+        })
+    }
+
     fn unit_error(&mut self, op: ast::BinOp, x: &Expr, y: &Expr, e: &ast::Expr) -> Option<Expr> {
         use ast::BinOp::*;
         if op == Of && self.unitless_param(x, &Ty::Rate, e.span) {
@@ -563,6 +644,13 @@ impl Checker<'_> {
             }
             (Add | Sub, Ty::Money, Ty::Int | Ty::Number) | (Add | Sub, Ty::Int | Ty::Number, Ty::Money) => {
                 t!("write money with a unit, e.g. 50万元").into_owned()
+            }
+            (Sub, Ty::Date, Ty::Date) => {
+                t!("the time between two dates is counted in a unit: `the days from a to b`, `the years from a to b`")
+                    .into_owned()
+            }
+            (Add | Sub, Ty::Date, Ty::Int | Ty::Number) => {
+                t!("a date moves by a period with its unit: `d + 30 days`, `d - 3 years`").into_owned()
             }
             _ => t!("`%{symbol}` needs two values of the same unit", symbol = op.symbol()).into_owned(),
         };

@@ -59,6 +59,8 @@ impl Checker<'_> {
             | ast::ExprKind::Round { .. }
             | ast::ExprKind::Aggregate(_)
             | ast::ExprKind::DatePart(..)
+            | ast::ExprKind::Between { .. }
+            | ast::ExprKind::Period { .. }
             | ast::ExprKind::Quantified(_) => return None,
         };
         Some(Expr { kind, ty, span: e.span })

@@ -117,7 +117,7 @@ pub(super) fn filters(policy: &Policy) -> Vec<Diagnostic> {
                 ExprKind::Each { local, filter, .. } => (*local, filter.iter().map(|f| &**f).collect()),
                 ExprKind::Aggregate(a) => (a.local, a.filter.iter().collect()),
                 ExprKind::Quantified(q) => (q.local, q.filter.iter().chain(Some(&q.test)).collect()),
-                ExprKind::Const(_) | ExprKind::Input(_) | ExprKind::Param(_) | ExprKind::Local(_) | ExprKind::Value(_) | ExprKind::Award(_) | ExprKind::CaseYear | ExprKind::CaseDate | ExprKind::DatePart(..) | ExprKind::Field(..) | ExprKind::Binary(..) | ExprKind::Not(_) | ExprKind::Neg(_) | ExprKind::IsGiven(..) | ExprKind::IsValue(..) | ExprKind::ToDec(_) | ExprKind::Min(_) | ExprKind::Max(_) | ExprKind::If(..) | ExprKind::Round(..) | ExprKind::UpTo { .. } | ExprKind::Tier { .. } | ExprKind::Pick { .. } | ExprKind::Bands { .. } | ExprKind::Capped { .. } => return,
+                ExprKind::Const(_) | ExprKind::Input(_) | ExprKind::Param(_) | ExprKind::Local(_) | ExprKind::Value(_) | ExprKind::Award(_) | ExprKind::CaseYear | ExprKind::CaseDate | ExprKind::DatePart(..) | ExprKind::Between(..) | ExprKind::Shift(..) | ExprKind::Field(..) | ExprKind::Binary(..) | ExprKind::Not(_) | ExprKind::Neg(_) | ExprKind::IsGiven(..) | ExprKind::IsValue(..) | ExprKind::ToDec(_) | ExprKind::Min(_) | ExprKind::Max(_) | ExprKind::If(..) | ExprKind::Round(..) | ExprKind::UpTo { .. } | ExprKind::Tier { .. } | ExprKind::Pick { .. } | ExprKind::Bands { .. } | ExprKind::Capped { .. } => return,
             };
             for part in parts {
                 for conjunct in conjuncts(part) {
@@ -156,6 +156,8 @@ fn conjuncts(e: &Expr) -> Vec<&Expr> {
         | ExprKind::CaseYear
         | ExprKind::CaseDate
         | ExprKind::DatePart(..)
+        | ExprKind::Between(..)
+        | ExprKind::Shift(..)
         | ExprKind::Field(..)
         | ExprKind::Not(_)
         | ExprKind::Neg(_)
@@ -196,6 +198,8 @@ fn settled(p: &Policy, e: &Expr) -> Option<(bool, String)> {
                 | ExprKind::CaseYear
                 | ExprKind::CaseDate
                 | ExprKind::DatePart(..)
+                | ExprKind::Between(..)
+                | ExprKind::Shift(..)
                 | ExprKind::Field(..)
                 | ExprKind::Binary(..)
                 | ExprKind::Not(_)
@@ -227,6 +231,8 @@ fn settled(p: &Policy, e: &Expr) -> Option<(bool, String)> {
                 | ExprKind::CaseYear
                 | ExprKind::CaseDate
                 | ExprKind::DatePart(..)
+                | ExprKind::Between(..)
+                | ExprKind::Shift(..)
                 | ExprKind::Field(..)
                 | ExprKind::Binary(..)
                 | ExprKind::Not(_)
@@ -273,6 +279,8 @@ fn settled(p: &Policy, e: &Expr) -> Option<(bool, String)> {
             | ExprKind::CaseYear
             | ExprKind::CaseDate
             | ExprKind::DatePart(..)
+            | ExprKind::Between(..)
+            | ExprKind::Shift(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)
             | ExprKind::Neg(_)
@@ -309,6 +317,8 @@ fn settled(p: &Policy, e: &Expr) -> Option<(bool, String)> {
             | ExprKind::CaseYear
             | ExprKind::CaseDate
             | ExprKind::DatePart(..)
+            | ExprKind::Between(..)
+            | ExprKind::Shift(..)
             | ExprKind::Field(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)
@@ -399,6 +409,8 @@ fn strip(x: &Expr) -> &Expr {
         | ExprKind::CaseYear
         | ExprKind::CaseDate
         | ExprKind::DatePart(..)
+        | ExprKind::Between(..)
+        | ExprKind::Shift(..)
         | ExprKind::Field(..)
         | ExprKind::Binary(..)
         | ExprKind::Not(_)

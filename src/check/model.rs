@@ -229,6 +229,10 @@ pub enum ExprKind {
     Quantified(Box<Quantified>),
     /// `the year of D`: a part of a date, a whole number
     DatePart(crate::syntax::ast::DatePart, Box<Expr>),
+    /// `the years from A to B`: whole years (months, days) from A to B, a whole number
+    Between(crate::syntax::ast::DatePart, Box<Expr>, Box<Expr>),
+    /// `D + N years` (`D - N years` has the count negated): a date moved by a period
+    Shift(Box<Expr>, Box<Expr>, crate::syntax::ast::DatePart),
     /// `up to CEILING, assessed X`
     UpTo {
         ceiling: Box<Expr>,
@@ -345,7 +349,10 @@ impl Expr {
             | ExprKind::ToDec(x)
             | ExprKind::DatePart(_, x)
             | ExprKind::Round(x, _, _) => f(x),
-            ExprKind::Binary(_, a, b) | ExprKind::Capped { amount: a, cap: b } => {
+            ExprKind::Binary(_, a, b)
+            | ExprKind::Capped { amount: a, cap: b }
+            | ExprKind::Between(_, a, b)
+            | ExprKind::Shift(a, b, _) => {
                 f(a);
                 f(b);
             }

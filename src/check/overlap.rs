@@ -75,6 +75,8 @@ fn collect(e: &Expr, out: &mut Vec<Atom>) {
         | ExprKind::CaseYear
         | ExprKind::CaseDate
         | ExprKind::DatePart(..)
+        | ExprKind::Between(..)
+        | ExprKind::Shift(..)
         | ExprKind::Field(..)
         | ExprKind::Neg(_)
         | ExprKind::ToDec(_)
@@ -111,6 +113,8 @@ fn subject(e: &Expr) -> Option<String> {
         | ExprKind::CaseYear
         | ExprKind::CaseDate
         | ExprKind::DatePart(..)
+        | ExprKind::Between(..)
+        | ExprKind::Shift(..)
         | ExprKind::Binary(..)
         | ExprKind::Not(_)
         | ExprKind::Neg(_)

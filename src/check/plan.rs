@@ -104,6 +104,8 @@ impl<'a> Graph<'a> {
             | ExprKind::CaseYear
             | ExprKind::CaseDate
             | ExprKind::DatePart(..)
+            | ExprKind::Between(..)
+            | ExprKind::Shift(..)
             | ExprKind::Field(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)

@@ -92,6 +92,8 @@ impl Checker<'_> {
             | ExprKind::CaseYear
             | ExprKind::CaseDate
             | ExprKind::DatePart(..)
+            | ExprKind::Between(..)
+            | ExprKind::Shift(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)
             | ExprKind::Neg(_)

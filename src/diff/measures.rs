@@ -62,6 +62,8 @@ pub(super) fn reads(policy: &Policy, measure: usize) -> Reads {
             | m::ExprKind::CaseYear
             | m::ExprKind::CaseDate
             | m::ExprKind::DatePart(..)
+            | m::ExprKind::Between(..)
+            | m::ExprKind::Shift(..)
             | m::ExprKind::Field(..)
             | m::ExprKind::Binary(..)
             | m::ExprKind::Not(_)

@@ -100,6 +100,8 @@ impl<'a> Cx<'a> {
             | ExprKind::CaseYear
             | ExprKind::CaseDate
             | ExprKind::DatePart(..)
+            | ExprKind::Between(..)
+            | ExprKind::Shift(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)
             | ExprKind::Neg(_)
@@ -164,6 +166,8 @@ impl<'a> Cx<'a> {
             | ExprKind::CaseYear
             | ExprKind::CaseDate
             | ExprKind::DatePart(..)
+            | ExprKind::Between(..)
+            | ExprKind::Shift(..)
             | ExprKind::Field(..)
             | ExprKind::Neg(_)
             | ExprKind::ToDec(_)
@@ -213,6 +217,8 @@ impl<'a> Cx<'a> {
             | ExprKind::CaseYear
             | ExprKind::CaseDate
             | ExprKind::DatePart(..)
+            | ExprKind::Between(..)
+            | ExprKind::Shift(..)
             | ExprKind::Field(..)
             | ExprKind::Not(_)
             | ExprKind::Neg(_)
@@ -243,7 +249,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn int(&mut self, e: &Expr) -> Result<i64, EvalError> {
+    pub(super) fn int(&mut self, e: &Expr) -> Result<i64, EvalError> {
         if let Some(Value::Int(i)) = self.read(e) {
             return Ok(*i);
         }
@@ -364,6 +370,8 @@ impl<'a> Cx<'a> {
                 Value::Absent => Value::Absent,
                 _ => return Err(self.internal("a date part of a value that is not a date")),
             },
+            ExprKind::Between(unit, a, b) => self.between(e, *unit, a, b)?,
+            ExprKind::Shift(date, n, unit) => self.shift(e, date, n, *unit)?,
             ExprKind::Field(rec, f) => match self.eval(rec)? {
                 Value::Record(fields) => self
                     .case
@@ -543,6 +551,8 @@ fn explains_itself(e: &Expr) -> bool {
         | ExprKind::CaseYear
         | ExprKind::CaseDate
         | ExprKind::DatePart(..)
+        | ExprKind::Between(..)
+        | ExprKind::Shift(..)
         | ExprKind::Field(..)
         | ExprKind::Not(_)
         | ExprKind::Neg(_)

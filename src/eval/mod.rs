@@ -3,6 +3,7 @@
 //! ledger applied as the policy's caps say. With a `Trace` turned on, every
 //! step is recorded for `explain`.
 
+mod dates;
 mod expr;
 mod forms;
 mod measure;
@@ -110,6 +111,8 @@ pub mod code {
     pub const DIVISION_BY_ZERO: &str = "zhice::eval::division-by-zero";
     /// an award that came out below 0
     pub const NEGATIVE: &str = "zhice::eval::negative-award";
+    /// a date moved outside the years 1 to 9999
+    pub const DATE_RANGE: &str = "zhice::eval::date-range";
     /// a bug in zhice
     pub const INTERNAL: &str = "zhice::eval::internal";
 }

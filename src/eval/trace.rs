@@ -98,6 +98,15 @@ pub enum StepKind {
         exact: Decimal,
         rounded: Decimal,
     },
+    /// a step with dates: `the years from A to B` (a count) or `D + N years` (a shifted date)
+    Calendar {
+        span: Span,
+        unit: crate::syntax::ast::DatePart,
+        from: crate::date::Date,
+        to: crate::date::Date,
+        count: i64,
+        shift: bool,
+    },
     /// an aggregate over a list: how many items counted, out of how many, and the result
     Aggregate {
         span: Span,

@@ -17,7 +17,12 @@ fn precedence(e: &Expr) -> u8 {
         ExprKind::Neg(_) => Operator::Neg.precedence(),
         ExprKind::Is { .. } | ExprKind::IsGiven { .. } => Operator::Is.precedence(),
         // its operand is an atom too: `the year of (a or b)` keeps its parentheses
-        ExprKind::Literal(_) | ExprKind::Path(_) | ExprKind::Call { .. } | ExprKind::DatePart(..) => ATOM_PRECEDENCE,
+        ExprKind::Literal(_)
+        | ExprKind::Path(_)
+        | ExprKind::Call { .. }
+        | ExprKind::DatePart(..)
+        | ExprKind::Between { .. } => ATOM_PRECEDENCE,
+        ExprKind::Period { .. } => Operator::Period.precedence(),
         // block forms are printed by the item layout; inline they are atoms
         ExprKind::UpTo { .. }
         | ExprKind::Tier { .. }
@@ -68,6 +73,17 @@ fn at_least(src: &str, e: &Expr, min: u8) -> String {
         }
         ExprKind::Not(x) => format!("not {}", at_least(src, x, 3)),
         ExprKind::DatePart(part, date) => format!("the {} of {}", part.keyword(), at_least(src, date, ATOM_PRECEDENCE)),
+        ExprKind::Between { unit, from, to } => format!(
+            "the {} from {} to {}",
+            unit.plural(),
+            at_least(src, from, ATOM_PRECEDENCE),
+            at_least(src, to, ATOM_PRECEDENCE)
+        ),
+        ExprKind::Period { count, unit } => {
+            let n = at_least(src, count, Operator::Period.precedence() + 1);
+            let one = matches!(&count.kind, ExprKind::Literal(crate::syntax::ast::Literal::Number(d)) if *d == rust_decimal::Decimal::ONE);
+            format!("{n} {}", if one { unit.keyword() } else { unit.plural() })
+        }
         ExprKind::Neg(x) => format!("-{}", at_least(src, x, 9)),
         ExprKind::IsGiven { expr, negated } => {
             format!(

@@ -531,6 +531,8 @@ pub(super) fn amount(doc: &Doc, a: &Expr) -> Lines {
         | ExprKind::Round { .. }
         | ExprKind::Aggregate(_)
         | ExprKind::DatePart(..)
+        | ExprKind::Between { .. }
+        | ExprKind::Period { .. }
         | ExprKind::Quantified(_) => {
             let text = expr(src, a);
             // A long sum is written one term a line, each under the first.

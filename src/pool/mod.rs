@@ -105,6 +105,8 @@ fn fixed(program: &Program, e: &crate::check::model::Expr, day: Date) -> Decimal
         | ExprKind::CaseYear
         | ExprKind::CaseDate
         | ExprKind::DatePart(..)
+        | ExprKind::Between(..)
+        | ExprKind::Shift(..)
         | ExprKind::Field(..)
         | ExprKind::Binary(..)
         | ExprKind::Not(_)

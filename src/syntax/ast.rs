@@ -521,6 +521,17 @@ pub enum ExprKind {
     Aggregate(Box<Aggregate>),
     /// `the year of establishment_date`: a part of a date
     DatePart(DatePart, Box<Expr>),
+    /// `the years from birth_date to date`: whole years (months, days) from one date to another
+    Between {
+        unit: DatePart,
+        from: Box<Expr>,
+        to: Box<Expr>,
+    },
+    /// `3 years`: a period, which stands only after `+` or `-` and a date
+    Period {
+        count: Box<Expr>,
+        unit: DatePart,
+    },
     /// `any … in … satisfies …`
     Quantified(Box<Quantified>),
     /// `up to 50万元, assessed project.assessed`
@@ -576,6 +587,8 @@ impl ExprKind {
             | ExprKind::Round { .. }
             | ExprKind::Aggregate(_)
             | ExprKind::DatePart(..)
+            | ExprKind::Between { .. }
+            | ExprKind::Period { .. }
             | ExprKind::Quantified(_)
             | ExprKind::UpTo { .. }
             | ExprKind::Capped { .. } => false,
@@ -632,7 +645,8 @@ impl BinOp {
     }
 }
 
-/// Which part of a date `the … of` reads.
+/// Which part of a date `the … of` reads; also the unit of a period (`3 years`)
+/// and of a span (`the years from a to b`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DatePart {
     Year,
@@ -646,6 +660,15 @@ impl DatePart {
             DatePart::Year => "year",
             DatePart::Month => "month",
             DatePart::Day => "day",
+        }
+    }
+
+    /// The unit of a span or period: `years`.
+    pub fn plural(self) -> &'static str {
+        match self {
+            DatePart::Year => "years",
+            DatePart::Month => "months",
+            DatePart::Day => "days",
         }
     }
 }
@@ -662,6 +685,8 @@ pub enum Operator {
     Rounded,
     /// `x is given`, `x is first`
     Is,
+    /// `3 years`
+    Period,
 }
 
 /// The operators by how tightly they bind, loosest first: the one table the
@@ -681,7 +706,7 @@ pub const PRECEDENCE: &[&[Operator]] = {
         &[Rounded],
         &[Infix(Mul), Infix(Div), Infix(Of)],
         &[Neg],
-        &[Is],
+        &[Is, Period],
     ]
 };
 

@@ -221,6 +221,53 @@ pub(super) fn step(program: &Program, s: &Step) -> String {
             }
             line
         }
+        StepKind::Calendar {
+            span,
+            unit,
+            from,
+            to,
+            count,
+            shift,
+        } => {
+            let what = quote(program, *span);
+            if *shift {
+                let n = count.unsigned_abs();
+                let unit = match unit {
+                    crate::syntax::ast::DatePart::Year => t!("years"),
+                    crate::syntax::ast::DatePart::Month => t!("months"),
+                    crate::syntax::ast::DatePart::Day => t!("days"),
+                };
+                if *count < 0 {
+                    t!(
+                        "%{what} = %{to} (%{n} %{unit} before %{from})",
+                        what = what,
+                        to = to,
+                        n = n,
+                        unit = unit,
+                        from = from
+                    )
+                } else {
+                    t!(
+                        "%{what} = %{to} (%{n} %{unit} after %{from})",
+                        what = what,
+                        to = to,
+                        n = n,
+                        unit = unit,
+                        from = from
+                    )
+                }
+                .into_owned()
+            } else {
+                t!(
+                    "%{what} = %{count} (from %{from} to %{to})",
+                    what = what,
+                    count = count,
+                    from = from,
+                    to = to
+                )
+                .into_owned()
+            }
+        }
         StepKind::Aggregate {
             span,
             kind,

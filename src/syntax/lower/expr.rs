@@ -44,6 +44,7 @@ fn pratt_op(op: Operator) -> Op<Rule> {
         Operator::Neg => Op::prefix(Rule::op_neg),
         Operator::Rounded => Op::postfix(Rule::rounded),
         Operator::Is => Op::postfix(Rule::is_test),
+        Operator::Period => Op::postfix(Rule::period),
     }
 }
 
@@ -80,6 +81,14 @@ pub(crate) fn expr(p: Pair<Rule>) -> Result<Expr> {
             let at = lhs.span.to(span(&op));
             if op.as_rule() == Rule::rounded {
                 return rounded(lhs, op, at);
+            }
+            if op.as_rule() == Rule::period {
+                let unit = op.into_inner().next().map_or(DatePart::Day, |u| unit(&u));
+                let kind = ExprKind::Period {
+                    count: Box::new(lhs),
+                    unit,
+                };
+                return Ok(Expr { kind, span: at });
             }
             let mut negated = false;
             let mut target = None;
@@ -161,6 +170,17 @@ fn primary(p: Pair<Rule>) -> Result<Expr> {
             };
             let date = primary(next(&mut it, "a date", at)?)?;
             ExprKind::DatePart(part, Box::new(date))
+        }
+        Rule::date_span => {
+            let mut it = p.into_inner();
+            let unit = unit(&next(&mut it, "years, months or days", at)?);
+            let from = primary(next(&mut it, "a date", at)?)?;
+            let to = primary(next(&mut it, "a date", at)?)?;
+            ExprKind::Between {
+                unit,
+                from: Box::new(from),
+                to: Box::new(to),
+            }
         }
         Rule::quantifier => ExprKind::Quantified(Box::new(quantified(p)?)),
         Rule::if_expr => {
@@ -276,4 +296,13 @@ fn next_peek<'a>(
 ) -> Result<Pair<'a, Rule>> {
     it.next()
         .ok_or_else(|| Box::new(internal(&format!("missing {what}"), at.start)))
+}
+
+/// The unit of a span or a period.
+fn unit(p: &Pair<Rule>) -> DatePart {
+    match p.as_rule() {
+        Rule::span_years | Rule::one_year => DatePart::Year,
+        Rule::span_months | Rule::one_month => DatePart::Month,
+        _ => DatePart::Day,
+    }
 }
