@@ -100,10 +100,15 @@ impl Checker<'_> {
 
     /// The type shared by the amounts of rows or alternatives: numeric, and the same for all.
     pub(super) fn common_amount_type(&mut self, amounts: &[(&Expr, &ast::Expr)]) -> Option<Ty> {
+        self.common_type(amounts, Ty::is_numeric)
+    }
+
+    /// The one type every row gives, when `allowed` takes it: an error names the row that differs.
+    pub(super) fn common_type(&mut self, amounts: &[(&Expr, &ast::Expr)], allowed: fn(&Ty) -> bool) -> Option<Ty> {
         let mut ty = amounts.first().map(|(x, _)| x.ty.clone())?;
         for (x, src) in amounts {
             match join_ty(&ty, &x.ty) {
-                Some(t) if t.is_numeric() => ty = t,
+                Some(t) if allowed(&t) => ty = t,
                 _ => {
                     let want = self.type_name(&ty);
                     self.mismatch(

@@ -74,10 +74,22 @@ impl Checker<'_> {
 pub(super) fn conditions(policy: &Policy) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (_, e) in policy.exprs() {
+        // `yes` or `no` given as a value (a table's row, a branch of `if`) is a result, not a condition
+        let mut results = Vec::new();
+        e.walk(&mut |x| {
+            if let ExprKind::Tier { rows, .. } = &x.kind {
+                results.extend(rows.iter().map(|r| r.amount.span));
+            }
+            if let ExprKind::If(_, t, f) = &x.kind {
+                results.extend([t.span, f.span]);
+            }
+        });
         e.walk(&mut |x| {
             // A condition written nowhere (an alternative that always applies) has an empty span.
             let candidate = matches!(&x.kind, ExprKind::Binary(op, ..) if op.is_comparison())
-                || (matches!(x.kind, ExprKind::Const(super::model::Const::Bool(_))) && x.span.end > x.span.start);
+                || (matches!(x.kind, ExprKind::Const(super::model::Const::Bool(_)))
+                    && x.span.end > x.span.start
+                    && !results.contains(&x.span));
             if !candidate {
                 return;
             }

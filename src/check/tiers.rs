@@ -62,9 +62,29 @@ impl Checker<'_> {
             return None;
         }
         let pairs: Vec<(&Expr, &ast::Expr)> = out.iter().zip(rows).map(|(o, r)| (&o.amount, &r.amount)).collect();
-        let ty = self.common_amount_type(&pairs)?;
+        // a table gives any one plain type: amounts, counts, dates, yes/no, a choice
+        let ty = self.common_type(&pairs, |t| !matches!(t, Ty::List(_) | Ty::Record(_) | Ty::Optional(_)))?;
         for row in &mut out {
             row.amount = coerce(row.amount.clone(), &ty);
+        }
+        // a key not given finds no row: a table of amounts gives 0 then, any other needs `otherwise`
+        let otherwise = out.iter().any(|r| r.key == TierKey::Otherwise);
+        if !ty.is_numeric() && key.ty.is_optional() && !otherwise {
+            self.error(
+                Diagnostic::error(
+                    "zhice::check::tier-incomplete",
+                    words!(
+                        "a table of %{type_name} needs a row for a key not given",
+                        type_name = self.type_name(&ty)
+                    ),
+                    key.span,
+                )
+                .label(words!("this key may be missing from a case"))
+                .help(words!(
+                    "add `otherwise => …` as the last row: only a table of amounts gives 0 when no row applies"
+                )),
+            );
+            return None;
         }
         self.tier_coverage(&key, &domain, &out);
         Some((

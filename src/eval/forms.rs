@@ -65,7 +65,7 @@ impl Cx<'_> {
 
     /// An amount of any numeric type, explained like `amount`.
     fn amount_value(&mut self, e: &Expr) -> Result<Value, EvalError> {
-        if e.ty == Ty::Int {
+        if e.ty == Ty::Int || !e.ty.is_numeric() {
             return self.eval(e);
         }
         self.amount(e).map(Value::Dec)

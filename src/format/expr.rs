@@ -8,7 +8,7 @@ use crate::syntax::ast::{BinOp, Data, Expr, ExprKind, Literal, Operator, ATOM_PR
 /// Binding strength, from the one table the parser is built from
 /// (`ast::PRECEDENCE`). The forms that run on to the right (`if`,
 /// aggregates) bind loosest of all.
-fn precedence(e: &Expr) -> u8 {
+pub(super) fn precedence(e: &Expr) -> u8 {
     match &e.kind {
         ExprKind::If(..) | ExprKind::Aggregate(_) | ExprKind::Quantified(_) => 0,
         ExprKind::Binary(op, ..) => binary_precedence(*op),
@@ -33,7 +33,7 @@ fn precedence(e: &Expr) -> u8 {
     }
 }
 
-fn binary_precedence(op: BinOp) -> u8 {
+pub(super) fn binary_precedence(op: BinOp) -> u8 {
     Operator::Infix(op).precedence()
 }
 
@@ -63,7 +63,7 @@ pub fn sum_lines(src: &str, e: &Expr) -> Option<Vec<String>> {
     Some(out)
 }
 
-fn at_least(src: &str, e: &Expr, min: u8) -> String {
+pub(super) fn at_least(src: &str, e: &Expr, min: u8) -> String {
     let text = match &e.kind {
         ExprKind::Literal(lit) => literal(src, e, lit),
         ExprKind::Path(parts) => parts.iter().map(|p| p.node.as_str()).collect::<Vec<_>>().join("."),

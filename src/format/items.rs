@@ -534,6 +534,9 @@ pub(super) fn amount(doc: &Doc, a: &Expr) -> Lines {
         | ExprKind::Between { .. }
         | ExprKind::Period { .. }
         | ExprKind::Quantified(_) => {
+            if let Some(lines) = spread(doc, a) {
+                return lines;
+            }
             let text = expr(src, a);
             // A long sum is written one term a line, each under the first.
             match sum_lines(src, a) {
@@ -545,6 +548,61 @@ pub(super) fn amount(doc: &Doc, a: &Expr) -> Lines {
                 _ => vec![(0, text, a.span)],
             }
         }
+    }
+}
+
+/// Arithmetic around a table, laid out so that the table keeps a line a row:
+/// `3 * by age {` … `}`. `None` when no table is inside: it stays on one line.
+fn spread(doc: &Doc, e: &Expr) -> Option<Lines> {
+    use super::expr::{at_least, binary_precedence, precedence};
+    match &e.kind {
+        ExprKind::Tier { .. } | ExprKind::Pick { .. } | ExprKind::Bands { .. } => Some(amount(doc, e)),
+        ExprKind::Binary(op, l, r) => {
+            let p = binary_precedence(*op);
+            let side = |x: &Expr, min: u8| -> Option<Lines> {
+                let mut lines = spread(doc, x)?;
+                if precedence(x) < min {
+                    if let Some(first) = lines.first_mut() {
+                        first.1.insert(0, '(');
+                    }
+                    if let Some(last) = lines.last_mut() {
+                        last.1.push(')');
+                    }
+                }
+                Some(lines)
+            };
+            let (left, right) = (side(l, p), side(r, p + 1));
+            if left.is_none() && right.is_none() {
+                return None;
+            }
+            let mut out = left.unwrap_or_else(|| vec![(0, at_least(doc.src, l, p), l.span)]);
+            let right = right.unwrap_or_else(|| vec![(0, at_least(doc.src, r, p + 1), r.span)]);
+            let depth = out.last().map_or(0, |x| x.0);
+            for (i, (d, text, at)) in right.into_iter().enumerate() {
+                match out.last_mut() {
+                    Some(last) if i == 0 => last.1 = format!("{} {} {text}", last.1, op.symbol()),
+                    _ => out.push((depth + d, text, at)),
+                }
+            }
+            Some(out)
+        }
+        ExprKind::Literal(_)
+        | ExprKind::Path(_)
+        | ExprKind::Not(_)
+        | ExprKind::Neg(_)
+        | ExprKind::IsGiven { .. }
+        | ExprKind::Is { .. }
+        | ExprKind::Call { .. }
+        | ExprKind::If(..)
+        | ExprKind::Round { .. }
+        | ExprKind::Aggregate(_)
+        | ExprKind::DatePart(..)
+        | ExprKind::Between { .. }
+        | ExprKind::Period { .. }
+        | ExprKind::Quantified(_)
+        | ExprKind::UpTo { .. }
+        | ExprKind::Each { .. }
+        | ExprKind::Capped { .. } => None,
     }
 }
 

@@ -336,6 +336,11 @@ const OPERAND: [&str; 9] = [
     "a percentage like 20%",
     "`(`",
 ];
+const TABLE_STARTS: [&str; 3] = [
+    "`by`",
+    "`in`",
+    "`the highest of`, `the first of`, `the sum of` or `one of`",
+];
 const ITEM: [&str; 12] = [
     "`policy`",
     "`enum`",
@@ -379,6 +384,10 @@ fn summarize(mut wanted: Vec<&'static str>) -> Vec<&'static str> {
     if wanted.contains(&"a name") && wanted.contains(&"a number") {
         wanted.retain(|w| !OPERAND.contains(w));
         wanted.push("an expression");
+    }
+    // the tables that stand inside an expression start with these words: an expression says it
+    if wanted.contains(&"an expression") {
+        wanted.retain(|w| !TABLE_STARTS.contains(w));
     }
     if wanted.iter().filter(|w| ITEM.contains(w)).count() >= 5 {
         wanted.retain(|w| !ITEM.contains(w));

@@ -160,6 +160,8 @@ fn primary(p: Pair<Rule>) -> Result<Expr> {
             let args = it.map(expr).collect::<Result<Vec<_>>>()?;
             ExprKind::Call { name, args }
         }
+        // a table standing inside an expression: lowered as the amount forms are
+        Rule::tier_table | Rule::bands | Rule::pick => return super::amount::core(p),
         Rule::aggregate => ExprKind::Aggregate(Box::new(aggregate(p)?)),
         Rule::date_part => {
             let mut it = p.into_inner();
