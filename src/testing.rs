@@ -76,9 +76,9 @@ fn run_one(runner: &Runner, t: &TestCase, exercised: &mut [bool]) -> Vec<String>
             )
             .into_owned()]
         }
-        (Expected::Awards(_), Err(e)) => e.errors.iter().map(rejected).collect(),
+        (Expected::Awards(..), Err(e)) => e.errors.iter().map(rejected).collect(),
         // A test case is a round of one, as `eval --case` makes it.
-        (Expected::Awards(expected), Ok(case)) => match runner.alone(case, Mode::Plain) {
+        (Expected::Awards(expected, outputs), Ok(case)) => match runner.alone(case, Mode::Plain) {
             Err(Refused::Eval { error, .. }) => {
                 vec![t!("evaluation failed: %{message}", message = error.message.text()).into_owned()]
             }
@@ -100,6 +100,23 @@ fn run_one(runner: &Runner, t: &TestCase, exercised: &mut [bool]) -> Vec<String>
                                 award = m.id,
                                 expected = money(want),
                                 got = money(*got)
+                            )
+                            .into_owned(),
+                        );
+                    }
+                }
+                for (v, want) in outputs {
+                    let def = &p.values[*v];
+                    let want = crate::compile::const_value(want);
+                    let got = outcome.values.get(*v).cloned().unwrap_or(crate::value::Value::Absent);
+                    if !got.same(&want, "") {
+                        let show = |x: &crate::value::Value| p.show_value("", x, &def.expr.ty);
+                        problems.push(
+                            t!(
+                                "%{output}: expected %{expected}, got %{got}",
+                                output = def.name,
+                                expected = show(&want),
+                                got = show(&got)
                             )
                             .into_owned(),
                         );

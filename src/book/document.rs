@@ -15,6 +15,9 @@ pub fn document(book: &Book) -> Doc {
         .iter()
         .map(|i| (i.anchor.clone(), format!("{} {}", i.clause, i.title)))
         .collect();
+    if !book.outputs.is_empty() {
+        contents.push(("outputs".into(), t!("What each result reports").into_owned()));
+    }
     contents.push(("parameters".into(), t!("Parameters").into_owned()));
     if book.changes.is_some() {
         contents.push(("changes".into(), t!("Changes from the previous version").into_owned()));
@@ -26,6 +29,34 @@ pub fn document(book: &Book) -> Doc {
         badge: None,
         blocks: book.items.iter().map(|i| item(book, i)).collect(),
     });
+    if !book.outputs.is_empty() {
+        let rows = book
+            .outputs
+            .iter()
+            .map(|(name, label, rule)| {
+                vec![
+                    vec![Inline::Code(name.clone())],
+                    text_of(label.clone().unwrap_or_default()),
+                    text_of(rule.clone()),
+                ]
+            })
+            .collect();
+        blocks.push(Block::Section {
+            title: t!("What each result reports").into_owned(),
+            id: Some("outputs".into()),
+            badge: None,
+            blocks: vec![
+                Block::Para(text_of(
+                    t!("Besides the amounts, every result states these, worked out as follows.").into_owned(),
+                )),
+                Block::Table(Table {
+                    head: vec![t!("output").into(), t!("meaning").into(), t!("worked out as").into()],
+                    align: vec![Align::Left, Align::Left, Align::Left],
+                    rows,
+                }),
+            ],
+        });
+    }
     blocks.push(Block::Section {
         title: t!("Parameters").into_owned(),
         id: Some("parameters".into()),

@@ -23,6 +23,8 @@ pub struct Book {
     pub facts: Vec<(String, String)>,
     pub items: Vec<Item>,
     pub params: Vec<Param>,
+    /// the declared outputs: name, label, and how each is worked out, in words
+    pub outputs: Vec<(String, Option<String>, String)>,
     /// the review of what changed since the previous version, as Markdown and as text
     /// the review of what changed from the previous version, as `zhice diff` builds it
     pub changes: Option<crate::report::doc::Doc>,
@@ -244,12 +246,19 @@ pub fn build(loaded: &Loaded, previous: Option<(&str, &Loaded)>, path: &str) -> 
         };
         crate::report::diff::document(&crate::diff::compare(&old_side, &new_side), None)
     });
+    let outputs = p
+        .values
+        .iter()
+        .filter(|v| v.output)
+        .map(|v| (v.name.clone(), v.label.clone(), words.expr(&v.expr)))
+        .collect();
     Book {
         title: p.header.title.clone(),
         version: p.header.version.clone(),
         facts,
         items,
         params,
+        outputs,
         changes,
     }
 }
@@ -305,7 +314,7 @@ fn examples(runner: &crate::run::Runner, m: usize) -> Vec<Example> {
     let p: &Policy = &program.policy;
     let mut out = Vec::new();
     for test in &p.tests {
-        let Expected::Awards(awards) = &test.expect else {
+        let Expected::Awards(awards, _) = &test.expect else {
             continue;
         };
         let Some((_, amount)) = awards.iter().find(|(i, a)| *i == m && !a.is_zero()) else {

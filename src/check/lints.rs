@@ -48,11 +48,14 @@ impl Checker<'_> {
                 .help(words!("use it in a measure, or remove it")),
             );
         }
+        // an output is read by every result line
         let unused_values: Vec<_> = self
             .value_names
             .iter()
             .zip(&self.used_values)
-            .filter(|(_, used)| !**used)
+            .zip(&self.file.values)
+            .filter(|((_, used), decl)| !**used && !decl.output)
+            .map(|(pair, _)| pair)
             .map(|((n, s), _)| (n.clone(), *s))
             .collect();
         for (name, span) in unused_values {

@@ -20,6 +20,7 @@ pub mod overrides;
 mod plan;
 mod pool;
 mod resolve;
+mod show;
 mod tests;
 mod tiers;
 

@@ -186,6 +186,8 @@ pub struct ValueDef {
     pub name: String,
     pub label: Option<String>,
     pub expr: Expr,
+    /// declared `output`: reported in every result line, and expected by tests
+    pub output: bool,
     pub span: Span,
 }
 
@@ -598,8 +600,9 @@ pub struct TestCase {
 
 #[derive(Debug, Clone)]
 pub enum Expected {
-    /// measure index and amount; every measure not listed must award 0
-    Awards(Vec<(usize, Decimal)>),
+    /// measure index and amount (every measure not listed must award 0), and
+    /// output (value index) and its value (outputs not listed are not checked)
+    Awards(Vec<(usize, Decimal)>, Vec<(usize, Const)>),
     /// the case is rejected with errors on these fields
     Errors(Vec<String>),
 }

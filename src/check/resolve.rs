@@ -265,11 +265,29 @@ impl Checker<'_> {
         self.end_item(saved);
         self.value_stack.pop();
         let ty = checked.as_ref().map(|e| e.ty.clone());
+        if let Some(t) = ty
+            .as_ref()
+            .filter(|t| decl.output && matches!(t.required(), Ty::Text | Ty::List(_) | Ty::Record(_)))
+        {
+            let type_name = self.type_name(t);
+            self.error(
+                Diagnostic::error(
+                    "zhice::check::output-type",
+                    words!("an output is a yes/no, a number, an amount, a choice or a date"),
+                    decl.value.span,
+                )
+                .label(words!("this is %{type_name}", type_name = type_name))
+                .help(words!(
+                    "report something a result line can hold: a flag, a count, an amount, a category"
+                )),
+            );
+        }
         self.value_state[i] = ValueState::Done(ty.clone());
         self.checked_values[i] = checked.map(|expr| ValueDef {
             name: decl.name.node.clone(),
             label: decl.label.clone(),
             expr,
+            output: decl.output,
             span: decl.name.span,
         });
         ty

@@ -4,7 +4,7 @@
 
 use super::model::*;
 use super::names::Symbol;
-use super::Checker;
+use super::{Checker, ValueState};
 use crate::diagnostic::{closest, Diagnostic};
 use crate::syntax::ast;
 use rust_decimal::Decimal;
@@ -47,7 +47,14 @@ impl Checker<'_> {
             }
             ast::Expect::Awards(pairs) => {
                 let mut out = Vec::new();
+                let mut outputs = Vec::new();
                 for (id, value) in pairs {
+                    if let Some(v) = self.file.values.iter().position(|v| v.output && v.name.node == id.node) {
+                        if let Some(c) = self.expected_output(v, value) {
+                            outputs.push((v, c));
+                        }
+                        continue;
+                    }
                     let Some(m) = measures.iter().position(|m| *m == id.node) else {
                         let known = self.item_ids.iter().any(|(n, _)| *n == id.node);
                         let (near, help) = if known {
@@ -89,7 +96,7 @@ impl Checker<'_> {
                     };
                     out.push((m, amount));
                 }
-                Expected::Awards(out)
+                Expected::Awards(out, outputs)
             }
         };
         Some(TestCase {
@@ -103,6 +110,60 @@ impl Checker<'_> {
 }
 
 impl Checker<'_> {
+    /// The value a test expects of output `v`, in the output's type.
+    fn expected_output(&mut self, v: usize, value: &crate::span::Spanned<ast::Data>) -> Option<Const> {
+        let ty = match &self.value_state[v] {
+            ValueState::Done(Some(ty)) => ty.required().clone(),
+            _ => return None,
+        };
+        self.used(
+            self.file.values[v].name.span,
+            Symbol::Value(self.file.values[v].name.node.clone()),
+        );
+        let c = match (&value.node, ty.clone()) {
+            (ast::Data::Name(n), Ty::Enum(en)) => {
+                let en: usize = en;
+                Some(Const::Enum(en, self.enum_value(en, n.as_str(), value.span)?))
+            }
+            (ast::Data::Literal(lit), _) => {
+                let c = self.constant(&crate::span::Spanned::new(lit.clone(), value.span));
+                match (c, ty.clone()) {
+                    (Const::Int(n), Ty::Number) => Some(Const::Number(Decimal::from(n))),
+                    (Const::Int(0), Ty::Money) => Some(Const::Money(Decimal::ZERO)),
+                    (c, _) if super::decl::const_type(&c) == ty => Some(c),
+                    _ => None,
+                }
+            }
+            (ast::Data::Negative(inner), Ty::Int | Ty::Number | Ty::Money | Ty::Rate) => match &**inner {
+                ast::Data::Literal(lit) => match self.constant(&crate::span::Spanned::new(lit.clone(), value.span)) {
+                    Const::Int(n) if ty == Ty::Int => Some(Const::Int(-n)),
+                    Const::Int(n) => Some(Const::Number(-Decimal::from(n))),
+                    Const::Number(d) => Some(Const::Number(-d)),
+                    Const::Money(d) if ty == Ty::Money => Some(Const::Money(-d)),
+                    Const::Rate(d) if ty == Ty::Rate => Some(Const::Rate(-d)),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        };
+        if c.is_none() {
+            let type_name = self.type_name(&ty);
+            self.error(
+                Diagnostic::error(
+                    "zhice::check::expect",
+                    words!("this output is a %{type_name} value", type_name = type_name),
+                    value.span,
+                )
+                .label(words!("not a value of the output's type"))
+                .help(words!(
+                    "expect what the output gives: `true`, `3`, `20万元`, `25%`, a choice's value, a date"
+                )),
+            );
+        }
+        c
+    }
+
     /// Notes the awards named in a test's `prior_awards`.
     fn ledger_names(&mut self, d: &crate::span::Spanned<ast::Data>, measures: &[String]) {
         let ast::Data::Array(items) = &d.node else { return };

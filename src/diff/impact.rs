@@ -31,6 +31,27 @@ pub struct Impact {
     pub changed: Vec<CaseChange>,
     /// each budget pool of either version, per period: how it was divided
     pub pools: Vec<PoolImpact>,
+    /// each declared output of either version: how many cases it changed for, and how
+    pub outputs: Vec<OutputImpact>,
+}
+
+/// What a revision did to one declared output (`qualifies`, `category`) over the cases.
+#[derive(Debug, Serialize)]
+pub struct OutputImpact {
+    pub id: String,
+    pub label: Option<String>,
+    /// cases evaluated by both versions whose value of the output differs
+    pub changed: usize,
+    /// each change of value and how many cases made it, most first
+    pub moves: Vec<OutputMove>,
+}
+
+/// Cases whose output went from `old` to `new` (`not declared` where a version lacks the output).
+#[derive(Debug, Serialize)]
+pub struct OutputMove {
+    pub old: String,
+    pub new: String,
+    pub cases: usize,
 }
 
 /// One pool in one period under both versions (absent where a version has no such pool).
@@ -137,7 +158,10 @@ pub fn impact(diff: &PolicyDiff, old: &Program, new: &Program, cases: &str, weig
         rejected: Vec::new(),
         changed: Vec::new(),
         pools: Vec::new(),
+        outputs: Vec::new(),
     };
+    let outputs = output_ids(old, new);
+    let mut moves: Vec<BTreeMap<(String, String), usize>> = vec![BTreeMap::new(); outputs.len()];
     // Pools divide among all the cases: settle them first, for each version.
     let mut settled = (run_old.settle(cases), run_new.settle(cases));
     let mut granted = (BTreeMap::new(), BTreeMap::new());
@@ -188,6 +212,12 @@ pub fn impact(diff: &PolicyDiff, old: &Program, new: &Program, cases: &str, weig
                 continue;
             }
         };
+        for (k, id) in outputs.iter().enumerate() {
+            let (x, y) = (shown_output(old, &a.4, id), shown_output(new, &b.4, id));
+            if x != y {
+                *moves[k].entry((x, y)).or_insert(0) += 1;
+            }
+        }
         let w = a.3;
         let (ta, tb) = (a.2, b.2);
         // Weighted sums can exceed the decimal range where single amounts do not.
@@ -245,6 +275,26 @@ pub fn impact(diff: &PolicyDiff, old: &Program, new: &Program, cases: &str, weig
         }
     }
     imp.pools = pool_impact(old, new, &settled);
+    imp.outputs = outputs
+        .into_iter()
+        .zip(moves)
+        .map(|(id, moved)| {
+            let mut moves: Vec<OutputMove> = moved
+                .into_iter()
+                .map(|((old, new), cases)| OutputMove { old, new, cases })
+                .collect();
+            moves.sort_by_key(|m| std::cmp::Reverse(m.cases));
+            OutputImpact {
+                label: [new, old]
+                    .iter()
+                    .find_map(|p| p.policy.values.iter().find(|v| v.output && v.name == id))
+                    .and_then(|v| v.label.clone()),
+                changed: moves.iter().map(|m| m.cases).sum(),
+                moves,
+                id,
+            }
+        })
+        .collect();
     let size = |c: &CaseChange| c.total_new.checked_sub(c.total_old).map(|d| d.abs());
     imp.changed
         .sort_by(|x, y| size(y).cmp(&size(x)).then(x.line.cmp(&y.line)));
@@ -277,13 +327,16 @@ fn award_ids(old: &Program, new: &Program) -> Vec<String> {
 
 /// The case's id, its award per id in `ids` (0 where the program has no such award),
 /// its total, and its weight.
+/// One case under one version: its id, the amounts of `ids`, the total, its weight, its values.
+type Ran = (String, Vec<Decimal>, Decimal, Decimal, Vec<crate::value::Value>);
+
 fn run(
     runner: &Runner,
     settled: Option<(&Settled, &mut BTreeMap<PoolKey, Decimal>)>,
     line: &str,
     line_no: usize,
     ids: &[String],
-) -> Result<(String, Vec<Decimal>, Decimal, Decimal), decode::CaseErrors> {
+) -> Result<Ran, decode::CaseErrors> {
     let program = runner.program;
     let (settled, granted) = settled.unzip();
     let ran = runner
@@ -309,7 +362,33 @@ fn run(
         amounts,
         ran.outcome.total,
         ran.case.extra.unwrap_or(Decimal::ONE),
+        ran.outcome.values,
     ))
+}
+
+/// The outputs of either version, the new version's first.
+fn output_ids(old: &Program, new: &Program) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for p in [new, old] {
+        for v in p.policy.values.iter().filter(|v| v.output) {
+            if !ids.contains(&v.name) {
+                ids.push(v.name.clone());
+            }
+        }
+    }
+    ids
+}
+
+/// Output `id` of one version's outcome, in words; `not declared` where the version lacks it.
+fn shown_output(program: &Program, values: &[crate::value::Value], id: &str) -> String {
+    let p = &program.policy;
+    match p.values.iter().position(|v| v.output && v.name == id) {
+        Some(i) => values
+            .get(i)
+            .map(|v| p.show_value("", v, &p.values[i].expr.ty))
+            .unwrap_or_default(),
+        None => t!("not declared").into_owned(),
+    }
 }
 
 fn pool_impact(old: &Program, new: &Program, settled: &(Option<Settled>, Option<Settled>)) -> Vec<PoolImpact> {

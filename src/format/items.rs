@@ -265,7 +265,8 @@ fn params(doc: &mut Doc, run: &[&ParamDecl]) {
 }
 
 fn value(doc: &mut Doc, v: &ValueDecl) {
-    let head = format!("value {}{} = ", v.name.node, label(&v.label));
+    let keyword = if v.output { "output" } else { "value" };
+    let head = format!("{keyword} {}{} = ", v.name.node, label(&v.label));
     let lines = amount(doc, &v.value);
     emit_with_prefix(doc, 0, &head, lines);
 }

@@ -51,6 +51,7 @@ const PHRASES: &[&str] = &[
     "param",
     "input",
     "value",
+    "output",
     "enum",
     "record",
     "rule",

@@ -324,24 +324,8 @@ fn name(program: &Program, span: Span) -> String {
 
 /// A value as a reader of the policy writes it.
 /// `text` is the case's text buffer, where a text of the case is.
-fn show_value(p: &Policy, text: &str, v: &Value, ty: &Ty) -> String {
-    match (v, ty.required()) {
-        (Value::Absent, _) => t!("not given").into_owned(),
-        (Value::Bool(b), _) => yes_no(*b),
-        (Value::Int(i), _) => i.to_string(),
-        (Value::Dec(d), Ty::Rate) => rate(*d),
-        (Value::Dec(d), Ty::Money) => money(*d),
-        (Value::Dec(d), _) => crate::number::quantity(*d),
-        (Value::Enum(e), Ty::Enum(en)) => p
-            .enums
-            .get(*en)
-            .and_then(|x| x.values.get(*e as usize))
-            .map_or_else(|| e.to_string(), |(n, l)| labelled(n, l.as_deref())),
-        (Value::Text(t), _) => t.to_string(),
-        (Value::CaseText(_), _) => v.as_text(text).unwrap_or_default().to_string(),
-        (Value::Date(d), _) => d.to_string(),
-        (other, _) => format!("{other:?}"),
-    }
+pub(crate) fn show_value(p: &Policy, text: &str, v: &Value, ty: &Ty) -> String {
+    p.show_value(text, v, ty)
 }
 
 /// An item key or tier key as the ledger and explanations write it.

@@ -37,6 +37,17 @@ pub struct Lines {
     pools: Vec<String>,
     award_ids: Vec<String>,
     benefit_ids: Vec<String>,
+    outputs: Vec<Output>,
+}
+
+/// A declared output, ready to be written: its value slot, its name quoted, how it is shown.
+#[derive(Debug, Clone)]
+struct Output {
+    value: usize,
+    name: String,
+    quoted: String,
+    /// the quoted names of a choice's values
+    choices: Vec<String>,
 }
 
 impl Lines {
@@ -52,7 +63,48 @@ impl Lines {
             pools: policy.pools.iter().map(|p| quoted(&p.id)).collect(),
             award_ids: policy.measures.iter().map(|m| m.id.clone()).collect(),
             benefit_ids: policy.benefits.iter().map(|b| b.id.clone()).collect(),
+            outputs: policy
+                .values
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| v.output)
+                .map(|(i, v)| Output {
+                    value: i,
+                    name: v.name.clone(),
+                    quoted: quoted(&v.name),
+                    choices: match v.expr.ty.required() {
+                        crate::check::model::Ty::Enum(en) => {
+                            policy.enums[*en].values.iter().map(|(n, _)| quoted(n)).collect()
+                        }
+                        _ => Vec::new(),
+                    },
+                })
+                .collect(),
         }
+    }
+
+    /// `,"outputs":{…}` when the policy declares outputs.
+    fn json_outputs(&self, o: &Outcome, out: &mut String) {
+        if self.outputs.is_empty() {
+            return;
+        }
+        out.push_str(",\"outputs\":{");
+        for (i, x) in self.outputs.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&x.quoted);
+            out.push(':');
+            push_output(out, o.values.get(x.value), &x.choices);
+        }
+        out.push('}');
+    }
+
+    /// An output's value as a CSV cell or in text: as in JSON, without quotes.
+    fn output_text(x: &Output, o: &Outcome) -> String {
+        let mut s = String::new();
+        push_output(&mut s, o.values.get(x.value), &x.choices);
+        s.trim_matches('"').to_string()
     }
 
     /// Appends the JSON line (with its newline) of an evaluated case.
@@ -82,6 +134,7 @@ impl Lines {
             }
         }
         out.push('}');
+        self.json_outputs(o, out);
     }
 
     /// `,"benefits":[…],"errors":[]}` and the newline.
@@ -158,7 +211,7 @@ impl Lines {
                 };
                 push_csv(out, e.id.as_deref().unwrap_or(""));
                 out.push_str(",0.00");
-                for _ in &self.awards {
+                for _ in self.awards.iter().chain(self.outputs.iter().map(|x| &x.name)) {
                     out.push(',');
                 }
                 out.push(',');
@@ -189,7 +242,7 @@ impl Lines {
     /// The CSV header: id, total, one column per award, benefits, errors.
     pub fn csv_header(&self) -> String {
         let mut out = String::from("id,total");
-        for id in &self.award_ids {
+        for id in self.award_ids.iter().chain(self.outputs.iter().map(|x| &x.name)) {
             out.push(',');
             push_csv(&mut out, id);
         }
@@ -203,6 +256,10 @@ impl Lines {
         let _ = write!(out, ",{}", o.total);
         for a in &o.awards {
             let _ = write!(out, ",{a}");
+        }
+        for x in &self.outputs {
+            out.push(',');
+            push_csv(out, &Self::output_text(x, o));
         }
         out.push(',');
         let benefits = self.granted_benefits(o);
@@ -218,6 +275,33 @@ impl Lines {
             .filter(|(_, g)| **g)
             .map(|(b, _)| b.as_str())
             .collect()
+    }
+}
+
+/// An output's value in JSON: yes/no, a whole number, an exact decimal in a
+/// string (as amounts are), a choice's name, a date; `null` when not given.
+fn push_output(out: &mut String, v: Option<&crate::value::Value>, choices: &[String]) {
+    use crate::value::Value;
+    match v {
+        Some(Value::Bool(b)) => out.push_str(if *b { "true" } else { "false" }),
+        Some(Value::Int(n)) => {
+            let _ = write!(out, "{n}");
+        }
+        Some(Value::Dec(d)) => {
+            out.push('"');
+            push_decimal(out, *d);
+            out.push('"');
+        }
+        Some(Value::Enum(i)) => match choices.get(*i as usize) {
+            Some(name) => out.push_str(name),
+            None => out.push_str("null"),
+        },
+        Some(Value::Date(d)) => {
+            let _ = write!(out, "\"{d}\"");
+        }
+        Some(Value::Text(t)) => push_json_string(out, t),
+        // the checker allows no output of a case's own text, list or record
+        Some(Value::Absent | Value::CaseText(_) | Value::List(_) | Value::Record(_)) | None => out.push_str("null"),
     }
 }
 
@@ -275,6 +359,11 @@ pub fn text_outcome(policy: &Policy, id: &str, outcome: &Outcome) -> String {
         .collect();
     if !benefits.is_empty() {
         lines.push((1, text_of(t!("services: %{services}", services = benefits.join(", ")))));
+    }
+    for (v, value) in policy.values.iter().zip(&outcome.values).filter(|(v, _)| v.output) {
+        let shown = policy.show_value("", value, &v.expr.ty);
+        let line = format!("{:<16} {:>16}  {}", v.name, shown, v.label.as_deref().unwrap_or(""));
+        lines.push((1, text_of(line.trim_end().to_string())));
     }
     outline(title, lines)
 }

@@ -114,6 +114,33 @@ pub fn result_line_schema(policy: Option<&Policy>) -> Value {
         None => json!({"type": "array", "items": {"type": "string"}, "uniqueItems": true}),
     };
     properties.insert("benefits".into(), benefits);
+    match policy {
+        Some(p) if p.values.iter().any(|v| v.output) => {
+            let outputs: Map<String, Value> = p
+                .values
+                .iter()
+                .filter(|v| v.output)
+                .map(|v| {
+                    let mut s = output_schema(p, &v.expr.ty);
+                    if let (Some(obj), Some(label)) = (s.as_object_mut(), &v.label) {
+                        obj.insert("title".into(), json!(label));
+                    }
+                    (v.name.clone(), s)
+                })
+                .collect();
+            properties.insert(
+                "outputs".into(),
+                json!({"type": "object", "title": "输出 (declared outputs; absent on a rejected case)", "properties": outputs, "additionalProperties": false}),
+            );
+        }
+        Some(_) => {}
+        None => {
+            properties.insert(
+                "outputs".into(),
+                json!({"type": "object", "title": "输出 (declared outputs; absent on a rejected case)"}),
+            );
+        }
+    }
     properties.insert("errors".into(), json!({"type": "array", "items": error_item}));
     let mut schema = json!({
         "type": "object",
@@ -144,4 +171,25 @@ pub fn result_line_schema(policy: Option<&Policy>) -> Value {
 /// The JSON Schema of one result line of `policy`.
 pub fn result_schema(policy: &Policy) -> Value {
     result_line_schema(Some(policy))
+}
+
+/// How a declared output is written in a result line: `null` when it is not given.
+fn output_schema(p: &Policy, ty: &crate::check::model::Ty) -> Value {
+    use crate::check::model::Ty;
+    let plain = match ty.required() {
+        Ty::Bool => json!({"type": "boolean"}),
+        Ty::Int => json!({"type": "integer"}),
+        Ty::Money | Ty::Rate | Ty::Number => json!({"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$"}),
+        Ty::Date => json!({"type": "string", "format": "date"}),
+        Ty::Enum(en) => {
+            let names: Vec<&str> = p.enums[*en].values.iter().map(|(n, _)| n.as_str()).collect();
+            json!({"enum": names})
+        }
+        Ty::Text | Ty::List(_) | Ty::Record(_) | Ty::Optional(_) => json!({}),
+    };
+    if ty.is_optional() {
+        json!({"anyOf": [plain, {"type": "null"}]})
+    } else {
+        plain
+    }
 }

@@ -170,9 +170,12 @@ pub struct ParamDecl {
     pub span: Span,
 }
 
-/// `value rd_growth "研发投入增量" = max(rd_spend - rd_spend_last_year, 0元)`
+/// `value rd_growth "研发投入增量" = max(rd_spend - rd_spend_last_year, 0元)`,
+/// or `output eligible "是否符合条件" = …`
 #[derive(Debug)]
 pub struct ValueDecl {
+    /// written `output`: the value is part of every result
+    pub output: bool,
     pub name: Ident,
     pub label: Option<String>,
     pub value: Expr,

@@ -422,6 +422,37 @@ fn impact_blocks(imp: &Impact, before: &str, after: &str) -> Vec<Block> {
             rows,
         ));
     }
+    let moved: Vec<_> = imp.outputs.iter().filter(|o| o.changed > 0).collect();
+    if !moved.is_empty() {
+        out.push(Block::Para(text_of(t!("outputs that changed").into_owned())));
+        let rows = moved
+            .iter()
+            .flat_map(|o| {
+                o.moves.iter().map(move |m| {
+                    let mut name = vec![code(&o.id)];
+                    if let Some(l) = &o.label {
+                        name.push(plain(format!(" {l}")));
+                    }
+                    vec![
+                        name,
+                        text_of(m.old.clone()),
+                        text_of(m.new.clone()),
+                        text_of(m.cases.to_string()),
+                    ]
+                })
+            })
+            .collect();
+        out.push(table(
+            vec![
+                t!("output").into(),
+                before.to_string(),
+                after.to_string(),
+                t!("cases").into(),
+            ],
+            &[Align::Left, Align::Left, Align::Left, Align::Right],
+            rows,
+        ));
+    }
     if !imp.changed.is_empty() {
         out.push(Block::Para(text_of(
             t!(

@@ -253,10 +253,12 @@ pub(super) fn param_decl(p: Pair<Rule>) -> Result<ParamDecl> {
 pub(super) fn value_decl(p: Pair<Rule>) -> Result<ValueDecl> {
     let at = span(&p);
     let mut it = p.into_inner();
+    let output = next(&mut it, "`value` or `output`", at)?.as_rule() == Rule::kw_output;
     let name = ident(next(&mut it, "value name", at)?);
     let label = opt_label(&mut it)?;
     let value = amount(next(&mut it, "the value's formula", at)?)?;
     Ok(ValueDecl {
+        output,
         name,
         label,
         value,
