@@ -158,6 +158,29 @@ pub fn bounds(policy: &Policy, source: &str) -> Bounds {
             }
         }
     }
+    // A pool pays its members no more than its amount, all applicants together:
+    // so one applicant alone gets no more either.
+    for pool in &policy.pools {
+        let l = cx.expr(&pool.amount);
+        for &m in &pool.members {
+            let own = awards[m].max.map_or(Bound::Unbounded, Bound::At);
+            if own.min(l) != own || (own == Bound::Unbounded && l != Bound::Unbounded) {
+                awards[m].max = own.min(l).value();
+                awards[m].set_by = Some(
+                    t!(
+                        "the pool %{pool}: at most %{limit} %{period} for all applicants together",
+                        pool = pool.id,
+                        limit = pool.amount.span.text(source),
+                        period = match pool.period {
+                            PoolPeriod::Year => t!("a year").into_owned(),
+                            PoolPeriod::Range(from, to) => format!("{from}..{to}"),
+                        }
+                    )
+                    .into_owned(),
+                );
+            }
+        }
+    }
     // The members of each rule form one block whose sum the rule bounds; blocks merge when rules share members.
     let mut blocks: Vec<(Vec<usize>, Bound)> = awards
         .iter()
@@ -200,6 +223,25 @@ pub fn bounds(policy: &Policy, source: &str) -> Bounds {
         blocks = rest;
         blocks.push((all, bound));
     }
+    // A pool's members together, for one applicant: at most the pool.
+    for pool in &policy.pools {
+        let members = &pool.members;
+        let (touching, rest): (Vec<_>, Vec<_>) = blocks
+            .into_iter()
+            .partition(|(ms, _)| ms.iter().any(|m| members.contains(m)));
+        let together = touching.iter().fold(Bound::zero(), |b, (_, x)| b.add(*x));
+        let outside: Bound = touching
+            .iter()
+            .flat_map(|(ms, _)| ms.iter())
+            .filter(|m| !members.contains(m))
+            .fold(Bound::zero(), |b, m| {
+                b.add(awards[*m].max.map_or(Bound::Unbounded, Bound::At))
+            });
+        let bound = together.min(cx.expr(&pool.amount).add(outside));
+        let all: Vec<usize> = touching.iter().flat_map(|(ms, _)| ms.iter().copied()).collect();
+        blocks = rest;
+        blocks.push((all, bound));
+    }
     let unbounded: Vec<String> = awards
         .iter()
         .filter(|a| a.max.is_none())
@@ -217,7 +259,7 @@ pub fn bounds(policy: &Policy, source: &str) -> Bounds {
             over: pool.members.iter().map(|m| policy.measures[*m].id.clone()).collect(),
             max: cx.expr(&pool.amount).value(),
             period: match pool.period {
-                PoolPeriod::Year => "per year".to_string(),
+                PoolPeriod::Year => t!("a year").into_owned(),
                 PoolPeriod::Range(from, to) => format!("from {from} to {to}"),
             },
         })

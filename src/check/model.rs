@@ -518,6 +518,9 @@ pub struct PoolDef {
     pub period: PoolPeriod,
     /// measure indices, in the order written
     pub members: Vec<usize>,
+    /// `less what the ledgers show paid`: the round's cases' same-period ledger
+    /// entries of these awards count as spent from the pool
+    pub less_paid: bool,
     pub ration: RationRule,
     /// how each share is rounded (pro rata only)
     pub rounding: Option<(Decimal, RoundMode)>,
@@ -537,6 +540,8 @@ pub enum RationRule {
         key: OrderKey,
         descending: bool,
         words: &'static str,
+        /// ties on `key`: this field next, then the case id
+        then: Option<(OrderKey, bool, &'static str)>,
     },
 }
 

@@ -18,11 +18,27 @@ impl Checker<'_> {
             ast::Ration::CappedProRata(cap) => self
                 .fixed_money(cap, &t!("a pool's cap on each application"))
                 .map(RationRule::CappedProRata),
-            ast::Ration::InOrder { key, descending, words } => self.order_key(key).map(|key| RationRule::InOrder {
+            ast::Ration::InOrder {
                 key,
-                descending: *descending,
+                descending,
                 words,
-            }),
+                then,
+            } => {
+                let first = self.order_key(key);
+                let then = match then {
+                    Some((k, d, w)) => self.order_key(k).map(|k| Some((k, *d, *w))),
+                    None => Some(None),
+                };
+                match (first, then) {
+                    (Some(key), Some(then)) => Some(RationRule::InOrder {
+                        key,
+                        descending: *descending,
+                        words,
+                        then,
+                    }),
+                    _ => None,
+                }
+            }
         };
         self.end_item(saved);
         if p.text.is_none() {
@@ -123,6 +139,7 @@ impl Checker<'_> {
             amount: amount?,
             period: p.period.node,
             members: members?,
+            less_paid: p.less_paid,
             ration: ration?,
             rounding,
             residue: if ordered {

@@ -363,12 +363,21 @@ pub fn pool_lines(src: &str, p: &PoolDecl) -> (String, String) {
         let ids: Vec<&str> = p.members.iter().map(|m| m.node.as_str()).collect();
         budget.push_str(&format!(" for {}", ids.join(", ")));
     }
+    if p.less_paid {
+        budget.push_str(", less what the ledgers show paid");
+    }
     let mut rule = format!(
         "when exceeded: {}",
         match &p.ration.node {
             Ration::ProRata => "pro rata".to_string(),
             Ration::CappedProRata(cap) => format!("at most {} each, then pro rata", expr(src, cap)),
-            Ration::InOrder { key, words, .. } => format!("in order of {}, {words}", key.node),
+            Ration::InOrder { key, words, then, .. } => {
+                let mut t = format!("in order of {}, {words}", key.node);
+                if let Some((k, _, w)) = then {
+                    t.push_str(&format!(", then by {}, {w}", k.node));
+                }
+                t
+            }
         }
     );
     if let Some((unit, mode)) = &p.rounding {

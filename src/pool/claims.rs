@@ -21,7 +21,8 @@ pub fn claims_into(
     let start = out.len();
     let mut errors = Vec::new();
     for (p, pool) in policy.pools.iter().enumerate() {
-        if pool.members.iter().all(|m| outcome.awards[*m].is_zero()) {
+        let asks = !pool.members.iter().all(|m| outcome.awards[*m].is_zero());
+        if !asks && !pool.less_paid {
             // Nothing asked: the case takes no part in this pool.
             continue;
         }
@@ -48,15 +49,26 @@ pub fn claims_into(
                 0
             }
         };
-        let key = match pool.ration {
-            RationRule::InOrder { key, .. } => match order_value(policy, case, key) {
-                Ok(v) => Some(v),
-                Err(e) => {
-                    errors.push(e);
-                    continue;
+        let (key, then) = match pool.ration {
+            RationRule::InOrder { key, then, .. } => {
+                let first = order_value(policy, case, key);
+                let second = then.map(|(k, ..)| order_value(policy, case, k)).transpose();
+                match (first, second) {
+                    (Ok(a), Ok(b)) => (Some(a), b),
+                    (a, b) => {
+                        errors.extend(a.err());
+                        errors.extend(b.err());
+                        continue;
+                    }
                 }
-            },
-            _ => None,
+            }
+            _ => (None, None),
+        };
+        let tie = ranks(pool).then(|| Box::new((then, case.id.clone())));
+        let mut paid = if pool.less_paid {
+            paid_before(pool, case, period)
+        } else {
+            Decimal::ZERO
         };
         for &m in &pool.members {
             let amount = outcome.awards[m];
@@ -68,8 +80,23 @@ pub fn claims_into(
                     measure: m,
                     amount,
                     key: key.clone(),
+                    tie: tie.clone(),
+                    paid: std::mem::take(&mut paid),
                 });
             }
+        }
+        if money::positive(paid) {
+            // paid before, asking nothing now: the pool still counts it
+            out.push(Claim {
+                pool: p,
+                period,
+                line,
+                measure: pool.members[0],
+                amount: Decimal::ZERO,
+                key: None,
+                tie: None,
+                paid,
+            });
         }
     }
     if errors.is_empty() {
@@ -81,6 +108,19 @@ pub fn claims_into(
             errors,
         })
     }
+}
+
+/// What the case's ledger shows the pool's awards already paid in `period`:
+/// entries of its year (a pool over a range of days: of a year the range touches).
+fn paid_before(pool: &crate::check::model::PoolDef, case: &Case, period: i32) -> Decimal {
+    case.ledger
+        .iter()
+        .filter(|e| pool.members.contains(&e.award))
+        .filter(|e| match pool.period {
+            PoolPeriod::Year => e.year == period,
+            PoolPeriod::Range(from, to) => (from.year..=to.year).contains(&e.year),
+        })
+        .fold(Decimal::ZERO, |s, e| s.checked_add(e.amount).unwrap_or(s))
 }
 
 fn order_value(policy: &crate::check::model::Policy, case: &Case, key: OrderKey) -> Result<Value, FieldError> {

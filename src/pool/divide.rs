@@ -120,8 +120,9 @@ pub(super) fn divide_ranked(pool: &PoolDef, a: &Allocation, claims: &[Claim]) ->
             },
         )
     };
-    if let RationRule::InOrder { descending, .. } = pool.ration {
-        return in_order(claims, descending, a.available)
+    if let RationRule::InOrder { descending, then, .. } = pool.ration {
+        let then_descending = then.is_some_and(|(_, d, _)| d);
+        return in_order(claims, descending, then_descending, a.available)
             .into_iter()
             .map(|(i, g, rank)| grant(&claims[i], g, Some(rank)))
             .collect();
@@ -146,12 +147,13 @@ pub(super) fn divide_ranked(pool: &PoolDef, a: &Allocation, claims: &[Claim]) ->
         .map_or(0, |n| usize::try_from(n.max(0)).unwrap_or(usize::MAX));
     let remainders: Vec<Decimal> = exacts.iter().zip(&shares).map(|(x, s)| *x - *s).collect();
     let mut by_remainder: Vec<usize> = (0..shares.len()).collect();
-    // Largest remainder first; on a tie the larger claim, then the earlier line,
-    // so that only identical claims depend on the order of the round.
+    // Largest remainder first; on a tie the larger claim, then the case id (the
+    // line only between cases with one id), so that the order of the file decides nothing.
     by_remainder.par_sort_unstable_by(|&x, &y| {
         remainders[y]
             .cmp(&remainders[x])
             .then(amounts[y].cmp(&amounts[x]))
+            .then(tie(&claims[x], &claims[y], false))
             .then(x.cmp(&y))
     });
     for &i in by_remainder.iter().take(left_units) {
@@ -162,9 +164,29 @@ pub(super) fn divide_ranked(pool: &PoolDef, a: &Allocation, claims: &[Claim]) ->
     claims.iter().zip(shares).map(|(c, x)| grant(c, x, None)).collect()
 }
 
-/// Claims served whole in order of their key (ties in the order of the round),
-/// the last one what is left, the rest nothing: (claim index, granted, rank).
-fn in_order(claims: &[Claim], descending: bool, available: Decimal) -> Vec<(usize, Decimal, usize)> {
+/// How two claims tied on their first key order: by the `then by` field, then
+/// by case id (ascending), so that a shuffled round ranks them alike.
+fn tie(a: &Claim, b: &Claim, then_descending: bool) -> Ordering {
+    let (Some(x), Some(y)) = (&a.tie, &b.tie) else {
+        return Ordering::Equal;
+    };
+    let by_then = match (&x.0, &y.0) {
+        (Some(p), Some(q)) => p.compare(q, "").unwrap_or(Ordering::Equal),
+        _ => Ordering::Equal,
+    };
+    let by_then = if then_descending { by_then.reverse() } else { by_then };
+    by_then.then_with(|| x.1.cmp(&y.1))
+}
+
+/// Claims served whole in order of their key (ties by the `then by` field, then
+/// the case id; the round's order only between cases with one id), the last one
+/// what is left, the rest nothing: (claim index, granted, rank).
+fn in_order(
+    claims: &[Claim],
+    descending: bool,
+    then_descending: bool,
+    available: Decimal,
+) -> Vec<(usize, Decimal, usize)> {
     let mut order: Vec<usize> = (0..claims.len()).collect();
     order.sort_by(|&a, &b| {
         let (ka, kb) = (&claims[a].key, &claims[b].key);
@@ -174,7 +196,9 @@ fn in_order(claims: &[Claim], descending: bool, available: Decimal) -> Vec<(usiz
             _ => Ordering::Equal,
         };
         let by_key = if descending { by_key.reverse() } else { by_key };
-        by_key.then(a.cmp(&b))
+        by_key
+            .then_with(|| tie(&claims[a], &claims[b], then_descending))
+            .then(a.cmp(&b))
     });
     let mut left = available;
     order

@@ -58,6 +58,13 @@ pub struct Claim {
     pub amount: Decimal,
     /// ordered pools: the case's value of the field they are ordered by
     pub key: Option<Value>,
+    /// pools that rank their claims: what breaks a tie, so that the result does not
+    /// depend on the order of the file — the `then by` field's value, then the case id
+    pub tie: Option<Box<(Option<Value>, String)>>,
+    /// under `less what the ledgers show paid`: what the case's ledger shows this
+    /// period's awards of the pool already paid (on one claim of the case per pool);
+    /// a claim of nothing that only carries this is no request
+    pub paid: Decimal,
 }
 
 /// A period as people and the ledger name it: `2026`, or `2026-01-01..2026-12-31`.

@@ -15,6 +15,8 @@ pub struct Round<'p> {
 #[derive(Debug)]
 struct Tally {
     demand: Decimal,
+    /// what the round's cases' ledgers show already paid (`less what the ledgers show paid`)
+    paid: Decimal,
     /// under `at most X each, then pro rata`: X, and the sum of the capped claims
     cap: Option<Decimal>,
     capped: Decimal,
@@ -40,6 +42,7 @@ impl<'p> Round<'p> {
         let pool = &program.policy.pools[claim.pool];
         let t = self.tallies.entry((claim.pool, claim.period)).or_insert_with(|| Tally {
             demand: Decimal::ZERO,
+            paid: Decimal::ZERO,
             cap: match &pool.ration {
                 RationRule::CappedProRata(cap) => Some(fixed(program, cap, first_day(pool, claim.period))),
                 _ => None,
@@ -50,6 +53,11 @@ impl<'p> Round<'p> {
             last_line: 0,
             kept: ranks(pool).then(Vec::new),
         });
+        t.paid = add(t.paid, claim.paid);
+        if claim.amount.is_zero() {
+            // what was paid before, with nothing asked now
+            return;
+        }
         t.demand = add(t.demand, claim.amount);
         if let Some(cap) = t.cap {
             t.capped = add(t.capped, claim.amount.min(cap));
@@ -77,6 +85,7 @@ impl<'p> Round<'p> {
                 }
                 Some(mine) => {
                     mine.demand = add(mine.demand, t.demand);
+                    mine.paid = add(mine.paid, t.paid);
                     mine.capped = add(mine.capped, t.capped);
                     mine.claims += t.claims;
                     // A line's claims are never split between two tallies.
@@ -98,7 +107,8 @@ impl<'p> Round<'p> {
         for (key, t) in self.tallies {
             let pool = &program.policy.pools[key.0];
             let amount = pool_amount(program, pool, key.1);
-            let before = ledger.get(&pool.id, &period_name(pool, key.1));
+            // earlier rounds (the pool ledger), and this round's cases' own ledgers
+            let before = add(ledger.get(&pool.id, &period_name(pool, key.1)), t.paid);
             let available = amount.checked_sub(before).unwrap_or(Decimal::ZERO).max(Decimal::ZERO);
             let exceeded = t.demand > available;
             let mut a = Allocation {

@@ -99,7 +99,8 @@ impl Settled {
     /// As `apply`, the shares appended to `shares`.
     pub fn apply_into(&self, program: &Program, claims: &[Claim], outcome: &mut Outcome, shares: &mut Vec<Share>) {
         let mut cut = false;
-        for c in claims {
+        // a claim of nothing only carried what was paid before
+        for c in claims.iter().filter(|c| !c.amount.is_zero()) {
             let (granted, rank) = self.grant(program, c);
             outcome.awards[c.measure] = granted;
             cut |= self.allocations.get(&(c.pool, c.period)).is_some_and(|a| a.exceeded);

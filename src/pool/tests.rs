@@ -30,7 +30,15 @@ fn claim(line: usize, amount: &str, key: Option<i64>) -> Claim {
         measure: 0,
         amount: d(amount),
         key: key.map(Value::Int),
+        // the case ids follow the lines here, unless a test says otherwise
+        tie: Some(Box::new((None, format!("case-{line}")))),
+        paid: Decimal::ZERO,
     }
+}
+
+fn with_id(mut c: Claim, id: &str, then: Option<i64>) -> Claim {
+    c.tie = Some(Box::new((then.map(Value::Int), id.to_string())));
+    c
 }
 
 /// Settles a round and grants every claim, as the second pass does.
@@ -97,7 +105,39 @@ fn largest_remainders_never_grant_more_than_the_pool() {
 }
 
 #[test]
-fn ordered_claims_are_served_whole_and_ties_go_by_line() {
+fn ties_go_by_case_id_not_by_the_order_of_the_file() {
+    let p = program("in order of score, highest first");
+    // the same three claims in two orders: B before A before C on the tie, whatever the lines
+    for lines in [[1, 2, 3], [3, 1, 2]] {
+        let claims = vec![
+            with_id(claim(lines[0], "50", Some(7)), "B", None),
+            with_id(claim(lines[1], "40", Some(7)), "C", None),
+            with_id(claim(lines[2], "30", Some(7)), "A", None),
+        ];
+        let s = settle(&p, claims.clone());
+        assert_eq!(s.grant(&p, &claims[2]), (d("30"), Some(1)));
+        assert_eq!(s.grant(&p, &claims[0]), (d("50"), Some(2)));
+        assert_eq!(s.grant(&p, &claims[1]), (d("20"), Some(3)));
+    }
+}
+
+#[test]
+fn a_declared_second_key_breaks_ties_before_the_id() {
+    let p = program("in order of score, highest first, then by spend, lowest first");
+    let claims = vec![
+        with_id(claim(1, "50", Some(7)), "A", Some(500)),
+        with_id(claim(2, "40", Some(7)), "B", Some(100)),
+        with_id(claim(3, "30", Some(9)), "C", Some(900)),
+    ];
+    let s = settle(&p, claims.clone());
+    // score 9 first; of the two 7s, the lower spend (B) before A
+    assert_eq!(s.grant(&p, &claims[2]), (d("30"), Some(1)));
+    assert_eq!(s.grant(&p, &claims[1]), (d("40"), Some(2)));
+    assert_eq!(s.grant(&p, &claims[0]), (d("30"), Some(3)));
+}
+
+#[test]
+fn ordered_claims_are_served_whole_and_ties_go_by_id() {
     let p = program("in order of score, highest first");
     let claims = vec![
         claim(1, "50", Some(7)),

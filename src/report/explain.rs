@@ -371,7 +371,13 @@ fn ration_words(program: &Program, pool: usize) -> String {
     match &p.pools[pool].ration {
         RationRule::ProRata => "pro rata".to_string(),
         RationRule::CappedProRata(each) => format!("at most {} each, then pro rata", quote(program, each.span)),
-        RationRule::InOrder { key, words, .. } => format!("in order of {}, {words}", key.name(p)),
+        RationRule::InOrder { key, words, then, .. } => {
+            let mut t = format!("in order of {}, {words}", key.name(p));
+            if let Some((k, _, w)) = then {
+                t.push_str(&format!(", then by {}, {w}", k.name(p)));
+            }
+            t
+        }
     }
 }
 
@@ -405,13 +411,18 @@ fn pools_lines(program: &Program, outcome: &Outcome) -> Vec<(usize, String)> {
         out.push((
             1,
             format!(
-                "at most {} {} for {}",
+                "at most {} {} for {}{}",
                 quote(program, pool.amount.span),
                 match pool.period {
                     PoolPeriod::Year => "per year".to_string(),
                     PoolPeriod::Range(from, to) => format!("from {from} to {to}"),
                 },
                 members.join(", "),
+                if pool.less_paid {
+                    ", less what the ledgers show paid"
+                } else {
+                    ""
+                },
             ),
         ));
         out.push((1, format!("when exceeded: {rule}")));

@@ -292,6 +292,8 @@ pub struct PoolDecl {
     pub amount: Expr,
     pub period: Spanned<PoolPeriod>,
     pub members: Vec<Ident>,
+    /// `, less what the ledgers show paid`
+    pub less_paid: bool,
     pub ration: Spanned<Ration>,
     pub rounding: Option<(Spanned<Decimal>, Option<RoundMode>)>,
     pub residue: Option<Spanned<Residue>>,
@@ -314,11 +316,13 @@ pub enum Ration {
     ProRata,
     /// `at most X each, then pro rata`
     CappedProRata(Expr),
-    /// `in order of FIELD, earliest first` (先到先得, 额度用完为止)
+    /// `in order of FIELD, earliest first` (先到先得, 额度用完为止), and
+    /// `then by FIELD, highest first` for ties
     InOrder {
         key: Ident,
         descending: bool,
         words: &'static str,
+        then: Option<(Ident, bool, &'static str)>,
     },
 }
 

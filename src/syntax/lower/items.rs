@@ -181,9 +181,12 @@ pub(super) fn pool_decl(p: Pair<Rule>) -> Result<PoolDecl> {
         _ => return Err(unexpected(&which)),
     };
     let mut members = Vec::new();
+    let mut less_paid = false;
     for x in b {
-        if x.as_rule() == Rule::id_list {
-            members = x.into_inner().map(ident).collect();
+        match x.as_rule() {
+            Rule::id_list => members = x.into_inner().map(ident).collect(),
+            Rule::less_paid => less_paid = true,
+            _ => {}
         }
     }
     let rule = rule.ok_or_else(|| Box::new(internal("pool without a rule", at.start)))?;
@@ -206,15 +209,24 @@ pub(super) fn pool_decl(p: Pair<Rule>) -> Result<PoolDecl> {
                         let mut o = r.into_inner();
                         next(&mut o, "`in`", xat)?;
                         let key = ident(next(&mut o, "the field to order by", xat)?);
-                        let dir = next(&mut o, "the order", xat)?;
-                        let words = dir.as_str().split_whitespace().next().unwrap_or("");
-                        let (descending, words) = match words {
-                            "latest" => (true, "latest first"),
-                            "highest" => (true, "highest first"),
-                            "lowest" => (false, "lowest first"),
-                            _ => (false, "earliest first"),
+                        let (descending, words) = direction(&next(&mut o, "the order", xat)?);
+                        let then = match o.next() {
+                            Some(t) => {
+                                let mut t = t.into_inner();
+                                next(&mut t, "`then`", xat)?;
+                                next(&mut t, "`by`", xat)?;
+                                let key = ident(next(&mut t, "the field to order ties by", xat)?);
+                                let (descending, words) = direction(&next(&mut t, "the order", xat)?);
+                                Some((key, descending, words))
+                            }
+                            None => None,
                         };
-                        Ration::InOrder { key, descending, words }
+                        Ration::InOrder {
+                            key,
+                            descending,
+                            words,
+                            then,
+                        }
                     }
                     _ => return Err(unexpected(&r)),
                 };
@@ -251,6 +263,7 @@ pub(super) fn pool_decl(p: Pair<Rule>) -> Result<PoolDecl> {
         amount,
         period: Spanned::new(period, pat),
         members,
+        less_paid,
         ration,
         rounding,
         residue,
@@ -397,4 +410,14 @@ pub(super) fn clause_decl(p: Pair<Rule>) -> Result<Clause> {
         text,
         span: at,
     })
+}
+
+/// `earliest first` and the like: (descending, the words as written).
+fn direction(dir: &Pair<Rule>) -> (bool, &'static str) {
+    match dir.as_str().split_whitespace().next().unwrap_or("") {
+        "latest" => (true, "latest first"),
+        "highest" => (true, "highest first"),
+        "lowest" => (false, "lowest first"),
+        _ => (false, "earliest first"),
+    }
 }
