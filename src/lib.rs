@@ -36,6 +36,7 @@ macro_rules! words {
 
 // Beneath everything: places in a file, days, JSON text, numbers as people
 // read them, the language of the moment, run-time values, problems as data.
+pub mod currency;
 pub mod date;
 pub mod diagnostic;
 pub mod json;

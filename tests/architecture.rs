@@ -22,7 +22,7 @@ use syn::visit::Visit;
 /// Lowest first. A module may use modules of lower layers only.
 const LAYERS: &[&[&str]] = &[
     &["span", "date", "json", "number", "lang"],
-    &["value", "diagnostic"],
+    &["value", "diagnostic", "currency"],
     &["syntax"],
     &["check", "format"],
     &["compile"],

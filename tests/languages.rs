@@ -144,10 +144,17 @@ fn written() -> (BTreeSet<String>, String) {
         // explanation shows a rule as written), not of its comments or its
         // text; a test's name; in case data, every key and value
         let code: String = if ext == "policy" || ext == "tests" {
+            // a policy written in English: its titles, labels and clause text are its own words
+            let english_policy = !t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
             let mut code = String::new();
             for p in zhice::syntax::scan::pieces(&t) {
                 match p {
                     zhice::syntax::scan::Piece::Code(_, c) => code.push(c),
+                    zhice::syntax::scan::Piece::Text { start, end, .. } if english_policy => {
+                        code.push(' ');
+                        code.push_str(&t[start..end]);
+                        code.push(' ');
+                    }
                     // a test's name, which the drafter wrote in the language of the tests
                     zhice::syntax::scan::Piece::Text { start, end, .. } if code.trim_end().ends_with("test") => {
                         code.push_str(&t[start..end]);

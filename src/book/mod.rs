@@ -346,7 +346,7 @@ fn examples(runner: &crate::run::Runner, m: usize) -> Vec<Example> {
         out.push(Example {
             name: test.name.clone(),
             given,
-            expected: t!("expected: %{amount} yuan", amount = crate::number::money(*amount)).into_owned(),
+            expected: t!("expected: %{amount}", amount = p.currency().amount(*amount)).into_owned(),
             steps,
         });
         // a few worked examples say more than every test

@@ -241,7 +241,7 @@ impl Words<'_> {
             Const::Bool(false) => t!("no").into_owned(),
             Const::Int(n) => n.to_string(),
             Const::Number(d) => d.normalize().to_string(),
-            Const::Money(d) => money(*d),
+            Const::Money(d) => self.policy.currency().write(*d),
             Const::Rate(d) => crate::number::rate(*d),
             Const::Text(s) => format!("“{s}”"),
             Const::Date(d) => d.to_string(),
@@ -281,36 +281,4 @@ fn enum_label(p: &Policy, en: usize, v: u32) -> String {
         return v.to_string();
     };
     label.clone().unwrap_or_else(|| name.clone())
-}
-
-/// An amount as drafters write it: 500万元, 1.2亿元, 2,000元.
-pub fn money(d: Decimal) -> String {
-    let wan = Decimal::from(10_000);
-    let yi = Decimal::from(100_000_000);
-    // whole, or to two places, in the larger unit: 1.2亿元, 1.5万元
-    let in_unit = |unit: Decimal| d >= unit && d.checked_mul(Decimal::from(100)).is_some_and(|x| (x % unit).is_zero());
-    if in_unit(yi) {
-        format!("{}亿元", (d / yi).normalize())
-    } else if in_unit(wan) {
-        format!("{}万元", (d / wan).normalize())
-    } else {
-        format!("{}元", crate::number::quantity(d))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::money;
-    use rust_decimal::Decimal;
-
-    #[test]
-    fn amounts_as_drafters_write_them() {
-        let m = |s: &str| money(s.parse::<Decimal>().unwrap());
-        assert_eq!(m("5000000"), "500万元");
-        assert_eq!(m("120000000"), "1.2亿元");
-        assert_eq!(m("15000"), "1.5万元");
-        assert_eq!(m("2000"), "2,000元");
-        assert_eq!(m("0"), "0元");
-        assert_eq!(m("1234.5"), "1,234.5元");
-    }
 }

@@ -222,6 +222,7 @@ impl Checker<'_> {
             }
             (ast::FieldDefault::Name(name), Ty::Enum(en)) => Const::Enum(*en, self.enum_value(*en, name, d.span)?),
             (ast::FieldDefault::Literal(lit), _) => {
+                self.currency_of(lit, d.span);
                 let c = self.constant(&Spanned::new(lit.clone(), d.span));
                 match (c, ty) {
                     (Const::Int(n), Ty::Number) => Const::Number(Decimal::from(n)),
@@ -263,7 +264,7 @@ impl Checker<'_> {
             let value = match (&lit.node, base) {
                 (ast::Literal::Number(d), Ty::Int) if d.fract().is_zero() => *d,
                 (ast::Literal::Number(d), Ty::Number) => *d,
-                (ast::Literal::Number(d) | ast::Literal::Money(d), Ty::Money) => *d,
+                (ast::Literal::Number(d) | ast::Literal::Money(d, _), Ty::Money) => *d,
                 (ast::Literal::Rate(d), Ty::Rate) => *d,
                 _ => {
                     me.error(
@@ -366,6 +367,10 @@ impl Checker<'_> {
                 self.duplicate_name(&t!("name"), &p.name, first);
                 continue;
             }
+            self.currency_of(&p.value.node, p.value.span);
+            for (_, v) in &p.dated {
+                self.currency_of(&v.node, v.span);
+            }
             let mut value = self.constant(&p.value);
             // A quantity written once whole (`1000`) and once not (`1000.5`) is a number throughout.
             let any_fraction = p
@@ -428,7 +433,7 @@ impl Checker<'_> {
     /// A literal as a typed constant: whole numbers are `int`, others `number`.
     pub(super) fn constant(&self, lit: &Spanned<ast::Literal>) -> Const {
         match &lit.node {
-            ast::Literal::Money(d) => Const::Money(*d),
+            ast::Literal::Money(d, _) => Const::Money(*d),
             ast::Literal::Rate(d) => Const::Rate(*d),
             ast::Literal::Bool(b) => Const::Bool(*b),
             ast::Literal::Date(d) => Const::Date(*d),

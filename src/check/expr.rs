@@ -109,6 +109,7 @@ impl Checker<'_> {
         let rounding_operand = std::mem::take(&mut self.rounding_operand);
         let (kind, ty) = match &e.kind {
             ast::ExprKind::Literal(lit) => {
+                self.currency_of(lit, e.span);
                 let c = self.constant(&crate::span::Spanned::new(lit.clone(), e.span));
                 let ty = const_type(&c);
                 (ExprKind::Const(c), ty)

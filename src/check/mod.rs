@@ -197,6 +197,8 @@ struct Checker<'a> {
     max_locals: usize,
     /// the header's rounding, for `rounded to` without a mode and for `of`
     rounding: Option<Rounding>,
+    /// the header's currency: every amount the policy writes is in it
+    currency: crate::currency::Currency,
     /// set while typing the operand of `rounded to`: a division there is rounded
     rounding_operand: bool,
     diagnostics: Vec<Diagnostic>,
@@ -227,6 +229,7 @@ impl<'a> Checker<'a> {
             n_locals: 0,
             max_locals: 0,
             rounding: None,
+            currency: crate::currency::Currency::CNY,
             rounding_operand: false,
             diagnostics: Vec::new(),
             names: Vec::new(),
@@ -282,6 +285,23 @@ impl<'a> Checker<'a> {
             );
             return None;
         };
+        if let Some(c) = &h.currency {
+            match crate::currency::Currency::from_code(&c.node) {
+                Some(cur) => self.currency = cur,
+                None => self.error(
+                    Diagnostic::error(
+                        "zhice::check::currency",
+                        words!("`%{code}` is not a currency zhice knows", code = c.node),
+                        c.span,
+                    )
+                    .label(words!("unknown currency"))
+                    .help(words!(
+                        "the currencies are %{codes}",
+                        codes = crate::currency::Currency::codes()
+                    )),
+                ),
+            }
+        }
         if h.rounding.is_none() {
             self.error(
                 Diagnostic::warning("zhice::check::no-rounding", words!("the policy states no rounding rule"), h.title.span)
@@ -375,4 +395,32 @@ pub(crate) fn is_power_of_ten(d: rust_decimal::Decimal) -> bool {
     let s = d.normalize().to_string();
     let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
     digits.trim_start_matches('0').trim_end_matches('0') == "1"
+}
+
+impl Checker<'_> {
+    /// An amount written in another currency than the policy's is an error: `$632`
+    /// in a policy in CNY would otherwise be read as 632元.
+    pub(super) fn currency_of(&mut self, lit: &ast::Literal, at: Span) {
+        let ast::Literal::Money(_, written) = lit else { return };
+        if *written != self.currency {
+            let policy = self.currency.code();
+            let example = self.currency.write(rust_decimal::Decimal::from(632));
+            self.error(
+                Diagnostic::error(
+                    "zhice::check::currency",
+                    words!(
+                        "this amount is in %{written}, the policy's amounts in %{policy}",
+                        written = written.code(),
+                        policy = policy
+                    ),
+                    at,
+                )
+                .label(words!("another currency"))
+                .help(words!(
+                    "write amounts in the currency of the header, e.g. `%{example}`; a policy in another currency says so: `currency USD`",
+                    example = example
+                )),
+            );
+        }
+    }
 }

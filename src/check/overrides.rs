@@ -59,7 +59,7 @@ fn policy_type(c: &Const) -> &'static str {
 
 fn constant(lit: Literal) -> Const {
     match lit {
-        Literal::Money(d) => Const::Money(d),
+        Literal::Money(d, _) => Const::Money(d),
         Literal::Rate(d) => Const::Rate(d),
         Literal::Number(d) => number_const(d),
         Literal::Bool(b) => Const::Bool(b),
@@ -68,26 +68,18 @@ fn constant(lit: Literal) -> Const {
     }
 }
 
-impl std::fmt::Display for Const {
-    /// As a drafter would write it: `60万元`, `123.45元`, `25%`, `3`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Const {
+    /// As a drafter would write it, amounts in `currency`: `60万元`, `$40,000`, `25%`, `3`.
+    pub fn written(&self, currency: crate::currency::Currency) -> String {
         match self {
-            Const::Bool(b) => write!(f, "{b}"),
-            Const::Int(i) => write!(f, "{i}"),
-            Const::Number(d) => write!(f, "{}", d.normalize()),
-            Const::Enum(_, v) => write!(f, "#{v}"),
-            Const::Money(d) => {
-                let wan = rust_decimal::Decimal::from(10_000);
-                let d = d.normalize();
-                if !d.is_zero() && (d % wan).is_zero() {
-                    write!(f, "{}万元", (d / wan).normalize())
-                } else {
-                    write!(f, "{d}元")
-                }
-            }
-            Const::Rate(d) => write!(f, "{}%", (d * rust_decimal::Decimal::ONE_HUNDRED).normalize()),
-            Const::Text(t) => write!(f, "{t:?}"),
-            Const::Date(d) => write!(f, "{d}"),
+            Const::Bool(b) => b.to_string(),
+            Const::Int(i) => i.to_string(),
+            Const::Number(d) => d.normalize().to_string(),
+            Const::Enum(_, v) => format!("#{v}"),
+            Const::Money(d) => currency.write(*d),
+            Const::Rate(d) => format!("{}%", (d * rust_decimal::Decimal::ONE_HUNDRED).normalize()),
+            Const::Text(t) => format!("{t:?}"),
+            Const::Date(d) => d.to_string(),
         }
     }
 }

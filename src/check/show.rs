@@ -6,6 +6,15 @@ use crate::number::{money, quantity, rate};
 use crate::value::Value;
 
 impl Policy {
+    /// The currency the policy's amounts are in: its header's, or CNY.
+    pub fn currency(&self) -> crate::currency::Currency {
+        self.header
+            .currency
+            .as_deref()
+            .and_then(crate::currency::Currency::from_code)
+            .unwrap_or(crate::currency::Currency::CNY)
+    }
+
     /// `v` of type `ty` in words; `text` is the case's text buffer, where a text of the case is.
     pub fn show_value(&self, text: &str, v: &Value, ty: &Ty) -> String {
         match (v, ty.required()) {

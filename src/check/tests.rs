@@ -79,7 +79,10 @@ impl Checker<'_> {
                     };
                     self.used(id.span, Symbol::Measure(id.node.clone()));
                     let amount = match &value.node {
-                        ast::Data::Literal(ast::Literal::Money(d)) => *d,
+                        ast::Data::Literal(lit @ ast::Literal::Money(d, _)) => {
+                            self.currency_of(lit, value.span);
+                            *d
+                        }
                         ast::Data::Literal(ast::Literal::Number(d)) if d.is_zero() => Decimal::ZERO,
                         _ => {
                             self.error(
@@ -126,6 +129,7 @@ impl Checker<'_> {
                 Some(Const::Enum(en, self.enum_value(en, n.as_str(), value.span)?))
             }
             (ast::Data::Literal(lit), _) => {
+                self.currency_of(lit, value.span);
                 let c = self.constant(&crate::span::Spanned::new(lit.clone(), value.span));
                 match (c, ty.clone()) {
                     (Const::Int(n), Ty::Number) => Some(Const::Number(Decimal::from(n))),
@@ -203,6 +207,13 @@ impl Checker<'_> {
             (ast::Data::Name(n), Ty::Enum(en)) if self.enums[*en].values.iter().any(|(v, _)| v == n) => {
                 self.used(d.span, Symbol::EnumValue(self.enums[*en].name.clone(), n.clone()));
             }
+            // an amount given in another currency would be read as this policy's
+            (ast::Data::Literal(lit), _) => self.currency_of(lit, d.span),
+            (ast::Data::Negative(inner), _) => {
+                if let ast::Data::Literal(lit) = &**inner {
+                    self.currency_of(lit, d.span);
+                }
+            }
             _ => {}
         }
     }
@@ -244,7 +255,7 @@ fn write_data(d: &ast::Data, negative: bool, out: &mut String) {
         ast::Data::Name(n) => push_string(out, n),
         ast::Data::Negative(inner) => write_data(inner, !negative, out),
         ast::Data::Literal(lit) => match lit {
-            ast::Literal::Money(x) | ast::Literal::Number(x) | ast::Literal::Rate(x) => {
+            ast::Literal::Money(x, _) | ast::Literal::Number(x) | ast::Literal::Rate(x) => {
                 let x = if negative { -*x } else { *x };
                 out.push_str(&x.to_string());
             }

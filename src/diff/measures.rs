@@ -306,7 +306,10 @@ fn details(old: &Side, new: &Side, o: &Written, n: &Written) -> Vec<Detail> {
             let Some(before) = old.policy.params.iter().find(|q| q.name == was) else {
                 continue;
             };
-            let (a, b) = (param_value(before), param_value(p));
+            let (a, b) = (
+                param_value(before, old.policy.currency()),
+                param_value(p, new.policy.currency()),
+            );
             if a != b || was != p.name {
                 out.push(Detail::Parameter {
                     name: if was == p.name {
@@ -325,8 +328,9 @@ fn details(old: &Side, new: &Side, o: &Written, n: &Written) -> Vec<Detail> {
             if a != b {
                 out.push(Detail::Reads {
                     what: format!("value {name}"),
-                    old: a.map_or_else(|| "—".into(), |l| l.join(" ")),
-                    new: b.map_or_else(|| "—".into(), |l| l.join(" ")),
+                    // a formula on several lines (a table) read on one, its rows two spaces apart
+                    old: a.map_or_else(|| "—".into(), |l| one_line(&l)),
+                    new: b.map_or_else(|| "—".into(), |l| one_line(&l)),
                 });
             }
         }
@@ -687,4 +691,15 @@ fn statements(old: &[Statement], new: &[Statement]) -> Vec<ItemChange> {
         ));
     }
     out
+}
+
+/// Formatted lines read as one: `by children { 0 => $632  1 => $4,213 }`.
+fn one_line(lines: &[String]) -> String {
+    lines
+        .iter()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("  ")
+        .replace("{  ", "{ ")
+        .replace("  }", " }")
 }

@@ -453,10 +453,10 @@ fn header(old: &Policy, new: &Policy) -> Vec<Change> {
 }
 
 /// A parameter's value as a drafter writes it, with its dated values.
-pub fn param_value(p: &ParamDef) -> String {
-    let mut s = p.value.to_string();
+pub fn param_value(p: &ParamDef, currency: crate::currency::Currency) -> String {
+    let mut s = p.value.written(currency);
     for (from, v) in &p.dated {
-        s.push_str(&format!(", from {from}: {v}"));
+        s.push_str(&format!(", from {from}: {}", v.written(currency)));
     }
     s
 }
@@ -503,7 +503,10 @@ fn params(old: &Policy, new: &Policy) -> Vec<ParamChange> {
             .find(|(a, _)| *a == o.name)
             .map_or(o.name.as_str(), |(_, b)| b.as_str());
         let n = new.params.iter().find(|p| p.name == now);
-        let (old_v, new_v) = (param_value(o), n.map(param_value));
+        let (old_v, new_v) = (
+            param_value(o, old.currency()),
+            n.map(|p| param_value(p, new.currency())),
+        );
         if now == o.name && new_v.as_deref() == Some(old_v.as_str()) {
             continue;
         }
@@ -527,7 +530,7 @@ fn params(old: &Policy, new: &Policy) -> Vec<ParamChange> {
             old_name: None,
             label: n.label.clone(),
             old: None,
-            new: Some(param_value(n)),
+            new: Some(param_value(n, new.currency())),
             used_by: measures::users(new, &n.name),
         });
     }

@@ -84,7 +84,7 @@ fn default_text(policy: &Policy, d: &Option<WhenAbsent>) -> String {
         Some(WhenAbsent::Value(Const::Bool(true))) => t!("yes").into_owned(),
         Some(WhenAbsent::Value(Const::Bool(false))) => t!("no").into_owned(),
         Some(WhenAbsent::Value(Const::Enum(en, v))) => policy.enums[*en].values[*v as usize].0.clone(),
-        Some(WhenAbsent::Value(c)) => c.to_string(),
+        Some(WhenAbsent::Value(c)) => c.written(policy.currency()),
     }
 }
 

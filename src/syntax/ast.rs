@@ -732,8 +732,8 @@ pub const ATOM_PRECEDENCE: u8 = PRECEDENCE.len() as u8 + 1;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Literal {
-    /// yuan
-    Money(Decimal),
+    /// an amount, and the currency it is written in (yuan for `元`, `万元`, `亿元`)
+    Money(Decimal, crate::currency::Currency),
     /// a fraction: `20%` is 0.2
     Rate(Decimal),
     /// a plain number: a whole number, or a quantity like `40.5`

@@ -190,7 +190,7 @@ pub(super) fn signed(p: Pair<Rule>) -> Result<Spanned<Literal>> {
         return Ok(lit);
     }
     let node = match lit.node {
-        Literal::Money(d) => Literal::Money(-d),
+        Literal::Money(d, c) => Literal::Money(-d, c),
         Literal::Rate(d) => Literal::Rate(-d),
         Literal::Number(d) => Literal::Number(-d),
         _ => {
@@ -208,9 +208,22 @@ pub(super) fn literal_pair(p: Pair<Rule>) -> Result<Spanned<Literal>> {
     let lit = match p.as_rule() {
         Rule::money => {
             let mut it = p.clone().into_inner();
-            let n = next(&mut it, "number", at)?;
-            let unit = next(&mut it, "unit", at)?;
-            Literal::Money(literal::money(n.as_str(), unit.as_str()).ok_or_else(|| bad_number(&p))?)
+            let first = next(&mut it, "number", at)?;
+            let second = next(&mut it, "unit", at)?;
+            match (first.as_rule(), second.as_rule()) {
+                (Rule::money_sign, _) => Literal::Money(
+                    literal::number(second.as_str()).ok_or_else(|| bad_number(&p))?,
+                    crate::currency::Currency::from_sign(first.as_str()).ok_or_else(|| unexpected(&first))?,
+                ),
+                (_, Rule::money_code) => Literal::Money(
+                    literal::number(first.as_str()).ok_or_else(|| bad_number(&p))?,
+                    crate::currency::Currency::from_code(second.as_str()).ok_or_else(|| unexpected(&second))?,
+                ),
+                _ => Literal::Money(
+                    literal::money(first.as_str(), second.as_str()).ok_or_else(|| bad_number(&p))?,
+                    crate::currency::Currency::CNY,
+                ),
+            }
         }
         Rule::percent => {
             let n = next(&mut p.clone().into_inner(), "number", at)?;
