@@ -4,7 +4,6 @@
 //! values; a form without words of its own is shown as written.
 
 use crate::check::model::{BinOp, CapScope, Const, Expr, ExprKind, HitPolicy, Policy, TierKey, Ty};
-use rust_decimal::Decimal;
 
 pub struct Words<'a> {
     pub policy: &'a Policy,
