@@ -133,3 +133,24 @@ mod tests {
         assert_eq!(closest("completely_else", names), None);
     }
 }
+
+impl Diagnostic {
+    /// The diagnostic with its spans moved back by `by`, for a text read as part
+    /// of a larger one (an overlay after its base): spans outside `from..to` are
+    /// another file's, and are dropped from `related` and `fix`.
+    pub fn moved(mut self, from: usize, to: usize, by: usize) -> Diagnostic {
+        let inside = |s: Span| s.start >= from && s.end <= to;
+        let shift = |s: Span| Span::new(s.start.saturating_sub(by), s.end.saturating_sub(by));
+        self.span = shift(self.span);
+        self.related = std::mem::take(&mut self.related)
+            .into_iter()
+            .filter(|(s, _)| inside(*s))
+            .map(|(s, w)| (shift(s), w))
+            .collect();
+        self.fix = self.fix.take().filter(|f| inside(f.span)).map(|f| Fix {
+            span: shift(f.span),
+            replacement: f.replacement,
+        });
+        self
+    }
+}

@@ -24,12 +24,15 @@ pub struct Loaded {
     pub program: Program,
     pub ast: syntax::ast::File,
     pub reports: Vec<FileReport>,
+    /// the text the spans of the AST and the program point into: the policy
+    /// file's, or for an overlay its base's and its own, read as one
+    pub text: String,
 }
 
 impl Loaded {
-    /// The policy's text (the first report is always the policy file's).
+    /// The policy's text, as its spans point into it.
     pub fn source(&self) -> &str {
-        self.reports.first().map_or("", |r| r.source.as_str())
+        &self.text
     }
 
     /// Applies `--set NAME=VALUE` overrides and compiles again.
@@ -132,14 +135,99 @@ impl Analysed {
     }
 }
 
-/// Loads a policy from text as `load_text` does, keeping what the checker learnt of its names.
+/// Loads a policy from text as `load_text` does, keeping what the checker learnt
+/// of its names. A policy that `amends` another is read with its base (found
+/// beside it), and its problems reported in the file they are in.
 pub fn analyse(path: &str, source: String, tests: Option<(String, String)>) -> Analysed {
+    let Some(base) = amended(path, &source) else {
+        return analyse_one(path, source, tests, None);
+    };
+    let (base_path, base_source) = match base {
+        Ok(b) => b,
+        Err(e) => {
+            return Analysed {
+                result: Err(LoadError::Io(e)),
+                names: Vec::new(),
+                unchecked_ast: None,
+            }
+        }
+    };
+    let start = syntax::overlay::overlay_start(&base_source);
+    let combined = syntax::overlay::combined(&base_source, &source);
+    let mut analysed = analyse_one(path, combined, tests, Some(start));
+    let split = |reports: Vec<FileReport>| -> Vec<FileReport> {
+        let mut out = Vec::new();
+        for r in reports {
+            if r.path != path {
+                out.push(r);
+                continue;
+            }
+            let (mine, theirs): (Vec<Diagnostic>, Vec<Diagnostic>) =
+                r.diagnostics.into_iter().partition(|d| d.span.start >= start);
+            // the base's measures are tested by the base's tests, not the overlay's
+            let theirs: Vec<Diagnostic> = theirs
+                .into_iter()
+                .filter(|d| d.code != "zhice::lint::untested-measure")
+                .collect();
+            out.push(FileReport {
+                path: path.to_string(),
+                source: source.clone(),
+                diagnostics: mine.into_iter().map(|d| d.moved(start, usize::MAX, start)).collect(),
+            });
+            if !theirs.is_empty() {
+                out.push(FileReport {
+                    path: base_path.clone(),
+                    source: base_source.clone(),
+                    diagnostics: theirs.into_iter().map(|d| d.moved(0, start, 0)).collect(),
+                });
+            }
+        }
+        out
+    };
+    analysed.result = match analysed.result {
+        Ok(mut loaded) => {
+            loaded.reports = split(std::mem::take(&mut loaded.reports));
+            Ok(loaded)
+        }
+        Err(LoadError::Invalid(reports)) => Err(LoadError::Invalid(split(reports))),
+        Err(e) => Err(e),
+    };
+    analysed
+}
+
+/// The base an overlay names in its header (`amends "…"`), read from beside
+/// it; `None` for a policy that amends nothing.
+fn amended(path: &str, source: &str) -> Option<Result<(String, String), String>> {
+    if !source.contains("amends") {
+        return None;
+    }
+    let file = syntax::parse(source, FileKind::Policy).ok()?;
+    let name = file.header?.amends?.node;
+    let base = Path::new(path).parent().unwrap_or(Path::new("")).join(&name);
+    let shown = base.display().to_string();
+    Some(read_source(&base).and_then(|text| {
+        // one level: a base that amends another would hide where an item comes from
+        match syntax::parse(&text, FileKind::Policy) {
+            Ok(f) if f.header.as_ref().is_some_and(|h| h.amends.is_some()) => Err(t!(
+                "`%{base}` amends another policy itself; an overlay names a whole policy as its base",
+                base = shown
+            )
+            .into_owned()),
+            _ => Ok((shown, text)),
+        }
+    }))
+}
+
+fn analyse_one(path: &str, source: String, tests: Option<(String, String)>, overlay: Option<usize>) -> Analysed {
     let failed = |result| Analysed {
         result: Err(result),
         names: Vec::new(),
         unchecked_ast: None,
     };
-    let file = syntax::parse(&source, FileKind::Policy);
+    let file = syntax::parse(&source, FileKind::Policy).map(|f| match overlay {
+        Some(start) => syntax::overlay::merge(f, start),
+        None => f,
+    });
     let test_file = tests.as_ref().map(|(_, text)| syntax::parse(text, FileKind::Tests));
     let mut reports = Vec::new();
     let (file, test_file) = match (file, test_file) {
@@ -187,11 +275,13 @@ pub fn analyse(path: &str, source: String, tests: Option<(String, String)>) -> A
             lints.extend(coverage(&program));
             reports[0].diagnostics.extend(lints);
             reports[0].diagnostics.sort_by_key(|d| (d.span.start, d.severity));
+            let text = reports[0].source.clone();
             Analysed {
                 result: Ok(Loaded {
                     program,
                     ast: file,
                     reports,
+                    text,
                 }),
                 names,
                 unchecked_ast: None,

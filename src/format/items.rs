@@ -147,6 +147,9 @@ fn closing(end: usize) -> Span {
 
 fn header(doc: &mut Doc, h: &Header) {
     doc.line(0, format!("policy {} {{", doc.text(h.title.span)), h.title.span);
+    if let Some(a) = &h.amends {
+        doc.line(1, format!("amends    {}", doc.text(a.span)), a.span);
+    }
     if let Some(v) = &h.version {
         doc.line(1, format!("version   {}", doc.text(v.span)), v.span);
     }

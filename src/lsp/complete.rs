@@ -51,6 +51,7 @@ const PHRASES: &[&str] = &[
     "param",
     "input",
     "value",
+    "amends",
     "output",
     "enum",
     "record",

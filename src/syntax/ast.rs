@@ -29,12 +29,16 @@ pub struct File {
     pub benefits: Vec<Benefit>,
     pub clauses: Vec<Clause>,
     pub tests: Vec<TestBlock>,
+    /// an overlay's own header, read after its base's (see `syntax::overlay`)
+    pub overlay_header: Option<Header>,
 }
 
 /// `policy "标题" { version "征求意见稿" effective 2025-01-01 currency CNY rounding … }`
 #[derive(Debug)]
 pub struct Header {
     pub title: Spanned<String>,
+    /// `amends "base.policy"`: the file is an overlay on that policy
+    pub amends: Option<Spanned<String>>,
     pub version: Option<Spanned<String>>,
     pub effective: Option<Spanned<Date>>,
     /// `in force 2026-03-01 to 2028-12-31`

@@ -7,6 +7,7 @@ mod errors;
 pub use errors::{expected_phrases, KEYWORDS};
 pub mod literal;
 mod lower;
+pub mod overlay;
 pub mod scan;
 
 use crate::diagnostic::Diagnostic;

@@ -214,7 +214,19 @@ pub fn document(diff: &PolicyDiff, impact: Option<&Impact>) -> Doc {
     let (before, after) = (t!("before").into_owned(), t!("after").into_owned());
     let section = Block::section;
     if !diff.header.is_empty() {
-        let rows = diff.header.iter().map(|c| change(&c.what, &c.old, &c.new)).collect();
+        // the header's fields by their keywords; the title, which has none, in words
+        let rows = diff
+            .header
+            .iter()
+            .map(|c| {
+                let what = if c.what == "title" {
+                    t!("title").into_owned()
+                } else {
+                    c.what.clone()
+                };
+                change(&what, &c.old, &c.new)
+            })
+            .collect();
         blocks.push(section(
             t!("Header").into(),
             vec![Block::Item {

@@ -10,6 +10,7 @@ pub(super) fn header(p: Pair<Rule>) -> Result<Header> {
     let title = string(next(&mut it, "title", at)?)?;
     let mut h = Header {
         title,
+        amends: None,
         version: None,
         effective: None,
         in_force: None,
@@ -21,6 +22,7 @@ pub(super) fn header(p: Pair<Rule>) -> Result<Header> {
         let fat = span(&field);
         let mut inner = field.clone().into_inner();
         match field.as_rule() {
+            Rule::h_amends => h.amends = Some(string(next(&mut inner, "base policy", fat)?)?),
             Rule::h_version => h.version = Some(string(next(&mut inner, "version", fat)?)?),
             Rule::h_effective => h.effective = Some(date(next(&mut inner, "date", fat)?)?),
             Rule::h_in_force => {

@@ -112,7 +112,10 @@ pub(super) fn file(pair: Pair<Rule>) -> std::result::Result<File, Vec<Diagnostic
         let at = span(&item);
         let res = match item.as_rule() {
             Rule::header => header(item).map(|h| {
-                if out.header.is_some() {
+                if out.header.is_some() && h.amends.is_some() && out.overlay_header.is_none() {
+                    // an overlay read after its base: `syntax::overlay` merges the two
+                    out.overlay_header = Some(h);
+                } else if out.header.is_some() {
                     errors.push(
                         Diagnostic::error(
                             "zhice::syntax::duplicate-header",
