@@ -121,19 +121,6 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggests_the_closest_name() {
-        let names = ["dcmm_level", "data_space_investment", "sme"];
-        assert_eq!(closest("dcmm_levl", names), Some("dcmm_level"));
-        assert_eq!(closest("data_space_invest", names), Some("data_space_investment"));
-        assert_eq!(closest("completely_else", names), None);
-    }
-}
-
 impl Diagnostic {
     /// The diagnostic with its spans moved back by `by`, for a text read as part
     /// of a larger one (an overlay after its base): spans outside `from..to` are
@@ -152,5 +139,18 @@ impl Diagnostic {
             replacement: f.replacement,
         });
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_closest_name() {
+        let names = ["dcmm_level", "data_space_investment", "sme"];
+        assert_eq!(closest("dcmm_levl", names), Some("dcmm_level"));
+        assert_eq!(closest("data_space_invest", names), Some("data_space_investment"));
+        assert_eq!(closest("completely_else", names), None);
     }
 }
