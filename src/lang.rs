@@ -270,14 +270,14 @@ mod tests {
     #[test]
     fn words_are_worded_when_shown() {
         let w = Words::new(
-            "%{rejected} of %{cases} case(s) had errors and were not evaluated",
+            "%{rejected} of %{cases} case(s) had errors and got no result",
             vec![("rejected", "1".into()), ("cases", "3".into())],
         );
         assert_eq!(
             scoped(Lang::En, || w.text()),
-            "1 of 3 case(s) had errors and were not evaluated"
+            "1 of 3 case(s) had errors and got no result"
         );
-        assert_eq!(scoped(Lang::Zh, || w.text()), "3 个申报中有 1 个有误，未予计算");
+        assert_eq!(scoped(Lang::Zh, || w.text()), "3 个申报中有 1 个有误，没有计算结果");
         let said = Words::from("as it was said".to_string());
         assert_eq!(scoped(Lang::Zh, || said.text()), "as it was said");
     }

@@ -130,6 +130,9 @@ pub fn build(loaded: &Loaded, previous: Option<(&str, &Loaded)>, path: &str) -> 
         if m.once {
             rule.push(t!("Once per applicant").into_owned());
         }
+        if m.signed {
+            rule.push(t!("The amount may be negative: what is owed back is recovered").into_owned());
+        }
         let used = params_of(m.exprs());
         for &u in &used {
             if let Some(param) = params.get_mut(u) {

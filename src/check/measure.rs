@@ -56,6 +56,19 @@ impl Checker<'_> {
         if conditions.len() != m.conditions.len() || caps.len() != m.caps.len() {
             return None;
         }
+        // what was paid before is never below 0: a negative amount cannot be topped up or paid once
+        if let (Some(s), Some(other)) = (m.signed, m.top_up.or(m.once)) {
+            self.error(
+                Diagnostic::error(
+                    "zhice::check::signed",
+                    words!("an amount that may be negative is not topped up or paid once"),
+                    s,
+                )
+                .label(words!("may be negative"))
+                .related(other, words!("this reads what was paid before"))
+                .help(words!("a clawback or a net amount is its own measure; remove `may be negative` or the other statement")),
+            );
+        }
         Some(Measure {
             id_span: m.id.span,
             id: m.id.node.clone(),
@@ -67,6 +80,7 @@ impl Checker<'_> {
             top_up: m.top_up.is_some(),
             once: m.once.is_some(),
             caps,
+            signed: m.signed.is_some(),
             span: m.span,
         })
     }
@@ -175,6 +189,19 @@ impl Checker<'_> {
                         )
                         .label(words!("named again"))
                         .help(words!("name each measure once")),
+                    );
+                    ok = false;
+                }
+                Some(i) if self.file.measures[i].signed.is_some() => {
+                    // a cap or a budget shares out what is paid: a negative amount would add room
+                    self.error(
+                        Diagnostic::error(
+                            "zhice::check::signed",
+                            words!("`%{id}` may be negative and cannot share a cap or a budget", id = id.node),
+                            id.span,
+                        )
+                        .label(words!("may be negative"))
+                        .help(words!("share caps and budgets among awards that are never below 0")),
                     );
                     ok = false;
                 }

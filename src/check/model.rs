@@ -447,6 +447,8 @@ pub struct Measure {
     pub top_up: bool,
     pub once: bool,
     pub caps: Vec<Cap>,
+    /// `may be negative`: the award may come out below 0
+    pub signed: bool,
     pub span: Span,
     /// where the id is written, for diagnostics about the measure as a whole
     pub id_span: Span,

@@ -178,7 +178,7 @@ fn one_case(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
     let _ = stdout.write_all(text.as_bytes());
     drop(stdout);
     if matches!(result, CaseResult::Rejected(_)) {
-        eprintln!("{}", t!("the case had errors and was not evaluated"));
+        eprintln!("{}", t!("the case had errors and got no result"));
         status::ERRORS
     } else {
         status::OK
@@ -322,7 +322,7 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
         eprintln!(
             "{}",
             t!(
-                "%{rejected} of %{cases} case(s) had errors and were not evaluated",
+                "%{rejected} of %{cases} case(s) had errors and got no result",
                 rejected = summary.rejected,
                 cases = summary.cases
             )

@@ -238,8 +238,8 @@ pub fn impact(diff: &PolicyDiff, old: &Program, new: &Program, cases: &str, weig
         for (k, award) in imp.awards.iter_mut().enumerate() {
             award.total_old = sums[k].0.unwrap_or_default();
             award.total_new = sums[k].1.unwrap_or_default();
-            award.beneficiaries_old += usize::from(a.1[k] > Decimal::ZERO);
-            award.beneficiaries_new += usize::from(b.1[k] > Decimal::ZERO);
+            award.beneficiaries_old += usize::from(!a.1[k].is_zero());
+            award.beneficiaries_new += usize::from(!b.1[k].is_zero());
         }
         imp.total_old = total_old;
         imp.total_new = total_new;

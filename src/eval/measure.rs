@@ -86,7 +86,7 @@ pub(super) fn evaluate(cx: &mut Cx, m: &Measure) -> Result<(Decimal, Option<Span
         let prior = if cap.scope == CapScope::Year { year } else { ever };
         amount = apply_cap(cx, cap, prior, amount)?;
     }
-    if amount.is_sign_negative() && !amount.is_zero() {
+    if amount.is_sign_negative() && !amount.is_zero() && !m.signed {
         return Err(cx.fail(
             code::NEGATIVE,
             m.span,

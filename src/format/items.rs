@@ -294,6 +294,9 @@ fn measure(doc: &mut Doc, m: &Measure) {
     if let Some(s) = m.top_up {
         doc.line(1, "top-up", s);
     }
+    if let Some(s) = m.signed {
+        doc.line(1, "may be negative", s);
+    }
     if let Some(s) = m.once {
         doc.line(1, "once per applicant", s);
     }

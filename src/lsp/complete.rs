@@ -36,6 +36,7 @@ const PHRASES: &[&str] = &[
     "the months from",
     "the days from",
     "top-up",
+    "may be negative",
     "once per applicant",
     "is given",
     "is not given",

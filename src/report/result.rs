@@ -122,7 +122,7 @@ impl Lines {
         out.push_str("\",\"awards\":{");
         let mut first = true;
         for (name, a) in self.awards.iter().zip(&o.awards) {
-            if crate::eval::money::positive(*a) {
+            if !a.is_zero() {
                 if !first {
                     out.push(',');
                 }
@@ -345,7 +345,7 @@ pub fn text_outcome(policy: &Policy, id: &str, outcome: &Outcome) -> String {
     let title = format!("{id}  {}", t!("total %{amount}", amount = money(outcome.total)));
     let mut lines: Vec<(usize, Inlines)> = Vec::new();
     for (m, a) in policy.measures.iter().zip(&outcome.awards) {
-        if crate::eval::money::positive(*a) {
+        if !a.is_zero() {
             let line = format!("{:<16} {:>16}  {} {}", m.id, money(*a), m.clause, m.title);
             lines.push((1, text_of(line)));
         }

@@ -69,7 +69,8 @@ impl Summary {
         self.cases += 1;
         self.total = self.checked(self.total, o.total);
         for (s, a) in self.awards.iter_mut().zip(&o.awards) {
-            if crate::eval::money::positive(*a) {
+            // a measure that may be negative counts its clawbacks too
+            if !a.is_zero() {
                 s.recipients += 1;
                 s.max = s.max.max(*a);
                 match s.total.checked_add(*a) {

@@ -199,6 +199,8 @@ pub struct Measure {
     pub top_up: Option<Span>,
     pub once: Option<Span>,
     pub caps: Vec<Cap>,
+    /// `may be negative`
+    pub signed: Option<Span>,
     pub span: Span,
 }
 

@@ -20,6 +20,7 @@ pub(super) fn measure(p: Pair<Rule>) -> Result<Measure> {
         top_up: None,
         once: None,
         caps: Vec::new(),
+        signed: None,
         span: at,
     };
     // Where the rule begins: a `when` after it would be read as belonging to a cap.
@@ -57,6 +58,7 @@ pub(super) fn measure(p: Pair<Rule>) -> Result<Measure> {
                 m.once = Some(sat);
                 rule_start.get_or_insert(sat);
             }
+            Rule::signed_stmt => m.signed = Some(sat),
             Rule::cap_stmt => {
                 m.caps.push(cap(stmt)?);
                 rule_start.get_or_insert(sat);
