@@ -66,7 +66,9 @@ impl Checker<'_> {
                 )
                 .label(words!("may be negative"))
                 .related(other, words!("this reads what was paid before"))
-                .help(words!("a clawback or a net amount is its own measure; remove `may be negative` or the other statement")),
+                .help(words!(
+                    "a clawback or a net amount is its own measure; remove `may be negative` or the other statement"
+                )),
             );
         }
         Some(Measure {
@@ -197,7 +199,10 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             "zhice::check::signed",
-                            words!("`%{id}` may be negative and cannot share a cap or a budget", id = id.node),
+                            words!(
+                                "`%{id}` may be negative and cannot share a cap or a budget",
+                                id = id.node
+                            ),
                             id.span,
                         )
                         .label(words!("may be negative"))
