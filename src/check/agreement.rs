@@ -2,7 +2,6 @@
 //! in a measure's text (20%, 500万元, 1.2亿元, 三十万元…) are compared with the
 //! money and rate constants and parameters its rule uses. A value on one side
 //! only is a warning at both places: the text and the rule were edited apart.
-//! Two items citing one clause must carry the same text.
 
 use super::model::{Const, Expr, ExprKind, Policy, RationRule};
 use crate::diagnostic::Diagnostic;
@@ -11,7 +10,6 @@ use crate::syntax::ast;
 use rust_decimal::Decimal;
 
 pub const TEXT_AGREEMENT: &str = "zhice::lint::text-agreement";
-pub const CLAUSE_COPY: &str = "zhice::lint::clause-copy";
 
 /// The lints an `allow` may name, by the last part of their code.
 pub const ALLOWABLE: [&str; 2] = ["text-agreement", "clause-copy"];
@@ -185,7 +183,7 @@ pub fn lint(p: &Policy, file: &ast::File) -> Vec<Diagnostic> {
         }
         out.extend(compare(p, item, &all));
     }
-    out.extend(copies(file));
+    out.extend(super::copies::copies(file));
     out
 }
 
@@ -337,38 +335,6 @@ pub fn show(kind: Kind, v: Decimal) -> String {
         }
         Kind::Money => format!("{}元", v.normalize()),
     }
-}
-
-/// Items that cite one clause reference must carry the same text.
-fn copies(file: &ast::File) -> Vec<Diagnostic> {
-    let texts = file
-        .measures
-        .iter()
-        .map(|m| (&m.clause, &m.text))
-        .chain(file.rules.iter().map(|r| (&r.clause, &r.text)))
-        .chain(file.pools.iter().map(|p| (&p.clause, &p.text)))
-        .chain(file.benefits.iter().map(|b| (&b.clause, &b.text)))
-        .chain(file.clauses.iter().map(|c| (&c.clause, &c.text)));
-    let mut first: Vec<(&str, &Spanned<String>)> = Vec::new();
-    let mut out = Vec::new();
-    for (clause, text) in texts {
-        let Some(text) = text else { continue };
-        match first.iter().find(|(c, _)| *c == clause.node) {
-            Some((_, earlier)) if earlier.node != text.node => out.push(
-                Diagnostic::warning(
-                    CLAUSE_COPY,
-                    words!("two items cite %{clause} with different text", clause = clause.node),
-                    text.span,
-                )
-                .label(words!("this copy of the clause"))
-                .related(earlier.span, words!("differs from this one"))
-                .help(words!("a clause is quoted once, verbatim: make the copies identical")),
-            ),
-            Some(_) => {}
-            None => first.push((&clause.node, text)),
-        }
-    }
-    out
 }
 
 /// The amounts and rates written in a clause text, with where each is.

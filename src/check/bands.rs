@@ -147,15 +147,30 @@ impl Checker<'_> {
         Some(Edge { key, expr: x })
     }
 
-    /// The upper edges must rise from band to band, on every date a parameter changes.
+    /// The upper edges must rise from band to band, on every date a parameter
+    /// changes — in each era a case can fall in: one that ends before the policy
+    /// takes effect, or begins after it ends, is never used.
     fn edges_ascend(&mut self, bands: &[Band], rows: &[ast::BandRow]) {
-        let mut dates: Vec<Option<Date>> = vec![None];
+        let mut changes: Vec<Date> = Vec::new();
         for b in bands {
             if let Some(ExprKind::Param(i)) = b.upper.as_ref().map(|u| &u.kind) {
-                dates.extend(self.params[*i].dated.iter().map(|(d, _)| Some(*d)));
+                changes.extend(self.params[*i].dated.iter().map(|(d, _)| *d));
             }
         }
-        for date in dates {
+        changes.sort_unstable();
+        changes.dedup();
+        let (first_day, last_day) = self.period;
+        // each era: from its first day (none: the values before any dated one) to the next change
+        let eras: Vec<(Option<Date>, Option<Date>)> = std::iter::once(None)
+            .chain(changes.iter().copied().map(Some))
+            .zip(changes.iter().copied().map(Some).chain(std::iter::once(None)))
+            .filter(|(from, until)| {
+                let ends_before = matches!((until, first_day), (Some(u), Some(f)) if *u <= f);
+                let starts_after = matches!((from, last_day), (Some(s), Some(l)) if *s > l);
+                !ends_before && !starts_after
+            })
+            .collect();
+        for (date, until) in eras {
             let mut last = Decimal::ZERO;
             for (b, row) in bands.iter().zip(rows) {
                 let Some(upper) = &b.upper else { continue };
@@ -199,7 +214,11 @@ impl Checker<'_> {
                     | ExprKind::Const(_) => continue,
                 };
                 if value <= last {
-                    let when = date.map(|d| format!(" from {d}")).unwrap_or_default();
+                    let when = match (date, until) {
+                        (Some(d), _) => t!(" from %{date}", date = d).into_owned(),
+                        (None, Some(u)) => t!(" before %{date}", date = u).into_owned(),
+                        (None, None) => String::new(),
+                    };
                     self.error(
                         Diagnostic::error(
                             "zhice::check::bands",

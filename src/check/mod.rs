@@ -7,6 +7,7 @@
 
 mod agreement;
 mod bands;
+mod copies;
 mod decl;
 mod expr;
 mod forms;
@@ -199,6 +200,8 @@ struct Checker<'a> {
     rounding: Option<Rounding>,
     /// the header's currency: every amount the policy writes is in it
     currency: crate::currency::Currency,
+    /// the days a case may fall on (`effective`, `in force`): a band edge's era outside them is never used
+    period: (Option<crate::date::Date>, Option<crate::date::Date>),
     /// set while typing the operand of `rounded to`: a division there is rounded
     rounding_operand: bool,
     diagnostics: Vec<Diagnostic>,
@@ -230,6 +233,7 @@ impl<'a> Checker<'a> {
             max_locals: 0,
             rounding: None,
             currency: crate::currency::Currency::CNY,
+            period: (None, None),
             rounding_operand: false,
             diagnostics: Vec::new(),
             names: Vec::new(),
@@ -377,6 +381,10 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+        self.period = match in_force {
+            Some((from, to)) => (Some(from), Some(to)),
+            None => (h.effective.as_ref().map(|d| d.node), None),
+        };
         Some(Header {
             title: h.title.node.clone(),
             version: h.version.as_ref().map(|v| v.node.clone()),
