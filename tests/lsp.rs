@@ -241,6 +241,23 @@ fn an_editor_session() {
         .map(|i| i["label"].as_str().unwrap())
         .collect();
     assert_eq!(labels, ["元", "万元", "亿元", "%"]);
+    // The phrases of the newer constructs: spans between dates, outputs, defaults, signed awards.
+    let typing = with_dot.replacen("  at most data_space_cap\n", "  at most data_space_cap\n  the\n", 1);
+    change(&mut client, &uri, 4, &typing);
+    let done = client.request(
+        "textDocument/completion",
+        at(&uri, position(&typing, "  the\n", 0, "  the".len())),
+    );
+    let labels: Vec<&str> = done["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    for want in ["the years from", "the months from", "the days from", "the year of"] {
+        assert!(labels.contains(&want), "{want} in {labels:?}");
+    }
+    change(&mut client, &uri, 5, &with_dot);
     let done = client.request(
         "textDocument/completion",
         at(

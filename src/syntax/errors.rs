@@ -194,7 +194,17 @@ fn convert(source: &str, offset: usize, e: &pest::error::Error<Rule>) -> Diagnos
         .is_some_and(|c| c.is_ascii_digit());
     let clause_expected =
         matches!(&e.variant, ErrorVariant::ParsingError { positives, .. } if positives.contains(&Rule::clause_ref));
-    let help = if clause_expected {
+    // `the years from born + 1 month to date`: the dates of a span are single operands
+    let before = source.get(..start).unwrap_or("").trim_end();
+    let in_span = ["years from", "months from", "days from"].iter().any(|w| {
+        before.ends_with(w)
+            || before
+                .rsplit_once(w)
+                .is_some_and(|(_, rest)| !rest.contains('\n') && rest.trim_end().ends_with(" to"))
+    });
+    let help = if in_span {
+        t!("the dates of `the years from A to B` are names, dates or parentheses: write a moved date as `(born + 1 month)`").into_owned()
+    } else if clause_expected {
         t!("a clause reference is written like 第三条（五）, with no spaces, `#`, quotes or braces inside").into_owned()
     } else {
         hint(found, after_digit)
