@@ -344,7 +344,7 @@ impl<'a> Cx<'a> {
                 crate::syntax::ast::DatePart::Year => Bound::Unbounded,
             },
             // a count between two dates of the case: nothing in the policy bounds it
-            ExprKind::Between(..) | ExprKind::Shift(..) => Bound::Unbounded,
+            ExprKind::Between(..) | ExprKind::Shift(..) | ExprKind::Edge(..) => Bound::Unbounded,
             ExprKind::Param(i) => self.param(*i),
             ExprKind::Input(i) => Self::range_max(&self.policy.inputs[*i].range),
             ExprKind::Field(rec, f) => match rec.ty.required() {
@@ -453,6 +453,7 @@ impl<'a> Cx<'a> {
             | ExprKind::DatePart(..)
             | ExprKind::Between(..)
             | ExprKind::Shift(..)
+            | ExprKind::Edge(..)
             | ExprKind::Field(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)
@@ -530,6 +531,7 @@ impl<'a> Cx<'a> {
             | ExprKind::DatePart(..)
             | ExprKind::Between(..)
             | ExprKind::Shift(..)
+            | ExprKind::Edge(..)
             | ExprKind::Field(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)
@@ -566,6 +568,7 @@ fn constant(e: &Expr) -> Option<Decimal> {
         | ExprKind::DatePart(..)
         | ExprKind::Between(..)
         | ExprKind::Shift(..)
+        | ExprKind::Edge(..)
         | ExprKind::Field(..)
         | ExprKind::Binary(..)
         | ExprKind::Not(_)

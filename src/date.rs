@@ -95,6 +95,25 @@ impl Date {
         }
     }
 
+    /// The first day of this day's year (`month`: of its month).
+    pub fn start_of(self, month: bool) -> Date {
+        Date {
+            year: self.year,
+            month: if month { self.month } else { 1 },
+            day: 1,
+        }
+    }
+
+    /// The last day of this day's year (`month`: of its month).
+    pub fn end_of(self, month: bool) -> Date {
+        let m = if month { self.month } else { 12 };
+        Date {
+            year: self.year,
+            month: m,
+            day: days_in_month(self.year, m).unwrap_or(28),
+        }
+    }
+
     /// True when the text has the form `YYYY-MM-DD`, whether or not the day exists.
     pub fn has_form(text: &str) -> bool {
         let b = text.as_bytes();

@@ -40,6 +40,20 @@ impl Words<'_> {
                 }
                 .into_owned()
             }
+            ExprKind::Edge(end, unit, date) => {
+                let date = self.expr(date);
+                match (end, unit) {
+                    (false, crate::syntax::ast::DatePart::Month) => {
+                        t!("the first day of the month of %{date}", date = date)
+                    }
+                    (true, crate::syntax::ast::DatePart::Month) => {
+                        t!("the last day of the month of %{date}", date = date)
+                    }
+                    (false, _) => t!("the first day of the year of %{date}", date = date),
+                    (true, _) => t!("the last day of the year of %{date}", date = date),
+                }
+                .into_owned()
+            }
             ExprKind::Shift(date, n, unit) => {
                 let date = self.expr(date);
                 // `d - 3 years` is checked as `d + (-3) years`: say it as written

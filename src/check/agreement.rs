@@ -292,6 +292,7 @@ fn used_values<'a>(p: &'a Policy, exprs: &[&'a Expr], deep: bool) -> Vec<Used<'a
             | ExprKind::DatePart(..)
             | ExprKind::Between(..)
             | ExprKind::Shift(..)
+            | ExprKind::Edge(..)
             | ExprKind::Field(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)

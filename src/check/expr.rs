@@ -219,6 +219,20 @@ impl Checker<'_> {
                 };
                 (ExprKind::Between(*unit, Box::new(a), Box::new(b)), ty)
             }
+            ast::ExprKind::Edge { end, unit, date } => {
+                // an optional date gives an optional day, as its parts do
+                let d = self.expr(date)?;
+                let ty = match &d.ty {
+                    Ty::Date => Ty::Date,
+                    Ty::Optional(inner) if **inner == Ty::Date => d.ty.clone(),
+                    other => {
+                        let other = other.clone();
+                        let message = words!("`the start of` and `the end of` read a date");
+                        return self.mismatch(date, message, &other);
+                    }
+                };
+                (ExprKind::Edge(*end, *unit, Box::new(d)), ty)
+            }
             ast::ExprKind::Period { .. } => {
                 self.error(
                     Diagnostic::error(

@@ -61,6 +61,7 @@ impl Checker<'_> {
             | ast::ExprKind::DatePart(..)
             | ast::ExprKind::Between { .. }
             | ast::ExprKind::Period { .. }
+            | ast::ExprKind::Edge { .. }
             | ast::ExprKind::Quantified(_) => return None,
         };
         Some(Expr { kind, ty, span: e.span })

@@ -132,7 +132,7 @@ pub(super) fn filters(policy: &Policy) -> Vec<Diagnostic> {
                 ExprKind::Each { local, filter, .. } => (*local, filter.iter().map(|f| &**f).collect()),
                 ExprKind::Aggregate(a) => (a.local, a.filter.iter().collect()),
                 ExprKind::Quantified(q) => (q.local, q.filter.iter().chain(Some(&q.test)).collect()),
-                ExprKind::Const(_) | ExprKind::Input(_) | ExprKind::Param(_) | ExprKind::Local(_) | ExprKind::Value(_) | ExprKind::Award(_) | ExprKind::CaseYear | ExprKind::CaseDate | ExprKind::DatePart(..) | ExprKind::Between(..) | ExprKind::Shift(..) | ExprKind::Field(..) | ExprKind::Binary(..) | ExprKind::Not(_) | ExprKind::Neg(_) | ExprKind::IsGiven(..) | ExprKind::IsValue(..) | ExprKind::ToDec(_) | ExprKind::Min(_) | ExprKind::Max(_) | ExprKind::If(..) | ExprKind::Round(..) | ExprKind::UpTo { .. } | ExprKind::Tier { .. } | ExprKind::Pick { .. } | ExprKind::Bands { .. } | ExprKind::Capped { .. } => return,
+                ExprKind::Const(_) | ExprKind::Input(_) | ExprKind::Param(_) | ExprKind::Local(_) | ExprKind::Value(_) | ExprKind::Award(_) | ExprKind::CaseYear | ExprKind::CaseDate | ExprKind::DatePart(..) | ExprKind::Between(..) | ExprKind::Shift(..) | ExprKind::Edge(..) | ExprKind::Field(..) | ExprKind::Binary(..) | ExprKind::Not(_) | ExprKind::Neg(_) | ExprKind::IsGiven(..) | ExprKind::IsValue(..) | ExprKind::ToDec(_) | ExprKind::Min(_) | ExprKind::Max(_) | ExprKind::If(..) | ExprKind::Round(..) | ExprKind::UpTo { .. } | ExprKind::Tier { .. } | ExprKind::Pick { .. } | ExprKind::Bands { .. } | ExprKind::Capped { .. } => return,
             };
             for part in parts {
                 for conjunct in conjuncts(part) {
@@ -173,6 +173,7 @@ fn conjuncts(e: &Expr) -> Vec<&Expr> {
         | ExprKind::DatePart(..)
         | ExprKind::Between(..)
         | ExprKind::Shift(..)
+        | ExprKind::Edge(..)
         | ExprKind::Field(..)
         | ExprKind::Not(_)
         | ExprKind::Neg(_)
@@ -215,6 +216,7 @@ fn settled(p: &Policy, e: &Expr) -> Option<(bool, String)> {
                 | ExprKind::DatePart(..)
                 | ExprKind::Between(..)
                 | ExprKind::Shift(..)
+                | ExprKind::Edge(..)
                 | ExprKind::Field(..)
                 | ExprKind::Binary(..)
                 | ExprKind::Not(_)
@@ -248,6 +250,7 @@ fn settled(p: &Policy, e: &Expr) -> Option<(bool, String)> {
                 | ExprKind::DatePart(..)
                 | ExprKind::Between(..)
                 | ExprKind::Shift(..)
+                | ExprKind::Edge(..)
                 | ExprKind::Field(..)
                 | ExprKind::Binary(..)
                 | ExprKind::Not(_)
@@ -296,6 +299,7 @@ fn settled(p: &Policy, e: &Expr) -> Option<(bool, String)> {
             | ExprKind::DatePart(..)
             | ExprKind::Between(..)
             | ExprKind::Shift(..)
+            | ExprKind::Edge(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)
             | ExprKind::Neg(_)
@@ -334,6 +338,7 @@ fn settled(p: &Policy, e: &Expr) -> Option<(bool, String)> {
             | ExprKind::DatePart(..)
             | ExprKind::Between(..)
             | ExprKind::Shift(..)
+            | ExprKind::Edge(..)
             | ExprKind::Field(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)
@@ -426,6 +431,7 @@ fn strip(x: &Expr) -> &Expr {
         | ExprKind::DatePart(..)
         | ExprKind::Between(..)
         | ExprKind::Shift(..)
+        | ExprKind::Edge(..)
         | ExprKind::Field(..)
         | ExprKind::Binary(..)
         | ExprKind::Not(_)

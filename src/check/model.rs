@@ -233,6 +233,8 @@ pub enum ExprKind {
     DatePart(crate::syntax::ast::DatePart, Box<Expr>),
     /// `the years from A to B`: whole years (months, days) from A to B, a whole number
     Between(crate::syntax::ast::DatePart, Box<Expr>, Box<Expr>),
+    /// `the start of the year of D`: (last day?, year or month, D)
+    Edge(bool, crate::syntax::ast::DatePart, Box<Expr>),
     /// `D + N years` (`D - N years` has the count negated): a date moved by a period
     Shift(Box<Expr>, Box<Expr>, crate::syntax::ast::DatePart),
     /// `up to CEILING, assessed X`
@@ -350,6 +352,7 @@ impl Expr {
             | ExprKind::IsValue(x, _, _)
             | ExprKind::ToDec(x)
             | ExprKind::DatePart(_, x)
+            | ExprKind::Edge(_, _, x)
             | ExprKind::Round(x, _, _) => f(x),
             ExprKind::Binary(_, a, b)
             | ExprKind::Capped { amount: a, cap: b }

@@ -106,6 +106,7 @@ impl<'a> Graph<'a> {
             | ExprKind::DatePart(..)
             | ExprKind::Between(..)
             | ExprKind::Shift(..)
+            | ExprKind::Edge(..)
             | ExprKind::Field(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)

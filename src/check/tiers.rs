@@ -114,6 +114,7 @@ impl Checker<'_> {
             | ExprKind::DatePart(..)
             | ExprKind::Between(..)
             | ExprKind::Shift(..)
+            | ExprKind::Edge(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)
             | ExprKind::Neg(_)

@@ -64,6 +64,7 @@ pub(super) fn reads(policy: &Policy, measure: usize) -> Reads {
             | m::ExprKind::DatePart(..)
             | m::ExprKind::Between(..)
             | m::ExprKind::Shift(..)
+            | m::ExprKind::Edge(..)
             | m::ExprKind::Field(..)
             | m::ExprKind::Binary(..)
             | m::ExprKind::Not(_)

@@ -102,6 +102,7 @@ impl<'a> Cx<'a> {
             | ExprKind::DatePart(..)
             | ExprKind::Between(..)
             | ExprKind::Shift(..)
+            | ExprKind::Edge(..)
             | ExprKind::Binary(..)
             | ExprKind::Not(_)
             | ExprKind::Neg(_)
@@ -168,6 +169,7 @@ impl<'a> Cx<'a> {
             | ExprKind::DatePart(..)
             | ExprKind::Between(..)
             | ExprKind::Shift(..)
+            | ExprKind::Edge(..)
             | ExprKind::Field(..)
             | ExprKind::Neg(_)
             | ExprKind::ToDec(_)
@@ -219,6 +221,7 @@ impl<'a> Cx<'a> {
             | ExprKind::DatePart(..)
             | ExprKind::Between(..)
             | ExprKind::Shift(..)
+            | ExprKind::Edge(..)
             | ExprKind::Field(..)
             | ExprKind::Not(_)
             | ExprKind::Neg(_)
@@ -371,6 +374,14 @@ impl<'a> Cx<'a> {
                 _ => return Err(self.internal("a date part of a value that is not a date")),
             },
             ExprKind::Between(unit, a, b) => self.between(e, *unit, a, b)?,
+            ExprKind::Edge(end, unit, date) => match self.eval(date)? {
+                Value::Date(d) => {
+                    let month = *unit == crate::syntax::ast::DatePart::Month;
+                    Value::Date(if *end { d.end_of(month) } else { d.start_of(month) })
+                }
+                Value::Absent => Value::Absent,
+                _ => return Err(self.internal("the start or end of a value that is not a date")),
+            },
             ExprKind::Shift(date, n, unit) => self.shift(e, date, n, *unit)?,
             ExprKind::Field(rec, f) => match self.eval(rec)? {
                 Value::Record(fields) => self
@@ -553,6 +564,7 @@ fn explains_itself(e: &Expr) -> bool {
         | ExprKind::DatePart(..)
         | ExprKind::Between(..)
         | ExprKind::Shift(..)
+        | ExprKind::Edge(..)
         | ExprKind::Field(..)
         | ExprKind::Not(_)
         | ExprKind::Neg(_)

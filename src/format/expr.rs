@@ -21,7 +21,8 @@ pub(super) fn precedence(e: &Expr) -> u8 {
         | ExprKind::Path(_)
         | ExprKind::Call { .. }
         | ExprKind::DatePart(..)
-        | ExprKind::Between { .. } => ATOM_PRECEDENCE,
+        | ExprKind::Between { .. }
+        | ExprKind::Edge { .. } => ATOM_PRECEDENCE,
         ExprKind::Period { .. } => Operator::Period.precedence(),
         // block forms are printed by the item layout; inline they are atoms
         ExprKind::UpTo { .. }
@@ -78,6 +79,12 @@ pub(super) fn at_least(src: &str, e: &Expr, min: u8) -> String {
             unit.plural(),
             at_least(src, from, ATOM_PRECEDENCE),
             at_least(src, to, ATOM_PRECEDENCE)
+        ),
+        ExprKind::Edge { end, unit, date } => format!(
+            "the {} of the {} of {}",
+            if *end { "end" } else { "start" },
+            unit.keyword(),
+            at_least(src, date, ATOM_PRECEDENCE)
         ),
         ExprKind::Period { count, unit } => {
             let n = at_least(src, count, Operator::Period.precedence() + 1);

@@ -549,6 +549,7 @@ pub(super) fn amount(doc: &Doc, a: &Expr) -> Lines {
         | ExprKind::DatePart(..)
         | ExprKind::Between { .. }
         | ExprKind::Period { .. }
+        | ExprKind::Edge { .. }
         | ExprKind::Quantified(_) => {
             if let Some(lines) = spread(doc, a) {
                 return lines;
@@ -615,6 +616,7 @@ fn spread(doc: &Doc, e: &Expr) -> Option<Lines> {
         | ExprKind::DatePart(..)
         | ExprKind::Between { .. }
         | ExprKind::Period { .. }
+        | ExprKind::Edge { .. }
         | ExprKind::Quantified(_)
         | ExprKind::UpTo { .. }
         | ExprKind::Each { .. }

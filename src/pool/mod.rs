@@ -114,6 +114,7 @@ fn fixed(program: &Program, e: &crate::check::model::Expr, day: Date) -> Decimal
         | ExprKind::DatePart(..)
         | ExprKind::Between(..)
         | ExprKind::Shift(..)
+        | ExprKind::Edge(..)
         | ExprKind::Field(..)
         | ExprKind::Binary(..)
         | ExprKind::Not(_)

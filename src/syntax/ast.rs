@@ -540,6 +540,12 @@ pub enum ExprKind {
         from: Box<Expr>,
         to: Box<Expr>,
     },
+    /// `the start of the year of D` (`end`, `month`): the first or last day of D's year or month
+    Edge {
+        end: bool,
+        unit: DatePart,
+        date: Box<Expr>,
+    },
     /// `3 years`: a period, which stands only after `+` or `-` and a date
     Period {
         count: Box<Expr>,
@@ -601,6 +607,7 @@ impl ExprKind {
             | ExprKind::Aggregate(_)
             | ExprKind::DatePart(..)
             | ExprKind::Between { .. }
+            | ExprKind::Edge { .. }
             | ExprKind::Period { .. }
             | ExprKind::Quantified(_)
             | ExprKind::UpTo { .. }

@@ -184,6 +184,20 @@ fn primary(p: Pair<Rule>) -> Result<Expr> {
                 to: Box::new(to),
             }
         }
+        Rule::date_edge => {
+            let mut it = p.into_inner();
+            let end = next(&mut it, "start or end", at)?.as_rule() == Rule::edge_end;
+            let unit = match next(&mut it, "year or month", at)?.as_rule() {
+                Rule::part_month => DatePart::Month,
+                _ => DatePart::Year,
+            };
+            let date = primary(next(&mut it, "a date", at)?)?;
+            ExprKind::Edge {
+                end,
+                unit,
+                date: Box::new(date),
+            }
+        }
         Rule::quantifier => ExprKind::Quantified(Box::new(quantified(p)?)),
         Rule::if_expr => {
             let mut parts = p.into_inner().filter(|x| x.as_rule() == Rule::expr);
