@@ -139,6 +139,8 @@ impl Words<'_> {
                             },
                             TierKey::Ints(a, b) if a == b => a.to_string(),
                             TierKey::Ints(a, b) => format!("{a}–{b}"),
+                            TierKey::Dates(a, b) if a == b => a.to_string(),
+                            TierKey::Dates(a, b) => format!("{a}–{b}"),
                         };
                         format!("{key} → {}", self.expr(&r.amount))
                     })

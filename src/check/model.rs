@@ -285,6 +285,8 @@ pub enum TierKey {
     Value(u32),
     /// whole numbers `lo..=hi` (a single number has lo == hi)
     Ints(i64, i64),
+    /// days `lo..=hi` (a single day has lo == hi)
+    Dates(crate::date::Date, crate::date::Date),
 }
 
 #[derive(Debug, Clone)]

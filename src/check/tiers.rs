@@ -19,6 +19,7 @@ impl Checker<'_> {
         let domain = match key.ty.required() {
             Ty::Enum(en) => Domain::Enum(*en),
             Ty::Int => Domain::Int(self.int_range(&key)),
+            Ty::Date => Domain::Date,
             _ => {
                 self.error(
                     Diagnostic::error(
@@ -26,7 +27,7 @@ impl Checker<'_> {
                         words!("a tier table is keyed by a level or a choice"),
                         key.span)
                     .label(words!("this is %{type_name}", type_name = self.type_name(&key.ty)))
-                    .help(words!("key the table by an int (`by dcmm_level`) or an enum (`by item.level`); for amounts in bands write `in bands of`")),
+                    .help(words!("key the table by an int (`by dcmm_level`), an enum (`by item.level`) or a date (`by founded { 2020-01-01..2022-12-31 => … }`); for amounts in bands write `in bands of`")),
                 );
                 return None;
             }
@@ -189,6 +190,11 @@ impl Checker<'_> {
                 (Some(lo), Some(hi)) if lo <= hi => Some(TierKey::Ints(lo, hi)),
                 _ => bad(self, &t!("expected a range of whole numbers, smaller first")),
             },
+            (ast::TierKey::Literal(ast::Literal::Date(d)), Domain::Date) => Some(TierKey::Dates(*d, *d)),
+            (ast::TierKey::Range(ast::Literal::Date(a), ast::Literal::Date(b)), Domain::Date) if a <= b => {
+                Some(TierKey::Dates(*a, *b))
+            }
+            (_, Domain::Date) => bad(self, &t!("expected a day or a range of days, earlier first")),
             (_, Domain::Enum(_)) => bad(self, &t!("expected a value of the choice")),
             (ast::TierKey::Name(_), Domain::Int(_)) => bad(self, &t!("expected a number")),
         }
@@ -263,6 +269,32 @@ impl Checker<'_> {
                     _ => {}
                 }
             }
+            Domain::Date => {
+                let days: Vec<(crate::date::Date, crate::date::Date, Span)> = rows
+                    .iter()
+                    .filter_map(|r| match r.key {
+                        TierKey::Dates(a, b) => Some((a, b, r.span)),
+                        _ => None,
+                    })
+                    .collect();
+                for (j, (a, b, s)) in days.iter().enumerate() {
+                    if let Some((_, _, first)) = days[..j].iter().find(|(c, d, _)| a <= d && c <= b) {
+                        self.overlap_error(*s, *first);
+                    }
+                }
+                // days run on without end: only `otherwise` covers them all
+                if !has_otherwise {
+                    self.error(
+                        Diagnostic::error(
+                            "zhice::check::tier-incomplete",
+                            words!("the tier table may meet a value it has no row for"),
+                            key.span,
+                        )
+                        .label(words!("a day before, between or after the rows"))
+                        .help(words!("add `otherwise => …` for every other day")),
+                    );
+                }
+            }
         }
         let Some(missing) = missing else { return };
         if !missing.is_empty() && !has_otherwise {
@@ -312,4 +344,5 @@ impl Checker<'_> {
 enum Domain {
     Enum(usize),
     Int(Range),
+    Date,
 }

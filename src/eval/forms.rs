@@ -42,6 +42,7 @@ impl Cx<'_> {
             (TierKey::Otherwise, _) => true,
             (TierKey::Value(v), Value::Enum(x)) => v == x,
             (TierKey::Ints(lo, hi), Value::Int(x)) => lo <= x && x <= hi,
+            (TierKey::Dates(lo, hi), Value::Date(x)) => lo <= x && x <= hi,
             _ => false,
         });
         if self.trace.recording() {
