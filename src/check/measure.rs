@@ -7,6 +7,27 @@ use super::Checker;
 use crate::diagnostic::{closest, Diagnostic};
 use crate::syntax::ast;
 
+/// The days a measure's own conditions allow, within the policy's period:
+/// `date >= D` and `date > D` raise the first, `date <= D` and `date < D` lower the last.
+fn date_gate(conditions: &[Expr], (mut from, mut to): Period) -> Period {
+    for c in conditions {
+        let ExprKind::Binary(op, l, r) = &c.kind else { continue };
+        let (ExprKind::CaseDate, ExprKind::Const(Const::Date(d))) = (&l.kind, &r.kind) else {
+            continue;
+        };
+        match op {
+            BinOp::Ge => from = from.max(Some(*d)),
+            BinOp::Gt => from = from.max(d.plus_days(1)),
+            BinOp::Le => to = Some(to.map_or(*d, |t| t.min(*d))),
+            BinOp::Lt => to = d.plus_days(-1).map(|x| to.map_or(x, |t| t.min(x))).or(to),
+            _ => {}
+        }
+    }
+    (from, to)
+}
+
+type Period = (Option<crate::date::Date>, Option<crate::date::Date>);
+
 impl Checker<'_> {
     pub(super) fn measure(&mut self, m: &ast::Measure) -> Option<Measure> {
         let saved = self.begin_item();
@@ -35,8 +56,13 @@ impl Checker<'_> {
             .filter_map(|c| self.expect(c, &Ty::Bool, &t!("a condition")))
             .collect();
         let caps: Vec<Cap> = m.caps.iter().filter_map(|c| self.cap(c)).collect();
-        let award = match &m.award {
-            Some(a) => self.expect(a, &Ty::Money, &t!("an award")),
+        // `when date >= 2027-01-01`: the award is only worked out on those days
+        let policy_period = self.period;
+        self.period = date_gate(&conditions, policy_period);
+        let award = m.award.as_ref().map(|a| self.expect(a, &Ty::Money, &t!("an award")));
+        self.period = policy_period;
+        let award = match award {
+            Some(a) => a,
             None => {
                 self.error(
                     Diagnostic::error(
