@@ -254,8 +254,37 @@ fn an_editor_session() {
         .iter()
         .map(|i| i["label"].as_str().unwrap())
         .collect();
-    for want in ["the years from", "the months from", "the days from", "the year of"] {
+    for want in [
+        "the years from",
+        "the months from",
+        "the days from",
+        "the year of",
+        "the end of the month of",
+    ] {
         assert!(labels.contains(&want), "{want} in {labels:?}");
+    }
+    for (n, (typed, want)) in [
+        ("may", "may be negative"),
+        ("outp", "output"),
+        ("amen", "amends"),
+        ("defa", "default"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let text = typing.replacen("  the\n", &format!("  {typed}\n"), 1);
+        change(&mut client, &uri, 10 + n as i32, &text);
+        let done = client.request(
+            "textDocument/completion",
+            at(&uri, position(&text, &format!("  {typed}\n"), 0, 2 + typed.len())),
+        );
+        let labels: Vec<&str> = done["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap())
+            .collect();
+        assert!(labels.contains(&want), "{want} after `{typed}` in {labels:?}");
     }
     change(&mut client, &uri, 5, &with_dot);
     let done = client.request(

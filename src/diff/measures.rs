@@ -105,6 +105,7 @@ struct Written<'a> {
     caps: Vec<String>,
     top_up: bool,
     once: bool,
+    signed: bool,
     ast_award: Option<&'a ast::Expr>,
 }
 
@@ -120,6 +121,7 @@ fn written<'a>(side: &Side<'a>, me: &'a ast::Measure) -> Written<'a> {
         caps: me.caps.iter().map(|c| cap_text(src, c)).collect(),
         top_up: me.top_up.is_some(),
         once: me.once.is_some(),
+        signed: me.signed.is_some(),
         ast_award: me.award.as_ref(),
     }
 }
@@ -136,6 +138,9 @@ impl Written<'_> {
         }
         if self.once {
             lines.push("once per applicant".into());
+        }
+        if self.signed {
+            lines.push("may be negative".into());
         }
         lines.extend(self.caps.iter().cloned());
         lines
@@ -287,7 +292,11 @@ fn details(old: &Side, new: &Side, o: &Written, n: &Written) -> Vec<Detail> {
     if !removed.is_empty() || !added.is_empty() {
         out.push(Detail::Caps { removed, added });
     }
-    for (what, a, b) in [("top-up", o.top_up, n.top_up), ("once per applicant", o.once, n.once)] {
+    for (what, a, b) in [
+        ("top-up", o.top_up, n.top_up),
+        ("once per applicant", o.once, n.once),
+        ("may be negative", o.signed, n.signed),
+    ] {
         if a != b {
             out.push(Detail::Flag {
                 what: what.into(),

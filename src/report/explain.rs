@@ -64,12 +64,11 @@ pub fn document(program: &Program, case: &Case, outcome: &Outcome) -> Doc {
             .collect();
         blocks.push(Block::section(t!("values").into(), vec![Block::Lines(lines)]));
     }
-    for i in (0..p.measures.len()).filter(|i| outcome.awards[*i] > Decimal::ZERO) {
+    // an amount below 0 (`may be negative`) is a result too: explained like one granted
+    for i in (0..p.measures.len()).filter(|i| !outcome.awards[*i].is_zero()) {
         blocks.push(measure(program, i, outcome));
     }
-    let not_granted: Vec<usize> = (0..p.measures.len())
-        .filter(|i| outcome.awards[*i] <= Decimal::ZERO)
-        .collect();
+    let not_granted: Vec<usize> = (0..p.measures.len()).filter(|i| outcome.awards[*i].is_zero()).collect();
     if !not_granted.is_empty() {
         let mut lines: Vec<(usize, Inlines)> = Vec::new();
         for i in not_granted {
