@@ -188,6 +188,30 @@ fn convert(source: &str, offset: usize, e: &pest::error::Error<Rule>) -> Diagnos
             ));
         }
     };
+    // Two slips the parser reports at the next word, said where they are.
+    let before = source.get(..start).unwrap_or("").trim_end();
+    if before.ends_with("default") && before[..before.len() - 7].ends_with(|c: char| c.is_whitespace()) {
+        let at = Span::new(before.len() - 7, before.len());
+        return Diagnostic::error(
+            "zhice::syntax",
+            words!("`default` needs the value a missing field is read as"),
+            at,
+        )
+        .label(words!("no value after `default`"))
+        .help(words!(
+            "write it on the same line: `default false`, `default 0元`, `default empty` for a list"
+        ));
+    }
+    let line = source.get(start..).and_then(|r| r.lines().next()).unwrap_or("");
+    if (found == "value" || found == "output") && !line.contains('=') {
+        return Diagnostic::error(
+            "zhice::syntax",
+            words!("`%{keyword}` needs its formula after `=`", keyword = found),
+            Span::new(start, start + line.trim_end().len()),
+        )
+        .label(words!("no `=` on this line"))
+        .help(words!("write `%{keyword} name \"label\" = formula`", keyword = found));
+    }
     let after_digit = source
         .get(..start)
         .and_then(|s| s.chars().last())
