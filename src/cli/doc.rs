@@ -39,19 +39,22 @@ pub(super) fn run(out: &Out, args: &DocArgs) -> u8 {
     };
     let path = args.policy.display().to_string();
     let b = book::build(&loaded, previous.as_ref().map(|(p, l)| (p.as_str(), l)), &path);
+    // a book written to a file says where, so that a silent success is not mistaken for nothing done
     let write = |to: &std::path::Path, text: String| -> Result<(), u8> {
-        std::fs::write(to, text).map_err(|e| {
-            eprintln!(
-                "{} {}",
-                t!("error:"),
-                t!(
-                    "cannot write `%{path}`: %{e}",
-                    path = to.display(),
-                    e = crate::lang::io_error(&e)
-                )
-            );
-            status::USAGE
-        })
+        std::fs::write(to, text)
+            .map(|()| eprintln!("{}", t!("wrote %{path}", path = to.display())))
+            .map_err(|e| {
+                eprintln!(
+                    "{} {}",
+                    t!("error:"),
+                    t!(
+                        "cannot write `%{path}`: %{e}",
+                        path = to.display(),
+                        e = crate::lang::io_error(&e)
+                    )
+                );
+                status::USAGE
+            })
     };
     let result = match &args.out {
         None => {
