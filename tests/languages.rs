@@ -19,8 +19,8 @@ use support::root;
 /// Words that are the same in both languages: formats, standards, units of
 /// data, and the program's name.
 const TECHNICAL: &[&str] = &[
-    "zhice", "LANG", "JSON", "JSONL", "CSV", "UTF", "BOM", "HTTP", "URL", "OpenAPI", "LSP", "CNY", "DCMM", "AI", "ID",
-    // the commands, and the values command-line options take, are code
+    "zhice", "LANG", "JSON", "JSONL", "CSV", "UTF", "BOM", "GBK", "Excel", "Windows", "HTTP", "URL", "OpenAPI", "LSP",
+    "CNY", "DCMM", "AI", "ID", // the commands, and the values command-line options take, are code
     "check", "eval", "explain", "test", "diff", "fmt", "bounds", "sample", "schema", "lsp", "serve", "doc", "help",
     "zh", "en", "human", "plain", "json", "jsonl", "text", "csv", "markdown", "html", "case", "result", "true",
     "false",

@@ -11,6 +11,8 @@ pub struct CsvAsJsonl<R: Read> {
     pending: Vec<u8>,
     at: usize,
     row: usize,
+    /// a row that is not UTF-8: the whole file is in another encoding, said once
+    not_utf8: Option<String>,
 }
 
 /// How a column's cells are written in JSON.
@@ -57,6 +59,7 @@ impl<R: Read> CsvAsJsonl<R> {
             pending: Vec::new(),
             at: 0,
             row: 1,
+            not_utf8: None,
         })
     }
 
@@ -89,6 +92,18 @@ impl<R: Read> CsvAsJsonl<R> {
                 }
                 line.push('}');
             }
+            // Not UTF-8: the file was saved in another encoding (Excel on Chinese
+            // Windows writes GBK), and every row would fail alike — stop, and say so.
+            Err(e) if matches!(e.kind(), ::csv::ErrorKind::Utf8 { .. }) => {
+                self.not_utf8 = Some(
+                    t!(
+                        "line %{row} of the CSV file is not UTF-8 text: it was probably saved as GBK (Excel on Chinese Windows does); save it as \"CSV UTF-8\" or convert it with `iconv -f GBK -t UTF-8`",
+                        row = self.row
+                    )
+                    .into_owned(),
+                );
+                return false;
+            }
             // A broken row still takes one output line: the decoder reports it.
             Err(e) => line = t!("CSV row %{row} cannot be read: %{e}", row = self.row, e = e).into_owned(),
         }
@@ -102,7 +117,10 @@ impl<R: Read> CsvAsJsonl<R> {
 impl<R: Read> Read for CsvAsJsonl<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.at >= self.pending.len() && !self.next_row() {
-            return Ok(0);
+            return match self.not_utf8.take() {
+                Some(why) => Err(io::Error::new(io::ErrorKind::InvalidData, why)),
+                None => Ok(0),
+            };
         }
         let n = buf.len().min(self.pending.len() - self.at);
         buf[..n].copy_from_slice(&self.pending[self.at..self.at + n]);
