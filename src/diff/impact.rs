@@ -33,6 +33,11 @@ pub struct Impact {
     pub pools: Vec<PoolImpact>,
     /// each declared output of either version: how many cases it changed for, and how
     pub outputs: Vec<OutputImpact>,
+    /// what the new version grants the cases only the old one rejects (a new tier, a field
+    /// no longer required), and the old version the cases only the new one rejects;
+    /// counted in neither total, shown beside them
+    pub only_new: Decimal,
+    pub only_old: Decimal,
 }
 
 /// What a revision did to one declared output (`qualifies`, `category`) over the cases.
@@ -104,6 +109,10 @@ pub struct Rejection {
     /// `old`, `new` or `both`
     pub by: String,
     pub errors: Vec<decode::FieldError>,
+    /// what the version that accepts the case grants it (none when both reject it)
+    pub granted: Option<Decimal>,
+    /// that version's awards above 0, by id
+    pub awards: Vec<(String, Decimal)>,
 }
 
 #[derive(Debug, Serialize)]
@@ -159,6 +168,8 @@ pub fn impact(diff: &PolicyDiff, old: &Program, new: &Program, cases: &str, weig
         changed: Vec::new(),
         pools: Vec::new(),
         outputs: Vec::new(),
+        only_new: Decimal::ZERO,
+        only_old: Decimal::ZERO,
     };
     let outputs = output_ids(old, new);
     let mut moves: Vec<BTreeMap<(String, String), usize>> = vec![BTreeMap::new(); outputs.len()];
@@ -197,6 +208,23 @@ pub fn impact(diff: &PolicyDiff, old: &Program, new: &Program, cases: &str, weig
                     .find_map(|e| e.id.clone())
                     .or_else(|| a.as_ref().ok().map(|x| x.0.clone()))
                     .or_else(|| b.as_ref().ok().map(|x| x.0.clone()));
+                // the version that accepted it: what it grants, so that the review shows it
+                let accepted = a.as_ref().ok().or(b.as_ref().ok());
+                let granted = accepted.map(|x| x.2);
+                let awards: Vec<(String, Decimal)> = accepted
+                    .map(|x| {
+                        ids.iter()
+                            .zip(&x.1)
+                            .filter(|(_, v)| !v.is_zero())
+                            .map(|(id, v)| (id.clone(), *v))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                match (by, granted) {
+                    ("old", Some(g)) => imp.only_new = imp.only_new.checked_add(g).unwrap_or(imp.only_new),
+                    ("new", Some(g)) => imp.only_old = imp.only_old.checked_add(g).unwrap_or(imp.only_old),
+                    _ => {}
+                }
                 let mut errors: Vec<decode::FieldError> = Vec::new();
                 for e in [a.err(), b.err()].into_iter().flatten().flat_map(|e| e.errors) {
                     if !errors.contains(&e) {
@@ -208,6 +236,8 @@ pub fn impact(diff: &PolicyDiff, old: &Program, new: &Program, cases: &str, weig
                     id,
                     by: by.into(),
                     errors,
+                    granted,
+                    awards,
                 });
                 continue;
             }
@@ -311,6 +341,8 @@ fn overflow(line: usize, id: &str) -> Rejection {
             crate::eval::code::OVERFLOW,
             t!("the weighted totals are beyond the range of exact decimals"),
         )],
+        granted: None,
+        awards: Vec::new(),
     }
 }
 

@@ -507,6 +507,16 @@ fn impact_blocks(imp: &Impact, before: &str, after: &str) -> Vec<Block> {
             rows,
         ));
     }
+    if !imp.only_new.is_zero() || !imp.only_old.is_zero() {
+        out.push(Block::Para(text_of(
+            t!(
+                "beside the totals, cases one version rejects: the new version grants %{new} to those the old rejects, the old %{old} to those the new rejects",
+                new = money(imp.only_new),
+                old = money(imp.only_old)
+            )
+            .into_owned(),
+        )));
+    }
     if !imp.rejected.is_empty() {
         let no_id = t!("(no id)");
         let items = imp
@@ -519,16 +529,32 @@ fn impact_blocks(imp: &Impact, before: &str, after: &str) -> Vec<Block> {
                     .iter()
                     .map(|e| field_error(&e.field, &e.message.text()))
                     .collect();
-                text_of(
-                    t!(
-                        "line %{line} %{id} rejected by %{by} (counted in neither total): %{errors}",
-                        line = r.line,
-                        id = r.id.as_deref().unwrap_or(&no_id),
-                        by = by_words(&r.by),
-                        errors = errors.join("; ")
-                    )
-                    .into_owned(),
+                let mut line = t!(
+                    "line %{line} %{id} rejected by %{by} (counted in neither total): %{errors}",
+                    line = r.line,
+                    id = r.id.as_deref().unwrap_or(&no_id),
+                    by = by_words(&r.by),
+                    errors = errors.join("; ")
                 )
+                .into_owned();
+                // what the other version grants it: a new tier's amount is not hidden
+                if let Some(g) = r.granted {
+                    let awards: Vec<String> = r.awards.iter().map(|(id, a)| format!("{id} {}", money(*a))).collect();
+                    let version = if r.by == "old" {
+                        t!("the new version")
+                    } else {
+                        t!("the old version")
+                    };
+                    line.push_str(&t!(
+                        "; %{version} grants %{amount}",
+                        version = version,
+                        amount = money(g)
+                    ));
+                    if !awards.is_empty() {
+                        line.push_str(&format!(" ({})", awards.join(", ")));
+                    }
+                }
+                text_of(line)
             })
             .collect();
         out.push(Block::List(items));
