@@ -136,50 +136,31 @@ pub fn bounds(policy: &Policy, source: &str) -> Bounds {
             }
         })
         .collect();
-    // A shared cap also bounds each member alone.
+    // A shared cap also bounds each member alone; so does a pool, which pays its
+    // members no more than its amount for all applicants together.
     for rule in &policy.rules {
         if let RuleKind::SharedCap { limit, scope, .. } = &rule.kind {
-            let l = cx.expr(limit);
-            for &m in rule.members() {
-                let own = awards[m].max.map_or(Bound::Unbounded, Bound::At);
-                if own.min(l) != own || (own == Bound::Unbounded && l != Bound::Unbounded) {
-                    awards[m].max = own.min(l).value();
-                    awards[m].set_by = Some(
-                        t!(
-                            "at most %{limit}%{scope} over %{members} (rule %{rule})",
-                            limit = limit.span.text(source),
-                            scope = scope.words(),
-                            members = members_text(policy, rule),
-                            rule = rule.id
-                        )
-                        .into_owned(),
-                    );
-                }
-            }
+            let why = t!(
+                "at most %{limit}%{scope} over %{members} (rule %{rule})",
+                limit = limit.span.text(source),
+                scope = scope.words(),
+                members = members_text(policy, rule),
+                rule = rule.id
+            );
+            cap_each(&mut awards, rule.members(), cx.expr(limit), &why);
         }
     }
-    // A pool pays its members no more than its amount, all applicants together:
-    // so one applicant alone gets no more either.
     for pool in &policy.pools {
-        let l = cx.expr(&pool.amount);
-        for &m in &pool.members {
-            let own = awards[m].max.map_or(Bound::Unbounded, Bound::At);
-            if own.min(l) != own || (own == Bound::Unbounded && l != Bound::Unbounded) {
-                awards[m].max = own.min(l).value();
-                awards[m].set_by = Some(
-                    t!(
-                        "the pool %{pool}: at most %{limit} %{period} for all applicants together",
-                        pool = pool.id,
-                        limit = pool.amount.span.text(source),
-                        period = match pool.period {
-                            PoolPeriod::Year => t!("a year").into_owned(),
-                            PoolPeriod::Range(from, to) => format!("{from}..{to}"),
-                        }
-                    )
-                    .into_owned(),
-                );
+        let why = t!(
+            "the pool %{pool}: at most %{limit} %{period} for all applicants together",
+            pool = pool.id,
+            limit = pool.amount.span.text(source),
+            period = match pool.period {
+                PoolPeriod::Year => t!("a year").into_owned(),
+                PoolPeriod::Range(from, to) => format!("{from}..{to}"),
             }
-        }
+        );
+        cap_each(&mut awards, &pool.members, cx.expr(&pool.amount), &why);
     }
     // The members of each rule form one block whose sum the rule bounds; blocks merge when rules share members.
     let mut blocks: Vec<(Vec<usize>, Bound)> = awards
@@ -190,25 +171,11 @@ pub fn bounds(policy: &Policy, source: &str) -> Bounds {
     let mut rules = Vec::new();
     for rule in &policy.rules {
         let members = rule.members();
-        let (touching, rest): (Vec<_>, Vec<_>) = blocks
-            .into_iter()
-            .partition(|(ms, _)| ms.iter().any(|m| members.contains(m)));
-        let together = touching.iter().fold(Bound::zero(), |b, (_, x)| b.add(*x));
-        let outside: Bound = touching
-            .iter()
-            .flat_map(|(ms, _)| ms.iter())
-            .filter(|m| !members.contains(m))
-            .fold(Bound::zero(), |b, m| {
-                b.add(awards[*m].max.map_or(Bound::Unbounded, Bound::At))
-            });
         let member_bound = |m: &usize| awards[*m].max.map_or(Bound::Unbounded, Bound::At);
         let by_rule = match &rule.kind {
             RuleKind::SharedCap { limit, .. } => cx.expr(limit),
             RuleKind::HighestOnly { .. } => members.iter().map(member_bound).fold(Bound::zero(), Bound::max),
         };
-        let bound = together.min(by_rule.add(outside));
-        let mut all: Vec<usize> = touching.iter().flat_map(|(ms, _)| ms.iter().copied()).collect();
-        all.sort_unstable();
         rules.push(RuleBound {
             id: rule.id.clone(),
             over: members.iter().map(|m| policy.measures[*m].id.clone()).collect(),
@@ -220,27 +187,11 @@ pub fn bounds(policy: &Policy, source: &str) -> Bounds {
                 .value(),
             rule: rule_text(policy, rule, source),
         });
-        blocks = rest;
-        blocks.push((all, bound));
+        blocks = merged(blocks, members, by_rule, &awards);
     }
     // A pool's members together, for one applicant: at most the pool.
     for pool in &policy.pools {
-        let members = &pool.members;
-        let (touching, rest): (Vec<_>, Vec<_>) = blocks
-            .into_iter()
-            .partition(|(ms, _)| ms.iter().any(|m| members.contains(m)));
-        let together = touching.iter().fold(Bound::zero(), |b, (_, x)| b.add(*x));
-        let outside: Bound = touching
-            .iter()
-            .flat_map(|(ms, _)| ms.iter())
-            .filter(|m| !members.contains(m))
-            .fold(Bound::zero(), |b, m| {
-                b.add(awards[*m].max.map_or(Bound::Unbounded, Bound::At))
-            });
-        let bound = together.min(cx.expr(&pool.amount).add(outside));
-        let all: Vec<usize> = touching.iter().flat_map(|(ms, _)| ms.iter().copied()).collect();
-        blocks = rest;
-        blocks.push((all, bound));
+        blocks = merged(blocks, &pool.members, cx.expr(&pool.amount), &awards);
     }
     let unbounded: Vec<String> = awards
         .iter()
@@ -271,6 +222,43 @@ pub fn bounds(policy: &Policy, source: &str) -> Bounds {
         total,
         unbounded,
     }
+}
+
+/// Lowers each member's own bound to `limit` where it is lower, saying why.
+fn cap_each(awards: &mut [AwardBound], members: &[usize], limit: Bound, why: &str) {
+    for &m in members {
+        let own = awards[m].max.map_or(Bound::Unbounded, Bound::At);
+        if own.min(limit) != own || (own == Bound::Unbounded && limit != Bound::Unbounded) {
+            awards[m].max = own.min(limit).value();
+            awards[m].set_by = Some(why.to_string());
+        }
+    }
+}
+
+/// The blocks of awards whose sums are bounded, after a rule or pool bounds
+/// `members` together by `limit`: the blocks it touches merge into one, bounded
+/// by their own sum or by `limit` plus the awards outside `members` in them.
+fn merged(
+    blocks: Vec<(Vec<usize>, Bound)>,
+    members: &[usize],
+    limit: Bound,
+    awards: &[AwardBound],
+) -> Vec<(Vec<usize>, Bound)> {
+    let (touching, mut rest): (Vec<_>, Vec<_>) = blocks
+        .into_iter()
+        .partition(|(ms, _)| ms.iter().any(|m| members.contains(m)));
+    let together = touching.iter().fold(Bound::zero(), |b, (_, x)| b.add(*x));
+    let outside: Bound = touching
+        .iter()
+        .flat_map(|(ms, _)| ms.iter())
+        .filter(|m| !members.contains(m))
+        .fold(Bound::zero(), |b, m| {
+            b.add(awards[*m].max.map_or(Bound::Unbounded, Bound::At))
+        });
+    let mut all: Vec<usize> = touching.iter().flat_map(|(ms, _)| ms.iter().copied()).collect();
+    all.sort_unstable();
+    rest.push((all, together.min(limit.add(outside))));
+    rest
 }
 
 fn members_text(policy: &Policy, rule: &RuleDef) -> String {
