@@ -537,6 +537,15 @@ fn every_limit() {
     assert_eq!(get(addr, "/health").status, 200);
 }
 
+/// Writes a policy as an editor saves it, whole: a new file renamed over the
+/// old, so that the server's watcher never reads one half written (a plain
+/// write truncates first, and a reload that lands between reads an empty file).
+fn replace(path: &std::path::Path, text: &str) {
+    let tmp = path.with_extension("policy.tmp");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
 #[test]
 fn reload_and_a_broken_reload() {
     let s = Server::start("reload", &[]);
@@ -558,17 +567,16 @@ fn reload_and_a_broken_reload() {
     // an amended cap is served once the file changes
     let raised = original.replacen("= 500万元", "= 600万元", 1);
     assert_ne!(raised, original);
-    std::fs::write(&path, &raised).unwrap();
+    replace(&path, &raised);
     wait_until(|| digest(addr) != first);
     assert_eq!(award(&eval(addr)), "6000000.00");
     let second = digest(addr);
 
     // a version that does not check is refused, with its diagnostics; the last good one keeps serving
-    std::fs::write(
+    replace(
         &path,
-        raised.replacen("at most data_space_cap", "at most data_space_cpa", 1),
-    )
-    .unwrap();
+        &raised.replacen("at most data_space_cap", "at most data_space_cpa", 1),
+    );
     wait_until(|| get(addr, &format!("/v1/policies/{DRAFT}")).json()["refused"].is_object());
     let info = get(addr, &format!("/v1/policies/{DRAFT}")).json();
     assert_eq!(info["digest"], second.as_str());
@@ -602,7 +610,7 @@ fn reload_and_a_broken_reload() {
     assert!(s.log.lock().unwrap().contains("refused"));
 
     // mended: served again, nothing refused
-    std::fs::write(&path, &original).unwrap();
+    replace(&path, &original);
     wait_until(|| get(addr, &format!("/v1/policies/{DRAFT}")).json()["refused"].is_null());
     assert_eq!(digest(addr), first);
     assert_eq!(award(&eval(addr)), "5000000.00");
