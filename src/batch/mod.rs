@@ -19,7 +19,7 @@ use worker::{process, Job, Worker, RECYCLED, WORKER};
 use crate::case::{code, Case, CaseErrors, Reader, Scratch};
 use crate::compile::Program;
 use crate::date::Date;
-use crate::eval::Evaluator;
+use crate::eval::{Compiled, Evaluator};
 use crate::lang::{self, Lang};
 use crate::pool::{self, Claim, Ledger, Round, Settled, Share};
 use crate::report::result::{self, Lines};
@@ -163,7 +163,7 @@ fn line_claims(job: &Job, w: &mut Worker, line_no: usize, bytes: &[u8]) {
     {
         return;
     }
-    if let Ok(outcome) = w.ev.evaluate(job.program, &w.case, job.as_of) {
+    if let Ok(outcome) = w.ev.run_compiled(&job.compiled, job.program, &w.case, job.as_of) {
         let _ = pool::claims_into(job.program, &w.case, outcome, line_no, &mut w.claims);
     }
 }

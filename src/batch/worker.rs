@@ -6,6 +6,8 @@ use crate::run::summary::fingerprint;
 /// What every line of a run is evaluated with.
 pub(super) struct Job<'p> {
     pub(super) program: &'p Program,
+    /// the program's closures: what every case is evaluated with
+    pub(super) compiled: Compiled,
     pub(super) reader: Reader<'p>,
     pub(super) lines: Lines,
     pub(super) format: Output,
@@ -23,6 +25,7 @@ impl<'p> Job<'p> {
     pub(super) fn new(program: &'p Program, o: Options) -> Self {
         Job {
             program,
+            compiled: Compiled::new(program),
             reader: Reader::new(&program.policy),
             lines: Lines::new(&program.policy),
             format: o.format,
@@ -184,7 +187,7 @@ pub(super) fn one_line(
         ..
     } = w;
     let case = &*case;
-    match ev.evaluate_mut(job.program, case, job.as_of) {
+    match ev.run_compiled(&job.compiled, job.program, case, job.as_of) {
         Ok(outcome) => {
             shares.clear();
             if let Some(settled) = &job.settled {

@@ -75,11 +75,13 @@ impl<'a> Cx<'a> {
     }
 
     pub fn overflow(&self, span: Span) -> EvalError {
-        self.fail(
-            code::OVERFLOW,
-            span,
-            words!("this amount is beyond the range of exact decimals"),
-        )
+        super::overflow(self.owner, span)
+    }
+
+    /// The same, inside a comparison: `rate of amount` stays exact there.
+    pub fn comparing(mut self, yes: bool) -> Self {
+        self.comparing += u32::from(yes);
+        self
     }
 
     /// A slot's value borrowed, not cloned, for the forms that read a case or
@@ -264,16 +266,7 @@ impl<'a> Cx<'a> {
 
     /// `x op y` on two decimals; a division by zero and an overflow are errors.
     fn arithmetic(&self, op: BinOp, x: Decimal, y: Decimal, span: Span) -> Result<Decimal, EvalError> {
-        if op == BinOp::Div && y.is_zero() {
-            return Err(self.fail(code::DIVISION_BY_ZERO, span, words!("a division by zero")));
-        }
-        let r = match op {
-            BinOp::Add => x.checked_add(y),
-            BinOp::Sub => x.checked_sub(y),
-            BinOp::Mul => x.checked_mul(y),
-            _ => x.checked_div(y),
-        };
-        r.ok_or_else(|| self.overflow(span))
+        super::arithmetic(self.owner, op, x, y, span)
     }
 
     /// An amount where the rule states one (an award, an alternative, a row, an
@@ -518,17 +511,12 @@ impl<'a> Cx<'a> {
 
     /// A rate's product rounded when the header says `after each rate`.
     pub fn after_rate(&self, exact: Decimal, span: Span) -> Result<Decimal, EvalError> {
-        match &self.policy.header.rounding {
-            Some(rule) if rule.after_rate => {
-                money::round(exact, rule.unit, rule.mode).ok_or_else(|| self.overflow(span))
-            }
-            _ => Ok(exact),
-        }
+        super::after_rate(self.policy, self.owner, exact, span)
     }
 }
 
 /// Whether a comparison holds, given how its sides order.
-fn holds(op: BinOp, ord: Ordering) -> bool {
+pub(super) fn holds(op: BinOp, ord: Ordering) -> bool {
     match op {
         BinOp::Eq => ord == Ordering::Equal,
         BinOp::Ne => ord != Ordering::Equal,

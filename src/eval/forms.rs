@@ -122,21 +122,6 @@ impl Cx<'_> {
         Ok(result)
     }
 
-    /// Whether a once-per key names the item of a ledger entry.
-    fn names_item(&self, key: &Value, key_ty: &Ty, item: &str) -> bool {
-        match (key, key_ty.required()) {
-            (Value::Text(_) | Value::CaseText(_), _) => key.as_text(&self.case.text) == Some(item),
-            (Value::Int(i), _) => item.parse::<i64>() == Ok(*i),
-            (Value::Enum(v), Ty::Enum(en)) => self
-                .program
-                .enum_items
-                .get(*en)
-                .and_then(|names| names.get(*v as usize))
-                .is_some_and(|n| &**n == item),
-            _ => false,
-        }
-    }
-
     pub(super) fn each(
         &mut self,
         local: usize,
@@ -210,13 +195,7 @@ impl Cx<'_> {
                     continue;
                 }
                 self.locals.push(k.clone());
-                let paid = self.case.ledger.iter().find(|e| {
-                    Some(e.award) == award
-                        && e.item
-                            .is_some_and(|it| self.names_item(k, &kx.ty, self.case.text_at(it)))
-                });
-                if let Some(e) = paid {
-                    let year = e.year;
+                if let Some(year) = paid_before(self.program, self.case, award, k, &kx.ty) {
                     let shown = shown_key(self);
                     self.trace.push(|| StepKind::ItemSkipped {
                         index,
@@ -398,6 +377,31 @@ impl Cx<'_> {
         run?;
         Ok(Value::Bool(holds))
     }
+}
+
+/// The year the ledger shows an item with this `once per` key paid under `award`, if ever.
+pub(super) fn paid_before(
+    program: &crate::compile::Program,
+    case: &crate::case::Case,
+    award: Option<usize>,
+    key: &Value,
+    key_ty: &Ty,
+) -> Option<i32> {
+    // Whether the key names the item of a ledger entry.
+    let names = |item: &str| match (key, key_ty.required()) {
+        (Value::Text(_) | Value::CaseText(_), _) => key.as_text(&case.text) == Some(item),
+        (Value::Int(i), _) => item.parse::<i64>() == Ok(*i),
+        (Value::Enum(v), Ty::Enum(en)) => program
+            .enum_items
+            .get(*en)
+            .and_then(|names| names.get(*v as usize))
+            .is_some_and(|n| &**n == item),
+        _ => false,
+    };
+    case.ledger
+        .iter()
+        .find(|e| Some(e.award) == award && e.item.is_some_and(|it| names(case.text_at(it))))
+        .map(|e| e.year)
 }
 
 /// 0 in the unit of `ty`.

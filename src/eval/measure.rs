@@ -39,16 +39,9 @@ pub(super) fn evaluate(cx: &mut Cx, m: &Measure) -> Result<(Decimal, Option<Span
         if let Some(p) = paid {
             return Ok(p);
         }
-        let mut ever = Decimal::ZERO;
-        let mut year = Decimal::ZERO;
-        for e in cx.case.ledger.iter().filter(|e| e.award == award) {
-            ever = ever.checked_add(e.amount).ok_or_else(ledger_overflow)?;
-            if e.year == cx.case.year {
-                year = year.checked_add(e.amount).ok_or_else(ledger_overflow)?;
-            }
-        }
-        paid = Some((ever, year));
-        Ok((ever, year))
+        let p = ledger_paid(cx.case, award)?;
+        paid = Some(p);
+        Ok(p)
     };
     for cap in m.caps.iter().filter(|c| c.scope == CapScope::Award) {
         if applies(cx, cap)? {
@@ -66,14 +59,7 @@ pub(super) fn evaluate(cx: &mut Cx, m: &Measure) -> Result<(Decimal, Option<Span
         amount = after;
     }
     if m.once {
-        let first = cx
-            .case
-            .ledger
-            .iter()
-            .filter(|e| e.award == award && money::positive(e.amount))
-            .map(|e| e.year)
-            .min();
-        if let Some(year) = first {
+        if let Some(year) = first_paid(cx.case, award) {
             cx.trace.push(|| StepKind::AlreadyPaid { year });
             amount = Decimal::ZERO;
         }
@@ -87,16 +73,44 @@ pub(super) fn evaluate(cx: &mut Cx, m: &Measure) -> Result<(Decimal, Option<Span
         amount = apply_cap(cx, cap, prior, amount)?;
     }
     if amount.is_sign_negative() && !amount.is_zero() && !m.signed {
-        return Err(cx.fail(
-            code::NEGATIVE,
-            m.span,
-            words!(
-                "the award came out negative (%{amount}); an award is never below 0",
-                amount = amount
-            ),
-        ));
+        return Err(negative(cx.owner, m, amount));
     }
     Ok((amount, None))
+}
+
+/// An award below 0 in a measure that may not be negative.
+pub(super) fn negative(owner: Owner, m: &Measure, amount: Decimal) -> EvalError {
+    EvalError::new(
+        code::NEGATIVE,
+        Some(owner),
+        m.span,
+        words!(
+            "the award came out negative (%{amount}); an award is never below 0",
+            amount = amount
+        ),
+    )
+}
+
+/// What the case's ledger holds under `award`: ever, and in the case's year.
+pub(super) fn ledger_paid(case: &Case, award: usize) -> Result<(Decimal, Decimal), EvalError> {
+    let mut ever = Decimal::ZERO;
+    let mut year = Decimal::ZERO;
+    for e in case.ledger.iter().filter(|e| e.award == award) {
+        ever = ever.checked_add(e.amount).ok_or_else(ledger_overflow)?;
+        if e.year == case.year {
+            year = year.checked_add(e.amount).ok_or_else(ledger_overflow)?;
+        }
+    }
+    Ok((ever, year))
+}
+
+/// The first year the ledger shows something paid under `award` (`once`).
+pub(super) fn first_paid(case: &Case, award: usize) -> Option<i32> {
+    case.ledger
+        .iter()
+        .filter(|e| e.award == award && money::positive(e.amount))
+        .map(|e| e.year)
+        .min()
 }
 
 /// The case's own prior awards add up beyond exact decimals: its field is named.
