@@ -19,7 +19,8 @@ pub(super) fn chunks<R: Read>(
     let mut first = true;
     let mut line = first_line;
     loop {
-        let mut buf = std::mem::take(&mut carry);
+        let mut buf = super::RECYCLED.chunk();
+        buf.append(&mut carry);
         let start = buf.len();
         buf.reserve(CHUNK_BYTES);
         // Fill up to CHUNK_BYTES more, as far as the input allows, without zeroing first.

@@ -138,6 +138,7 @@ fn claims_pass<'p, R: Read + Send>(job: &Job<'p>, input: R, progress: &(dyn Fn(u
                     part
                 })
                 .collect();
+            RECYCLED.give_chunk(chunk.text);
             for part in parts {
                 round.merge(part);
             }
@@ -198,6 +199,7 @@ fn write_pass<R: Read + Send, W: Write + Send>(
         });
         for chunk in chunk_rx {
             let (pieces, part) = process(job, &chunk);
+            RECYCLED.give_chunk(chunk.text);
             summary.merge(&part);
             if text_tx.send(pieces).is_err() {
                 break;

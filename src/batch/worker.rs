@@ -43,11 +43,14 @@ impl<'p> Job<'p> {
 pub(super) static RECYCLED: Recycled = Recycled {
     texts: Mutex::new(Vec::new()),
     summaries: Mutex::new(Vec::new()),
+    chunks: Mutex::new(Vec::new()),
 };
 
 pub(super) struct Recycled {
     texts: Mutex<Vec<String>>,
     summaries: Mutex<Vec<Summary>>,
+    /// input chunks read: a fresh one of 4 MiB costs a page fault every 4 KiB
+    chunks: Mutex<Vec<Vec<u8>>>,
 }
 
 impl Recycled {
@@ -63,6 +66,21 @@ impl Recycled {
         if let Ok(mut v) = self.texts.lock() {
             if v.len() < Self::KEEP {
                 v.push(text);
+            }
+        }
+    }
+
+    /// A buffer for the next chunk of input, empty.
+    pub(super) fn chunk(&self) -> Vec<u8> {
+        self.chunks.lock().ok().and_then(|mut v| v.pop()).unwrap_or_default()
+    }
+
+    /// A chunk done with; at most a few are kept (as many as are in flight).
+    pub(super) fn give_chunk(&self, mut chunk: Vec<u8>) {
+        chunk.clear();
+        if let Ok(mut v) = self.chunks.lock() {
+            if v.len() < 4 {
+                v.push(chunk);
             }
         }
     }

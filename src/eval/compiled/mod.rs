@@ -59,6 +59,9 @@ impl Env<'_> {
 pub struct Compiled {
     plan: Vec<Step>,
     benefits: Vec<Vec<Bool>>,
+    /// 0 at the places awards are rounded to: what a measure whose condition
+    /// fails is given, without rounding it again for every case
+    zero: Decimal,
 }
 
 enum Step {
@@ -132,7 +135,8 @@ impl Compiled {
             .iter()
             .map(|b| b.conditions.iter().map(|e| c.truth(e, false)).collect())
             .collect();
-        Compiled { plan, benefits }
+        let zero = round_award(policy, 0, Decimal::ZERO).unwrap_or(Decimal::ZERO);
+        Compiled { plan, benefits, zero }
     }
 
     /// Evaluates `case` into `out`, as `eval::evaluate` does without a trace.
@@ -181,8 +185,10 @@ impl Compiled {
                         awards: &out.awards,
                         owner: Owner::Measure(*i),
                     };
-                    let amount = code.evaluate(&mut env, &policy.measures[*i], *i)?;
-                    out.awards[*i] = round_award(policy, *i, amount)?;
+                    out.awards[*i] = match code.evaluate(&mut env, &policy.measures[*i], *i)? {
+                        Some(amount) => round_award(policy, *i, amount)?,
+                        None => self.zero,
+                    };
                 }
                 Step::Rule(r) => measure::rule(program, case, params, locals, out, *r, Mode::default())?,
             }
@@ -212,11 +218,12 @@ impl Compiled {
 }
 
 impl MeasureCode {
-    /// The award before rounding: the steps of `measure::evaluate`, in its order.
-    fn evaluate(&self, env: &mut Env, def: &Measure, m: usize) -> Result<Decimal, EvalError> {
+    /// The award before rounding: the steps of `measure::evaluate`, in its
+    /// order; `None` when a condition fails.
+    fn evaluate(&self, env: &mut Env, def: &Measure, m: usize) -> Result<Option<Decimal>, EvalError> {
         for c in &self.conditions {
             if !c(env)? {
-                return Ok(Decimal::ZERO);
+                return Ok(None);
             }
         }
         let mut amount = (self.award)(env)?;
@@ -249,6 +256,6 @@ impl MeasureCode {
         if amount.is_sign_negative() && !amount.is_zero() && !def.signed {
             return Err(measure::negative(env.owner, def, amount));
         }
-        Ok(amount)
+        Ok(Some(amount))
     }
 }
