@@ -92,7 +92,7 @@ pub fn push_decimal(out: &mut String, d: Decimal) {
         at -= 1;
         buf[at] = b'-';
     }
-    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+    out.push_str(simdutf8::basic::from_utf8(&buf[at..]).unwrap_or_default());
 }
 
 #[cfg(test)]

@@ -49,6 +49,9 @@ pub struct Options {
     pub first_line: usize,
     /// keep each case's id fingerprint, to report cases that share an id
     pub check_ids: bool,
+    /// sum the awards measure by measure (`--summary`); without it, only
+    /// cases and refusals are counted
+    pub figures: bool,
 }
 
 impl Options {
@@ -58,6 +61,7 @@ impl Options {
             as_of: None,
             first_line: 1,
             check_ids: false,
+            figures: true,
         }
     }
 }
@@ -153,7 +157,9 @@ fn claims_pass<'p, R: Read + Send>(job: &Job<'p>, input: R, progress: &(dyn Fn(u
 /// Appends the claims of one line; none when it cannot be read or evaluated (the second pass reports why).
 fn line_claims(job: &Job, w: &mut Worker, line_no: usize, bytes: &[u8]) {
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-    let Ok(line) = std::str::from_utf8(bytes) else { return };
+    let Ok(line) = simdutf8::basic::from_utf8(bytes) else {
+        return;
+    };
     if line.len() > MAX_LINE_BYTES || line.trim().is_empty() {
         return;
     }

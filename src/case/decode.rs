@@ -59,8 +59,6 @@ pub struct Reader<'p> {
     /// what a case that leaves an input out gets
     /// per input, what a case that leaves it out gets; `None` when it must give it
     defaults: Vec<Option<Value>>,
-    /// the same, `Absent` where there is none: a case's slots start as a copy
-    default_slots: Vec<Value>,
     /// a field outside the policy's inputs that this reader takes out of each case
     extra: Option<String>,
 }
@@ -95,11 +93,6 @@ impl<'p> Reader<'p> {
                 .collect(),
             awards: index(p.measures.iter().map(|m| m.id.as_str()).collect()),
             defaults: p.inputs.iter().map(when_missing).collect(),
-            default_slots: p
-                .inputs
-                .iter()
-                .map(|f| when_missing(f).unwrap_or(Value::Absent))
-                .collect(),
             extra: None,
         }
     }
@@ -321,7 +314,8 @@ impl Decoder<'_, '_> {
         let n = policy.inputs.len();
         // The buffers of the case before are kept; only what this one gives is written.
         out.id.clear();
-        out.slots.clone_from(&self.r.default_slots);
+        // Slots the case gives are written as they are read; the others get their defaults at the end.
+        out.slots.resize(n, Value::Absent);
         out.ledger.clear();
         let given = self.scratch.given.len();
         self.scratch.given.resize(given + n, false);
@@ -398,14 +392,29 @@ impl Decoder<'_, '_> {
                 words!("required for this policy: the application date, written YYYY-MM-DD"),
             );
         }
-        // The slots hold every default already; only an input with none is missed.
-        for (slot, def) in policy.inputs.iter().enumerate() {
-            if !self.scratch.given[given + slot] && self.r.defaults[slot].is_none() {
-                self.push(
-                    Path::Top(&def.name),
-                    code::MISSING,
-                    words!("missing: this field is required"),
-                );
+        // Each input the case left out gets its default; one with none is missed.
+        let left_out = self.scratch.given[given..]
+            .iter()
+            .zip(&mut out.slots)
+            .zip(&self.r.defaults);
+        let mut missed = None;
+        for (slot, ((given, value), default)) in left_out.enumerate() {
+            if !*given {
+                match default {
+                    Some(d) => value.clone_from(d),
+                    None => missed = missed.or(Some(slot)),
+                }
+            }
+        }
+        if let Some(first) = missed {
+            for (slot, def) in policy.inputs.iter().enumerate().skip(first) {
+                if !self.scratch.given[given + slot] && self.r.defaults[slot].is_none() {
+                    self.push(
+                        Path::Top(&def.name),
+                        code::MISSING,
+                        words!("missing: this field is required"),
+                    );
+                }
             }
         }
         self.scratch.given.truncate(given);

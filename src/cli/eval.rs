@@ -264,6 +264,7 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
         first_line: if csv { 2 } else { 1 },
         // Ids given twice are reported with the summary, which asks for the population's figures.
         check_ids: args.summary || args.summary_json.is_some(),
+        figures: args.summary || args.summary_json.is_some(),
         ..batch::Options::new(output)
     };
     let run = |out: &mut (dyn Write + Send)| -> std::io::Result<(Summary, Settled)> {

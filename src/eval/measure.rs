@@ -92,7 +92,11 @@ pub(super) fn negative(owner: Owner, m: &Measure, amount: Decimal) -> EvalError 
 }
 
 /// What the case's ledger holds under `award`: ever, and in the case's year.
+#[inline]
 pub(super) fn ledger_paid(case: &Case, award: usize) -> Result<(Decimal, Decimal), EvalError> {
+    if case.ledger.is_empty() {
+        return Ok((Decimal::ZERO, Decimal::ZERO));
+    }
     let mut ever = Decimal::ZERO;
     let mut year = Decimal::ZERO;
     for e in case.ledger.iter().filter(|e| e.award == award) {

@@ -19,12 +19,15 @@ pub(super) type Int = Box<dyn Fn(&mut Env) -> Result<i64, EvalError> + Send + Sy
 pub(super) type Val = Box<dyn Fn(&mut Env) -> Result<Value, EvalError> + Send + Sync>;
 
 /// Where a slot's value is read from, borrowed: an input, a parameter, an
-/// item, a field of one of them.
+/// item, a field of one of them. The shapes policies use most are their own
+/// variants, so that reading one is a single match, not a walk.
 #[derive(Debug, Clone)]
 enum Path {
     Input(usize),
     Param(usize),
     Local(usize),
+    /// `project.qualified`: a field of an item
+    LocalField(usize, usize),
     Field(Box<Path>, usize),
 }
 
@@ -34,7 +37,10 @@ impl Path {
             ExprKind::Input(i) => Path::Input(*i),
             ExprKind::Param(i) => Path::Param(*i),
             ExprKind::Local(i) => Path::Local(*i),
-            ExprKind::Field(rec, f) => Path::Field(Box::new(Path::of(rec)?), *f),
+            ExprKind::Field(rec, f) => match Path::of(rec)? {
+                Path::Local(l) => Path::LocalField(l, *f),
+                rec => Path::Field(Box::new(rec), *f),
+            },
             ExprKind::Const(_)
             | ExprKind::Value(_)
             | ExprKind::Award(_)
@@ -65,17 +71,27 @@ impl Path {
         })
     }
 
-    #[inline]
+    #[inline(always)]
     fn get<'e>(&self, env: &'e Env) -> Option<&'e Value> {
         match self {
             Path::Input(i) => env.case.slots.get(*i),
             Path::Param(i) => env.params.get(*i),
             Path::Local(i) => env.locals.get(*i),
-            Path::Field(rec, f) => match rec.get(env)? {
+            Path::LocalField(l, f) => match env.locals.get(*l)? {
+                Value::Record(fields) => env.case.items_at(*fields).get(*f),
+                _ => None,
+            },
+            Path::Field(rec, f) => match rec.get_nested(env)? {
                 Value::Record(fields) => env.case.items_at(*fields).get(*f),
                 _ => None,
             },
         }
+    }
+
+    /// `get`, out of line: a field of a field is rare.
+    #[inline(never)]
+    fn get_nested<'e>(&self, env: &'e Env) -> Option<&'e Value> {
+        self.get(env)
     }
 }
 

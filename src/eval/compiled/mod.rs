@@ -62,6 +62,9 @@ pub struct Compiled {
     /// 0 at the places awards are rounded to: what a measure whose condition
     /// fails is given, without rounding it again for every case
     zero: Decimal,
+    /// the places awards are rounded to, when rounding to a fraction of a unit:
+    /// an award already at them, or 0, needs no rounding
+    places: Option<u32>,
 }
 
 enum Step {
@@ -136,7 +139,18 @@ impl Compiled {
             .map(|b| b.conditions.iter().map(|e| c.truth(e, false)).collect())
             .collect();
         let zero = round_award(policy, 0, Decimal::ZERO).unwrap_or(Decimal::ZERO);
-        Compiled { plan, benefits, zero }
+        let places = policy
+            .header
+            .rounding
+            .as_ref()
+            .filter(|r| r.on_award && r.unit.scale() > 0)
+            .map(|r| r.unit.scale());
+        Compiled {
+            plan,
+            benefits,
+            zero,
+            places,
+        }
     }
 
     /// Evaluates `case` into `out`, as `eval::evaluate` does without a trace.
@@ -186,6 +200,9 @@ impl Compiled {
                         owner: Owner::Measure(*i),
                     };
                     out.awards[*i] = match code.evaluate(&mut env, &policy.measures[*i], *i)? {
+                        // (as `money::round` gives them, without the call)
+                        Some(amount) if self.places.is_some() && amount.is_zero() => self.zero,
+                        Some(amount) if self.places == Some(amount.scale()) => amount,
                         Some(amount) => round_award(policy, *i, amount)?,
                         None => self.zero,
                     };
