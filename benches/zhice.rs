@@ -12,7 +12,7 @@ mod tongzhou_model;
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use std::path::Path;
 use zhice::batch::{self, Output};
-use zhice::eval::Evaluator;
+use zhice::eval::{Compiled, Evaluator};
 use zhice::sample::{case, Rng};
 
 const CASES: u64 = 10_000;
@@ -43,7 +43,11 @@ fn benches(c: &mut Criterion) {
         let text = policy_text();
         b.iter_batched(
             || text.clone(),
-            |t| zhice::load::load_text("tongzhou", t, None).ok().expect("loads"),
+            |t| {
+                let loaded = zhice::load::load_text("tongzhou", t, None).ok().expect("loads");
+                // and into the closures a batch runs
+                Compiled::new(&loaded.program)
+            },
             BatchSize::SmallInput,
         )
     });
@@ -59,7 +63,16 @@ fn benches(c: &mut Criterion) {
         })
     });
     let cases: Vec<_> = lines.iter().map(|l| reader.line(l, 1).expect("valid sample")).collect();
+    let compiled = Compiled::new(&program);
     g.bench_function("evaluate (decoded)", |b| {
+        let mut ev = Evaluator::default();
+        b.iter(|| {
+            for case in &cases {
+                black_box(ev.run_compiled(&compiled, &program, case, None).map(|o| o.total).ok());
+            }
+        })
+    });
+    g.bench_function("evaluate (decoded), reference tree evaluator", |b| {
         let mut ev = Evaluator::default();
         b.iter(|| {
             for case in &cases {
@@ -119,7 +132,16 @@ fn corpus(c: &mut Criterion) {
     let cases: Vec<_> = lines.iter().map(|l| reader.line(l, 1).expect("valid sample")).collect();
     let mut g = c.benchmark_group("corpus P01, per 10,000 cases");
     g.throughput(Throughput::Elements(CASES));
+    let compiled = Compiled::new(&program);
     g.bench_function("evaluate (decoded)", |b| {
+        let mut ev = Evaluator::default();
+        b.iter(|| {
+            for case in &cases {
+                black_box(ev.run_compiled(&compiled, &program, case, None).map(|o| o.total).ok());
+            }
+        })
+    });
+    g.bench_function("evaluate (decoded), reference tree evaluator", |b| {
         let mut ev = Evaluator::default();
         b.iter(|| {
             for case in &cases {

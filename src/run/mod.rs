@@ -68,6 +68,8 @@ impl Refused {
 #[derive(Clone)]
 pub struct Runner<'p> {
     pub program: &'p Program,
+    /// the program's closures, for cases evaluated without explanation
+    compiled: Arc<eval::Compiled>,
     reader: Arc<Reader<'p>>,
     as_of: Option<Date>,
     ledger: Ledger,
@@ -77,6 +79,7 @@ impl<'p> Runner<'p> {
     pub fn new(program: &'p Program) -> Self {
         Runner {
             program,
+            compiled: Arc::new(eval::Compiled::new(program)),
             reader: Arc::new(Reader::new(&program.policy)),
             as_of: None,
             ledger: Ledger::default(),
@@ -123,7 +126,7 @@ impl<'p> Runner<'p> {
 
     fn evaluate(&self, case: &Case, mode: Mode) -> Result<Outcome, Refused> {
         let run = match mode {
-            Mode::Plain => eval::evaluate(self.program, case, self.as_of, false),
+            Mode::Plain => self.compiled.evaluate(self.program, case, self.as_of),
             Mode::Explained => eval::evaluate(self.program, case, self.as_of, true),
             Mode::Ceiling => eval::evaluate_at_ceiling(self.program, case, self.as_of),
         };

@@ -153,6 +153,13 @@ impl Compiled {
         }
     }
 
+    /// Evaluates `case` on its own, as `eval::evaluate` does without a trace.
+    pub fn evaluate(&self, program: &Program, case: &Case, as_of: Option<Date>) -> Result<Outcome, EvalError> {
+        let mut out = Outcome::default();
+        self.run(program, case, as_of, &mut Vec::new(), &mut out)?;
+        Ok(out)
+    }
+
     /// Evaluates `case` into `out`, as `eval::evaluate` does without a trace.
     pub fn run(
         &self,
