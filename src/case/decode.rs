@@ -59,6 +59,8 @@ pub struct Reader<'p> {
     /// what a case that leaves an input out gets
     /// per input, what a case that leaves it out gets; `None` when it must give it
     defaults: Vec<Option<Value>>,
+    /// the same for each record's fields
+    record_defaults: Vec<Vec<Option<Value>>>,
     /// a field outside the policy's inputs that this reader takes out of each case
     extra: Option<String>,
 }
@@ -93,6 +95,11 @@ impl<'p> Reader<'p> {
                 .collect(),
             awards: index(p.measures.iter().map(|m| m.id.as_str()).collect()),
             defaults: p.inputs.iter().map(when_missing).collect(),
+            record_defaults: p
+                .records
+                .iter()
+                .map(|r| r.fields.iter().map(when_missing).collect())
+                .collect(),
             extra: None,
         }
     }

@@ -215,7 +215,12 @@ impl Decoder<'_, '_> {
         }
         for (i, f) in def.fields.iter().enumerate() {
             if !self.scratch.given[given + i] {
-                self.scratch.values[base + i] = self.missing(f, Path::Field(&path, &f.name), None);
+                // The defaults were worked out when the reader was made.
+                let default = self.r.record_defaults.get(r).and_then(|d| d.get(i)).cloned().flatten();
+                self.scratch.values[base + i] = match default {
+                    Some(v) => v,
+                    None => self.missing(f, Path::Field(&path, &f.name), None),
+                };
             }
         }
         self.scratch.given.truncate(given);
