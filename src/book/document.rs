@@ -22,7 +22,14 @@ pub fn document(book: &Book) -> Doc {
     if book.changes.is_some() {
         contents.push(("changes".into(), t!("Changes from the previous version").into_owned()));
     }
-    let mut blocks = vec![Block::Facts(book.facts.clone()), Block::Contents(contents)];
+    let mut blocks = vec![Block::Facts(book.facts.clone())];
+    if !book.problems.is_empty() {
+        blocks.push(Block::Warning(
+            t!("Before reading on: this version of the policy does not agree with itself").into_owned(),
+            book.problems.iter().map(|p| text_of(p.clone())).collect(),
+        ));
+    }
+    blocks.push(Block::Contents(contents));
     blocks.push(Block::Section {
         title: t!("The measures").into_owned(),
         id: Some("measures".into()),
@@ -118,7 +125,7 @@ fn item(book: &Book, item: &Item) -> Block {
         blocks.push(Block::Para(line));
     }
     for ex in &item.examples {
-        blocks.push(Block::Group(vec![
+        let mut example = vec![
             Block::Para(strong(format!("{}{}", t!("Worked example: "), ex.name))),
             Block::Code {
                 lang: "json",
@@ -126,7 +133,11 @@ fn item(book: &Book, item: &Item) -> Block {
             },
             Block::Para(text_of(ex.expected.clone())),
             Block::Lines(ex.steps.iter().map(|(d, s)| (*d, text_of(s.clone()))).collect()),
-        ]));
+        ];
+        if let Some(f) = &ex.failing {
+            example.push(Block::Warning(t!("This example contradicts its rule").into_owned(), vec![text_of(f.clone())]));
+        }
+        blocks.push(Block::Group(example));
     }
     if !item.written.is_empty() {
         blocks.push(Block::Folded {

@@ -16,6 +16,8 @@ a { color: var(--accent); text-decoration: none; } a:hover { text-decoration: un
 .facts { color: var(--muted); margin: 0 0 1rem; padding: 0; list-style: none; }
 .facts li { display: inline-block; margin-right: 1.25rem; }
 nav ol { padding-left: 1.25rem; } nav li { margin: .15rem 0; }
+.warning { margin: 1rem 0; padding: .5rem 1rem; background: #fff4e5; border: 1px solid #e5a000; border-left: 6px solid #c77700; border-radius: .3rem; }
+.warning ul { margin: .25rem 0; padding-left: 1.25rem; }
 blockquote { margin: .75rem 0; padding: .5rem 1rem; background: var(--soft); border-left: 4px solid var(--line); }
 .kind { font-size: .8rem; color: var(--muted); border: 1px solid var(--line); border-radius: 1rem; padding: 0 .5rem; margin-left: .5rem; vertical-align: middle; }
 .rule li { margin: .2rem 0; }

@@ -28,6 +28,9 @@ pub struct Book {
     /// the review of what changed since the previous version, as Markdown and as text
     /// the review of what changed from the previous version, as `zhice diff` builds it
     pub changes: Option<crate::report::doc::Doc>,
+    /// what a reader must know before trusting the book: drafters' tests that
+    /// fail, rules whose numbers disagree with their clause text
+    pub problems: Vec<String>,
 }
 
 pub struct Item {
@@ -54,6 +57,8 @@ pub struct Example {
     pub given: String,
     /// what the test expects of this measure
     pub expected: String,
+    /// set when the rule as written gives another amount than the test expects
+    pub failing: Option<String>,
     /// the explanation of this measure's arithmetic: depth and text
     pub steps: Vec<(usize, String)>,
 }
@@ -256,6 +261,7 @@ pub fn build(loaded: &Loaded, previous: Option<(&str, &Loaded)>, path: &str) -> 
         .map(|v| (v.name.clone(), v.label.clone(), words.expr(&v.expr)))
         .collect();
     Book {
+        problems: problems(loaded),
         title: p.header.title.clone(),
         version: p.header.version.clone(),
         facts,
@@ -264,6 +270,45 @@ pub fn build(loaded: &Loaded, previous: Option<(&str, &Loaded)>, path: &str) -> 
         outputs,
         changes,
     }
+}
+
+/// The drafters' tests that fail and the rules whose numbers disagree with
+/// their clause text: a book that shows them without saying so would publish
+/// a contradiction.
+fn problems(loaded: &Loaded) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in crate::testing::run(&loaded.program).results {
+        if !r.problems.is_empty() {
+            out.push(
+                t!(
+                    "The drafters' test \"%{name}\" fails: %{problems}",
+                    name = r.test.name,
+                    problems = r.problems.join(t!("; ").as_ref())
+                )
+                .into_owned(),
+            );
+        }
+    }
+    for report in &loaded.reports {
+        for d in report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == crate::check::TEXT_AGREEMENT)
+        {
+            let (line, _) = crate::span::line_col(&report.source, d.span.start);
+            let said = t!(
+                "%{message} (%{path}, line %{line})",
+                message = d.message.text(),
+                path = report.path,
+                line = line
+            )
+            .into_owned();
+            if !out.contains(&said) {
+                out.push(said);
+            }
+        }
+    }
+    out
 }
 
 /// The colon after a label: full-width in Chinese.
@@ -346,10 +391,26 @@ fn examples(runner: &crate::run::Runner, m: usize) -> Vec<Example> {
         let given = serde_json::from_str::<serde_json::Value>(&test.given)
             .map(|v| v.to_string())
             .unwrap_or_else(|_| test.given.clone());
+        // The arithmetic shown is the rule's: a test it contradicts says so beside it.
+        let got = outcome.awards.get(m).copied().unwrap_or_default();
+        let failing = (got != *amount).then(|| {
+            t!(
+                "This test fails: the rule as written gives %{got}, not the %{expected} the test expects.",
+                got = p.currency().amount(got),
+                expected = p.currency().amount(*amount)
+            )
+            .into_owned()
+        });
         out.push(Example {
             name: test.name.clone(),
             given,
-            expected: t!("expected: %{amount}", amount = p.currency().amount(*amount)).into_owned(),
+            // "expected" of a failing test is the test's claim, not what is due
+            expected: if failing.is_some() {
+                t!("the test expects: %{amount}", amount = p.currency().amount(*amount)).into_owned()
+            } else {
+                t!("expected: %{amount}", amount = p.currency().amount(*amount)).into_owned()
+            },
+            failing,
             steps,
         });
         // a few worked examples say more than every test

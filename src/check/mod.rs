@@ -13,6 +13,7 @@ mod expr;
 mod forms;
 mod lints;
 mod measure;
+pub use agreement::TEXT_AGREEMENT;
 pub use measure::clause_key;
 pub mod model;
 pub mod names;

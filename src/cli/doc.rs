@@ -84,6 +84,20 @@ pub(super) fn run(out: &Out, args: &DocArgs) -> u8 {
         }
     };
     match result {
+        // A book that contradicts itself is written (its first page says how), but not as a success.
+        Ok(()) if !b.problems.is_empty() => {
+            for p in &b.problems {
+                eprintln!("{} {p}", t!("warning:"));
+            }
+            eprintln!(
+                "{}",
+                t!(
+                    "the book shows %{n} problem(s) at its top: fix the rule, its clause text or the test before publishing it",
+                    n = b.problems.len()
+                )
+            );
+            status::ERRORS
+        }
         Ok(()) => status::OK,
         Err(code) => code,
     }

@@ -99,6 +99,16 @@ fn blocks(bs: &[Block], level: usize, out: &mut String) {
                 blocks(inner, level + 1, out);
             }
             Block::Quote(s) => out.push_str(&format!("<blockquote>{}</blockquote>\n", esc(s))),
+            Block::Warning(head, points) => {
+                out.push_str(&format!(
+                    "<div class=\"warning\" role=\"alert\"><p><strong>{}</strong></p>\n<ul>\n",
+                    esc(head)
+                ));
+                for p in points {
+                    out.push_str(&format!("<li>{}</li>\n", inlines(p)));
+                }
+                out.push_str("</ul></div>\n");
+            }
             Block::Code { text, .. } => out.push_str(&format!("<pre>{}</pre>\n", esc(text))),
             Block::Facts(facts) => {
                 out.push_str("<ul class=\"facts\">\n");

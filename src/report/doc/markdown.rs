@@ -75,6 +75,12 @@ fn blocks(bs: &[Block], level: usize, out: &mut String) {
                 blocks(inner, level + 1, out);
             }
             Block::Quote(s) => out.push_str(&format!("\n> {}\n", s.replace('\n', "\n> "))),
+            Block::Warning(head, points) => {
+                out.push_str(&format!("\n> **{}**\n>\n", md(head)));
+                for p in points {
+                    out.push_str(&format!("> - {}\n", inlines(p)));
+                }
+            }
             Block::Code { lang, text } => out.push_str(&format!("\n```{lang}\n{text}\n```\n")),
             Block::Facts(facts) => {
                 out.push('\n');

@@ -94,6 +94,8 @@ pub enum Block {
     Lines(Vec<(usize, Inlines)>),
     /// room for a picture: a static SVG with its title, for the formats that show pictures
     Chart(Chart),
+    /// what a reader must know before trusting what follows: a heading and its points
+    Warning(String, Vec<Inlines>),
 }
 
 #[derive(Debug, Clone)]

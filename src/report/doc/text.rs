@@ -76,6 +76,12 @@ fn blocks(bs: &[Block], style: Style, out: &mut String) {
                 blocks(inner, style, out);
             }
             Block::Quote(s) => out.push_str(&format!("  「{s}」\n")),
+            Block::Warning(head, points) => {
+                out.push_str(&format!("  !! {head}\n"));
+                for p in points {
+                    out.push_str(&format!("  !! - {}\n", inlines(p, style)));
+                }
+            }
             Block::Code { text: s, .. } => {
                 for l in s.lines() {
                     out.push_str(&format!("    {l}\n"));
