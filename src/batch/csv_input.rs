@@ -18,8 +18,10 @@ pub struct CsvAsJsonl<R: Read> {
 /// How a column's cells are written in JSON.
 #[derive(Clone, Copy)]
 enum Cell {
-    /// as is: whole numbers and true/false
+    /// as is: whole numbers
     Raw,
+    /// yes or no, as Excel and people write it: `TRUE`/`FALSE` in any case, 是/否
+    Bool,
     /// as a JSON string; the decoder reads amounts, rates, dates and choices from strings
     Quoted,
 }
@@ -41,7 +43,8 @@ impl<R: Read> CsvAsJsonl<R> {
                 .find(|i| i.name == h)
                 .map(|i| i.ty.required().clone());
             kinds.push(match (h, ty) {
-                ("year", _) | (_, Some(Ty::Bool | Ty::Int)) => Cell::Raw,
+                ("year", _) | (_, Some(Ty::Int)) => Cell::Raw,
+                (_, Some(Ty::Bool)) => Cell::Bool,
                 (_, Some(Ty::List(_) | Ty::Record(_))) => {
                     return Err(t!(
                         "column `%{h}` is a list or record: CSV holds flat cases only; use JSONL",
@@ -82,12 +85,13 @@ impl<R: Read> CsvAsJsonl<R> {
                     first = false;
                     result::push_json_string(&mut line, h);
                     line.push(':');
-                    let raw =
-                        matches!(kind, Cell::Raw) && (cell.parse::<i64>().is_ok() || cell == "true" || cell == "false");
-                    if raw {
-                        line.push_str(cell);
-                    } else {
-                        result::push_json_string(&mut line, cell);
+                    match kind {
+                        Cell::Raw if cell.parse::<i64>().is_ok() => line.push_str(cell),
+                        Cell::Bool if yes_no(cell).is_some() => {
+                            line.push_str(if yes_no(cell) == Some(true) { "true" } else { "false" })
+                        }
+                        // anything else is given to the decoder as written, which names the field
+                        _ => result::push_json_string(&mut line, cell),
                     }
                 }
                 line.push('}');
@@ -114,6 +118,18 @@ impl<R: Read> CsvAsJsonl<R> {
     }
 }
 
+/// A yes-or-no cell: `true`/`false` in any case (Excel writes `TRUE`), 是/否.
+fn yes_no(cell: &str) -> Option<bool> {
+    let cell = cell.trim();
+    if cell.eq_ignore_ascii_case("true") || cell == "是" {
+        Some(true)
+    } else if cell.eq_ignore_ascii_case("false") || cell == "否" {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 impl<R: Read> Read for CsvAsJsonl<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.at >= self.pending.len() && !self.next_row() {
@@ -126,5 +142,23 @@ impl<R: Read> Read for CsvAsJsonl<R> {
         buf[..n].copy_from_slice(&self.pending[self.at..self.at + n]);
         self.at += n;
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::yes_no;
+
+    #[test]
+    fn excel_and_chinese_yes_and_no() {
+        for yes in ["true", "TRUE", "True", " 是 "] {
+            assert_eq!(yes_no(yes), Some(true), "{yes}");
+        }
+        for no in ["false", "FALSE", "否"] {
+            assert_eq!(yes_no(no), Some(false), "{no}");
+        }
+        for neither in ["maybe", "1", "0", "对", ""] {
+            assert_eq!(yes_no(neither), None, "{neither}");
+        }
     }
 }

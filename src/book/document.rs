@@ -135,7 +135,10 @@ fn item(book: &Book, item: &Item) -> Block {
             Block::Lines(ex.steps.iter().map(|(d, s)| (*d, text_of(s.clone()))).collect()),
         ];
         if let Some(f) = &ex.failing {
-            example.push(Block::Warning(t!("This example contradicts its rule").into_owned(), vec![text_of(f.clone())]));
+            example.push(Block::Warning(
+                t!("This example contradicts its rule").into_owned(),
+                vec![text_of(f.clone())],
+            ));
         }
         blocks.push(Block::Group(example));
     }
