@@ -44,11 +44,17 @@ fn the_html_page_is_a_complete_standalone_document() {
         "<body>",
         "</body>",
         "<meta charset=\"utf-8\">",
-        "<title>",
         "<style>",
     ] {
         assert_eq!(page.matches(part).count(), 1, "exactly one {part}");
     }
+    // One title for the page (the pictures' own titles are inside the body).
+    let head = page.split("<body>").next().unwrap_or("");
+    assert_eq!(head.matches("<title>").count(), 1, "exactly one page <title>");
+    assert!(
+        page.contains("<svg") && page.contains("role=\"img\""),
+        "the review has its pictures"
+    );
     // Nothing is fetched: no scripts, stylesheets, images, fonts or links out.
     for outside in [
         "<script", "<link", "<img", "<iframe", "src=", "href=", "url(", "@import", "http://", "https://",

@@ -2,6 +2,7 @@
 //! functions return strings and values; the CLI decides where they go.
 
 pub mod bounds;
+pub mod chart;
 pub mod diagnostics;
 pub mod diff;
 pub mod doc;

@@ -363,6 +363,11 @@ fn impact_blocks(imp: &Impact, before: &str, after: &str) -> Vec<Block> {
         )
         .into_owned(),
     )));
+    out.extend(
+        crate::report::chart::impact(imp, before, after)
+            .into_iter()
+            .map(Block::Chart),
+    );
     let (moved, still): (Vec<_>, Vec<_>) = imp
         .awards
         .iter()

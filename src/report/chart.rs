@@ -1,0 +1,302 @@
+//! Pictures for reviewers: static SVG drawn from the figures a table beside
+//! them gives too (a terminal shows the table only). No script, no font of
+//! its own, every text escaped. Lengths are worked out in exact decimals and
+//! rounded to whole pixels: amounts never pass through floating point.
+
+use crate::number::money;
+use crate::report::doc::Chart;
+use rust_decimal::Decimal;
+use std::fmt::Write;
+
+const OLD: &str = "#9aa4ae";
+const NEW: &str = "#0b5cad";
+const GAIN: &str = "#2e7d32";
+const LOSE: &str = "#c62828";
+const SAME: &str = "#9aa4ae";
+const REJECTED: &str = "#e5a000";
+
+/// Width of the labels' column, and of the longest bar, in pixels.
+const LABEL: i64 = 190;
+const BAR: i64 = 330;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// `part / whole` of `length` pixels, at least 1 for any part above 0.
+fn pixels(part: Decimal, whole: Decimal, length: i64) -> i64 {
+    if whole <= Decimal::ZERO || part <= Decimal::ZERO {
+        return 0;
+    }
+    let px = part
+        .checked_mul(Decimal::from(length))
+        .and_then(|x| x.checked_div(whole))
+        .map(|x| x.round())
+        .and_then(|x| i64::try_from(x).ok())
+        .unwrap_or(length);
+    px.clamp(1, length)
+}
+
+/// A label cut to what fits its column (Chinese characters are about twice as wide).
+fn fitted(label: &str) -> String {
+    let mut width = 0;
+    let mut out = String::new();
+    for c in label.chars() {
+        width += if c.is_ascii() { 1 } else { 2 };
+        if width > 26 {
+            out.push('…');
+            break;
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn svg(title: &str, height: i64, body: &str) -> String {
+    let width = LABEL + BAR + 130;
+    format!(
+        "<svg viewBox=\"0 0 {width} {height}\" width=\"100%\" \
+         style=\"max-width:{width}px\" role=\"img\" aria-label=\"{t}\" font-size=\"12\" font-family=\"inherit\">\
+         <title>{t}</title>{body}</svg>",
+        t = esc(title)
+    )
+}
+
+fn legend(x: i64, y: i64, items: &[(&str, String)]) -> String {
+    let mut out = String::new();
+    let mut at = x;
+    for (color, label) in items {
+        let _ = write!(
+            out,
+            "<rect x=\"{at}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{color}\"/><text x=\"{}\" y=\"{}\">{}</text>",
+            y - 9,
+            at + 14,
+            y,
+            esc(label)
+        );
+        // about 7 pixels an ASCII character, 12 a Chinese one
+        let width: i64 = label.chars().map(|c| if c.is_ascii() { 7 } else { 12 }).sum();
+        at += 28 + width;
+    }
+    out
+}
+
+/// Each measure's budget before and after, as two bars side by side.
+pub fn before_after(title: &str, rows: &[(String, Decimal, Decimal)], before: &str, after: &str) -> Chart {
+    let max = rows.iter().flat_map(|(_, a, b)| [*a, *b]).max().unwrap_or_default();
+    let mut body = legend(LABEL, 14, &[(OLD, before.to_string()), (NEW, after.to_string())]);
+    let mut y = 26;
+    for (label, old, new) in rows {
+        let _ = write!(
+            body,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            LABEL - 8,
+            y + 15,
+            esc(&fitted(label))
+        );
+        for (value, color, dy) in [(*old, OLD, 0), (*new, NEW, 13)] {
+            let w = pixels(value, max, BAR);
+            let _ = write!(
+                body,
+                "<rect x=\"{LABEL}\" y=\"{}\" width=\"{w}\" height=\"11\" fill=\"{color}\"/>\
+                 <text x=\"{}\" y=\"{}\" font-size=\"10\">{}</text>",
+                y + dy,
+                LABEL + w + 4,
+                y + dy + 9,
+                money(value)
+            );
+        }
+        y += 34;
+    }
+    Chart {
+        title: title.to_string(),
+        svg: svg(title, y + 4, &body),
+    }
+}
+
+/// How many applicants gain, lose, stay the same, or are rejected: one bar in parts.
+pub fn applicants(title: &str, parts: &[(String, usize)]) -> Chart {
+    let colors = [GAIN, LOSE, SAME, REJECTED];
+    let whole: usize = parts.iter().map(|(_, n)| n).sum();
+    let mut body = String::new();
+    let mut x = 0;
+    let width = LABEL + BAR;
+    for ((label, n), color) in parts.iter().zip(colors) {
+        let w = pixels(Decimal::from(*n), Decimal::from(whole), width);
+        if w == 0 {
+            continue;
+        }
+        let _ = write!(
+            body,
+            "<rect x=\"{x}\" y=\"6\" width=\"{w}\" height=\"22\" fill=\"{color}\"><title>{}</title></rect>",
+            esc(&format!("{label} {n}"))
+        );
+        x += w;
+    }
+    let items: Vec<(&str, String)> = parts
+        .iter()
+        .zip(colors)
+        .map(|((label, n), color)| (color, format!("{label} {n}")))
+        .collect();
+    body.push_str(&legend(0, 48, &items));
+    Chart {
+        title: title.to_string(),
+        svg: svg(title, 56, &body),
+    }
+}
+
+/// How the change of each changed case's total is spread: a histogram of
+/// equal ranges from the largest cut to the largest rise.
+pub fn changes(title: &str, deltas: &[Decimal], cases: &str) -> Option<Chart> {
+    let (lo, hi) = (*deltas.iter().min()?, *deltas.iter().max()?);
+    let bins: usize = if lo == hi { 1 } else { 8 };
+    let step = if bins == 1 {
+        Decimal::ONE
+    } else {
+        (hi - lo).checked_div(Decimal::from(bins))?
+    };
+    let mut counts = vec![0usize; bins];
+    for d in deltas {
+        let k = if bins == 1 {
+            0
+        } else {
+            (*d - lo)
+                .checked_div(step)
+                .map(|x| x.floor())
+                .and_then(|x| usize::try_from(x).ok())
+                .unwrap_or(0)
+                .min(bins - 1)
+        };
+        counts[k] += 1;
+    }
+    let most = counts.iter().copied().max().unwrap_or(1);
+    let (height, column) = (140, (LABEL + BAR) / i64::try_from(bins).unwrap_or(1));
+    let mut body = String::new();
+    for (k, n) in counts.iter().enumerate() {
+        let h = pixels(Decimal::from(*n), Decimal::from(most), height);
+        let x = i64::try_from(k).unwrap_or(0) * column;
+        let from = lo + step * Decimal::from(k);
+        let to = if bins == 1 { hi } else { from + step };
+        let color = if to <= Decimal::ZERO {
+            LOSE
+        } else if from >= Decimal::ZERO {
+            GAIN
+        } else {
+            SAME
+        };
+        let _ = write!(
+            body,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{h}\" fill=\"{color}\"><title>{}</title></rect>\
+             <text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"10\">{n}</text>",
+            x + 2,
+            20 + height - h,
+            column - 4,
+            esc(&format!(
+                "{} … {}: {n} {cases}",
+                money(from.round_dp(2)),
+                money(to.round_dp(2))
+            )),
+            x + column / 2,
+            16 + height - h,
+        );
+    }
+    let _ = write!(
+        body,
+        "<text x=\"0\" y=\"{}\" font-size=\"10\">{}</text><text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"10\">{}</text>",
+        height + 36,
+        money(lo.round_dp(2)),
+        LABEL + BAR,
+        height + 36,
+        money(hi.round_dp(2))
+    );
+    Some(Chart {
+        title: title.to_string(),
+        svg: svg(title, height + 42, &body),
+    })
+}
+
+/// The impact as pictures: the budget by measure, who gains and loses, and
+/// how the changes of the cases that changed are spread.
+pub fn impact(imp: &crate::diff::impact::Impact, before: &str, after: &str) -> Vec<Chart> {
+    let mut out = Vec::new();
+    let rows: Vec<(String, Decimal, Decimal)> = imp
+        .awards
+        .iter()
+        .filter(|a| !a.total_old.is_zero() || !a.total_new.is_zero())
+        .map(|a| (a.title.clone(), a.total_old, a.total_new))
+        .collect();
+    if !rows.is_empty() {
+        out.push(before_after(
+            &t!("The budget of each measure, before and after"),
+            &rows,
+            before,
+            after,
+        ));
+    }
+    out.push(applicants(
+        &t!("Applicants who gain, lose, stay the same or are rejected"),
+        &[
+            (t!("gain").into_owned(), imp.gainers),
+            (t!("lose").into_owned(), imp.losers),
+            (t!("unchanged").into_owned(), imp.unchanged),
+            (t!("rejected").into_owned(), imp.rejected.len()),
+        ],
+    ));
+    let deltas: Vec<Decimal> = imp
+        .changed
+        .iter()
+        .filter_map(|c| c.total_new.checked_sub(c.total_old))
+        .filter(|d| !d.is_zero())
+        .collect();
+    if let Some(c) = changes(
+        &t!("How much each case that changed gains or loses"),
+        &deltas,
+        &t!("cases"),
+    ) {
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_are_in_proportion_and_never_vanish() {
+        assert_eq!(pixels(Decimal::from(50), Decimal::from(100), 330), 165);
+        assert_eq!(pixels(Decimal::from(100), Decimal::from(100), 330), 330);
+        // a part too small to draw is still one pixel wide
+        assert_eq!(pixels(Decimal::ONE, Decimal::from(1_000_000), 330), 1);
+        assert_eq!(pixels(Decimal::ZERO, Decimal::from(100), 330), 0);
+        assert_eq!(pixels(Decimal::from(5), Decimal::ZERO, 330), 0);
+    }
+
+    #[test]
+    fn text_in_a_picture_is_escaped() {
+        let c = before_after("a <b>", &[("x & y".into(), Decimal::ONE, Decimal::TWO)], "old", "new");
+        assert!(
+            c.svg.contains("a &lt;b&gt;") && c.svg.contains("x &amp; y"),
+            "{}",
+            c.svg
+        );
+        assert!(!c.svg.contains("<b>"));
+    }
+
+    #[test]
+    fn every_change_lands_in_one_bin() {
+        let deltas: Vec<Decimal> = [-500, -1, 0, 3, 250, 1000].iter().map(|d| Decimal::from(*d)).collect();
+        let c = changes("t", &deltas, "cases").expect("a chart");
+        let counted: usize = c
+            .svg
+            .split("font-size=\"10\">")
+            .skip(1)
+            .filter_map(|s| s.split('<').next()?.parse::<usize>().ok())
+            .sum();
+        assert_eq!(counted, deltas.len());
+        assert!(changes("t", &[], "cases").is_none());
+    }
+}
