@@ -7,12 +7,24 @@ use std::borrow::Cow;
 /// How deeply a case may nest arrays and objects.
 pub const MAX_DEPTH: usize = 64;
 
+/// Boxed, so that what every read returns stays small: reads run for every
+/// value of every case, errors almost never.
 #[derive(Debug)]
-pub struct JsonError {
+pub struct JsonError(Box<JsonFailure>);
+
+#[derive(Debug)]
+pub struct JsonFailure {
     /// the line within the text given, from 1 (a case file's cases are one line each)
     pub line: usize,
     pub column: usize,
     pub message: String,
+}
+
+impl std::ops::Deref for JsonError {
+    type Target = JsonFailure;
+    fn deref(&self) -> &JsonFailure {
+        &self.0
+    }
 }
 
 pub struct Cursor<'a> {
@@ -41,11 +53,11 @@ impl<'a> Cursor<'a> {
     pub fn error<T>(&self, message: impl Into<String>) -> Result<T, JsonError> {
         let before = self.text.get(..self.pos).unwrap_or("");
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        Err(JsonError {
+        Err(JsonError(Box::new(JsonFailure {
             line: before.matches('\n').count() + 1,
             column: before[line_start..].chars().count() + 1,
             message: message.into(),
-        })
+        })))
     }
 
     pub fn ws(&mut self) {

@@ -12,7 +12,7 @@ use super::expr::Cx;
 use super::trace::Trace;
 use super::{measure, money, round_award, total, EvalError, Mode, Outcome};
 use crate::case::Case;
-use crate::check::model::{CapScope, Measure, Owner, PlanStep, Policy};
+use crate::check::model::{CapScope, ExprKind, Measure, Owner, PlanStep, Policy};
 use crate::compile::Program;
 use crate::date::Date;
 use crate::span::Span;
@@ -86,6 +86,9 @@ struct MeasureCode {
 
 struct CapCode {
     limit: Dec,
+    /// the limit is a constant or a parameter: reading it cannot fail, so a
+    /// cap on 0 (which leaves 0) need not read it
+    plain: bool,
     scope: CapScope,
     /// `when C` (false) or `unless C` (true)
     condition: Option<(Bool, bool)>,
@@ -106,6 +109,7 @@ impl Compiled {
         let c = Compiler { policy };
         let cap = |k: &crate::check::model::Cap| CapCode {
             limit: c.dec(&k.limit, false),
+            plain: matches!(k.limit.kind, ExprKind::Const(_) | ExprKind::Param(_)) && k.limit.ty.is_decimal(),
             scope: k.scope,
             condition: k.condition.as_ref().map(|w| (c.truth(&w.expr, false), w.unless)),
         };
@@ -252,7 +256,7 @@ impl MeasureCode {
         }
         let mut amount = (self.award)(env)?;
         for cap in &self.award_caps {
-            if cap.applies(env)? {
+            if cap.applies(env)? && !(cap.plain && amount.is_zero()) {
                 amount = money::capped(amount, (cap.limit)(env)?, Decimal::ZERO);
             }
         }
@@ -274,6 +278,9 @@ impl MeasureCode {
                 Some(p) => p,
                 None => *paid.insert(measure::ledger_paid(env.case, m)?),
             };
+            if cap.plain && amount.is_zero() {
+                continue;
+            }
             let prior = if cap.scope == CapScope::Year { year } else { ever };
             amount = money::capped(amount, (cap.limit)(env)?, prior);
         }
