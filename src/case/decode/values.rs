@@ -180,9 +180,10 @@ impl Decoder<'_, '_> {
     pub(super) fn record(&mut self, c: &mut Cursor, r: usize, path: Path) -> Result<Value, JsonError> {
         let def = &self.r.policy.records[r];
         let n = def.fields.len();
-        // The fields are read onto the scratch stacks, then moved into one allocation.
-        let (base, given) = (self.scratch.values.len(), self.scratch.given.len());
-        self.scratch.values.resize(base + n, Value::Absent);
+        // The fields are written straight into their place in the case's items,
+        // kept for them before any is read (a list inside goes after them).
+        let (base, given) = (self.items.len(), self.scratch.given.len());
+        self.items.resize(base + n, Value::Absent);
         self.scratch.given.resize(given + n, false);
         c.expect(b'{')?;
         if !c.eat(b'}') {
@@ -198,7 +199,7 @@ impl Decoder<'_, '_> {
                     Some(&i) => {
                         self.scratch.given[given + i] = true;
                         let v = self.field(c, &def.fields[i], field_path, None)?;
-                        self.scratch.values[base + i] = v;
+                        self.items[base + i] = v;
                     }
                     None => {
                         let whose = t!("the fields of `%{def}`", def = def.name).into_owned();
@@ -217,14 +218,14 @@ impl Decoder<'_, '_> {
             if !self.scratch.given[given + i] {
                 // The defaults were worked out when the reader was made.
                 let default = self.r.record_defaults.get(r).and_then(|d| d.get(i)).cloned().flatten();
-                self.scratch.values[base + i] = match default {
+                self.items[base + i] = match default {
                     Some(v) => v,
                     None => self.missing(f, Path::Field(&path, &f.name), None),
                 };
             }
         }
         self.scratch.given.truncate(given);
-        Ok(Value::Record(self.keep_items(base)))
+        Ok(Value::Record(Span32::new(base, n).unwrap_or_default()))
     }
 
     pub(super) fn list(&mut self, c: &mut Cursor, item: &Ty, path: Path) -> Result<Value, JsonError> {
