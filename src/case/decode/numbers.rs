@@ -37,23 +37,29 @@ pub(in crate::case) fn decimal(text: &str) -> Result<Decimal, (&'static str, Str
 /// The common form of an amount, `653921.82` or `1800000`: at most 18 digits,
 /// read straight into the mantissa. Anything else goes through the full parser.
 pub(super) fn plain_decimal(text: &[u8]) -> Option<Decimal> {
+    // 18 digits fit an i64 whatever they are; a 19th could overflow it.
     if text.is_empty() || text.len() > 19 {
         return None;
     }
-    let (mut m, mut scale, mut point, mut digits) = (0i64, 0u32, false, 0);
-    for &b in text {
-        match b {
-            b'0'..=b'9' => {
-                m = m * 10 + i64::from(b - b'0');
-                digits += 1;
-                scale += u32::from(point);
-            }
-            b'.' if !point && digits > 0 => point = true,
-            _ => return None,
-        }
+    let digits = |from: usize| text[from..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let whole = digits(0);
+    let (fraction, end) = match text.get(whole) {
+        None => (0, whole),
+        // `5.` has no digit after its point: the full parser decides.
+        Some(b'.') => match digits(whole + 1) {
+            0 => return None,
+            f => (f, whole + 1 + f),
+        },
+        Some(_) => return None,
+    };
+    if whole == 0 || end != text.len() || whole + fraction > 18 {
+        return None;
     }
-    // `5.` has no digit after its point: the full parser decides.
-    (digits <= 18 && !(point && scale == 0)).then(|| Decimal::new(m, scale))
+    let mut m = 0i64;
+    for &b in text.iter().filter(|b| b.is_ascii_digit()) {
+        m = m * 10 + i64::from(b - b'0');
+    }
+    Decimal::try_new(m, u32::try_from(fraction).ok()?).ok()
 }
 
 /// `"1,000,000"`: a number with thousands separators, which a case does not use.
@@ -88,4 +94,40 @@ pub(super) fn in_range(d: Decimal, r: &Range) -> Result<(), (&'static str, Strin
         _ => return Ok(()),
     };
     Err((code::RANGE, message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_decimal;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    #[test]
+    fn plain_amounts_are_read_exactly_and_the_rest_left_to_the_full_parser() {
+        for s in [
+            "653921.82",
+            "1800000",
+            "0",
+            "0.05",
+            "123456789012345678",
+            "12345678901234567.8",
+        ] {
+            assert_eq!(plain_decimal(s.as_bytes()), Decimal::from_str(s).ok(), "{s}");
+        }
+        // nineteen digits could overflow the mantissa: not read here (this panicked once)
+        for s in [
+            "9999999999999999999",
+            "999999999999999999.9",
+            "",
+            ".5",
+            "5.",
+            "-5",
+            "1e5",
+            "1,000",
+            "5.5.5",
+            " 5",
+        ] {
+            assert_eq!(plain_decimal(s.as_bytes()), None, "{s}");
+        }
+    }
 }
