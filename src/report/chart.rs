@@ -156,15 +156,15 @@ pub fn changes(title: &str, deltas: &[Decimal], cases: &str) -> Option<Chart> {
     let step = if bins == 1 {
         Decimal::ONE
     } else {
-        (hi - lo).checked_div(Decimal::from(bins))?
+        hi.checked_sub(lo)?.checked_div(Decimal::from(bins))?
     };
     let mut counts = vec![0usize; bins];
     for d in deltas {
         let k = if bins == 1 {
             0
         } else {
-            (*d - lo)
-                .checked_div(step)
+            d.checked_sub(lo)
+                .and_then(|x| x.checked_div(step))
                 .map(|x| x.floor())
                 .and_then(|x| usize::try_from(x).ok())
                 .unwrap_or(0)
@@ -178,8 +178,16 @@ pub fn changes(title: &str, deltas: &[Decimal], cases: &str) -> Option<Chart> {
     for (k, n) in counts.iter().enumerate() {
         let h = pixels(Decimal::from(*n), Decimal::from(most), height);
         let x = i64::try_from(k).unwrap_or(0) * column;
-        let from = lo + step * Decimal::from(k);
-        let to = if bins == 1 { hi } else { from + step };
+        // (within lo..hi, whose difference was worked out above without overflow)
+        let from = step
+            .checked_mul(Decimal::from(k))
+            .and_then(|x| lo.checked_add(x))
+            .unwrap_or(lo);
+        let to = if bins == 1 {
+            hi
+        } else {
+            from.checked_add(step).unwrap_or(hi)
+        };
         let color = if to <= Decimal::ZERO {
             LOSE
         } else if from >= Decimal::ZERO {
@@ -298,5 +306,7 @@ mod tests {
             .sum();
         assert_eq!(counted, deltas.len());
         assert!(changes("t", &[], "cases").is_none());
+        // the widest spread there is draws no chart rather than overflowing
+        assert!(changes("t", &[Decimal::MIN, Decimal::MAX], "cases").is_none());
     }
 }
