@@ -212,6 +212,15 @@ pub fn is_zh() -> bool {
     current() == Lang::Zh
 }
 
+/// The colon after a label: full-width in Chinese.
+pub fn colon() -> &'static str {
+    if is_zh() {
+        "："
+    } else {
+        ": "
+    }
+}
+
 /// True when `locales/zh.yml` has the Chinese of this English message.
 pub fn has_chinese(english: &str) -> bool {
     super::_rust_i18n_try_translate("zh", english).is_some()

@@ -22,7 +22,10 @@ pub fn document(book: &Book) -> Doc {
     if book.changes.is_some() {
         contents.push(("changes".into(), t!("Changes from the previous version").into_owned()));
     }
-    let mut blocks = vec![Block::Facts(book.facts.clone())];
+    let mut blocks = Vec::new();
+    if !book.facts.is_empty() {
+        blocks.push(Block::Facts(book.facts.clone()));
+    }
     if !book.problems.is_empty() {
         blocks.push(Block::Warning(
             t!("Before reading on: this version of the policy does not agree with itself").into_owned(),
@@ -79,18 +82,14 @@ pub fn document(book: &Book) -> Doc {
             blocks: changes.blocks.clone(),
         });
     }
+    // Where the book came from, for whoever needs to find the file: at its end, not its head.
+    blocks.push(Block::Para(text_of(
+        t!("This book was made by zhice from %{path}.", path = book.source).into_owned(),
+    )));
     Doc {
         title,
         subtitle: Vec::new(),
         blocks,
-    }
-}
-
-fn colon() -> &'static str {
-    if crate::lang::is_zh() {
-        "："
-    } else {
-        ": "
     }
 }
 
@@ -120,16 +119,24 @@ fn item(book: &Book, item: &Item) -> Block {
                 text: p.shown().to_string(),
                 href: format!("#{}", p.anchor),
             });
-            line.push(Inline::Text(format!("{}{}", colon(), p.values.join(t!("; ").as_ref()))));
+            line.push(Inline::Text(format!(
+                "{}{}",
+                crate::lang::colon(),
+                p.values.join(t!("; ").as_ref())
+            )));
         }
         blocks.push(Block::Para(line));
     }
     for ex in &item.examples {
         let mut example = vec![
             Block::Para(strong(format!("{}{}", t!("Worked example: "), ex.name))),
-            Block::Code {
-                lang: "json",
-                text: ex.given.clone(),
+            Block::Facts(ex.facts.clone()),
+            Block::Folded {
+                summary: t!("The case as the program reads it (JSON)").into_owned(),
+                blocks: vec![Block::Code {
+                    lang: "json",
+                    text: ex.given.clone(),
+                }],
             },
             Block::Para(text_of(ex.expected.clone())),
             Block::Lines(ex.steps.iter().map(|(d, s)| (*d, text_of(s.clone()))).collect()),

@@ -28,6 +28,8 @@ pub struct Book {
     /// the review of what changed since the previous version, as Markdown and as text
     /// the review of what changed from the previous version, as `zhice diff` builds it
     pub changes: Option<crate::report::doc::Doc>,
+    /// the policy file the book was made from, named at its end
+    pub source: String,
     /// what a reader must know before trusting the book: drafters' tests that
     /// fail, rules whose numbers disagree with their clause text
     pub problems: Vec<String>,
@@ -55,6 +57,8 @@ pub struct Example {
     pub name: String,
     /// the case, as JSON
     pub given: String,
+    /// the case in words: each field's label and its value as a reader writes it
+    pub facts: Vec<(String, String)>,
     /// what the test expects of this measure
     pub expected: String,
     /// set when the rule as written gives another amount than the test expects
@@ -235,10 +239,10 @@ pub fn build(loaded: &Loaded, previous: Option<(&str, &Loaded)>, path: &str) -> 
     if let Some((from, to)) = p.header.in_force {
         facts.push((t!("In force").into_owned(), format!("{from} – {to}")));
     }
-    if let Some(c) = &p.header.currency {
+    // Yuan go without saying for a Chinese reader; another currency is stated.
+    if let Some(c) = p.header.currency.as_ref().filter(|c| c.as_str() != "CNY") {
         facts.push((t!("Currency").into_owned(), c.clone()));
     }
-    facts.push((t!("Source").into_owned(), path.to_string()));
     let changes = previous.map(|(old_path, old)| {
         let old_side = crate::diff::Side {
             path: old_path,
@@ -261,6 +265,7 @@ pub fn build(loaded: &Loaded, previous: Option<(&str, &Loaded)>, path: &str) -> 
         .map(|v| (v.name.clone(), v.label.clone(), words.expr(&v.expr)))
         .collect();
     Book {
+        source: path.to_string(),
         problems: problems(loaded),
         title: p.header.title.clone(),
         version: p.header.version.clone(),
@@ -269,6 +274,129 @@ pub fn build(loaded: &Loaded, previous: Option<(&str, &Loaded)>, path: &str) -> 
         params,
         outputs,
         changes,
+    }
+}
+
+/// A case as a reader writes it: each field under its label, amounts in
+/// yuan, yes and no, choices by their label, lists item by item.
+fn case_facts(p: &Policy, case: &serde_json::Value) -> Vec<(String, String)> {
+    let Some(fields) = case.as_object() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, v) in fields {
+        let (label, shown) = match key.as_str() {
+            "id" => continue,
+            "year" => (t!("award year").into_owned(), plain(v)),
+            "date" => (t!("application date").into_owned(), plain(v)),
+            "prior_awards" => (
+                t!("already paid").into_owned(),
+                v.as_array().map_or_else(
+                    || plain(v),
+                    |xs| {
+                        xs.iter()
+                            .map(|x| prior(p, x))
+                            .collect::<Vec<_>>()
+                            .join(t!("; ").as_ref())
+                    },
+                ),
+            ),
+            name => match p.inputs.iter().find(|i| i.name == name) {
+                Some(def) => (
+                    def.label.clone().unwrap_or_else(|| def.name.clone()),
+                    shown(p, &def.ty, v),
+                ),
+                None => (name.to_string(), plain(v)),
+            },
+        };
+        out.push((label, shown));
+    }
+    out
+}
+
+/// A JSON value as written, without quotes around a string.
+fn plain(v: &serde_json::Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_string)
+}
+
+/// A prior award: which measure, which year, how much.
+fn prior(p: &Policy, x: &serde_json::Value) -> String {
+    let award = x["award"].as_str().unwrap_or("");
+    let title = p
+        .measures
+        .iter()
+        .find(|m| m.id == award)
+        .map_or(award, |m| m.title.as_str());
+    let amount = decimal_of(&x["amount"]).map_or_else(|| plain(&x["amount"]), |d| p.currency().amount(d));
+    t!(
+        "%{title} in %{year}: %{amount}",
+        title = title,
+        year = plain(&x["year"]),
+        amount = amount
+    )
+    .into_owned()
+}
+
+fn decimal_of(v: &serde_json::Value) -> Option<rust_decimal::Decimal> {
+    let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+    text.trim().parse().ok()
+}
+
+/// A value of a declared type as a reader writes it.
+fn shown(p: &Policy, ty: &crate::check::model::Ty, v: &serde_json::Value) -> String {
+    use crate::check::model::Ty;
+    match (ty.required(), v) {
+        (_, serde_json::Value::Null) => t!("not given").into_owned(),
+        (Ty::Money, _) => decimal_of(v).map_or_else(|| plain(v), |d| p.currency().amount(d)),
+        (Ty::Bool, serde_json::Value::Bool(b)) => if *b { t!("yes") } else { t!("no") }.into_owned(),
+        (Ty::Enum(en), _) => {
+            let name = plain(v);
+            p.enums
+                .get(*en)
+                .and_then(|e| {
+                    e.values
+                        .iter()
+                        .find(|(n, l)| *n == name || l.as_deref() == Some(name.as_str()))
+                })
+                .map_or(name.clone(), |(n, l)| l.clone().unwrap_or_else(|| n.clone()))
+        }
+        (Ty::List(_), serde_json::Value::Array(xs)) if xs.is_empty() => t!("none").into_owned(),
+        (Ty::List(item), serde_json::Value::Array(xs)) => {
+            let items: Vec<String> = xs.iter().map(|x| shown(p, item, x)).collect();
+            match item.required() {
+                // records read one to a line: `1. …; 2. …`
+                Ty::Record(_) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(k, x)| format!("{}. {x}", k + 1))
+                    .collect::<Vec<_>>()
+                    .join(t!("; ").as_ref()),
+                _ => items.join("、"),
+            }
+        }
+        (Ty::Record(r), serde_json::Value::Object(fields)) => {
+            let Some(def) = p.records.get(*r) else {
+                return plain(v);
+            };
+            if fields.is_empty() {
+                return t!("(nothing given)").into_owned();
+            }
+            fields
+                .iter()
+                .map(|(k, x)| match def.fields.iter().find(|f| f.name == *k) {
+                    Some(f) => format!(
+                        "{}{}{}",
+                        f.label.clone().unwrap_or_else(|| f.name.clone()),
+                        crate::lang::colon(),
+                        shown(p, &f.ty, x)
+                    ),
+                    None => format!("{k}{}{}", crate::lang::colon(), plain(x)),
+                })
+                .collect::<Vec<_>>()
+                // (labels hold 、 themselves: fields are set apart by a comma)
+                .join(if crate::lang::is_zh() { "，" } else { ", " })
+        }
+        _ => plain(v),
     }
 }
 
@@ -403,6 +531,9 @@ fn examples(runner: &crate::run::Runner, m: usize) -> Vec<Example> {
         });
         out.push(Example {
             name: test.name.clone(),
+            facts: serde_json::from_str(&test.given)
+                .map(|v| case_facts(p, &v))
+                .unwrap_or_default(),
             given,
             // "expected" of a failing test is the test's claim, not what is due
             expected: if failing.is_some() {

@@ -27,14 +27,6 @@ fn side(s: &Side) -> String {
     }
 }
 
-fn colon() -> &'static str {
-    if crate::lang::is_zh() {
-        "："
-    } else {
-        ": "
-    }
-}
-
 fn tone_class(t: Tone) -> &'static str {
     match t {
         Tone::Plain => "changed",
@@ -113,7 +105,7 @@ fn blocks(bs: &[Block], level: usize, out: &mut String) {
             Block::Facts(facts) => {
                 out.push_str("<ul class=\"facts\">\n");
                 for (k, v) in facts {
-                    out.push_str(&format!("<li>{}{}{}</li>\n", esc(k), colon(), esc(v)));
+                    out.push_str(&format!("<li>{}{}{}</li>\n", esc(k), crate::lang::colon(), esc(v)));
                 }
                 out.push_str("</ul>\n");
             }

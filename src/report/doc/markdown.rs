@@ -21,14 +21,6 @@ fn inlines(xs: &[Inline]) -> String {
         .collect()
 }
 
-fn colon() -> &'static str {
-    if crate::lang::is_zh() {
-        "："
-    } else {
-        ": "
-    }
-}
-
 fn code(lines: &[String]) -> String {
     format!("```\n{}\n```", lines.join("\n"))
 }
@@ -85,7 +77,7 @@ fn blocks(bs: &[Block], level: usize, out: &mut String) {
             Block::Facts(facts) => {
                 out.push('\n');
                 for (k, v) in facts {
-                    out.push_str(&format!("- {}{}{}\n", md(k), colon(), md(v)));
+                    out.push_str(&format!("- {}{}{}\n", md(k), crate::lang::colon(), md(v)));
                 }
             }
             Block::Contents(entries) => {
