@@ -245,7 +245,7 @@ async fn serve(options: Options, listening: impl FnOnce(&str)) -> Result<(), Fai
             loop {
                 tokio::time::sleep(every).await;
                 let app = app.clone();
-                if let Ok(events) = tokio::task::spawn_blocking(move || app.registry.scan()).await {
+                if let Ok(events) = tokio::task::spawn_blocking(move || app.registry.scan_settled()).await {
                     log_events(events);
                 }
             }

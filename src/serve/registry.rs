@@ -94,6 +94,9 @@ struct State {
     entries: BTreeMap<String, Arc<Entry>>,
     refused: BTreeMap<String, Refused>,
     stamps: BTreeMap<String, Stamp>,
+    /// files seen changed by the watcher, not loaded yet: each is loaded once
+    /// it is seen again unchanged, so that a file still being written is never read
+    settling: BTreeMap<String, Stamp>,
 }
 
 pub struct Registry {
@@ -128,6 +131,17 @@ impl Registry {
 
     /// Loads what changed since the last scan.
     pub fn scan(&self) -> Vec<Event> {
+        self.scan_files(false)
+    }
+
+    /// As `scan`, for the watcher: a changed file is loaded only when it is
+    /// found the same on the next scan. An editor that writes a file in place
+    /// (truncate, then write) is otherwise caught half-way, and the half is refused.
+    pub fn scan_settled(&self) -> Vec<Event> {
+        self.scan_files(true)
+    }
+
+    fn scan_files(&self, settle: bool) -> Vec<Event> {
         let mut events = Vec::new();
         let files = policy_files(&self.dir);
         let stamps: Vec<(String, PathBuf, Stamp)> = files
@@ -137,8 +151,25 @@ impl Registry {
                 (name, path, stamp)
             })
             .collect();
-        let changed: Vec<&(String, PathBuf, Stamp)> = match self.state.read() {
-            Ok(s) => stamps.iter().filter(|(n, _, st)| s.stamps.get(n) != Some(st)).collect(),
+        let changed: Vec<&(String, PathBuf, Stamp)> = match self.state.write() {
+            Ok(mut s) => {
+                let changed: Vec<_> = stamps.iter().filter(|(n, _, st)| s.stamps.get(n) != Some(st)).collect();
+                if settle {
+                    // Ready: found as the scan before found it. The others wait a scan.
+                    let (ready, waiting): (Vec<_>, Vec<_>) = changed
+                        .into_iter()
+                        .partition(|(n, _, st)| s.settling.get(n) == Some(st));
+                    for (n, _, st) in &waiting {
+                        s.settling.insert(n.clone(), st.clone());
+                    }
+                    for (n, _, _) in &ready {
+                        s.settling.remove(n);
+                    }
+                    ready
+                } else {
+                    changed
+                }
+            }
             Err(_) => return events,
         };
         // Loading happens outside the lock: requests keep being served meanwhile.
@@ -261,7 +292,39 @@ fn digest(texts: &[&str]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::digest;
+    use super::{digest, Event, Registry};
+    use std::path::Path;
+
+    #[test]
+    fn the_watcher_loads_a_changed_file_only_once_it_stops_changing() {
+        let dir = std::env::temp_dir().join(format!("zhice-settle-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let policy = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/corpus/P02-highest-only.policy");
+        let text = std::fs::read_to_string(policy).expect("policy");
+        let file = dir.join("p.policy");
+        std::fs::write(&file, &text).expect("write");
+        let r = Registry::new(&dir);
+        let loaded = |events: &[Event]| events.iter().filter(|e| matches!(e, Event::Loaded { .. })).count();
+        let refused = |events: &[Event]| events.iter().filter(|e| matches!(e, Event::Refused { .. })).count();
+        // at start, everything at once
+        assert_eq!(loaded(&r.scan()), 1);
+        // half a file, as an editor writing in place leaves it for a moment: not read
+        std::fs::write(&file, &text.as_bytes()[..text.len() / 3]).expect("write");
+        let first = r.scan_settled();
+        assert!(first.is_empty(), "a file seen changed once waits a scan");
+        // the write finishes before the next scan: the whole file is what is loaded
+        std::fs::write(&file, text.replacen("P02", "P02 ", 1)).expect("write");
+        assert!(r.scan_settled().is_empty(), "changed again: it waits again");
+        let settled = r.scan_settled();
+        assert_eq!(
+            (loaded(&settled), refused(&settled)),
+            (1, 0),
+            "loaded once it stopped changing"
+        );
+        assert!(r.scan_settled().is_empty(), "and not again");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn digests_depend_on_every_text() {
