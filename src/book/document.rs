@@ -8,7 +8,13 @@ use crate::report::doc::{text_of, words, Align, Block, Doc, Inline, Inlines, Tab
 pub fn document(book: &Book) -> Doc {
     let mut title = book.title.clone();
     if let Some(v) = &book.version {
-        title.push_str(&format!("（{v}）"));
+        // the version in brackets as the title's own script writes them
+        let chinese = title.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        title.push_str(&if chinese {
+            format!("（{v}）")
+        } else {
+            format!(" ({v})")
+        });
     }
     let mut contents: Vec<(String, String)> = book
         .items

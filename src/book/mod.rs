@@ -152,8 +152,8 @@ pub fn build(loaded: &Loaded, previous: Option<(&str, &Loaded)>, path: &str) -> 
         }
         let worst = bounds.awards.iter().find(|b| b.id == m.id).map(|b| match b.max {
             Some(max) => t!(
-                "at most %{max} yuan for one applicant in a year",
-                max = crate::number::money(max)
+                "at most %{max} for one applicant in a year",
+                max = p.currency().amount(max)
             )
             .into_owned(),
             None => t!("no bound: the award grows with what the case gives").into_owned(),
