@@ -85,13 +85,16 @@ impl<R: Read> CsvAsJsonl<R> {
                     first = false;
                     result::push_json_string(&mut line, h);
                     line.push(':');
-                    match kind {
-                        Cell::Raw if cell.parse::<i64>().is_ok() => line.push_str(cell),
-                        Cell::Bool if yes_no(cell).is_some() => {
-                            line.push_str(if yes_no(cell) == Some(true) { "true" } else { "false" })
-                        }
-                        // anything else is given to the decoder as written, which names the field
-                        _ => result::push_json_string(&mut line, cell),
+                    // Written as JSON's own literal where the column's type takes one; anything
+                    // else is given to the decoder as written, which names the field.
+                    let literal = match kind {
+                        Cell::Raw => cell.parse::<i64>().is_ok().then_some(cell),
+                        Cell::Bool => yes_no(cell).map(|b| if b { "true" } else { "false" }),
+                        Cell::Quoted => None,
+                    };
+                    match literal {
+                        Some(l) => line.push_str(l),
+                        None => result::push_json_string(&mut line, cell),
                     }
                 }
                 line.push('}');

@@ -38,13 +38,7 @@ impl Cx<'_> {
     pub(super) fn tier(&mut self, key: &Expr, rows: &[TierRow]) -> Result<Value, EvalError> {
         let k = self.eval(key)?;
         // `otherwise` takes every value the rows do not, "not given" included.
-        let row = rows.iter().find(|r| match (&r.key, &k) {
-            (TierKey::Otherwise, _) => true,
-            (TierKey::Value(v), Value::Enum(x)) => v == x,
-            (TierKey::Ints(lo, hi), Value::Int(x)) => lo <= x && x <= hi,
-            (TierKey::Dates(lo, hi), Value::Date(x)) => lo <= x && x <= hi,
-            _ => false,
-        });
+        let row = rows.iter().find(|r| takes(&r.key, &k));
         if self.trace.recording() {
             let shown = self.shown(k, &key.ty);
             self.trace.push(|| StepKind::Tier {
@@ -402,6 +396,18 @@ pub(super) fn paid_before(
         .iter()
         .find(|e| Some(e.award) == award && e.item.is_some_and(|it| names(case.text_at(it))))
         .map(|e| e.year)
+}
+
+/// Whether a table's row takes this key: `otherwise` takes every value the
+/// rows do not, "not given" included.
+pub(super) fn takes(row: &TierKey, key: &Value) -> bool {
+    match (row, key) {
+        (TierKey::Otherwise, _) => true,
+        (TierKey::Value(v), Value::Enum(x)) => v == x,
+        (TierKey::Ints(lo, hi), Value::Int(x)) => lo <= x && x <= hi,
+        (TierKey::Dates(lo, hi), Value::Date(x)) => lo <= x && x <= hi,
+        _ => false,
+    }
 }
 
 /// 0 in the unit of `ty`.

@@ -221,13 +221,7 @@ impl Compiler<'_> {
                 Box::new(move |env| {
                     let k = key(env)?;
                     // `otherwise` takes every value the rows do not, "not given" included.
-                    let row = rows.iter().find(|(key, _)| match (key, &k) {
-                        (TierKey::Otherwise, _) => true,
-                        (TierKey::Value(v), Value::Enum(x)) => v == x,
-                        (TierKey::Ints(lo, hi), Value::Int(x)) => lo <= x && x <= hi,
-                        (TierKey::Dates(lo, hi), Value::Date(x)) => lo <= x && x <= hi,
-                        _ => false,
-                    });
+                    let row = rows.iter().find(|(row, _)| forms::takes(row, &k));
                     match row {
                         Some((_, amount)) => amount(env),
                         None => Ok(Decimal::ZERO),

@@ -32,7 +32,27 @@ pub(super) struct Env<'a> {
     owner: Owner,
 }
 
-impl Env<'_> {
+impl<'a> Env<'a> {
+    /// What a step of the plan reads: the case, and what the plan has computed so far.
+    fn new(
+        program: &'a Program,
+        case: &'a Case,
+        params: &'a [Value],
+        locals: &'a mut Vec<Value>,
+        out: &'a Outcome,
+        owner: Owner,
+    ) -> Self {
+        Env {
+            program,
+            case,
+            params,
+            locals,
+            values: &out.values,
+            awards: &out.awards,
+            owner,
+        }
+    }
+
     fn overflow(&self, span: Span) -> EvalError {
         super::overflow(self.owner, span)
     }
@@ -188,28 +208,12 @@ impl Compiled {
         for step in &self.plan {
             match step {
                 Step::Value(i, code) => {
-                    let mut env = Env {
-                        program,
-                        case,
-                        params,
-                        locals,
-                        values: &out.values,
-                        awards: &out.awards,
-                        owner: Owner::Value(*i),
-                    };
+                    let mut env = Env::new(program, case, params, locals, out, Owner::Value(*i));
                     let v = code(&mut env)?;
                     out.values[*i] = v;
                 }
                 Step::Measure(i, code) => {
-                    let mut env = Env {
-                        program,
-                        case,
-                        params,
-                        locals,
-                        values: &out.values,
-                        awards: &out.awards,
-                        owner: Owner::Measure(*i),
-                    };
+                    let mut env = Env::new(program, case, params, locals, out, Owner::Measure(*i));
                     out.awards[*i] = match code.evaluate(&mut env, &policy.measures[*i], *i)? {
                         // (as `money::round` gives them, without the call)
                         Some(amount) if self.places.is_some() && amount.is_zero() => self.zero,
@@ -223,15 +227,7 @@ impl Compiled {
         }
         out.total = total(policy, &out.awards)?;
         for (b, conditions) in self.benefits.iter().enumerate() {
-            let mut env = Env {
-                program,
-                case,
-                params,
-                locals,
-                values: &out.values,
-                awards: &out.awards,
-                owner: Owner::Benefit(b),
-            };
+            let mut env = Env::new(program, case, params, locals, out, Owner::Benefit(b));
             let mut granted = true;
             for c in conditions {
                 if !c(&mut env)? {
