@@ -3,6 +3,7 @@
 //! ledger applied as the policy's caps say. With a `Trace` turned on, every
 //! step is recorded for `explain`.
 
+mod cents;
 mod compiled;
 mod dates;
 mod expr;

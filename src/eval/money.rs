@@ -38,6 +38,11 @@ pub fn round(value: Decimal, unit: Decimal, mode: RoundMode) -> Option<Decimal> 
         v.rescale(unit_scale);
         return Some(v);
     }
+    if unit_scale > 0 {
+        if let Some(r) = super::cents::round_places(value, unit_scale, mode) {
+            return Some(r);
+        }
+    }
     let strategy = match mode {
         RoundMode::HalfAwayFromZero => RoundingStrategy::MidpointAwayFromZero,
         RoundMode::HalfEven => RoundingStrategy::MidpointNearestEven,
@@ -111,7 +116,7 @@ pub fn capped(amount: Decimal, limit: Decimal, prior: Decimal) -> Decimal {
     if !positive(room) {
         return Decimal::ZERO;
     }
-    if amount <= room {
+    if super::cents::compare(amount, room).is_le() {
         amount
     } else {
         room

@@ -8,15 +8,16 @@
 use super::Env;
 use crate::check::model::{BinOp, Const, Expr, ExprKind, HitPolicy, Policy, TierKey, Ty};
 use crate::eval::expr::{holds, Cx};
-use crate::eval::{arithmetic, forms, money, EvalError};
+use crate::eval::{arithmetic, cents, forms, money, EvalError};
 use crate::value::Value;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
-pub(super) type Dec = Box<dyn Fn(&mut Env) -> Result<Decimal, EvalError> + Send + Sync>;
-pub(super) type Bool = Box<dyn Fn(&mut Env) -> Result<bool, EvalError> + Send + Sync>;
-pub(super) type Int = Box<dyn Fn(&mut Env) -> Result<i64, EvalError> + Send + Sync>;
-pub(super) type Val = Box<dyn Fn(&mut Env) -> Result<Value, EvalError> + Send + Sync>;
+pub(super) type Code<T> = Box<dyn Fn(&mut Env) -> Result<T, EvalError> + Send + Sync>;
+pub(super) type Dec = Code<Decimal>;
+pub(super) type Bool = Code<bool>;
+pub(super) type Int = Code<i64>;
+pub(super) type Val = Code<Value>;
 
 /// Where a slot's value is read from, borrowed: an input, a parameter, an
 /// item, a field of one of them. The shapes policies use most are their own
@@ -95,6 +96,30 @@ impl Path {
     }
 }
 
+/// A closure that reads `path` and takes what `pick` finds there, or else
+/// asks `tree` (the reference evaluator). The path's shape is matched here,
+/// once, so that the closure a case runs reads its slot directly.
+fn read<R: 'static>(
+    path: Path,
+    pick: impl Fn(&Value) -> Option<R> + Copy + Send + Sync + 'static,
+    tree: Code<R>,
+) -> Code<R> {
+    match path {
+        Path::Input(i) => Box::new(move |env| match env.case.slots.get(i).and_then(pick) {
+            Some(r) => Ok(r),
+            None => tree(env),
+        }),
+        Path::Param(i) => Box::new(move |env| match env.params.get(i).and_then(pick) {
+            Some(r) => Ok(r),
+            None => tree(env),
+        }),
+        path => Box::new(move |env| match path.get(env).and_then(pick) {
+            Some(r) => Ok(r),
+            None => tree(env),
+        }),
+    }
+}
+
 /// Compiles the expressions of one policy.
 pub(super) struct Compiler<'p> {
     pub policy: &'p Policy,
@@ -113,23 +138,20 @@ impl Compiler<'_> {
             ExprKind::Input(_) | ExprKind::Param(_) | ExprKind::Local(_) | ExprKind::Field(..) => {
                 let (path, tree) = (Path::of(e), self.tree_dec(e, comparing));
                 match path {
-                    Some(path) => Box::new(move |env| match path.get(env) {
-                        Some(Value::Dec(d)) => Ok(*d),
-                        _ => tree(env),
-                    }),
+                    Some(path) => read(path, |v| if let Value::Dec(d) = v { Some(*d) } else { None }, tree),
                     None => tree,
                 }
             }
             ExprKind::Award(m) => {
                 let (m, tree) = (*m, self.tree_dec(e, comparing));
-                Box::new(move |env| match env.awards.get(m) {
+                Box::new(move |env| match env.out.awards.get(m) {
                     Some(d) => Ok(*d),
                     None => tree(env),
                 })
             }
             ExprKind::Value(v) => {
                 let (v, tree) = (*v, self.tree_dec(e, comparing));
-                Box::new(move |env| match env.values.get(v) {
+                Box::new(move |env| match env.out.values.get(v) {
                     Some(Value::Dec(d)) => Ok(*d),
                     _ => tree(env),
                 })
@@ -186,7 +208,7 @@ impl Compiler<'_> {
                     for x in &xs {
                         let v = x(env)?;
                         best = match best {
-                            Some(b) if v.cmp(&b) != want => Some(b),
+                            Some(b) if cents::compare(v, b) != want => Some(b),
                             _ => Some(v),
                         };
                     }
@@ -209,7 +231,7 @@ impl Compiler<'_> {
                         },
                         None => None,
                     };
-                    Ok(given.map_or(cap, |g| g.min(cap)))
+                    Ok(given.map_or(cap, |g| if cents::compare(g, cap).is_le() { g } else { cap }))
                 })
             }
             ExprKind::Tier { key, rows } if rows.iter().all(|r| r.amount.ty.is_decimal()) => {
@@ -258,7 +280,7 @@ impl Compiler<'_> {
                         let v = amount(env)?;
                         sum = sum.checked_add(v).ok_or_else(|| env.overflow(*span))?;
                         best = match best {
-                            Some(b) if v <= b => Some(b),
+                            Some(b) if cents::compare(v, b).is_le() => Some(b),
                             _ => Some(v),
                         };
                         if policy == HitPolicy::First {
@@ -392,7 +414,7 @@ impl Compiler<'_> {
                 let (op, a, b) = (*op, self.dec(a, true), self.dec(b, true));
                 Box::new(move |env| {
                     let (x, y) = (a(env)?, b(env)?);
-                    Ok(holds(op, x.cmp(&y)))
+                    Ok(holds(op, cents::compare(x, y)))
                 })
             }
             ExprKind::Binary(op, a, b) if op.is_comparison() && a.ty == Ty::Int && b.ty == Ty::Int => {
@@ -406,32 +428,26 @@ impl Compiler<'_> {
             ExprKind::IsGiven(a, negated) => match Path::of(a) {
                 Some(path) => {
                     let negated = *negated;
-                    let tree = self.tree_truth(e, comparing);
-                    Box::new(move |env| match path.get(env) {
-                        Some(v) => Ok((*v != Value::Absent) != negated),
-                        None => tree(env),
-                    })
+                    read(
+                        path,
+                        move |v| Some((*v != Value::Absent) != negated),
+                        self.tree_truth(e, comparing),
+                    )
                 }
                 None => self.tree_truth(e, comparing),
             },
             ExprKind::IsValue(a, v, negated) => match Path::of(a) {
                 Some(path) => {
                     let (v, negated) = (*v, *negated);
-                    let tree = self.tree_truth(e, comparing);
-                    Box::new(move |env| match path.get(env) {
-                        Some(x) => Ok(matches!(x, Value::Enum(x) if *x == v) != negated),
-                        None => tree(env),
-                    })
+                    let is = move |x: &Value| Some(matches!(x, Value::Enum(x) if *x == v) != negated);
+                    read(path, is, self.tree_truth(e, comparing))
                 }
                 None => self.tree_truth(e, comparing),
             },
             ExprKind::Input(_) | ExprKind::Param(_) | ExprKind::Local(_) | ExprKind::Field(..) => {
                 let (path, tree) = (Path::of(e), self.tree_truth(e, comparing));
                 match path {
-                    Some(path) => Box::new(move |env| match path.get(env) {
-                        Some(Value::Bool(b)) => Ok(*b),
-                        _ => tree(env),
-                    }),
+                    Some(path) => read(path, |v| if let Value::Bool(b) = v { Some(*b) } else { None }, tree),
                     None => tree,
                 }
             }
@@ -473,10 +489,7 @@ impl Compiler<'_> {
             ExprKind::Input(_) | ExprKind::Param(_) | ExprKind::Local(_) | ExprKind::Field(..) => {
                 let (path, tree) = (Path::of(e), self.tree_int(e, comparing));
                 match path {
-                    Some(path) => Box::new(move |env| match path.get(env) {
-                        Some(Value::Int(i)) => Ok(*i),
-                        _ => tree(env),
-                    }),
+                    Some(path) => read(path, |v| if let Value::Int(i) = v { Some(*i) } else { None }, tree),
                     None => tree,
                 }
             }
@@ -512,13 +525,7 @@ impl Compiler<'_> {
     /// A value of any type, for a table's key, an item's key and the like.
     pub fn value(&self, e: &Expr, comparing: bool) -> Val {
         match Path::of(e) {
-            Some(path) => {
-                let tree = self.tree_value(e, comparing);
-                Box::new(move |env| match path.get(env) {
-                    Some(v) => Ok(v.clone()),
-                    None => tree(env),
-                })
-            }
+            Some(path) => read(path, |v| Some(v.clone()), self.tree_value(e, comparing)),
             None if e.ty.is_decimal() => {
                 let d = self.dec(e, comparing);
                 Box::new(move |env| d(env).map(Value::Dec))

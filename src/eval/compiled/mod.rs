@@ -21,38 +21,18 @@ use expr::{Bool, Compiler, Dec, Val};
 use rust_decimal::Decimal;
 
 /// What one compiled closure reads: the case, the parameters in force on its
-/// day, the item slots, and what the plan has computed so far.
+/// day, the item slots, and what the plan has computed so far. One is made
+/// for a case; each step of the plan sets whose work it is.
 pub(super) struct Env<'a> {
     program: &'a Program,
     case: &'a Case,
     params: &'a [Value],
     locals: &'a mut Vec<Value>,
-    values: &'a [Value],
-    awards: &'a [Decimal],
+    out: &'a mut Outcome,
     owner: Owner,
 }
 
 impl<'a> Env<'a> {
-    /// What a step of the plan reads: the case, and what the plan has computed so far.
-    fn new(
-        program: &'a Program,
-        case: &'a Case,
-        params: &'a [Value],
-        locals: &'a mut Vec<Value>,
-        out: &'a Outcome,
-        owner: Owner,
-    ) -> Self {
-        Env {
-            program,
-            case,
-            params,
-            locals,
-            values: &out.values,
-            awards: &out.awards,
-            owner,
-        }
-    }
-
     fn overflow(&self, span: Span) -> EvalError {
         super::overflow(self.owner, span)
     }
@@ -65,7 +45,7 @@ impl<'a> Env<'a> {
             self.case,
             self.params,
             self.locals,
-            (self.values, self.awards),
+            (&self.out.values, &self.out.awards),
             self.owner,
             false,
             &mut trace,
@@ -205,29 +185,40 @@ impl Compiled {
         out.benefits.clear();
         out.explanations.clear();
         out.as_of = Some(day);
+        let mut env = Env {
+            program,
+            case,
+            params,
+            locals,
+            out,
+            owner: Owner::Value(0),
+        };
         for step in &self.plan {
             match step {
                 Step::Value(i, code) => {
-                    let mut env = Env::new(program, case, params, locals, out, Owner::Value(*i));
+                    env.owner = Owner::Value(*i);
                     let v = code(&mut env)?;
-                    out.values[*i] = v;
+                    env.out.values[*i] = v;
                 }
                 Step::Measure(i, code) => {
-                    let mut env = Env::new(program, case, params, locals, out, Owner::Measure(*i));
-                    out.awards[*i] = match code.evaluate(&mut env, &policy.measures[*i], *i)? {
+                    env.owner = Owner::Measure(*i);
+                    let award = match code.evaluate(&mut env, &policy.measures[*i], *i)? {
                         // (as `money::round` gives them, without the call)
                         Some(amount) if self.places.is_some() && amount.is_zero() => self.zero,
                         Some(amount) if self.places == Some(amount.scale()) => amount,
                         Some(amount) => round_award(policy, *i, amount)?,
                         None => self.zero,
                     };
+                    env.out.awards[*i] = award;
                 }
-                Step::Rule(r) => measure::rule(program, case, params, locals, out, *r, Mode::default())?,
+                Step::Rule(r) => {
+                    measure::rule(program, case, params, env.locals, env.out, *r, Mode::default())?;
+                }
             }
         }
-        out.total = total(policy, &out.awards)?;
+        env.out.total = total(policy, &env.out.awards)?;
         for (b, conditions) in self.benefits.iter().enumerate() {
-            let mut env = Env::new(program, case, params, locals, out, Owner::Benefit(b));
+            env.owner = Owner::Benefit(b);
             let mut granted = true;
             for c in conditions {
                 if !c(&mut env)? {
@@ -235,7 +226,7 @@ impl Compiled {
                     break;
                 }
             }
-            out.benefits.push(granted);
+            env.out.benefits.push(granted);
         }
         Ok(())
     }
