@@ -26,6 +26,11 @@ struct Server {
 
 impl Server {
     fn start(name: &str, extra: &[&str]) -> Server {
+        Server::start_logging(name, extra, "info")
+    }
+
+    /// Starts a server whose log is at `level` (`ZHICE_LOG`).
+    fn start_logging(name: &str, extra: &[&str], level: &str) -> Server {
         let dir = std::env::temp_dir().join(format!("zhice-serve-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
@@ -50,7 +55,7 @@ impl Server {
             ])
             .args(extra)
             .env("ZHICE_LANG", "en")
-            .env("ZHICE_LOG", "info")
+            .env("ZHICE_LOG", level)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -166,7 +171,7 @@ const AMENDED: &str = "tongzhou-2025-illustrative-amendment";
 
 #[test]
 fn every_endpoint() {
-    let s = Server::start("endpoints", &[]);
+    let s = Server::start_logging("endpoints", &[], "debug");
     let addr = s.addr.as_str();
     let api = Contract::fetch(addr);
 
@@ -373,7 +378,7 @@ fn every_endpoint() {
     assert_eq!(a.status, 404);
     assert_eq!(get(addr, &format!("/v1/policies/{DRAFT}/eval")).status, 405);
 
-    // every answer carries its request id, and the log names it
+    // every answer carries its request id, and the log (at debug) names it
     let a = request(addr, "GET", "/health", &[("x-request-id", "portal-42")], b"");
     assert_eq!(a.header("x-request-id"), Some("portal-42"));
     let a = get(addr, "/health");
@@ -678,4 +683,115 @@ fn requests_beyond_the_limit_wait_their_turn() {
     let started = Instant::now();
     assert_eq!(get(&addr, "/health").status, 200);
     assert!(started.elapsed() < Duration::from_millis(700));
+}
+
+/// Reads until the server closes the connection (or `limit` passes); what it sent.
+fn until_closed(stream: &mut std::net::TcpStream, limit: Duration) -> (Vec<u8>, Duration) {
+    use std::io::Read;
+    let started = Instant::now();
+    stream.set_read_timeout(Some(limit)).unwrap();
+    let mut got = Vec::new();
+    let _ = stream.read_to_end(&mut got);
+    (got, started.elapsed())
+}
+
+#[test]
+fn slow_and_idle_clients_are_let_go_and_connections_are_bounded() {
+    let s = Server::start(
+        "connections",
+        &[
+            "--header-timeout-ms",
+            "400",
+            "--idle-timeout-ms",
+            "900",
+            "--max-connections",
+            "3",
+        ],
+    );
+    let addr = s.addr.as_str();
+
+    // half a header: the connection is closed once the header time is up
+    let mut half = std::net::TcpStream::connect(addr).unwrap();
+    half.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ").unwrap();
+    let (_, took) = until_closed(&mut half, Duration::from_secs(10));
+    assert!(
+        took >= Duration::from_millis(300) && took < Duration::from_secs(5),
+        "closed after {took:?}"
+    );
+
+    // a kept-alive connection that sends nothing more is closed too
+    let mut kept = std::net::TcpStream::connect(addr).unwrap();
+    kept.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let first = http::read_answer(&mut kept);
+    assert_eq!(first.status, 200);
+    let (_, took) = until_closed(&mut kept, Duration::from_secs(10));
+    assert!(took < Duration::from_secs(5), "closed after {took:?}");
+
+    // three connections at once, each silent: the fourth is answered only
+    // once one of them is let go
+    let silent: Vec<_> = (0..3).map(|_| std::net::TcpStream::connect(addr).unwrap()).collect();
+    std::thread::sleep(Duration::from_millis(100));
+    let started = Instant::now();
+    let a = get(addr, "/health");
+    assert_eq!(a.status, 200);
+    assert!(
+        started.elapsed() >= Duration::from_millis(200),
+        "the fourth waited for a place: {:?}",
+        started.elapsed()
+    );
+    drop(silent);
+
+    // and the server is well
+    assert_eq!(get(addr, "/health").status, 200);
+    assert!(s.log.lock().unwrap().contains("listening"));
+}
+
+#[test]
+fn the_log_sums_up_each_minute_and_says_what_a_refusal_leaves_served() {
+    let dir = std::env::temp_dir().join(format!("zhice-serve-log-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("serve.log");
+    let s = Server::start("log", &["--summary-ms", "300", "--log-file", file.to_str().unwrap()]);
+    let addr = s.addr.as_str();
+    for _ in 0..5 {
+        assert_eq!(get(addr, "/health").status, 200);
+    }
+    assert_eq!(get(addr, "/v1/policies/nothing").status, 404);
+    // a policy that never checked: nothing is served under its name
+    std::fs::write(s.dir.join("broken.policy"), "policy \"x\" {").unwrap();
+    wait_until(|| get(addr, "/v1/policies").json()["refused"]["broken"].is_object());
+    // a good one broken: the version loaded before keeps serving
+    let path = s.dir.join(format!("{DRAFT}.policy"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    replace(
+        &path,
+        &text.replacen("at most data_space_cap", "at most data_space_cpa", 1),
+    );
+    wait_until(|| get(addr, &format!("/v1/policies/{DRAFT}")).json()["refused"].is_object());
+    let read = || std::fs::read_to_string(&file).unwrap_or_default();
+    wait_until(|| read().contains("summary"));
+    let log = read();
+    // at info, no line a request: a summary with the count, the errors and the times
+    assert!(!log.contains("/health"), "{log}");
+    // (the 404 falls in one window or the next)
+    let summaries: Vec<&str> = log.lines().filter(|l| l.contains("summary")).collect();
+    assert!(
+        summaries
+            .iter()
+            .all(|l| l.contains("requests=") && l.contains("p50_ms=") && l.contains("p99_ms=")),
+        "{log}"
+    );
+    wait_until(|| read().lines().any(|l| l.contains("summary") && l.contains("404×1")));
+    let says = |name: &str| {
+        log.lines()
+            .find(|l| l.contains("refused") && l.contains(name))
+            .unwrap()
+            .to_string()
+    };
+    assert!(says("broken").contains("nothing is served"), "{log}");
+    assert!(says(DRAFT).contains("keeps serving"), "{log}");
+    // the log went to the file, not to standard error
+    assert!(!s.log.lock().unwrap().contains("summary"));
+    let _ = std::fs::remove_dir_all(&dir);
 }

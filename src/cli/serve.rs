@@ -1,7 +1,7 @@
 //! `zhice serve DIR`: the HTTP API over every policy of a directory.
 
 use super::status;
-use crate::serve::{self, Failure, Limits, Options};
+use crate::serve::{self, Connections, Failure, Limits, LogTo, Options};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -31,12 +31,32 @@ pub(super) struct ServeArgs {
     /// The most requests handled at once; more wait their turn.
     #[arg(long, default_value_t = 512)]
     max_in_flight: usize,
+    /// The longest a client may take to send a request's header, in
+    /// milliseconds, counted from when the server waits for it (so also the
+    /// longest a kept-alive connection may wait between requests).
+    #[arg(long, default_value_t = 10_000)]
+    header_timeout_ms: u64,
+    /// A connection with nothing read or written for this long is closed, in milliseconds.
+    #[arg(long, default_value_t = 60_000)]
+    idle_timeout_ms: u64,
+    /// The most connections open at once; more wait to be accepted.
+    #[arg(long, default_value_t = 1_024)]
+    max_connections: usize,
     /// How often the directory is looked at for changed files, in milliseconds.
     #[arg(long, default_value_t = 1_000)]
     reload_ms: u64,
     /// How the log (on standard error) is written: text or json.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
+    /// Write the log to this file instead of standard error.
+    #[arg(long)]
+    log_file: Option<PathBuf>,
+    /// The most a log file holds, in bytes, before it is moved to FILE.1 and a new one started.
+    #[arg(long, default_value_t = 64 * 1024 * 1024)]
+    log_max_bytes: u64,
+    /// How often the log sums up the requests answered (count, errors by status, p50, p99), in milliseconds.
+    #[arg(long, default_value_t = 60_000)]
+    summary_ms: u64,
     /// Threads answering requests (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
@@ -56,8 +76,18 @@ pub(super) fn run(args: &ServeArgs) -> u8 {
                 request_time: Duration::from_millis(args.timeout_ms),
                 in_flight: args.max_in_flight.max(1),
             },
+            connections: Connections {
+                header_time: Duration::from_millis(args.header_timeout_ms.max(1)),
+                idle_time: Duration::from_millis(args.idle_timeout_ms.max(1)),
+                open: args.max_connections.max(1),
+            },
             reload_every: Duration::from_millis(args.reload_ms.max(10)),
-            log_json: args.log_format == LogFormat::Json,
+            log: LogTo {
+                json: args.log_format == LogFormat::Json,
+                file: args.log_file.clone(),
+                max_bytes: args.log_max_bytes,
+            },
+            summary_every: Duration::from_millis(args.summary_ms.max(10)),
             threads,
         },
         // Tests and scripts read the address from here when they asked for port 0.
@@ -82,6 +112,10 @@ pub(super) fn run(args: &ServeArgs) -> u8 {
             status::USAGE,
         ),
         Failure::Serve(e) => (e.to_string(), status::ERRORS),
+        Failure::Log(e) => (
+            t!("cannot open the log file: %{error}", error = e).into_owned(),
+            status::USAGE,
+        ),
     };
     eprintln!("zhice serve: {message}");
     code

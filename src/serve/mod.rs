@@ -11,7 +11,10 @@
 mod api;
 mod doc;
 mod error;
+mod listen;
+mod logs;
 mod registry;
+mod stats;
 mod stream;
 
 use axum::body::{Body, Bytes};
@@ -28,7 +31,10 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
+
+pub use listen::Connections;
+pub use logs::LogTo;
 
 /// What a server is allowed to take.
 #[derive(Debug, Clone, Copy)]
@@ -43,9 +49,12 @@ pub struct Options {
     pub dir: PathBuf,
     pub listen: SocketAddr,
     pub limits: Limits,
+    pub connections: Connections,
     /// how often the directory is looked at for changed files
     pub reload_every: Duration,
-    pub log_json: bool,
+    pub log: LogTo,
+    /// how often the log gets a line summing up the requests answered
+    pub summary_every: Duration,
     /// worker threads for requests (batches also use every core through rayon)
     pub threads: usize,
 }
@@ -53,6 +62,7 @@ pub struct Options {
 pub struct App {
     registry: Registry,
     limits: Limits,
+    stats: stats::Stats,
 }
 
 impl App {
@@ -108,7 +118,7 @@ pub fn router(app: Arc<App>) -> Router {
         })
         .layer(tower::limit::GlobalConcurrencyLimitLayer::new(limits.in_flight))
         .layer(middleware::from_fn_with_state(app.clone(), deadline))
-        .layer(middleware::from_fn(request_id))
+        .layer(middleware::from_fn_with_state(app.clone(), request_id))
         .layer(middleware::from_fn(language))
         .with_state(app)
 }
@@ -165,8 +175,9 @@ async fn deadline(State(app): State<Arc<App>>, req: Request, next: Next) -> Resp
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 /// Gives each request an id (the client's `x-request-id`, or a new one),
-/// logs it with the answer, and sends it back.
-async fn request_id(req: Request, next: Next) -> Response {
+/// sends it back, counts the answer for the summary, and logs it: at `debug`,
+/// or at `warn` when the server failed (5xx).
+async fn request_id(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
     let id = req
         .headers()
         .get("x-request-id")
@@ -178,16 +189,35 @@ async fn request_id(req: Request, next: Next) -> Response {
     let started = std::time::Instant::now();
     let mut response = next.run(req).await;
     let status = response.status().as_u16();
-    let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    let took = started.elapsed();
+    app.stats.record(status, took);
+    let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
     if status >= 500 {
         warn!(request_id = %id, %method, %path, status, micros, "request");
     } else {
-        info!(request_id = %id, %method, %path, status, micros, "request");
+        debug!(request_id = %id, %method, %path, status, micros, "request");
     }
     if let Ok(v) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", v);
     }
     response
+}
+
+/// Writes the summary of each window with requests in it.
+async fn summaries(app: Arc<App>, every: Duration) {
+    loop {
+        tokio::time::sleep(every).await;
+        if let Some(s) = app.stats.take() {
+            let (p50_ms, p99_ms) = (millis(s.p50), millis(s.p99));
+            info!(requests = s.requests, errors = %s.errors_text(), %p50_ms, %p99_ms, "summary");
+        }
+    }
+}
+
+/// A duration in milliseconds with three places, as the log writes it.
+fn millis(d: Duration) -> String {
+    let micros = d.as_micros();
+    format!("{}.{:03}", micros / 1000, micros % 1000)
 }
 
 /// Why a server could not start, or stopped on an error: data, worded by the
@@ -203,13 +233,15 @@ pub enum Failure {
     },
     /// the server stopped on an error
     Serve(std::io::Error),
+    /// the log file could not be opened
+    Log(std::io::Error),
 }
 
 /// Loads the directory, serves it, and reloads changed files until a signal
 /// (Ctrl-C, SIGTERM) asks it to stop; requests in flight are finished first.
 /// `listening` is told the address once the socket is bound (port 0 picks one).
 pub fn run(options: Options, listening: impl FnOnce(&str)) -> Result<(), Failure> {
-    let _flush_at_exit = init_logging(options.log_json);
+    let _flush_at_exit = logs::init(&options.log).map_err(Failure::Log)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(options.threads.max(1))
         .enable_all()
@@ -225,6 +257,7 @@ async fn serve(options: Options, listening: impl FnOnce(&str)) -> Result<(), Fai
     let app = Arc::new(App {
         registry: Registry::new(&options.dir),
         limits: options.limits,
+        stats: stats::Stats::default(),
     });
     log_events(app.registry.scan());
     let listener = tokio::net::TcpListener::bind(options.listen)
@@ -251,10 +284,10 @@ async fn serve(options: Options, listening: impl FnOnce(&str)) -> Result<(), Fai
             }
         })
     };
-    let served = axum::serve(listener, router(app))
-        .with_graceful_shutdown(shutdown())
-        .await;
+    let summary = tokio::spawn(summaries(app.clone(), options.summary_every));
+    let served = listen::serve(listener, router(app), options.connections, shutdown()).await;
     watcher.abort();
+    summary.abort();
     served.map_err(Failure::Serve)?;
     info!("stopped");
     Ok(())
@@ -264,8 +297,19 @@ fn log_events(events: Vec<Event>) {
     for e in events {
         match e {
             Event::Loaded { name, digest } => info!(policy = %name, %digest, "loaded"),
-            Event::Refused { name, diagnostics } => {
-                warn!(policy = %name, %diagnostics, "refused: the policy does not check; the earlier version keeps serving")
+            Event::Refused {
+                name,
+                diagnostics,
+                serving: Some(digest),
+            } => {
+                warn!(policy = %name, %diagnostics, serving = %digest, "refused: the policy does not check; the version loaded before keeps serving")
+            }
+            Event::Refused {
+                name,
+                diagnostics,
+                serving: None,
+            } => {
+                warn!(policy = %name, %diagnostics, "refused: the policy does not check; nothing is served under this name until it does")
             }
             Event::Removed { name } => info!(policy = %name, "removed"),
         }
@@ -292,22 +336,4 @@ async fn shutdown() {
         () = term => {},
     }
     info!("stopping: finishing the requests in flight");
-}
-
-/// Logs go to standard error from a thread of their own, so that a request
-/// never waits for the terminal or the disk; the guard flushes them at the end.
-fn init_logging(json: bool) -> tracing_appender::non_blocking::WorkerGuard {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("ZHICE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let (writer, guard) = tracing_appender::non_blocking(std::io::stderr());
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(writer)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
-    let _ = if json {
-        builder.json().try_init()
-    } else {
-        builder.try_init()
-    };
-    guard
 }

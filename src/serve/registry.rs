@@ -81,9 +81,19 @@ impl Refused {
 
 /// What a scan found changed, for the log.
 pub enum Event {
-    Loaded { name: String, digest: String },
-    Refused { name: String, diagnostics: String },
-    Removed { name: String },
+    Loaded {
+        name: String,
+        digest: String,
+    },
+    Refused {
+        name: String,
+        diagnostics: String,
+        /// the digest of the version still served under this name, if any
+        serving: Option<String>,
+    },
+    Removed {
+        name: String,
+    },
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -195,6 +205,7 @@ impl Registry {
                     events.push(Event::Refused {
                         name: name.clone(),
                         diagnostics: refused.diagnostics(),
+                        serving: s.entries.get(&name).map(|e| e.digest.clone()),
                     });
                     s.refused.insert(name, refused);
                 }
