@@ -44,6 +44,7 @@ pub mod lang;
 pub mod number;
 pub mod span;
 pub mod value;
+pub mod whole;
 
 // The language: text → AST → checked policy → program; and its canonical layout.
 pub mod check;

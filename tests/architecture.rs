@@ -21,7 +21,7 @@ use syn::visit::Visit;
 
 /// Lowest first. A module may use modules of lower layers only.
 const LAYERS: &[&[&str]] = &[
-    &["span", "date", "json", "number", "lang"],
+    &["span", "date", "json", "number", "lang", "whole"],
     &["value", "diagnostic", "currency"],
     &["syntax"],
     &["check", "format"],

@@ -41,7 +41,7 @@ pub(super) fn run(out: &Out, args: &DocArgs) -> u8 {
     let b = book::build(&loaded, previous.as_ref().map(|(p, l)| (p.as_str(), l)), &path);
     // a book written to a file says where, so that a silent success is not mistaken for nothing done
     let write = |to: &std::path::Path, text: String| -> Result<(), u8> {
-        std::fs::write(to, text)
+        crate::whole::write(to, text.as_bytes())
             .map(|()| eprintln!("{}", t!("wrote %{path}", path = to.display())))
             .map_err(|e| {
                 eprintln!(

@@ -29,6 +29,9 @@ pub(super) struct EvalArgs {
     /// The output: text, json, jsonl, or csv (csv and jsonl stream; json builds one array).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Write the results to this file instead of standard output: whole, so that a run cut short leaves the file as it was.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
     /// With --format csv: start the output with a byte-order mark, so that spreadsheet software reads it as UTF-8.
     #[arg(long)]
     bom: bool,
@@ -55,13 +58,67 @@ pub(super) struct EvalArgs {
 /// The UTF-8 byte-order mark, for spreadsheet software that needs it to read CSV as UTF-8.
 const BOM: &[u8] = "\u{FEFF}".as_bytes();
 
+/// Where results go: standard output, or the `--out` file, which replaces
+/// the one before only once every result is in it.
+enum Sink {
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+    File(crate::whole::Whole),
+}
+
+impl Sink {
+    fn open(args: &EvalArgs) -> std::io::Result<Sink> {
+        Ok(match &args.out {
+            Some(path) => Sink::File(crate::whole::Whole::create(path)?),
+            None => Sink::Stdout(std::io::BufWriter::new(std::io::stdout())),
+        })
+    }
+
+    fn finish(self) -> std::io::Result<()> {
+        match self {
+            Sink::Stdout(mut w) => w.flush(),
+            Sink::File(w) => w.finish(),
+        }
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::Stdout(w) => w.write(buf),
+            Sink::File(w) => w.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Stdout(w) => w.flush(),
+            Sink::File(w) => w.flush(),
+        }
+    }
+}
+
+/// Says that the results could not be written where `--out` asked.
+fn cannot_write(args: &EvalArgs, e: &std::io::Error) -> u8 {
+    let path = args.out.as_deref().unwrap_or(Path::new("-"));
+    eprintln!(
+        "{} {}",
+        t!("error:"),
+        t!(
+            "cannot write `%{path}`: %{reason}",
+            path = path.display(),
+            reason = crate::lang::io_error(e)
+        )
+    );
+    status::USAGE
+}
+
 /// Writes the ledger after this round, when asked to.
 fn write_ledger(program: &Program, args: &EvalArgs, ledger: &Ledger, settled: &Settled) -> Result<(), u8> {
     let Some(path) = &args.write_pool_ledger else {
         return Ok(());
     };
     let json = serde_json::to_string_pretty(&ledger.after(program, settled).to_json()).unwrap_or_default();
-    std::fs::write(path, json + "\n").map_err(|e| {
+    crate::whole::write(path, (json + "\n").as_bytes()).map_err(|e| {
         eprintln!(
             "{} {}",
             t!("error:"),
@@ -171,12 +228,18 @@ fn one_case(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
             s
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    if args.bom {
-        let _ = stdout.write_all(BOM);
+    let written = Sink::open(args).and_then(|mut sink| {
+        if args.bom {
+            sink.write_all(BOM)?;
+        }
+        sink.write_all(text.as_bytes())?;
+        sink.finish()
+    });
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => return cannot_write(args, &e),
+        Ok(()) => {}
     }
-    let _ = stdout.write_all(text.as_bytes());
-    drop(stdout);
     if matches!(result, CaseResult::Rejected(_)) {
         eprintln!("{}", t!("the case had errors and got no result"));
         status::ERRORS
@@ -274,14 +337,19 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
             batch::run(program, open()?, out, options, &tick).map(|s| (s, Settled::default()))
         }
     };
+    let mut sink = match Sink::open(args) {
+        Ok(s) => s,
+        Err(e) => return cannot_write(args, &e),
+    };
     let ran = match args.format {
-        Format::Json => json_array(&run),
+        Format::Json => json_array(&run, &mut sink),
         _ => {
-            let mut w = std::io::BufWriter::new(std::io::stdout());
-            let bom = if args.bom { w.write_all(BOM) } else { Ok(()) };
-            bom.and_then(|()| run(&mut w))
+            let bom = if args.bom { sink.write_all(BOM) } else { Ok(()) };
+            bom.and_then(|()| run(&mut sink))
         }
     };
+    // (a run that failed drops the sink unfinished: an `--out` file stays as it was)
+    let ran = ran.and_then(|r| sink.finish().map(|()| r));
     if let Some(p) = spool {
         let _ = std::fs::remove_file(p);
     }
@@ -306,7 +374,7 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
     if let Some(file) = &args.summary_json {
         let json =
             serde_json::to_string_pretty(&report::summary::json(program, &summary, &settled)).unwrap_or_default();
-        if let Err(e) = std::fs::write(file, json + "\n") {
+        if let Err(e) = crate::whole::write(file, (json + "\n").as_bytes()) {
             eprintln!(
                 "{} {}",
                 t!("error:"),
@@ -335,12 +403,14 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
 }
 
 /// `--format json` with many cases: one array, built in memory.
-fn json_array<T>(run: &dyn Fn(&mut (dyn Write + Send)) -> std::io::Result<T>) -> std::io::Result<T> {
+fn json_array<T>(
+    run: &dyn Fn(&mut (dyn Write + Send)) -> std::io::Result<T>,
+    out: &mut dyn Write,
+) -> std::io::Result<T> {
     let mut buf = Vec::new();
     let result = run(&mut buf)?;
     let text = String::from_utf8_lossy(&buf);
     let lines: Vec<&str> = text.lines().collect();
-    let mut out = std::io::stdout().lock();
     writeln!(out, "[{}]", lines.join(",\n "))?;
     Ok(result)
 }

@@ -49,7 +49,7 @@ pub(super) fn run(out: &super::Out, files: &[PathBuf], check: bool) -> u8 {
                 t!("%{path}: not formatted (run `zhice fmt %{path}`)", path = shown)
             );
             code = code.max(status::ERRORS);
-        } else if let Err(e) = std::fs::write(path, formatted) {
+        } else if let Err(e) = crate::whole::write(path, formatted.as_bytes()) {
             eprintln!(
                 "{} {}",
                 t!("error:"),
