@@ -164,6 +164,8 @@ const BAD_CASES: &[&str] = &[
     r#"{"id":"negative amount as text","year":2025,"model_service_spend":"-5"}"#,
     r#"{"id":"bool as text","year":2025,"sme":"yes"}"#,
     r#"{"id":"missing year"}"#,
+    // found by the schema fuzz target: the decoder reads years 1 to 9999 only
+    r#"{"id":"year of five digits","year":20263}"#,
     r#"{"id":"nested","year":2025,"standards":[{"id":"GB1","level":"national","rank":0},{"id":"GB2","levl":"national","rank":1}]}"#,
     r#"{"id":"project amount","year":2025,"scenario_projects":[{"qualified":true,"assessed":"abc"}]}"#,
     r#"{"id":"standard missing id","year":2025,"standards":[{"level":"national","rank":1}]}"#,

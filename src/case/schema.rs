@@ -18,7 +18,8 @@ pub fn case_schema(policy: &Policy) -> Value {
     properties.insert("id".into(), json!({"type": "string", "title": "申报编号 (case id)"}));
     properties.insert(
         "year".into(),
-        json!({"type": "integer", "title": "兑现年度 (award year)"}),
+        // (the years the decoder reads: 1 to 9999)
+        json!({"type": "integer", "minimum": 1, "maximum": 9999, "title": "兑现年度 (award year)"}),
     );
     properties.insert(
         "date".into(),
@@ -66,7 +67,7 @@ pub fn case_schema(policy: &Policy) -> Value {
             "type": "object",
             "properties": {
                 "award": {"enum": awards},
-                "year": {"type": "integer"},
+                "year": {"type": "integer", "minimum": 1, "maximum": 9999},
                 // a ledger amount is never negative, as the decoder checks
                 "amount": money(&Range { min: Some(rust_decimal::Decimal::ZERO), max: None }),
                 "item": {"type": "string"},

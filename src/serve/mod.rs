@@ -25,7 +25,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use error::ApiError;
-use registry::{Event, Registry};
+pub use registry::Event;
+use registry::Registry;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -92,6 +93,19 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// What a server of `dir` answers from, its policies loaded; with what the
+/// loading found, for the log. (`router` of it is the whole service, which the
+/// fuzz target drives in-process.)
+pub fn app(dir: &std::path::Path, limits: Limits) -> (Arc<App>, Vec<Event>) {
+    let app = Arc::new(App {
+        registry: Registry::new(dir),
+        limits,
+        stats: stats::Stats::default(),
+    });
+    let events = app.registry.scan();
+    (app, events)
 }
 
 /// The routes, with every layer but logging: what the tests serve.
@@ -254,12 +268,8 @@ async fn serve(options: Options, listening: impl FnOnce(&str)) -> Result<(), Fai
     if !options.dir.is_dir() {
         return Err(Failure::NotADirectory(options.dir));
     }
-    let app = Arc::new(App {
-        registry: Registry::new(&options.dir),
-        limits: options.limits,
-        stats: stats::Stats::default(),
-    });
-    log_events(app.registry.scan());
+    let (app, events) = app(&options.dir, options.limits);
+    log_events(events);
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .map_err(|error| Failure::Listen {
