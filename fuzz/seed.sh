@@ -49,4 +49,7 @@ printf '\000\016' > corpus/http/list
 printf '\000\010' > corpus/http/broken
 printf '\000\000award 30%% of data_space_investment' > corpus/diff_pair/rate
 printf '\001\200param extra "x" = 1元\n' > corpus/diff_pair/param
+mkdir -p corpus/lsp_session
+printf '\001\000\100\000' > corpus/lsp_session/hover
+printf '\000\001\000\010award 30%% \004\000\200\000' > corpus/lsp_session/edit-then-complete
 echo "seeded the new targets from $n policies"

@@ -37,6 +37,12 @@ pub fn run(flag: Option<Lang>) -> Result<(), String> {
     served.and(joined)
 }
 
+/// Serves one editor on `connection` until it says `exit`: what `run` does
+/// on stdio, and the fuzz target does in memory.
+pub fn serve_on(connection: &Connection, flag: Option<Lang>) -> Result<(), String> {
+    serve(connection, flag).map_err(|e| e.to_string())
+}
+
 fn serve(connection: &Connection, flag: Option<Lang>) -> Result<(), Error> {
     let (id, params) = connection.initialize_start()?;
     choose_language(&params, flag);
