@@ -228,3 +228,23 @@ fn every_result_line_is_valid() {
             .unwrap();
     assert!(!v.is_valid(&wrong));
 }
+
+/// Found by the schema fuzz target: an amount written with a plus sign, which
+/// the decoder reads, was refused by the schema.
+#[test]
+fn an_amount_with_a_plus_sign_is_valid_as_the_decoder_reads_it() {
+    let policy = "policies/tongzhou-2025-draft.policy";
+    let v = validator(policy, "case");
+    let case = r#"{"id":"plus","year":2025,"data_space_investment":"+2345623456.788"}"#;
+    assert!(v.is_valid(&serde_json::from_str(case).unwrap()));
+    let dir = std::env::temp_dir().join(format!("zhice-schema-plus-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("case.json");
+    std::fs::write(&file, case).unwrap();
+    let (out, code) = zhice(&["eval", policy, "--case", file.to_str().unwrap(), "--format", "jsonl"]);
+    assert_eq!(code, 0, "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+    // a minus sign on an amount that is never negative stays invalid
+    let negative = r#"{"id":"minus","year":2025,"data_space_investment":"-5"}"#;
+    assert!(!v.is_valid(&serde_json::from_str(negative).unwrap()));
+}

@@ -38,6 +38,12 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(results.len(), lines.len(), "one result line for each input line");
         let (mut cases, mut rejected, mut total) = (0, 0, Decimal::ZERO);
         for (i, (line, result)) in lines.iter().zip(&results).enumerate() {
+            // A byte-order mark opening the input is the file's, and skipped; on
+            // any later line it is part of that line. Alone, such a line would
+            // open its input: not the same question.
+            if i > 0 && line.starts_with("\u{feff}".as_bytes()) {
+                continue;
+            }
             let mut alone_input = line.to_vec();
             alone_input.push(b'\n');
             let (alone, s) = run(program, &alone_input, i + 1);
@@ -51,8 +57,11 @@ fuzz_target!(|data: &[u8]| {
             rejected += s.rejected;
             total += s.total;
         }
-        assert_eq!((summary.cases, summary.rejected), (cases, rejected));
-        if !summary.overflowed {
+        let skipped = lines.iter().skip(1).any(|l| l.starts_with("\u{feff}".as_bytes()));
+        if !skipped {
+            assert_eq!((summary.cases, summary.rejected), (cases, rejected));
+        }
+        if !summary.overflowed && !skipped {
             assert_eq!(summary.total, total);
         }
     }

@@ -87,6 +87,8 @@ fuzz_target!(|data: &[u8]| {
             req = req.header(k.trim(), v.trim());
         }
     }
+    // (an answer may echo what the request itself said, the case's id for one)
+    let asked = String::from_utf8_lossy(data).contains(&s.dir);
     let Ok(req) = req.body(Body::from(body.to_vec())) else { return };
     let router = s.router.clone();
     let (status, text) = s.runtime.block_on(async move {
@@ -96,6 +98,7 @@ fuzz_target!(|data: &[u8]| {
         (status, String::from_utf8_lossy(&bytes).into_owned())
     });
     assert!(status.as_u16() < 500 || (broken && status.as_u16() == 503), "{status}: {text}");
-    assert!(!text.contains(&s.dir), "the server's directory in an answer: {text}");
-    assert!(!text.contains("/home/") && !text.contains("/root/"), "a home directory in an answer: {text}");
+    assert!(asked || !text.contains(&s.dir), "the server's directory in an answer: {text}");
+    let home = |t: &str| t.contains("/home/") || t.contains("/root/");
+    assert!(home(&String::from_utf8_lossy(data)) || !home(&text), "a home directory in an answer: {text}");
 });

@@ -8,7 +8,9 @@
 use crate::check::model::{Const, EnumDef, FieldDef, Policy, Range, Ty, WhenAbsent};
 use serde_json::{json, Map, Value};
 
-const DECIMAL: &str = r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$";
+/// A decimal as the decoder reads it from a string (after an optional sign):
+/// `+` is read as rust_decimal reads it, so the schema takes it too.
+const DECIMAL: &str = r"[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$";
 const PERCENT: &str = r"^-?[0-9]+(\.[0-9]+)?%$";
 const DATE: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 
@@ -169,13 +171,13 @@ fn of_type(policy: &Policy, ty: &Ty, range: &Range) -> Value {
 fn money(range: &Range) -> Value {
     let mut number = json!({"type": "number"});
     bounds(&mut number, range);
-    // A string cannot carry a minimum; one that is never negative has no sign.
-    let pattern = if range.min.is_some_and(|m| !m.is_sign_negative()) {
-        &DECIMAL[2..]
+    // A string cannot carry a minimum; one that is never negative has no minus sign.
+    let sign = if range.min.is_some_and(|m| !m.is_sign_negative()) {
+        r"\+?"
     } else {
-        DECIMAL
+        "[-+]?"
     };
-    json!({"anyOf": [number, {"type": "string", "pattern": format!("^{pattern}")}]})
+    json!({"anyOf": [number, {"type": "string", "pattern": format!("^{sign}{DECIMAL}")}]})
 }
 
 fn bounds(v: &mut Value, range: &Range) {
