@@ -237,6 +237,11 @@ fn an_amount_with_a_plus_sign_is_valid_as_the_decoder_reads_it() {
     let v = validator(policy, "case");
     let case = r#"{"id":"plus","year":2025,"data_space_investment":"+2345623456.788"}"#;
     assert!(v.is_valid(&serde_json::from_str(case).unwrap()));
+    // and the other forms it reads: a trailing point, no whole part, spaces around
+    for amount in ["1234562345876.", ".5", "+.5", " 12 ", "1.e3"] {
+        let other = format!(r#"{{"id":"form","year":2025,"data_space_investment":"{amount}"}}"#);
+        assert!(v.is_valid(&serde_json::from_str(&other).unwrap()), "{amount}");
+    }
     let dir = std::env::temp_dir().join(format!("zhice-schema-plus-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("case.json");

@@ -8,9 +8,10 @@
 use crate::check::model::{Const, EnumDef, FieldDef, Policy, Range, Ty, WhenAbsent};
 use serde_json::{json, Map, Value};
 
-/// A decimal as the decoder reads it from a string (after an optional sign):
-/// `+` is read as rust_decimal reads it, so the schema takes it too.
-const DECIMAL: &str = r"[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$";
+/// A decimal as the decoder reads it from a string, after an optional sign:
+/// `12`, `12.`, `.5`, `1.5e3`, with spaces around it (the decoder trims them).
+/// (Fuzzing found each form the decoder reads that an earlier pattern refused.)
+const DECIMAL: &str = r"([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$";
 const PERCENT: &str = r"^-?[0-9]+(\.[0-9]+)?%$";
 const DATE: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 
@@ -177,7 +178,7 @@ fn money(range: &Range) -> Value {
     } else {
         "[-+]?"
     };
-    json!({"anyOf": [number, {"type": "string", "pattern": format!("^{sign}{DECIMAL}")}]})
+    json!({"anyOf": [number, {"type": "string", "pattern": format!(r"^\s*{sign}{DECIMAL}")}]})
 }
 
 fn bounds(v: &mut Value, range: &Range) {
