@@ -63,6 +63,9 @@ const CONFINED: &[(&str, &[&str])] = &[
     // messages go through `t!` (lib.rs), which asks `lang` for the language of the moment
     ("rust_i18n", &["lib", "lang"]),
     ("csv", &["batch"]),
+    ("calamine", &["batch"]),
+    ("rust_xlsxwriter", &["batch"]),
+    ("hyper_util", &["serve"]),
 ];
 
 /// Macros that write to the terminal: only the binary's own code may.

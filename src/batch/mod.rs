@@ -9,6 +9,7 @@
 mod chunks;
 mod csv_input;
 mod worker;
+pub mod xlsx;
 
 pub use crate::run::summary::{AwardStats, Summary};
 pub use csv_input::CsvAsJsonl;

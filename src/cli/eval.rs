@@ -23,10 +23,10 @@ pub(super) struct EvalArgs {
     /// One case: a JSON object (`-` reads standard input).
     #[arg(long)]
     case: Option<PathBuf>,
-    /// Many cases, streamed: JSONL, or CSV when the name ends in .csv (`-` reads standard input as JSONL).
+    /// Many cases, streamed: JSONL, CSV when the name ends in .csv, the first sheet of an Excel workbook when it ends in .xlsx (`-` reads standard input as JSONL).
     #[arg(long)]
     cases: Option<PathBuf>,
-    /// The output: text, json, jsonl, or csv (csv and jsonl stream; json builds one array).
+    /// The output: text, json, jsonl, csv, or xlsx (csv and jsonl stream; json builds one array; xlsx writes an Excel workbook to --out).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// Write the results to this file instead of standard output: whole, so that a run cut short leaves the file as it was.
@@ -63,13 +63,20 @@ const BOM: &[u8] = "\u{FEFF}".as_bytes();
 enum Sink {
     Stdout(std::io::BufWriter<std::io::Stdout>),
     File(crate::whole::Whole),
+    /// `--format xlsx`: the CSV lines, made a workbook at the end
+    Sheet(Vec<u8>, PathBuf),
 }
 
 impl Sink {
     fn open(args: &EvalArgs) -> std::io::Result<Sink> {
-        Ok(match &args.out {
-            Some(path) => Sink::File(crate::whole::Whole::create(path)?),
-            None => Sink::Stdout(std::io::BufWriter::new(std::io::stdout())),
+        Ok(match (&args.out, args.format) {
+            (Some(path), Format::Xlsx) => {
+                // said now, not after the run: a folder that cannot take the file
+                crate::whole::Whole::create(path)?;
+                Sink::Sheet(Vec::new(), path.clone())
+            }
+            (Some(path), _) => Sink::File(crate::whole::Whole::create(path)?),
+            (None, _) => Sink::Stdout(std::io::BufWriter::new(std::io::stdout())),
         })
     }
 
@@ -77,6 +84,10 @@ impl Sink {
         match self {
             Sink::Stdout(mut w) => w.flush(),
             Sink::File(w) => w.finish(),
+            Sink::Sheet(csv, path) => {
+                let book = crate::batch::xlsx::csv_as_sheet(&csv, &t!("results")).map_err(std::io::Error::other)?;
+                crate::whole::write(&path, &book)
+            }
         }
     }
 }
@@ -86,6 +97,7 @@ impl Write for Sink {
         match self {
             Sink::Stdout(w) => w.write(buf),
             Sink::File(w) => w.write(buf),
+            Sink::Sheet(csv, _) => csv.write(buf),
         }
     }
 
@@ -93,6 +105,7 @@ impl Write for Sink {
         match self {
             Sink::Stdout(w) => w.flush(),
             Sink::File(w) => w.flush(),
+            Sink::Sheet(..) => Ok(()),
         }
     }
 }
@@ -158,6 +171,9 @@ fn usage(args: &EvalArgs) -> Result<(), String> {
     if args.bom && args.format != Format::Csv {
         return Err(t!("`--bom` is for CSV output: add `--format csv`").into_owned());
     }
+    if args.format == Format::Xlsx && args.out.is_none() {
+        return Err(t!("`--format xlsx` writes a workbook: say where with `--out RESULTS.xlsx`").into_owned());
+    }
     Ok(())
 }
 
@@ -219,7 +235,7 @@ fn one_case(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
     let text = match args.format {
         Format::Text => result::text(&program.policy, &result),
         Format::Json | Format::Jsonl => format!("{}\n", lines.json_line(&result)),
-        Format::Csv => {
+        Format::Csv | Format::Xlsx => {
             let mut s = lines.csv_header();
             match &result {
                 CaseResult::Done { id, outcome } => lines.csv(id, outcome, &mut s),
@@ -250,7 +266,23 @@ fn one_case(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
 
 fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
     let stdin = path == Path::new("-");
-    let csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let xlsx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    // A workbook's first sheet is read as a CSV file: its first row names the fields.
+    let csv = xlsx || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let sheet: Option<Vec<u8>> = if xlsx {
+        let read = std::fs::read(path)
+            .map_err(|e| crate::lang::io_error(&e))
+            .and_then(|bytes| crate::batch::xlsx::sheet_as_csv(&bytes));
+        match read {
+            Ok(csv) => Some(csv),
+            Err(e) => {
+                eprintln!("{} `{}`: {}", t!("error:"), path.display(), e);
+                return status::USAGE;
+            }
+        }
+    } else {
+        None
+    };
     let pooled = !program.policy.pools.is_empty();
     let ledger = match read_ledger(args.pool_ledger.as_deref()) {
         Ok(l) => l,
@@ -291,9 +323,10 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
         }
     }
     let open = || -> std::io::Result<Box<dyn Read + Send>> {
-        let source: Box<dyn Read + Send> = match file {
-            Some(f) => Box::new(std::fs::File::open(f)?),
-            None => Box::new(std::io::stdin()),
+        let source: Box<dyn Read + Send> = match (&sheet, file) {
+            (Some(csv), _) => Box::new(std::io::Cursor::new(csv.clone())),
+            (None, Some(f)) => Box::new(std::fs::File::open(f)?),
+            (None, None) => Box::new(std::io::stdin()),
         };
         if csv {
             Ok(Box::new(
@@ -317,7 +350,7 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
         }
     };
     let output = match args.format {
-        Format::Csv => Output::Csv,
+        Format::Csv | Format::Xlsx => Output::Csv,
         Format::Text => Output::Text,
         _ => Output::Json,
     };

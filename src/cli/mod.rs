@@ -119,6 +119,8 @@ pub(crate) enum Format {
     Json,
     Jsonl,
     Csv,
+    // an Excel workbook, written to `--out`
+    Xlsx,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

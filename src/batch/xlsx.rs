@@ -1,0 +1,145 @@
+//! Excel workbooks, in and out. A sheet of cases is read as the CSV reader
+//! reads a file — the first row names the fields, each row after it is a
+//! case — so that one decoder checks both; results are written as a sheet,
+//! from the same lines `--format csv` writes.
+//!
+//! Excel keeps every number as a binary double and shows it to 15
+//! significant digits; a number cell is read back as those 15 digits (what
+//! the user typed and sees), never as the double's binary expansion. Amounts
+//! written out are numbers Excel can add up (exact up to 15 digits: a
+//! thousand billion yuan to the fen), formatted with two places.
+
+use rust_decimal::Decimal;
+
+/// The first worksheet of an `.xlsx` workbook, as CSV text.
+pub fn sheet_as_csv(workbook: &[u8]) -> Result<Vec<u8>, String> {
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(workbook))
+        .map_err(|e| t!("not an Excel workbook (.xlsx): %{e}", e = e).into_owned())?;
+    let range = match book.worksheet_range_at(0) {
+        Some(Ok(r)) => r,
+        Some(Err(e)) => return Err(t!("cannot read the first worksheet: %{e}", e = e).into_owned()),
+        None => return Err(t!("the workbook has no worksheet").into_owned()),
+    };
+    let mut out = ::csv::Writer::from_writer(Vec::new());
+    for row in range.rows() {
+        let cells: Vec<String> = row.iter().map(cell).collect();
+        // a row left empty in the sheet is no case
+        if cells.iter().all(String::is_empty) {
+            continue;
+        }
+        out.write_record(&cells).map_err(|e| e.to_string())?;
+    }
+    out.into_inner().map_err(|e| e.to_string())
+}
+
+/// A cell as its CSV text: what the CSV reader would find for the same value.
+fn cell(c: &calamine::Data) -> String {
+    use calamine::Data;
+    match c {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number(*f),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, m, day, ..) = d.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{day:02}")
+        }
+        Data::DateTime(d) => number(d.as_f64()),
+        // an ISO date and time: the date is what a case holds
+        Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e}"),
+    }
+}
+
+/// A number cell as Excel shows it: at most 15 significant digits, no
+/// trailing zeros (`123456.78`, not `123456.77999999999883584678173065185546875`).
+fn number(f: f64) -> String {
+    Decimal::from_f64_retain(f)
+        .and_then(|d| d.round_sf(15))
+        .map(|d| d.normalize().to_string())
+        .unwrap_or_else(|| f.to_string())
+}
+
+/// Result lines in CSV (with their header) as a workbook of one sheet:
+/// amounts as numbers with two places, ids and everything else as text.
+pub fn csv_as_sheet(csv: &[u8], sheet: &str) -> Result<Vec<u8>, String> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let failed = |e: rust_xlsxwriter::XlsxError| t!("cannot write the workbook: %{e}", e = e).into_owned();
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(sheet).map_err(failed)?;
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("#,##0.00");
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(csv);
+    let mut id_column = None;
+    for (r, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| e.to_string())?;
+        let row = u32::try_from(r).map_err(|_| t!("too many rows for one worksheet").into_owned())?;
+        for (c, text) in record.iter().enumerate() {
+            let col = u16::try_from(c).map_err(|_| t!("too many columns for one worksheet").into_owned())?;
+            if r == 0 {
+                if text == "id" {
+                    id_column = Some(c);
+                }
+                ws.write_string_with_format(row, col, text, &bold).map_err(failed)?;
+                continue;
+            }
+            match amount(text).filter(|_| id_column != Some(c)) {
+                Some(x) => ws.write_number_with_format(row, col, x, &money).map_err(failed)?,
+                None => ws.write_string(row, col, text).map_err(failed)?,
+            };
+        }
+    }
+    ws.set_freeze_panes(1, 0).map_err(failed)?;
+    ws.autofit();
+    book.save_to_buffer().map_err(failed)
+}
+
+/// An amount as a result line writes it (`5000000.00`, `-12.5`), as the
+/// number Excel keeps; anything else is text.
+fn amount(text: &str) -> Option<f64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let plain = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && digits.bytes().filter(|b| *b == b'.').count() <= 1
+        && digits.len() <= 16;
+    if !plain {
+        return None;
+    }
+    text.parse::<f64>().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_excel_shows_them() {
+        assert_eq!(number(123456.78), "123456.78");
+        assert_eq!(number(0.1 + 0.2), "0.3");
+        assert_eq!(number(5_000_000.0), "5000000");
+        assert_eq!(number(-12.5), "-12.5");
+        assert_eq!(number(1e20), "100000000000000000000");
+    }
+
+    #[test]
+    fn a_written_sheet_reads_back_as_the_same_rows() {
+        let csv = "id,total,data_space\nA-1,5000000.00,5000000.00\n007,0.00,\n";
+        let book = csv_as_sheet(csv.as_bytes(), "结果").expect("written");
+        let back = String::from_utf8(sheet_as_csv(&book).expect("read")).expect("utf-8");
+        // amounts come back as numbers (Excel drops the trailing zeros), the id as text
+        assert_eq!(back, "id,total,data_space\nA-1,5000000,5000000\n007,0,\n");
+    }
+
+    #[test]
+    fn what_is_not_a_workbook_is_said() {
+        let e = sheet_as_csv(b"id,year\nA,2025\n").expect_err("not a workbook");
+        assert!(e.contains(".xlsx"), "{e}");
+    }
+}

@@ -1,0 +1,161 @@
+//! Excel in and out: a workbook of cases gives the results the same cases
+//! give as CSV — with Excel's own booleans, dates and numbers, a number with
+//! binary noise read as Excel shows it — and `--format xlsx --out` writes the
+//! results as a sheet whose amounts are numbers.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+mod support;
+
+use calamine::{Data, Reader};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use std::path::Path;
+use std::process::Command;
+
+const POLICY: &str = "policies/tongzhou-2025-draft.policy";
+
+fn zhice(args: &[&str]) -> (String, String, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_zhice"))
+        .args(args)
+        .env("ZHICE_LANG", "en")
+        .current_dir(support::root())
+        .output()
+        .unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+fn dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("zhice-excel-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// The cases as a bureau's sheet holds them: typed cells, not text.
+fn cases_workbook(path: &Path) {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    let header = [
+        "id",
+        "year",
+        "date",
+        "sme",
+        "significant_effect",
+        "model_service_spend",
+        "dcmm_level",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let day = Format::new().set_num_format("yyyy-mm-dd");
+    // a computed spend with binary noise: Excel shows 300000.3
+    let rows: [(&str, f64, bool, f64, Option<f64>); 3] = [
+        ("A-1", 2025.0, true, 300000.1 + 0.2, Some(4.0)),
+        ("A-2", 2026.0, false, 1_000_000.0, None),
+        ("A-3", 2025.0, true, 123456.78, Some(3.0)),
+    ];
+    for (r, (id, year, sme, spend, level)) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, *id).unwrap();
+        ws.write_number(r, 1, *year).unwrap();
+        let date = ExcelDateTime::from_ymd(*year as u16, 3, 1).unwrap();
+        ws.write_datetime_with_format(r, 2, &date, &day).unwrap();
+        ws.write_boolean(r, 3, *sme).unwrap();
+        ws.write_boolean(r, 4, true).unwrap();
+        ws.write_number(r, 5, *spend).unwrap();
+        if let Some(l) = level {
+            ws.write_number(r, 6, *l).unwrap();
+        }
+    }
+    // a row left empty at the end is no case
+    ws.write_string(5, 0, "").unwrap();
+    book.save(path).unwrap();
+}
+
+#[test]
+fn a_workbook_of_cases_gives_what_the_same_cases_give_as_csv() {
+    let d = dir("in");
+    let book = d.join("cases.xlsx");
+    cases_workbook(&book);
+    let csv = d.join("cases.csv");
+    std::fs::write(
+        &csv,
+        "id,year,date,sme,significant_effect,model_service_spend,dcmm_level\n\
+         A-1,2025,2025-03-01,TRUE,TRUE,300000.3,4\n\
+         A-2,2026,2026-03-01,FALSE,TRUE,1000000,\n\
+         A-3,2025,2025-03-01,TRUE,TRUE,123456.78,3\n",
+    )
+    .unwrap();
+    let (from_book, err, code) = zhice(&["eval", POLICY, "--cases", book.to_str().unwrap(), "--format", "jsonl"]);
+    assert_eq!(code, 0, "{err}");
+    let (from_csv, _, _) = zhice(&["eval", POLICY, "--cases", csv.to_str().unwrap(), "--format", "jsonl"]);
+    assert_eq!(from_book, from_csv);
+    assert_eq!(from_book.lines().count(), 3);
+    // 30 % of 300000.3, as typed and shown, not of its binary double
+    assert!(from_book.contains(r#""model_voucher":"90000.09""#), "{from_book}");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn results_as_a_workbook_hold_amounts_as_numbers() {
+    let d = dir("out");
+    let out = d.join("results.xlsx");
+    let (_, err, code) = zhice(&[
+        "eval",
+        POLICY,
+        "--cases",
+        "tests/data/tongzhou/examples.jsonl",
+        "--format",
+        "xlsx",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(code <= 1, "{err}");
+    let (csv, _, _) = zhice(&[
+        "eval",
+        POLICY,
+        "--cases",
+        "tests/data/tongzhou/examples.jsonl",
+        "--format",
+        "csv",
+    ]);
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    assert_eq!(
+        rows.len(),
+        csv.lines().count(),
+        "a row for each line of the CSV results"
+    );
+    let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+    assert_eq!(header.join(","), csv.lines().next().unwrap());
+    let total = header.iter().position(|h| h == "total").unwrap();
+    let first: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    match &rows[1][total] {
+        Data::Float(f) => assert_eq!(*f, first[total].parse::<f64>().unwrap()),
+        other => panic!("the total is a number, not {other:?}"),
+    }
+    assert!(matches!(rows[1][0], Data::String(_)), "the id stays text");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn a_workbook_needs_a_file_to_go_to() {
+    let (_, err, code) = zhice(&[
+        "eval",
+        POLICY,
+        "--cases",
+        "tests/data/tongzhou/examples.jsonl",
+        "--format",
+        "xlsx",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--out RESULTS.xlsx"), "{err}");
+    let (_, err, code) = zhice(&["eval", POLICY, "--cases", "README.xlsx"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("README.xlsx"), "{err}");
+}
