@@ -22,7 +22,7 @@ const TECHNICAL: &[&str] = &[
     "zhice", "LANG", "JSON", "JSONL", "CSV", "UTF", "BOM", "GBK", "Excel", "Windows", "HTTP", "URL", "OpenAPI", "LSP",
     "CNY", "DCMM", "AI", "ID", // the commands, and the values command-line options take, are code
     "check", "eval", "explain", "test", "diff", "fmt", "bounds", "sample", "schema", "lsp", "serve", "doc", "help",
-    "zh", "en", "human", "plain", "json", "jsonl", "text", "csv", "markdown", "html", "case", "result", "true",
+    "zh", "en", "human", "plain", "json", "jsonl", "text", "csv", "xlsx", "markdown", "html", "case", "result", "true",
     "false",
 ];
 
