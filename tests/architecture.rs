@@ -64,6 +64,8 @@ const CONFINED: &[(&str, &[&str])] = &[
     ("rust_i18n", &["lib", "lang"]),
     ("csv", &["batch"]),
     ("calamine", &["batch"]),
+    ("encoding_rs", &["batch"]),
+    ("encoding_rs_io", &["batch"]),
     ("rust_xlsxwriter", &["batch"]),
     ("hyper_util", &["serve"]),
 ];

@@ -159,3 +159,39 @@ fn a_workbook_needs_a_file_to_go_to() {
     assert_eq!(code, 2);
     assert!(err.contains("README.xlsx"), "{err}");
 }
+
+#[test]
+fn gbk_and_bom_csv_give_the_results_the_same_cases_give_as_jsonl() {
+    let d = dir("encodings");
+    let csv = "id,year,sme,significant_effect,model_service_spend,competition_national,dcmm_level\n\
+               甲公司,2025,是,是,300000.3,一等奖,4\n\
+               乙公司,2026,否,TRUE,1000000,,\n";
+    let jsonl = r#"{"id":"甲公司","year":2025,"sme":true,"significant_effect":true,"model_service_spend":"300000.3","competition_national":"一等奖","dcmm_level":4}
+{"id":"乙公司","year":2026,"sme":false,"significant_effect":true,"model_service_spend":"1000000"}
+"#;
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(csv);
+    assert!(!unmappable);
+    std::fs::write(d.join("gbk.csv"), &gbk).unwrap();
+    std::fs::write(d.join("bom.csv"), format!("\u{feff}{csv}")).unwrap();
+    std::fs::write(d.join("cases.jsonl"), jsonl).unwrap();
+    let eval = |f: &str| {
+        zhice(&[
+            "eval",
+            POLICY,
+            "--cases",
+            d.join(f).to_str().unwrap(),
+            "--format",
+            "jsonl",
+        ])
+    };
+    let (expected, _, code) = eval("cases.jsonl");
+    assert_eq!(code, 0);
+    assert!(expected.contains(r#""competition":"1000000.00""#), "{expected}");
+    let (from_gbk, note, _) = eval("gbk.csv");
+    assert_eq!(from_gbk, expected);
+    assert!(note.contains("read as GBK"), "{note}");
+    let (from_bom, note, _) = eval("bom.csv");
+    assert_eq!(from_bom, expected);
+    assert!(note.is_empty(), "{note}");
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -165,3 +165,67 @@ mod tests {
         }
     }
 }
+
+/// How much of a CSV file is looked at to tell its encoding.
+const SNIFF: usize = 64 * 1024;
+
+/// A CSV file's bytes as UTF-8 text, and whether they were GBK. A file whose
+/// opening is UTF-8 (a byte-order mark or not) is passed on as it is; one
+/// that is not, but reads cleanly as GBK — what Excel on Chinese Windows
+/// saves — is decoded from GB18030 (GBK's superset) as it streams. Anything
+/// else is passed on, and the reader says which row is not UTF-8.
+pub fn utf8_text<R: Read + Send + 'static>(mut input: R) -> io::Result<(Box<dyn Read + Send>, bool)> {
+    let mut head = Vec::with_capacity(SNIFF);
+    (&mut input).take(SNIFF as u64).read_to_end(&mut head)?;
+    let utf8 = match std::str::from_utf8(&head) {
+        Ok(_) => true,
+        // cut inside a character at the end of the look: still UTF-8
+        Err(e) => e.error_len().is_none(),
+    };
+    let opening = io::Cursor::new(head);
+    if utf8 || !reads_as_gbk(opening.get_ref()) {
+        return Ok((Box::new(opening.chain(input)), false));
+    }
+    let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
+        .encoding(Some(encoding_rs::GB18030))
+        .build(opening.chain(input));
+    Ok((Box::new(decoded), true))
+}
+
+/// True when `bytes` decode as GB18030 without a malformed sequence (one cut
+/// at the end of the look is allowed).
+fn reads_as_gbk(bytes: &[u8]) -> bool {
+    let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+    let mut out = String::with_capacity(bytes.len() * 2);
+    let (result, _) = decoder.decode_to_string_without_replacement(bytes, &mut out, false);
+    !matches!(result, encoding_rs::DecoderResult::Malformed(..))
+}
+
+#[cfg(test)]
+mod encoding {
+    use super::utf8_text;
+    use std::io::Read;
+
+    fn text(bytes: &'static [u8]) -> (String, bool) {
+        let (mut r, gbk) = utf8_text(bytes).expect("read");
+        let mut s = String::new();
+        r.read_to_string(&mut s).expect("utf-8");
+        (s, gbk)
+    }
+
+    #[test]
+    fn gbk_is_read_as_the_text_it_holds_and_utf8_as_it_is() {
+        // 是 and 否 in GBK
+        assert_eq!(
+            text(b"id,sme\nA,\xca\xc7\nB,\xb7\xf1\n"),
+            ("id,sme\nA,是\nB,否\n".to_string(), true)
+        );
+        assert_eq!(text("id,sme\nA,是\n".as_bytes()), ("id,sme\nA,是\n".to_string(), false));
+        // neither: passed on for the reader to refuse
+        let (mut r, gbk) = utf8_text(&b"id\n\xff\xff\xff\n"[..]).expect("read");
+        assert!(!gbk);
+        let mut v = Vec::new();
+        r.read_to_end(&mut v).expect("bytes");
+        assert_eq!(v, b"id\n\xff\xff\xff\n");
+    }
+}

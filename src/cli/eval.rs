@@ -322,6 +322,7 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
             return status::USAGE;
         }
     }
+    let gbk_seen = std::sync::atomic::AtomicBool::new(false);
     let open = || -> std::io::Result<Box<dyn Read + Send>> {
         let source: Box<dyn Read + Send> = match (&sheet, file) {
             (Some(csv), _) => Box::new(std::io::Cursor::new(csv.clone())),
@@ -329,9 +330,9 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
             (None, None) => Box::new(std::io::stdin()),
         };
         if csv {
-            Ok(Box::new(
-                CsvAsJsonl::new(program, source).map_err(std::io::Error::other)?,
-            ))
+            let (text, gbk) = crate::batch::utf8_text(source)?;
+            gbk_seen.store(gbk, std::sync::atomic::Ordering::Relaxed);
+            Ok(Box::new(CsvAsJsonl::new(program, text).map_err(std::io::Error::other)?))
         } else {
             Ok(source)
         }
@@ -340,6 +341,16 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
         if let Err(e) = open() {
             eprintln!("{} `{}`: {}", t!("error:"), path.display(), crate::lang::io_error(&e));
             return status::USAGE;
+        }
+        if gbk_seen.load(std::sync::atomic::Ordering::Relaxed) {
+            eprintln!(
+                "{} {}",
+                t!("note:"),
+                t!(
+                    "`%{file}` is not UTF-8: it is read as GBK, as Excel on Chinese Windows saves it",
+                    file = path.display()
+                )
+            );
         }
     }
     let size = file.map_or(0, |f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0));
