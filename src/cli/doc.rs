@@ -43,18 +43,7 @@ pub(super) fn run(out: &Out, args: &DocArgs) -> u8 {
     let write = |to: &std::path::Path, text: String| -> Result<(), u8> {
         crate::whole::write(to, text.as_bytes())
             .map(|()| eprintln!("{}", t!("wrote %{path}", path = to.display())))
-            .map_err(|e| {
-                eprintln!(
-                    "{} {}",
-                    t!("error:"),
-                    t!(
-                        "cannot write `%{path}`: %{e}",
-                        path = to.display(),
-                        e = crate::lang::io_error(&e)
-                    )
-                );
-                status::USAGE
-            })
+            .map_err(|e| super::cannot_write(to, &e))
     };
     let result = match &args.out {
         None => {
@@ -68,16 +57,7 @@ pub(super) fn run(out: &Out, args: &DocArgs) -> u8 {
         Some(p) if p.extension().is_some_and(|e| e == "md") => write(p, book::markdown::document(&b)),
         Some(dir) => {
             if let Err(e) = std::fs::create_dir_all(dir) {
-                eprintln!(
-                    "{} {}",
-                    t!("error:"),
-                    t!(
-                        "cannot write `%{path}`: %{e}",
-                        path = dir.display(),
-                        e = crate::lang::io_error(&e)
-                    )
-                );
-                return status::USAGE;
+                return super::cannot_write(dir, &e);
             }
             write(&dir.join("index.html"), book::html::page(&b))
                 .and_then(|()| write(&dir.join("index.md"), book::markdown::document(&b)))

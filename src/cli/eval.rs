@@ -112,17 +112,7 @@ impl Write for Sink {
 
 /// Says that the results could not be written where `--out` asked.
 fn cannot_write(args: &EvalArgs, e: &std::io::Error) -> u8 {
-    let path = args.out.as_deref().unwrap_or(Path::new("-"));
-    eprintln!(
-        "{} {}",
-        t!("error:"),
-        t!(
-            "cannot write `%{path}`: %{reason}",
-            path = path.display(),
-            reason = crate::lang::io_error(e)
-        )
-    );
-    status::USAGE
+    super::cannot_write(args.out.as_deref().unwrap_or(Path::new("-")), e)
 }
 
 /// Writes the ledger after this round, when asked to.
@@ -131,18 +121,7 @@ fn write_ledger(program: &Program, args: &EvalArgs, ledger: &Ledger, settled: &S
         return Ok(());
     };
     let json = serde_json::to_string_pretty(&ledger.after(program, settled).to_json()).unwrap_or_default();
-    crate::whole::write(path, (json + "\n").as_bytes()).map_err(|e| {
-        eprintln!(
-            "{} {}",
-            t!("error:"),
-            t!(
-                "cannot write `%{path}`: %{reason}",
-                path = path.display(),
-                reason = crate::lang::io_error(&e)
-            )
-        );
-        status::USAGE
-    })
+    crate::whole::write(path, (json + "\n").as_bytes()).map_err(|e| super::cannot_write(path, &e))
 }
 
 /// Arguments that parse but do not make sense together, said before any work.
@@ -419,16 +398,7 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
         let json =
             serde_json::to_string_pretty(&report::summary::json(program, &summary, &settled)).unwrap_or_default();
         if let Err(e) = crate::whole::write(file, (json + "\n").as_bytes()) {
-            eprintln!(
-                "{} {}",
-                t!("error:"),
-                t!(
-                    "cannot write `%{path}`: %{reason}",
-                    path = file.display(),
-                    reason = crate::lang::io_error(&e)
-                )
-            );
-            return status::USAGE;
+            return super::cannot_write(file, &e);
         }
     }
     if summary.rejected > 0 {

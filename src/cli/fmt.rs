@@ -50,16 +50,7 @@ pub(super) fn run(out: &super::Out, files: &[PathBuf], check: bool) -> u8 {
             );
             code = code.max(status::ERRORS);
         } else if let Err(e) = crate::whole::write(path, formatted.as_bytes()) {
-            eprintln!(
-                "{} {}",
-                t!("error:"),
-                t!(
-                    "cannot write `%{path}`: %{reason}",
-                    path = path.display(),
-                    reason = crate::lang::io_error(&e)
-                )
-            );
-            code = code.max(status::USAGE);
+            code = code.max(super::cannot_write(path, &e));
         } else {
             eprintln!("{}", t!("formatted %{path}", path = path.display()));
         }

@@ -291,3 +291,17 @@ impl Out {
         }
     }
 }
+
+/// Says that `path` could not be written, and why; the exit status for it.
+pub(super) fn cannot_write(path: &std::path::Path, e: &std::io::Error) -> u8 {
+    eprintln!(
+        "{} {}",
+        t!("error:"),
+        t!(
+            "cannot write `%{path}`: %{reason}",
+            path = path.display(),
+            reason = crate::lang::io_error(e)
+        )
+    );
+    status::USAGE
+}
