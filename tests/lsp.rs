@@ -230,6 +230,26 @@ fn an_editor_session() {
         .map(|i| i["label"].as_str().unwrap())
         .collect();
     assert_eq!(labels, ["first", "second", "third"]);
+    // After `x is `: the values of x's own enum, not those of every enum.
+    for (subject, want) in [
+        ("competition_national is ", vec!["first", "second", "third", "given"]),
+        ("s.level is not ", vec!["international", "national", "given"]),
+    ] {
+        let typed = with_dot.replacen("award by Prize. {", &format!("award by Prize. {{ {subject}"), 1);
+        change(&mut client, &uri, 20, &typed);
+        let done = client.request(
+            "textDocument/completion",
+            at(&uri, position(&typed, subject, 0, subject.len())),
+        );
+        let labels: Vec<&str> = done["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap())
+            .collect();
+        assert_eq!(labels, want, "after `{subject}`");
+    }
+    change(&mut client, &uri, 21, &with_dot);
     let done = client.request(
         "textDocument/completion",
         at(&uri, position(&with_dot, "= 500万元", 0, "= 500".len())),
@@ -364,6 +384,13 @@ fn an_editor_session() {
         .as_str()
         .unwrap()
         .contains("the Chinese goes in the label"));
+    // A name already declared is refused: the rename would make two declarations.
+    let refused = client.call(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": uri }, "position": position(&good, "award by dcmm_level", 0, 12), "newName": "sme" }),
+    );
+    let message = refused["error"]["message"].as_str().unwrap();
+    assert!(message.contains("`sme` is already declared on line 52"), "{message}");
 
     // Rename a measure: its id in the policy, the tests' expectations and their ledgers.
     let edit = client.request(

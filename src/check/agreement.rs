@@ -217,15 +217,21 @@ fn compare(p: &Policy, item: &Item, all: &[Used]) -> Vec<Diagnostic> {
             .map(|v| show(u.kind, *v))
             .collect::<Vec<_>>()
             .join(" / ");
-        let what = match u.param {
-            Some(name) => t!("parameter `%{name}` (%{shown})", name = name, shown = shown).into_owned(),
-            None => shown.clone(),
+        let message = match u.param {
+            Some(name) => words!(
+                "the rule of `%{id}` uses parameter `%{name}` (%{shown}), which its clause text does not state",
+                id = item.id.node,
+                name = name,
+                shown = shown
+            ),
+            None => words!(
+                "the rule of `%{id}` uses %{shown}, which its clause text does not state",
+                id = item.id.node,
+                shown = shown
+            ),
         };
         out.push(
-            Diagnostic::warning(
-                TEXT_AGREEMENT,
-                words!("the rule of `%{id}` uses %{what}, which its clause text does not state", id = item.id.node, what = what),
-                u.expr.span)
+            Diagnostic::warning(TEXT_AGREEMENT, message, u.expr.span)
             .label(words!("%{shown} is not in the text", shown = shown))
             .related(item.text.span, words!("the clause text"))
             .help(words!("make the text and the rule say the same; if the published text is at odds with the rule on purpose, write `allow text-agreement because \"…\"` in `%{id}`", id = item.id.node)),

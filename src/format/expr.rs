@@ -193,8 +193,13 @@ fn literal(src: &str, e: &Expr, lit: &Literal) -> String {
     }
 }
 
-fn compact(written: &str) -> String {
-    written.chars().filter(|c| !c.is_whitespace()).collect()
+/// The full-width `％` a Chinese input method types is read as `%` and written as one.
+pub(super) fn compact(written: &str) -> String {
+    written
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c == '％' { '%' } else { c })
+        .collect()
 }
 
 /// Test data on one line: `{ year: 2025, items: [{ id: "A" }] }`.
@@ -214,7 +219,7 @@ pub fn data(src: &str, d: &Spanned<Data>) -> String {
         ),
         Data::Name(n) => n.clone(),
         Data::Literal(Literal::Text(_)) => d.span.text(src).to_string(),
-        Data::Literal(_) | Data::Negative(_) => d.span.text(src).chars().filter(|c| !c.is_whitespace()).collect(),
+        Data::Literal(_) | Data::Negative(_) => compact(d.span.text(src)),
     }
 }
 

@@ -125,7 +125,7 @@ fn compact(doc: &Doc, span: Span) -> String {
     if t.starts_with('"') {
         t.to_string()
     } else {
-        t.chars().filter(|c| !c.is_whitespace()).collect()
+        super::expr::compact(t)
     }
 }
 

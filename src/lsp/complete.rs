@@ -101,7 +101,13 @@ pub fn complete(unit: &Unit, side: Side, offset: usize) -> Value {
             })
             .collect()
     } else if matches!(last_word(head.trim_end()), "is" | "not") && head.ends_with(' ') {
-        let mut v: Vec<Value> = known.iter().filter(|k| k.kind == Kind::EnumValue).map(item).collect();
+        let enumeration = subject_enum(known, head);
+        let mut v: Vec<Value> = known
+            .iter()
+            .filter(|k| k.kind == Kind::EnumValue)
+            .filter(|k| enumeration.is_none() || k.owner.as_deref() == enumeration)
+            .map(item)
+            .collect();
         v.push(json!({ "label": "given", "kind": 14 }));
         v
     } else if side == Side::Tests {
@@ -144,6 +150,34 @@ fn members(known: &[Known], qualifier: &str) -> Vec<Value> {
         .filter(|k| seen.insert(k.name.clone()))
         .map(item)
         .collect()
+}
+
+/// The enum of what stands before `is` (or `is not`): an input (`prize is `)
+/// or a field of an item (`p.level is `); none when it is something else.
+fn subject_enum<'k>(known: &'k [Known], head: &str) -> Option<&'k str> {
+    let rest = head.trim_end().strip_suffix("is").or_else(|| {
+        head.trim_end()
+            .strip_suffix("not")
+            .and_then(|r| r.trim_end().strip_suffix("is"))
+    })?;
+    let rest = rest.trim_end();
+    let start = rest
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        .map_or(0, |i| i + rest[i..].chars().next().map_or(1, char::len_utf8));
+    let subject = &rest[start..];
+    let found = match subject.split_once('.') {
+        None => known.iter().find(|k| k.kind == Kind::Input && k.name == subject),
+        Some((item, field)) => {
+            let record = known
+                .iter()
+                .find(|k| k.kind == Kind::Input && k.name == item)
+                .and_then(|k| k.record.as_deref());
+            known.iter().find(|k| {
+                k.kind == Kind::Field && k.name == field && (record.is_none() || k.owner.as_deref() == record)
+            })
+        }
+    };
+    found?.enumeration.as_deref()
 }
 
 fn item(k: &Known) -> Value {

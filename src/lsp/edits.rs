@@ -3,7 +3,7 @@
 
 use super::workspace::{Side, Unit, Workspace};
 use super::Answer;
-use crate::check::names::NameUse;
+use crate::check::names::{NameUse, Symbol};
 use crate::syntax::FileKind;
 use lsp_server::ErrorCode;
 use lsp_types::Url;
@@ -71,6 +71,24 @@ pub fn rename(unit: &Unit, side: Side, offset: usize, new_name: &str) -> Answer 
             .into_owned(),
         ));
     }
+    let taken = unit.analysed.names.iter().find(|n| {
+        let text = unit.text(if n.in_tests { Side::Tests } else { Side::Policy });
+        n.decl && n.symbol != at.symbol && n.span.text(text) == new_name && same_space(&at.symbol, &n.symbol)
+    });
+    if let Some(taken) = taken {
+        return Err((
+            ErrorCode::InvalidParams,
+            t!(
+                "`%{name}` is already declared on line %{line}: the renamed name would clash with it",
+                name = new_name,
+                line = line_number(
+                    unit.text(if taken.in_tests { Side::Tests } else { Side::Policy }),
+                    taken.span.start
+                )
+            )
+            .into_owned(),
+        ));
+    }
     let mut changes: Map<String, Value> = Map::new();
     for n in unit.occurrences(&at.symbol) {
         let side = if n.in_tests { Side::Tests } else { Side::Policy };
@@ -83,6 +101,24 @@ pub fn rename(unit: &Unit, side: Side, offset: usize, new_name: &str) -> Answer 
         }
     }
     Ok(json!({ "changes": changes }))
+}
+
+/// Whether a declaration of `other` stands in the way of `renamed` taking its
+/// name: an enum's values and a record's fields are apart from everything
+/// else; the rest (inputs, measures, bound items, …) share one space, since a
+/// bound item hides a top-level name of its own spelling.
+fn same_space(renamed: &Symbol, other: &Symbol) -> bool {
+    use Symbol::*;
+    match (renamed, other) {
+        (EnumValue(e, _), EnumValue(f, _)) => e == f,
+        (Field(r, _), Field(q, _)) => r == q,
+        (EnumValue(..) | Field(..), _) | (_, EnumValue(..) | Field(..)) => false,
+        _ => true,
+    }
+}
+
+fn line_number(text: &str, offset: usize) -> usize {
+    text.get(..offset).map_or(0, |t| t.matches('\n').count()) + 1
 }
 
 fn is_name(s: &str) -> bool {

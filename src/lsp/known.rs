@@ -14,6 +14,8 @@ pub struct Known {
     pub owner: Option<String>,
     /// for an input: the record its items or value are, if any
     pub record: Option<String>,
+    /// for an input or a field: the enum its value is one of, if any
+    pub enumeration: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,13 +49,20 @@ impl Kind {
 /// The names a parsed file declares.
 pub fn known(file: &ast::File, src: &str) -> Vec<Known> {
     let mut out = Vec::new();
-    let mut add = |name: &str, kind, detail: String, owner: Option<&str>, record: Option<String>| {
+    let enum_named = |ty: &ast::TypeExpr| {
+        file.enums
+            .iter()
+            .find(|e| e.name.node == ty.name.node)
+            .map(|e| e.name.node.clone())
+    };
+    let mut add = |name: &str, kind, detail: String, owner: Option<&str>, record: Option<String>, enumeration| {
         out.push(Known {
             name: name.to_string(),
             kind,
             detail,
             owner: owner.map(str::to_string),
             record,
+            enumeration,
         })
     };
     let label = |l: &Option<String>, alt: &str| l.clone().unwrap_or_else(|| alt.to_string());
@@ -64,7 +73,14 @@ pub fn known(file: &ast::File, src: &str) -> Vec<Known> {
             .iter()
             .find(|r| r.name.node == i.ty.name.node)
             .map(|r| r.name.node.clone());
-        add(&i.name.node, Kind::Input, label(&i.label, ty), None, record);
+        add(
+            &i.name.node,
+            Kind::Input,
+            label(&i.label, ty),
+            None,
+            record,
+            enum_named(&i.ty),
+        );
     }
     for p in &file.params {
         add(
@@ -73,10 +89,11 @@ pub fn known(file: &ast::File, src: &str) -> Vec<Known> {
             label(&p.label, p.value.span.text(src)),
             None,
             None,
+            None,
         );
     }
     for v in &file.values {
-        add(&v.name.node, Kind::Value, label(&v.label, ""), None, None);
+        add(&v.name.node, Kind::Value, label(&v.label, ""), None, None, None);
     }
     for m in &file.measures {
         add(
@@ -85,16 +102,17 @@ pub fn known(file: &ast::File, src: &str) -> Vec<Known> {
             format!("{} {}", m.clause.node, m.title.node),
             None,
             None,
+            None,
         );
     }
     for e in &file.enums {
-        add(&e.name.node, Kind::Enum, label(&e.label, ""), None, None);
+        add(&e.name.node, Kind::Enum, label(&e.label, ""), None, None, None);
         for (v, l) in &e.values {
-            add(&v.node, Kind::EnumValue, label(l, ""), Some(&e.name.node), None);
+            add(&v.node, Kind::EnumValue, label(l, ""), Some(&e.name.node), None, None);
         }
     }
     for r in &file.records {
-        add(&r.name.node, Kind::Record, label(&r.label, ""), None, None);
+        add(&r.name.node, Kind::Record, label(&r.label, ""), None, None, None);
         for f in &r.fields {
             add(
                 &f.name.node,
@@ -102,6 +120,7 @@ pub fn known(file: &ast::File, src: &str) -> Vec<Known> {
                 label(&f.label, f.ty.span.text(src)),
                 Some(&r.name.node),
                 None,
+                enum_named(&f.ty),
             );
         }
     }

@@ -1,15 +1,11 @@
 //! pest's errors turned into diagnostics that a drafter can read: rule names
 //! become phrases ("a money amount like 500万元") and positions become spans.
 
+use super::slips::{full_width, open_block_before, open_paren_before, ITEM_STARTS};
 use super::{reparse_from, Rule};
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 use pest::error::{ErrorVariant, InputLocation};
-
-/// Keywords that start a top-level item, where the parser can pick up again.
-const ITEM_STARTS: [&str; 12] = [
-    "policy", "enum", "record", "input", "param", "value", "measure", "rule", "pool", "benefit", "clause", "test",
-];
 
 /// The first syntax error and those of later items, each at most once.
 /// Full-width punctuation outside strings, the commonest slip when typing with
@@ -28,48 +24,6 @@ pub(super) fn collect(source: &str, rule: Rule, first: pest::error::Error<Rule>)
 
 fn line_of(source: &str, offset: usize) -> usize {
     source.get(..offset).map_or(0, |s| s.matches('\n').count())
-}
-
-/// Full-width punctuation outside strings and comments.
-fn full_width(source: &str) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for (i, c) in super::scan::code_chars(source) {
-        match c {
-            '：' | '，' | '；' | '“' | '”' | '＝' => {
-                let replacement = match c {
-                    '：' => ":",
-                    '，' => ",",
-                    '；' => "\n",
-                    '＝' => "=",
-                    _ => "\"",
-                };
-                let ascii = match c {
-                    '：' => ":",
-                    '，' => ",",
-                    '；' => &t!("a new line"),
-                    '＝' => "=",
-                    _ => "\"",
-                };
-                out.push(
-                    Diagnostic::error(
-                        "zhice::syntax::full-width",
-                        words!("full-width `%{c}` outside a string", c = c),
-                        Span::new(i, i + c.len_utf8()),
-                    )
-                    .label(words!("write %{ascii} here", ascii = ascii))
-                    .help(words!(
-                        "outside \"…\" the language uses ASCII punctuation; full-width forms belong inside strings"
-                    ))
-                    .fix(Span::new(i, i + c.len_utf8()), replacement),
-                );
-                if out.len() >= 20 {
-                    break;
-                }
-            }
-            _ => {}
-        }
-    }
-    out
 }
 
 fn parse_errors(source: &str, rule: Rule, first: pest::error::Error<Rule>) -> Vec<Diagnostic> {
@@ -233,68 +187,12 @@ fn convert(source: &str, offset: usize, e: &pest::error::Error<Rule>) -> Diagnos
     } else {
         hint(found, after_digit)
     };
-    if let Some(open) = open_block_before(source, start, found) {
+    if let Some(open) = open_block_before(source, start, found).or_else(|| open_paren_before(source, start, end)) {
         return open;
     }
     Diagnostic::error("zhice::syntax", message, Span::new(start, end))
         .label(label)
         .help(help)
-}
-
-/// A new item (`measure`, `rule`, …) found where a statement was expected
-/// usually means a `}` is missing: name the block still open and where it began.
-fn open_block_before(source: &str, start: usize, found: &str) -> Option<Diagnostic> {
-    let line_start = source.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
-    if !ITEM_STARTS.contains(&found) || line_start != start {
-        return None;
-    }
-    let open = unclosed_braces(source.get(..start)?);
-    // The item that is open: the first unclosed brace on a line that starts an item.
-    let brace = open.iter().copied().find(|&b| {
-        let ls = source[..b].rfind('\n').map_or(0, |i| i + 1);
-        let word: String = source[ls..].chars().take_while(|c| c.is_ascii_alphabetic()).collect();
-        ITEM_STARTS.contains(&word.as_str())
-    })?;
-    let ls = source[..brace].rfind('\n').map_or(0, |i| i + 1);
-    let head: Vec<&str> = source[ls..brace].split_whitespace().take(2).collect();
-    let head = head.join(" ");
-    let end = start + found.len();
-    Some(
-        Diagnostic::error(
-            "zhice::syntax::unclosed",
-            words!(
-                "`%{block}` is still open: a `}` is missing before this `%{found}`",
-                block = head,
-                found = found
-            ),
-            Span::new(start, end),
-        )
-        .label(words!("a new item begins here"))
-        .related(
-            Span::new(brace, brace + 1),
-            words!("`%{block}` begins here and is never closed", block = head),
-        )
-        .help(words!(
-            "close `%{block}` with `}` where its statements end",
-            block = head
-        )),
-    )
-}
-
-/// The positions of the `{` not yet closed at the end of `text`, outermost
-/// first; braces inside strings and comments do not count.
-fn unclosed_braces(text: &str) -> Vec<usize> {
-    let mut open = Vec::new();
-    for (i, c) in super::scan::code_chars(text) {
-        match c {
-            '{' => open.push(i),
-            '}' => {
-                open.pop();
-            }
-            _ => {}
-        }
-    }
-    open
 }
 
 /// Words the grammar reserves (`keyword` in grammar/policy.pest).

@@ -4,6 +4,7 @@
 
 pub mod ast;
 mod errors;
+mod slips;
 pub use errors::{expected_phrases, KEYWORDS};
 pub mod literal;
 mod lower;
