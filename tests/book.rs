@@ -1,7 +1,7 @@
 //! `zhice doc`: the book of every bundled policy is one standalone page whose
 //! internal links all land, in HTML and in Markdown; and the page loads in
-//! real headless Chromium (Debian's package) with no console message, on a
-//! desktop and on a phone, screenshots taken.
+//! real headless Chromium (Debian's package), with the review page, with no console message
+//! and nothing wider than the screen, on a desktop and on a phone (390 px), screenshots taken.
 //!
 //! The browser part needs `chromium`; without it, it says so and passes,
 //! unless `ZHICE_REQUIRE_BROWSER=1` (which `.ci/run` sets after installing it).
@@ -105,8 +105,34 @@ fn chromium() -> Option<&'static str> {
     })
 }
 
-/// Loads `page` in headless Chromium; the console messages it logged, and the screenshot's size.
-fn load(browser: &str, page: &Path, shot: &Path, size: &str, profile: &Path) -> (Vec<String>, u64) {
+/// Loads `page` in headless Chromium, `width` × `height` pixels wide; the
+/// console messages it logged, and the screenshot's size. Headless Chromium
+/// will not make its window narrower than 500 pixels, so the page is shown in
+/// a frame of the width asked for; a copy of it reports, as a console error,
+/// anything wider than that frame (a page a phone would scroll sideways).
+fn load(
+    browser: &str,
+    (page, fragment): (&Path, &str),
+    shot: &Path,
+    (width, height): (u32, u32),
+    profile: &Path,
+) -> (Vec<String>, u64) {
+    let dir = page.parent().unwrap();
+    let html = std::fs::read_to_string(page).unwrap();
+    let checked = html
+        .replacen("</head>", "<style>html{scrollbar-width:none}</style></head>", 1)
+        .replacen("</body>", &format!("{OVERFLOW}</body>"), 1);
+    let inner = dir.join("checked.html");
+    std::fs::write(&inner, checked).unwrap();
+    let frame = dir.join("frame.html");
+    std::fs::write(
+        &frame,
+        format!(
+            "<!DOCTYPE html><html><body style=\"margin:0\"><iframe src=\"checked.html{fragment}\" \
+             style=\"border:0;display:block;width:{width}px;height:{height}px\"></iframe></body></html>"
+        ),
+    )
+    .unwrap();
     let out = Command::new(browser)
         .args([
             "--headless",
@@ -121,9 +147,9 @@ fn load(browser: &str, page: &Path, shot: &Path, size: &str, profile: &Path) -> 
             "--v=0",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--window-size={size}"))
+        .arg(format!("--window-size={width},{height}"))
         .arg(format!("--screenshot={}", shot.display()))
-        .arg(format!("file://{}", page.display()))
+        .arg(format!("file://{}", frame.display()))
         .output()
         .expect("run chromium");
     let log = String::from_utf8_lossy(&out.stderr);
@@ -135,8 +161,14 @@ fn load(browser: &str, page: &Path, shot: &Path, size: &str, profile: &Path) -> 
     (console, std::fs::metadata(shot).map_or(0, |m| m.len()))
 }
 
+/// Logs the elements that reach past the page's width, if any do.
+const OVERFLOW: &str = "<script>(function(){var d=document.documentElement;if(d.scrollWidth>d.clientWidth){\
+var wide=[];document.querySelectorAll('body *').forEach(function(e){var r=e.getBoundingClientRect();\
+if(r.right>d.clientWidth+1)wide.push(e.tagName+' '+Math.round(r.right)+'px')});\
+console.error('zhice-overflow: '+d.scrollWidth+'px wide in '+d.clientWidth+'px: '+wide.slice(0,6).join(', '))}})()</script>";
+
 #[test]
-fn the_book_loads_in_chromium() {
+fn the_book_and_the_review_load_in_chromium() {
     let Some(browser) = chromium() else {
         assert!(
             std::env::var_os("ZHICE_REQUIRE_BROWSER").is_none(),
@@ -146,30 +178,72 @@ fn the_book_loads_in_chromium() {
         return;
     };
     let dir = scratch("browser");
-    // The check itself can fail: a page that logs is caught.
-    let probe = dir.join("probe.html");
-    std::fs::write(&probe, "<!DOCTYPE html><script>console.error('zhice-probe')</script>").unwrap();
-    let (console, _) = load(browser, &probe, &dir.join("probe.png"), "400,300", &dir.join("profile"));
-    assert!(
-        console.iter().any(|l| l.contains("zhice-probe")),
-        "console messages are not seen: {console:?}"
-    );
+    let profile = dir.join("profile");
+    // The checks themselves can fail: a page that logs, and a page too wide for a phone, are caught.
+    for (name, body, caught) in [
+        ("logs", "<script>console.error('zhice-probe')</script>", "zhice-probe"),
+        ("wide", "<div style=\"width:600px\">x</div>", "zhice-overflow"),
+    ] {
+        let probe = dir.join(format!("{name}.html"));
+        std::fs::write(
+            &probe,
+            format!("<!DOCTYPE html><html><head></head><body>{body}</body></html>"),
+        )
+        .unwrap();
+        let (console, _) = load(browser, (&probe, ""), &dir.join("probe.png"), (390, 300), &profile);
+        assert!(
+            console.iter().any(|l| l.contains(caught)),
+            "`{caught}` is not seen: {console:?}"
+        );
+    }
 
     doc(
         "policies/tongzhou-2025-illustrative-amendment.policy",
         Some("policies/tongzhou-2025-draft.policy"),
         &dir,
     );
-    let page = dir.join("index.html");
-    for (size, name) in [("1280,2000", "desktop.png"), ("390,844", "phone.png")] {
-        let shot = dir.join(name);
-        let (console, bytes) = load(browser, &page, &shot, size, &dir.join("profile"));
-        assert!(console.is_empty(), "console messages on {size}: {console:?}");
-        assert!(bytes > 10_000, "a screenshot of the page at {size} ({bytes} bytes)");
+    let review = Command::new(env!("CARGO_BIN_EXE_zhice"))
+        .args([
+            "diff",
+            "policies/tongzhou-2025-draft.policy",
+            "policies/tongzhou-2025-illustrative-amendment.policy",
+            "--cases",
+            "examples/cases.jsonl",
+            "--format",
+            "html",
+            "--lang",
+            "zh",
+        ])
+        .current_dir(support::root())
+        .output()
+        .unwrap();
+    assert!(review.status.success(), "{}", String::from_utf8_lossy(&review.stderr));
+    std::fs::write(dir.join("review.html"), &review.stdout).unwrap();
+
+    let mut shots = Vec::new();
+    let views = [
+        ("index", "", "book"),
+        ("index", "#m-data_space", "book-measure"),
+        ("review", "", "review"),
+    ];
+    for (page, fragment, view) in views {
+        for (size, device) in [((1280, 2000), "desktop"), ((390, 844), "phone")] {
+            let name = format!("{view}-{device}.png");
+            let shot = dir.join(&name);
+            let page = dir.join(format!("{page}.html"));
+            let (console, bytes) = load(browser, (&page, fragment), &shot, size, &profile);
+            assert!(
+                console.is_empty(),
+                "console messages of {view} at {size:?}: {console:?}"
+            );
+            assert!(bytes > 10_000, "a screenshot of {view} at {size:?} ({bytes} bytes)");
+            shots.push(name);
+        }
     }
+    // `ZHICE_KEEP_SCREENSHOTS=docs/images cargo test --test book` renews the pictures in the docs.
     if let Some(keep) = std::env::var_os("ZHICE_KEEP_SCREENSHOTS") {
-        for name in ["desktop.png", "phone.png"] {
-            let _ = std::fs::copy(dir.join(name), Path::new(&keep).join(name));
+        for name in shots {
+            std::fs::copy(dir.join(&name), Path::new(&keep).join(&name)).unwrap();
         }
     }
     let _ = std::fs::remove_dir_all(dir);

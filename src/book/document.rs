@@ -115,6 +115,10 @@ fn item(book: &Book, item: &Item) -> Block {
     if let Some(w) = &item.worst {
         blocks.push(Block::Para(strong(format!("{}{w}", t!("Worst case: ")))));
     }
+    if let Some((chart, notes)) = &item.curve {
+        blocks.push(Block::Chart(chart.clone()));
+        blocks.push(Block::List(notes.iter().map(|n| text_of(n.clone())).collect()));
+    }
     if !item.params.is_empty() {
         let mut line = text_of(t!("Parameters: "));
         for (k, p) in item.params.iter().filter_map(|&i| book.params.get(i)).enumerate() {

@@ -27,6 +27,7 @@ th, td { border: 1px solid var(--line); padding: .35rem .6rem; text-align: left;
 th { background: var(--soft); }
 pre, code { font-family: "DejaVu Sans Mono", "Noto Sans Mono CJK SC", ui-monospace, monospace; font-size: .85rem; }
 pre { background: var(--soft); padding: .75rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
+figure { margin: 1rem 0; } figcaption { color: var(--muted); font-size: .9rem; }
 details { margin: .5rem 0; } summary { cursor: pointer; color: var(--muted); }
 .group { border: 1px solid var(--line); border-radius: .4rem; padding: .5rem .9rem; margin: .75rem 0; }
 .group p[class^=depth] { margin: 0; } .depth1 { padding-left: 1rem; } .depth2 { padding-left: 2rem; } .depth3 { padding-left: 3rem; } .depth4 { padding-left: 4rem; }

@@ -6,6 +6,7 @@
 //! `document.rs` builds it once as a document; `html.rs` and `markdown.rs`
 //! render that document.
 
+mod curve;
 mod document;
 pub mod html;
 pub mod markdown;
@@ -50,6 +51,8 @@ pub struct Item {
     /// indices into `Book::params`
     pub params: Vec<usize>,
     pub worst: Option<String>,
+    /// how the award moves with the measure's main input, and its corners in words
+    pub curve: Option<(crate::report::doc::Chart, Vec<String>)>,
     pub examples: Vec<Example>,
 }
 
@@ -169,6 +172,7 @@ pub fn build(loaded: &Loaded, previous: Option<(&str, &Loaded)>, path: &str) -> 
             written: m.span.text(src).to_string(),
             params: used,
             worst,
+            curve: curve::picture(&runner, i),
             examples: examples(&runner, i),
         });
     }
@@ -190,6 +194,7 @@ pub fn build(loaded: &Loaded, previous: Option<(&str, &Loaded)>, path: &str) -> 
             written: decl.map(|d| d.span.text(src).to_string()).unwrap_or_default(),
             params: Vec::new(),
             worst: None,
+            curve: None,
             examples: Vec::new(),
         });
     }
@@ -439,7 +444,7 @@ fn problems(loaded: &Loaded) -> Vec<String> {
     out
 }
 
-/// The colon after a label: full-width in Chinese.
+/// An item with no award of its own: a rule across measures, a pool, a clause.
 fn other(id: &str, clause: &str, title: &str, text: &Option<String>, kind: String, written: &str) -> Item {
     Item {
         anchor: format!("i-{id}"),
@@ -452,6 +457,7 @@ fn other(id: &str, clause: &str, title: &str, text: &Option<String>, kind: Strin
         written: written.to_string(),
         params: Vec::new(),
         worst: None,
+        curve: None,
         examples: Vec::new(),
     }
 }

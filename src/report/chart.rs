@@ -269,9 +269,166 @@ pub fn impact(imp: &crate::diff::impact::Impact, before: &str, after: &str) -> V
     out
 }
 
+/// A line of how one amount moves with one input: the corners of the line,
+/// the corners worth naming (numbered ①②… in the picture, their words beside
+/// it), and one worked example as a dot.
+pub struct Line<'a> {
+    pub title: &'a str,
+    pub x_label: &'a str,
+    pub y_label: &'a str,
+    pub points: &'a [(Decimal, Decimal)],
+    pub marks: &'a [(Decimal, Decimal)],
+    pub example: Option<(Decimal, Decimal)>,
+    pub example_label: &'a str,
+}
+
+/// The circled numbers that name a line's marks, in the picture and in the text beside it.
+pub const MARKS: [char; 10] = ['①', '②', '③', '④', '⑤', '⑥', '⑦', '⑧', '⑨', '⑩'];
+
+pub fn line(l: &Line) -> Chart {
+    const LEFT: i64 = 64;
+    const WIDE: i64 = 560;
+    const TOP: i64 = 28;
+    const HIGH: i64 = 200;
+    let x_end = l
+        .points
+        .iter()
+        .map(|p| p.0)
+        .chain(l.example.map(|e| e.0))
+        .max()
+        .unwrap_or_default();
+    let y_end = l
+        .points
+        .iter()
+        .map(|p| p.1)
+        .chain(l.example.map(|e| e.1))
+        .max()
+        .unwrap_or_default();
+    let y_end = if y_end <= Decimal::ZERO { Decimal::ONE } else { y_end };
+    let at = |(x, y): (Decimal, Decimal)| (LEFT + pixels(x, x_end, WIDE), TOP + HIGH - pixels(y, y_end, HIGH));
+    let mut body = format!(
+        "<text x=\"0\" y=\"14\" font-size=\"11\">{}</text>\
+         <line x1=\"{LEFT}\" y1=\"{TOP}\" x2=\"{LEFT}\" y2=\"{b}\" stroke=\"#888\"/>\
+         <line x1=\"{LEFT}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" stroke=\"#888\"/>\
+         <text x=\"{mid}\" y=\"{t}\" text-anchor=\"middle\" font-size=\"11\">{}</text>",
+        esc(l.y_label),
+        esc(l.x_label),
+        b = TOP + HIGH,
+        r = LEFT + WIDE,
+        mid = LEFT + WIDE / 2,
+        t = TOP + HIGH + 34,
+    );
+    for k in 0..=2i64 {
+        let part = |end: Decimal| {
+            end.checked_mul(Decimal::from(k))
+                .and_then(|v| v.checked_div(Decimal::TWO))
+                .unwrap_or(end)
+        };
+        let (x, y) = (part(x_end), part(y_end));
+        let (px, _) = at((x, Decimal::ZERO));
+        let (_, py) = at((Decimal::ZERO, y));
+        let anchor = ["start", "middle", "end"][usize::try_from(k).unwrap_or(0)];
+        let _ = write!(
+            body,
+            "<text x=\"{px}\" y=\"{}\" text-anchor=\"{anchor}\" font-size=\"10\">{}</text>\
+             <text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"10\">{}</text>\
+             <line x1=\"{LEFT}\" y1=\"{py}\" x2=\"{}\" y2=\"{py}\" stroke=\"#eee\"/>",
+            TOP + HIGH + 14,
+            short(x),
+            LEFT - 4,
+            py + 4,
+            short(y),
+            LEFT + WIDE,
+        );
+    }
+    let corners: Vec<String> = l
+        .points
+        .iter()
+        .map(|p| {
+            let (x, y) = at(*p);
+            format!("{x},{y}")
+        })
+        .collect();
+    let _ = write!(
+        body,
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"{NEW}\" stroke-width=\"2\"/>",
+        corners.join(" ")
+    );
+    for (mark, n) in l.marks.iter().zip(MARKS) {
+        let (x, y) = at(*mark);
+        let _ = write!(
+            body,
+            "<line x1=\"{x}\" y1=\"{y}\" x2=\"{x}\" y2=\"{}\" stroke=\"{OLD}\" stroke-dasharray=\"3 3\"/>\
+             <circle cx=\"{x}\" cy=\"{y}\" r=\"3\" fill=\"{NEW}\"/>\
+             <text x=\"{}\" y=\"{}\" font-size=\"12\">{n}</text>",
+            TOP + HIGH,
+            x + 4,
+            (y - 6).max(TOP + 10),
+        );
+    }
+    if let Some(example) = l.example {
+        let (x, y) = at(example);
+        let _ = write!(
+            body,
+            "<circle cx=\"{x}\" cy=\"{y}\" r=\"5\" fill=\"{REJECTED}\" stroke=\"#fff\"><title>{}</title></circle>",
+            esc(l.example_label)
+        );
+        body.push_str(&legend(
+            LEFT,
+            TOP + HIGH + 54,
+            &[(REJECTED, l.example_label.to_string())],
+        ));
+    }
+    let height = TOP + HIGH + 62;
+    Chart {
+        title: l.title.to_string(),
+        svg: format!(
+            "<svg viewBox=\"0 0 {w} {height}\" width=\"100%\" style=\"max-width:{w}px\" role=\"img\" \
+             aria-label=\"{t}\" font-size=\"12\" font-family=\"inherit\"><title>{t}</title>{body}</svg>",
+            w = LEFT + WIDE + 16,
+            t = esc(l.title)
+        ),
+    }
+}
+
+/// An amount short enough for an axis: 2,500万 and 1.2亿 in Chinese, 25M and 300k in English.
+fn short(d: Decimal) -> String {
+    let units: [(i64, &str); 2] = if crate::lang::is_zh() {
+        [(100_000_000, "亿"), (10_000, "万")]
+    } else {
+        [(1_000_000, "M"), (1_000, "k")]
+    };
+    for (unit, name) in units {
+        let unit = Decimal::from(unit);
+        if d.abs() >= unit {
+            let n = (d / unit).round_dp(2).normalize();
+            return format!("{}{name}", crate::number::quantity(n));
+        }
+    }
+    crate::number::quantity(d.round_dp(2).normalize())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_runs_from_its_first_corner_to_its_last_and_numbers_its_marks() {
+        let d = |n: i64| Decimal::from(n);
+        let c = line(&Line {
+            title: "t",
+            x_label: "x",
+            y_label: "y",
+            points: &[(d(0), d(0)), (d(500), d(100)), (d(1000), d(100))],
+            marks: &[(d(500), d(100))],
+            example: Some((d(250), d(50))),
+            example_label: "e",
+        });
+        // 0 at the axes' corner, 500 halfway across, 1000 at the end; 100 at the top
+        assert!(c.svg.contains("points=\"64,228 344,28 624,28\""), "{}", c.svg);
+        assert!(c.svg.contains(">①<") && !c.svg.contains(">②<"));
+        assert!(c.svg.contains("cx=\"204\" cy=\"128\" r=\"5\""), "{}", c.svg);
+    }
 
     #[test]
     fn bars_are_in_proportion_and_never_vanish() {

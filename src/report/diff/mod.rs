@@ -121,7 +121,8 @@ pub fn page(diff: &PolicyDiff, impact: Option<&Impact>) -> String {
 
 const STYLE: &str = "body{font-family:system-ui,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei','WenQuanYi Zen Hei',sans-serif;margin:2em auto;max-width:72em;padding:0 1em;color:#222;line-height:1.5}\
 h1{font-size:1.4em}h2{font-size:1.2em;border-bottom:1px solid #ccc;margin-top:2em}h3{font-size:1.05em;margin-bottom:.3em}\
-table{border-collapse:collapse;width:100%;margin:.5em 0}td,th{border:1px solid #ddd;padding:.3em .5em;vertical-align:top;text-align:left}\
+table{border-collapse:collapse;margin:.5em 0;display:block;max-width:100%;overflow-x:auto}td,th{border:1px solid #ddd;padding:.3em .5em;vertical-align:top;text-align:left}\
 th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}pre{margin:0;white-space:pre-wrap;font-size:.9em}\
 del{background:#fdd;text-decoration:line-through}ins{background:#dfd;text-decoration:none}\
-.added{background:#efe}.removed{background:#fee}.what{width:9em;color:#555}";
+.added{background:#efe}.removed{background:#fee}.what{width:9em;color:#555}\
+@media (max-width:40rem){body{margin:1em auto;padding:0 .7em}figure{margin:1em 0}td,th{min-width:5em}td.num,th.num{min-width:0}}";
