@@ -22,9 +22,10 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 /// Writes the book of `policy` (with `previous`) into `dir`.
-fn doc(policy: &str, previous: Option<&str>, dir: &Path) {
+fn doc(policy: &str, previous: Option<&str>, dir: &Path, more: &[&str]) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_zhice"));
     cmd.args(["doc", policy, "--out", dir.to_str().unwrap()])
+        .args(more)
         .current_dir(support::root());
     if let Some(p) = previous {
         cmd.args(["--previous", p]);
@@ -64,7 +65,7 @@ fn attributes<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
 fn every_book_is_standalone_and_its_links_land() {
     let dir = scratch("links");
     for (policy, previous) in books() {
-        doc(&policy, previous.as_deref(), &dir);
+        doc(&policy, previous.as_deref(), &dir, &[]);
         let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
         let ids: Vec<&str> = attributes(&html, "id");
         let unique: BTreeSet<&str> = ids.iter().copied().collect();
@@ -197,11 +198,20 @@ fn the_book_and_the_review_load_in_chromium() {
         );
     }
 
+    // With applications, the book's changes show the budget and who gains and loses, as pictures.
     doc(
         "policies/tongzhou-2025-illustrative-amendment.policy",
         Some("policies/tongzhou-2025-draft.policy"),
         &dir,
+        &["--cases", "examples/cases.jsonl", "--lang", "zh"],
     );
+    let book = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    for picture in [
+        "各项措施的资金：修改前与修改后",
+        "支持金额随可信数据空间固定资产投资的变化",
+    ] {
+        assert!(book.contains(&format!("aria-label=\"{picture}\"")), "{picture}");
+    }
     let review = Command::new(env!("CARGO_BIN_EXE_zhice"))
         .args([
             "diff",

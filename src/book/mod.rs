@@ -87,8 +87,16 @@ impl Param {
     }
 }
 
+/// The version a book is compared with, and the applications that show what the change does.
+pub struct Previous<'a> {
+    pub path: &'a str,
+    pub loaded: &'a Loaded,
+    /// JSONL
+    pub cases: Option<&'a str>,
+}
+
 /// The book of a loaded policy, with the changes from `previous` when given.
-pub fn build(loaded: &Loaded, previous: Option<(&str, &Loaded)>, path: &str) -> Book {
+pub fn build(loaded: &Loaded, previous: Option<Previous>, path: &str) -> Book {
     let p = &*loaded.program.policy;
     let src = loaded.source();
     let ast = &loaded.ast;
@@ -248,21 +256,30 @@ pub fn build(loaded: &Loaded, previous: Option<(&str, &Loaded)>, path: &str) -> 
     if let Some(c) = p.header.currency.as_ref().filter(|c| c.as_str() != "CNY") {
         facts.push((t!("Currency").into_owned(), c.clone()));
     }
-    let changes = previous.map(|(old_path, old)| {
-        let old_side = crate::diff::Side {
-            path: old_path,
-            policy: &old.program.policy,
-            ast: &old.ast,
-            source: old.source(),
-        };
-        let new_side = crate::diff::Side {
-            path,
-            policy: p,
-            ast,
-            source: src,
-        };
-        crate::report::diff::document(&crate::diff::compare(&old_side, &new_side), None)
-    });
+    let changes = previous.map(
+        |Previous {
+             path: old_path,
+             loaded: old,
+             cases,
+         }| {
+            let old_side = crate::diff::Side {
+                path: old_path,
+                policy: &old.program.policy,
+                ast: &old.ast,
+                source: old.source(),
+            };
+            let new_side = crate::diff::Side {
+                path,
+                policy: p,
+                ast,
+                source: src,
+            };
+            let diff = crate::diff::compare(&old_side, &new_side);
+            let impact =
+                cases.map(|text| crate::diff::impact::impact(&diff, &old.program, &loaded.program, text, None));
+            crate::report::diff::document(&diff, impact.as_ref())
+        },
+    );
     let outputs = p
         .values
         .iter()

@@ -17,6 +17,9 @@ pub(super) struct DocArgs {
     /// The previous version of the policy: the book then ends with what changed.
     #[arg(long)]
     previous: Option<PathBuf>,
+    /// With --previous: applications (JSONL) to show what the change does, with pictures of the budget and of who gains and loses.
+    #[arg(long, requires = "previous")]
+    cases: Option<PathBuf>,
     /// Where to write: a directory (index.html and index.md are written in it), or a .html or .md file. Default: standard output.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -37,8 +40,20 @@ pub(super) fn run(out: &Out, args: &DocArgs) -> u8 {
         },
         None => None,
     };
+    let cases = match &args.cases {
+        Some(p) => match super::input::read_text(p) {
+            Ok(text) => Some(text),
+            Err(code) => return code,
+        },
+        None => None,
+    };
     let path = args.policy.display().to_string();
-    let b = book::build(&loaded, previous.as_ref().map(|(p, l)| (p.as_str(), l)), &path);
+    let previous = previous.as_ref().map(|(p, l)| book::Previous {
+        path: p,
+        loaded: l,
+        cases: cases.as_deref(),
+    });
+    let b = book::build(&loaded, previous, &path);
     // a book written to a file says where, so that a silent success is not mistaken for nothing done
     let write = |to: &std::path::Path, text: String| -> Result<(), u8> {
         crate::whole::write(to, text.as_bytes())
