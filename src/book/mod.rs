@@ -181,7 +181,7 @@ pub fn build(loaded: &Loaded, previous: Option<Previous>, path: &str) -> Book {
             params: used,
             worst,
             curve: curve::picture(&runner, i),
-            examples: examples(&runner, i),
+            examples: examples(&runner, &words, i),
         });
     }
     for b in &p.benefits {
@@ -508,7 +508,7 @@ fn params_of<'a>(exprs: impl Iterator<Item = &'a Expr>) -> Vec<usize> {
 }
 
 /// The drafters' tests that pay under measure `m`, each with its explanation of `m`.
-fn examples(runner: &crate::run::Runner, m: usize) -> Vec<Example> {
+fn examples(runner: &crate::run::Runner, words: &Words, m: usize) -> Vec<Example> {
     let program = runner.program;
     let p: &Policy = &program.policy;
     let mut out = Vec::new();
@@ -520,25 +520,14 @@ fn examples(runner: &crate::run::Runner, m: usize) -> Vec<Example> {
             continue;
         };
         // A worked example is a round of one, as the drafters' test runs it.
-        let Ok((crate::run::Ran { case, outcome, .. }, _)) = runner.one(&test.given, crate::run::Mode::Explained)
-        else {
+        let Ok((crate::run::Ran { outcome, .. }, _)) = runner.one(&test.given, crate::run::Mode::Explained) else {
             continue;
         };
-        let explained = crate::report::explain::json(program, &case, &outcome);
-        let steps = explained["measures"][m]["steps"]
-            .as_array()
-            .map(|s| {
-                s.iter()
-                    .map(|x| {
-                        let depth = x["depth"].as_u64().unwrap_or(0);
-                        (
-                            usize::try_from(depth).unwrap_or(0),
-                            x["text"].as_str().unwrap_or("").to_string(),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let worded = words::Worded {
+            words,
+            written: crate::report::explain::Written(program),
+        };
+        let steps = crate::report::explain::steps(program, &outcome, m, &worded);
         let given = serde_json::from_str::<serde_json::Value>(&test.given)
             .map(|v| v.to_string())
             .unwrap_or_else(|_| test.given.clone());

@@ -297,3 +297,44 @@ fn enum_label(p: &Policy, en: usize, v: u32) -> String {
     };
     label.clone().unwrap_or_else(|| name.clone())
 }
+
+/// The steps of a worked example in the reader's words: each piece of the
+/// rule a step names is said as the rule in words says it (`按可信数据空间固定资产投资的20%`),
+/// not quoted from the policy file; what has no words of its own is quoted.
+pub struct Worded<'a> {
+    pub words: &'a Words<'a>,
+    pub written: crate::report::explain::Written<'a>,
+}
+
+impl Worded<'_> {
+    /// The checked expression written at exactly `span`, if there is one.
+    fn at(&self, span: crate::span::Span) -> Option<&Expr> {
+        let p = self.words.policy;
+        let mut found = None;
+        let all = p.exprs().map(|(_, e)| e).chain(p.values.iter().map(|v| &v.expr));
+        for e in all {
+            e.walk(&mut |x| {
+                if found.is_none() && x.span == span {
+                    found = Some(x);
+                }
+            });
+            if found.is_some() {
+                break;
+            }
+        }
+        found
+    }
+}
+
+impl crate::report::explain::Names for Worded<'_> {
+    fn quote(&self, span: crate::span::Span) -> String {
+        self.at(span)
+            .map_or_else(|| self.written.quote(span), |e| self.words.expr(e))
+    }
+    fn name(&self, span: crate::span::Span) -> String {
+        self.quote(span)
+    }
+    fn literal(&self, span: crate::span::Span) -> bool {
+        self.written.literal(span)
+    }
+}

@@ -79,7 +79,7 @@ pub fn document(program: &Program, case: &Case, outcome: &Outcome) -> Doc {
                     // What each side of a failed comparison was: the exact threshold often decides it.
                     let values = e.steps.iter().find_map(|s| match &s.kind {
                         StepKind::Condition { span, sides, .. } if *span == cond => {
-                            sides_text(program, sides.as_deref())
+                            sides_text(&Written(program), &program.policy, sides.as_deref())
                         }
                         _ => None,
                     });
@@ -104,7 +104,7 @@ pub fn document(program: &Program, case: &Case, outcome: &Outcome) -> Doc {
                             StepKind::ValueRead { .. } | StepKind::AwardRead { .. } | StepKind::Rate { .. }
                         )
                     }) {
-                        lines.push((2 + s.depth, text_of(step(program, s))));
+                        lines.push((2 + s.depth, text_of(step(program, &Written(program), s))));
                     }
                 }
                 None if nothing_arose(&e.steps) => {
@@ -117,7 +117,7 @@ pub fn document(program: &Program, case: &Case, outcome: &Outcome) -> Doc {
                 None => {
                     lines.push((1, text_of(format!("{} · {} {} — 0", m.id, m.clause, m.title))));
                     for s in e.steps.iter().filter(|s| !matches!(s.kind, StepKind::Condition { .. })) {
-                        lines.push((2 + s.depth, text_of(step(program, s))));
+                        lines.push((2 + s.depth, text_of(step(program, &Written(program), s))));
                     }
                 }
             }
@@ -283,7 +283,7 @@ fn measure(program: &Program, i: usize, outcome: &Outcome) -> Block {
         lines.push((1, text_of(format!("「{t}」"))));
     }
     for s in &outcome.explanations[i].steps {
-        lines.push((1 + s.depth, text_of(step(program, s))));
+        lines.push((1 + s.depth, text_of(step(program, &Written(program), s))));
     }
     Block::section(
         format!("{} · {} {} · {}", m.id, m.clause, m.title, money(outcome.awards[i])),
@@ -292,6 +292,41 @@ fn measure(program: &Program, i: usize, outcome: &Outcome) -> Block {
 }
 
 /// The policy text of a span, on one line.
+/// How an explanation names the pieces of the policy its steps come from.
+pub trait Names {
+    /// an expression: `data_space_rate of data_space_investment`, or in words
+    fn quote(&self, span: Span) -> String;
+    /// a name with its label: `dcmm_level（本年度首次通过的DCMM等级）`, or in words
+    fn name(&self, span: Span) -> String;
+    /// whether the span is a literal (`500万元`), which needs no `= value` beside it
+    fn literal(&self, span: Span) -> bool;
+}
+
+/// As written in the policy file: what `zhice explain` shows the drafter who wrote it.
+pub struct Written<'a>(pub &'a Program);
+
+impl Names for Written<'_> {
+    fn quote(&self, span: Span) -> String {
+        quote(self.0, span)
+    }
+    fn name(&self, span: Span) -> String {
+        name(self.0, span)
+    }
+    fn literal(&self, span: Span) -> bool {
+        quote(self.0, span).starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '"')
+    }
+}
+
+/// Each step of measure `m`'s arithmetic for this outcome, with its depth,
+/// named by `names`.
+pub fn steps(program: &Program, outcome: &Outcome, m: usize, names: &dyn Names) -> Vec<(usize, String)> {
+    outcome
+        .explanations
+        .get(m)
+        .map(|e| e.steps.iter().map(|s| (s.depth, step(program, names, s))).collect())
+        .unwrap_or_default()
+}
+
 fn quote(program: &Program, span: Span) -> String {
     span.text(&program.source)
         .split_whitespace()
@@ -348,14 +383,11 @@ fn shown(p: &Policy, s: &Shown) -> String {
 
 /// `booked_amount = 1,000,000.00, booking_threshold = 1,000,000.00`: the sides of a
 /// comparison that are not written as literals, with their values.
-fn sides_text(program: &Program, sides: Option<&[(Span, Shown); 2]>) -> Option<String> {
+fn sides_text(names: &dyn Names, p: &Policy, sides: Option<&[(Span, Shown); 2]>) -> Option<String> {
     let parts: Vec<String> = sides?
         .iter()
-        .filter(|(span, _)| {
-            let text = quote(program, *span);
-            !text.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '"')
-        })
-        .map(|(span, v)| format!("{} = {}", quote(program, *span), shown(&program.policy, v)))
+        .filter(|(span, _)| !names.literal(*span))
+        .map(|(span, v)| format!("{} = {}", names.quote(*span), shown(p, v)))
         .collect();
     (!parts.is_empty()).then(|| parts.join(", "))
 }
@@ -446,7 +478,7 @@ pub fn json(program: &Program, case: &Case, outcome: &Outcome) -> Json {
                 "amount": outcome.awards[i].to_string(),
                 "granted": outcome.awards[i] > Decimal::ZERO,
                 "failed_condition": e.failed.map(|s| quote(program, s)),
-                "steps": e.steps.iter().map(|s| json!({"depth": s.depth, "text": step(program, s)})).collect::<Vec<_>>(),
+                "steps": e.steps.iter().map(|s| json!({"depth": s.depth, "text": step(program, &Written(program), s)})).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -4,16 +4,16 @@
 use super::*;
 
 /// One step as a line of the explanation.
-pub(super) fn step(program: &Program, s: &Step) -> String {
+pub(super) fn step(program: &Program, names: &dyn Names, s: &Step) -> String {
     let p = &*program.policy;
     match &s.kind {
         StepKind::Condition { span, holds, sides } => {
             let line = t!(
                 "when %{condition}: %{holds}",
-                condition = name(program, *span),
+                condition = names.name(*span),
                 holds = yes_no(*holds)
             );
-            match sides_text(program, sides.as_deref()) {
+            match sides_text(names, &program.policy, sides.as_deref()) {
                 Some(values) => format!("{line}（{values}）"),
                 None => line.into_owned(),
             }
@@ -24,17 +24,18 @@ pub(super) fn step(program: &Program, s: &Step) -> String {
             chosen,
         } => t!(
             "if %{condition}: %{holds}, so %{chosen}",
-            condition = name(program, *condition),
+            condition = names.name(*condition),
             holds = yes_no(*holds),
-            chosen = quote(program, *chosen)
+            chosen = names.quote(*chosen)
         )
         .into_owned(),
         StepKind::ValueRead { index, value } => {
             let v = &p.values[*index];
             format!(
-                "{} = {}: {}",
+                "{} = {}{}{}",
                 labelled(&v.name, v.label.as_deref()),
-                quote(program, v.expr.span),
+                names.quote(v.expr.span),
+                crate::lang::colon(),
                 // a value shown in a step holds its own text
                 show_value(p, "", &value.value, &v.expr.ty)
             )
@@ -60,8 +61,9 @@ pub(super) fn step(program: &Program, s: &Step) -> String {
             // An exact product that rounding leaves as it is, is shown at the places it is paid in.
             let shown = if exact == rounded { rounded } else { exact };
             let mut line = format!(
-                "{}: {} × {} = {}",
-                quote(program, *span),
+                "{}{}{} × {} = {}",
+                names.quote(*span),
+                crate::lang::colon(),
                 rate(*r),
                 money(*base),
                 money(*shown)
@@ -71,14 +73,14 @@ pub(super) fn step(program: &Program, s: &Step) -> String {
             }
             line
         }
-        StepKind::Amount { span, value } => format!("{} = {}", name(program, *span), money(*value)),
+        StepKind::Amount { span, value } => format!("{} = {}", names.name(*span), money(*value)),
         StepKind::Rounded { span, before, after } => {
             if before == after {
-                format!("{} = {}", quote(program, *span), money(*after))
+                format!("{} = {}", names.quote(*span), money(*after))
             } else {
                 t!(
                     "%{what}: %{before} rounded to %{after}",
-                    what = quote(program, *span),
+                    what = names.quote(*span),
                     before = money(*before),
                     after = money(*after)
                 )
@@ -94,23 +96,23 @@ pub(super) fn step(program: &Program, s: &Step) -> String {
         } => match (assessed_span, assessed) {
             (Some(a), Some(v)) => t!(
                 "up to %{ceiling} = %{amount}; assessed %{assessed} = %{value}: %{result}",
-                ceiling = name(program, *ceiling_span),
+                ceiling = names.name(*ceiling_span),
                 amount = money(*ceiling),
-                assessed = name(program, *a),
+                assessed = names.name(*a),
                 value = money(*v),
                 result = money(*result)
             )
             .into_owned(),
             (Some(a), None) => t!(
                 "up to %{ceiling} = %{amount}; %{assessed} not given: the ceiling applies",
-                ceiling = name(program, *ceiling_span),
+                ceiling = names.name(*ceiling_span),
                 amount = money(*ceiling),
-                assessed = name(program, *a)
+                assessed = names.name(*a)
             )
             .into_owned(),
             _ => t!(
                 "up to %{ceiling} = %{amount}",
-                ceiling = name(program, *ceiling_span),
+                ceiling = names.name(*ceiling_span),
                 amount = money(*ceiling)
             )
             .into_owned(),
@@ -118,14 +120,14 @@ pub(super) fn step(program: &Program, s: &Step) -> String {
         StepKind::Tier { key_span, key, row } => match row {
             Some(r) => t!(
                 "by %{key} = %{value}: row `%{row}`",
-                key = name(program, *key_span),
+                key = names.name(*key_span),
                 value = shown(p, key),
-                row = quote(program, *r)
+                row = names.quote(*r)
             )
             .into_owned(),
             None => t!(
                 "by %{key} = %{value}: no row applies, 0",
-                key = name(program, *key_span),
+                key = names.name(*key_span),
                 value = shown(p, key)
             )
             .into_owned(),
@@ -138,7 +140,7 @@ pub(super) fn step(program: &Program, s: &Step) -> String {
             };
             match span {
                 Some(c) if c.start == c.end => format!("{verdict} {}", t!("always")),
-                Some(c) => format!("{verdict} {}", quote(program, *c)),
+                Some(c) => format!("{verdict} {}", names.quote(*c)),
                 None => format!("{verdict} otherwise"),
             }
         }
@@ -149,7 +151,7 @@ pub(super) fn step(program: &Program, s: &Step) -> String {
                 HitPolicy::Sum => t!("the sum of all that apply"),
                 HitPolicy::One => t!("the one that applies"),
             };
-            format!("{how}: {}", money(*result))
+            format!("{how}{}{}", crate::lang::colon(), money(*result))
         }
         StepKind::Item { index, key } => match key {
             Some(k) => t!("item %{n} (%{key})", n = index + 1, key = shown(p, k)).into_owned(),
@@ -158,7 +160,7 @@ pub(super) fn step(program: &Program, s: &Step) -> String {
         StepKind::ItemSkipped { index, key, reason } => {
             let k = key.as_ref().map(|k| format!(" ({})", shown(p, k))).unwrap_or_default();
             let why = match reason {
-                SkipReason::Filtered(f) => t!("does not meet `%{filter}`", filter = quote(program, *f)).into_owned(),
+                SkipReason::Filtered(f) => t!("does not meet `%{filter}`", filter = names.quote(*f)).into_owned(),
                 SkipReason::Repeated => t!("listed again: counts once").into_owned(),
                 SkipReason::PaidBefore(y) => t!("already paid in %{year}: once only", year = y).into_owned(),
             };
@@ -190,7 +192,7 @@ pub(super) fn step(program: &Program, s: &Step) -> String {
                 (_, None) => t!("above %{lower}", lower = money(*lower)).into_owned(),
             };
             // The edges as written, when they name parameters rather than amounts.
-            let written = quote(program, *span);
+            let written = names.quote(*span);
             let names_something = written
                 .split_whitespace()
                 .any(|w| !matches!(w, "up" | "to" | "above") && w.starts_with(|c: char| c.is_ascii_alphabetic()));
@@ -229,7 +231,7 @@ pub(super) fn step(program: &Program, s: &Step) -> String {
             count,
             shift,
         } => {
-            let what = quote(program, *span);
+            let what = names.quote(*span);
             if *shift {
                 let n = count.unsigned_abs();
                 let unit = match unit {
@@ -279,7 +281,7 @@ pub(super) fn step(program: &Program, s: &Step) -> String {
                 AggKind::Count => t!("%{counted} of %{of} item(s) count", counted = counted, of = of).into_owned(),
                 _ => t!("over %{counted} of %{of} item(s)", counted = counted, of = of).into_owned(),
             };
-            format!("{} = {} ({what})", quote(program, *span), shown(p, result))
+            format!("{} = {} ({what})", names.quote(*span), shown(p, result))
         }
         StepKind::Cap {
             scope,
@@ -295,7 +297,7 @@ pub(super) fn step(program: &Program, s: &Step) -> String {
             };
             let mut line = t!(
                 "at most %{cap} = %{limit}%{per}",
-                cap = name(program, *span),
+                cap = names.name(*span),
                 limit = money(*limit),
                 per = per
             )
@@ -314,20 +316,20 @@ pub(super) fn step(program: &Program, s: &Step) -> String {
         } => {
             let cap = t!(
                 "at most %{limit}%{scope}",
-                limit = quote(program, *limit),
+                limit = names.quote(*limit),
                 scope = t!(scope.words())
             );
             if *unless {
                 t!(
                     "%{cap}: lifted, since %{condition}: yes",
                     cap = cap,
-                    condition = name(program, *condition)
+                    condition = names.name(*condition)
                 )
             } else {
                 t!(
                     "%{cap}: does not apply, since %{condition}: no",
                     cap = cap,
-                    condition = name(program, *condition)
+                    condition = names.name(*condition)
                 )
             }
             .into_owned()
@@ -462,7 +464,7 @@ pub(super) fn step(program: &Program, s: &Step) -> String {
                 )
                 .into_owned(),
             };
-            format!("{head}: {how}")
+            format!("{head}{}{how}", crate::lang::colon())
         }
     }
 }
