@@ -229,12 +229,29 @@ fn the_book_and_the_review_load_in_chromium() {
         .unwrap();
     assert!(review.status.success(), "{}", String::from_utf8_lossy(&review.stderr));
     std::fs::write(dir.join("review.html"), &review.stdout).unwrap();
+    // A draft: its stamp on every screen must not widen the page either.
+    let draft = Command::new(env!("CARGO_BIN_EXE_zhice"))
+        .args([
+            "doc",
+            "tests/fixtures/cli/book-contradiction.policy",
+            "--draft",
+            "--lang",
+            "zh",
+        ])
+        .current_dir(support::root())
+        .output()
+        .unwrap();
+    assert!(draft.status.success(), "{}", String::from_utf8_lossy(&draft.stderr));
+    let draft_page = String::from_utf8_lossy(&draft.stdout);
+    assert!(draft_page.contains("content: \"草稿\"") && draft_page.contains("<h1 id=\"top\">【草稿】"));
+    std::fs::write(dir.join("draft.html"), draft_page.as_bytes()).unwrap();
 
     let mut shots = Vec::new();
     let views = [
         ("index", "", "book"),
         ("index", "#m-data_space", "book-measure"),
         ("review", "", "review"),
+        ("draft", "", "draft"),
     ];
     for (page, fragment, view) in views {
         for (size, device) in [((1280, 2000), "desktop"), ((390, 844), "phone")] {

@@ -16,6 +16,9 @@ pub fn document(book: &Book) -> Doc {
             format!(" ({v})")
         });
     }
+    if book.draft {
+        title = t!("DRAFT: %{title}", title = title).into_owned();
+    }
     let mut contents: Vec<(String, String)> = book
         .items
         .iter()
@@ -31,6 +34,14 @@ pub fn document(book: &Book) -> Doc {
     let mut blocks = Vec::new();
     if !book.facts.is_empty() {
         blocks.push(Block::Facts(book.facts.clone()));
+    }
+    if book.draft {
+        blocks.push(Block::Warning(
+            t!("A draft, not the published text").into_owned(),
+            vec![text_of(t!(
+                "Written for the drafters with --draft: what it says may still change, and any problems of this version are listed next."
+            ))],
+        ));
     }
     if !book.problems.is_empty() {
         blocks.push(Block::Warning(

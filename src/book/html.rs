@@ -46,7 +46,18 @@ ins { background: #dfd; text-decoration: none; } del { background: #fdd; }
 }
 "#;
 
-/// The book as one standalone page.
+/// The book as one standalone page; a draft carries its stamp on every
+/// screen and every printed page.
 pub fn page(book: &Book) -> String {
-    crate::report::doc::html(&super::document::document(book), STYLE)
+    let doc = super::document::document(book);
+    if book.draft {
+        let stamp = format!(
+            "{STYLE}body::after {{ content: \"{}\"; position: fixed; top: 35%; left: 0; right: 0; text-align: center; \
+             font-size: 7rem; font-weight: 700; color: rgba(198, 40, 40, .14); transform: rotate(-18deg); pointer-events: none; }}\n",
+            t!("DRAFT")
+        );
+        crate::report::doc::html(&doc, &stamp)
+    } else {
+        crate::report::doc::html(&doc, STYLE)
+    }
 }

@@ -34,6 +34,8 @@ pub struct Book {
     /// what a reader must know before trusting the book: drafters' tests that
     /// fail, rules whose numbers disagree with their clause text
     pub problems: Vec<String>,
+    /// written with `--draft`: every page says so
+    pub draft: bool,
 }
 
 pub struct Item {
@@ -289,6 +291,7 @@ pub fn build(loaded: &Loaded, previous: Option<Previous>, path: &str) -> Book {
     Book {
         source: path.to_string(),
         problems: problems(loaded),
+        draft: false,
         title: p.header.title.clone(),
         version: p.header.version.clone(),
         facts,

@@ -26,6 +26,9 @@ pub(super) struct DocArgs {
     /// What to print when no --out is given: html (one self-contained page) or markdown.
     #[arg(long, value_enum, default_value_t = BookFormat::Html)]
     format: BookFormat,
+    /// Write the book even if its tests fail or its rules disagree with their clause text, every page stamped as a draft, the problems first.
+    #[arg(long)]
+    draft: bool,
 }
 
 pub(super) fn run(out: &Out, args: &DocArgs) -> u8 {
@@ -53,7 +56,23 @@ pub(super) fn run(out: &Out, args: &DocArgs) -> u8 {
         loaded: l,
         cases: cases.as_deref(),
     });
-    let b = book::build(&loaded, previous, &path);
+    let mut b = book::build(&loaded, previous, &path);
+    b.draft = args.draft;
+    // A book that contradicts itself is not published: its problems are said
+    // here, and `--draft` writes it for the drafters, stamped as such.
+    if !b.problems.is_empty() && !args.draft {
+        for p in &b.problems {
+            eprintln!("{} {p}", t!("error:"));
+        }
+        eprintln!(
+            "{}",
+            t!(
+                "the book was not written: this version has %{n} problem(s) above; fix the rule, its clause text or the test, or write it as a draft with --draft (every page stamped 草稿, the problems first)",
+                n = b.problems.len()
+            )
+        );
+        return status::ERRORS;
+    }
     // a book written to a file says where, so that a silent success is not mistaken for nothing done
     let write = |to: &std::path::Path, text: String| -> Result<(), u8> {
         crate::whole::write(to, text.as_bytes())
@@ -79,21 +98,12 @@ pub(super) fn run(out: &Out, args: &DocArgs) -> u8 {
         }
     };
     match result {
-        // A book that contradicts itself is written (its first page says how), but not as a success.
-        Ok(()) if !b.problems.is_empty() => {
+        Ok(()) => {
             for p in &b.problems {
                 eprintln!("{} {p}", t!("warning:"));
             }
-            eprintln!(
-                "{}",
-                t!(
-                    "the book shows %{n} problem(s) at its top: fix the rule, its clause text or the test before publishing it",
-                    n = b.problems.len()
-                )
-            );
-            status::ERRORS
+            status::OK
         }
-        Ok(()) => status::OK,
         Err(code) => code,
     }
 }
