@@ -67,7 +67,7 @@ pub(super) fn run(out: &Out, args: &DocArgs) -> u8 {
         eprintln!(
             "{}",
             t!(
-                "the book was not written: this version has %{n} problem(s) above; fix the rule, its clause text or the test, or write it as a draft with --draft (every page stamped 草稿, the problems first)",
+                "the book was not written: this version has %{n} problem(s) above; fix the rule, its clause text or the test, or write it as a draft with --draft (every page stamped DRAFT, the problems first)",
                 n = b.problems.len()
             )
         );
