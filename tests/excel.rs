@@ -195,3 +195,81 @@ fn gbk_and_bom_csv_give_the_results_the_same_cases_give_as_jsonl() {
     assert!(note.is_empty(), "{note}");
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// A bureau heads its sheet in Chinese: the inputs' labels (and 编号, 申报年度)
+/// name the same fields as their names do.
+#[test]
+fn columns_headed_with_the_chinese_labels_read_as_the_field_names() {
+    let d = dir("labels");
+    let rows = "甲公司,2025,是,是,300000.3,一等奖,4\n乙公司,2026,否,TRUE,1000000,,\n";
+    let named = format!("id,year,sme,significant_effect,model_service_spend,competition_national,dcmm_level\n{rows}");
+    let labelled = format!(
+        "编号,申报年度,中小微企业,应用成效显著,模型服务采购合同总金额,“数据要素×”大赛全国总决赛奖项,本年度首次通过的DCMM等级\n{rows}"
+    );
+    std::fs::write(d.join("named.csv"), named).unwrap();
+    std::fs::write(d.join("labelled.csv"), labelled).unwrap();
+    let eval = |f: &str| {
+        zhice(&[
+            "eval",
+            POLICY,
+            "--cases",
+            d.join(f).to_str().unwrap(),
+            "--format",
+            "jsonl",
+        ])
+    };
+    let (expected, _, code) = eval("named.csv");
+    assert_eq!(code, 0);
+    assert!(expected.contains(r#""competition":"1000000.00""#), "{expected}");
+    let (from_labels, err, code) = eval("labelled.csv");
+    assert_eq!((from_labels, code), (expected, 0), "{err}");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// A workbook whose cases are not on its first sheet (a 说明 sheet before
+/// them, as bureaus send): `--sheet` names the one to read.
+#[test]
+fn a_named_sheet_is_read_and_a_missing_one_is_named_with_those_there_are() {
+    let d = dir("sheets");
+    let path = d.join("round.xlsx");
+    let mut book = Workbook::new();
+    book.add_worksheet()
+        .set_name("说明")
+        .unwrap()
+        .write_string(0, 0, "本表由区经信局汇总")
+        .unwrap();
+    let ws = book.add_worksheet().set_name("申报").unwrap();
+    for (c, h) in ["编号", "申报年度", "中小微企业", "模型服务采购合同总金额"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "甲公司").unwrap();
+    ws.write_number(1, 1, 2025.0).unwrap();
+    ws.write_boolean(1, 2, true).unwrap();
+    ws.write_number(1, 3, 500_000.0).unwrap();
+    book.save(&path).unwrap();
+    let jsonl = d.join("round.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"id\":\"甲公司\",\"year\":2025,\"sme\":true,\"model_service_spend\":500000}\n",
+    )
+    .unwrap();
+    let (expected, _, _) = zhice(&["eval", POLICY, "--cases", jsonl.to_str().unwrap(), "--format", "jsonl"]);
+    let (got, err, code) = zhice(&[
+        "eval",
+        POLICY,
+        "--cases",
+        path.to_str().unwrap(),
+        "--sheet",
+        "申报",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!((got, code), (expected, 0), "{err}");
+    let (_, err, code) = zhice(&["eval", POLICY, "--cases", path.to_str().unwrap(), "--sheet", "汇总"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("汇总") && err.contains("说明, 申报"), "{err}");
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -30,10 +30,14 @@ impl<R: Read> CsvAsJsonl<R> {
     pub fn new(program: &Program, input: R) -> Result<Self, String> {
         use crate::check::model::Ty;
         let mut reader = ::csv::ReaderBuilder::new().flexible(true).from_reader(input);
-        let headers = reader
+        let written = reader
             .headers()
             .map_err(|e| t!("cannot read the CSV header: %{e}", e = e).into_owned())?
             .clone();
+        let headers = written
+            .iter()
+            .map(|h| field_of(program, h))
+            .collect::<Result<::csv::StringRecord, String>>()?;
         let mut kinds = Vec::new();
         for h in headers.iter() {
             let ty = program
@@ -119,6 +123,46 @@ impl<R: Read> CsvAsJsonl<R> {
         self.at = 0;
         true
     }
+}
+
+/// The field a column holds: its header is the field's name, or (as a bureau's
+/// sheet is headed) the input's Chinese label, or the words the book uses for
+/// a case's id, year and date. A label two inputs share names neither.
+fn field_of(program: &Program, header: &str) -> Result<String, String> {
+    let h = header.trim();
+    let p = &program.policy;
+    if p.inputs.iter().any(|i| i.name == h) || ["id", "year", "date", "prior_awards"].contains(&h) {
+        return Ok(h.to_string());
+    }
+    let labelled: Vec<&str> = p
+        .inputs
+        .iter()
+        .filter(|i| i.label.as_deref().map(str::trim) == Some(h))
+        .map(|i| i.name.as_str())
+        .collect();
+    match labelled.as_slice() {
+        [one] => return Ok((*one).to_string()),
+        [] => {}
+        many => {
+            return Err(t!(
+                "column `%{h}` is the label of several inputs (%{names}): head it with the field's name",
+                h = h,
+                names = many.join(", ")
+            )
+            .into_owned())
+        }
+    }
+    let case_words = [
+        ("id", "编号"),
+        ("id", "申报编号"),
+        ("year", "申报年度"),
+        ("date", "申报日期"),
+    ];
+    Ok(case_words
+        .iter()
+        .find(|(_, w)| *w == h)
+        .map_or(h, |(field, _)| field)
+        .to_string())
 }
 
 /// A yes-or-no cell: `true`/`false` in any case (Excel writes `TRUE`), 是/否.

@@ -11,15 +11,28 @@
 
 use rust_decimal::Decimal;
 
-/// The first worksheet of an `.xlsx` workbook, as CSV text.
-pub fn sheet_as_csv(workbook: &[u8]) -> Result<Vec<u8>, String> {
+/// A worksheet of an `.xlsx` workbook — the one named, else the first — as CSV text.
+pub fn sheet_as_csv(workbook: &[u8], name: Option<&str>) -> Result<Vec<u8>, String> {
     use calamine::Reader;
     let mut book = calamine::Xlsx::new(std::io::Cursor::new(workbook))
         .map_err(|e| t!("not an Excel workbook (.xlsx): %{e}", e = e).into_owned())?;
-    let range = match book.worksheet_range_at(0) {
-        Some(Ok(r)) => r,
-        Some(Err(e)) => return Err(t!("cannot read the first worksheet: %{e}", e = e).into_owned()),
-        None => return Err(t!("the workbook has no worksheet").into_owned()),
+    let range = match name {
+        Some(n) if !book.sheet_names().iter().any(|s| s == n) => {
+            return Err(t!(
+                "the workbook has no worksheet `%{name}`; it has: %{sheets}",
+                name = n,
+                sheets = book.sheet_names().join(", ")
+            )
+            .into_owned())
+        }
+        Some(n) => book
+            .worksheet_range(n)
+            .map_err(|e| t!("cannot read the worksheet `%{name}`: %{e}", name = n, e = e).into_owned())?,
+        None => match book.worksheet_range_at(0) {
+            Some(Ok(r)) => r,
+            Some(Err(e)) => return Err(t!("cannot read the first worksheet: %{e}", e = e).into_owned()),
+            None => return Err(t!("the workbook has no worksheet").into_owned()),
+        },
     };
     let mut out = ::csv::Writer::from_writer(Vec::new());
     for row in range.rows() {

@@ -26,6 +26,9 @@ pub(super) struct EvalArgs {
     /// Many cases, streamed: JSONL, CSV when the name ends in .csv, the first sheet of an Excel workbook when it ends in .xlsx (`-` reads standard input as JSONL).
     #[arg(long)]
     cases: Option<PathBuf>,
+    /// With --cases FILE.xlsx: the worksheet to read, by its name (default: the first).
+    #[arg(long, requires = "cases", value_name = "NAME")]
+    sheet: Option<String>,
     /// The output: text, json, jsonl, csv, or xlsx (csv and jsonl stream; json builds one array; xlsx writes an Excel workbook to --out).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -246,12 +249,12 @@ fn one_case(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
 fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
     let stdin = path == Path::new("-");
     let xlsx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-    // A workbook's first sheet is read as a CSV file: its first row names the fields.
+    // A workbook's sheet (the first, or --sheet) is read as a CSV file: its first row names the fields.
     let csv = xlsx || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     let sheet: Option<Vec<u8>> = if xlsx {
         let read = std::fs::read(path)
             .map_err(|e| crate::lang::io_error(&e))
-            .and_then(|bytes| crate::batch::xlsx::sheet_as_csv(&bytes));
+            .and_then(|bytes| crate::batch::xlsx::sheet_as_csv(&bytes, args.sheet.as_deref()));
         match read {
             Ok(csv) => Some(csv),
             Err(e) => {
