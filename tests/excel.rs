@@ -273,3 +273,52 @@ fn a_named_sheet_is_read_and_a_missing_one_is_named_with_those_there_are() {
     assert!(err.contains("汇总") && err.contains("说明, 申报"), "{err}");
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// The review's impact as a workbook: a sheet for each of its tables, the
+/// budget by measure with its amounts as numbers, the same as the JSON says.
+#[test]
+fn the_impact_of_a_change_as_a_workbook() {
+    let d = dir("impact");
+    let out = d.join("impact.xlsx");
+    let args = [
+        "diff",
+        "policies/tongzhou-2025-draft.policy",
+        "policies/tongzhou-2025-illustrative-amendment.policy",
+        "--cases",
+        "examples/review-cases.jsonl",
+        "--lang",
+        "en",
+    ];
+    let (_, err, _) = zhice(&[&args[..], &["--format", "xlsx", "--out", out.to_str().unwrap()]].concat());
+    assert!(err.contains("impact.xlsx"), "{err}");
+    let (json, _, _) = zhice(&[&args[..], &["--format", "json"]].concat());
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    let names = book.sheet_names();
+    let impact = names
+        .iter()
+        .find(|n| n.starts_with("Impact on"))
+        .expect("an impact sheet")
+        .clone();
+    let sheet = book.worksheet_range(&impact).unwrap();
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+    assert_eq!(header[..4], ["award", "measure", "before", "after"]);
+    // every award the JSON says moved has its row, its totals as numbers
+    let moved: Vec<&serde_json::Value> = json["impact"]["awards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["total_old"] != a["total_new"])
+        .collect();
+    assert!(!moved.is_empty());
+    for a in moved {
+        let row = rows
+            .iter()
+            .find(|r| r[0] == a["id"].as_str().unwrap())
+            .unwrap_or_else(|| panic!("a row for {}", a["id"]));
+        let new: f64 = a["total_new"].as_str().unwrap().parse().unwrap();
+        assert_eq!(row[3], Data::Float(new), "{}", a["id"]);
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}

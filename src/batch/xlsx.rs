@@ -114,6 +114,98 @@ pub fn csv_as_sheet(csv: &[u8], sheet: &str) -> Result<Vec<u8>, String> {
     book.save_to_buffer().map_err(failed)
 }
 
+/// Every table of a report (the impact of `diff --cases`, a summary) as a
+/// workbook, one sheet a table, named after the section it is in; amounts as
+/// numbers with two places, like the results' workbook.
+pub fn tables_as_workbook(doc: &crate::report::doc::Doc) -> Result<Vec<u8>, String> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let failed = |e: rust_xlsxwriter::XlsxError| t!("cannot write the workbook: %{e}", e = e).into_owned();
+    let mut tables = Vec::new();
+    collect_tables(&doc.blocks, &doc.title, &mut tables);
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("#,##0.00");
+    let mut names: Vec<String> = Vec::new();
+    for (title, table) in tables {
+        let ws = book.add_worksheet();
+        ws.set_name(sheet_name(title, &names)).map_err(failed)?;
+        names.push(ws.name());
+        for (c, h) in table.head.iter().enumerate() {
+            let col = u16::try_from(c).map_err(|_| t!("too many columns for one worksheet").into_owned())?;
+            ws.write_string_with_format(0, col, h, &bold).map_err(failed)?;
+        }
+        for (r, cells) in table.rows.iter().enumerate() {
+            let row = u32::try_from(r + 1).map_err(|_| t!("too many rows for one worksheet").into_owned())?;
+            for (c, cell) in cells.iter().enumerate() {
+                let col = u16::try_from(c).map_err(|_| t!("too many columns for one worksheet").into_owned())?;
+                let text = plain(cell);
+                // grouped amounts (`1,600,000.00`) are numbers Excel can add up
+                match amount(&text.replace(',', "")).filter(|_| c > 0) {
+                    Some(x) => ws.write_number_with_format(row, col, x, &money).map_err(failed)?,
+                    None => ws.write_string(row, col, &text).map_err(failed)?,
+                };
+            }
+        }
+        ws.set_freeze_panes(1, 0).map_err(failed)?;
+        ws.autofit();
+    }
+    if names.is_empty() {
+        return Err(t!("the report has no table to write as a workbook").into_owned());
+    }
+    book.save_to_buffer().map_err(failed)
+}
+
+fn collect_tables<'a>(
+    blocks: &'a [crate::report::doc::Block],
+    section: &'a str,
+    out: &mut Vec<(&'a str, &'a crate::report::doc::Table)>,
+) {
+    use crate::report::doc::Block;
+    for b in blocks {
+        match b {
+            Block::Table(t) => out.push((section, t)),
+            Block::Section { title, blocks, .. } => collect_tables(blocks, title, out),
+            Block::Group(blocks) | Block::Folded { blocks, .. } => collect_tables(blocks, section, out),
+            // the rest is prose, pictures and before-and-after text, not figures
+            _ => {}
+        }
+    }
+}
+
+/// A sheet's name: the section's title without what Excel forbids in one,
+/// at most 31 characters, numbered when the same title comes again.
+fn sheet_name(title: &str, taken: &[String]) -> String {
+    let clean: String = title
+        .chars()
+        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
+        .take(28)
+        .collect();
+    let clean = if clean.trim().is_empty() {
+        "Sheet".to_string()
+    } else {
+        clean
+    };
+    let mut name = clean.clone();
+    let mut n = 2;
+    while taken.iter().any(|t| t.eq_ignore_ascii_case(&name)) {
+        name = format!("{clean} {n}");
+        n += 1;
+    }
+    name
+}
+
+fn plain(xs: &[crate::report::doc::Inline]) -> String {
+    use crate::report::doc::Inline;
+    xs.iter()
+        .map(|x| match x {
+            Inline::Text(s) | Inline::Code(s) | Inline::Strong(s) | Inline::Added(s) | Inline::Removed(s) => s.as_str(),
+            Inline::Link { text, .. } => text.as_str(),
+            Inline::Anchor(_) => "",
+            Inline::Break => "\n",
+        })
+        .collect()
+}
+
 /// An amount as a result line writes it (`5000000.00`, `-12.5`), as the
 /// number Excel keeps; anything else is text.
 fn amount(text: &str) -> Option<f64> {

@@ -14,6 +14,8 @@ pub(super) enum DiffFormat {
     Json,
     Markdown,
     Html,
+    // its tables (the impact), one sheet each, to --out
+    Xlsx,
 }
 
 #[derive(clap::Args)]
@@ -34,6 +36,9 @@ pub(super) struct DiffArgs {
     /// The output: text, json, markdown, or html (a page to open in a browser).
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     format: DiffFormat,
+    /// With --format xlsx: the workbook to write.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
 }
 
 pub(super) fn run(out: &Out, args: &DiffArgs) -> u8 {
@@ -80,6 +85,29 @@ pub(super) fn run(out: &Out, args: &DiffArgs) -> u8 {
         },
         None => None,
     };
+    if args.format == DiffFormat::Xlsx {
+        let Some(to) = &args.out else {
+            eprintln!(
+                "{} {}",
+                t!("error:"),
+                t!("`--format xlsx` writes a workbook: say where with `--out RESULTS.xlsx`")
+            );
+            return status::USAGE;
+        };
+        let doc = crate::report::diff::document(&diff, imp.as_ref());
+        let written = crate::batch::xlsx::tables_as_workbook(&doc)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| crate::whole::write(to, &bytes));
+        if let Err(e) = written {
+            return super::cannot_write(to, &e);
+        }
+        eprintln!("{}", t!("wrote %{path}", path = to.display()));
+        return if imp.as_ref().is_some_and(|i| !i.rejected.is_empty()) {
+            status::ERRORS
+        } else {
+            status::OK
+        };
+    }
     let text = match args.format {
         DiffFormat::Text => render::text(&diff, imp.as_ref(), render::Style { color: color_stdout() }),
         DiffFormat::Markdown => render::markdown(&diff, imp.as_ref()),
@@ -88,6 +116,7 @@ pub(super) fn run(out: &Out, args: &DiffArgs) -> u8 {
             let v = render::json(&diff, imp.as_ref());
             crate::report::document(&v)
         }
+        DiffFormat::Xlsx => String::new(),
     };
     print!("{text}");
     // Cases one version could not read are reported above and counted in
