@@ -322,3 +322,41 @@ fn the_impact_of_a_change_as_a_workbook() {
     }
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// `--summary-xlsx`: the summary's table of awards as a sheet, each total the
+/// number `--summary-json` gives.
+#[test]
+fn the_summary_as_a_workbook() {
+    let d = dir("summary");
+    let (xlsx, json) = (d.join("summary.xlsx"), d.join("summary.json"));
+    let (_, err, code) = zhice(&[
+        "eval",
+        POLICY,
+        "--cases",
+        "tests/data/tongzhou/examples.jsonl",
+        "--lang",
+        "en",
+        "--summary-xlsx",
+        xlsx.to_str().unwrap(),
+        "--summary-json",
+        json.to_str().unwrap(),
+    ]);
+    assert!(code <= 1, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+    let total = header.iter().position(|h| h == "total").expect("a total column");
+    let awards = json["awards"].as_object().unwrap();
+    assert!(!awards.is_empty());
+    for (id, a) in awards {
+        let row = rows
+            .iter()
+            .find(|r| r[0] == id.as_str())
+            .unwrap_or_else(|| panic!("a row for {id}"));
+        let expected: f64 = a["total"].as_str().unwrap().parse().unwrap();
+        assert_eq!(row[total], Data::Float(expected), "{id}");
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -139,9 +139,12 @@ pub fn tables_as_workbook(doc: &crate::report::doc::Doc) -> Result<Vec<u8>, Stri
             for (c, cell) in cells.iter().enumerate() {
                 let col = u16::try_from(c).map_err(|_| t!("too many columns for one worksheet").into_owned())?;
                 let text = plain(cell);
-                // grouped amounts (`1,600,000.00`) are numbers Excel can add up
+                // grouped amounts (`1,600,000.00`) and counts are numbers Excel can add up
                 match amount(&text.replace(',', "")).filter(|_| c > 0) {
-                    Some(x) => ws.write_number_with_format(row, col, x, &money).map_err(failed)?,
+                    Some(x) if text.contains('.') => {
+                        ws.write_number_with_format(row, col, x, &money).map_err(failed)?
+                    }
+                    Some(x) => ws.write_number(row, col, x).map_err(failed)?,
                     None => ws.write_string(row, col, &text).map_err(failed)?,
                 };
             }

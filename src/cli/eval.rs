@@ -50,6 +50,9 @@ pub(super) struct EvalArgs {
     /// With --cases: write the summary as JSON to this file.
     #[arg(long, value_name = "FILE")]
     summary_json: Option<PathBuf>,
+    /// With --cases: write the summary's tables as an Excel workbook to this file.
+    #[arg(long, value_name = "FILE")]
+    summary_xlsx: Option<PathBuf>,
     /// What earlier rounds already granted from the policy's pools (JSON: {"pool": {"2026": "3000000.00"}}).
     #[arg(long, value_name = "FILE")]
     pool_ledger: Option<PathBuf>,
@@ -147,8 +150,11 @@ fn usage(args: &EvalArgs) -> Result<(), String> {
             t!("say what to evaluate: `--case CASE.json` for one case, `--cases CASES.jsonl` for many").into_owned(),
         );
     }
-    if args.case.is_some() && (args.summary || args.summary_json.is_some()) {
-        return Err(t!("`--summary` and `--summary-json` sum up many cases: use them with `--cases`").into_owned());
+    if args.case.is_some() && (args.summary || args.summary_json.is_some() || args.summary_xlsx.is_some()) {
+        return Err(t!(
+            "`--summary`, `--summary-json` and `--summary-xlsx` sum up many cases: use them with `--cases`"
+        )
+        .into_owned());
     }
     if args.bom && args.format != Format::Csv {
         return Err(t!("`--bom` is for CSV output: add `--format csv`").into_owned());
@@ -352,8 +358,8 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
         // A CSV file's first line is its header: cases start on line 2.
         first_line: if csv { 2 } else { 1 },
         // Ids given twice are reported with the summary, which asks for the population's figures.
-        check_ids: args.summary || args.summary_json.is_some(),
-        figures: args.summary || args.summary_json.is_some(),
+        check_ids: args.summary || args.summary_json.is_some() || args.summary_xlsx.is_some(),
+        figures: args.summary || args.summary_json.is_some() || args.summary_xlsx.is_some(),
         ..batch::Options::new(output)
     };
     let run = |out: &mut (dyn Write + Send)| -> std::io::Result<(Summary, Settled)> {
@@ -401,6 +407,14 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
         let json =
             serde_json::to_string_pretty(&report::summary::json(program, &summary, &settled)).unwrap_or_default();
         if let Err(e) = crate::whole::write(file, (json + "\n").as_bytes()) {
+            return super::cannot_write(file, &e);
+        }
+    }
+    if let Some(file) = &args.summary_xlsx {
+        let written = crate::batch::xlsx::tables_as_workbook(&report::summary::document(program, &summary, &settled))
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| crate::whole::write(file, &bytes));
+        if let Err(e) = written {
             return super::cannot_write(file, &e);
         }
     }
