@@ -193,6 +193,24 @@ fn gbk_and_bom_csv_give_the_results_the_same_cases_give_as_jsonl() {
     let (from_bom, note, _) = eval("bom.csv");
     assert_eq!(from_bom, expected);
     assert!(note.is_empty(), "{note}");
+    // the encoding said, not told: GBK read as GBK; GBK said to be UTF-8 is refused, not misread
+    let gbk_file = d.join("gbk.csv");
+    let said = |encoding: &str| {
+        zhice(&[
+            "eval",
+            POLICY,
+            "--cases",
+            gbk_file.to_str().unwrap(),
+            "--encoding",
+            encoding,
+            "--format",
+            "jsonl",
+        ])
+    };
+    assert_eq!(said("gbk").0, expected);
+    let (out, err, code) = said("utf-8");
+    assert_ne!(code, 0);
+    assert!(out.is_empty() && err.contains("UTF-8"), "{out}{err}");
     let _ = std::fs::remove_dir_all(&d);
 }
 

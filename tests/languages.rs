@@ -23,7 +23,7 @@ const TECHNICAL: &[&str] = &[
     "CNY", "DCMM", "AI", "ID", // the commands, and the values command-line options take, are code
     "check", "eval", "explain", "test", "diff", "fmt", "bounds", "sample", "schema", "lsp", "serve", "doc", "help",
     "zh", "en", "human", "plain", "json", "jsonl", "text", "csv", "xlsx", "markdown", "html", "case", "result", "true",
-    "false",
+    "false", "auto", "utf", "gbk",
 ];
 
 fn run(args: &[String], lang: &str, stdin: &str) -> String {

@@ -165,12 +165,12 @@ fn field_of(program: &Program, header: &str) -> Result<String, String> {
         .to_string())
 }
 
-/// A yes-or-no cell: `true`/`false` in any case (Excel writes `TRUE`), 是/否.
+/// A yes-or-no cell: `true`/`false` in any case (Excel writes `TRUE`), 是/否, 1/0.
 fn yes_no(cell: &str) -> Option<bool> {
     let cell = cell.trim();
-    if cell.eq_ignore_ascii_case("true") || cell == "是" {
+    if cell.eq_ignore_ascii_case("true") || cell == "是" || cell == "1" {
         Some(true)
-    } else if cell.eq_ignore_ascii_case("false") || cell == "否" {
+    } else if cell.eq_ignore_ascii_case("false") || cell == "否" || cell == "0" {
         Some(false)
     } else {
         None
@@ -198,13 +198,13 @@ mod tests {
 
     #[test]
     fn excel_and_chinese_yes_and_no() {
-        for yes in ["true", "TRUE", "True", " 是 "] {
+        for yes in ["true", "TRUE", "True", " 是 ", "1"] {
             assert_eq!(yes_no(yes), Some(true), "{yes}");
         }
-        for no in ["false", "FALSE", "否"] {
+        for no in ["false", "FALSE", "否", "0"] {
             assert_eq!(yes_no(no), Some(false), "{no}");
         }
-        for neither in ["maybe", "1", "0", "对", ""] {
+        for neither in ["maybe", "2", "1.0", "对", ""] {
             assert_eq!(yes_no(neither), None, "{neither}");
         }
     }
@@ -218,7 +218,37 @@ const SNIFF: usize = 64 * 1024;
 /// that is not, but reads cleanly as GBK — what Excel on Chinese Windows
 /// saves — is decoded from GB18030 (GBK's superset) as it streams. Anything
 /// else is passed on, and the reader says which row is not UTF-8.
-pub fn utf8_text<R: Read + Send + 'static>(mut input: R) -> io::Result<(Box<dyn Read + Send>, bool)> {
+pub fn utf8_text<R: Read + Send + 'static>(input: R) -> io::Result<(Box<dyn Read + Send>, bool)> {
+    utf8_text_from(input, Encoding::Sniffed)
+}
+
+/// What a CSV file is written in: told by its first 64 KiB, or as the user says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Sniffed,
+    Utf8,
+    /// GBK and GB18030, its superset
+    Gbk,
+}
+
+/// A CSV file's bytes as UTF-8 text in the encoding given (see `utf8_text`),
+/// and whether they were decoded from GBK.
+pub fn utf8_text_from<R: Read + Send + 'static>(
+    mut input: R,
+    encoding: Encoding,
+) -> io::Result<(Box<dyn Read + Send>, bool)> {
+    let gbk = |r: Box<dyn Read + Send>| -> Box<dyn Read + Send> {
+        Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(encoding_rs::GB18030))
+                .build(r),
+        )
+    };
+    match encoding {
+        Encoding::Utf8 => return Ok((Box::new(input), false)),
+        Encoding::Gbk => return Ok((gbk(Box::new(input)), true)),
+        Encoding::Sniffed => {}
+    }
     let mut head = Vec::with_capacity(SNIFF);
     (&mut input).take(SNIFF as u64).read_to_end(&mut head)?;
     let utf8 = match std::str::from_utf8(&head) {
@@ -230,10 +260,7 @@ pub fn utf8_text<R: Read + Send + 'static>(mut input: R) -> io::Result<(Box<dyn 
     if utf8 || !reads_as_gbk(opening.get_ref()) {
         return Ok((Box::new(opening.chain(input)), false));
     }
-    let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
-        .encoding(Some(encoding_rs::GB18030))
-        .build(opening.chain(input));
-    Ok((Box::new(decoded), true))
+    Ok((gbk(Box::new(opening.chain(input))), true))
 }
 
 /// True when `bytes` decode as GB18030 without a malformed sequence (one cut

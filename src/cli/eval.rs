@@ -12,6 +12,15 @@ use crate::run::{Mode, Runner};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum CsvEncoding {
+    Auto,
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    #[value(alias = "gb18030")]
+    Gbk,
+}
+
 #[derive(clap::Args)]
 #[command(group(clap::ArgGroup::new("input").args(["case", "cases"])))]
 pub(super) struct EvalArgs {
@@ -29,6 +38,9 @@ pub(super) struct EvalArgs {
     /// With --cases FILE.xlsx: the worksheet to read, by its name (default: the first).
     #[arg(long, requires = "cases", value_name = "NAME")]
     sheet: Option<String>,
+    /// With --cases FILE.csv: the file's encoding, auto (told from the file), utf-8, or gbk (GBK and GB18030).
+    #[arg(long, requires = "cases", value_enum, default_value_t = CsvEncoding::Auto)]
+    encoding: CsvEncoding,
     /// The output: text, json, jsonl, csv, or xlsx (csv and jsonl stream; json builds one array; xlsx writes an Excel workbook to --out).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -318,7 +330,12 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
             (None, None) => Box::new(std::io::stdin()),
         };
         if csv {
-            let (text, gbk) = crate::batch::utf8_text(source)?;
+            let encoding = match args.encoding {
+                CsvEncoding::Auto => crate::batch::Encoding::Sniffed,
+                CsvEncoding::Utf8 => crate::batch::Encoding::Utf8,
+                CsvEncoding::Gbk => crate::batch::Encoding::Gbk,
+            };
+            let (text, gbk) = crate::batch::utf8_text_from(source, encoding)?;
             gbk_seen.store(gbk, std::sync::atomic::Ordering::Relaxed);
             Ok(Box::new(CsvAsJsonl::new(program, text).map_err(std::io::Error::other)?))
         } else {

@@ -173,6 +173,7 @@ fn metavariable(name: &str) -> Option<&'static str> {
         ("DATE", "日期"),
         ("FORMAT", "格式"),
         ("ERROR_FORMAT", "格式"),
+        ("ENCODING", "编码"),
         ("LOG_FORMAT", "格式"),
         ("LANG", "语言"),
         ("NAME", "名称"),
