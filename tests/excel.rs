@@ -28,6 +28,12 @@ fn zhice(args: &[&str]) -> (String, String, i32) {
     )
 }
 
+/// The JSON lines `zhice eval` gives for a case file, with any further arguments.
+fn results(cases: &Path, more: &[&str]) -> (String, String, i32) {
+    let path = cases.to_str().unwrap();
+    zhice(&[&["eval", POLICY, "--cases", path, "--format", "jsonl"][..], more].concat())
+}
+
 fn dir(name: &str) -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("zhice-excel-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
@@ -90,9 +96,9 @@ fn a_workbook_of_cases_gives_what_the_same_cases_give_as_csv() {
          A-3,2025,2025-03-01,TRUE,TRUE,123456.78,3\n",
     )
     .unwrap();
-    let (from_book, err, code) = zhice(&["eval", POLICY, "--cases", book.to_str().unwrap(), "--format", "jsonl"]);
+    let (from_book, err, code) = results(&book, &[]);
     assert_eq!(code, 0, "{err}");
-    let (from_csv, _, _) = zhice(&["eval", POLICY, "--cases", csv.to_str().unwrap(), "--format", "jsonl"]);
+    let (from_csv, _, _) = results(&csv, &[]);
     assert_eq!(from_book, from_csv);
     assert_eq!(from_book.lines().count(), 3);
     // 30 % of 300000.3, as typed and shown, not of its binary double
@@ -174,16 +180,7 @@ fn gbk_and_bom_csv_give_the_results_the_same_cases_give_as_jsonl() {
     std::fs::write(d.join("gbk.csv"), &gbk).unwrap();
     std::fs::write(d.join("bom.csv"), format!("\u{feff}{csv}")).unwrap();
     std::fs::write(d.join("cases.jsonl"), jsonl).unwrap();
-    let eval = |f: &str| {
-        zhice(&[
-            "eval",
-            POLICY,
-            "--cases",
-            d.join(f).to_str().unwrap(),
-            "--format",
-            "jsonl",
-        ])
-    };
+    let eval = |f: &str| results(&d.join(f), &[]);
     let (expected, _, code) = eval("cases.jsonl");
     assert_eq!(code, 0);
     assert!(expected.contains(r#""competition":"1000000.00""#), "{expected}");
@@ -194,19 +191,7 @@ fn gbk_and_bom_csv_give_the_results_the_same_cases_give_as_jsonl() {
     assert_eq!(from_bom, expected);
     assert!(note.is_empty(), "{note}");
     // the encoding said, not told: GBK read as GBK; GBK said to be UTF-8 is refused, not misread
-    let gbk_file = d.join("gbk.csv");
-    let said = |encoding: &str| {
-        zhice(&[
-            "eval",
-            POLICY,
-            "--cases",
-            gbk_file.to_str().unwrap(),
-            "--encoding",
-            encoding,
-            "--format",
-            "jsonl",
-        ])
-    };
+    let said = |encoding: &str| results(&d.join("gbk.csv"), &["--encoding", encoding]);
     assert_eq!(said("gbk").0, expected);
     let (out, err, code) = said("utf-8");
     assert_ne!(code, 0);
@@ -226,16 +211,7 @@ fn columns_headed_with_the_chinese_labels_read_as_the_field_names() {
     );
     std::fs::write(d.join("named.csv"), named).unwrap();
     std::fs::write(d.join("labelled.csv"), labelled).unwrap();
-    let eval = |f: &str| {
-        zhice(&[
-            "eval",
-            POLICY,
-            "--cases",
-            d.join(f).to_str().unwrap(),
-            "--format",
-            "jsonl",
-        ])
-    };
+    let eval = |f: &str| results(&d.join(f), &[]);
     let (expected, _, code) = eval("named.csv");
     assert_eq!(code, 0);
     assert!(expected.contains(r#""competition":"1000000.00""#), "{expected}");
@@ -274,21 +250,101 @@ fn a_named_sheet_is_read_and_a_missing_one_is_named_with_those_there_are() {
         "{\"id\":\"甲公司\",\"year\":2025,\"sme\":true,\"model_service_spend\":500000}\n",
     )
     .unwrap();
-    let (expected, _, _) = zhice(&["eval", POLICY, "--cases", jsonl.to_str().unwrap(), "--format", "jsonl"]);
-    let (got, err, code) = zhice(&[
-        "eval",
-        POLICY,
-        "--cases",
-        path.to_str().unwrap(),
-        "--sheet",
-        "申报",
-        "--format",
-        "jsonl",
-    ]);
+    let (expected, _, _) = results(&jsonl, &[]);
+    let (got, err, code) = results(&path, &["--sheet", "申报"]);
     assert_eq!((got, code), (expected, 0), "{err}");
     let (_, err, code) = zhice(&["eval", POLICY, "--cases", path.to_str().unwrap(), "--sheet", "汇总"]);
     assert_ne!(code, 0);
     assert!(err.contains("汇总") && err.contains("说明, 申报"), "{err}");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// A sheet as bureaus lay it out — a title above the table, which starts in
+/// column B, and blank rows between cases: a rejected row is named by the
+/// sheet, the row and the column Excel shows, headed as the sheet heads it.
+#[test]
+fn a_rejected_row_names_its_sheet_row_and_column() {
+    let d = dir("rows");
+    let path = d.join("round.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet().set_name("申报").unwrap();
+    ws.write_string(0, 1, "2025年第一批申报汇总").unwrap();
+    for (c, h) in ["编号", "申报年度", "中小微企业", "模型服务采购合同总金额"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(2, c as u16 + 1, *h).unwrap();
+    }
+    let cases: [(u32, &str, &str); 2] = [(3, "甲公司", "是"), (6, "乙公司", "也许")];
+    for (r, id, sme) in cases {
+        ws.write_string(r, 1, id).unwrap();
+        ws.write_number(r, 2, 2025.0).unwrap();
+        ws.write_string(r, 3, sme).unwrap();
+        ws.write_number(r, 4, 500_000.0).unwrap();
+    }
+    book.save(&path).unwrap();
+    let (got, _, code) = results(&path, &[]);
+    assert_eq!(code, 1, "the bad row is an error: {got}");
+    let lines: Vec<serde_json::Value> = got.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2, "the title and the blank rows are no cases: {got}");
+    assert!(lines[0]["errors"].as_array().unwrap().is_empty(), "{got}");
+    let bad = &lines[1];
+    assert_eq!(
+        (bad["sheet"].as_str(), bad["line"].as_u64()),
+        (Some("申报"), Some(7)),
+        "{got}"
+    );
+    let error = &bad["errors"][0];
+    assert_eq!(
+        (
+            error["field"].as_str(),
+            error["column"].as_str(),
+            error["heading"].as_str()
+        ),
+        (Some("sme"), Some("D"), Some("中小微企业")),
+        "{got}"
+    );
+    let (text, _, _) = zhice(&["eval", POLICY, "--cases", path.to_str().unwrap()]);
+    assert!(
+        text.contains("sheet `申报` row 7: 乙公司  rejected")
+            && text.contains("error in `sme` (column D: 中小微企业):"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// A CSV file's rows are named by the line each starts on, whatever blank
+/// lines, Windows line ends and cells broken over lines come before it.
+#[test]
+fn a_rejected_csv_row_is_named_by_the_line_it_starts_on() {
+    let d = dir("csv-rows");
+    let path = d.join("round.csv");
+    std::fs::write(
+        &path,
+        "编号,申报年度,中小微企业\r\n甲公司,2025,是\r\n\r\n,,\r\n\"乙\r\n公司\",2025,否\r\n丙公司,2025,也许\r\n",
+    )
+    .unwrap();
+    let (got, _, _) = results(&path, &[]);
+    let lines: Vec<serde_json::Value> = got.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "a blank row and a row of empty cells are no cases: {got}"
+    );
+    let bad = &lines[2];
+    assert_eq!(
+        (bad["id"].as_str(), bad["line"].as_u64()),
+        (Some("丙公司"), Some(7)),
+        "{got}"
+    );
+    assert_eq!(bad.get("sheet"), None);
+    assert_eq!(
+        (
+            bad["errors"][0]["column"].as_str(),
+            bad["errors"][0]["heading"].as_str()
+        ),
+        (Some("C"), Some("中小微企业"))
+    );
     let _ = std::fs::remove_dir_all(&d);
 }
 

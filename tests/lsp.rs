@@ -65,6 +65,16 @@ fn change(client: &mut Client, uri: &str, version: i32, text: &str) {
     );
 }
 
+/// The labels of a completion answer's items, in order.
+fn labels_of(done: &serde_json::Value) -> Vec<&str> {
+    done["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect()
+}
+
 /// The LSP position (line, UTF-16 column) of the `nth` occurrence of `needle`, plus `ahead` characters.
 fn position(text: &str, needle: &str, nth: usize, ahead: usize) -> Value {
     let at = text.match_indices(needle).nth(nth).expect(needle).0;
@@ -223,12 +233,7 @@ fn an_editor_session() {
         "textDocument/completion",
         at(&uri, position(&with_dot, "award by Prize.", 0, "award by Prize.".len())),
     );
-    let labels: Vec<&str> = done["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
+    let labels = labels_of(&done);
     assert_eq!(labels, ["first", "second", "third"]);
     // After `x is `: the values of x's own enum, not those of every enum.
     for (subject, want) in [
@@ -241,12 +246,7 @@ fn an_editor_session() {
             "textDocument/completion",
             at(&uri, position(&typed, subject, 0, subject.len())),
         );
-        let labels: Vec<&str> = done["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["label"].as_str().unwrap())
-            .collect();
+        let labels = labels_of(&done);
         assert_eq!(labels, want, "after `{subject}`");
     }
     change(&mut client, &uri, 21, &with_dot);
@@ -254,12 +254,7 @@ fn an_editor_session() {
         "textDocument/completion",
         at(&uri, position(&with_dot, "= 500万元", 0, "= 500".len())),
     );
-    let labels: Vec<&str> = done["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
+    let labels = labels_of(&done);
     assert_eq!(labels, ["元", "万元", "亿元", "%"]);
     // The phrases of the newer constructs: spans between dates, outputs, defaults, signed awards.
     let typing = with_dot.replacen("  at most data_space_cap\n", "  at most data_space_cap\n  the\n", 1);
@@ -268,12 +263,7 @@ fn an_editor_session() {
         "textDocument/completion",
         at(&uri, position(&typing, "  the\n", 0, "  the".len())),
     );
-    let labels: Vec<&str> = done["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
+    let labels = labels_of(&done);
     for want in [
         "the years from",
         "the months from",
@@ -298,12 +288,7 @@ fn an_editor_session() {
             "textDocument/completion",
             at(&uri, position(&text, &format!("  {typed}\n"), 0, 2 + typed.len())),
         );
-        let labels: Vec<&str> = done["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["label"].as_str().unwrap())
-            .collect();
+        let labels = labels_of(&done);
         assert!(labels.contains(&want), "{want} after `{typed}` in {labels:?}");
     }
     change(&mut client, &uri, 5, &with_dot);
@@ -314,12 +299,7 @@ fn an_editor_session() {
             position(&with_dot, "  at most data_space_cap", 0, "  at most data_".len()),
         ),
     );
-    let labels: Vec<&str> = done["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
+    let labels = labels_of(&done);
     for want in [
         "data_space_cap",
         "data_space_investment",

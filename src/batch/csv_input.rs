@@ -1,18 +1,37 @@
 //! CSV rows read as JSON lines.
 
 use super::*;
+use crate::report::place::{column_letter, Column, Table};
+use std::fmt::Write as _;
+use std::sync::Arc;
 
 /// A CSV file of flat cases read as JSON lines, one row at a time, so that the
 /// same decoder checks it and memory stays bounded. The header names the fields.
 pub struct CsvAsJsonl<R: Read> {
-    reader: ::csv::Reader<R>,
+    reader: ::csv::Reader<LineEnds<R>>,
+    /// the line ends the reader has been given, to number its rows
+    ends: Arc<Mutex<Ends>>,
     kinds: Vec<Cell>,
     headers: ::csv::StringRecord,
+    /// the headings as written, for naming a column in error
+    written: ::csv::StringRecord,
     pending: Vec<u8>,
     at: usize,
-    row: usize,
+    /// the records read so far, the header included
+    records: usize,
+    /// where the rows came from: a worksheet's rows, or a CSV file's lines
+    sheet: Option<Sheet>,
     /// a row that is not UTF-8: the whole file is in another encoding, said once
     not_utf8: Option<String>,
+}
+
+/// The worksheet a CSV text was made from: its name, the row each record was
+/// on (the header's first) and the letter-index of its first column.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub name: String,
+    pub rows: Vec<u32>,
+    pub first_column: usize,
 }
 
 /// How a column's cells are written in JSON.
@@ -29,11 +48,36 @@ enum Cell {
 impl<R: Read> CsvAsJsonl<R> {
     pub fn new(program: &Program, input: R) -> Result<Self, String> {
         use crate::check::model::Ty;
-        let mut reader = ::csv::ReaderBuilder::new().flexible(true).from_reader(input);
-        let written = reader
-            .headers()
-            .map_err(|e| t!("cannot read the CSV header: %{e}", e = e).into_owned())?
-            .clone();
+        let ends = Arc::new(Mutex::new(Ends::default()));
+        let input = LineEnds {
+            inner: input,
+            read: 0,
+            ends: ends.clone(),
+        };
+        let mut reader = ::csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(input);
+        // The header is the first row that names a field: a title a bureau puts
+        // above its table (and the blank rows after it) is no case.
+        let mut written = ::csv::StringRecord::new();
+        let mut records = 0;
+        loop {
+            let read = reader
+                .read_record(&mut written)
+                .map_err(|e| t!("cannot read the CSV header: %{e}", e = e).into_owned())?;
+            records += 1;
+            if read && written.iter().any(|h| names_a_field(program, h)) {
+                break;
+            }
+            if !read || records == HEADER_SEARCH {
+                return Err(t!(
+                    "no row among the first %{n} names a field: the header row names each column's field (`id`, `year`, an input's name) or its Chinese label (编号, 申报年度, the input's label)",
+                    n = records.min(HEADER_SEARCH)
+                )
+                .into_owned());
+            }
+        }
         let headers = written
             .iter()
             .map(|h| field_of(program, h))
@@ -61,23 +105,84 @@ impl<R: Read> CsvAsJsonl<R> {
         }
         Ok(CsvAsJsonl {
             reader,
+            ends,
             kinds,
             headers,
+            written,
             pending: Vec::new(),
             at: 0,
-            row: 1,
+            records,
+            sheet: None,
             not_utf8: None,
         })
     }
 
-    /// The next row as a JSON line; `false` at the end.
+    /// The CSV text is a worksheet's (see `xlsx::sheet_as_csv`): rows are named as the sheet numbers them.
+    pub fn in_sheet(mut self, sheet: Sheet) -> Self {
+        self.sheet = Some(sheet);
+        self
+    }
+
+    /// The table's sheet and columns, for naming where a rejected case is.
+    pub fn table(&self) -> Table {
+        let first = self.sheet.as_ref().map_or(0, |s| s.first_column);
+        Table {
+            sheet: self.sheet.as_ref().map(|s| s.name.clone()),
+            columns: self
+                .headers
+                .iter()
+                .zip(self.written.iter())
+                .enumerate()
+                .map(|(i, (field, heading))| Column {
+                    field: field.to_string(),
+                    heading: heading.trim().to_string(),
+                    letter: column_letter(first + i),
+                })
+                .collect(),
+        }
+    }
+
+    /// The row of the record just read: in the sheet, or the CSV line it starts on.
+    fn row(&self, record: &::csv::StringRecord) -> u64 {
+        match &self.sheet {
+            Some(s) => s
+                .rows
+                .get(self.records - 1)
+                .map_or(self.records as u64, |r| u64::from(*r)),
+            // The line the record ends on, less the lines its quoted cells span. (The
+            // reader's own line count is off after blank lines and CRLF endings.)
+            None => {
+                let spanned: usize = record
+                    .iter()
+                    .map(|c| memchr::memchr_iter(b'\n', c.as_bytes()).count())
+                    .sum();
+                let end = self.reader.position().byte();
+                let mut ends = self.ends.lock().unwrap_or_else(|e| e.into_inner());
+                (1 + ends.newlines_before_record_ending(end))
+                    .saturating_sub(spanned as u64)
+                    .max(1)
+            }
+        }
+    }
+
+    /// The next row as a JSON line after its row number and a tab; `false` at the end.
     fn next_row(&mut self) -> bool {
         let mut record = ::csv::StringRecord::new();
-        self.row += 1;
-        let mut line = String::from("{");
-        match self.reader.read_record(&mut record) {
+        let mut line = String::new();
+        let read = loop {
+            let read = self.reader.read_record(&mut record);
+            // a row left empty (as Excel writes one: `,,,`) is no case
+            if matches!(read, Ok(true)) && record.iter().all(|c| c.trim().is_empty()) {
+                self.records += 1;
+                continue;
+            }
+            break read;
+        };
+        self.records += 1;
+        match read {
             Ok(false) => return false,
             Ok(true) => {
+                let _ = write!(line, "{}\t{{", self.row(&record));
                 let mut first = true;
                 for ((h, cell), kind) in self.headers.iter().zip(record.iter()).zip(&self.kinds) {
                     if cell.is_empty() {
@@ -106,23 +211,87 @@ impl<R: Read> CsvAsJsonl<R> {
             // Not UTF-8: the file was saved in another encoding (Excel on Chinese
             // Windows writes GBK), and every row would fail alike — stop, and say so.
             Err(e) if matches!(e.kind(), ::csv::ErrorKind::Utf8 { .. }) => {
+                let row = e.position().map_or(self.records as u64, |p| p.line());
                 self.not_utf8 = Some(
                     t!(
                         "line %{row} of the CSV file is not UTF-8 text: it was probably saved as GBK (Excel on Chinese Windows does); save it as \"CSV UTF-8\" or convert it with `iconv -f GBK -t UTF-8`",
-                        row = self.row
+                        row = row
                     )
                     .into_owned(),
                 );
                 return false;
             }
             // A broken row still takes one output line: the decoder reports it.
-            Err(e) => line = t!("CSV row %{row} cannot be read: %{e}", row = self.row, e = e).into_owned(),
+            Err(e) => {
+                let row = e.position().map_or(self.records as u64, |p| p.line());
+                let _ = write!(line, "{row}\t");
+                line.push_str(&t!("CSV row %{row} cannot be read: %{e}", row = row, e = e));
+            }
         }
         line.push('\n');
         self.pending = line.into_bytes();
         self.at = 0;
         true
     }
+}
+
+/// A reader that notes where each line break of what it passes on is, for
+/// `Ends` to count the lines before a record.
+struct LineEnds<R> {
+    inner: R,
+    read: u64,
+    ends: Arc<Mutex<Ends>>,
+}
+
+/// The line breaks (`\n`, and `\r` to tell a CRLF ending) read and not yet
+/// passed by a record: at most a buffer's worth.
+#[derive(Default)]
+struct Ends {
+    /// offset of each break, and whether it is `\r`
+    marks: std::collections::VecDeque<(u64, bool)>,
+    /// the `\n`s before the first mark
+    newlines: u64,
+}
+
+impl<R: Read> Read for LineEnds<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut ends = self.ends.lock().unwrap_or_else(|e| e.into_inner());
+        for i in memchr::memchr2_iter(b'\n', b'\r', &buf[..n]) {
+            ends.marks.push_back((self.read + i as u64, buf[i] == b'\r'));
+        }
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+impl Ends {
+    /// The `\n`s before a record that ends at byte `end` (its terminator, if
+    /// any, left out); the marks before it are let go, as records only move on.
+    fn newlines_before_record_ending(&mut self, end: u64) -> u64 {
+        let terminated = end > 0 && self.marks.iter().any(|(at, _)| *at == end - 1);
+        let cut = if terminated { end - 1 } else { end };
+        while let Some(&(at, cr)) = self.marks.front() {
+            if at >= cut {
+                break;
+            }
+            self.newlines += u64::from(!cr);
+            self.marks.pop_front();
+        }
+        self.newlines
+    }
+}
+
+/// How many rows may stand above the header (a title, a note, blank rows).
+const HEADER_SEARCH: usize = 20;
+
+/// True when a heading names a field of a case: an input, by name or label, or `id`, `year`, `date`.
+fn names_a_field(program: &Program, heading: &str) -> bool {
+    let Ok(field) = field_of(program, heading) else {
+        return true; // a label two inputs share: named, and refused as the header is read
+    };
+    program.policy.inputs.iter().any(|i| i.name == field)
+        || ["id", "year", "date", "prior_awards"].contains(&field.as_str())
 }
 
 /// The field a column holds: its header is the field's name, or (as a bureau's

@@ -12,7 +12,7 @@ mod worker;
 pub mod xlsx;
 
 pub use crate::run::summary::{AwardStats, Summary};
-pub use csv_input::{utf8_text, utf8_text_from, CsvAsJsonl, Encoding};
+pub use csv_input::{utf8_text, utf8_text_from, CsvAsJsonl, Encoding, Sheet};
 
 use chunks::{chunks, split_lines, Chunk};
 use worker::{process, Job, Worker, RECYCLED, WORKER};
@@ -40,14 +40,15 @@ const LINES_PER_TASK: usize = 256;
 pub use crate::report::result::LineFormat as Output;
 
 /// How a run reads and writes.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Options {
     pub format: Output,
     /// read dated parameters on this day instead of each case's own
     pub as_of: Option<Date>,
-    /// the number of the input's first line, so that a rejected case names its
-    /// line in the file: 1 for JSONL, 2 for CSV after its header
-    pub first_line: usize,
+    /// the table (a CSV file or a worksheet, read by `CsvAsJsonl`) the lines
+    /// come from: each line then starts with its row, and a rejected case names
+    /// its sheet, row and columns; none for JSONL, whose lines are numbered as read
+    pub table: Option<std::sync::Arc<crate::report::place::Table>>,
     /// keep each case's id fingerprint, to report cases that share an id
     pub check_ids: bool,
     /// sum the awards measure by measure (`--summary`); without it, only
@@ -60,7 +61,7 @@ impl Options {
         Options {
             format,
             as_of: None,
-            first_line: 1,
+            table: None,
             check_ids: false,
             figures: true,
         }
@@ -122,7 +123,7 @@ fn claims_pass<'p, R: Read + Send>(job: &Job<'p>, input: R, progress: &(dyn Fn(u
     let mut round = Round::new(job.program);
     std::thread::scope(|scope| -> io::Result<()> {
         let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(2);
-        let reader = scope.spawn(move || chunks(input, job.first_line, |c| chunk_tx.send(c).is_ok(), progress));
+        let reader = scope.spawn(move || chunks(input, 1, |c| chunk_tx.send(c).is_ok(), progress));
         for chunk in chunk_rx {
             let lines = split_lines(&chunk);
             // Each group of lines tallied on its own core, the tallies merged in order.
@@ -157,6 +158,7 @@ fn claims_pass<'p, R: Read + Send>(job: &Job<'p>, input: R, progress: &(dyn Fn(u
 
 /// Appends the claims of one line; none when it cannot be read or evaluated (the second pass reports why).
 fn line_claims(job: &Job, w: &mut Worker, line_no: usize, bytes: &[u8]) {
+    let (line_no, bytes) = job.row_of(line_no, bytes);
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     let Ok(line) = simdutf8::basic::from_utf8(bytes) else {
         return;
@@ -193,7 +195,7 @@ fn write_pass<R: Read + Send, W: Write + Send>(
     std::thread::scope(|scope| -> io::Result<()> {
         let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(2);
         let (text_tx, text_rx) = sync_channel::<Vec<String>>(2);
-        let reader = scope.spawn(move || chunks(input, job.first_line, |c| chunk_tx.send(c).is_ok(), progress));
+        let reader = scope.spawn(move || chunks(input, 1, |c| chunk_tx.send(c).is_ok(), progress));
         let recycled = &RECYCLED;
         let writer = scope.spawn(move || -> io::Result<()> {
             for pieces in text_rx {

@@ -12,8 +12,8 @@ pub(super) struct Job<'p> {
     pub(super) lines: Lines,
     pub(super) format: Output,
     pub(super) as_of: Option<Date>,
-    /// the number of the input's first line: 2 for CSV, whose first line is the header
-    pub(super) first_line: usize,
+    /// each line starts with its row in a table and a tab (see `Options::table`)
+    pub(super) tagged: bool,
     pub(super) check_ids: bool,
     pub(super) figures: bool,
     /// the pools of the round, once settled
@@ -28,15 +28,29 @@ impl<'p> Job<'p> {
             program,
             compiled: Compiled::new(program),
             reader: Reader::new(&program.policy),
-            lines: Lines::new(&program.policy),
+            lines: Lines::new(&program.policy).from_table(o.table.clone()),
             format: o.format,
             as_of: o.as_of,
-            first_line: o.first_line,
+            tagged: o.table.is_some(),
             check_ids: o.check_ids,
             figures: o.figures,
             settled: None,
             lang: lang::current(),
         }
+    }
+}
+
+impl Job<'_> {
+    /// A line's number and text: as read, or the row it carries before a tab.
+    pub(super) fn row_of<'b>(&self, line_no: usize, bytes: &'b [u8]) -> (usize, &'b [u8]) {
+        if !self.tagged {
+            return (line_no, bytes);
+        }
+        let Some(tab) = bytes.iter().take(21).position(|b| *b == b'\t') else {
+            return (line_no, bytes);
+        };
+        let row = std::str::from_utf8(&bytes[..tab]).ok().and_then(|r| r.parse().ok());
+        (row.unwrap_or(line_no), &bytes[tab + 1..])
     }
 }
 
@@ -161,6 +175,7 @@ pub(super) fn one_line(
     out: &mut String,
     summary: &mut Summary,
 ) {
+    let (line_no, bytes) = job.row_of(line_no, bytes);
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     let rejected = |errors: CaseErrors, out: &mut String, summary: &mut Summary| {
         summary.cases += 1;

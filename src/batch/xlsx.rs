@@ -11,11 +11,16 @@
 
 use rust_decimal::Decimal;
 
-/// A worksheet of an `.xlsx` workbook — the one named, else the first — as CSV text.
-pub fn sheet_as_csv(workbook: &[u8], name: Option<&str>) -> Result<Vec<u8>, String> {
+/// A worksheet of an `.xlsx` workbook — the one named, else the first — as
+/// CSV text, and the sheet's row of each record, to name a rejected row.
+pub fn sheet_as_csv(workbook: &[u8], name: Option<&str>) -> Result<(Vec<u8>, super::Sheet), String> {
     use calamine::Reader;
     let mut book = calamine::Xlsx::new(std::io::Cursor::new(workbook))
         .map_err(|e| t!("not an Excel workbook (.xlsx): %{e}", e = e).into_owned())?;
+    let chosen = match name {
+        Some(n) => n.to_string(),
+        None => book.sheet_names().first().cloned().unwrap_or_default(),
+    };
     let range = match name {
         Some(n) if !book.sheet_names().iter().any(|s| s == n) => {
             return Err(t!(
@@ -34,16 +39,25 @@ pub fn sheet_as_csv(workbook: &[u8], name: Option<&str>) -> Result<Vec<u8>, Stri
             None => return Err(t!("the workbook has no worksheet").into_owned()),
         },
     };
+    // The range starts at the sheet's first cell in use: rows and letters are counted from there.
+    let (top, left) = range.start().unwrap_or((0, 0));
+    let mut sheet = super::Sheet {
+        name: chosen,
+        rows: Vec::new(),
+        first_column: left as usize,
+    };
     let mut out = ::csv::Writer::from_writer(Vec::new());
-    for row in range.rows() {
+    for (i, row) in range.rows().enumerate() {
         let cells: Vec<String> = row.iter().map(cell).collect();
         // a row left empty in the sheet is no case
         if cells.iter().all(String::is_empty) {
             continue;
         }
         out.write_record(&cells).map_err(|e| e.to_string())?;
+        sheet.rows.push(top + i as u32 + 1);
     }
-    out.into_inner().map_err(|e| e.to_string())
+    let csv = out.into_inner().map_err(|e| e.to_string())?;
+    Ok((csv, sheet))
 }
 
 /// A cell as its CSV text: what the CSV reader would find for the same value.
@@ -240,9 +254,16 @@ mod tests {
     fn a_written_sheet_reads_back_as_the_same_rows() {
         let csv = "id,total,data_space\nA-1,5000000.00,5000000.00\n007,0.00,\n";
         let book = csv_as_sheet(csv.as_bytes(), "结果").expect("written");
-        let back = String::from_utf8(sheet_as_csv(&book, None).expect("read")).expect("utf-8");
+        let (back, sheet) = sheet_as_csv(&book, None).expect("read");
         // amounts come back as numbers (Excel drops the trailing zeros), the id as text
-        assert_eq!(back, "id,total,data_space\nA-1,5000000,5000000\n007,0,\n");
+        assert_eq!(
+            String::from_utf8(back).expect("utf-8"),
+            "id,total,data_space\nA-1,5000000,5000000\n007,0,\n"
+        );
+        assert_eq!(
+            (sheet.name.as_str(), sheet.rows, sheet.first_column),
+            ("结果", vec![1, 2, 3], 0)
+        );
     }
 
     #[test]

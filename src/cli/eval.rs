@@ -269,7 +269,7 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
     let xlsx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
     // A workbook's sheet (the first, or --sheet) is read as a CSV file: its first row names the fields.
     let csv = xlsx || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let sheet: Option<Vec<u8>> = if xlsx {
+    let sheet: Option<(Vec<u8>, crate::batch::Sheet)> = if xlsx {
         let read = std::fs::read(path)
             .map_err(|e| crate::lang::io_error(&e))
             .and_then(|bytes| crate::batch::xlsx::sheet_as_csv(&bytes, args.sheet.as_deref()));
@@ -323,29 +323,43 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
         }
     }
     let gbk_seen = std::sync::atomic::AtomicBool::new(false);
-    let open = || -> std::io::Result<Box<dyn Read + Send>> {
-        let source: Box<dyn Read + Send> = match (&sheet, file) {
-            (Some(csv), _) => Box::new(std::io::Cursor::new(csv.clone())),
+    let source = || -> std::io::Result<Box<dyn Read + Send>> {
+        Ok(match (&sheet, file) {
+            (Some((csv, _)), _) => Box::new(std::io::Cursor::new(csv.clone())),
             (None, Some(f)) => Box::new(std::fs::File::open(f)?),
             (None, None) => Box::new(std::io::stdin()),
+        })
+    };
+    let open_table = || -> std::io::Result<CsvAsJsonl<Box<dyn Read + Send>>> {
+        let encoding = match args.encoding {
+            CsvEncoding::Auto => crate::batch::Encoding::Sniffed,
+            CsvEncoding::Utf8 => crate::batch::Encoding::Utf8,
+            CsvEncoding::Gbk => crate::batch::Encoding::Gbk,
         };
+        let (text, gbk) = crate::batch::utf8_text_from(source()?, encoding)?;
+        gbk_seen.store(gbk, std::sync::atomic::Ordering::Relaxed);
+        let table = CsvAsJsonl::new(program, text).map_err(std::io::Error::other)?;
+        Ok(match &sheet {
+            Some((_, s)) => table.in_sheet(s.clone()),
+            None => table,
+        })
+    };
+    let open = || -> std::io::Result<Box<dyn Read + Send>> {
         if csv {
-            let encoding = match args.encoding {
-                CsvEncoding::Auto => crate::batch::Encoding::Sniffed,
-                CsvEncoding::Utf8 => crate::batch::Encoding::Utf8,
-                CsvEncoding::Gbk => crate::batch::Encoding::Gbk,
-            };
-            let (text, gbk) = crate::batch::utf8_text_from(source, encoding)?;
-            gbk_seen.store(gbk, std::sync::atomic::Ordering::Relaxed);
-            Ok(Box::new(CsvAsJsonl::new(program, text).map_err(std::io::Error::other)?))
+            Ok(Box::new(open_table()?))
         } else {
-            Ok(source)
+            source()
         }
     };
+    // A table's sheet and columns, named where a row is rejected.
+    let mut table = None;
     if csv {
-        if let Err(e) = open() {
-            eprintln!("{} `{}`: {}", t!("error:"), path.display(), crate::lang::io_error(&e));
-            return status::USAGE;
+        match open_table() {
+            Ok(t) => table = Some(std::sync::Arc::new(t.table())),
+            Err(e) => {
+                eprintln!("{} `{}`: {}", t!("error:"), path.display(), crate::lang::io_error(&e));
+                return status::USAGE;
+            }
         }
         if gbk_seen.load(std::sync::atomic::Ordering::Relaxed) {
             eprintln!(
@@ -372,8 +386,7 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
     };
     let options = batch::Options {
         as_of: args.as_of,
-        // A CSV file's first line is its header: cases start on line 2.
-        first_line: if csv { 2 } else { 1 },
+        table,
         // Ids given twice are reported with the summary, which asks for the population's figures.
         check_ids: args.summary || args.summary_json.is_some() || args.summary_xlsx.is_some(),
         figures: args.summary || args.summary_json.is_some() || args.summary_xlsx.is_some(),
@@ -381,9 +394,9 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
     };
     let run = |out: &mut (dyn Write + Send)| -> std::io::Result<(Summary, Settled)> {
         if pooled {
-            batch::run_round(program, &open, out, options, &ledger, &tick)
+            batch::run_round(program, &open, out, options.clone(), &ledger, &tick)
         } else {
-            batch::run(program, open()?, out, options, &tick).map(|s| (s, Settled::default()))
+            batch::run(program, open()?, out, options.clone(), &tick).map(|s| (s, Settled::default()))
         }
     };
     let mut sink = match Sink::open(args) {

@@ -9,7 +9,7 @@ pub mod doc;
 
 pub mod explain;
 pub mod html;
-
+pub mod place;
 pub mod result;
 pub mod schema;
 pub mod summary;

@@ -9,6 +9,7 @@ use crate::eval::Outcome;
 use crate::number::money;
 use crate::pool::{Settled, Share};
 use crate::report::doc::{text_of, Block, Doc, Inlines};
+use crate::report::place::Table;
 use std::fmt::Write;
 
 pub use crate::json::{push_decimal, push_string as push_json_string};
@@ -38,6 +39,8 @@ pub struct Lines {
     award_ids: Vec<String>,
     benefit_ids: Vec<String>,
     outputs: Vec<Output>,
+    /// the table the cases came from, to name a rejected row's sheet, row and columns
+    table: Option<std::sync::Arc<Table>>,
 }
 
 /// A declared output, ready to be written: its value slot, its name quoted, how it is shown.
@@ -80,6 +83,22 @@ impl Lines {
                     },
                 })
                 .collect(),
+            table: None,
+        }
+    }
+
+    /// Rejected rows name the sheet, row and columns of `table`, the cases'
+    /// source; their line numbers are then the table's rows.
+    pub fn from_table(mut self, table: Option<std::sync::Arc<Table>>) -> Self {
+        self.table = table;
+        self
+    }
+
+    /// The words before a rejected case: its line in a case file, or its row in a table.
+    fn place_words(&self, line: usize) -> String {
+        match &self.table {
+            Some(t) => t.row_words(line),
+            None => t!("line %{line}: ", line = line).into_owned(),
         }
     }
 
@@ -198,15 +217,19 @@ impl Lines {
     /// is the case's line in a case file, so that an operator can find it.
     pub fn rejected(&self, e: &CaseErrors, line: Option<usize>, format: LineFormat, out: &mut String) {
         match format {
-            LineFormat::Json => json_rejected(e, line, out),
+            LineFormat::Json => json_rejected(e, line, self.table.as_deref(), out),
             LineFormat::Csv => {
+                let table = self.table.as_deref();
                 let errors: Vec<String> = e
                     .errors
                     .iter()
-                    .map(|fe| format!("{}: {}", fe.field, fe.message.text()))
+                    .map(|fe| {
+                        let field = table.and_then(|t| t.field_words(&fe.field));
+                        format!("{}: {}", field.as_deref().unwrap_or(&fe.field), fe.message.text())
+                    })
                     .collect();
                 let errors = match line {
-                    Some(n) => t!("line %{line}: %{errors}", line = n, errors = errors.join("; ")).into_owned(),
+                    Some(n) => format!("{}{}", self.place_words(n), errors.join("; ")),
                     None => errors.join("; "),
                 };
                 push_csv(out, e.id.as_deref().unwrap_or(""));
@@ -221,9 +244,9 @@ impl Lines {
             }
             LineFormat::Text => {
                 if let Some(n) = line {
-                    out.push_str(&t!("line %{line}: ", line = n));
+                    out.push_str(&self.place_words(n));
                 }
-                out.push_str(&rejected_text(e));
+                out.push_str(&rejected_text(e, self.table.as_deref()));
             }
         }
     }
@@ -233,7 +256,7 @@ impl Lines {
         let mut out = String::new();
         match result {
             CaseResult::Done { id, outcome } => self.json(id, outcome, &mut out),
-            CaseResult::Rejected(e) => json_rejected(e, None, &mut out),
+            CaseResult::Rejected(e) => json_rejected(e, None, None, &mut out),
         }
         out.pop();
         out
@@ -305,11 +328,15 @@ fn push_output(out: &mut String, v: Option<&crate::value::Value>, choices: &[Str
     }
 }
 
-fn json_rejected(e: &CaseErrors, line: Option<usize>, out: &mut String) {
+fn json_rejected(e: &CaseErrors, line: Option<usize>, table: Option<&Table>, out: &mut String) {
     out.push_str("{\"id\":");
     match &e.id {
         Some(id) => push_json_string(out, id),
         None => out.push_str("null"),
+    }
+    if let Some(sheet) = table.and_then(|t| t.sheet.as_deref()) {
+        out.push_str(",\"sheet\":");
+        push_json_string(out, sheet);
     }
     if let Some(n) = line {
         let _ = write!(out, ",\"line\":{n}");
@@ -321,6 +348,12 @@ fn json_rejected(e: &CaseErrors, line: Option<usize>, out: &mut String) {
         }
         out.push_str("{\"field\":");
         push_json_string(out, &fe.field);
+        if let Some(c) = table.and_then(|t| t.column(&fe.field)) {
+            out.push_str(",\"column\":");
+            push_json_string(out, &c.letter);
+            out.push_str(",\"heading\":");
+            push_json_string(out, &c.heading);
+        }
         out.push_str(",\"code\":");
         push_json_string(out, fe.code);
         out.push_str(",\"message\":");
@@ -421,15 +454,22 @@ pub fn text_shares(policy: &Policy, shares: &[Share], settled: Option<&Settled>)
     outline(String::new(), lines)
 }
 
-fn rejected_text(e: &CaseErrors) -> String {
+fn rejected_text(e: &CaseErrors, table: Option<&Table>) -> String {
     let no_id = t!("(no id)");
     let title = format!("{}  {}", e.id.as_deref().unwrap_or(&no_id), t!("rejected"));
     let lines = e
         .errors
         .iter()
         .map(|fe| {
+            let column = table.and_then(|t| t.field_words(&fe.field));
             let line = if fe.field.is_empty() {
                 t!("error: %{message}", message = fe.message.text())
+            } else if let Some(column) = column {
+                t!(
+                    "error in %{column}: %{message}",
+                    column = column,
+                    message = fe.message.text()
+                )
             } else {
                 t!(
                     "error in `%{field}`: %{message}",
@@ -447,6 +487,6 @@ fn rejected_text(e: &CaseErrors) -> String {
 pub fn text(policy: &Policy, result: &CaseResult) -> String {
     match result {
         CaseResult::Done { id, outcome } => text_outcome(policy, id, outcome),
-        CaseResult::Rejected(e) => rejected_text(e),
+        CaseResult::Rejected(e) => rejected_text(e, None),
     }
 }
