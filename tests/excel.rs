@@ -434,3 +434,46 @@ fn the_summary_as_a_workbook() {
     }
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// A reviewer passes the round as the bureau keeps it: `diff --cases` reads a
+/// CSV file as `eval` does (not as JSON lines), and names a rejected row by its line.
+#[test]
+fn the_impact_of_a_change_on_a_csv_round() {
+    let d = dir("diff-csv");
+    let csv = d.join("round.csv");
+    std::fs::write(
+        &csv,
+        "编号,申报年度,中小微企业,模型服务采购合同总金额\n甲公司,2025,是,500000\n\n乙公司,2025,也许,1\n",
+    )
+    .unwrap();
+    let jsonl = d.join("round.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"id\":\"甲公司\",\"year\":2025,\"sme\":true,\"model_service_spend\":\"500000\"}\n",
+    )
+    .unwrap();
+    let amendment = "policies/tongzhou-2025-illustrative-amendment.policy";
+    let impact = |cases: &Path| {
+        let (out, err, _) = zhice(&[
+            "diff",
+            POLICY,
+            amendment,
+            "--cases",
+            cases.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+        v["impact"].clone()
+    };
+    let (from_csv, from_jsonl) = (impact(&csv), impact(&jsonl));
+    assert_eq!(from_csv["total_new"], from_jsonl["total_new"], "{from_csv}");
+    assert_eq!(from_csv["cases"], 2, "{from_csv}");
+    let rejected = &from_csv["rejected"][0];
+    assert_eq!(
+        (rejected["id"].as_str(), rejected["line"].as_u64()),
+        (Some("乙公司"), Some(4)),
+        "{from_csv}"
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}

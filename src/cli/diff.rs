@@ -5,8 +5,8 @@ use super::input::read_text;
 use super::{status, Out};
 use crate::diff::{compare, impact::impact, Side};
 use crate::report::diff as render;
-use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(super) enum DiffFormat {
@@ -24,7 +24,7 @@ pub(super) struct DiffArgs {
     old: PathBuf,
     /// The later version (.policy).
     new: PathBuf,
-    /// Evaluate both versions on these cases (JSONL) and report the impact.
+    /// Evaluate both versions on these cases (JSONL, CSV or an Excel workbook's first sheet) and report the impact.
     #[arg(long)]
     cases: Option<PathBuf>,
     /// With --cases: the field that holds each case's survey weight.
@@ -79,8 +79,17 @@ pub(super) fn run(out: &Out, args: &DiffArgs) -> u8 {
     }
     let diff = compare(&old_side, &new_side);
     let imp = match &args.cases {
-        Some(path) => match read_text(path) {
-            Ok(text) => Some(impact(&diff, &old.program, &new.program, &text, args.weight.as_deref())),
+        Some(path) => match cases_text(&new.program, path) {
+            Ok((text, rows)) => {
+                let mut imp = impact(&diff, &old.program, &new.program, &text, args.weight.as_deref());
+                // a table's cases are named by the row they were on, not their place in the text
+                if let Some(rows) = rows {
+                    let row = |line: usize| rows.get(line.wrapping_sub(1)).copied().unwrap_or(line);
+                    imp.rejected.iter_mut().for_each(|r| r.line = row(r.line));
+                    imp.changed.iter_mut().for_each(|c| c.line = row(c.line));
+                }
+                Some(imp)
+            }
             Err(code) => return code,
         },
         None => None,
@@ -130,4 +139,42 @@ pub(super) fn run(out: &Out, args: &DiffArgs) -> u8 {
 
 fn color_stdout() -> bool {
     std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+}
+
+/// The cases of a file as JSON lines: a JSONL file as it is; a CSV file or a
+/// workbook's first sheet read as `eval` reads it, with the row of each line.
+fn cases_text(program: &crate::compile::Program, path: &Path) -> Result<(String, Option<Vec<usize>>), u8> {
+    let ext = |e: &str| path.extension().is_some_and(|x| x.eq_ignore_ascii_case(e));
+    if !ext("csv") && !ext("xlsx") {
+        return read_text(path).map(|t| (t, None));
+    }
+    let read = || -> Result<String, String> {
+        let bytes = std::fs::read(path).map_err(|e| crate::lang::io_error(&e))?;
+        let mut tagged = String::new();
+        if ext("xlsx") {
+            let (csv, sheet) = crate::batch::xlsx::sheet_as_csv(&bytes, None)?;
+            crate::batch::CsvAsJsonl::new(program, std::io::Cursor::new(csv))?
+                .in_sheet(sheet)
+                .read_to_string(&mut tagged)
+        } else {
+            let (text, _) = crate::batch::utf8_text(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
+            crate::batch::CsvAsJsonl::new(program, text)?.read_to_string(&mut tagged)
+        }
+        .map_err(|e| crate::lang::io_error(&e))?;
+        Ok(tagged)
+    };
+    let tagged = read().map_err(|e| {
+        eprintln!("{} `{}`: {}", t!("error:"), path.display(), e);
+        status::USAGE
+    })?;
+    // Each line starts with its row and a tab (see `CsvAsJsonl`).
+    let mut text = String::with_capacity(tagged.len());
+    let mut rows = Vec::new();
+    for line in tagged.lines() {
+        let (row, case) = line.split_once('\t').unwrap_or(("", line));
+        rows.push(row.parse().unwrap_or(rows.len() + 1));
+        text.push_str(case);
+        text.push('\n');
+    }
+    Ok((text, Some(rows)))
 }
