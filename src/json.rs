@@ -46,6 +46,36 @@ pub fn push_decimal(out: &mut String, d: Decimal) {
     let mut at = buf.len();
     let scale = d.scale() as usize;
     let m = d.mantissa().unsigned_abs();
+    // Amounts at cents, nearly every number written: the cents, the point,
+    // then the yuan two digits at a time, with no test for the point on each.
+    if let (2, Ok(n)) = (scale, u64::try_from(m)) {
+        let pair = |p: u64| {
+            let p = p as usize * 2;
+            [PAIRS[p], PAIRS[p + 1]]
+        };
+        at -= 3;
+        buf[at + 1..at + 3].copy_from_slice(&pair(n % 100));
+        buf[at] = b'.';
+        let mut n = n / 100;
+        while n >= 100 {
+            at -= 2;
+            buf[at..at + 2].copy_from_slice(&pair(n % 100));
+            n /= 100;
+        }
+        if n >= 10 {
+            at -= 2;
+            buf[at..at + 2].copy_from_slice(&pair(n));
+        } else {
+            at -= 1;
+            buf[at] = b'0' + n as u8;
+        }
+        if d.is_sign_negative() && !d.is_zero() {
+            at -= 1;
+            buf[at] = b'-';
+        }
+        out.push_str(simdutf8::basic::from_utf8(&buf[at..]).unwrap_or_default());
+        return;
+    }
     let mut written = 0;
     let mut put = |b: u8, at: &mut usize, written: &mut usize| {
         if *written == scale && scale > 0 {
@@ -119,6 +149,35 @@ mod tests {
             push_decimal(&mut out, d);
             assert_eq!(out, d.to_string(), "{text}");
         }
+    }
+
+    #[test]
+    fn amounts_at_cents_are_written_as_display_writes_them() {
+        // every length of yuan, both signs, cents with and without a leading zero
+        let mut n: i64 = 7;
+        for _ in 0..40 {
+            for m in [
+                n,
+                -n,
+                n / 10,
+                n % 1_000_000_000_000_000 * 100 + 5,
+                0,
+                9,
+                10,
+                99,
+                100,
+                101,
+            ] {
+                let d = Decimal::new(m, 2);
+                let mut out = String::new();
+                push_decimal(&mut out, d);
+                assert_eq!(out, d.to_string(), "{m}");
+            }
+            n = n.wrapping_mul(31).wrapping_add(17) % 1_000_000_000_000_000;
+        }
+        let mut out = String::new();
+        push_decimal(&mut out, Decimal::new(i64::MAX, 2));
+        assert_eq!(out, Decimal::new(i64::MAX, 2).to_string());
     }
 
     #[test]
