@@ -34,6 +34,10 @@ fn results(cases: &Path, more: &[&str]) -> (String, String, i32) {
     zhice(&[&["eval", POLICY, "--cases", path, "--format", "jsonl"][..], more].concat())
 }
 
+fn json_lines(text: &str) -> Vec<serde_json::Value> {
+    text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
 fn dir(name: &str) -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("zhice-excel-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
@@ -285,7 +289,7 @@ fn a_rejected_row_names_its_sheet_row_and_column() {
     book.save(&path).unwrap();
     let (got, _, code) = results(&path, &[]);
     assert_eq!(code, 1, "the bad row is an error: {got}");
-    let lines: Vec<serde_json::Value> = got.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines = json_lines(&got);
     assert_eq!(lines.len(), 2, "the title and the blank rows are no cases: {got}");
     assert!(lines[0]["errors"].as_array().unwrap().is_empty(), "{got}");
     let bad = &lines[1];
@@ -325,7 +329,7 @@ fn a_rejected_csv_row_is_named_by_the_line_it_starts_on() {
     )
     .unwrap();
     let (got, _, _) = results(&path, &[]);
-    let lines: Vec<serde_json::Value> = got.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines = json_lines(&got);
     assert_eq!(
         lines.len(),
         3,

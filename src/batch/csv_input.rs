@@ -235,6 +235,51 @@ impl<R: Read> CsvAsJsonl<R> {
     }
 }
 
+/// A line `CsvAsJsonl` wrote: the row before the tab, and the case after it.
+pub fn untag(line: &[u8]) -> Option<(usize, &[u8])> {
+    // a row number has at most 20 digits
+    let tab = line.iter().take(21).position(|b| *b == b'\t')?;
+    let row = std::str::from_utf8(&line[..tab]).ok()?.parse().ok()?;
+    Some((row, &line[tab + 1..]))
+}
+
+/// A case table as `CsvAsJsonl` reads it: CSV bytes in `encoding`, or a
+/// worksheet made CSV by `xlsx::sheet_as_csv` with its `sheet`. Also says
+/// whether the bytes were GBK.
+pub fn table_reader<R: Read + Send + 'static>(
+    program: &Program,
+    input: R,
+    encoding: Encoding,
+    sheet: Option<Sheet>,
+) -> io::Result<(CsvAsJsonl<Box<dyn Read + Send>>, bool)> {
+    let (text, gbk) = utf8_text_from(input, encoding)?;
+    let table = CsvAsJsonl::new(program, text).map_err(io::Error::other)?;
+    Ok((
+        match sheet {
+            Some(s) => table.in_sheet(s),
+            None => table,
+        },
+        gbk,
+    ))
+}
+
+/// A whole table as JSONL text, for a reader that takes the cases at once
+/// (`diff --cases`), and the table's row of each line.
+pub fn table_as_jsonl<R: Read>(mut table: CsvAsJsonl<R>) -> io::Result<(String, Vec<usize>)> {
+    let mut tagged = Vec::new();
+    table.read_to_end(&mut tagged)?;
+    let mut text = String::with_capacity(tagged.len());
+    let mut rows = Vec::new();
+    for line in tagged.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+        let (row, case) = untag(line).unwrap_or((rows.len() + 1, line));
+        rows.push(row);
+        // the reader writes UTF-8 only: it refuses the file otherwise
+        text.push_str(std::str::from_utf8(case).map_err(io::Error::other)?);
+        text.push('\n');
+    }
+    Ok((text, rows))
+}
+
 /// A reader that notes where each line break of what it passes on is, for
 /// `Ends` to count the lines before a record.
 struct LineEnds<R> {
@@ -363,7 +408,15 @@ impl<R: Read> Read for CsvAsJsonl<R> {
 
 #[cfg(test)]
 mod tests {
-    use super::yes_no;
+    use super::{untag, yes_no};
+
+    #[test]
+    fn a_tagged_line_gives_its_row_and_case() {
+        assert_eq!(untag(b"7\t{\"id\":\"A\"}"), Some((7, &b"{\"id\":\"A\"}"[..])));
+        // a JSON line carries no row: it is numbered as read
+        assert_eq!(untag(b"{\"id\":\"A\t\"}"), None);
+        assert_eq!(untag(b"12345678901234567890123\t{}"), None);
+    }
 
     #[test]
     fn excel_and_chinese_yes_and_no() {

@@ -12,7 +12,7 @@ mod worker;
 pub mod xlsx;
 
 pub use crate::run::summary::{AwardStats, Summary};
-pub use csv_input::{utf8_text, utf8_text_from, CsvAsJsonl, Encoding, Sheet};
+pub use csv_input::{table_as_jsonl, table_reader, utf8_text, utf8_text_from, CsvAsJsonl, Encoding, Sheet};
 
 use chunks::{chunks, split_lines, Chunk};
 use worker::{process, Job, Worker, RECYCLED, WORKER};

@@ -43,14 +43,10 @@ impl<'p> Job<'p> {
 impl Job<'_> {
     /// A line's number and text: as read, or the row it carries before a tab.
     pub(super) fn row_of<'b>(&self, line_no: usize, bytes: &'b [u8]) -> (usize, &'b [u8]) {
-        if !self.tagged {
-            return (line_no, bytes);
+        match self.tagged.then(|| super::csv_input::untag(bytes)).flatten() {
+            Some(tagged) => tagged,
+            None => (line_no, bytes),
         }
-        let Some(tab) = bytes.iter().take(21).position(|b| *b == b'\t') else {
-            return (line_no, bytes);
-        };
-        let row = std::str::from_utf8(&bytes[..tab]).ok().and_then(|r| r.parse().ok());
-        (row.unwrap_or(line_no), &bytes[tab + 1..])
     }
 }
 

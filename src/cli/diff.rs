@@ -5,7 +5,7 @@ use super::input::read_text;
 use super::{status, Out};
 use crate::diff::{compare, impact::impact, Side};
 use crate::report::diff as render;
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -148,33 +148,24 @@ fn cases_text(program: &crate::compile::Program, path: &Path) -> Result<(String,
     if !ext("csv") && !ext("xlsx") {
         return read_text(path).map(|t| (t, None));
     }
-    let read = || -> Result<String, String> {
+    let read = || -> Result<(String, Vec<usize>), String> {
         let bytes = std::fs::read(path).map_err(|e| crate::lang::io_error(&e))?;
-        let mut tagged = String::new();
-        if ext("xlsx") {
+        let (csv, sheet) = if ext("xlsx") {
             let (csv, sheet) = crate::batch::xlsx::sheet_as_csv(&bytes, None)?;
-            crate::batch::CsvAsJsonl::new(program, std::io::Cursor::new(csv))?
-                .in_sheet(sheet)
-                .read_to_string(&mut tagged)
+            (csv, Some(sheet))
         } else {
-            let (text, _) = crate::batch::utf8_text(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
-            crate::batch::CsvAsJsonl::new(program, text)?.read_to_string(&mut tagged)
-        }
-        .map_err(|e| crate::lang::io_error(&e))?;
-        Ok(tagged)
+            (bytes, None)
+        };
+        let encoding = crate::batch::Encoding::Sniffed;
+        crate::batch::table_reader(program, std::io::Cursor::new(csv), encoding, sheet)
+            .and_then(|(table, _)| crate::batch::table_as_jsonl(table))
+            .map_err(|e| crate::lang::io_error(&e))
     };
-    let tagged = read().map_err(|e| {
-        eprintln!("{} `{}`: {}", t!("error:"), path.display(), e);
-        status::USAGE
-    })?;
-    // Each line starts with its row and a tab (see `CsvAsJsonl`).
-    let mut text = String::with_capacity(tagged.len());
-    let mut rows = Vec::new();
-    for line in tagged.lines() {
-        let (row, case) = line.split_once('\t').unwrap_or(("", line));
-        rows.push(row.parse().unwrap_or(rows.len() + 1));
-        text.push_str(case);
-        text.push('\n');
+    match read() {
+        Ok((text, rows)) => Ok((text, Some(rows))),
+        Err(e) => {
+            eprintln!("{} `{}`: {}", t!("error:"), path.display(), e);
+            Err(status::USAGE)
+        }
     }
-    Ok((text, Some(rows)))
 }

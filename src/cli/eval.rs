@@ -336,13 +336,10 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
             CsvEncoding::Utf8 => crate::batch::Encoding::Utf8,
             CsvEncoding::Gbk => crate::batch::Encoding::Gbk,
         };
-        let (text, gbk) = crate::batch::utf8_text_from(source()?, encoding)?;
+        let the_sheet = sheet.as_ref().map(|(_, s)| s.clone());
+        let (table, gbk) = crate::batch::table_reader(program, source()?, encoding, the_sheet)?;
         gbk_seen.store(gbk, std::sync::atomic::Ordering::Relaxed);
-        let table = CsvAsJsonl::new(program, text).map_err(std::io::Error::other)?;
-        Ok(match &sheet {
-            Some((_, s)) => table.in_sheet(s.clone()),
-            None => table,
-        })
+        Ok(table)
     };
     let open = || -> std::io::Result<Box<dyn Read + Send>> {
         if csv {
