@@ -287,8 +287,9 @@ fn a_rejected_row_names_its_sheet_row_and_column() {
         ws.write_number(r, 4, 500_000.0).unwrap();
     }
     book.save(&path).unwrap();
-    let (got, _, code) = results(&path, &[]);
+    let (got, note, code) = results(&path, &[]);
     assert_eq!(code, 1, "the bad row is an error: {got}");
+    assert!(note.contains("the first 1 row(s)") && note.contains("title"), "{note}");
     let lines = json_lines(&got);
     assert_eq!(lines.len(), 2, "the title and the blank rows are no cases: {got}");
     assert!(lines[0]["errors"].as_array().unwrap().is_empty(), "{got}");

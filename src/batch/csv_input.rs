@@ -123,6 +123,11 @@ impl<R: Read> CsvAsJsonl<R> {
         self
     }
 
+    /// How many rows (blank ones apart) stood above the header: a title, a note.
+    pub fn above_header(&self) -> usize {
+        self.records - 1
+    }
+
     /// The table's sheet and columns, for naming where a rejected case is.
     pub fn table(&self) -> Table {
         let first = self.sheet.as_ref().map_or(0, |s| s.first_column);

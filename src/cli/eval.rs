@@ -352,7 +352,21 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
     let mut table = None;
     if csv {
         match open_table() {
-            Ok(t) => table = Some(std::sync::Arc::new(t.table())),
+            Ok(t) => {
+                // rows above the header are passed over: said, not silent
+                if t.above_header() > 0 {
+                    eprintln!(
+                        "{} {}",
+                        t!("note:"),
+                        t!(
+                            "the first %{n} row(s) of `%{file}` name no field: read as a title above the header, not as cases",
+                            n = t.above_header(),
+                            file = path.display()
+                        )
+                    );
+                }
+                table = Some(std::sync::Arc::new(t.table()));
+            }
             Err(e) => {
                 eprintln!("{} `{}`: {}", t!("error:"), path.display(), crate::lang::io_error(&e));
                 return status::USAGE;
