@@ -4,7 +4,7 @@
 //! layers, which `tests/architecture.rs` holds the code to):
 //! the language (`syntax` → `check` → `compile`, and `format`); running cases
 //! (`case`, `eval`, `pool`, `run`, and `batch` for populations); analyses
-//! (`bounds`, `sample`, `diff`, `testing`); presentation (`report`, its
+//! (`bounds`, `sample`, `diff`, `testing`); the grant registry (`grants`); presentation (`report`, its
 //! document model and renderers, and `book`); and the surfaces (`cli`, `lsp`,
 //! `serve`). Beneath them all: `span`, `date`, `json`, `number`, `lang`,
 //! `value` and `diagnostic`. `load` runs the front of the pipeline for a file.
@@ -58,6 +58,9 @@ pub mod case;
 pub mod eval;
 pub mod pool;
 pub mod run;
+
+// The grant registry: what earlier rounds paid, kept in a database.
+pub mod grants;
 
 // Analyses: the worst case, synthetic cases, two versions compared, drafters' tests.
 pub mod bounds;

@@ -34,6 +34,7 @@ const LAYERS: &[&[&str]] = &[
     &["diff", "testing"],
     &["report"],
     &["batch", "load"],
+    &["grants"],
     &["lsp", "serve", "book"],
     &["cli"],
 ];
@@ -63,6 +64,8 @@ const CONFINED: &[(&str, &[&str])] = &[
     // messages go through `t!` (lib.rs), which asks `lang` for the language of the moment
     ("rust_i18n", &["lib", "lang"]),
     ("csv", &["batch"]),
+    ("rusqlite", &["grants"]),
+    ("sha2", &["grants"]),
     ("calamine", &["batch"]),
     ("encoding_rs", &["batch"]),
     ("encoding_rs_io", &["batch"]),

@@ -54,6 +54,24 @@ pub struct Options {
     /// sum the awards measure by measure (`--summary`); without it, only
     /// cases and refusals are counted
     pub figures: bool,
+    /// a round against a grant registry: each case's ledger is the registry's
+    pub registered: Option<std::sync::Arc<crate::case::Registered>>,
+    /// keep what each case was granted, for a registry to record
+    pub grants: Option<std::sync::Arc<Mutex<Vec<Granted>>>>,
+}
+
+/// What one case of a round was granted, as a registry records it.
+#[derive(Debug, Clone)]
+pub struct Granted {
+    /// the case's line (or row) in the round
+    pub line: usize,
+    pub applicant: String,
+    pub id: String,
+    pub year: i32,
+    /// each measure granted more than 0, with its amount after the pools
+    pub awards: Vec<(usize, rust_decimal::Decimal)>,
+    /// what each item of its per-item awards came to, before any cap after the items
+    pub items: Vec<crate::eval::trace::PaidItem>,
 }
 
 impl Options {
@@ -64,6 +82,8 @@ impl Options {
             table: None,
             check_ids: false,
             figures: true,
+            registered: None,
+            grants: None,
         }
     }
 }

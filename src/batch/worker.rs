@@ -20,6 +20,8 @@ pub(super) struct Job<'p> {
     pub(super) settled: Option<Settled>,
     /// the language of the thread that started the run, spoken on every core
     pub(super) lang: Lang,
+    /// where what each case was granted is kept, for a registry
+    pub(super) grants: Option<std::sync::Arc<Mutex<Vec<Granted>>>>,
 }
 
 impl<'p> Job<'p> {
@@ -27,7 +29,10 @@ impl<'p> Job<'p> {
         Job {
             program,
             compiled: Compiled::new(program),
-            reader: Reader::new(&program.policy),
+            reader: match &o.registered {
+                Some(r) => Reader::new(&program.policy).with_registry(r.clone()),
+                None => Reader::new(&program.policy),
+            },
             lines: Lines::new(&program.policy).from_table(o.table.clone()),
             format: o.format,
             as_of: o.as_of,
@@ -36,6 +41,7 @@ impl<'p> Job<'p> {
             figures: o.figures,
             settled: None,
             lang: lang::current(),
+            grants: o.grants.clone(),
         }
     }
 }
@@ -138,6 +144,11 @@ pub(super) fn process(job: &Job, chunk: &Chunk) -> (Vec<String>, Summary) {
                     for (line_no, bytes) in group {
                         one_line(job, &mut w, *line_no, bytes, &mut text, &mut summary);
                     }
+                    if let (Some(all), false) = (&job.grants, w.granted.is_empty()) {
+                        if let Ok(mut all) = all.lock() {
+                            all.append(&mut w.granted);
+                        }
+                    }
                 })
             });
             (text, summary)
@@ -161,6 +172,8 @@ pub(super) struct Worker {
     pub(super) case: Case,
     pub(super) claims: Vec<Claim>,
     pub(super) shares: Vec<Share>,
+    /// what this task's cases were granted, for a registry
+    pub(super) granted: Vec<Granted>,
 }
 
 pub(super) fn one_line(
@@ -216,6 +229,7 @@ pub(super) fn one_line(
         claims,
         shares,
         case,
+        granted,
         ..
     } = w;
     let case = &*case;
@@ -230,6 +244,9 @@ pub(super) fn one_line(
                 settled.apply_into(job.program, claims, outcome, shares);
             }
             let shares = &shares[..];
+            if job.grants.is_some() {
+                keep_grant(job, case, outcome, line_no, granted);
+            }
             if job.figures {
                 summary.add(outcome);
             } else {
@@ -251,4 +268,30 @@ pub(super) fn one_line(
         }
         Err(e) => rejected(result::eval_error(job.program, &case.id, &e), out, summary),
     }
+}
+
+/// Keeps what a case was granted, with what each item of its per-item awards
+/// came to (the tree evaluator's record: only rounds a registry records pay for it).
+fn keep_grant(job: &Job, case: &Case, outcome: &crate::eval::Outcome, line: usize, out: &mut Vec<Granted>) {
+    let awards: Vec<(usize, rust_decimal::Decimal)> = outcome
+        .awards
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| crate::eval::money::positive(**a))
+        .map(|(m, a)| (m, *a))
+        .collect();
+    if awards.is_empty() {
+        return;
+    }
+    let items = crate::eval::evaluate_items(job.program, case, job.as_of)
+        .map(|o| o.items)
+        .unwrap_or_default();
+    out.push(Granted {
+        line,
+        applicant: case.applicant_name().unwrap_or_default().to_string(),
+        id: case.id.clone(),
+        year: case.year,
+        awards,
+        items,
+    });
 }

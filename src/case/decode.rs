@@ -5,6 +5,7 @@
 //! field. All errors of a case are reported together.
 
 use super::json::{Cursor, JsonError};
+use super::registered::{Registered, APPLICANT};
 use super::{code, Case, CaseErrors, FieldError};
 use crate::check::model::{FieldDef, Policy, Range, Ty, WhenAbsent};
 use crate::compile::const_value;
@@ -13,39 +14,7 @@ use crate::diagnostic::closest;
 use crate::syntax::literal;
 use crate::value::{Span32, Value};
 use rust_decimal::Decimal;
-
-/// The names a case may use at one level (inputs, a record's fields, an
-/// enum's values), found by their length first: names are few and mostly of
-/// different lengths, so a lookup is one or two byte comparisons, no hashing.
-#[derive(Debug, Clone)]
-pub(super) struct Names<V> {
-    by_len: Vec<Vec<(Box<[u8]>, V)>>,
-}
-
-impl<V> Names<V> {
-    pub(super) fn get(&self, name: &str) -> Option<&V> {
-        let name = name.as_bytes();
-        self.by_len
-            .get(name.len())?
-            .iter()
-            .find(|(k, _)| **k == *name)
-            .map(|(_, v)| v)
-    }
-}
-
-impl<V> FromIterator<(Box<str>, V)> for Names<V> {
-    fn from_iter<I: IntoIterator<Item = (Box<str>, V)>>(iter: I) -> Self {
-        let mut by_len: Vec<Vec<(Box<[u8]>, V)>> = Vec::new();
-        for (k, v) in iter {
-            let len = k.len();
-            if by_len.len() <= len {
-                by_len.resize_with(len + 1, Vec::new);
-            }
-            by_len[len].push((k.into_boxed_bytes(), v));
-        }
-        Names { by_len }
-    }
-}
+use std::sync::Arc;
 
 /// Reads cases for one policy. Its name tables are built once, when it is made.
 pub struct Reader<'p> {
@@ -63,6 +32,8 @@ pub struct Reader<'p> {
     record_defaults: Vec<Vec<Option<Value>>>,
     /// a field outside the policy's inputs that this reader takes out of each case
     extra: Option<String>,
+    /// a round against a grant registry: each case's ledger is the registry's
+    pub(super) registered: Option<Arc<Registered>>,
 }
 
 impl<'p> Reader<'p> {
@@ -101,6 +72,7 @@ impl<'p> Reader<'p> {
                 .map(|r| r.fields.iter().map(when_missing).collect())
                 .collect(),
             extra: None,
+            registered: None,
         }
     }
 
@@ -108,6 +80,13 @@ impl<'p> Reader<'p> {
     /// review's survey weight). Every case must give it, as a number of at least 0.
     pub fn with_extra(mut self, name: &str) -> Self {
         self.extra = Some(name.to_string());
+        self
+    }
+
+    /// Reads each case against a grant registry: the case names its `applicant`
+    /// and gets the ledger the registry holds for it; a `prior_awards` of its own is refused.
+    pub fn with_registry(mut self, registered: Arc<Registered>) -> Self {
+        self.registered = Some(registered);
         self
     }
 
@@ -277,7 +256,7 @@ pub(super) struct Decoder<'r, 'p> {
     scratch: &'r mut Scratch,
     /// the case's `items` and `text`, being filled
     items: Vec<Value>,
-    text: String,
+    pub(super) text: String,
 }
 
 /// Buffers a reader reuses from case to case (one per batch worker): the
@@ -324,6 +303,7 @@ impl Decoder<'_, '_> {
         // Slots the case gives are written as they are read; the others get their defaults at the end.
         out.slots.resize(n, Value::Absent);
         out.ledger.clear();
+        out.applicant = None;
         let given = self.scratch.given.len();
         self.scratch.given.resize(given + n, false);
         let mut year: Option<i32> = None;
@@ -337,7 +317,11 @@ impl Decoder<'_, '_> {
                 let key = c.string()?;
                 c.expect(b':')?;
                 let top = self.r.top.get(key.as_ref()).copied();
-                if let Some(k) = top.filter(|k| *k < BUILTIN.len()) {
+                if self.r.registered.is_some() && key.as_ref() == APPLICANT {
+                    self.applicant(c, out)?;
+                } else if let (Some(LEDGER), true) = (top, self.r.registered.is_some()) {
+                    self.own_ledger(c)?;
+                } else if let Some(k) = top.filter(|k| *k < BUILTIN.len()) {
                     if seen_builtin[k] {
                         self.push(key.as_ref(), code::DUPLICATE, words!("given twice in one case"));
                         c.skip(0)?;
@@ -436,6 +420,7 @@ impl Decoder<'_, '_> {
                 words!("missing: the survey weight, a number of at least 0"),
             );
         }
+        self.registered_ledger(out);
         out.year = year.unwrap_or(0);
         out.date = date;
         out.extra = extra;
@@ -582,7 +567,11 @@ impl Decoder<'_, '_> {
     }
 }
 
+mod names;
 mod numbers;
+mod registry;
+
+pub(super) use names::Names;
 mod values;
 
 pub(super) use numbers::{decimal, looks_numeric};

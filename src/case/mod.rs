@@ -7,6 +7,7 @@
 mod decode;
 pub mod json;
 mod ledger;
+mod registered;
 
 use crate::check::model::Policy;
 use crate::date::Date;
@@ -15,6 +16,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 pub use decode::{Reader, Scratch, MAX_LIST_ITEMS};
+pub use registered::{Past, Registered, APPLICANT};
 pub mod schema;
 
 /// One applicant in one award year, decoded into the slots the program expects.
@@ -34,6 +36,8 @@ pub struct Case {
     pub items: Vec<Value>,
     /// the case's texts, which `Value::CaseText` and ledger items name
     pub text: String,
+    /// the applicant a round against the registry names, in `text`
+    pub applicant: Option<Span32>,
 }
 
 impl Case {
@@ -45,6 +49,11 @@ impl Case {
     /// The items of a list or the fields of a record of this case.
     pub fn items_at(&self, s: Span32) -> &[Value] {
         self.items.get(s.range()).unwrap_or(&[])
+    }
+
+    /// The applicant a round against the registry names.
+    pub fn applicant_name(&self) -> Option<&str> {
+        self.applicant.map(|s| self.text_at(s))
     }
 
     /// A text of this case.
@@ -134,6 +143,8 @@ pub mod code {
     pub const TOO_MANY_ITEMS: &str = "zhice::case::too-many-items";
     /// a prior award naming no award of the policy
     pub const UNKNOWN_AWARD: &str = "zhice::case::unknown-award";
+    /// `prior_awards` in a round whose ledgers the registry holds
+    pub const REGISTERED: &str = "zhice::case::registered";
 }
 
 /// The decoder for one policy: its name tables are built once.

@@ -35,42 +35,59 @@ pub(super) struct EvalArgs {
     /// Many cases, streamed: JSONL, CSV when the name ends in .csv, the first sheet of an Excel workbook when it ends in .xlsx (`-` reads standard input as JSONL).
     #[arg(long)]
     cases: Option<PathBuf>,
-    /// With --cases FILE.xlsx: the worksheet to read, by its name (default: the first).
-    #[arg(long, requires = "cases", value_name = "NAME")]
-    sheet: Option<String>,
-    /// With --cases FILE.csv: the file's encoding, auto (told from the file), utf-8, or gbk (GBK and GB18030).
-    #[arg(long, requires = "cases", value_enum, default_value_t = CsvEncoding::Auto)]
-    encoding: CsvEncoding,
-    /// The output: text, json, jsonl, csv, or xlsx (csv and jsonl stream; json builds one array; xlsx writes an Excel workbook to --out).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// Write the results to this file instead of standard output: whole, so that a run cut short leaves the file as it was.
-    #[arg(long, value_name = "FILE")]
-    out: Option<PathBuf>,
-    /// With --format csv: start the output with a byte-order mark, so that spreadsheet software reads it as UTF-8.
-    #[arg(long)]
-    bom: bool,
-    /// Read dated parameters as of this date (2026-03-01) instead of each case's own date, or 1 January of its year.
-    #[arg(long, value_parser = super::parse_date, value_name = "DATE")]
-    as_of: Option<Date>,
-    /// What-if: give a parameter another value, e.g. `--set dcmm_level5_amount=60万元`.
-    #[arg(long = "set", value_name = "NAME=VALUE")]
-    sets: Vec<String>,
-    /// With --cases: print cases, rejections and per-award figures to stderr.
-    #[arg(long)]
-    summary: bool,
-    /// With --cases: write the summary as JSON to this file.
-    #[arg(long, value_name = "FILE")]
-    summary_json: Option<PathBuf>,
-    /// With --cases: write the summary's tables as an Excel workbook to this file.
-    #[arg(long, value_name = "FILE")]
-    summary_xlsx: Option<PathBuf>,
+    #[command(flatten)]
+    run: RunArgs,
     /// What earlier rounds already granted from the policy's pools (JSON: {"pool": {"2026": "3000000.00"}}).
     #[arg(long, value_name = "FILE")]
     pool_ledger: Option<PathBuf>,
     /// Write what the pools have granted after this round (earlier rounds included), for the next round.
     #[arg(long, value_name = "FILE")]
     write_pool_ledger: Option<PathBuf>,
+}
+
+/// How cases are read and their results written: the options `eval` and `round` share.
+#[derive(clap::Args)]
+pub(super) struct RunArgs {
+    /// With --cases FILE.xlsx: the worksheet to read, by its name (default: the first).
+    #[arg(long, requires = "cases", value_name = "NAME")]
+    pub(super) sheet: Option<String>,
+    /// With --cases FILE.csv: the file's encoding, auto (told from the file), utf-8, or gbk (GBK and GB18030).
+    #[arg(long, requires = "cases", value_enum, default_value_t = CsvEncoding::Auto)]
+    pub(super) encoding: CsvEncoding,
+    /// The output: text, json, jsonl, csv, or xlsx (csv and jsonl stream; json builds one array; xlsx writes an Excel workbook to --out).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(super) format: Format,
+    /// Write the results to this file instead of standard output: whole, so that a run cut short leaves the file as it was.
+    #[arg(long, value_name = "FILE")]
+    pub(super) out: Option<PathBuf>,
+    /// With --format csv: start the output with a byte-order mark, so that spreadsheet software reads it as UTF-8.
+    #[arg(long)]
+    pub(super) bom: bool,
+    /// Read dated parameters as of this date (2026-03-01) instead of each case's own date, or 1 January of its year.
+    #[arg(long, value_parser = super::parse_date, value_name = "DATE")]
+    pub(super) as_of: Option<Date>,
+    /// What-if: give a parameter another value, e.g. `--set dcmm_level5_amount=60万元`.
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub(super) sets: Vec<String>,
+    /// With --cases: print cases, rejections and per-award figures to stderr.
+    #[arg(long)]
+    pub(super) summary: bool,
+    /// With --cases: write the summary as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub(super) summary_json: Option<PathBuf>,
+    /// With --cases: write the summary's tables as an Excel workbook to this file.
+    #[arg(long, value_name = "FILE")]
+    pub(super) summary_xlsx: Option<PathBuf>,
+}
+
+/// What a run of many cases takes besides its cases: what earlier rounds
+/// granted, and for a round against the registry, the ledgers and where the
+/// grants are kept.
+#[derive(Default)]
+pub(super) struct Context {
+    pub(super) ledger: Ledger,
+    pub(super) registered: Option<std::sync::Arc<crate::case::Registered>>,
+    pub(super) grants: Option<std::sync::Arc<std::sync::Mutex<Vec<crate::batch::Granted>>>>,
 }
 
 /// The UTF-8 byte-order mark, for spreadsheet software that needs it to read CSV as UTF-8.
@@ -86,7 +103,7 @@ enum Sink {
 }
 
 impl Sink {
-    fn open(args: &EvalArgs) -> std::io::Result<Sink> {
+    fn open(args: &RunArgs) -> std::io::Result<Sink> {
         Ok(match (&args.out, args.format) {
             (Some(path), Format::Xlsx) => {
                 // said now, not after the run: a folder that cannot take the file
@@ -129,13 +146,13 @@ impl Write for Sink {
 }
 
 /// Says that the results could not be written where `--out` asked.
-fn cannot_write(args: &EvalArgs, e: &std::io::Error) -> u8 {
+fn cannot_write(args: &RunArgs, e: &std::io::Error) -> u8 {
     super::cannot_write(args.out.as_deref().unwrap_or(Path::new("-")), e)
 }
 
 /// Writes the ledger after this round, when asked to.
-fn write_ledger(program: &Program, args: &EvalArgs, ledger: &Ledger, settled: &Settled) -> Result<(), u8> {
-    let Some(path) = &args.write_pool_ledger else {
+fn write_ledger(program: &Program, path: Option<&Path>, ledger: &Ledger, settled: &Settled) -> Result<(), u8> {
+    let Some(path) = path else {
         return Ok(());
     };
     let json = serde_json::to_string_pretty(&ledger.after(program, settled).to_json()).unwrap_or_default();
@@ -162,12 +179,17 @@ fn usage(args: &EvalArgs) -> Result<(), String> {
             t!("say what to evaluate: `--case CASE.json` for one case, `--cases CASES.jsonl` for many").into_owned(),
         );
     }
-    if args.case.is_some() && (args.summary || args.summary_json.is_some() || args.summary_xlsx.is_some()) {
+    if args.case.is_some() && (args.run.summary || args.run.summary_json.is_some() || args.run.summary_xlsx.is_some()) {
         return Err(t!(
             "`--summary`, `--summary-json` and `--summary-xlsx` sum up many cases: use them with `--cases`"
         )
         .into_owned());
     }
+    output_usage(&args.run)
+}
+
+/// Output options that do not make sense together.
+pub(super) fn output_usage(args: &RunArgs) -> Result<(), String> {
     if args.bom && args.format != Format::Csv {
         return Err(t!("`--bom` is for CSV output: add `--format csv`").into_owned());
     }
@@ -182,7 +204,7 @@ pub(super) fn run(out: &Out, args: &EvalArgs) -> u8 {
         eprintln!("{} {message}", t!("error:"));
         return status::USAGE;
     }
-    let program = match out.load(&args.policy).map(|l| l.with_overrides(&args.sets)) {
+    let program = match out.load(&args.policy).map(|l| l.with_overrides(&args.run.sets)) {
         Ok(Ok(l)) => l.program,
         Ok(Err(message)) => {
             eprintln!("{} {}", t!("error:"), message);
@@ -192,7 +214,27 @@ pub(super) fn run(out: &Out, args: &EvalArgs) -> u8 {
     };
     match (&args.case, &args.cases) {
         (Some(path), _) => one_case(&program, path, args),
-        (None, Some(path)) => many_cases(&program, path, args),
+        (None, Some(path)) => {
+            let ledger = match read_ledger(args.pool_ledger.as_deref()) {
+                Ok(l) => l,
+                Err(code) => return code,
+            };
+            let context = Context {
+                ledger,
+                ..Context::default()
+            };
+            match many_cases(&program, path, &args.run, &context) {
+                Ok((summary, settled)) => {
+                    if let Err(code) =
+                        write_ledger(&program, args.write_pool_ledger.as_deref(), &context.ledger, &settled)
+                    {
+                        return code;
+                    }
+                    rejected_status(&summary)
+                }
+                Err(code) => code,
+            }
+        }
         (None, None) => status::USAGE,
     }
 }
@@ -217,7 +259,7 @@ fn one_case(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let runner = Runner::new(program).as_of(args.as_of).ledger(ledger.clone());
+    let runner = Runner::new(program).as_of(args.run.as_of).ledger(ledger.clone());
     let (result, settled) = match runner.one(&text, Mode::Plain) {
         Ok((ran, settled)) => (
             CaseResult::Done {
@@ -228,11 +270,11 @@ fn one_case(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
         ),
         Err(refused) => (CaseResult::Rejected(refused.errors(program)), Settled::default()),
     };
-    if let Err(code) = write_ledger(program, args, &ledger, &settled) {
+    if let Err(code) = write_ledger(program, args.write_pool_ledger.as_deref(), &ledger, &settled) {
         return code;
     }
     let lines = Lines::new(&program.policy);
-    let text = match args.format {
+    let text = match args.run.format {
         Format::Text => result::text(&program.policy, &result),
         Format::Json | Format::Jsonl => format!("{}\n", lines.json_line(&result)),
         Format::Csv | Format::Xlsx => {
@@ -244,8 +286,8 @@ fn one_case(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
             s
         }
     };
-    let written = Sink::open(args).and_then(|mut sink| {
-        if args.bom {
+    let written = Sink::open(&args.run).and_then(|mut sink| {
+        if args.run.bom {
             sink.write_all(BOM)?;
         }
         sink.write_all(text.as_bytes())?;
@@ -253,7 +295,7 @@ fn one_case(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
     });
     match written {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => return cannot_write(args, &e),
+        Err(e) => return cannot_write(&args.run, &e),
         Ok(()) => {}
     }
     if matches!(result, CaseResult::Rejected(_)) {
@@ -264,7 +306,14 @@ fn one_case(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
     }
 }
 
-fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
+/// Runs a file of cases and writes their results, the summary and the notes;
+/// returns what was granted, or the exit status of a run that could not be made.
+pub(super) fn many_cases(
+    program: &Program,
+    path: &Path,
+    args: &RunArgs,
+    context: &Context,
+) -> Result<(Summary, Settled), u8> {
     let stdin = path == Path::new("-");
     let xlsx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
     // A workbook's sheet (the first, or --sheet) is read as a CSV file: its first row names the fields.
@@ -277,17 +326,14 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
             Ok(csv) => Some(csv),
             Err(e) => {
                 eprintln!("{} `{}`: {}", t!("error:"), path.display(), e);
-                return status::USAGE;
+                return Err(status::USAGE);
             }
         }
     } else {
         None
     };
     let pooled = !program.policy.pools.is_empty();
-    let ledger = match read_ledger(args.pool_ledger.as_deref()) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
+    let ledger = &context.ledger;
     // A round with pools is read twice: standard input is kept in a file for the second reading.
     let spool = if pooled && stdin {
         match spool_stdin() {
@@ -301,7 +347,7 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
                         reason = crate::lang::io_error(&e)
                     )
                 );
-                return status::USAGE;
+                return Err(status::USAGE);
             }
         }
     } else {
@@ -319,7 +365,7 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
                     reason = crate::lang::io_error(&e)
                 )
             );
-            return status::USAGE;
+            return Err(status::USAGE);
         }
     }
     let gbk_seen = std::sync::atomic::AtomicBool::new(false);
@@ -369,7 +415,7 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
             }
             Err(e) => {
                 eprintln!("{} `{}`: {}", t!("error:"), path.display(), crate::lang::io_error(&e));
-                return status::USAGE;
+                return Err(status::USAGE);
             }
         }
         if gbk_seen.load(std::sync::atomic::Ordering::Relaxed) {
@@ -401,18 +447,20 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
         // Ids given twice are reported with the summary, which asks for the population's figures.
         check_ids: args.summary || args.summary_json.is_some() || args.summary_xlsx.is_some(),
         figures: args.summary || args.summary_json.is_some() || args.summary_xlsx.is_some(),
+        registered: context.registered.clone(),
+        grants: context.grants.clone(),
         ..batch::Options::new(output)
     };
     let run = |out: &mut (dyn Write + Send)| -> std::io::Result<(Summary, Settled)> {
         if pooled {
-            batch::run_round(program, &open, out, options.clone(), &ledger, &tick)
+            batch::run_round(program, &open, out, options.clone(), ledger, &tick)
         } else {
             batch::run(program, open()?, out, options.clone(), &tick).map(|s| (s, Settled::default()))
         }
     };
     let mut sink = match Sink::open(args) {
         Ok(s) => s,
-        Err(e) => return cannot_write(args, &e),
+        Err(e) => return Err(cannot_write(args, &e)),
     };
     let ran = match args.format {
         Format::Json => json_array(&run, &mut sink),
@@ -426,19 +474,16 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
     if let Some(p) = spool {
         let _ = std::fs::remove_file(p);
     }
-    let summary = ran.map(|(summary, settled)| {
-        let _ = write_ledger(program, args, &ledger, &settled);
-        (summary, settled)
-    });
+    let summary = ran;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     let (summary, settled) = match summary {
         Ok(s) => s,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return status::OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Err(status::OK),
         Err(e) => {
             eprintln!("{} {}", t!("error:"), e);
-            return status::USAGE;
+            return Err(status::USAGE);
         }
     };
     if args.summary {
@@ -448,7 +493,7 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
         let json =
             serde_json::to_string_pretty(&report::summary::json(program, &summary, &settled)).unwrap_or_default();
         if let Err(e) = crate::whole::write(file, (json + "\n").as_bytes()) {
-            return super::cannot_write(file, &e);
+            return Err(super::cannot_write(file, &e));
         }
     }
     if let Some(file) = &args.summary_xlsx {
@@ -456,9 +501,14 @@ fn many_cases(program: &Program, path: &Path, args: &EvalArgs) -> u8 {
             .map_err(std::io::Error::other)
             .and_then(|bytes| crate::whole::write(file, &bytes));
         if let Err(e) = written {
-            return super::cannot_write(file, &e);
+            return Err(super::cannot_write(file, &e));
         }
     }
+    Ok((summary, settled))
+}
+
+/// The exit status of a run: errors when some case got no result, said on stderr.
+pub(super) fn rejected_status(summary: &Summary) -> u8 {
     if summary.rejected > 0 {
         eprintln!(
             "{}",

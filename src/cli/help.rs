@@ -25,6 +25,18 @@ pub const EVAL_EXAMPLES: &str = "Examples:
   zhice eval policies/tongzhou-2025-draft.policy --cases cases.csv --format csv --bom > results.csv
   zhice eval policies/tongzhou-2025-draft.policy --cases cases.jsonl --summary --set data_space_cap=800万元";
 
+pub const ROUND_EXAMPLES: &str = "Examples:
+  zhice round policies/examples/compute-voucher.policy --cases round-1.jsonl --registry grants.db
+  zhice round policies/examples/compute-voucher.policy --cases round-1.jsonl --registry grants.db --commit 2026-R1
+  ZHICE_REGISTRY=grants.db zhice round policies/examples/compute-voucher.policy --cases round-2.xlsx --commit 2026-R2";
+
+pub const REGISTRY_EXAMPLES: &str = "Examples:
+  zhice registry ledger A-017 --registry grants.db
+  zhice registry rounds --registry grants.db
+  zhice registry funds --registry grants.db --format json
+  zhice registry void 2026-R2 --reason \"申报材料有误，撤销本轮\" --registry grants.db
+  zhice registry export --registry grants.db --out grants.xlsx";
+
 pub const EXPLAIN_EXAMPLES: &str = "Examples:
   zhice explain policies/tongzhou-2025-draft.policy --case case.json
   zhice explain policies/corpus/P09-budget-pool.policy --cases round.jsonl --id A-017";

@@ -9,6 +9,8 @@ mod explain;
 mod fmt;
 mod help;
 mod input;
+mod registry;
+mod round;
 mod sample;
 mod serve;
 mod test;
@@ -62,6 +64,12 @@ enum Command {
     /// Evaluate one case or a file of cases.
     #[command(after_help = help::EVAL_EXAMPLES)]
     Eval(eval::EvalArgs),
+    /// A round of applications against the grant registry: each applicant's past awards and each fund's spending read from it; `--commit ID` writes the round.
+    #[command(after_help = help::ROUND_EXAMPLES)]
+    Round(round::RoundArgs),
+    /// Read and keep the grant registry: an applicant's ledger, the rounds, the funds; void a round.
+    #[command(subcommand, after_help = help::REGISTRY_EXAMPLES)]
+    Registry(registry::RegistryCommand),
     /// Explain every award of one case: clause, clause text, each step of the arithmetic.
     #[command(after_help = help::EXPLAIN_EXAMPLES)]
     Explain(explain::ExplainArgs),
@@ -206,6 +214,8 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check { policy } => check::run(&out, &policy),
         Command::Eval(args) => eval::run(&out, &args),
+        Command::Round(args) => round::run(&out, &args),
+        Command::Registry(command) => registry::run(&command),
         Command::Diff(args) => diff::run(&out, &args),
         Command::Sample(args) => sample::run(&out, &args),
         Command::Bounds(args) => bounds::run(&out, &args),

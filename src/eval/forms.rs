@@ -3,7 +3,7 @@
 
 use super::expr::Cx;
 use super::money;
-use super::trace::{CapKind, SkipReason, StepKind};
+use super::trace::{CapKind, PaidItem, SkipReason, StepKind};
 use super::EvalError;
 use crate::check::model::{AggKind, Aggregate, Alternative, Band, Expr, HitPolicy, Quantified, TierKey, TierRow, Ty};
 use crate::value::Value;
@@ -204,7 +204,17 @@ impl Cx<'_> {
             self.trace.depth += 1;
             let v = self.amount(body);
             self.trace.depth -= 1;
-            total = total.checked_add(v?).ok_or_else(|| self.overflow(body.span))?;
+            let v = v?;
+            if let (Some(items), Some(measure), Some(k), Some(kx)) = (&mut self.trace.items, award, &key, once_per) {
+                if let Some(item) = item_text(self.program, self.case, k, &kx.ty) {
+                    items.push(PaidItem {
+                        measure,
+                        item,
+                        amount: v,
+                    });
+                }
+            }
+            total = total.checked_add(v).ok_or_else(|| self.overflow(body.span))?;
             count += 1;
         }
         self.locals.truncate(seen);
@@ -370,6 +380,26 @@ impl Cx<'_> {
         self.trace.muted -= 1;
         run?;
         Ok(Value::Bool(holds))
+    }
+}
+
+/// A `once per` key as a ledger entry's `item` names it: a text, a whole
+/// number's digits, a choice's value.
+pub(super) fn item_text(
+    program: &crate::compile::Program,
+    case: &crate::case::Case,
+    key: &Value,
+    key_ty: &Ty,
+) -> Option<String> {
+    match (key, key_ty.required()) {
+        (Value::Text(_) | Value::CaseText(_), _) => key.as_text(&case.text).map(str::to_string),
+        (Value::Int(i), _) => Some(i.to_string()),
+        (Value::Enum(v), Ty::Enum(en)) => program
+            .enum_items
+            .get(*en)
+            .and_then(|names| names.get(*v as usize))
+            .map(|n| n.to_string()),
+        _ => None,
     }
 }
 

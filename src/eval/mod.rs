@@ -242,6 +242,8 @@ pub struct Outcome {
     pub explanations: Vec<Explanation>,
     /// the day the parameters were read on
     pub as_of: Option<Date>,
+    /// what each item of a per-item award came to, when asked (`evaluate_items`)
+    pub items: Vec<trace::PaidItem>,
 }
 
 /// How one measure came to its amount.
@@ -319,6 +321,8 @@ struct Mode {
     explain: bool,
     /// every `up to` pays its ceiling, whatever was assessed (worst-case exposure)
     at_ceiling: bool,
+    /// keep what each item of a `once per` award came to (`Outcome::items`)
+    items: bool,
 }
 
 /// Evaluates every value, measure, rule and benefit of `program` on `case`,
@@ -327,7 +331,7 @@ pub fn evaluate(program: &Program, case: &Case, as_of: Option<Date>, explain: bo
     let mut outcome = Outcome::default();
     let mode = Mode {
         explain,
-        at_ceiling: false,
+        ..Mode::default()
     };
     run(program, case, as_of, mode, &mut Vec::new(), &mut outcome)?;
     Ok(outcome)
@@ -338,8 +342,20 @@ pub fn evaluate(program: &Program, case: &Case, as_of: Option<Date>, explain: bo
 pub fn evaluate_at_ceiling(program: &Program, case: &Case, as_of: Option<Date>) -> Result<Outcome, EvalError> {
     let mut outcome = Outcome::default();
     let mode = Mode {
-        explain: false,
         at_ceiling: true,
+        ..Mode::default()
+    };
+    run(program, case, as_of, mode, &mut Vec::new(), &mut outcome)?;
+    Ok(outcome)
+}
+
+/// Evaluates `case` keeping what each item of a `once per` award came to:
+/// what a grant registry records, so that a later round knows the item was paid.
+pub fn evaluate_items(program: &Program, case: &Case, as_of: Option<Date>) -> Result<Outcome, EvalError> {
+    let mut outcome = Outcome::default();
+    let mode = Mode {
+        items: true,
+        ..Mode::default()
     };
     run(program, case, as_of, mode, &mut Vec::new(), &mut outcome)?;
     Ok(outcome)
@@ -372,6 +388,7 @@ fn run(
     let on_award = policy.header.rounding.as_ref().filter(|r| r.on_award);
     // One trace that records nothing serves every step that is not explained.
     let mut off = Trace::off();
+    off.items = mode.items.then(Vec::new);
     for step in &policy.plan {
         match *step {
             PlanStep::Value(i) => {
@@ -423,6 +440,7 @@ fn run(
         }
     }
     out.total = total(policy, &out.awards)?;
+    out.items = off.items.take().unwrap_or_default();
     for (b, benefit) in policy.benefits.iter().enumerate() {
         if benefit.conditions.is_empty() {
             out.benefits.push(true);

@@ -201,6 +201,17 @@ pub struct Trace {
     /// named values and awards already shown for this measure
     pub shown_values: Vec<usize>,
     pub shown_awards: Vec<usize>,
+    /// what each item of a `once per` award came to, when a registry will record it
+    pub items: Option<Vec<PaidItem>>,
+}
+
+/// One item of a per-item award (`each … once per KEY`): the measure, the
+/// item's key as a ledger names it, and what the item's rule gave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaidItem {
+    pub measure: usize,
+    pub item: String,
+    pub amount: rust_decimal::Decimal,
 }
 
 impl Trace {

@@ -65,7 +65,9 @@ pub fn claims_into(
             _ => (None, None),
         };
         let tie = ranks(pool).then(|| Box::new((then, case.id.clone())));
-        let mut paid = if pool.less_paid {
+        // A round against the registry counts what the pool already paid from
+        // the registry's record of every applicant, not from this round's cases.
+        let mut paid = if pool.less_paid && case.applicant.is_none() {
             paid_before(pool, case, period)
         } else {
             Decimal::ZERO

@@ -363,7 +363,8 @@ fn json_rejected(e: &CaseErrors, line: Option<usize>, table: Option<&Table>, out
     out.push_str("]}\n");
 }
 
-fn push_csv(out: &mut String, s: &str) {
+/// A CSV cell: quoted when it holds a comma, a quote or a line break.
+pub fn push_csv(out: &mut String, s: &str) {
     if s.contains([',', '"', '\n', '\r']) {
         out.push('"');
         out.push_str(&s.replace('"', "\"\""));

@@ -1,0 +1,407 @@
+//! The grant registry: what each round paid, kept in a database, so that caps
+//! per applicant, once-only awards and funds hold from round to round without
+//! any case carrying its own ledger.
+//!
+//! A round is evaluated with each applicant's ledger and each fund's spending
+//! read from the registry; committing it writes every award and what it took
+//! from each fund in one transaction, with the policy's and the input's
+//! digests. A committed round is never changed: voiding it is a row of its
+//! own, and its awards and spending stop counting.
+//!
+//! The room: `schema` (the tables and statements), `store` (the interface a
+//! database offers), `sqlite` (the embedded one), `record` (a round's grants
+//! as rows), `read` (ledgers, rounds and funds read back).
+
+mod read;
+mod record;
+mod schema;
+mod sqlite;
+mod store;
+
+pub use read::{AwardRow, FundRow, RoundRow};
+pub use record::{rows_of, Row};
+
+use crate::batch::Granted;
+use crate::case::{Past, Registered};
+use crate::compile::Program;
+use crate::pool::{self, Ledger, Settled};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use store::{Param, Store};
+
+/// A registry, open.
+pub struct Registry {
+    store: Box<dyn Store + Send>,
+}
+
+/// What the registry holds for one policy: each applicant's awards, and what
+/// each fund has paid, from every round that counts.
+#[derive(Default)]
+pub struct History {
+    pub registered: Registered,
+    pub pools: Ledger,
+    /// rounds that count (committed, not voided)
+    pub rounds: usize,
+    /// awards registered under ids this version of the policy does not have
+    pub unknown: usize,
+}
+
+/// A round to commit: its id and what makes it this round.
+pub struct Request<'a> {
+    pub id: &'a str,
+    pub policy_digest: &'a str,
+    pub input_digest: &'a str,
+}
+
+/// What a round that was run gives the registry to write.
+pub struct Run {
+    pub cases: usize,
+    pub grants: Vec<Granted>,
+    pub settled: Settled,
+}
+
+/// What a commit did.
+#[derive(Debug, PartialEq)]
+pub enum Committed {
+    /// the round is written: so many award rows, so much granted
+    Written { awards: usize, granted: Decimal },
+    /// the same round with the same input was committed before: nothing written
+    Already { committed_at: String },
+}
+
+/// Why a commit wrote nothing.
+#[derive(Debug)]
+pub enum Refusal {
+    /// a round of this id was committed with another input or another policy
+    Different { committed_at: String, what: &'static str },
+    /// the run itself failed (it says why)
+    Run(String),
+    /// the database failed
+    Store(String),
+}
+
+impl From<String> for Refusal {
+    fn from(e: String) -> Self {
+        Refusal::Store(e)
+    }
+}
+
+/// SHA-256 of `bytes`, in hex: which policy and which input a round was.
+pub fn digest(parts: &[&[u8]]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Where a registry is: `postgres://…` is a server; `sqlite:PATH` or a plain path is a file.
+fn place(url: &str) -> Result<std::path::PathBuf, String> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Err(t!("this build of zhice keeps registries in SQLite only: give a file path").into_owned());
+    }
+    let path = url
+        .strip_prefix("sqlite://")
+        .or(url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    if path.is_empty() {
+        return Err(t!("give the registry's file, e.g. `--registry grants.db`").into_owned());
+    }
+    Ok(path.into())
+}
+
+/// Stops the process dead at a named point of a commit, when the test hook
+/// `ZHICE_REGISTRY_FAULT` names it: what a kill at that point leaves is tested.
+fn fault(point: &str) {
+    if std::env::var("ZHICE_REGISTRY_FAULT").as_deref() == Ok(point) {
+        std::process::abort();
+    }
+}
+
+/// The time now, as the registry writes it: `2026-12-05T09:30:00.123Z`.
+fn now() -> String {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = since.as_secs() as i64;
+    let day = crate::date::Date::from_unix_days(secs.div_euclid(86_400)).unwrap_or(crate::date::Date::new_year(1970));
+    let s = secs.rem_euclid(86_400);
+    format!(
+        "{day}T{:02}:{:02}:{:02}.{:03}Z",
+        s / 3600,
+        s / 60 % 60,
+        s % 60,
+        since.subsec_millis()
+    )
+}
+
+fn amount(text: Option<&str>) -> Result<Decimal, String> {
+    let text = text.unwrap_or("");
+    Decimal::from_str_exact(text)
+        .map_err(|_| t!("the registry holds `%{text}` where an amount belongs", text = text).into_owned())
+}
+
+impl Registry {
+    /// Opens the registry at `url`, creating it (an SQLite file) on first use and
+    /// bringing its tables to this version.
+    pub fn open(url: &str) -> Result<Registry, String> {
+        let path = place(url)?;
+        let store = sqlite::Sqlite::open(&path).map_err(|e| {
+            t!(
+                "cannot open the registry `%{path}`: %{reason}",
+                path = path.display(),
+                reason = e
+            )
+            .into_owned()
+        })?;
+        let mut registry = Registry { store: Box::new(store) };
+        registry.migrate()?;
+        Ok(registry)
+    }
+
+    fn migrate(&mut self) -> Result<(), String> {
+        self.store.begin_write()?;
+        let done = (|| {
+            let at = self.store.version()?;
+            if at > schema::VERSION {
+                return Err(t!(
+                    "the registry was made by a newer zhice (schema %{at}; this one knows %{known})",
+                    at = at,
+                    known = schema::VERSION
+                )
+                .into_owned());
+            }
+            for m in &schema::MIGRATIONS[at.max(0) as usize..] {
+                self.store.batch(m)?;
+            }
+            self.store.set_version(schema::VERSION)
+        })();
+        match done {
+            Ok(()) => self.store.commit(),
+            Err(e) => {
+                let _ = self.store.rollback();
+                Err(e)
+            }
+        }
+    }
+
+    /// What the registry holds for `program`'s policy (read as one snapshot).
+    pub fn history(&mut self, program: &Program) -> Result<History, String> {
+        self.store.begin_read()?;
+        let read = self.read_history(program);
+        let _ = self.store.rollback();
+        read
+    }
+
+    fn read_history(&mut self, program: &Program) -> Result<History, String> {
+        let policy = &program.policy;
+        let mut rounds = Vec::new();
+        self.store
+            .query(schema::LIVE_ROUNDS, &[Param::Text(&policy.header.title)], &mut |r| {
+                rounds.push(r.text(0)?.unwrap_or_default().to_string());
+                Ok(())
+            })?;
+        let awards: HashMap<&str, usize> = policy
+            .measures
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.as_str(), i))
+            .collect();
+        let mut history = History {
+            rounds: rounds.len(),
+            ..History::default()
+        };
+        for id in &rounds {
+            let (registered, unknown) = (&mut history.registered, &mut history.unknown);
+            self.store.query(schema::ROUND_AWARDS, &[Param::Text(id)], &mut |r| {
+                let Some(&award) = awards.get(r.text(1)?.unwrap_or_default()) else {
+                    *unknown += 1;
+                    return Ok(());
+                };
+                let past = Past {
+                    award,
+                    year: i32::try_from(r.int(2)?).map_err(|e| e.to_string())?,
+                    amount: amount(r.text(4)?)?,
+                    item: r.text(3)?.map(Box::from),
+                };
+                registered.add(r.text(0)?.unwrap_or_default(), past);
+                Ok(())
+            })?;
+            let pools = &mut history.pools;
+            self.store.query(schema::ROUND_POOLS, &[Param::Text(id)], &mut |r| {
+                let slot = pools
+                    .granted
+                    .entry(r.text(0)?.unwrap_or_default().to_string())
+                    .or_default()
+                    .entry(r.text(1)?.unwrap_or_default().to_string())
+                    .or_insert(Decimal::ZERO);
+                *slot = slot
+                    .checked_add(amount(r.text(2)?)?)
+                    .ok_or_else(|| t!("a fund's spending adds up beyond the range of exact decimals").into_owned())?;
+                Ok(())
+            })?;
+        }
+        Ok(history)
+    }
+
+    /// Commits a round: under the write lock, reads what the registry holds,
+    /// runs the round with it (`run`), and writes every award and the funds'
+    /// spending, or nothing.
+    pub fn commit(
+        &mut self,
+        program: &Program,
+        request: &Request,
+        run: &mut dyn FnMut(History) -> Result<Run, String>,
+    ) -> Result<Committed, Refusal> {
+        self.store.begin_write()?;
+        let done = self.commit_in(program, request, run);
+        match done {
+            Ok(Committed::Written { awards, granted }) => {
+                fault("before-commit");
+                self.store.commit()?;
+                Ok(Committed::Written { awards, granted })
+            }
+            other => {
+                let _ = self.store.rollback();
+                other
+            }
+        }
+    }
+
+    fn commit_in(
+        &mut self,
+        program: &Program,
+        request: &Request,
+        run: &mut dyn FnMut(History) -> Result<Run, String>,
+    ) -> Result<Committed, Refusal> {
+        let mut before = None;
+        self.store
+            .query(schema::FIND_ROUND, &[Param::Text(request.id)], &mut |r| {
+                before = Some((
+                    r.text(0)?.unwrap_or_default().to_string(),
+                    r.text(1)?.unwrap_or_default().to_string(),
+                    r.text(2)?.unwrap_or_default().to_string(),
+                    r.text(3)?.unwrap_or_default().to_string(),
+                ));
+                Ok(())
+            })?;
+        if let Some((policy, policy_digest, input_digest, committed_at)) = before {
+            let what = if policy != program.policy.header.title {
+                "policy"
+            } else if policy_digest != request.policy_digest {
+                "version"
+            } else if input_digest != request.input_digest {
+                "input"
+            } else {
+                return Ok(Committed::Already { committed_at });
+            };
+            return Err(Refusal::Different { committed_at, what });
+        }
+        let history = self.read_history(program)?;
+        let ran = run(history).map_err(Refusal::Run)?;
+        let rows: Vec<Row> = ran.grants.iter().flat_map(|g| rows_of(program, g)).collect();
+        let granted = rows
+            .iter()
+            .try_fold(Decimal::ZERO, |s, r| s.checked_add(r.amount))
+            .ok_or_else(|| {
+                Refusal::Run(t!("the round's awards add up beyond the range of exact decimals").into_owned())
+            })?;
+        fault("before-round");
+        let (granted_text, at) = (granted.to_string(), now());
+        let cases = i64::try_from(ran.cases).unwrap_or(i64::MAX);
+        self.store.execute(
+            schema::INSERT_ROUND,
+            &[
+                Param::Text(request.id),
+                Param::Text(&program.policy.header.title),
+                Param::Text(request.policy_digest),
+                Param::Text(request.input_digest),
+                Param::Text(&at),
+                Param::Int(cases),
+                Param::Text(&granted_text),
+            ],
+        )?;
+        for (i, row) in rows.iter().enumerate() {
+            if i == rows.len() / 2 {
+                fault("mid-awards");
+            }
+            let amount = row.amount.to_string();
+            self.store.execute(
+                schema::INSERT_AWARD,
+                &[
+                    Param::Text(request.id),
+                    Param::Int(i64::try_from(row.line).unwrap_or(i64::MAX)),
+                    Param::Text(&row.applicant),
+                    Param::Text(&row.case_id),
+                    Param::Text(&row.award),
+                    Param::Int(i64::from(row.year)),
+                    row.item.as_deref().map_or(Param::Null, Param::Text),
+                    Param::Text(&amount),
+                ],
+            )?;
+        }
+        for (&(p, period), a) in &ran.settled.allocations {
+            if a.granted.is_zero() {
+                continue;
+            }
+            let def = &program.policy.pools[p];
+            let (period, amount) = (pool::period_name(def, period), a.granted.to_string());
+            self.store.execute(
+                schema::INSERT_POOL,
+                &[
+                    Param::Text(request.id),
+                    Param::Text(&def.id),
+                    Param::Text(&period),
+                    Param::Text(&amount),
+                ],
+            )?;
+        }
+        Ok(Committed::Written {
+            awards: rows.len(),
+            granted,
+        })
+    }
+
+    /// Voids a committed round: its awards and spending stop counting. The
+    /// round itself stays as it was written.
+    pub fn void(&mut self, id: &str, reason: &str) -> Result<(), String> {
+        if reason.trim().is_empty() {
+            return Err(t!("say why the round is voided: `--reason \"…\"`").into_owned());
+        }
+        self.store.begin_write()?;
+        let done = (|| {
+            let mut exists = false;
+            self.store.query(schema::FIND_ROUND, &[Param::Text(id)], &mut |_| {
+                exists = true;
+                Ok(())
+            })?;
+            if !exists {
+                return Err(t!("the registry has no round `%{id}`", id = id).into_owned());
+            }
+            let mut voided = None;
+            self.store.query(schema::FIND_VOID, &[Param::Text(id)], &mut |r| {
+                voided = Some(r.text(1)?.unwrap_or_default().to_string());
+                Ok(())
+            })?;
+            if let Some(at) = voided {
+                return Err(t!("round `%{id}` was already voided on %{at}", id = id, at = at).into_owned());
+            }
+            self.store.execute(
+                schema::INSERT_VOID,
+                &[Param::Text(id), Param::Text(reason), Param::Text(&now())],
+            )
+        })();
+        match done {
+            Ok(()) => self.store.commit(),
+            Err(e) => {
+                let _ = self.store.rollback();
+                Err(e)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
