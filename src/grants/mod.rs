@@ -26,7 +26,6 @@ use crate::case::{Past, Registered};
 use crate::compile::Program;
 use crate::pool::{self, Ledger, Settled};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 use store::{Param, Store};
 
 /// A registry, open.
@@ -203,32 +202,41 @@ impl Registry {
                 rounds.push(r.text(0)?.unwrap_or_default().to_string());
                 Ok(())
             })?;
-        let awards: HashMap<&str, usize> = policy
-            .measures
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.id.as_str(), i))
-            .collect();
+        let ids: Vec<&str> = policy.measures.iter().map(|m| m.id.as_str()).collect();
         let mut history = History {
             rounds: rounds.len(),
             ..History::default()
         };
         for id in &rounds {
             let (registered, unknown) = (&mut history.registered, &mut history.unknown);
-            self.store.query(schema::ROUND_AWARDS, &[Param::Text(id)], &mut |r| {
-                let Some(&award) = awards.get(r.text(1)?.unwrap_or_default()) else {
+            let mut packed = String::new();
+            self.store.query(schema::ROUND_LEDGER, &[Param::Text(id)], &mut |r| {
+                packed = r.text(0)?.unwrap_or_default().to_string();
+                Ok(())
+            })?;
+            // A round's awards come case by case: an applicant's are gathered, then added at once.
+            let (mut applicant, mut theirs) = ("", Vec::new());
+            record::unpack(&packed, &mut |p| {
+                // measures are few: found by comparing ids, no hashing
+                let Some(award) = ids.iter().position(|id| *id == p.award) else {
                     *unknown += 1;
                     return Ok(());
                 };
-                let past = Past {
+                if p.applicant != applicant {
+                    registered.add(applicant, &mut theirs);
+                    applicant = p.applicant;
+                }
+                theirs.push(Past {
                     award,
-                    year: i32::try_from(r.int(2)?).map_err(|e| e.to_string())?,
-                    amount: amount(r.text(4)?)?,
-                    item: r.text(3)?.map(Box::from),
-                };
-                registered.add(r.text(0)?.unwrap_or_default(), past);
+                    year: p.year,
+                    amount: p.amount,
+                    item: p.item.map(Box::from),
+                });
                 Ok(())
             })?;
+            if !theirs.is_empty() {
+                registered.add(applicant, &mut theirs);
+            }
             let pools = &mut history.pools;
             self.store.query(schema::ROUND_POOLS, &[Param::Text(id)], &mut |r| {
                 let slot = pools
@@ -342,6 +350,9 @@ impl Registry {
                 ],
             )?;
         }
+        let packed = record::pack(&rows);
+        self.store
+            .execute(schema::INSERT_LEDGER, &[Param::Text(request.id), Param::Text(&packed)])?;
         for (&(p, period), a) in &ran.settled.allocations {
             if a.granted.is_zero() {
                 continue;
