@@ -66,6 +66,7 @@ const CONFINED: &[(&str, &[&str])] = &[
     ("csv", &["batch"]),
     ("rusqlite", &["grants"]),
     ("sha2", &["grants"]),
+    ("postgres", &["grants"]),
     ("calamine", &["batch"]),
     ("encoding_rs", &["batch"]),
     ("encoding_rs_io", &["batch"]),

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub(super) struct Place {
-    /// The grant registry: a file (SQLite; also written `sqlite:PATH`). Default: the environment variable ZHICE_REGISTRY.
+    /// The grant registry: a file (SQLite; also written `sqlite:PATH`) or a PostgreSQL server (`postgres://USER@HOST/DB`). Default: the environment variable ZHICE_REGISTRY.
     #[arg(long, env = "ZHICE_REGISTRY", value_name = "URL", hide_env_values = true)]
     registry: String,
     /// The output: text or json.
@@ -49,7 +49,7 @@ pub(super) enum RegistryCommand {
         /// Why, kept with the void.
         #[arg(long)]
         reason: String,
-        /// The grant registry: a file (SQLite; also written `sqlite:PATH`). Default: the environment variable ZHICE_REGISTRY.
+        /// The grant registry: a file (SQLite; also written `sqlite:PATH`) or a PostgreSQL server (`postgres://USER@HOST/DB`). Default: the environment variable ZHICE_REGISTRY.
         #[arg(long, env = "ZHICE_REGISTRY", value_name = "URL", hide_env_values = true)]
         registry: String,
     },
@@ -58,7 +58,7 @@ pub(super) enum RegistryCommand {
         /// The file to write: NAME.jsonl, NAME.csv or NAME.xlsx.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
-        /// The grant registry: a file (SQLite; also written `sqlite:PATH`). Default: the environment variable ZHICE_REGISTRY.
+        /// The grant registry: a file (SQLite; also written `sqlite:PATH`) or a PostgreSQL server (`postgres://USER@HOST/DB`). Default: the environment variable ZHICE_REGISTRY.
         #[arg(long, env = "ZHICE_REGISTRY", value_name = "URL", hide_env_values = true)]
         registry: String,
     },

@@ -18,7 +18,7 @@ pub(super) struct RoundArgs {
     /// The round's applications, as for `eval --cases` (JSONL, CSV, or an Excel workbook); each names its `applicant`.
     #[arg(long)]
     cases: PathBuf,
-    /// The grant registry: a file (SQLite, made on first use; also written `sqlite:PATH`). Default: the environment variable ZHICE_REGISTRY.
+    /// The grant registry: a file (SQLite, made on first use; also written `sqlite:PATH`) or a PostgreSQL server (`postgres://USER@HOST/DB`). Default: the environment variable ZHICE_REGISTRY.
     #[arg(long, env = "ZHICE_REGISTRY", value_name = "URL", hide_env_values = true)]
     registry: String,
     /// Write the round into the registry under this id: every award and what it takes from each fund, or nothing.

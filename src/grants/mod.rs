@@ -12,6 +12,7 @@
 //! database offers), `sqlite` (the embedded one), `record` (a round's grants
 //! as rows), `read` (ledgers, rounds and funds read back).
 
+mod postgres;
 mod read;
 mod record;
 mod schema;
@@ -96,10 +97,18 @@ pub fn digest(parts: &[&[u8]]) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Where a registry is: `postgres://…` is a server; `sqlite:PATH` or a plain path is a file.
-fn place(url: &str) -> Result<std::path::PathBuf, String> {
+/// Where a registry is.
+#[derive(Debug, PartialEq)]
+enum Place {
+    /// an SQLite file: `sqlite:PATH`, or a plain path
+    File(std::path::PathBuf),
+    /// a PostgreSQL server: `postgres://…` or `postgresql://…`
+    Server(String),
+}
+
+fn place(url: &str) -> Result<Place, String> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Err(t!("this build of zhice keeps registries in SQLite only: give a file path").into_owned());
+        return Ok(Place::Server(url.to_string()));
     }
     let path = url
         .strip_prefix("sqlite://")
@@ -108,7 +117,21 @@ fn place(url: &str) -> Result<std::path::PathBuf, String> {
     if path.is_empty() {
         return Err(t!("give the registry's file, e.g. `--registry grants.db`").into_owned());
     }
-    Ok(path.into())
+    Ok(Place::File(path.into()))
+}
+
+/// A server's address without its password, to name it in a message.
+fn shown(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.rsplit_once('@') {
+        Some((login, host)) => {
+            let user = login.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}@{host}")
+        }
+        None => url.to_string(),
+    }
 }
 
 /// Stops the process dead at a named point of a commit, when the test hook
@@ -146,16 +169,16 @@ impl Registry {
     /// Opens the registry at `url`, creating it (an SQLite file) on first use and
     /// bringing its tables to this version.
     pub fn open(url: &str) -> Result<Registry, String> {
-        let path = place(url)?;
-        let store = sqlite::Sqlite::open(&path).map_err(|e| {
-            t!(
-                "cannot open the registry `%{path}`: %{reason}",
-                path = path.display(),
-                reason = e
-            )
-            .into_owned()
-        })?;
-        let mut registry = Registry { store: Box::new(store) };
+        let cannot = |path: String, e: String| {
+            t!("cannot open the registry `%{path}`: %{reason}", path = path, reason = e).into_owned()
+        };
+        let store: Box<dyn Store + Send> = match place(url)? {
+            Place::File(path) => {
+                Box::new(sqlite::Sqlite::open(&path).map_err(|e| cannot(path.display().to_string(), e))?)
+            }
+            Place::Server(url) => Box::new(postgres::Postgres::open(&url).map_err(|e| cannot(shown(&url), e))?),
+        };
+        let mut registry = Registry { store };
         registry.migrate()?;
         Ok(registry)
     }

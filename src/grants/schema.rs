@@ -29,7 +29,7 @@ CREATE TABLE zhice_awards (
     applicant TEXT NOT NULL,
     case_id   TEXT NOT NULL,
     award     TEXT NOT NULL,
-    year      INTEGER NOT NULL,
+    year      BIGINT NOT NULL,
     item      TEXT,
     amount    TEXT NOT NULL
 );
