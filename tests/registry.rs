@@ -567,3 +567,178 @@ fn two_commits_at_once_never_spend_more_than_the_fund() {
         assert_eq!(funds[0]["spent"], "10000000.00");
     }
 }
+
+#[test]
+fn ledgers_kept_before_the_registry_are_taken_in_once_and_then_count() {
+    for db in registries("import") {
+        let dir = db.dir.clone();
+        let ledgers = across(
+            &dir,
+            "ledgers.jsonl",
+            &[
+                r#"{"id":"old-1","applicant":"甲公司","year":2025,"training":"1","prior_awards":[{"award":"settling","year":2025,"amount":"500000"},{"award":"training_aid","year":2025,"amount":250000},{"award":"patent_award","year":2025,"amount":"20000","item":"ZL1"}]}"#,
+                r#"{"applicant":"乙公司"}"#,
+            ],
+        );
+        let import = |ledgers: &Path| {
+            zhice(&[
+                "registry",
+                "import",
+                ACROSS,
+                "--ledgers",
+                s(ledgers),
+                "--round",
+                "before-2026",
+                "--registry",
+                db.url(),
+            ])
+        };
+        let o = import(&ledgers);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let again = import(&ledgers);
+        assert!(stderr(&again).contains("nothing changed"), "{}", stderr(&again));
+        assert_eq!(exported(&db).len(), 3);
+        let round = across(
+            &dir,
+            "2026.jsonl",
+            &[
+                r#"{"id":"甲-2026","applicant":"甲公司","year":2026,"settled_here":true,"training":"400000","patents":[{"id":"ZL1"},{"id":"ZL2"}]}"#,
+            ],
+        );
+        let o = zhice(&[
+            "round",
+            ACROSS,
+            "--cases",
+            s(&round),
+            "--registry",
+            db.url(),
+            "--format",
+            "jsonl",
+        ]);
+        let want: BTreeMap<String, String> = [("training_aid", "50000.00"), ("patent_award", "20000.00")]
+            .into_iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(granted(&o.stdout)["甲-2026"], want, "{}", stderr(&o));
+        // a broken ledger is refused whole, each problem named
+        let broken = across(
+            &dir,
+            "broken.jsonl",
+            &[
+                r#"{"applicant":"丙公司","prior_awards":[{"award":"setling","year":2025,"amount":"1"}]}"#,
+                r#"{"applicant":"丙公司","prior_awards":[]}"#,
+                r#"{"prior_awards":[]}"#,
+            ],
+        );
+        let o = zhice(&[
+            "registry",
+            "import",
+            ACROSS,
+            "--ledgers",
+            s(&broken),
+            "--round",
+            "broken",
+            "--registry",
+            db.url(),
+        ]);
+        assert_eq!(o.status.code(), Some(1));
+        let said = stderr(&o);
+        for part in [
+            "line 1: `prior_awards[0]`: `setling`",
+            "did you mean `settling`",
+            "line 2:",
+            "line 3:",
+        ] {
+            assert!(said.contains(part), "`{part}` not in: {said}");
+        }
+        assert_eq!(exported(&db).len(), 3);
+    }
+}
+
+#[test]
+fn a_pool_ledger_taken_in_is_what_the_fund_has_paid() {
+    for db in registries("import-pool") {
+        let dir = db.dir.clone();
+        let spent = dir.join("pool.json");
+        std::fs::write(&spent, r#"{"training_fund": {"2026": "9900000.00"}}"#).unwrap();
+        let o = zhice(&[
+            "registry",
+            "import",
+            P09,
+            "--pool-ledger",
+            s(&spent),
+            "--round",
+            "spent",
+            "--registry",
+            db.url(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let round = dir.join("r.jsonl");
+        write(&round, &(0..3).map(|i| p09_case(i, i)).collect::<Vec<_>>());
+        let o = zhice(&[
+            "round",
+            P09,
+            "--cases",
+            s(&round),
+            "--registry",
+            db.url(),
+            "--commit",
+            "R1",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let funds = zhice(&["registry", "funds", "--registry", db.url(), "--format", "json"]);
+        let funds: Value = serde_json::from_slice(&funds.stdout).unwrap();
+        assert_eq!(funds[0]["spent"], "10000000.00", "{funds}");
+        // a pool the policy does not have is refused
+        std::fs::write(&spent, r#"{"trainng_fund": {"2026": "1"}}"#).unwrap();
+        let o = zhice(&[
+            "registry",
+            "import",
+            P09,
+            "--pool-ledger",
+            s(&spent),
+            "--round",
+            "typo",
+            "--registry",
+            db.url(),
+        ]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains("`trainng_fund`"), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn a_round_read_from_a_table_names_each_applicant_in_a_column() {
+    for db in registries("table") {
+        let dir = db.dir.clone();
+        let table = dir.join("r.csv");
+        std::fs::write(
+            &table,
+            "申报主体,编号,申报年度,申报日期,实际发生培训费用\n甲公司,A1,2026,2026-03-01,400000\n乙公司,A2,2026,2026-03-02,100000\n",
+        )
+        .unwrap();
+        let o = zhice(&[
+            "round",
+            P09,
+            "--cases",
+            s(&table),
+            "--registry",
+            db.url(),
+            "--commit",
+            "R1",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let ledger = zhice(&[
+            "registry",
+            "ledger",
+            "乙公司",
+            "--registry",
+            db.url(),
+            "--format",
+            "json",
+        ]);
+        let ledger: Value = serde_json::from_slice(&ledger.stdout).unwrap();
+        assert_eq!(ledger[0]["amount"], "50000.00");
+        assert_eq!(ledger[0]["case_id"], "A2");
+    }
+}

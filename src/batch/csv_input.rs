@@ -332,6 +332,10 @@ impl Ends {
     }
 }
 
+/// The fields every case may have besides the policy's inputs (`applicant`
+/// only in a round against the registry; elsewhere the decoder refuses it).
+const CASE_FIELDS: [&str; 5] = ["id", "year", "date", "prior_awards", crate::case::APPLICANT];
+
 /// How many rows may stand above the header (a title, a note, blank rows).
 const HEADER_SEARCH: usize = 20;
 
@@ -340,8 +344,7 @@ fn names_a_field(program: &Program, heading: &str) -> bool {
     let Ok(field) = field_of(program, heading) else {
         return true; // a label two inputs share: named, and refused as the header is read
     };
-    program.policy.inputs.iter().any(|i| i.name == field)
-        || ["id", "year", "date", "prior_awards"].contains(&field.as_str())
+    program.policy.inputs.iter().any(|i| i.name == field) || CASE_FIELDS.contains(&field.as_str())
 }
 
 /// The field a column holds: its header is the field's name, or (as a bureau's
@@ -350,7 +353,7 @@ fn names_a_field(program: &Program, heading: &str) -> bool {
 fn field_of(program: &Program, header: &str) -> Result<String, String> {
     let h = header.trim();
     let p = &program.policy;
-    if p.inputs.iter().any(|i| i.name == h) || ["id", "year", "date", "prior_awards"].contains(&h) {
+    if p.inputs.iter().any(|i| i.name == h) || CASE_FIELDS.contains(&h) {
         return Ok(h.to_string());
     }
     let labelled: Vec<&str> = p
@@ -376,6 +379,8 @@ fn field_of(program: &Program, header: &str) -> Result<String, String> {
         ("id", "申报编号"),
         ("year", "申报年度"),
         ("date", "申报日期"),
+        ("applicant", "申报主体"),
+        ("applicant", "申报单位"),
     ];
     Ok(case_words
         .iter()

@@ -215,7 +215,7 @@ pub fn main() -> ExitCode {
         Command::Check { policy } => check::run(&out, &policy),
         Command::Eval(args) => eval::run(&out, &args),
         Command::Round(args) => round::run(&out, &args),
-        Command::Registry(command) => registry::run(&command),
+        Command::Registry(command) => registry::run(&out, &command),
         Command::Diff(args) => diff::run(&out, &args),
         Command::Sample(args) => sample::run(&out, &args),
         Command::Bounds(args) => bounds::run(&out, &args),

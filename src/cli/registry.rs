@@ -1,7 +1,9 @@
 //! `zhice registry …`: the grant registry read back (an applicant's ledger,
 //! the rounds, the funds, everything as a file) and a round voided.
 
-use super::status;
+use super::input::{read_ledger, read_text};
+use super::{status, Out};
+use crate::grants::{self, Committed, Refusal, Request};
 use crate::grants::{AwardRow, Registry};
 use crate::number::money;
 use crate::report::result::push_csv;
@@ -53,6 +55,23 @@ pub(super) enum RegistryCommand {
         #[arg(long, env = "ZHICE_REGISTRY", value_name = "URL", hide_env_values = true)]
         registry: String,
     },
+    /// Take in ledgers kept before the registry, as one round: each applicant's `prior_awards` (from earlier case files) and a `--pool-ledger` file.
+    Import {
+        /// The .policy file the ledgers are of.
+        policy: PathBuf,
+        /// The ledgers: JSONL, one object per applicant with its `applicant` and `prior_awards` (the case files of earlier rounds will do).
+        #[arg(long, value_name = "FILE")]
+        ledgers: Option<PathBuf>,
+        /// What the policy's funds already paid: the JSON file `eval --write-pool-ledger` writes.
+        #[arg(long, value_name = "FILE")]
+        pool_ledger: Option<PathBuf>,
+        /// The id the imported history is kept under, as a round of its own.
+        #[arg(long, value_name = "ID")]
+        round: String,
+        /// The grant registry: a file (SQLite; also written `sqlite:PATH`) or a PostgreSQL server (`postgres://USER@HOST/DB`). Default: the environment variable ZHICE_REGISTRY.
+        #[arg(long, env = "ZHICE_REGISTRY", value_name = "URL", hide_env_values = true)]
+        registry: String,
+    },
     /// Every registered award as a file: JSONL, CSV or an Excel workbook, told by the name's ending.
     Export {
         /// The file to write: NAME.jsonl, NAME.csv or NAME.xlsx.
@@ -69,12 +88,24 @@ fn error(message: impl std::fmt::Display) -> u8 {
     status::USAGE
 }
 
-pub(super) fn run(command: &RegistryCommand) -> u8 {
+pub(super) fn run(out: &Out, command: &RegistryCommand) -> u8 {
+    if let RegistryCommand::Import {
+        policy,
+        ledgers,
+        pool_ledger,
+        round,
+        registry,
+    } = command
+    {
+        return import(out, policy, ledgers.as_deref(), pool_ledger.as_deref(), round, registry);
+    }
     let url = match command {
         RegistryCommand::Ledger { place, .. }
         | RegistryCommand::Rounds { place }
         | RegistryCommand::Funds { place } => &place.registry,
-        RegistryCommand::Void { registry, .. } | RegistryCommand::Export { registry, .. } => registry,
+        RegistryCommand::Void { registry, .. }
+        | RegistryCommand::Export { registry, .. }
+        | RegistryCommand::Import { registry, .. } => registry,
     };
     let mut registry = match Registry::open(url) {
         Ok(r) => r,
@@ -91,6 +122,7 @@ pub(super) fn run(command: &RegistryCommand) -> u8 {
             );
         }),
         RegistryCommand::Export { out, .. } => export(&mut registry, out),
+        RegistryCommand::Import { .. } => Ok(()),
     };
     match done {
         Ok(()) => status::OK,
@@ -279,4 +311,89 @@ fn export(registry: &mut Registry, out: &std::path::Path) -> Result<(), String> 
         )
     );
     Ok(())
+}
+
+fn import(
+    out: &Out,
+    policy: &std::path::Path,
+    ledgers: Option<&std::path::Path>,
+    pool_ledger: Option<&std::path::Path>,
+    round: &str,
+    url: &str,
+) -> u8 {
+    if ledgers.is_none() && pool_ledger.is_none() {
+        return error(t!(
+            "say what to import: `--ledgers FILE.jsonl`, `--pool-ledger FILE.json`, or both"
+        ));
+    }
+    let program = match out.load(policy) {
+        Ok(l) => l.program,
+        Err(code) => return code,
+    };
+    let text = match ledgers.map(read_text).transpose() {
+        Ok(t) => t.unwrap_or_default(),
+        Err(code) => return code,
+    };
+    let pools = match read_ledger(pool_ledger) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let mut registry = match Registry::open(url) {
+        Ok(r) => r,
+        Err(e) => return error(e),
+    };
+    let pools_text = serde_json::to_string(&pools.to_json()).unwrap_or_default();
+    let policy_digest = grants::digest(&[program.source.as_bytes()]);
+    let input_digest = grants::digest(&[text.as_bytes(), pools_text.as_bytes()]);
+    let request = Request {
+        id: round,
+        policy_digest: &policy_digest,
+        input_digest: &input_digest,
+    };
+    match registry.import(&program, &request, &text, &pools) {
+        Ok(Committed::Written { awards, granted }) => {
+            eprintln!(
+                "{}",
+                t!(
+                    "ledgers taken in as round `%{id}`: %{awards} award(s), %{granted} in all",
+                    id = round,
+                    awards = awards,
+                    granted = money(granted)
+                )
+            );
+            status::OK
+        }
+        Ok(Committed::Already { committed_at }) => {
+            eprintln!(
+                "{}",
+                t!(
+                    "round `%{id}` was committed on %{at} with this same input and policy: nothing changed",
+                    id = round,
+                    at = committed_at
+                )
+            );
+            status::OK
+        }
+        Err(Refusal::Different { committed_at, .. }) => {
+            error(t!(
+                "round `%{id}` was committed on %{at} with %{what}: a committed round is never changed (void it with `zhice registry void %{id} --reason \"…\"` and commit the corrected round under a new id)",
+                id = round,
+                at = committed_at,
+                what = t!("other cases")
+            ));
+            status::ERRORS
+        }
+        Err(Refusal::Run(problems)) => {
+            for p in problems.lines() {
+                eprintln!("{} {p}", t!("error:"));
+            }
+            eprintln!("{}", t!("nothing was written to the registry"));
+            status::ERRORS
+        }
+        Err(Refusal::Store(e)) => {
+            error(t!("the registry: %{reason}", reason = e));
+            eprintln!("{}", t!("nothing was written to the registry"));
+            status::USAGE
+        }
+    }
 }

@@ -150,11 +150,8 @@ fn commit(program: &Program, args: &RoundArgs, registry: &mut Registry, id: &str
         funds(program, &settled);
         let mut grants = std::mem::take(&mut *kept.lock().map_err(|_| t!("a worker failed").into_owned())?);
         grants.sort_by_key(|g| g.line);
-        Ok(grants::Run {
-            cases: usize::try_from(summary.cases).unwrap_or(usize::MAX),
-            grants,
-            settled,
-        })
+        let cases = usize::try_from(summary.cases).unwrap_or(usize::MAX);
+        Ok(grants::Run::of_round(program, cases, &grants, &settled))
     };
     match registry.commit(program, &request, &mut run) {
         Ok(Committed::Written { awards, granted }) => {

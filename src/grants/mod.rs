@@ -12,6 +12,7 @@
 //! database offers), `sqlite` (the embedded one), `record` (a round's grants
 //! as rows), `read` (ledgers, rounds and funds read back).
 
+mod import;
 mod postgres;
 mod read;
 mod record;
@@ -56,8 +57,27 @@ pub struct Request<'a> {
 /// What a round that was run gives the registry to write.
 pub struct Run {
     pub cases: usize,
-    pub grants: Vec<Granted>,
-    pub settled: Settled,
+    /// one per award, and per item of a per-item award
+    pub rows: Vec<Row>,
+    /// what the round took from each fund: pool id, period, amount
+    pub pools: Vec<(String, String, Decimal)>,
+}
+
+impl Run {
+    /// A round that was evaluated: its grants as rows, its funds as the settlement counted them.
+    pub fn of_round(program: &Program, cases: usize, grants: &[Granted], settled: &Settled) -> Run {
+        let rows = grants.iter().flat_map(|g| rows_of(program, g)).collect();
+        let pools = settled
+            .allocations
+            .iter()
+            .filter(|(_, a)| !a.granted.is_zero())
+            .map(|(&(p, period), a)| {
+                let def = &program.policy.pools[p];
+                (def.id.clone(), pool::period_name(def, period), a.granted)
+            })
+            .collect();
+        Run { cases, rows, pools }
+    }
 }
 
 /// What a commit did.
@@ -332,7 +352,7 @@ impl Registry {
         }
         let history = self.read_history(program)?;
         let ran = run(history).map_err(Refusal::Run)?;
-        let rows: Vec<Row> = ran.grants.iter().flat_map(|g| rows_of(program, g)).collect();
+        let rows = &ran.rows;
         let granted = rows
             .iter()
             .try_fold(Decimal::ZERO, |s, r| s.checked_add(r.amount))
@@ -373,21 +393,17 @@ impl Registry {
                 ],
             )?;
         }
-        let packed = record::pack(&rows);
+        let packed = record::pack(rows);
         self.store
             .execute(schema::INSERT_LEDGER, &[Param::Text(request.id), Param::Text(&packed)])?;
-        for (&(p, period), a) in &ran.settled.allocations {
-            if a.granted.is_zero() {
-                continue;
-            }
-            let def = &program.policy.pools[p];
-            let (period, amount) = (pool::period_name(def, period), a.granted.to_string());
+        for (pool, period, amount) in &ran.pools {
+            let amount = amount.to_string();
             self.store.execute(
                 schema::INSERT_POOL,
                 &[
                     Param::Text(request.id),
-                    Param::Text(&def.id),
-                    Param::Text(&period),
+                    Param::Text(pool),
+                    Param::Text(period),
                     Param::Text(&amount),
                 ],
             )?;
@@ -396,6 +412,20 @@ impl Registry {
             awards: rows.len(),
             granted,
         })
+    }
+
+    /// Takes in ledgers kept before the registry (`import::ledgers`) as the round
+    /// `request.id`: all of it or nothing, refused on any problem.
+    pub fn import(
+        &mut self,
+        program: &Program,
+        request: &Request,
+        ledgers: &str,
+        pools: &Ledger,
+    ) -> Result<Committed, Refusal> {
+        let run = import::ledgers(program, ledgers, pools).map_err(|e| Refusal::Run(e.join("\n")))?;
+        let mut run = Some(run);
+        self.commit(program, request, &mut |_| run.take().ok_or_else(String::new))
     }
 
     /// Voids a committed round: its awards and spending stop counting. The
