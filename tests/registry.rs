@@ -742,3 +742,50 @@ fn a_round_read_from_a_table_names_each_applicant_in_a_column() {
         assert_eq!(ledger[0]["case_id"], "A2");
     }
 }
+
+#[test]
+fn explain_against_the_registry_lists_the_registered_awards_its_caps_read() {
+    for db in registries("explain") {
+        let dir = db.dir.clone();
+        let first = across(
+            &dir,
+            "2026.jsonl",
+            &[r#"{"id":"甲-2026","applicant":"甲公司","year":2026,"training":"400000"}"#],
+        );
+        let o = zhice(&[
+            "round",
+            ACROSS,
+            "--cases",
+            s(&first),
+            "--registry",
+            db.url(),
+            "--commit",
+            "R2026",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let case = dir.join("case.json");
+        std::fs::write(
+            &case,
+            r#"{"id":"甲-2027","applicant":"甲公司","year":2027,"training":"400000"}"#,
+        )
+        .unwrap();
+        let o = zhice(&["explain", ACROSS, "--case", s(&case), "--registry", db.url()]);
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(text.contains("less 200,000.00 already paid"), "{text}");
+        assert!(text.contains("round R2026, case 甲-2026"), "{text}");
+        let o = zhice(&[
+            "explain",
+            ACROSS,
+            "--case",
+            s(&case),
+            "--registry",
+            db.url(),
+            "--format",
+            "json",
+        ]);
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["registered"][0]["round"], "R2026");
+        assert_eq!(v["total"], "100000.00");
+    }
+}

@@ -795,3 +795,64 @@ fn the_log_sums_up_each_minute_and_says_what_a_refusal_leaves_served() {
     assert!(!s.log.lock().unwrap().contains("summary"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_server_with_a_registry_reads_ledgers_from_it_and_commits_rounds_only_for_the_token() {
+    let dir = std::env::temp_dir().join(format!("zhice-serve-registry-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("grants.db");
+    let token_file = dir.join("token");
+    let token = "a-long-random-token-0123456789";
+    std::fs::write(&token_file, format!("{token}\n")).unwrap();
+    let server = Server::start(
+        "registry",
+        &[
+            "--registry",
+            db.to_str().unwrap(),
+            "--write-token-file",
+            token_file.to_str().unwrap(),
+        ],
+    );
+    let path = "/v1/policies/tongzhou-2025-draft";
+    let case = r#"{"id":"甲-1","applicant":"甲公司","year":2025,"data_product_spend":"9000000"}"#;
+    let first = post(&server.addr, &format!("{path}/eval"), case).json();
+    let voucher = first["awards"]["data_voucher"].as_str().unwrap().to_string();
+    // no token, a wrong one, then the right one
+    let round = format!("{path}/rounds/R1");
+    assert_eq!(request(&server.addr, "POST", &round, &[], case.as_bytes()).status, 401);
+    let wrong = [("Authorization", "Bearer a-long-random-token-0123456780")];
+    assert_eq!(
+        request(&server.addr, "POST", &round, &wrong, case.as_bytes()).status,
+        401
+    );
+    let bearer = format!("Bearer {token}");
+    let right = [("Authorization", bearer.as_str())];
+    let written = request(&server.addr, "POST", &round, &right, case.as_bytes());
+    assert_eq!(written.status, 200, "{}", written.text());
+    assert_eq!(written.json()["written"], true);
+    let again = request(&server.addr, "POST", &round, &right, case.as_bytes());
+    assert_eq!(again.json()["written"], false, "{}", again.text());
+    let other = r#"{"id":"甲-2","applicant":"甲公司","year":2025,"data_product_spend":"1"}"#;
+    assert_eq!(
+        request(&server.addr, "POST", &round, &right, other.as_bytes()).status,
+        409
+    );
+    // the same application now finds the voucher paid this year
+    let after = post(&server.addr, &format!("{path}/eval"), case).json();
+    assert_ne!(
+        after["awards"]["data_voucher"].as_str(),
+        Some(voucher.as_str()),
+        "{after}"
+    );
+    assert!(server.log.lock().unwrap().contains("round committed"));
+    // a case that names no applicant is refused, naming the field
+    let nameless = post(&server.addr, &format!("{path}/eval"), r#"{"id":"x","year":2025}"#).json();
+    assert_eq!(nameless["errors"][0]["field"], "applicant");
+    drop(server);
+    // without a token, no endpoint writes
+    let reading = Server::start("registry-read", &["--registry", db.to_str().unwrap()]);
+    let answer = request(&reading.addr, "POST", &round, &right, case.as_bytes());
+    assert_eq!(answer.status, 404, "{}", answer.text());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -127,11 +127,13 @@ pub fn settle_round<R: Read + Send>(
     input: R,
     as_of: Option<Date>,
     ledger: &Ledger,
+    registered: Option<std::sync::Arc<crate::case::Registered>>,
 ) -> io::Result<Settled> {
     let job = Job::new(
         program,
         Options {
             as_of,
+            registered,
             ..Options::new(Output::Json)
         },
     );

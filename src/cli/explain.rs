@@ -7,9 +7,11 @@ use crate::batch;
 use crate::case::{Case, CaseErrors};
 use crate::compile::Program;
 use crate::date::Date;
+use crate::grants::{AwardRow, Registry};
 use crate::report::{explain, result};
 use crate::run::{Mode, Ran, Refused, Runner};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(clap::Args)]
 #[command(group(clap::ArgGroup::new("input").required(true).args(["case", "cases"])))]
@@ -26,8 +28,11 @@ pub(super) struct ExplainArgs {
     #[arg(long, requires = "cases")]
     id: Option<String>,
     /// What earlier rounds already granted from the policy's pools.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "registry")]
     pool_ledger: Option<PathBuf>,
+    /// Read the applicant's past awards and the funds' spending from this grant registry (the case names its `applicant`), and list the registered awards the caps read.
+    #[arg(long, value_name = "URL")]
+    registry: Option<String>,
     /// The output: text for people, json for programs.
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     format: ExplainFormat,
@@ -41,11 +46,28 @@ pub(super) fn run(out: &Out, args: &ExplainArgs) -> u8 {
         Ok(l) => l.program,
         Err(code) => return code,
     };
-    let ledger = match read_ledger(args.pool_ledger.as_deref()) {
-        Ok(l) => l,
-        Err(code) => return code,
+    let mut registry = match args.registry.as_deref().map(Registry::open).transpose() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{} {e}", t!("error:"));
+            return status::USAGE;
+        }
     };
-    let runner = Runner::new(&program).as_of(args.as_of).ledger(ledger);
+    let mut runner = Runner::new(&program).as_of(args.as_of);
+    if let Some(registry) = registry.as_mut() {
+        match registry.history(&program) {
+            Ok(history) => runner = runner.ledger(history.pools).registered(Arc::new(history.registered)),
+            Err(e) => {
+                eprintln!("{} {e}", t!("error:"));
+                return status::USAGE;
+            }
+        }
+    } else {
+        match read_ledger(args.pool_ledger.as_deref()) {
+            Ok(l) => runner = runner.ledger(l),
+            Err(code) => return code,
+        }
+    }
     let ran = match (&args.case, &args.cases, &args.id) {
         (Some(path), _, _) => one_case(&runner, path),
         (None, Some(path), Some(id)) => in_round(&runner, path, id),
@@ -56,14 +78,62 @@ pub(super) fn run(out: &Out, args: &ExplainArgs) -> u8 {
         Err(Found::Rejected(refused)) => return rejected(&program, refused.errors(&program)),
         Err(Found::Usage) => return status::USAGE,
     };
+    // The awards the registry holds for the applicant: what the caps read, by round.
+    let registered = match (registry.as_mut(), case.applicant_name()) {
+        (Some(r), Some(applicant)) => match r.awards(Some(applicant)) {
+            Ok(rows) => rows
+                .into_iter()
+                .filter(|a| !a.voided && a.policy == program.policy.header.title)
+                .collect(),
+            Err(e) => {
+                eprintln!("{} {e}", t!("error:"));
+                return status::USAGE;
+            }
+        },
+        _ => Vec::new(),
+    };
     match args.format {
-        ExplainFormat::Text => print!("{}", explain::text(&program, &case, &outcome)),
+        ExplainFormat::Text => {
+            print!("{}", explain::text(&program, &case, &outcome));
+            if let (true, Some(applicant)) = (registry.is_some(), case.applicant_name()) {
+                print!("{}", registered_text(applicant, &registered));
+            }
+        }
         ExplainFormat::Json => {
-            let v = explain::json(&program, &case, &outcome);
+            let mut v = explain::json(&program, &case, &outcome);
+            if let (Some(map), true) = (v.as_object_mut(), registry.is_some()) {
+                map.insert("applicant".into(), serde_json::json!(case.applicant_name()));
+                map.insert("registered".into(), serde_json::json!(registered));
+            }
             print!("{}", crate::report::document(&v));
         }
     }
     status::OK
+}
+
+/// The registered awards a case's caps read, under the explanation.
+fn registered_text(applicant: &str, awards: &[AwardRow]) -> String {
+    let mut out = format!(
+        "\n{}\n",
+        t!(
+            "awards the registry holds for `%{applicant}` (what the caps above read):",
+            applicant = applicant
+        )
+    );
+    if awards.is_empty() {
+        out.push_str(&format!("  {}\n", t!("none")));
+    }
+    for a in awards {
+        let item = a.item.as_deref().map(|i| format!(" [{i}]")).unwrap_or_default();
+        out.push_str(&format!(
+            "  {:<16} {} {:>16}  {}\n",
+            format!("{}{item}", a.award),
+            a.year,
+            crate::number::money(a.amount),
+            t!("round %{round}, case %{id}", round = a.round, id = a.case_id)
+        ));
+    }
+    out
 }
 
 enum Found {
@@ -130,7 +200,13 @@ fn in_round(runner: &Runner, path: &Path, id: &str) -> Result<Ran, Found> {
     let case = read.map_err(|e| Found::Rejected(Refused::Read(e)))?;
     let settled = if runner.pooled() {
         // A round too large to hold is settled on every core, as `eval` settles it.
-        let settled = batch::settle_round(program, text.as_bytes(), runner.as_of_date(), runner.pool_ledger());
+        let settled = batch::settle_round(
+            program,
+            text.as_bytes(),
+            runner.as_of_date(),
+            runner.pool_ledger(),
+            runner.registry(),
+        );
         Some(settled.map_err(|e| {
             eprintln!("{} `{}`: {}", t!("error:"), path.display(), crate::lang::io_error(&e));
             Found::Usage

@@ -60,9 +60,56 @@ pub(super) struct ServeArgs {
     /// Threads answering requests (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
+    /// Evaluate cases against this grant registry (each names its `applicant`): a file (SQLite) or a PostgreSQL server (`postgres://USER@HOST/DB`). Read only, unless a write token is given.
+    #[arg(long, value_name = "URL")]
+    registry: Option<String>,
+    /// With --registry: a file holding the token that lets a client commit rounds (`Authorization: Bearer …`); also the environment variable ZHICE_WRITE_TOKEN. Without one, no endpoint writes.
+    #[arg(long, value_name = "FILE", requires = "registry")]
+    write_token_file: Option<PathBuf>,
+}
+
+/// The write token: from its file, else from ZHICE_WRITE_TOKEN; none when empty.
+fn write_token(args: &ServeArgs) -> Result<Option<String>, String> {
+    let token = match &args.write_token_file {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| {
+            t!(
+                "cannot read `%{path}`: %{reason}",
+                path = path.display(),
+                reason = crate::lang::io_error(&e)
+            )
+            .into_owned()
+        })?,
+        None => std::env::var("ZHICE_WRITE_TOKEN").unwrap_or_default(),
+    };
+    let token = token.trim().to_string();
+    if token.is_empty() {
+        return Ok(None);
+    }
+    if token.len() < 16 {
+        return Err(t!("the write token is shorter than 16 characters: give a long random one").into_owned());
+    }
+    Ok(Some(token))
 }
 
 pub(super) fn run(args: &ServeArgs) -> u8 {
+    let token = match write_token(args) {
+        Ok(t) => t,
+        Err(message) => {
+            eprintln!("zhice serve: {message}");
+            return status::USAGE;
+        }
+    };
+    if token.is_some() && args.registry.is_none() {
+        eprintln!(
+            "zhice serve: {}",
+            t!("a write token is for a grant registry: add `--registry URL`")
+        );
+        return status::USAGE;
+    }
+    let grants = args.registry.as_ref().map(|url| serve::Grants {
+        url: url.clone(),
+        token,
+    });
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from));
@@ -89,6 +136,7 @@ pub(super) fn run(args: &ServeArgs) -> u8 {
             },
             summary_every: Duration::from_millis(args.summary_ms.max(10)),
             threads,
+            grants,
         },
         // Tests and scripts read the address from here when they asked for port 0.
         |addr| eprintln!("zhice serve: {}", t!("listening on http://%{addr}", addr = addr)),

@@ -80,6 +80,50 @@ impl Run {
     }
 }
 
+/// The round a runner ran in memory (`run::Runner::round`), as the registry
+/// writes it; `Err` with the number of cases it rejected, which keep it from being committed.
+pub fn run_of(program: &Program, round: &crate::run::Round, as_of: Option<crate::date::Date>) -> Result<Run, usize> {
+    let rejected = round.lines.iter().filter(|l| l.is_err()).count();
+    if rejected > 0 {
+        return Err(rejected);
+    }
+    let grants: Vec<Granted> = round
+        .lines
+        .iter()
+        .filter_map(|l| l.as_ref().ok())
+        .filter_map(|ran| {
+            let awards: Vec<(usize, Decimal)> = ran
+                .outcome
+                .awards
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| crate::eval::money::positive(**a))
+                .map(|(m, a)| (m, *a))
+                .collect();
+            (!awards.is_empty()).then(|| Granted {
+                line: ran.line,
+                applicant: ran.case.applicant_name().unwrap_or_default().to_string(),
+                id: ran.case.id.clone(),
+                year: ran.case.year,
+                awards,
+                items: crate::eval::evaluate_items(program, &ran.case, as_of)
+                    .map(|o| o.items)
+                    .unwrap_or_default(),
+            })
+        })
+        .collect();
+    let none = Settled::default();
+    let settled = round.settled.as_ref().unwrap_or(&none);
+    Ok(Run::of_round(program, round.lines.len(), &grants, settled))
+}
+
+/// Whether a secret given matches the one held, in time that does not depend
+/// on where they differ: both are hashed, and the hashes compared whole.
+pub fn same_secret(given: &str, held: &str) -> bool {
+    let (a, b) = (digest(&[given.as_bytes()]), digest(&[held.as_bytes()]));
+    a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// What a commit did.
 #[derive(Debug, PartialEq)]
 pub enum Committed {
@@ -235,6 +279,54 @@ impl Registry {
         let read = self.read_history(program);
         let _ = self.store.rollback();
         read
+    }
+
+    /// What the registry holds for `program`'s policy about these applicants
+    /// only (one case, a request's few): read by applicant, not round by round.
+    pub fn history_of(&mut self, program: &Program, applicants: &[&str]) -> Result<History, String> {
+        self.store.begin_read()?;
+        let read = self.read_history_of(program, applicants);
+        let _ = self.store.rollback();
+        read
+    }
+
+    fn read_history_of(&mut self, program: &Program, applicants: &[&str]) -> Result<History, String> {
+        let policy = &program.policy;
+        let ids: Vec<&str> = policy.measures.iter().map(|m| m.id.as_str()).collect();
+        let mut history = History::default();
+        let mut rounds = std::collections::BTreeSet::new();
+        for applicant in applicants {
+            let mut theirs = Vec::new();
+            for a in self.awards(Some(applicant))? {
+                if a.voided || a.policy != policy.header.title {
+                    continue;
+                }
+                rounds.insert(a.round);
+                let Some(award) = ids.iter().position(|id| *id == a.award) else {
+                    history.unknown += 1;
+                    continue;
+                };
+                theirs.push(Past {
+                    award,
+                    year: i32::try_from(a.year).map_err(|e| e.to_string())?,
+                    amount: a.amount,
+                    item: a.item.map(String::into_boxed_str),
+                });
+            }
+            history.registered.add(applicant, &mut theirs);
+        }
+        history.rounds = rounds.len();
+        for f in self.funds()? {
+            if f.policy == policy.header.title {
+                history
+                    .pools
+                    .granted
+                    .entry(f.pool)
+                    .or_default()
+                    .insert(f.period, f.spent);
+            }
+        }
+        Ok(history)
     }
 
     fn read_history(&mut self, program: &Program) -> Result<History, String> {

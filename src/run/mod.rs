@@ -73,6 +73,8 @@ pub struct Runner<'p> {
     reader: Arc<Reader<'p>>,
     as_of: Option<Date>,
     ledger: Ledger,
+    /// the registry's ledgers, when cases are read against it
+    registered: Option<Arc<crate::case::Registered>>,
 }
 
 impl<'p> Runner<'p> {
@@ -83,6 +85,7 @@ impl<'p> Runner<'p> {
             reader: Arc::new(Reader::new(&program.policy)),
             as_of: None,
             ledger: Ledger::default(),
+            registered: None,
         }
     }
 
@@ -104,6 +107,18 @@ impl<'p> Runner<'p> {
             self.reader = Arc::new(Reader::new(&self.program.policy).with_extra(f));
         }
         self
+    }
+
+    /// Reads each case against a grant registry: its ledger is what the registry holds for its `applicant`.
+    pub fn registered(mut self, registered: Arc<crate::case::Registered>) -> Self {
+        self.reader = Arc::new(Reader::new(&self.program.policy).with_registry(registered.clone()));
+        self.registered = Some(registered);
+        self
+    }
+
+    /// The registry's ledgers cases are read against, if any.
+    pub fn registry(&self) -> Option<Arc<crate::case::Registered>> {
+        self.registered.clone()
     }
 
     pub fn reader(&self) -> &Reader<'p> {

@@ -120,37 +120,6 @@ pub struct DiffRequest {
     pub cases: Vec<serde_json::Value>,
 }
 
-fn entry(app: &App, name: &str, digest: Option<&str>) -> Result<Arc<Entry>, ApiError> {
-    let Some(e) = app.registry.get(name) else {
-        return Err(match app.registry.refused(name) {
-            Some(_) => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "zhice::serve::refused",
-                words!(
-                    "policy `%{name}` failed to check and has no earlier version; see GET /v1/policies",
-                    name = name
-                ),
-            ),
-            None => ApiError::not_found(words!("no policy named `%{name}`", name = name)),
-        });
-    };
-    if let Some(d) = digest {
-        if d != e.digest {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "zhice::serve::version",
-                words!(
-                    "policy `%{name}` is now version %{digest}, not %{asked}",
-                    name = name,
-                    digest = e.digest,
-                    asked = d
-                ),
-            ));
-        }
-    }
-    Ok(e)
-}
-
 fn as_of(q: Option<&str>) -> Result<Option<Date>, ApiError> {
     q.map(|s| {
         crate::syntax::literal::date(s)
@@ -168,7 +137,7 @@ async fn cases_request(
     day: Option<&str>,
     body: Body,
 ) -> Result<(Arc<Entry>, Option<Date>, String), ApiError> {
-    let e = entry(app, name, digest)?;
+    let e = app.entry(name, digest)?;
     let as_of = as_of(day)?;
     let bytes = app.read(body).await?;
     let text =
@@ -230,7 +199,7 @@ pub async fn list(State(app): State<Arc<App>>) -> Json<PolicyList> {
 #[utoipa::path(get, path = "/v1/policies/{name}", params(("name" = String, Path)),
     responses((status = 200, body = PolicyInfo), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody, description = "the policy failed to check and has no earlier version")))]
 pub async fn one(State(app): State<Arc<App>>, Path(name): Path<String>) -> Result<Json<PolicyInfo>, ApiError> {
-    let e = entry(&app, &name, None)?;
+    let e = app.entry(&name, None)?;
     Ok(Json(info(&e, app.registry.refused(&name))))
 }
 
@@ -249,9 +218,10 @@ pub async fn eval(
     body: Body,
 ) -> Result<Response, ApiError> {
     let (e, as_of, text) = cases_request(&app, &name, q.digest.as_deref(), q.as_of.as_deref(), body).await?;
+    let history = super::grants::history(&app, &e, super::grants::applicants(&text)).await?;
     let text = text.as_str();
     let program = &e.loaded().program;
-    let result = match e.runner(as_of).one(text, Mode::Plain) {
+    let result = match super::grants::against(e.runner(as_of), history).one(text, Mode::Plain) {
         Ok((ran, _)) => CaseResult::Done {
             id: ran.case.id,
             outcome: ran.outcome,
@@ -291,8 +261,9 @@ pub async fn batch(
         app.check_count(text.lines().count())?;
         text
     };
+    let history = super::grants::history(&app, &e, super::grants::applicants(&input)).await?;
     let deadline = tokio::time::Instant::now() + app.limits.request_time;
-    Ok(super::stream::batch(e, input, as_of, deadline.into_std()))
+    Ok(super::stream::batch(e, input, as_of, history, deadline.into_std()))
 }
 
 /// Explains one case: every award with its clause and each step of its arithmetic.
@@ -309,6 +280,7 @@ pub async fn explain(
     body: Body,
 ) -> Result<Response, ApiError> {
     let (e, as_of, text) = cases_request(&app, &name, q.digest.as_deref(), q.as_of.as_deref(), body).await?;
+    let history = super::grants::history(&app, &e, super::grants::applicants(&text)).await?;
     let text = text.as_str();
     let program = &e.loaded().program;
     let rejected = |r: CaseResult| {
@@ -321,7 +293,7 @@ pub async fn explain(
             .into_response()
     };
     // A case on its own is a round of one, its pooled awards granted as `eval` grants them.
-    let Ran { case, outcome, .. } = match e.runner(as_of).one(text, Mode::Explained) {
+    let Ran { case, outcome, .. } = match super::grants::against(e.runner(as_of), history).one(text, Mode::Explained) {
         Ok((ran, _)) => ran,
         Err(refused) => return Ok(rejected(CaseResult::Rejected(refused.errors(program)))),
     };
@@ -350,7 +322,7 @@ pub async fn diff(State(app): State<Arc<App>>, body: Body) -> Result<Response, A
     let req: DiffRequest = serde_json::from_slice(&bytes)
         .map_err(|err| ApiError::bad_request(words!("not a diff request: %{err}", err = err)))?;
     app.check_count(req.cases.len())?;
-    let (old, new) = (entry(&app, &req.old, None)?, entry(&app, &req.new, None)?);
+    let (old, new) = (app.entry(&req.old, None)?, app.entry(&req.new, None)?);
     let (old_name, o, new_name, n) = (&old.name, old.loaded(), &new.name, new.loaded());
     // Each named as the command line names it when run in the served directory.
     let (old_file, new_file) = (format!("{old_name}.policy"), format!("{new_name}.policy"));
@@ -378,7 +350,7 @@ pub async fn diff(State(app): State<Arc<App>>, body: Body) -> Result<Response, A
 #[utoipa::path(get, path = "/v1/policies/{name}/bounds", params(("name" = String, Path)),
     responses((status = 200, body = Object, description = "as `zhice bounds --format json`"), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody, description = "the policy failed to check and has no earlier version")))]
 pub async fn bounds(State(app): State<Arc<App>>, Path(name): Path<String>) -> Result<Response, ApiError> {
-    let e = entry(&app, &name, None)?;
+    let e = app.entry(&name, None)?;
     let loaded = e.loaded();
     let b = crate::bounds::bounds(&loaded.program.policy, loaded.source());
     Ok(document(&crate::report::bounds::json(&b, None, &loaded.program)))
@@ -392,7 +364,7 @@ pub async fn schema(
     Path(name): Path<String>,
     Query(q): Query<SchemaQuery>,
 ) -> Result<Response, ApiError> {
-    let e = entry(&app, &name, None)?;
+    let e = app.entry(&name, None)?;
     let policy = &e.loaded().program.policy;
     Ok(match q.format.as_deref() {
         None | Some("case") => document(&crate::case::schema::case_schema(policy)),

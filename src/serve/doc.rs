@@ -1,8 +1,8 @@
 //! The OpenAPI 3.1 document, generated from the handlers and their types
 //! (utoipa) and served at `/openapi.json`.
 
-use super::api;
 use super::error::{ErrorBody, ErrorDetail};
+use super::{api, grants};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -21,7 +21,8 @@ use utoipa::OpenApi;
         api::explain,
         api::diff,
         api::bounds,
-        api::schema
+        api::schema,
+        grants::commit
     ),
     components(schemas(
         ErrorBody,

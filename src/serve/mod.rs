@@ -11,6 +11,7 @@
 mod api;
 mod doc;
 mod error;
+mod grants;
 mod listen;
 mod logs;
 mod registry;
@@ -58,12 +59,23 @@ pub struct Options {
     pub summary_every: Duration,
     /// worker threads for requests (batches also use every core through rayon)
     pub threads: usize,
+    /// the grant registry cases are evaluated against, and rounds committed to
+    pub grants: Option<Grants>,
+}
+
+/// A server's grant registry: where it is, and the token that allows writing to it.
+#[derive(Clone)]
+pub struct Grants {
+    pub url: String,
+    /// without it, the server only reads the registry: no endpoint writes
+    pub token: Option<String>,
 }
 
 pub struct App {
     registry: Registry,
     limits: Limits,
     stats: stats::Stats,
+    grants: Option<Grants>,
 }
 
 impl App {
@@ -83,6 +95,38 @@ impl App {
         })
     }
 
+    /// The policy served under `name`, at the version pinned (`digest`) if one is.
+    fn entry(&self, name: &str, digest: Option<&str>) -> Result<Arc<registry::Entry>, ApiError> {
+        let Some(e) = self.registry.get(name) else {
+            return Err(match self.registry.refused(name) {
+                Some(_) => ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "zhice::serve::refused",
+                    words!(
+                        "policy `%{name}` failed to check and has no earlier version; see GET /v1/policies",
+                        name = name
+                    ),
+                ),
+                None => ApiError::not_found(words!("no policy named `%{name}`", name = name)),
+            });
+        };
+        if let Some(d) = digest {
+            if d != e.digest {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "zhice::serve::version",
+                    words!(
+                        "policy `%{name}` is now version %{digest}, not %{asked}",
+                        name = name,
+                        digest = e.digest,
+                        asked = d
+                    ),
+                ));
+            }
+        }
+        Ok(e)
+    }
+
     fn check_count(&self, n: usize) -> Result<(), ApiError> {
         if n > self.limits.cases {
             return Err(ApiError::too_large(words!(
@@ -99,10 +143,16 @@ impl App {
 /// loading found, for the log. (`router` of it is the whole service, which the
 /// fuzz target drives in-process.)
 pub fn app(dir: &std::path::Path, limits: Limits) -> (Arc<App>, Vec<Event>) {
+    app_with(dir, limits, None)
+}
+
+/// As `app`, with a grant registry.
+pub fn app_with(dir: &std::path::Path, limits: Limits, grants: Option<Grants>) -> (Arc<App>, Vec<Event>) {
     let app = Arc::new(App {
         registry: Registry::new(dir),
         limits,
         stats: stats::Stats::default(),
+        grants,
     });
     let events = app.registry.scan();
     (app, events)
@@ -111,7 +161,15 @@ pub fn app(dir: &std::path::Path, limits: Limits) -> (Arc<App>, Vec<Event>) {
 /// The routes, with every layer but logging: what the tests serve.
 pub fn router(app: Arc<App>) -> Router {
     let limits = app.limits;
-    Router::new()
+    // no token, no write endpoint
+    let writes = app.grants.as_ref().is_some_and(|g| g.token.is_some());
+    let router = Router::new();
+    let router = if writes {
+        router.route("/v1/policies/{name}/rounds/{round}", post(grants::commit))
+    } else {
+        router
+    };
+    router
         .route("/health", get(api::health))
         .route("/openapi.json", get(doc::openapi))
         .route("/v1/policies", get(api::list))
@@ -268,7 +326,7 @@ async fn serve(options: Options, listening: impl FnOnce(&str)) -> Result<(), Fai
     if !options.dir.is_dir() {
         return Err(Failure::NotADirectory(options.dir));
     }
-    let (app, events) = app(&options.dir, options.limits);
+    let (app, events) = app_with(&options.dir, options.limits, options.grants.clone());
     log_events(events);
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await

@@ -54,7 +54,13 @@ impl Write for Sender {
     }
 }
 
-pub fn batch(entry: Arc<Entry>, input: String, as_of: Option<Date>, deadline: Instant) -> Response {
+pub fn batch(
+    entry: Arc<Entry>,
+    input: String,
+    as_of: Option<Date>,
+    history: Option<crate::grants::History>,
+    deadline: Instant,
+) -> Response {
     let (tx, rx) = mpsc::channel::<Result<Bytes, io::Error>>(8);
     // The stream is written on a thread of its own, in the request's language.
     let lang = crate::lang::current();
@@ -66,8 +72,14 @@ pub fn batch(entry: Arc<Entry>, input: String, as_of: Option<Date>, deadline: In
                 buf: Vec::with_capacity(CHUNK),
                 deadline,
             };
+            // against the registry: each case's ledger and the funds' spending from it
+            let (ledger, registered) = match history {
+                Some(h) => (h.pools, Some(Arc::new(h.registered))),
+                None => (Ledger::default(), None),
+            };
             let options = Options {
                 as_of,
+                registered,
                 ..Options::new(Output::Json)
             };
             let ran = if program.policy.pools.is_empty() {
@@ -76,7 +88,7 @@ pub fn batch(entry: Arc<Entry>, input: String, as_of: Option<Date>, deadline: In
                 let open = || -> io::Result<Box<dyn io::Read + Send>> {
                     Ok(Box::new(io::Cursor::new(input.clone().into_bytes())))
                 };
-                batch::run_round(program, &open, &mut out, options, &Ledger::default(), &|_| {}).map(|_| ())
+                batch::run_round(program, &open, &mut out, options, &ledger, &|_| {}).map(|_| ())
             };
             let _ = out.flush();
             if let Err(e) = ran {
