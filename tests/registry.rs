@@ -53,6 +53,22 @@ impl Reg {
     }
 }
 
+impl Drop for Reg {
+    /// A test's database on a server is dropped after it (best effort: a failed test leaves it for a look).
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        if let (Ok(base), Some((_, name))) = (std::env::var("ZHICE_TEST_POSTGRES"), self.url.rsplit_once('/')) {
+            if self.url.starts_with("postgres") {
+                if let Ok(mut client) = postgres::Client::connect(&base, postgres::NoTls) {
+                    let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                }
+            }
+        }
+    }
+}
+
 /// A database of its own on the test server, made afresh.
 fn server_database(name: &str, dir: &Path) -> Reg {
     let base = std::env::var("ZHICE_TEST_POSTGRES").unwrap();
@@ -414,6 +430,23 @@ fn a_voided_round_stays_on_record_and_stops_counting() {
         let exported = exported(&db);
         assert_eq!(exported.len(), 1);
         assert_eq!(exported[0]["voided"], true);
+        // the same as a table for a bureau's spreadsheet, headed in its language
+        let csv = dir.join("grants.csv");
+        let o = command(&["registry", "export", "--registry", db.url(), "--out", s(&csv)])
+            .env("ZHICE_LANG", "zh")
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let table = std::fs::read_to_string(&csv).unwrap();
+        assert!(table.starts_with("轮次,政策,登记时间,申报主体,"), "{table}");
+        assert!(table.contains(",甲公司,a,settling,2026,,500000.00,是"), "{table}");
+        let book = dir.join("grants.xlsx");
+        let o = zhice(&["registry", "export", "--registry", db.url(), "--out", s(&book)]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(
+            std::fs::read(&book).unwrap().starts_with(b"PK"),
+            "an xlsx workbook is a zip file"
+        );
     }
 }
 

@@ -466,24 +466,34 @@ impl Registry {
                 Param::Text(&granted_text),
             ],
         )?;
-        for (i, row) in rows.iter().enumerate() {
-            if i == rows.len() / 2 {
+        let full = schema::insert_awards(schema::AWARDS_AT_ONCE);
+        for (k, chunk) in rows.chunks(schema::AWARDS_AT_ONCE).enumerate() {
+            if k == rows.len() / schema::AWARDS_AT_ONCE / 2 {
                 fault("mid-awards");
             }
-            let amount = row.amount.to_string();
-            self.store.execute(
-                schema::INSERT_AWARD,
-                &[
+            let texts: Vec<(String, i64)> = chunk
+                .iter()
+                .map(|r| (r.amount.to_string(), i64::try_from(r.line).unwrap_or(i64::MAX)))
+                .collect();
+            let mut params = Vec::with_capacity(chunk.len() * 8);
+            for (row, (amount, line)) in chunk.iter().zip(&texts) {
+                params.extend([
                     Param::Text(request.id),
-                    Param::Int(i64::try_from(row.line).unwrap_or(i64::MAX)),
+                    Param::Int(*line),
                     Param::Text(&row.applicant),
                     Param::Text(&row.case_id),
                     Param::Text(&row.award),
                     Param::Int(i64::from(row.year)),
                     row.item.as_deref().map_or(Param::Null, Param::Text),
-                    Param::Text(&amount),
-                ],
-            )?;
+                    Param::Text(amount),
+                ]);
+            }
+            let sql = if chunk.len() == schema::AWARDS_AT_ONCE {
+                std::borrow::Cow::Borrowed(full.as_str())
+            } else {
+                std::borrow::Cow::Owned(schema::insert_awards(chunk.len()))
+            };
+            self.store.execute(&sql, &params)?;
         }
         let packed = record::pack(rows);
         self.store

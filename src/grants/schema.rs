@@ -62,7 +62,33 @@ pub const INSERT_LEDGER: &str = "INSERT INTO zhice_round_ledgers (round, awards)
 pub const ROUND_POOLS: &str = "SELECT pool, period, amount FROM zhice_pool_usage WHERE round = $1";
 pub const FIND_ROUND: &str = "SELECT policy, policy_digest, input_digest, committed_at FROM zhice_rounds WHERE id = $1";
 pub const INSERT_ROUND: &str = "INSERT INTO zhice_rounds (id, policy, policy_digest, input_digest, committed_at, cases, granted) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-pub const INSERT_AWARD: &str = "INSERT INTO zhice_awards (round, line, applicant, case_id, award, year, item, amount) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+/// Award rows written by one statement: a round trip per row would make a
+/// million-award round on a server a matter of minutes.
+pub const AWARDS_AT_ONCE: usize = 512;
+
+/// The statement that writes `n` award rows: eight parameters per row.
+pub fn insert_awards(n: usize) -> String {
+    let mut sql =
+        String::from("INSERT INTO zhice_awards (round, line, applicant, case_id, award, year, item, amount) VALUES ");
+    for r in 0..n {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        let p = r * 8;
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+            p + 1,
+            p + 2,
+            p + 3,
+            p + 4,
+            p + 5,
+            p + 6,
+            p + 7,
+            p + 8
+        ));
+    }
+    sql
+}
 pub const INSERT_POOL: &str = "INSERT INTO zhice_pool_usage (round, pool, period, amount) VALUES ($1, $2, $3, $4)";
 pub const FIND_VOID: &str = "SELECT reason, voided_at FROM zhice_voids WHERE round = $1";
 pub const INSERT_VOID: &str = "INSERT INTO zhice_voids (round, reason, voided_at) VALUES ($1, $2, $3)";
