@@ -6,7 +6,7 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -722,6 +722,25 @@ fn a_pool_ledger_taken_in_is_what_the_fund_has_paid() {
         let funds = zhice(&["registry", "funds", "--registry", db.url(), "--format", "json"]);
         let funds: Value = serde_json::from_slice(&funds.stdout).unwrap();
         assert_eq!(funds[0]["spent"], "10000000.00", "{funds}");
+        // with the policy: each fund's amount and what is left
+        let funds = zhice(&[
+            "registry",
+            "funds",
+            "--policy",
+            P09,
+            "--registry",
+            db.url(),
+            "--format",
+            "json",
+        ]);
+        let funds: Value = serde_json::from_slice(&funds.stdout).unwrap();
+        assert_eq!(
+            (&funds[0]["amount"], &funds[0]["left"]),
+            (&json!("10000000.00"), &json!("0.00")),
+            "{funds}"
+        );
+        let text = zhice(&["registry", "funds", "--policy", P09, "--registry", db.url()]);
+        assert!(String::from_utf8_lossy(&text.stdout).contains("10,000,000.00; paid 10,000,000.00; left 0.00"));
         // a pool the policy does not have is refused
         std::fs::write(&spent, r#"{"trainng_fund": {"2026": "1"}}"#).unwrap();
         let o = zhice(&[

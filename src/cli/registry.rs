@@ -41,6 +41,9 @@ pub(super) enum RegistryCommand {
     },
     /// What each fund has paid, per policy, pool and period, from the rounds that count.
     Funds {
+        /// The .policy file: its funds only, each with its amount and what is left of it.
+        #[arg(long, value_name = "POLICY")]
+        policy: Option<PathBuf>,
         #[command(flatten)]
         place: Place,
     },
@@ -102,7 +105,7 @@ pub(super) fn run(out: &Out, command: &RegistryCommand) -> u8 {
     let url = match command {
         RegistryCommand::Ledger { place, .. }
         | RegistryCommand::Rounds { place }
-        | RegistryCommand::Funds { place } => &place.registry,
+        | RegistryCommand::Funds { place, .. } => &place.registry,
         RegistryCommand::Void { registry, .. }
         | RegistryCommand::Export { registry, .. }
         | RegistryCommand::Import { registry, .. } => registry,
@@ -114,7 +117,13 @@ pub(super) fn run(out: &Out, command: &RegistryCommand) -> u8 {
     let done = match command {
         RegistryCommand::Ledger { applicant, place } => ledger(&mut registry, applicant, place.format),
         RegistryCommand::Rounds { place } => rounds(&mut registry, place.format),
-        RegistryCommand::Funds { place } => funds(&mut registry, place.format),
+        RegistryCommand::Funds { place, policy } => {
+            let program = match policy.as_deref().map(|p| out.load(p)).transpose() {
+                Ok(l) => l.map(|l| l.program),
+                Err(code) => return code,
+            };
+            funds(&mut registry, program.as_ref(), place.format)
+        }
         RegistryCommand::Void { id, reason, .. } => registry.void(id, reason).map(|()| {
             eprintln!(
                 "{}",
@@ -201,8 +210,11 @@ fn rounds(registry: &mut Registry, format: Shown) -> Result<(), String> {
     Ok(())
 }
 
-fn funds(registry: &mut Registry, format: Shown) -> Result<(), String> {
-    let funds = registry.funds()?;
+fn funds(registry: &mut Registry, program: Option<&crate::compile::Program>, format: Shown) -> Result<(), String> {
+    let funds = match program {
+        Some(p) => registry.funds_of(p)?,
+        None => registry.funds()?,
+    };
     if format == Shown::Json {
         return json(&funds);
     }
@@ -210,16 +222,25 @@ fn funds(registry: &mut Registry, format: Shown) -> Result<(), String> {
         println!("{}", t!("no fund has paid anything yet"));
     }
     for f in &funds {
-        println!(
-            "{}",
-            t!(
+        let line = match (f.amount, f.left) {
+            (Some(amount), Some(left)) => t!(
+                "%{policy}: fund `%{pool}` %{period}: %{amount}; paid %{spent}; left %{left}",
+                policy = f.policy,
+                pool = f.pool,
+                period = f.period,
+                amount = money(amount),
+                spent = money(f.spent),
+                left = money(left)
+            ),
+            _ => t!(
                 "%{policy}: fund `%{pool}` %{period} has paid %{spent}",
                 policy = f.policy,
                 pool = f.pool,
                 period = f.period,
                 spent = money(f.spent)
-            )
-        );
+            ),
+        };
+        println!("{line}");
     }
     Ok(())
 }

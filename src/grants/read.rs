@@ -49,6 +49,12 @@ pub struct FundRow {
     pub pool: String,
     pub period: String,
     pub spent: Decimal,
+    /// the pool's amount for the period, when the policy was given
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Decimal>,
+    /// what is left of it
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left: Option<Decimal>,
 }
 
 fn text(r: &dyn super::store::Row, i: usize) -> Result<String, String> {
@@ -125,10 +131,41 @@ impl Registry {
                     pool,
                     period,
                     spent,
+                    amount: None,
+                    left: None,
                 }),
             }
             Ok(())
         })?;
         Ok(out)
+    }
+}
+
+impl Registry {
+    /// What each fund of `program`'s policy has paid, with its amount for the
+    /// period and what is left of it.
+    pub fn funds_of(&mut self, program: &crate::compile::Program) -> Result<Vec<FundRow>, String> {
+        let policy = &program.policy;
+        let mut rows: Vec<FundRow> = self
+            .funds()?
+            .into_iter()
+            .filter(|f| f.policy == policy.header.title)
+            .collect();
+        for f in &mut rows {
+            let Some(def) = policy.pools.iter().find(|p| p.id == f.pool) else {
+                continue;
+            };
+            // the period as the pool keys it: the year, or 0 for a pool over a range of days
+            let key = match def.period {
+                crate::check::model::PoolPeriod::Year => f.period.parse::<i32>().ok(),
+                crate::check::model::PoolPeriod::Range(..) => Some(0),
+            };
+            if let Some(key) = key {
+                let amount = crate::pool::pool_amount(program, def, key);
+                f.amount = Some(amount);
+                f.left = Some((amount - f.spent).max(Decimal::ZERO));
+            }
+        }
+        Ok(rows)
     }
 }
