@@ -107,6 +107,20 @@ fn registries(name: &str) -> Vec<Reg> {
     out
 }
 
+/// `zhice registry funds --format json`, with more arguments.
+fn funds_json(db: &Reg, more: &[&str]) -> Value {
+    let mut args = vec!["registry", "funds", "--registry", db.url(), "--format", "json"];
+    args.extend_from_slice(more);
+    serde_json::from_slice(&zhice(&args).stdout).unwrap()
+}
+
+/// `zhice round POLICY --cases CASES --registry DB` with more arguments.
+fn run_round(policy: &str, cases: &str, db: &Reg, more: &[&str]) -> Output {
+    let mut args = vec!["round", policy, "--cases", cases, "--registry", db.url()];
+    args.extend_from_slice(more);
+    zhice(&args)
+}
+
 fn command(args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_zhice"));
     c.env("ZHICE_LANG", "en")
@@ -183,16 +197,7 @@ fn three_rounds_of_the_p09_fund_grant_what_one_combined_round_grants() {
         }
         for (r, path) in rounds.iter().enumerate() {
             let id = format!("2026-R{}", r + 1);
-            let o = zhice(&[
-                "round",
-                P09,
-                "--cases",
-                s(path),
-                "--registry",
-                db.url(),
-                "--commit",
-                &id,
-            ]);
+            let o = run_round(P09, s(path), &db, &["--commit", &id]);
             assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         }
         let all = dir.join("all.jsonl");
@@ -223,8 +228,7 @@ fn three_rounds_of_the_p09_fund_grant_what_one_combined_round_grants() {
         let combined: BTreeMap<_, _> = combined.into_iter().filter(|(_, a)| !a.is_empty()).collect();
         assert_eq!(registered, combined);
         // the fund ran out in the second round, whole
-        let funds = zhice(&["registry", "funds", "--registry", db.url(), "--format", "json"]);
-        let funds: Value = serde_json::from_slice(&funds.stdout).unwrap();
+        let funds = funds_json(&db, &[]);
         assert_eq!(funds[0]["spent"], "10000000.00", "{funds}");
         assert!(registered.len() < 90 && registered.len() > 30);
     }
@@ -247,16 +251,7 @@ fn a_lifetime_cap_a_once_only_award_and_one_off_items_hold_across_rounds() {
                 r#"{"id":"甲-2026","applicant":"甲公司","year":2026,"settled_here":true,"training":"400000","patents":[{"id":"ZL1"},{"id":"ZL2"}]}"#,
             ],
         );
-        let o = zhice(&[
-            "round",
-            ACROSS,
-            "--cases",
-            s(&first),
-            "--registry",
-            db.url(),
-            "--commit",
-            "2026",
-        ]);
+        let o = run_round(ACROSS, s(&first), &db, &["--commit", "2026"]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let second = across(
             &dir,
@@ -265,16 +260,7 @@ fn a_lifetime_cap_a_once_only_award_and_one_off_items_hold_across_rounds() {
                 r#"{"id":"甲-2027","applicant":"甲公司","year":2027,"settled_here":true,"training":"400000","patents":[{"id":"ZL2"},{"id":"ZL3"}]}"#,
             ],
         );
-        let o = zhice(&[
-            "round",
-            ACROSS,
-            "--cases",
-            s(&second),
-            "--registry",
-            db.url(),
-            "--format",
-            "jsonl",
-        ]);
+        let o = run_round(ACROSS, s(&second), &db, &["--format", "jsonl"]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         // settled once already; 20万 of the 30万 lifetime cap used; ZL2 paid in 2026
         let got = granted(&o.stdout);
@@ -305,16 +291,7 @@ fn a_round_against_the_registry_refuses_a_ledger_of_its_own_and_needs_an_applica
                 r#"{"id":"c","year":2026,"training":"1000"}"#,
             ],
         );
-        let o = zhice(&[
-            "round",
-            ACROSS,
-            "--cases",
-            s(&cases),
-            "--registry",
-            db.url(),
-            "--format",
-            "jsonl",
-        ]);
+        let o = run_round(ACROSS, s(&cases), &db, &["--format", "jsonl"]);
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
         let lines: Vec<Value> = String::from_utf8_lossy(&o.stdout)
             .lines()
@@ -325,16 +302,7 @@ fn a_round_against_the_registry_refuses_a_ledger_of_its_own_and_needs_an_applica
         assert_eq!(lines[1]["errors"][0]["code"], "zhice::case::registered");
         assert_eq!(lines[2]["errors"][0]["field"], "applicant");
         // and a round with a rejected case is not committed
-        let o = zhice(&[
-            "round",
-            ACROSS,
-            "--cases",
-            s(&cases),
-            "--registry",
-            db.url(),
-            "--commit",
-            "R",
-        ]);
+        let o = run_round(ACROSS, s(&cases), &db, &["--commit", "R"]);
         assert_eq!(o.status.code(), Some(1));
         assert!(stderr(&o).contains("nothing was written"), "{}", stderr(&o));
         assert!(exported(&db).is_empty());
@@ -348,8 +316,7 @@ fn a_round_committed_again_changes_nothing_and_other_input_under_its_id_is_refus
         let cases: Vec<String> = (0..5).map(|i| p09_case(i, i)).collect();
         let r1 = dir.join("r1.jsonl");
         write(&r1, &cases);
-        let commit =
-            |path: &Path, id: &str| zhice(&["round", P09, "--cases", s(path), "--registry", db.url(), "--commit", id]);
+        let commit = |path: &Path, id: &str| run_round(P09, s(path), &db, &["--commit", id]);
         assert_eq!(commit(&r1, "R1").status.code(), Some(0));
         let before = exported(&db);
         let again = commit(&r1, "R1");
@@ -363,18 +330,7 @@ fn a_round_committed_again_changes_nothing_and_other_input_under_its_id_is_refus
         assert!(stderr(&refused).contains("with other cases"), "{}", stderr(&refused));
         assert_eq!(exported(&db), before);
         // a what-if is never committed
-        let o = zhice(&[
-            "round",
-            P09,
-            "--cases",
-            s(&r1),
-            "--registry",
-            db.url(),
-            "--commit",
-            "R9",
-            "--set",
-            "training_rate=60%",
-        ]);
+        let o = run_round(P09, s(&r1), &db, &["--commit", "R9", "--set", "training_rate=60%"]);
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     }
 }
@@ -389,31 +345,11 @@ fn a_voided_round_stays_on_record_and_stops_counting() {
             &[r#"{"id":"a","applicant":"甲公司","year":2026,"settled_here":true}"#],
         );
         assert_eq!(
-            zhice(&[
-                "round",
-                ACROSS,
-                "--cases",
-                s(&first),
-                "--registry",
-                db.url(),
-                "--commit",
-                "R1"
-            ])
-            .status
-            .code(),
+            run_round(ACROSS, s(&first), &db, &["--commit", "R1"]).status.code(),
             Some(0)
         );
         let preview = || {
-            let o = zhice(&[
-                "round",
-                ACROSS,
-                "--cases",
-                s(&first),
-                "--registry",
-                db.url(),
-                "--format",
-                "jsonl",
-            ]);
+            let o = run_round(ACROSS, s(&first), &db, &["--format", "jsonl"]);
             granted(&o.stdout)["a"].get("settling").cloned()
         };
         assert_eq!(preview(), None, "paid once already");
@@ -474,16 +410,7 @@ fn a_commit_stopped_dead_leaves_the_whole_round_or_none_of_it() {
             assert!(!o.status.success(), "the process was to stop at {point}");
             assert!(exported(&db).is_empty(), "stopped at {point}, something was written");
         }
-        let o = zhice(&[
-            "round",
-            P09,
-            "--cases",
-            s(&round),
-            "--registry",
-            db.url(),
-            "--commit",
-            "R1",
-        ]);
+        let o = run_round(P09, s(&round), &db, &["--commit", "R1"]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         assert_eq!(exported(&db).len(), 40);
     }
@@ -595,8 +522,7 @@ fn two_commits_at_once_never_spend_more_than_the_fund() {
             .map(|a| a["amount"].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap())
             .sum();
         assert_eq!(total, rust_decimal::Decimal::from(10_000_000));
-        let funds = zhice(&["registry", "funds", "--registry", db.url(), "--format", "json"]);
-        let funds: Value = serde_json::from_slice(&funds.stdout).unwrap();
+        let funds = funds_json(&db, &[]);
         assert_eq!(funds[0]["spent"], "10000000.00");
     }
 }
@@ -638,16 +564,7 @@ fn ledgers_kept_before_the_registry_are_taken_in_once_and_then_count() {
                 r#"{"id":"甲-2026","applicant":"甲公司","year":2026,"settled_here":true,"training":"400000","patents":[{"id":"ZL1"},{"id":"ZL2"}]}"#,
             ],
         );
-        let o = zhice(&[
-            "round",
-            ACROSS,
-            "--cases",
-            s(&round),
-            "--registry",
-            db.url(),
-            "--format",
-            "jsonl",
-        ]);
+        let o = run_round(ACROSS, s(&round), &db, &["--format", "jsonl"]);
         let want: BTreeMap<String, String> = [("training_aid", "50000.00"), ("patent_award", "20000.00")]
             .into_iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))
@@ -708,32 +625,12 @@ fn a_pool_ledger_taken_in_is_what_the_fund_has_paid() {
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let round = dir.join("r.jsonl");
         write(&round, &(0..3).map(|i| p09_case(i, i)).collect::<Vec<_>>());
-        let o = zhice(&[
-            "round",
-            P09,
-            "--cases",
-            s(&round),
-            "--registry",
-            db.url(),
-            "--commit",
-            "R1",
-        ]);
+        let o = run_round(P09, s(&round), &db, &["--commit", "R1"]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        let funds = zhice(&["registry", "funds", "--registry", db.url(), "--format", "json"]);
-        let funds: Value = serde_json::from_slice(&funds.stdout).unwrap();
+        let funds = funds_json(&db, &[]);
         assert_eq!(funds[0]["spent"], "10000000.00", "{funds}");
         // with the policy: each fund's amount and what is left
-        let funds = zhice(&[
-            "registry",
-            "funds",
-            "--policy",
-            P09,
-            "--registry",
-            db.url(),
-            "--format",
-            "json",
-        ]);
-        let funds: Value = serde_json::from_slice(&funds.stdout).unwrap();
+        let funds = funds_json(&db, &["--policy", P09]);
         assert_eq!(
             (&funds[0]["amount"], &funds[0]["left"]),
             (&json!("10000000.00"), &json!("0.00")),
@@ -769,16 +666,7 @@ fn a_round_read_from_a_table_names_each_applicant_in_a_column() {
             "申报主体,编号,申报年度,申报日期,实际发生培训费用\n甲公司,A1,2026,2026-03-01,400000\n乙公司,A2,2026,2026-03-02,100000\n",
         )
         .unwrap();
-        let o = zhice(&[
-            "round",
-            P09,
-            "--cases",
-            s(&table),
-            "--registry",
-            db.url(),
-            "--commit",
-            "R1",
-        ]);
+        let o = run_round(P09, s(&table), &db, &["--commit", "R1"]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let ledger = zhice(&[
             "registry",
@@ -804,16 +692,7 @@ fn explain_against_the_registry_lists_the_registered_awards_its_caps_read() {
             "2026.jsonl",
             &[r#"{"id":"甲-2026","applicant":"甲公司","year":2026,"training":"400000"}"#],
         );
-        let o = zhice(&[
-            "round",
-            ACROSS,
-            "--cases",
-            s(&first),
-            "--registry",
-            db.url(),
-            "--commit",
-            "R2026",
-        ]);
+        let o = run_round(ACROSS, s(&first), &db, &["--commit", "R2026"]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let case = dir.join("case.json");
         std::fs::write(

@@ -74,6 +74,42 @@ pub struct Granted {
     pub items: Vec<crate::eval::trace::PaidItem>,
 }
 
+impl Granted {
+    /// What `case`, read from `line`, was granted in `outcome` (after the
+    /// pools), with what each item of its per-item awards came to; `None`
+    /// when it was granted nothing.
+    pub fn of(
+        program: &Program,
+        case: &Case,
+        outcome: &crate::eval::Outcome,
+        line: usize,
+        as_of: Option<Date>,
+    ) -> Option<Granted> {
+        let awards: Vec<(usize, rust_decimal::Decimal)> = outcome
+            .awards
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| crate::eval::money::positive(**a))
+            .map(|(m, a)| (m, *a))
+            .collect();
+        if awards.is_empty() {
+            return None;
+        }
+        // The fast path keeps no items: the tree evaluator is asked again for them.
+        let items = crate::eval::evaluate_items(program, case, as_of)
+            .map(|o| o.items)
+            .unwrap_or_default();
+        Some(Granted {
+            line,
+            applicant: case.applicant_name().unwrap_or_default().to_string(),
+            id: case.id.clone(),
+            year: case.year,
+            awards,
+            items,
+        })
+    }
+}
+
 impl Options {
     pub fn new(format: Output) -> Self {
         Options {

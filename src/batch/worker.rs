@@ -270,28 +270,8 @@ pub(super) fn one_line(
     }
 }
 
-/// Keeps what a case was granted, with what each item of its per-item awards
-/// came to (the tree evaluator's record: only rounds a registry records pay for it).
+/// Keeps what a case was granted (the tree evaluator's record of its items:
+/// only rounds a registry records pay for it).
 fn keep_grant(job: &Job, case: &Case, outcome: &crate::eval::Outcome, line: usize, out: &mut Vec<Granted>) {
-    let awards: Vec<(usize, rust_decimal::Decimal)> = outcome
-        .awards
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| crate::eval::money::positive(**a))
-        .map(|(m, a)| (m, *a))
-        .collect();
-    if awards.is_empty() {
-        return;
-    }
-    let items = crate::eval::evaluate_items(job.program, case, job.as_of)
-        .map(|o| o.items)
-        .unwrap_or_default();
-    out.push(Granted {
-        line,
-        applicant: case.applicant_name().unwrap_or_default().to_string(),
-        id: case.id.clone(),
-        year: case.year,
-        awards,
-        items,
-    });
+    out.extend(Granted::of(job.program, case, outcome, line, job.as_of));
 }

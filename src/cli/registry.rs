@@ -3,7 +3,7 @@
 
 use super::input::{read_ledger, read_text};
 use super::{status, Out};
-use crate::grants::{self, Committed, Refusal, Request};
+use crate::grants::{self, Request};
 use crate::grants::{AwardRow, Registry};
 use crate::number::money;
 use crate::report::result::push_csv;
@@ -371,50 +371,14 @@ fn import(
         policy_digest: &policy_digest,
         input_digest: &input_digest,
     };
-    match registry.import(&program, &request, &text, &pools) {
-        Ok(Committed::Written { awards, granted }) => {
-            eprintln!(
-                "{}",
-                t!(
-                    "ledgers taken in as round `%{id}`: %{awards} award(s), %{granted} in all",
-                    id = round,
-                    awards = awards,
-                    granted = money(granted)
-                )
-            );
-            status::OK
-        }
-        Ok(Committed::Already { committed_at }) => {
-            eprintln!(
-                "{}",
-                t!(
-                    "round `%{id}` was committed on %{at} with this same input and policy: nothing changed",
-                    id = round,
-                    at = committed_at
-                )
-            );
-            status::OK
-        }
-        Err(Refusal::Different { committed_at, .. }) => {
-            error(t!(
-                "round `%{id}` was committed on %{at} with %{what}: a committed round is never changed (void it with `zhice registry void %{id} --reason \"…\"` and commit the corrected round under a new id)",
-                id = round,
-                at = committed_at,
-                what = t!("other cases")
-            ));
-            status::ERRORS
-        }
-        Err(Refusal::Run(problems)) => {
-            for p in problems.lines() {
-                eprintln!("{} {p}", t!("error:"));
-            }
-            eprintln!("{}", t!("nothing was written to the registry"));
-            status::ERRORS
-        }
-        Err(Refusal::Store(e)) => {
-            error(t!("the registry: %{reason}", reason = e));
-            eprintln!("{}", t!("nothing was written to the registry"));
-            status::USAGE
-        }
-    }
+    let done = registry.import(&program, &request, &text, &pools);
+    super::round::reported(round, done, status::ERRORS, &|awards, granted| {
+        t!(
+            "ledgers taken in as round `%{id}`: %{awards} award(s), %{granted} in all",
+            id = round,
+            awards = awards,
+            granted = granted
+        )
+        .into_owned()
+    })
 }

@@ -153,17 +153,30 @@ fn commit(program: &Program, args: &RoundArgs, registry: &mut Registry, id: &str
         let cases = usize::try_from(summary.cases).unwrap_or(usize::MAX);
         Ok(grants::Run::of_round(program, cases, &grants, &settled))
     };
-    match registry.commit(program, &request, &mut run) {
+    let done = registry.commit(program, &request, &mut run);
+    let failed = if code == status::OK { status::ERRORS } else { code };
+    reported(id, done, failed, &|awards, granted| {
+        t!(
+            "round `%{id}` committed to the registry: %{awards} award(s), %{granted} in all",
+            id = id,
+            awards = awards,
+            granted = granted
+        )
+        .into_owned()
+    })
+}
+
+/// Says what a commit did (`written` words a round written) and gives the
+/// exit status; `failed` for a run that failed.
+pub(super) fn reported(
+    id: &str,
+    done: Result<Committed, Refusal>,
+    failed: u8,
+    written: &dyn Fn(usize, String) -> String,
+) -> u8 {
+    match done {
         Ok(Committed::Written { awards, granted }) => {
-            eprintln!(
-                "{}",
-                t!(
-                    "round `%{id}` committed to the registry: %{awards} award(s), %{granted} in all",
-                    id = id,
-                    awards = awards,
-                    granted = money(granted)
-                )
-            );
+            eprintln!("{}", written(awards, money(granted)));
             status::OK
         }
         Ok(Committed::Already { committed_at }) => {
@@ -191,16 +204,12 @@ fn commit(program: &Program, args: &RoundArgs, registry: &mut Registry, id: &str
             ));
             status::ERRORS
         }
-        Err(Refusal::Run(message)) => {
-            if !message.is_empty() {
-                error(message);
+        Err(Refusal::Run(problems)) => {
+            for p in problems.lines().filter(|p| !p.is_empty()) {
+                error(p);
             }
             eprintln!("{}", t!("nothing was written to the registry"));
-            if code == status::OK {
-                status::ERRORS
-            } else {
-                code
-            }
+            failed
         }
         Err(Refusal::Store(e)) => {
             error(t!("the registry: %{reason}", reason = e));

@@ -91,26 +91,7 @@ pub fn run_of(program: &Program, round: &crate::run::Round, as_of: Option<crate:
         .lines
         .iter()
         .filter_map(|l| l.as_ref().ok())
-        .filter_map(|ran| {
-            let awards: Vec<(usize, Decimal)> = ran
-                .outcome
-                .awards
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| crate::eval::money::positive(**a))
-                .map(|(m, a)| (m, *a))
-                .collect();
-            (!awards.is_empty()).then(|| Granted {
-                line: ran.line,
-                applicant: ran.case.applicant_name().unwrap_or_default().to_string(),
-                id: ran.case.id.clone(),
-                year: ran.case.year,
-                awards,
-                items: crate::eval::evaluate_items(program, &ran.case, as_of)
-                    .map(|o| o.items)
-                    .unwrap_or_default(),
-            })
-        })
+        .filter_map(|ran| Granted::of(program, &ran.case, &ran.outcome, ran.line, as_of))
         .collect();
     let none = Settled::default();
     let settled = round.settled.as_ref().unwrap_or(&none);
