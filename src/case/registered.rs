@@ -48,6 +48,9 @@ impl Hasher for Fnv {
 impl Registered {
     /// Adds awards of one applicant (a registry reads each applicant's awards of a round together).
     pub fn add(&mut self, applicant: &str, past: &mut Vec<Past>) {
+        if past.is_empty() {
+            return;
+        }
         match self.by_applicant.get_mut(applicant) {
             Some(v) => v.append(past),
             None => {
@@ -63,5 +66,29 @@ impl Registered {
     /// How many applicants have an award registered.
     pub fn applicants(&self) -> usize {
         self.by_applicant.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_applicant_is_registered_only_with_awards() {
+        let mut r = Registered::default();
+        r.add("甲", &mut Vec::new());
+        assert_eq!(r.applicants(), 0);
+        let past = |amount: i64| Past {
+            award: 0,
+            year: 2026,
+            amount: Decimal::from(amount),
+            item: None,
+        };
+        r.add("甲", &mut vec![past(1)]);
+        r.add("甲", &mut vec![past(2), past(3)]);
+        assert_eq!(r.applicants(), 1);
+        let amounts: Vec<Decimal> = r.of("甲").iter().map(|p| p.amount).collect();
+        assert_eq!(amounts, [Decimal::from(1), Decimal::from(2), Decimal::from(3)]);
+        assert!(r.of("乙").is_empty());
     }
 }
