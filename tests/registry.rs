@@ -261,7 +261,11 @@ fn a_lifetime_cap_a_once_only_award_and_one_off_items_hold_across_rounds() {
             ],
         );
         let o = run_round(ACROSS, s(&second), &db, &["--format", "jsonl"]);
-        assert!(stderr(&o).contains("1 round(s) of this policy, with awards to 1 applicant(s)"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("1 round(s) of this policy, with awards to 1 applicant(s)"),
+            "{}",
+            stderr(&o)
+        );
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         // settled once already; 20万 of the 30万 lifetime cap used; ZL2 paid in 2026
         let got = granted(&o.stdout);

@@ -228,17 +228,29 @@ impl Registry {
         Ok(registry)
     }
 
+    /// Brings the tables to this version. A registry already there is only
+    /// read: the write lock is taken only to migrate, so that opening one never
+    /// waits behind another client's commit.
     fn migrate(&mut self) -> Result<(), String> {
+        let newer = |at: i64| {
+            t!(
+                "the registry was made by a newer zhice (schema %{at}; this one knows %{known})",
+                at = at,
+                known = schema::VERSION
+            )
+            .into_owned()
+        };
+        match self.store.version()? {
+            at if at == schema::VERSION => return Ok(()),
+            at if at > schema::VERSION => return Err(newer(at)),
+            _ => {}
+        }
         self.store.begin_write()?;
         let done = (|| {
+            // another client may have migrated it while this one waited for the lock
             let at = self.store.version()?;
             if at > schema::VERSION {
-                return Err(t!(
-                    "the registry was made by a newer zhice (schema %{at}; this one knows %{known})",
-                    at = at,
-                    known = schema::VERSION
-                )
-                .into_owned());
+                return Err(newer(at));
             }
             for m in &schema::MIGRATIONS[at.max(0) as usize..] {
                 self.store.batch(m)?;

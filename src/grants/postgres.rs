@@ -94,9 +94,15 @@ impl Store for Postgres {
     }
 
     fn version(&mut self) -> Result<i64, String> {
-        self.client
-            .batch_execute("CREATE TABLE IF NOT EXISTS zhice_schema (version BIGINT NOT NULL)")
+        // read only: a registry not made yet has no table of versions
+        let made = self
+            .client
+            .query_one("SELECT to_regclass('zhice_schema') IS NOT NULL", &[])
+            .and_then(|row| row.try_get::<_, bool>(0))
             .map_err(|e| e.to_string())?;
+        if !made {
+            return Ok(0);
+        }
         let row = self
             .client
             .query_one("SELECT COALESCE(MAX(version), 0) FROM zhice_schema", &[])
@@ -106,7 +112,8 @@ impl Store for Postgres {
 
     fn set_version(&mut self, version: i64) -> Result<(), String> {
         self.client
-            .execute("DELETE FROM zhice_schema", &[])
+            .batch_execute("CREATE TABLE IF NOT EXISTS zhice_schema (version BIGINT NOT NULL)")
+            .and_then(|()| self.client.execute("DELETE FROM zhice_schema", &[]).map(|_| ()))
             .and_then(|_| {
                 self.client
                     .execute("INSERT INTO zhice_schema (version) VALUES ($1)", &[&version])
