@@ -153,24 +153,14 @@ pub(super) fn step(program: &Program, names: &dyn Names, s: &Step) -> String {
             };
             format!("{how}{}{}", crate::lang::colon(), money(*result))
         }
-        StepKind::Item { index, key } => match key {
-            Some(k) => t!("item %{n} (%{key})", n = index + 1, key = shown(p, k)).into_owned(),
-            None => t!("item %{n}", n = index + 1).into_owned(),
-        },
+        StepKind::Item { index, key } => item(p, *index, key.as_ref()),
         StepKind::ItemSkipped { index, key, reason } => {
-            let k = key.as_ref().map(|k| format!(" ({})", shown(p, k))).unwrap_or_default();
             let why = match reason {
                 SkipReason::Filtered(f) => t!("does not meet `%{filter}`", filter = names.quote(*f)).into_owned(),
                 SkipReason::Repeated => t!("listed again: counts once").into_owned(),
                 SkipReason::PaidBefore(y) => t!("already paid in %{year}: once only", year = y).into_owned(),
             };
-            t!(
-                "%{item}%{key}: %{why}",
-                item = t!("item %{n}", n = index + 1),
-                key = k,
-                why = why
-            )
-            .into_owned()
+            t!("%{item}: %{why}", item = item(p, *index, key.as_ref()), why = why).into_owned()
         }
         StepKind::Sum { count, total } => t!(
             "%{count} item(s), together %{total}",
@@ -470,6 +460,14 @@ pub(super) fn step(program: &Program, names: &dyn Names, s: &Step) -> String {
 }
 
 /// `: caps X to Y`, or `: not reached`.
+/// An item of a list, by its place and, when it has one, its key.
+fn item(p: &Policy, index: usize, key: Option<&Shown>) -> String {
+    match key {
+        Some(k) => t!("item %{n} (%{key})", n = index + 1, key = shown(p, k)).into_owned(),
+        None => t!("item %{n}", n = index + 1).into_owned(),
+    }
+}
+
 fn capped(line: &mut String, before: Decimal, after: Decimal) {
     if after < before {
         line.push_str(&t!(
