@@ -80,11 +80,8 @@ pub(super) fn run(out: &Out, args: &ExplainArgs) -> u8 {
     };
     // The awards the registry holds for the applicant: what the caps read, by round.
     let registered = match (registry.as_mut(), case.applicant_name()) {
-        (Some(r), Some(applicant)) => match r.awards(Some(applicant)) {
-            Ok(rows) => rows
-                .into_iter()
-                .filter(|a| !a.voided && a.policy == program.policy.header.title)
-                .collect(),
+        (Some(r), Some(applicant)) => match r.counted_awards(&program.policy.header.title, applicant) {
+            Ok(rows) => rows,
             Err(e) => {
                 eprintln!("{} {e}", t!("error:"));
                 return status::USAGE;

@@ -290,10 +290,7 @@ impl Registry {
         let mut rounds = std::collections::BTreeSet::new();
         for applicant in applicants {
             let mut theirs = Vec::new();
-            for a in self.awards(Some(applicant))? {
-                if a.voided || a.policy != policy.header.title {
-                    continue;
-                }
+            for a in self.counted_awards(&policy.header.title, applicant)? {
                 rounds.insert(a.round);
                 let Some(award) = ids.iter().position(|id| *id == a.award) else {
                     history.unknown += 1;

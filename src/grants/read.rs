@@ -115,6 +115,13 @@ impl Registry {
         Ok(out)
     }
 
+    /// One applicant's awards that count for a policy: of its title, from rounds not voided.
+    pub fn counted_awards(&mut self, policy: &str, applicant: &str) -> Result<Vec<AwardRow>, String> {
+        let mut awards = self.awards(Some(applicant))?;
+        awards.retain(|a| !a.voided && a.policy == policy);
+        Ok(awards)
+    }
+
     /// What each fund has paid, per policy, pool and period, from the rounds that count.
     pub fn funds(&mut self) -> Result<Vec<FundRow>, String> {
         let mut out: Vec<FundRow> = Vec::new();
