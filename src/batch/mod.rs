@@ -3,11 +3,12 @@
 //! stays bounded whatever the input size: at most a few chunks are in flight.
 //!
 //! The room: `chunks` (whole-line pieces of the input), `worker` (what each
-//! core keeps from case to case, and one line evaluated), `csv_input` (CSV rows read as JSON lines); this file
-//! runs the passes.
+//! core keeps from case to case, and one line evaluated), `csv_input` (CSV rows read as JSON lines), `rows`
+//! (rows a caller holds in memory, judged the same way); this file runs the passes.
 
 mod chunks;
 mod csv_input;
+pub mod rows;
 mod worker;
 pub mod xlsx;
 

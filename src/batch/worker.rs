@@ -218,9 +218,47 @@ pub(super) fn one_line(
         let message = t!("line %{line_no}: an empty line, not a case", line_no = line_no).into_owned();
         return rejected(CaseErrors::whole_line(code::EMPTY, message), out, summary);
     }
-    if let Err(e) = job.reader.line_into(line, line_no, &mut w.scratch, &mut w.case) {
-        return rejected(e, out, summary);
+    let Judged { case, outcome, shares } = match judge(job, w, line_no, line, summary) {
+        Ok(judged) => judged,
+        Err(e) => return rejected(e, out, summary),
+    };
+    if job.figures {
+        summary.add(outcome);
+    } else {
+        summary.cases += 1;
     }
+    summary.add_shares(shares);
+    match job.format {
+        Output::Text => {
+            out.push_str(&result::text_outcome(&job.program.policy, &case.id, outcome));
+            out.push_str(&result::text_shares(&job.program.policy, shares, job.settled.as_ref()));
+        }
+        Output::Csv => job.lines.csv(&case.id, outcome, out),
+        Output::Json if job.settled.is_some() => {
+            job.lines
+                .json_pooled(&case.id, outcome, shares, job.settled.as_ref(), out)
+        }
+        Output::Json => job.lines.json(&case.id, outcome, out),
+    }
+}
+
+/// A case read and judged: its awards after the pools, and what each pool gave it.
+pub(super) struct Judged<'w> {
+    pub(super) case: &'w Case,
+    pub(super) outcome: &'w crate::eval::Outcome,
+    pub(super) shares: &'w [Share],
+}
+
+/// Reads one line's case, evaluates it and grants it what the settled pools
+/// give: every way a run turns a line into awards, whatever it then writes.
+pub(super) fn judge<'w>(
+    job: &Job,
+    w: &'w mut Worker,
+    line_no: usize,
+    line: &str,
+    summary: &mut Summary,
+) -> Result<Judged<'w>, CaseErrors> {
+    job.reader.line_into(line, line_no, &mut w.scratch, &mut w.case)?;
     if job.check_ids {
         summary.ids.push((fingerprint(&w.case.id), line_no));
     }
@@ -233,41 +271,19 @@ pub(super) fn one_line(
         ..
     } = w;
     let case = &*case;
-    match ev.run_compiled(&job.compiled, job.program, case, job.as_of) {
-        Ok(outcome) => {
-            shares.clear();
-            if let Some(settled) = &job.settled {
-                claims.clear();
-                if let Err(e) = pool::claims_into(job.program, case, outcome, line_no, claims) {
-                    return rejected(e, out, summary);
-                }
-                settled.apply_into(job.program, claims, outcome, shares);
-            }
-            let shares = &shares[..];
-            if job.grants.is_some() {
-                keep_grant(job, case, outcome, line_no, granted);
-            }
-            if job.figures {
-                summary.add(outcome);
-            } else {
-                summary.cases += 1;
-            }
-            summary.add_shares(shares);
-            match job.format {
-                Output::Text => {
-                    out.push_str(&result::text_outcome(&job.program.policy, &case.id, outcome));
-                    out.push_str(&result::text_shares(&job.program.policy, shares, job.settled.as_ref()));
-                }
-                Output::Csv => job.lines.csv(&case.id, outcome, out),
-                Output::Json if job.settled.is_some() => {
-                    job.lines
-                        .json_pooled(&case.id, outcome, shares, job.settled.as_ref(), out)
-                }
-                Output::Json => job.lines.json(&case.id, outcome, out),
-            }
-        }
-        Err(e) => rejected(result::eval_error(job.program, &case.id, &e), out, summary),
+    let outcome = ev
+        .run_compiled(&job.compiled, job.program, case, job.as_of)
+        .map_err(|e| result::eval_error(job.program, &case.id, &e))?;
+    shares.clear();
+    if let Some(settled) = &job.settled {
+        claims.clear();
+        pool::claims_into(job.program, case, outcome, line_no, claims)?;
+        settled.apply_into(job.program, claims, outcome, shares);
     }
+    if job.grants.is_some() {
+        keep_grant(job, case, outcome, line_no, granted);
+    }
+    Ok(Judged { case, outcome, shares })
 }
 
 /// Keeps what a case was granted (the tree evaluator's record of its items:

@@ -3,7 +3,8 @@
 
 use super::input::read_text;
 use super::{status, Out};
-use crate::diff::{compare, impact::impact, Side};
+use crate::diff::impact::{impact, weight_refused};
+use crate::diff::{compare, Side};
 use crate::report::diff as render;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -71,10 +72,8 @@ pub(super) fn run(out: &Out, args: &DiffArgs) -> u8 {
         ast: &new.ast,
         source: new.source(),
     };
-    let pooled = !old.program.policy.pools.is_empty() || !new.program.policy.pools.is_empty();
-    if pooled && args.weight.is_some() {
-        // A pool divides a real round among its applicants; a weighted sample is not one.
-        eprintln!("{} {}", t!("error:"), t!("--weight cannot be used with a policy that has budget pools: pools are divided among the real applications of a round, and a weighted sample does not say who applies"));
+    if let (Some(refused), true) = (weight_refused(&old.program, &new.program), args.weight.is_some()) {
+        eprintln!("{} {refused}", t!("error:"));
         return status::USAGE;
     }
     let diff = compare(&old_side, &new_side);

@@ -133,6 +133,13 @@ pub struct AwardDelta {
     pub because: Vec<String>,
 }
 
+/// Why survey weights cannot be used with these two versions, if they cannot:
+/// a pool divides a real round among its applicants, and a weighted sample is not one.
+pub fn weight_refused(old: &Program, new: &Program) -> Option<String> {
+    let pooled = !old.policy.pools.is_empty() || !new.policy.pools.is_empty();
+    pooled.then(|| t!("--weight cannot be used with a policy that has budget pools: pools are divided among the real applications of a round, and a weighted sample does not say who applies").into_owned())
+}
+
 /// Evaluates `old` and `new` on every line of `cases` (JSONL). With `weight`,
 /// that field is taken out of each case and multiplies its amounts in the totals.
 pub fn impact(diff: &PolicyDiff, old: &Program, new: &Program, cases: &str, weight: Option<&str>) -> Impact {

@@ -1,0 +1,186 @@
+//! Rows held in memory by a surface that keeps values rather than text
+//! (Python's Arrow tables): the caller writes each row as a JSON case, and
+//! every core reads and judges it as one line of a round, exactly as a case
+//! file's line is judged. Pools are settled over all the rows first.
+
+use super::*;
+use crate::eval::Outcome;
+use std::ops::Range;
+use worker::{judge, Judged};
+
+/// Rows one task takes: large enough that what a surface builds per task
+/// (its column buffers) is worth making.
+pub const ROWS_PER_TASK: usize = 4096;
+
+/// One row judged, as the surface that keeps it sees it.
+pub enum Row<'a> {
+    Done {
+        case: &'a Case,
+        outcome: &'a Outcome,
+        shares: &'a [Share],
+    },
+    Rejected(CaseErrors),
+}
+
+/// What a run of rows kept: the caller's parts in row order, the figures and how the pools were divided.
+pub struct Kept<T> {
+    pub parts: Vec<T>,
+    pub summary: Summary,
+    /// how the pools were divided (default without pools), with what was granted counted
+    pub settled: Settled,
+}
+
+/// Judges rows `0..n` as lines `1..=n` of one round (`options.figures` says
+/// whether the summary sums the awards). `write` writes row `i`
+/// as a JSON case into an empty buffer; `keep` receives each judged row with
+/// its index, into the part of the task that took it (made by `part`).
+pub fn rows<T: Send>(
+    program: &Program,
+    options: Options,
+    ledger: &Ledger,
+    n: usize,
+    write: &(dyn Fn(usize, &mut String) + Sync),
+    part: &(dyn Fn() -> T + Sync),
+    keep: &(dyn Fn(&mut T, usize, Row) + Sync),
+) -> Kept<T> {
+    let mut job = Job::new(program, options);
+    let tasks: Vec<Range<usize>> = (0..n)
+        .step_by(ROWS_PER_TASK)
+        .map(|s| s..(s + ROWS_PER_TASK).min(n))
+        .collect();
+    if !program.policy.pools.is_empty() {
+        job.settled = Some(claims(&job, &tasks, write).settle(ledger));
+    }
+    let n_awards = program.policy.measures.len();
+    let done: Vec<(T, Summary)> = tasks
+        .par_iter()
+        .map(|rows| {
+            let mut kept = part();
+            let mut summary = Summary::new(n_awards);
+            let mut text = String::new();
+            let job = &job;
+            lang::scoped(job.lang, || {
+                WORKER.with(|w| {
+                    let mut w = w.borrow_mut();
+                    for i in rows.clone() {
+                        text.clear();
+                        write(i, &mut text);
+                        match judge(job, &mut w, i + 1, &text, &mut summary) {
+                            Ok(Judged { case, outcome, shares }) => {
+                                if job.figures {
+                                    summary.add(outcome);
+                                } else {
+                                    summary.cases += 1;
+                                }
+                                summary.add_shares(shares);
+                                keep(&mut kept, i, Row::Done { case, outcome, shares });
+                            }
+                            Err(e) => {
+                                summary.cases += 1;
+                                summary.rejected += 1;
+                                keep(&mut kept, i, Row::Rejected(e));
+                            }
+                        }
+                    }
+                })
+            });
+            (kept, summary)
+        })
+        .collect();
+    let mut summary = Summary::new(n_awards);
+    let mut parts = Vec::with_capacity(done.len());
+    for (kept, s) in done {
+        summary.merge(&s);
+        parts.push(kept);
+    }
+    let mut settled = job.settled.take().unwrap_or_default();
+    settled.record(&summary.pools);
+    Kept {
+        parts,
+        summary,
+        settled,
+    }
+}
+
+/// The first pass: every row's claims on the pools, tallied on every core and merged in order.
+fn claims<'p>(job: &Job<'p>, tasks: &[Range<usize>], write: &(dyn Fn(usize, &mut String) + Sync)) -> Round<'p> {
+    let parts: Vec<Round> = tasks
+        .par_iter()
+        .map(|rows| {
+            let mut part = Round::new(job.program);
+            let mut text = String::new();
+            lang::scoped(job.lang, || {
+                WORKER.with(|w| {
+                    let mut w = w.borrow_mut();
+                    for i in rows.clone() {
+                        text.clear();
+                        write(i, &mut text);
+                        w.claims.clear();
+                        line_claims(job, &mut w, i + 1, text.as_bytes());
+                        w.claims.drain(..).for_each(|c| part.add(c));
+                    }
+                })
+            });
+            part
+        })
+        .collect();
+    let mut round = Round::new(job.program);
+    for part in parts {
+        round.merge(part);
+    }
+    round
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POLICY: &str = "policies/tongzhou-2025-draft.policy";
+
+    fn program() -> Program {
+        match crate::load::load(std::path::Path::new(POLICY)) {
+            Ok(l) => l.program,
+            Err(_) => panic!("the bundled policy loads"),
+        }
+    }
+
+    #[test]
+    fn rows_are_judged_as_the_lines_of_a_case_file_are() {
+        let program = program();
+        let cases = [
+            r#"{"id":"a","year":2025,"dcmm_level":3}"#,
+            r#"{"id":"b","year":"twenty"}"#,
+            r#"{"id":"c","year":2025,"data_product_spend":1800000}"#,
+        ];
+        let kept = rows(
+            &program,
+            Options::new(Output::Json),
+            &Ledger::default(),
+            cases.len(),
+            &|i, out| out.push_str(cases[i]),
+            &Vec::new,
+            &|part: &mut Vec<String>, i, row| {
+                let lines = result::Lines::new(&program.policy);
+                let mut out = String::new();
+                match row {
+                    Row::Done { case, outcome, .. } => lines.json(&case.id, outcome, &mut out),
+                    Row::Rejected(e) => lines.rejected(&e, Some(i + 1), Output::Json, &mut out),
+                }
+                part.push(out);
+            },
+        );
+        let kept: String = kept.parts.concat().concat();
+        let mut expected = Vec::new();
+        let input = cases.join("\n");
+        let summary = run(
+            &program,
+            input.as_bytes(),
+            &mut expected,
+            Options::new(Output::Json),
+            &|_| {},
+        );
+        assert!(summary.is_ok());
+        assert_eq!(kept, String::from_utf8_lossy(&expected));
+        assert!(kept.contains("\"line\":2"), "the rejected row names its line: {kept}");
+    }
+}
