@@ -160,15 +160,25 @@ fn push_output(column: &mut Out, v: Option<&Value>, o: &Output) {
     }
 }
 
-/// The scale every value of a decimal column is written at: `fixed` when
-/// given (a value with more places is an error: it would be rounded), else the
-/// largest among them (at least 2). `None` when some value does not fit 38
-/// digits at it: the column is then written as text.
-fn scale_of<'a>(
+/// How a decimal column is written: its scale and precision.
+#[derive(Clone, Copy)]
+struct Places {
+    scale: u32,
+    precision: u8,
+}
+
+/// How every value of a decimal column is written. The scale is `fixed` when
+/// given (a value with more places is an error: it would be rounded), else
+/// the largest among them (at least 2). A mantissa has at most 29 digits, so
+/// the precision is 29 and the places a value is widened by, which leaves
+/// pyarrow room to add and subtract; with a fixed scale (Spark's schema comes
+/// before the data) it is 38. `None` when some value does not fit 38 digits:
+/// the column is then written as text.
+fn places_of<'a>(
     name: &str,
     values: impl Iterator<Item = &'a Decimal> + Clone,
     fixed: Option<u32>,
-) -> Result<Option<u32>, String> {
+) -> Result<Option<Places>, String> {
     let (least, most) = values
         .clone()
         .map(Decimal::scale)
@@ -182,15 +192,23 @@ fn scale_of<'a>(
         Some(s) => s,
         None => most.max(2),
     };
-    // A mantissa is below 2^96 (< 10^29): widened by at most 10^9 it fits 38 digits.
-    if scale.saturating_sub(least) <= 9 {
-        return Ok(Some(scale));
+    let widened = scale.saturating_sub(least.min(scale));
+    let precision = match fixed {
+        Some(_) => 38,
+        None => u8::try_from((29 + widened).min(38)).unwrap_or(38),
+    };
+    let places = Places { scale, precision };
+    if widened <= 9 {
+        return Ok(Some(places));
     }
     let limit = 10i128.pow(38);
     Ok(values
         .map(|d| widen(d, scale))
         .all(|m| m.is_some_and(|m| m.abs() < limit))
-        .then_some(scale))
+        .then_some(Places {
+            precision: 38,
+            ..places
+        }))
 }
 
 fn widen(d: &Decimal, scale: u32) -> Option<i128> {
@@ -204,13 +222,13 @@ fn widen(d: &Decimal, scale: u32) -> Option<i128> {
 
 /// A decimal column of one part: at `scale` when one was found, else as text.
 /// `judged` masks the rows that have no amount (rejected ones).
-fn decimal_array(values: &[Decimal], judged: Option<&NullBuffer>, scale: Option<u32>) -> ArrayRef {
-    match scale {
-        Some(s) => {
-            let mantissas: Vec<i128> = values.iter().map(|d| widen(d, s).unwrap_or(0)).collect();
-            let scale = i8::try_from(s).unwrap_or(28);
+fn decimal_array(values: &[Decimal], judged: Option<&NullBuffer>, places: Option<Places>) -> ArrayRef {
+    match places {
+        Some(p) => {
+            let mantissas: Vec<i128> = values.iter().map(|d| widen(d, p.scale).unwrap_or(0)).collect();
+            let scale = i8::try_from(p.scale).unwrap_or(28);
             match Decimal128Array::try_new(mantissas.into(), judged.cloned())
-                .and_then(|a| a.with_precision_and_scale(38, scale))
+                .and_then(|a| a.with_precision_and_scale(p.precision, scale))
             {
                 Ok(a) => Arc::new(a),
                 Err(_) => Arc::new(Decimal128Array::new_null(values.len())),
@@ -226,9 +244,9 @@ fn decimal_array(values: &[Decimal], judged: Option<&NullBuffer>, scale: Option<
     }
 }
 
-fn decimal_type(scale: Option<u32>) -> DataType {
-    match scale {
-        Some(s) => DataType::Decimal128(38, i8::try_from(s).unwrap_or(28)),
+fn decimal_type(places: Option<Places>) -> DataType {
+    match places {
+        Some(p) => DataType::Decimal128(p.precision, i8::try_from(p.scale).unwrap_or(28)),
         None => DataType::Utf8,
     }
 }
@@ -290,12 +308,12 @@ fn layout(
     fixed: Option<u32>,
 ) -> Result<Table, String> {
     let policy = &program.policy;
-    let total_scale = scale_of("total", parts.iter().flat_map(|p| p.totals.iter()), fixed)?;
+    let total_scale = places_of("total", parts.iter().flat_map(|p| p.totals.iter()), fixed)?;
     let award_scales = policy
         .measures
         .iter()
         .enumerate()
-        .map(|(m, measure)| scale_of(&measure.id, parts.iter().flat_map(|p| p.awards[m].iter()), fixed))
+        .map(|(m, measure)| places_of(&measure.id, parts.iter().flat_map(|p| p.awards[m].iter()), fixed))
         .collect::<Result<Vec<_>, _>>()?;
     let output_scales = outs
         .iter()
@@ -305,7 +323,7 @@ fn layout(
                 Out::Dec(v) => v.as_slice(),
                 _ => &[],
             });
-            scale_of(&out.name, values.flatten(), fixed)
+            places_of(&out.name, values.flatten(), fixed)
         })
         .collect::<Result<Vec<_>, _>>()?;
 
@@ -385,9 +403,9 @@ fn layout(
 
 /// The scale of each decimal column (`None`: written as text).
 struct Scales {
-    total: Option<u32>,
-    awards: Vec<Option<u32>>,
-    outputs: Vec<Option<u32>>,
+    total: Option<Places>,
+    awards: Vec<Option<Places>>,
+    outputs: Vec<Option<Places>>,
 }
 
 /// One part's rows as a record batch of `schema`.
