@@ -97,6 +97,7 @@ fn chinese_and_english_docs_have_the_same_sections() {
         ("docs/language.md", "docs/language.zh.md"),
         ("docs/drafting.en.md", "docs/drafting.md"),
         ("docs/registry.en.md", "docs/registry.md"),
+        ("docs/python.en.md", "docs/python.md"),
     ] {
         let read = |p: &str| std::fs::read_to_string(root().join(p)).unwrap_or_else(|_| panic!("{p}"));
         let (a, b) = (sections(&read(en)), sections(&read(zh)));
