@@ -304,7 +304,8 @@ impl Policy {
     /// The rows of an Arrow table as cases of one round, on every core with
     /// the GIL released: one column per award, the total, the outputs, the
     /// benefits and the errors. The table's metadata carries the pool ledger after the round.
-    #[pyo3(signature = (table, as_of = None, pool_ledger = None, lang = None, scale = None))]
+    #[pyo3(signature = (table, as_of = None, pool_ledger = None, lang = None, scale = None, direct = true))]
+    #[allow(clippy::too_many_arguments)] // Python's keyword arguments, each optional
     fn eval_batch(
         &self,
         py: Python<'_>,
@@ -313,6 +314,7 @@ impl Policy {
         pool_ledger: Option<&str>,
         lang: Option<&str>,
         scale: Option<u32>,
+        direct: bool,
     ) -> PyResult<PyArrowType<Table>> {
         let (lang, as_of, ledger) = (language(lang, self.lang)?, date(as_of)?, ledger(pool_ledger)?);
         let program = &self.loaded.program;
@@ -325,7 +327,7 @@ impl Policy {
                     figures: false,
                     ..batch::Options::new(Output::Json)
                 };
-                table_out::evaluate(program, &batches, options, &ledger, scale.map(|s| s.min(28)))
+                table_out::evaluate(program, &batches, options, &ledger, scale.map(|s| s.min(28)), direct)
             })
         });
         made.map(PyArrowType).map_err(PyValueError::new_err)

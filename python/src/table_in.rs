@@ -8,6 +8,8 @@ use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_buffer::OffsetBuffer;
 use arrow_schema::{DataType, TimeUnit};
 use std::fmt::Write as _;
+use zhice::case::{Case, Filling, Scalar, Target, Typed};
+use zhice::check::model::Ty;
 use zhice::json::{push_decimal, push_string};
 
 /// How one column's values are written; built once per batch, with the
@@ -37,6 +39,7 @@ pub enum Encoder {
 
 /// A column of a batch or a field of a struct: its JSON key written once, its nulls, its values.
 pub struct Field {
+    name: String,
     key: String,
     nulls: Option<arrow_buffer::NullBuffer>,
     encoder: Encoder,
@@ -45,6 +48,7 @@ pub struct Field {
 impl Field {
     fn new(name: &str, array: &ArrayRef) -> Field {
         Field {
+            name: name.to_string(),
             key: quoted(name),
             nulls: array.logical_nulls(),
             encoder: Encoder::of(array),
@@ -260,5 +264,205 @@ fn float(x: f64, out: &mut String) {
     } else {
         // not a number the decoder takes: it says so, naming the field
         push_string(out, &x.to_string());
+    }
+}
+
+/// How a column is built straight into a case (`Typed`), decided once per batch.
+pub enum Plan {
+    /// a top-level field of a scalar type
+    Top(Target),
+    /// a list input of scalars
+    Items(usize),
+    /// a list input of records: each struct field's index among the record's fields
+    Records(usize, Vec<Option<usize>>),
+    /// the ledger: each struct field's place among award, year, amount, item
+    Ledger(Vec<Option<usize>>),
+    /// anything else: a row that gives it goes through JSON, where the decoder decides
+    Json,
+}
+
+/// The most fields of one record given at once on the fast path.
+const MOST_FIELDS: usize = 32;
+
+impl Columns {
+    /// Each column's plan for `typed`.
+    pub fn plans(&self, typed: &Typed) -> Vec<Plan> {
+        let mut names: Vec<&str> = self.columns.iter().map(|f| f.name.as_str()).collect();
+        names.sort_unstable();
+        // A name twice is an error the decoder words: every row goes through JSON.
+        if names.windows(2).any(|w| w[0] == w[1]) {
+            return self.columns.iter().map(|_| Plan::Json).collect();
+        }
+        self.columns.iter().map(|f| plan(typed, f)).collect()
+    }
+
+    /// Row `i` built straight into `case`; false when it must go through its JSON text.
+    pub fn fill(&self, plans: &[Plan], i: usize, typed: &Typed, case: &mut Case, filling: &mut Filling) -> bool {
+        typed.begin(case, &mut filling.given);
+        for (f, plan) in self.columns.iter().zip(plans) {
+            if f.nulls.as_ref().is_some_and(|n| n.is_null(i)) {
+                continue;
+            }
+            let done = match plan {
+                Plan::Json => false,
+                Plan::Top(target) => f
+                    .encoder
+                    .scalar(i)
+                    .is_some_and(|v| typed.set(case, &mut filling.given, *target, v)),
+                Plan::Items(slot) => items(typed, case, filling, *slot, &f.encoder, i, None),
+                Plan::Records(slot, fields) => items(typed, case, filling, *slot, &f.encoder, i, Some(fields)),
+                Plan::Ledger(fields) => ledger(typed, case, &f.encoder, i, fields),
+            };
+            if !done {
+                return false;
+            }
+        }
+        typed.finish(case, &filling.given)
+    }
+}
+
+fn plan(typed: &Typed, f: &Field) -> Plan {
+    let Some(target) = typed.target(&f.name) else {
+        return Plan::Json;
+    };
+    if target == Target::Ledger {
+        const FIELDS: [&str; 4] = ["award", "year", "amount", "item"];
+        return match &f.encoder {
+            Encoder::List(_, _, child) | Encoder::LargeList(_, _, child) => match child.as_ref() {
+                Encoder::Struct(fields) => Plan::Ledger(
+                    fields
+                        .iter()
+                        .map(|c| FIELDS.iter().position(|n| *n == c.name))
+                        .collect(),
+                ),
+                _ => Plan::Json,
+            },
+            _ => Plan::Json,
+        };
+    }
+    let Target::Input(slot) = target else {
+        return Plan::Top(target);
+    };
+    match (typed.input_ty(slot), &f.encoder) {
+        (Some(Ty::List(_)), Encoder::List(_, _, child) | Encoder::LargeList(_, _, child)) => {
+            match (typed.record_of(slot), child.as_ref()) {
+                (Some(r), Encoder::Struct(fields)) => {
+                    Plan::Records(slot, fields.iter().map(|c| typed.record_field(r, &c.name)).collect())
+                }
+                (None, Encoder::Struct(_) | Encoder::List(..) | Encoder::LargeList(..)) => Plan::Json,
+                (None, _) => Plan::Items(slot),
+                (Some(_), _) => Plan::Json,
+            }
+        }
+        (Some(Ty::List(_) | Ty::Record(_)), _) => Plan::Json,
+        (Some(_), Encoder::List(..) | Encoder::LargeList(..) | Encoder::Struct(_)) => Plan::Json,
+        (Some(_), _) => Plan::Top(target),
+        (None, _) => Plan::Json,
+    }
+}
+
+/// A list input's items at row `i`: scalars, or records whose fields are scalars.
+fn items(
+    typed: &Typed,
+    case: &mut Case,
+    filling: &mut Filling,
+    slot: usize,
+    encoder: &Encoder,
+    i: usize,
+    records: Option<&Vec<Option<usize>>>,
+) -> bool {
+    let (start, end, nulls, child) = match encoder {
+        Encoder::List(o, nulls, child) => (o[i] as usize, o[i + 1] as usize, nulls, child),
+        Encoder::LargeList(o, nulls, child) => (o[i] as usize, o[i + 1] as usize, nulls, child),
+        _ => return false,
+    };
+    let Filling { given, items } = filling;
+    let mut list = typed.list(slot, items);
+    for j in start..end {
+        // a null item is an error the decoder words
+        if nulls.as_ref().is_some_and(|n| n.is_null(j)) {
+            return false;
+        }
+        let done = match (records, child.as_ref()) {
+            (None, child) => child.scalar(j).is_some_and(|v| typed.item(case, &mut list, v)),
+            (Some(indexes), Encoder::Struct(fields)) => {
+                let mut given_fields = [(0, Scalar::Bool(false)); MOST_FIELDS];
+                let mut n = 0;
+                for (c, index) in fields.iter().zip(indexes) {
+                    if c.nulls.as_ref().is_some_and(|nl| nl.is_null(j)) {
+                        continue;
+                    }
+                    let (Some(index), Some(v), true) = (index, c.encoder.scalar(j), n < MOST_FIELDS) else {
+                        return false;
+                    };
+                    given_fields[n] = (*index, v);
+                    n += 1;
+                }
+                typed.record(case, &mut list, &given_fields[..n])
+            }
+            _ => false,
+        };
+        if !done {
+            return false;
+        }
+    }
+    typed.end_list(case, given, list)
+}
+
+/// The ledger at row `i`: each entry's award, year, amount and item.
+fn ledger(typed: &Typed, case: &mut Case, encoder: &Encoder, i: usize, places: &[Option<usize>]) -> bool {
+    let (start, end, nulls, child) = match encoder {
+        Encoder::List(o, nulls, child) => (o[i] as usize, o[i + 1] as usize, nulls, child),
+        Encoder::LargeList(o, nulls, child) => (o[i] as usize, o[i + 1] as usize, nulls, child),
+        _ => return false,
+    };
+    let Encoder::Struct(fields) = child.as_ref() else {
+        return false;
+    };
+    for j in start..end {
+        if nulls.as_ref().is_some_and(|n| n.is_null(j)) {
+            return false;
+        }
+        let mut entry: [Option<Scalar>; 4] = [None; 4];
+        for (c, place) in fields.iter().zip(places) {
+            if c.nulls.as_ref().is_some_and(|n| n.is_null(j)) {
+                continue;
+            }
+            let (Some(place), Some(v)) = (place, c.encoder.scalar(j)) else {
+                return false;
+            };
+            entry[*place] = Some(v);
+        }
+        let [Some(award), Some(year), Some(amount), item] = entry else {
+            return false;
+        };
+        if !typed.prior_award(case, award, year, amount, item) {
+            return false;
+        }
+    }
+    true
+}
+
+impl Encoder {
+    /// The value at `i` as a typed scalar; none for a list, a record or a value
+    /// out of the scalar's range (such a row goes through JSON).
+    fn scalar(&self, i: usize) -> Option<Scalar<'_>> {
+        Some(match self {
+            Encoder::Bool(a) => Scalar::Bool(a.value(i)),
+            Encoder::I64(a) => Scalar::Int(a.value(i)),
+            Encoder::I32(a) => Scalar::Int(i64::from(a.value(i))),
+            Encoder::Int(a, f) => Scalar::Int(i64::try_from(f(a, i)).ok()?),
+            Encoder::F64(a) => Scalar::Float(a.value(i)),
+            Encoder::F32(a) => Scalar::Float(f64::from(a.value(i))),
+            Encoder::Decimal(a, scale) => {
+                Scalar::Dec(rust_decimal::Decimal::try_from_i128_with_scale(a.value(i), *scale).ok()?)
+            }
+            Encoder::Utf8(a) => Scalar::Str(a.value(i)),
+            Encoder::LargeUtf8(a) => Scalar::Str(a.value(i)),
+            Encoder::Utf8View(a) => Scalar::Str(a.value(i)),
+            Encoder::Day(a, f) => Scalar::Day(zhice::date::Date::from_unix_days(f(a, i))?),
+            Encoder::Dictionary(keys, values) => return values.scalar(keys.get(i).copied().flatten()?),
+            Encoder::List(..) | Encoder::LargeList(..) | Encoder::Struct(_) | Encoder::Other(_) => return None,
+        })
     }
 }

@@ -4,6 +4,7 @@
 //! amounts and its errors in `errors`; every other row is still evaluated.
 
 use crate::table_in::Columns;
+use crate::table_in::Plan;
 use arrow_array::builder::{BooleanBuilder, Date32Builder, Int64Builder, ListBuilder, StringBuilder};
 use arrow_array::{ArrayRef, Decimal128Array, ListArray, RecordBatch, StringArray, StructArray};
 use arrow_buffer::{NullBuffer, OffsetBuffer};
@@ -12,8 +13,9 @@ use arrow_schema::{DataType, Field, Fields, Schema};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::sync::Arc;
-use zhice::batch::rows::{rows, Row, ROWS_PER_TASK as ROWS_PER_PART};
+use zhice::batch::rows::{rows, Fill, Row, Source, ROWS_PER_TASK as ROWS_PER_PART};
 use zhice::batch::Options;
+use zhice::case::{Case, Filling, Reader, Typed};
 use zhice::check::model::Ty;
 use zhice::compile::Program;
 use zhice::pool::Ledger;
@@ -270,6 +272,7 @@ pub fn evaluate(
     options: Options,
     ledger: &Ledger,
     scale: Option<u32>,
+    direct: bool,
 ) -> Result<Table, String> {
     let columns: Vec<Columns> = batches.iter().map(Columns::new).collect();
     // the first row of each batch, to find the batch of a row
@@ -279,19 +282,40 @@ pub fn evaluate(
         starts.push(n);
         n += b.num_rows();
     }
-    let write = |i: usize, out: &mut String| {
+    let locate = |i: usize| {
         let b = starts.partition_point(|s| *s <= i).saturating_sub(1);
+        (b, i - starts.get(b).copied().unwrap_or(0))
+    };
+    let write = |i: usize, out: &mut String| {
+        let (b, row) = locate(i);
         if let Some(c) = columns.get(b) {
-            c.write(i - starts[b], out);
+            c.write(row, out);
         }
+    };
+    // Each batch's columns planned once: which go straight into a case.
+    let reader = Reader::new(&program.policy);
+    let plans: Option<Vec<Vec<Plan>>> = reader
+        .typed()
+        .filter(|_| direct)
+        .map(|typed| columns.iter().map(|c| c.plans(&typed)).collect());
+    let fill = |i: usize, typed: &Typed, case: &mut Case, filling: &mut Filling| {
+        let (b, row) = locate(i);
+        match (columns.get(b), plans.as_ref().and_then(|p| p.get(b))) {
+            (Some(c), Some(plans)) => c.fill(plans, row, typed, case, filling),
+            _ => false,
+        }
+    };
+    let source = Source {
+        n,
+        write: &write,
+        fill: plans.is_some().then_some(&fill as Fill),
     };
     let outs = outputs(program);
     let kept = rows(
         program,
         options,
         ledger,
-        n,
-        &write,
+        &source,
         &|| Part::new(program, &outs, ROWS_PER_PART),
         &|part: &mut Part, _, row| part.keep(program, &outs, row),
     );

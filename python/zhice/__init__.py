@@ -182,6 +182,7 @@ class Policy:
         pool_ledger: Ledger = None,
         lang: Optional[str] = None,
         scale: Optional[int] = None,
+        direct: bool = True,
     ) -> "pyarrow.Table":  # type: ignore[name-defined] # noqa: F821
         """Every row of a table as a case of one round, on every core with the GIL released.
 
@@ -195,6 +196,9 @@ class Policy:
         ``errors``; every other row is evaluated. Amounts are written at the
         largest scale among them (2 at least), or at ``scale`` when given.
         The pool ledger after the round is in the metadata: :func:`pool_ledger_of`.
+        Rows are read straight from their typed columns where the result is
+        certain to be the same; ``direct=False`` writes every row as a JSON
+        case first, as the command line reads it (the reference, for tests).
 
         表中每一行作为同一轮申报的一个案例，在所有核心上计算（释放 GIL）。
         列名即案例字段，空值表示未提供该字段。返回 ``pyarrow.Table``：``id``、
@@ -202,7 +206,7 @@ class Policy:
         和 ``errors``。无法读取或计算的行金额为空，错误列于 ``errors``，其他行照常计算。
         """
         table = _arrow(data)
-        return self._native.eval_batch(table, as_of, _ledger_text(pool_ledger), lang, scale)
+        return self._native.eval_batch(table, as_of, _ledger_text(pool_ledger), lang, scale, direct)
 
     def explain(
         self,

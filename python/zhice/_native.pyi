@@ -48,5 +48,6 @@ class Policy:
         pool_ledger: Optional[str] = ...,
         lang: Optional[str] = ...,
         scale: Optional[int] = ...,
+        direct: bool = ...,
     ) -> pyarrow.Table:
         """A table's rows as one round. 表中各行作为一轮申报计算。"""

@@ -232,6 +232,11 @@ fn line_claims(job: &Job, w: &mut Worker, line_no: usize, bytes: &[u8]) {
     {
         return;
     }
+    read_claims(job, w, line_no);
+}
+
+/// Appends the claims of the case already read into the worker's `case`.
+fn read_claims(job: &Job, w: &mut Worker, line_no: usize) {
     if let Ok(outcome) = w.ev.run_compiled(&job.compiled, job.program, &w.case, job.as_of) {
         let _ = pool::claims_into(job.program, &w.case, outcome, line_no, &mut w.claims);
     }

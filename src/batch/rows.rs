@@ -4,9 +4,22 @@
 //! file's line is judged. Pools are settled over all the rows first.
 
 use super::*;
+use crate::case::{Filling, Typed};
 use crate::eval::Outcome;
 use std::ops::Range;
-use worker::{judge, Judged};
+use worker::{judge, judge_read, Judged};
+
+/// Builds row `i` straight into a case (`Typed`), with the worker's buffers;
+/// false when the row must go through its JSON text instead.
+pub type Fill<'a> = &'a (dyn Fn(usize, &Typed, &mut Case, &mut Filling) -> bool + Sync);
+
+/// The rows: how many, each written as a JSON case, and each built straight
+/// into a case where the caller can (`fill`), skipping the JSON.
+pub struct Source<'a> {
+    pub n: usize,
+    pub write: &'a (dyn Fn(usize, &mut String) + Sync),
+    pub fill: Option<Fill<'a>>,
+}
 
 /// Rows one task takes: large enough that what a surface builds per task
 /// (its column buffers) is worth making.
@@ -31,25 +44,25 @@ pub struct Kept<T> {
 }
 
 /// Judges rows `0..n` as lines `1..=n` of one round (`options.figures` says
-/// whether the summary sums the awards). `write` writes row `i`
-/// as a JSON case into an empty buffer; `keep` receives each judged row with
-/// its index, into the part of the task that took it (made by `part`).
+/// whether the summary sums the awards). `source.write` writes row `i` as a
+/// JSON case into an empty buffer; `keep` receives each judged row with its
+/// index, into the part of the task that took it (made by `part`).
 pub fn rows<T: Send>(
     program: &Program,
     options: Options,
     ledger: &Ledger,
-    n: usize,
-    write: &(dyn Fn(usize, &mut String) + Sync),
+    source: &Source,
     part: &(dyn Fn() -> T + Sync),
     keep: &(dyn Fn(&mut T, usize, Row) + Sync),
 ) -> Kept<T> {
+    let n = source.n;
     let mut job = Job::new(program, options);
     let tasks: Vec<Range<usize>> = (0..n)
         .step_by(ROWS_PER_TASK)
         .map(|s| s..(s + ROWS_PER_TASK).min(n))
         .collect();
     if !program.policy.pools.is_empty() {
-        job.settled = Some(claims(&job, &tasks, write).settle(ledger));
+        job.settled = Some(claims(&job, &tasks, source).settle(ledger));
     }
     let n_awards = program.policy.measures.len();
     let done: Vec<(T, Summary)> = tasks
@@ -62,10 +75,16 @@ pub fn rows<T: Send>(
             lang::scoped(job.lang, || {
                 WORKER.with(|w| {
                     let mut w = w.borrow_mut();
+                    let w = &mut *w;
                     for i in rows.clone() {
-                        text.clear();
-                        write(i, &mut text);
-                        match judge(job, &mut w, i + 1, &text, &mut summary) {
+                        let judged = if filled(job, source, w, i) {
+                            judge_read(job, w, i + 1, &mut summary)
+                        } else {
+                            text.clear();
+                            (source.write)(i, &mut text);
+                            judge(job, w, i + 1, &text, &mut summary)
+                        };
+                        match judged {
                             Ok(Judged { case, outcome, shares }) => {
                                 if job.figures {
                                     summary.add(outcome);
@@ -103,7 +122,7 @@ pub fn rows<T: Send>(
 }
 
 /// The first pass: every row's claims on the pools, tallied on every core and merged in order.
-fn claims<'p>(job: &Job<'p>, tasks: &[Range<usize>], write: &(dyn Fn(usize, &mut String) + Sync)) -> Round<'p> {
+fn claims<'p>(job: &Job<'p>, tasks: &[Range<usize>], source: &Source) -> Round<'p> {
     let parts: Vec<Round> = tasks
         .par_iter()
         .map(|rows| {
@@ -112,11 +131,16 @@ fn claims<'p>(job: &Job<'p>, tasks: &[Range<usize>], write: &(dyn Fn(usize, &mut
             lang::scoped(job.lang, || {
                 WORKER.with(|w| {
                     let mut w = w.borrow_mut();
+                    let w = &mut *w;
                     for i in rows.clone() {
-                        text.clear();
-                        write(i, &mut text);
                         w.claims.clear();
-                        line_claims(job, &mut w, i + 1, text.as_bytes());
+                        if filled(job, source, w, i) {
+                            read_claims(job, w, i + 1);
+                        } else {
+                            text.clear();
+                            (source.write)(i, &mut text);
+                            line_claims(job, w, i + 1, text.as_bytes());
+                        }
                         w.claims.drain(..).for_each(|c| part.add(c));
                     }
                 })
@@ -129,6 +153,14 @@ fn claims<'p>(job: &Job<'p>, tasks: &[Range<usize>], write: &(dyn Fn(usize, &mut
         round.merge(part);
     }
     round
+}
+
+/// Whether row `i` was built straight into the worker's case.
+fn filled(job: &Job, source: &Source, w: &mut Worker, i: usize) -> bool {
+    let (Some(fill), Some(typed)) = (source.fill, job.reader.typed()) else {
+        return false;
+    };
+    fill(i, &typed, &mut w.case, &mut w.filling)
 }
 
 #[cfg(test)]
@@ -152,12 +184,16 @@ mod tests {
             r#"{"id":"b","year":"twenty"}"#,
             r#"{"id":"c","year":2025,"data_product_spend":1800000}"#,
         ];
+        let source = Source {
+            n: cases.len(),
+            write: &|i, out| out.push_str(cases[i]),
+            fill: None,
+        };
         let kept = rows(
             &program,
             Options::new(Output::Json),
             &Ledger::default(),
-            cases.len(),
-            &|i, out| out.push_str(cases[i]),
+            &source,
             &Vec::new,
             &|part: &mut Vec<String>, i, row| {
                 let lines = result::Lines::new(&program.policy);

@@ -172,6 +172,8 @@ pub(super) struct Worker {
     pub(super) case: Case,
     pub(super) claims: Vec<Claim>,
     pub(super) shares: Vec<Share>,
+    /// what a typed row is built with (`rows`)
+    pub(super) filling: crate::case::Filling,
     /// what this task's cases were granted, for a registry
     pub(super) granted: Vec<Granted>,
 }
@@ -259,6 +261,16 @@ pub(super) fn judge<'w>(
     summary: &mut Summary,
 ) -> Result<Judged<'w>, CaseErrors> {
     job.reader.line_into(line, line_no, &mut w.scratch, &mut w.case)?;
+    judge_read(job, w, line_no, summary)
+}
+
+/// As `judge`, for a case already read into the worker's `case`.
+pub(super) fn judge_read<'w>(
+    job: &Job,
+    w: &'w mut Worker,
+    line_no: usize,
+    summary: &mut Summary,
+) -> Result<Judged<'w>, CaseErrors> {
     if job.check_ids {
         summary.ids.push((fingerprint(&w.case.id), line_no));
     }

@@ -570,6 +570,7 @@ impl Decoder<'_, '_> {
 mod names;
 mod numbers;
 mod registry;
+pub mod typed;
 
 pub(super) use names::Names;
 mod values;

@@ -15,6 +15,7 @@ use crate::value::{Span32, Value};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+pub use decode::typed::{Filling, List as TypedList, Scalar, Target, Typed};
 pub use decode::{Reader, Scratch, MAX_LIST_ITEMS};
 pub use registered::{Past, Registered, APPLICANT};
 pub mod schema;
