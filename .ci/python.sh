@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 (cd python && cargo fmt --check)
 (cd python && CARGO_TARGET_DIR="$PWD/../target/python" cargo clippy --all-targets -- -D warnings)
+(cd python && CARGO_TARGET_DIR="$PWD/../target/python" cargo test --quiet)
 
 # Spark runs on Java: Debian's headless runtime when there is none.
 if ! command -v java >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

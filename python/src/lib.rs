@@ -4,6 +4,7 @@
 //! Python package (`zhice/__init__.py`) turns JSON text into dicts and
 //! tables into Arrow; this file only crosses the border.
 
+mod amounts;
 mod table_in;
 mod table_out;
 

@@ -3,10 +3,11 @@
 //! declared output, `benefits` and `errors`. A rejected row has nulls for its
 //! amounts and its errors in `errors`; every other row is still evaluated.
 
+use crate::amounts::{places, Amounts, Places};
 use crate::table_in::Columns;
 use crate::table_in::Plan;
 use arrow_array::builder::{BooleanBuilder, Date32Builder, Int64Builder, ListBuilder, StringBuilder};
-use arrow_array::{ArrayRef, Decimal128Array, ListArray, RecordBatch, StringArray, StructArray};
+use arrow_array::{ArrayRef, ListArray, RecordBatch, StructArray};
 use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_pyarrow::Table;
 use arrow_schema::{DataType, Field, Fields, Schema};
@@ -25,7 +26,8 @@ use zhice::value::Value;
 enum Out {
     Bool(BooleanBuilder),
     Int(Int64Builder),
-    Dec(Vec<Option<Decimal>>),
+    /// the values, and which rows have one
+    Dec(Amounts, Vec<bool>),
     Text(StringBuilder),
     Date(Date32Builder),
 }
@@ -34,9 +36,9 @@ enum Out {
 struct Part {
     ids: StringBuilder,
     judged: Vec<bool>,
-    totals: Vec<Decimal>,
-    /// per award, one amount per row (0 for a rejected row, masked by `judged`)
-    awards: Vec<Vec<Decimal>>,
+    totals: Amounts,
+    /// per award, one amount per row (none for a rejected row, masked by `judged`)
+    awards: Vec<Amounts>,
     outputs: Vec<Out>,
     benefits: ListBuilder<StringBuilder>,
     /// errors of the part's rows: each row's end in the flat lists
@@ -81,14 +83,16 @@ impl Part {
         Part {
             ids: StringBuilder::with_capacity(rows, rows * 16),
             judged: Vec::with_capacity(rows),
-            totals: Vec::with_capacity(rows),
-            awards: vec![Vec::with_capacity(rows); program.policy.measures.len()],
+            totals: Amounts::with_capacity(rows),
+            awards: (0..program.policy.measures.len())
+                .map(|_| Amounts::with_capacity(rows))
+                .collect(),
             outputs: outputs
                 .iter()
                 .map(|o| match o.ty {
                     Ty::Bool => Out::Bool(BooleanBuilder::new()),
                     Ty::Int => Out::Int(Int64Builder::new()),
-                    Ty::Money | Ty::Rate | Ty::Number => Out::Dec(Vec::new()),
+                    Ty::Money | Ty::Rate | Ty::Number => Out::Dec(Amounts::with_capacity(rows), Vec::new()),
                     Ty::Date => Out::Date(Date32Builder::new()),
                     _ => Out::Text(StringBuilder::new()),
                 })
@@ -125,9 +129,9 @@ impl Part {
             Row::Rejected(errors) => {
                 self.ids.append_option(errors.id.as_deref());
                 self.judged.push(false);
-                self.totals.push(Decimal::ZERO);
+                self.totals.push_none();
                 for column in &mut self.awards {
-                    column.push(Decimal::ZERO);
+                    column.push_none();
                 }
                 for (column, o) in self.outputs.iter_mut().zip(outputs) {
                     push_output(column, None, o);
@@ -149,100 +153,25 @@ fn push_output(column: &mut Out, v: Option<&Value>, o: &Output) {
     match (column, v) {
         (Out::Bool(b), Some(Value::Bool(x))) => b.append_value(*x),
         (Out::Int(b), Some(Value::Int(x))) => b.append_value(*x),
-        (Out::Dec(b), Some(Value::Dec(x))) => b.push(Some(*x)),
-        (Out::Dec(b), Some(Value::Int(x))) => b.push(Some(Decimal::from(*x))),
+        (Out::Dec(b, given), Some(Value::Dec(x))) => {
+            b.push(*x);
+            given.push(true);
+        }
+        (Out::Dec(b, given), Some(Value::Int(x))) => {
+            b.push(Decimal::from(*x));
+            given.push(true);
+        }
         (Out::Date(b), Some(Value::Date(d))) => b.append_option(i32::try_from(d.unix_days()).ok()),
         (Out::Text(b), Some(Value::Enum(i))) => b.append_option(o.choices.get(*i as usize)),
         (Out::Text(b), Some(Value::Text(t))) => b.append_value(t),
         (Out::Bool(b), _) => b.append_null(),
         (Out::Int(b), _) => b.append_null(),
-        (Out::Dec(b), _) => b.push(None),
+        (Out::Dec(b, given), _) => {
+            b.push_none();
+            given.push(false);
+        }
         (Out::Date(b), _) => b.append_null(),
         (Out::Text(b), _) => b.append_null(),
-    }
-}
-
-/// How a decimal column is written: its scale and precision.
-#[derive(Clone, Copy)]
-struct Places {
-    scale: u32,
-    precision: u8,
-}
-
-/// How every value of a decimal column is written. The scale is `fixed` when
-/// given (a value with more places is an error: it would be rounded), else
-/// the largest among them (at least 2). A mantissa has at most 29 digits, so
-/// the precision is 29 and the places a value is widened by, which leaves
-/// pyarrow room to add and subtract; with a fixed scale (Spark's schema comes
-/// before the data) it is 38. `None` when some value does not fit 38 digits:
-/// the column is then written as text.
-fn places_of<'a>(
-    name: &str,
-    values: impl Iterator<Item = &'a Decimal> + Clone,
-    fixed: Option<u32>,
-) -> Result<Option<Places>, String> {
-    let (least, most) = values
-        .clone()
-        .map(Decimal::scale)
-        .fold((u32::MAX, 0), |(l, m), s| (l.min(s), m.max(s)));
-    let scale = match fixed {
-        Some(s) if most > s => {
-            return Err(format!(
-                "`{name}` has a value with {most} decimal places, more than scale={s} keeps"
-            ))
-        }
-        Some(s) => s,
-        None => most.max(2),
-    };
-    let widened = scale.saturating_sub(least.min(scale));
-    let precision = match fixed {
-        Some(_) => 38,
-        None => u8::try_from((29 + widened).min(38)).unwrap_or(38),
-    };
-    let places = Places { scale, precision };
-    if widened <= 9 {
-        return Ok(Some(places));
-    }
-    let limit = 10i128.pow(38);
-    Ok(values
-        .map(|d| widen(d, scale))
-        .all(|m| m.is_some_and(|m| m.abs() < limit))
-        .then_some(Places {
-            precision: 38,
-            ..places
-        }))
-}
-
-fn widen(d: &Decimal, scale: u32) -> Option<i128> {
-    if d.scale() == scale {
-        return Some(d.mantissa());
-    }
-    10i128
-        .checked_pow(scale - d.scale())
-        .and_then(|f| d.mantissa().checked_mul(f))
-}
-
-/// A decimal column of one part: at `scale` when one was found, else as text.
-/// `judged` masks the rows that have no amount (rejected ones).
-fn decimal_array(values: &[Decimal], judged: Option<&NullBuffer>, places: Option<Places>) -> ArrayRef {
-    match places {
-        Some(p) => {
-            let mantissas: Vec<i128> = values.iter().map(|d| widen(d, p.scale).unwrap_or(0)).collect();
-            let scale = i8::try_from(p.scale).unwrap_or(28);
-            match Decimal128Array::try_new(mantissas.into(), judged.cloned())
-                .and_then(|a| a.with_precision_and_scale(p.precision, scale))
-            {
-                Ok(a) => Arc::new(a),
-                Err(_) => Arc::new(Decimal128Array::new_null(values.len())),
-            }
-        }
-        None => {
-            let text = values
-                .iter()
-                .enumerate()
-                .map(|(i, d)| judged.is_none_or(|n| n.is_valid(i)).then(|| d.to_string()));
-            Arc::new(text.collect::<StringArray>())
-        }
     }
 }
 
@@ -332,22 +261,22 @@ fn layout(
     fixed: Option<u32>,
 ) -> Result<Table, String> {
     let policy = &program.policy;
-    let total_scale = places_of("total", parts.iter().flat_map(|p| p.totals.iter()), fixed)?;
+    let total_scale = places("total", parts.iter().map(|p| &p.totals), fixed)?;
     let award_scales = policy
         .measures
         .iter()
         .enumerate()
-        .map(|(m, measure)| places_of(&measure.id, parts.iter().flat_map(|p| p.awards[m].iter()), fixed))
+        .map(|(m, measure)| places(&measure.id, parts.iter().map(|p| &p.awards[m]), fixed))
         .collect::<Result<Vec<_>, _>>()?;
     let output_scales = outs
         .iter()
         .enumerate()
         .map(|(o, out)| {
-            let values = parts.iter().flat_map(move |p| match &p.outputs[o] {
-                Out::Dec(v) => v.as_slice(),
-                _ => &[],
+            let values = parts.iter().filter_map(move |p| match &p.outputs[o] {
+                Out::Dec(v, _) => Some(v),
+                _ => None,
             });
-            places_of(&out.name, values.flatten(), fixed)
+            places(&out.name, values, fixed)
         })
         .collect::<Result<Vec<_>, _>>()?;
 
@@ -436,18 +365,18 @@ struct Scales {
 fn batch_of(p: &mut Part, schema: &Arc<Schema>, scales: &Scales) -> Result<RecordBatch, String> {
     let mut columns: Vec<ArrayRef> = vec![Arc::new(p.ids.finish())];
     let judged = Some(NullBuffer::from(std::mem::take(&mut p.judged))).filter(|n| n.null_count() > 0);
-    columns.push(decimal_array(&p.totals, judged.as_ref(), scales.total));
-    for (column, s) in p.awards.iter().zip(&scales.awards) {
-        columns.push(decimal_array(column, judged.as_ref(), *s));
+    let take = |a: &mut Amounts| std::mem::replace(a, Amounts::with_capacity(0));
+    columns.push(take(&mut p.totals).array(judged.clone(), scales.total));
+    for (column, s) in p.awards.iter_mut().zip(&scales.awards) {
+        columns.push(take(column).array(judged.clone(), *s));
     }
     for (column, s) in p.outputs.iter_mut().zip(&scales.outputs) {
         columns.push(match column {
             Out::Bool(b) => Arc::new(b.finish()),
             Out::Int(b) => Arc::new(b.finish()),
-            Out::Dec(v) => {
-                let nulls = NullBuffer::from(v.iter().map(Option::is_some).collect::<Vec<_>>());
-                let values: Vec<Decimal> = v.iter().map(|d| d.unwrap_or_default()).collect();
-                decimal_array(&values, Some(&nulls).filter(|n| n.null_count() > 0), *s)
+            Out::Dec(v, given) => {
+                let nulls = Some(NullBuffer::from(std::mem::take(given))).filter(|n| n.null_count() > 0);
+                take(v).array(nulls, *s)
             }
             Out::Date(b) => Arc::new(b.finish()),
             Out::Text(b) => Arc::new(b.finish()),
