@@ -17,7 +17,7 @@ fi
 venv="$PWD/target/python-venv"
 rm -rf "$venv"
 python3 -m venv "$venv"
-"$venv/bin/pip" install -q --disable-pip-version-check pytest pyarrow "pandas<3" pyspark matplotlib
+"$venv/bin/pip" install -q --disable-pip-version-check pytest pyarrow "pandas<3" polars pyspark matplotlib
 CARGO_TARGET_DIR="$PWD/target/python" "$venv/bin/pip" install -q --disable-pip-version-check ./python
 
 # A missing Java or pyspark fails the run here instead of skipping the Spark test.

@@ -100,7 +100,7 @@ impl Policy {
     #[staticmethod]
     #[pyo3(signature = (path, sets = Vec::new(), lang = None))]
     fn load(py: Python<'_>, path: PathBuf, sets: Vec<String>, lang: Option<&str>) -> PyResult<Policy> {
-        let flag = language(lang, Lang::En).map(Some)?.filter(|_| lang.is_some());
+        let flag = lang.map(|code| language(Some(code), Lang::En)).transpose()?;
         let source = std::fs::read_to_string(&path).unwrap_or_default();
         let chosen = lang::requested(flag).unwrap_or_else(|| lang::of_source(&source));
         let shown = path.display().to_string();

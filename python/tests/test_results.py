@@ -189,3 +189,14 @@ def test_a_fixed_scale_keeps_every_place_or_refuses():
     assert policy.eval_batch(table, scale=4).schema.field("total").type == pa.decimal128(38, 4)
     with pytest.raises(ValueError):
         policy.eval_batch(table, scale=0)
+
+
+def test_record_batches_and_polars_frames_are_read_as_tables():
+    policy = zhice.Policy.load(ROOT / "policies" / "tongzhou-2025-draft.policy")
+    table = pa.table({"id": ["A", "B"], "year": [2025, 2026], "dcmm_level": [3, 5]})
+    expected = policy.eval_batch(table).column("total").to_pylist()
+    assert expected == [Decimal("300000.00"), Decimal("500000.00")]
+    assert policy.eval_batch(table.to_batches()[0]).column("total").to_pylist() == expected
+    assert policy.eval_batch(table.to_pylist()).column("total").to_pylist() == expected
+    pl = pytest.importorskip("polars")
+    assert policy.eval_batch(pl.from_arrow(table)).column("total").to_pylist() == expected
