@@ -1,13 +1,14 @@
 //! Rows held in memory by a surface that keeps values rather than text
-//! (Python's Arrow tables): the caller writes each row as a JSON case, and
-//! every core reads and judges it as one line of a round, exactly as a case
-//! file's line is judged. Pools are settled over all the rows first.
+//! (Python's Arrow tables), judged on every core as the lines of one round
+//! are: the caller builds each row straight into a case where it can
+//! (`case::Typed`), and otherwise writes it as a JSON case for the decoder.
+//! Pools are settled over all the rows first; what is kept of each row is the caller's.
 
 use super::*;
 use crate::case::{Filling, Typed};
 use crate::eval::Outcome;
 use std::ops::Range;
-use worker::{judge, judge_read, Judged};
+use worker::{judge, judge_read, tally, Judged};
 
 /// Builds row `i` straight into a case (`Typed`), with the worker's buffers;
 /// false when the row must go through its JSON text instead.
@@ -86,12 +87,7 @@ pub fn rows<T: Send>(
                         };
                         match judged {
                             Ok(Judged { case, outcome, shares }) => {
-                                if job.figures {
-                                    summary.add(outcome);
-                                } else {
-                                    summary.cases += 1;
-                                }
-                                summary.add_shares(shares);
+                                tally(job, &mut summary, outcome, shares);
                                 keep(&mut kept, i, Row::Done { case, outcome, shares });
                             }
                             Err(e) => {

@@ -224,12 +224,7 @@ pub(super) fn one_line(
         Ok(judged) => judged,
         Err(e) => return rejected(e, out, summary),
     };
-    if job.figures {
-        summary.add(outcome);
-    } else {
-        summary.cases += 1;
-    }
-    summary.add_shares(shares);
+    tally(job, summary, outcome, shares);
     match job.format {
         Output::Text => {
             out.push_str(&result::text_outcome(&job.program.policy, &case.id, outcome));
@@ -242,6 +237,16 @@ pub(super) fn one_line(
         }
         Output::Json => job.lines.json(&case.id, outcome, out),
     }
+}
+
+/// Counts a judged case in its task's summary: its awards too when the run sums them (`figures`).
+pub(super) fn tally(job: &Job, summary: &mut Summary, outcome: &crate::eval::Outcome, shares: &[Share]) {
+    if job.figures {
+        summary.add(outcome);
+    } else {
+        summary.cases += 1;
+    }
+    summary.add_shares(shares);
 }
 
 /// A case read and judged: its awards after the pools, and what each pool gave it.
