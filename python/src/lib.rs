@@ -83,6 +83,16 @@ fn diagnostics_json(reports: &[load::FileReport]) -> String {
 }
 
 impl Policy {
+    /// What a call asked for: its language (else the policy's), the day parameters are read on, the pool ledger.
+    fn asked(
+        &self,
+        lang: Option<&str>,
+        as_of: Option<&str>,
+        pool_ledger: Option<&str>,
+    ) -> PyResult<(Lang, Option<Date>, Ledger)> {
+        Ok((language(lang, self.lang)?, date(as_of)?, ledger(pool_ledger)?))
+    }
+
     fn side(&self) -> zhice::diff::Side<'_> {
         zhice::diff::Side {
             path: &self.path,
@@ -181,7 +191,7 @@ impl Policy {
         pool_ledger: Option<&str>,
         lang: Option<&str>,
     ) -> PyResult<String> {
-        let (lang, as_of, ledger) = (language(lang, self.lang)?, date(as_of)?, ledger(pool_ledger)?);
+        let (lang, as_of, ledger) = self.asked(lang, as_of, pool_ledger)?;
         let program = &self.loaded.program;
         Ok(py.detach(|| {
             lang::scoped(lang, || {
@@ -209,7 +219,7 @@ impl Policy {
         pool_ledger: Option<&str>,
         lang: Option<&str>,
     ) -> PyResult<(String, String)> {
-        let (lang, as_of, ledger) = (language(lang, self.lang)?, date(as_of)?, ledger(pool_ledger)?);
+        let (lang, as_of, ledger) = self.asked(lang, as_of, pool_ledger)?;
         let program = &self.loaded.program;
         let run = py.detach(|| {
             lang::scoped(lang, || -> std::io::Result<(Vec<u8>, String)> {
@@ -248,7 +258,7 @@ impl Policy {
         pool_ledger: Option<&str>,
         lang: Option<&str>,
     ) -> PyResult<String> {
-        let (lang, as_of, ledger) = (language(lang, self.lang)?, date(as_of)?, ledger(pool_ledger)?);
+        let (lang, as_of, ledger) = self.asked(lang, as_of, pool_ledger)?;
         let program = &self.loaded.program;
         let explained = py.detach(|| {
             lang::scoped(lang, || {
@@ -317,7 +327,7 @@ impl Policy {
         scale: Option<u32>,
         direct: bool,
     ) -> PyResult<PyArrowType<Table>> {
-        let (lang, as_of, ledger) = (language(lang, self.lang)?, date(as_of)?, ledger(pool_ledger)?);
+        let (lang, as_of, ledger) = self.asked(lang, as_of, pool_ledger)?;
         let program = &self.loaded.program;
         let (batches, _) = table.0.into_inner();
         let made = py.detach(|| {
