@@ -158,9 +158,13 @@ pub fn places<'a>(
         .fold((u32::MAX, 0), |(l, m), a| (l.min(a.least), m.max(a.most)));
     let scale = match fixed {
         Some(s) if most > s => {
-            return Err(format!(
-                "`{name}` has a value with {most} decimal places, more than scale={s} keeps"
-            ))
+            return Err(if zhice::lang::is_zh() {
+                format!("`{name}` 有 {most} 位小数的值，多于 scale={s} 保留的位数（不做舍入）")
+            } else {
+                format!(
+                    "`{name}` has a value with {most} decimal places, more than scale={s} keeps (nothing is rounded)"
+                )
+            })
         }
         Some(s) => s,
         None => most.max(2),

@@ -46,18 +46,31 @@ fn language(code: Option<&str>, default: Lang) -> PyResult<Lang> {
         None => Ok(default),
         Some(c) => match Lang::from_locale(c) {
             Some(l) => Ok(l),
-            None => Err(PyValueError::new_err(format!("lang: `{c}` is neither zh nor en"))),
+            None => Err(PyValueError::new_err(format!(
+                "lang: `{c}` is neither zh nor en · lang：`{c}` 既不是 zh 也不是 en"
+            ))),
         },
     }
 }
 
-fn date(text: Option<&str>) -> PyResult<Option<Date>> {
+/// The message in the language asked for: the few words this crate says itself
+/// (everything the core says comes worded from its catalogue).
+fn said(lang: Lang, en: String, zh: String) -> String {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+fn date(text: Option<&str>, lang: Lang) -> PyResult<Option<Date>> {
     match text {
         None => Ok(None),
         Some(t) => match Date::parse(t) {
             Some(d) => Ok(Some(d)),
-            None => Err(PyValueError::new_err(format!(
-                "as_of: `{t}` is not a date written YYYY-MM-DD"
+            None => Err(PyValueError::new_err(said(
+                lang,
+                format!("as_of: `{t}` is not a date written YYYY-MM-DD"),
+                format!("as_of：`{t}` 不是 YYYY-MM-DD 格式的日期"),
             ))),
         },
     }
@@ -90,7 +103,9 @@ impl Policy {
         as_of: Option<&str>,
         pool_ledger: Option<&str>,
     ) -> PyResult<(Lang, Option<Date>, Ledger)> {
-        Ok((language(lang, self.lang)?, date(as_of)?, ledger(pool_ledger)?))
+        let lang = language(lang, self.lang)?;
+        let ledger = lang::scoped(lang, || ledger(pool_ledger))?;
+        Ok((lang, date(as_of, lang)?, ledger))
     }
 
     fn side(&self) -> zhice::diff::Side<'_> {
@@ -121,7 +136,11 @@ impl Policy {
                     LoadError::Io(m) => (m, "[]".to_string()),
                     LoadError::Invalid(reports) => {
                         let n: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
-                        let message = format!("{shown}: {n} problem(s)");
+                        let message = said(
+                            chosen,
+                            format!("{shown}: {n} problem(s)"),
+                            format!("{shown}：{n} 个问题"),
+                        );
                         (message, diagnostics_json(&reports))
                     }
                 };

@@ -40,7 +40,7 @@ def _default(value: Any) -> Any:
         return value.isoformat()[:10]
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
-    raise TypeError(f"{type(value).__name__} is not a case value")
+    raise TypeError(f"{type(value).__name__} is not a case value · {type(value).__name__} 不能作为案例的值")
 
 
 def _case_text(case: Case) -> str:
@@ -273,7 +273,10 @@ def _arrow(data: Any) -> Any:
         return data.to_arrow()
     if hasattr(data, "__arrow_c_stream__"):
         return pa.table(data)
-    raise TypeError(f"eval_batch takes an Arrow table, a DataFrame or a list of dicts, not {type(data).__name__}")
+    raise TypeError(
+        f"eval_batch takes an Arrow table, a DataFrame or a list of dicts, not {type(data).__name__} · "
+        f"eval_batch 接受 Arrow 表、DataFrame 或字典列表，而不是 {type(data).__name__}"
+    )
 
 
 def pool_ledger_of(table: Any) -> Dict[str, Any]:
