@@ -125,8 +125,47 @@ pub fn push_decimal(out: &mut String, d: Decimal) {
     out.push_str(simdutf8::basic::from_utf8(&buf[at..]).unwrap_or_default());
 }
 
+/// The largest whole number a float holds exactly (2^53).
+const EXACT_WHOLE: f64 = 9_007_199_254_740_992.0;
+
+/// A float as the number it is: a whole one (within 2^53, where every whole
+/// float is exact) as a whole number, so that a column of counts that became
+/// floats for its missing values (pandas) still reads as counts; any other
+/// finite one as the shortest text that reads back as it (987654.35, not
+/// 987654.3500000001); NaN and the infinities as strings, which no number reads.
+pub fn push_float(out: &mut String, x: f64) {
+    if let Some(n) = whole_float(x) {
+        out.push_str(itoa::Buffer::new().format(n));
+    } else if x.is_finite() {
+        out.push_str(ryu::Buffer::new().format_finite(x));
+    } else {
+        push_string(out, &x.to_string());
+    }
+}
+
+/// The whole number a float is, when `push_float` writes it as one.
+pub fn whole_float(x: f64) -> Option<i64> {
+    (x.is_finite() && x.fract() == 0.0 && x.abs() <= EXACT_WHOLE).then_some(x as i64)
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_float_is_written_as_the_number_it_is() {
+        let text = |x: f64| {
+            let mut s = String::new();
+            super::push_float(&mut s, x);
+            s
+        };
+        assert_eq!(text(3.0), "3");
+        assert_eq!(text(-2.0), "-2");
+        assert_eq!(text(987654.35), "987654.35");
+        assert_eq!(text(1e300), "1e300");
+        assert_eq!(text(f64::NAN), "\"NaN\"");
+        assert_eq!(super::whole_float(4.5), None);
+        assert_eq!(super::whole_float(2025.0), Some(2025));
+    }
     use super::*;
     use std::str::FromStr;
 

@@ -10,7 +10,7 @@ use arrow_schema::{DataType, TimeUnit};
 use std::fmt::Write as _;
 use zhice::case::{Case, Filling, Scalar, Target, Typed};
 use zhice::check::model::Ty;
-use zhice::json::{push_decimal, push_string};
+use zhice::json::{push_decimal, push_float, push_string};
 
 /// How one column's values are written; built once per batch, with the
 /// array already cast to its type, so that a row costs no look-up of types.
@@ -257,14 +257,9 @@ fn list(start: usize, end: usize, nulls: &Option<arrow_buffer::NullBuffer>, chil
     out.push(']');
 }
 
-/// A float as the shortest text that reads back as it: 987654.35, not 987654.3500000001.
+/// A float as the core writes it (`json::push_float`), which `case::Typed` reads the same way.
 fn float(x: f64, out: &mut String) {
-    if x.is_finite() {
-        out.push_str(ryu::Buffer::new().format_finite(x));
-    } else {
-        // not a number the decoder takes: it says so, naming the field
-        push_string(out, &x.to_string());
-    }
+    push_float(out, x);
 }
 
 /// How a column is built straight into a case (`Typed`), decided once per batch.

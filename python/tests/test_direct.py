@@ -100,3 +100,14 @@ def test_every_case_of_the_corpus_and_examples_as_a_table_of_its_own(path, cases
         same_both_ways(policy, table)
         tables += 1
     assert tables > 0
+
+
+def test_counts_that_pandas_made_floats_read_as_counts():
+    # pandas keeps a column of whole numbers with a missing value as floats (3.0, NaN)
+    pd = pytest.importorskip("pandas")
+    policy = zhice.Policy.load(ROOT / "policies" / "tongzhou-2025-draft.policy", lang="en")
+    frame = pd.DataFrame({"id": ["A", "B", "C"], "year": [2025.0, 2026.0, 2025.0], "dcmm_level": [3.0, float("nan"), 4.5]})
+    assert str(frame["dcmm_level"].dtype) == "float64"
+    rows = same_both_ways(policy, pa.Table.from_pandas(frame, preserve_index=False)).to_pylist()
+    assert rows[0]["dcmm"] == Decimal("300000.00") and rows[1]["errors"] == []
+    assert [e["field"] for e in rows[2]["errors"]] == ["dcmm_level"]

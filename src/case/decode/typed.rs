@@ -10,6 +10,7 @@
 use super::numbers::{decimal, in_range, plain_decimal};
 use super::*;
 use crate::case::LedgerEntry;
+use crate::json::whole_float;
 
 /// A value as the caller holds it.
 #[derive(Debug, Clone, Copy)]
@@ -18,7 +19,7 @@ pub enum Scalar<'a> {
     Int(i64),
     /// an exact decimal (an Arrow decimal column)
     Dec(Decimal),
-    /// a float, read as the shortest text that reads back as it
+    /// a float, read as `json::push_float` writes it: a whole one as a whole number
     Float(f64),
     Str(&'a str),
     Day(Date),
@@ -126,8 +127,8 @@ impl Typed<'_, '_> {
                 }
                 _ => false,
             },
-            Target::Year => match v {
-                Scalar::Int(n) if (1..=9999).contains(&n) => {
+            Target::Year => match whole(v) {
+                Some(n) if (1..=9999).contains(&n) => {
                     case.year = n as i32;
                     true
                 }
@@ -267,16 +268,16 @@ impl Typed<'_, '_> {
         let Some(&award) = self.r.awards.get(id) else {
             return false;
         };
-        let year = match year {
-            Scalar::Int(n) if (1..=9999).contains(&n) => n as i32,
+        let year = match whole(year) {
+            Some(n) if (1..=9999).contains(&n) => n as i32,
             _ => return false,
         };
         let amount = match amount {
             Scalar::Int(n) => Decimal::from(n),
             Scalar::Dec(d) => d,
-            Scalar::Float(x) if x.is_finite() => match decimal(ryu::Buffer::new().format_finite(x)) {
-                Ok(d) => d,
-                Err(_) => return false,
+            Scalar::Float(x) => match float_decimal(x) {
+                Some(d) => d,
+                None => return false,
             },
             Scalar::Str(s) => match plain_decimal(s.as_bytes()) {
                 Some(d) => d,
@@ -342,9 +343,12 @@ impl Typed<'_, '_> {
             (Ty::Int, Scalar::Int(n)) => in_range(Decimal::from(n), range).ok().map(|()| Value::Int(n)),
             (Ty::Money | Ty::Number | Ty::Rate, Scalar::Int(n)) => dec(Decimal::from(n)),
             (Ty::Money | Ty::Number | Ty::Rate, Scalar::Dec(d)) => dec(d),
-            (Ty::Money | Ty::Number | Ty::Rate, Scalar::Float(x)) if x.is_finite() => {
-                decimal(ryu::Buffer::new().format_finite(x)).ok().and_then(dec)
+            // a float is read as `json::push_float` writes it
+            (Ty::Int, Scalar::Float(x)) => {
+                let n = whole_float(x)?;
+                in_range(Decimal::from(n), range).ok().map(|()| Value::Int(n))
             }
+            (Ty::Money | Ty::Number | Ty::Rate, Scalar::Float(x)) => float_decimal(x).and_then(dec),
             (Ty::Money | Ty::Number, Scalar::Str(s)) => plain_decimal(s.as_bytes()).and_then(dec),
             (Ty::Text, Scalar::Str(s)) => {
                 let start = case.text.len();
@@ -367,6 +371,22 @@ impl Typed<'_, '_> {
             _ => None,
         }
     }
+}
+
+/// A whole number given as one, or as a float `json::push_float` writes as one.
+fn whole(v: Scalar) -> Option<i64> {
+    match v {
+        Scalar::Int(n) => Some(n),
+        Scalar::Float(x) => whole_float(x),
+        _ => None,
+    }
+}
+
+/// The exact decimal of a float, read from the text `json::push_float` writes.
+fn float_decimal(x: f64) -> Option<Decimal> {
+    let mut text = String::new();
+    crate::json::push_float(&mut text, x);
+    x.is_finite().then(|| decimal(&text).ok()).flatten()
 }
 
 fn day(v: Scalar) -> Option<Date> {
@@ -482,10 +502,10 @@ mod tests {
         let (mut case, mut f) = (Case::default(), Filling::default());
         let level = typed.target("dcmm_level").unwrap_or_else(|| panic!("an input"));
         typed.begin(&mut case, &mut f.given);
-        // out of its declared range 3..5, a string for a whole number, a float for a year
+        // out of its declared range 3..5, a string for a whole number, a fraction for a year
         assert!(!typed.set(&mut case, &mut f.given, level, Scalar::Int(9)));
         assert!(!typed.set(&mut case, &mut f.given, level, Scalar::Str("4")));
-        assert!(!typed.set(&mut case, &mut f.given, Target::Year, Scalar::Float(2025.0)));
+        assert!(!typed.set(&mut case, &mut f.given, Target::Year, Scalar::Float(2025.5)));
         assert!(!typed.prior_award(&mut case, Scalar::Str("nope"), Scalar::Int(2025), Scalar::Int(1), None));
         assert!(!typed.prior_award(&mut case, Scalar::Str("dcmm"), Scalar::Int(2025), Scalar::Int(-1), None));
         assert!(typed.target("no_such_field").is_none());
