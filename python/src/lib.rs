@@ -126,7 +126,8 @@ impl Policy {
     #[pyo3(signature = (path, sets = Vec::new(), lang = None))]
     fn load(py: Python<'_>, path: PathBuf, sets: Vec<String>, lang: Option<&str>) -> PyResult<Policy> {
         let flag = lang.map(|code| language(Some(code), Lang::En)).transpose()?;
-        let source = std::fs::read_to_string(&path).unwrap_or_default();
+        // the language of the policy's text decides when nothing else does (read within the size limit)
+        let source = load::read_source(&path).unwrap_or_default();
         let chosen = lang::requested(flag).unwrap_or_else(|| lang::of_source(&source));
         let shown = path.display().to_string();
         let loaded = py.detach(|| {

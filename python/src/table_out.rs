@@ -12,7 +12,7 @@ use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_pyarrow::Table;
 use arrow_schema::{DataType, Field, Fields, Schema};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use zhice::batch::rows::{rows, Fill, Row, Source, ROWS_PER_TASK as ROWS_PER_PART};
 use zhice::batch::Options;
@@ -261,14 +261,14 @@ fn layout(
     fixed: Option<u32>,
 ) -> Result<Table, String> {
     let policy = &program.policy;
-    let total_scale = places("total", parts.iter().map(|p| &p.totals), fixed)?;
-    let award_scales = policy
+    let total_places = places("total", parts.iter().map(|p| &p.totals), fixed)?;
+    let award_places = policy
         .measures
         .iter()
         .enumerate()
         .map(|(m, measure)| places(&measure.id, parts.iter().map(|p| &p.awards[m]), fixed))
         .collect::<Result<Vec<_>, _>>()?;
-    let output_scales = outs
+    let output_places = outs
         .iter()
         .enumerate()
         .map(|(o, out)| {
@@ -281,27 +281,27 @@ fn layout(
         .collect::<Result<Vec<_>, _>>()?;
 
     // Names: an award or output that repeats an earlier column is qualified.
-    let mut taken: HashMap<String, ()> = ["id", "total", "benefits", "errors"]
+    let mut taken: HashSet<String> = ["id", "total", "benefits", "errors"]
         .iter()
-        .map(|s| (s.to_string(), ()))
+        .map(|s| s.to_string())
         .collect();
     let mut name = |n: &str, kind: &str| {
-        let chosen = if taken.contains_key(n) {
+        let chosen = if taken.contains(n) {
             format!("{kind}.{n}")
         } else {
             n.to_string()
         };
-        taken.insert(chosen.clone(), ());
+        taken.insert(chosen.clone());
         chosen
     };
     let mut fields = vec![
         Field::new("id", DataType::Utf8, true),
-        Field::new("total", decimal_type(total_scale), true),
+        Field::new("total", decimal_type(total_places), true),
     ];
-    for (m, s) in policy.measures.iter().zip(&award_scales) {
+    for (m, s) in policy.measures.iter().zip(&award_places) {
         fields.push(Field::new(name(&m.id, "awards"), decimal_type(*s), true));
     }
-    for (o, s) in outs.iter().zip(&output_scales) {
+    for (o, s) in outs.iter().zip(&output_places) {
         let ty = match o.ty {
             Ty::Bool => DataType::Boolean,
             Ty::Int => DataType::Int64,
@@ -327,9 +327,9 @@ fn layout(
     let schema = Arc::new(Schema::new_with_metadata(fields, metadata));
 
     let scales = Scales {
-        total: total_scale,
-        awards: award_scales,
-        outputs: output_scales,
+        total: total_places,
+        awards: award_places,
+        outputs: output_places,
     };
     // Each part is laid out on its own: the parts are split between the cores.
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
