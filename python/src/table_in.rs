@@ -1,6 +1,8 @@
-//! An Arrow row written as a JSON case, so that the core's decoder reads it
-//! exactly as it reads a line of a case file: the same fields, the same
-//! errors naming the field. A null is a field the case does not give.
+//! An Arrow row as a case, two ways: built straight into the case with the
+//! core's `case::Typed` (`Columns::fill`, planned once per batch), or, for a
+//! row `Typed` leaves to the decoder, written as a JSON case that the decoder
+//! reads exactly as a line of a case file — the same fields, the same errors
+//! naming the field (`Columns::write`). A null is a field the case does not give.
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::*;
