@@ -168,7 +168,8 @@ class Policy:
         多个案例作为一轮申报（资金池在全部案例间分配），在所有核心上计算；结果与
         ``zhice eval --cases --format jsonl`` 相同。
         """
-        text = "\n".join(_case_text(c) for c in cases)
+        # A raw line break in JSON can only be white space: each case stays one line.
+        text = "\n".join(_case_text(c).replace("\n", " ") for c in cases)
         lines, after = self._native.eval_jsonl(text, as_of, _ledger_text(pool_ledger), lang)
         results = Round(_loads(line) for line in lines.splitlines())
         results.pool_ledger = _loads(after)
@@ -240,7 +241,7 @@ class Policy:
         从本版本到 ``new`` 的逐条变化；给出 ``cases`` 时，另报告对各案例与预算的影响，
         同 ``zhice diff --format json``。``weight`` 为案例中抽样权重字段名。
         """
-        text = None if cases is None else "\n".join(_case_text(c) for c in cases)
+        text = None if cases is None else "\n".join(_case_text(c).replace("\n", " ") for c in cases)
         return _loads(self._native.diff_json(new._native, text, weight, lang))
 
     def __repr__(self) -> str:
