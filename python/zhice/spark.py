@@ -19,9 +19,9 @@ all its rows.
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Iterator, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, Mapping, Optional, Sequence, Tuple, Union
 
-from . import Policy
+from . import Policy, _sets
 
 __all__ = ["evaluate", "output_schema", "PooledPolicyError"]
 
@@ -55,7 +55,7 @@ def evaluate(
     df: Any,
     policy_path: "str | os.PathLike[str]",
     *,
-    set: Optional[Sequence[str]] = None,
+    set: Optional[Union[Sequence[str], Mapping[str, Any]]] = None,
     as_of: Optional[str] = None,
     lang: Optional[str] = None,
     scale: int = 2,
@@ -69,7 +69,7 @@ def evaluate(
     错误列于 ``errors``，其他行照常计算。
     """
     path = os.path.abspath(os.fspath(policy_path))
-    sets = list(set or [])
+    sets = _sets(set)
     policy = Policy.load(path, set=sets, lang=lang)
     if policy.pooled:
         raise PooledPolicyError(
