@@ -75,3 +75,12 @@ def test_a_policy_with_pools_is_refused(spark):
     df = spark.createDataFrame([("A", 2026)], ["id", "year"])
     with pytest.raises(PooledPolicyError, match="Policy.eval_batch"):
         evaluate(df, ROOT / "policies" / "corpus" / "P09-budget-pool.policy")
+
+
+def test_parameter_overrides_reach_the_executors(spark):
+    from zhice.spark import evaluate
+
+    df = spark.createDataFrame([("A", 2025, 5)], ["id", "year", "dcmm_level"])
+    plain = evaluate(df, ROOT / "policies" / "tongzhou-2025-draft.policy").collect()[0]
+    reform = evaluate(df, ROOT / "policies" / "tongzhou-2025-draft.policy", set={"dcmm_level5_amount": "60万元"}).collect()[0]
+    assert (plain["dcmm"], reform["dcmm"]) == (Decimal("500000.00"), Decimal("600000.00"))
