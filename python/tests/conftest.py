@@ -13,9 +13,10 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 def binary() -> pathlib.Path:
     given = os.environ.get("ZHICE_BIN")
     candidates = [pathlib.Path(given)] if given else [ROOT / "target" / "release" / "zhice", ROOT / "target" / "debug" / "zhice"]
-    for c in candidates:
-        if c.exists():
-            return c
+    built = [c for c in candidates if c.exists()]
+    if built:
+        # the one built last: an older build would compare against an older zhice
+        return max(built, key=lambda c: c.stat().st_mtime)
     raise RuntimeError("no zhice binary to compare with: run `cargo build` first, or set ZHICE_BIN")
 
 
