@@ -10,6 +10,7 @@ use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_buffer::OffsetBuffer;
 use arrow_schema::{DataType, TimeUnit};
 use std::fmt::Write as _;
+use std::ops::Range;
 use zhice::case::{Case, Filling, Scalar, Target, Typed};
 use zhice::check::model::Ty;
 use zhice::json::{push_decimal, push_float, push_string};
@@ -30,8 +31,8 @@ pub enum Encoder {
     Utf8View(arrow_array::StringViewArray),
     /// days since 1970-01-01, written as `YYYY-MM-DD`
     Day(ArrayRef, fn(&ArrayRef, usize) -> i64),
-    List(OffsetBuffer<i32>, Option<arrow_buffer::NullBuffer>, Box<Encoder>),
-    LargeList(OffsetBuffer<i64>, Option<arrow_buffer::NullBuffer>, Box<Encoder>),
+    /// a list or large list: where each row's items are, which are null, how an item is written
+    List(Offsets, Option<arrow_buffer::NullBuffer>, Box<Encoder>),
     Struct(Vec<Field>),
     /// a dictionary's values, looked up by key (pandas' categorical columns)
     Dictionary(Vec<Option<usize>>, Box<Encoder>),
@@ -54,6 +55,21 @@ impl Field {
             key: quoted(name),
             nulls: array.logical_nulls(),
             encoder: Encoder::of(array),
+        }
+    }
+}
+
+/// Where each row's items are in a list's values, whatever the width of its offsets.
+pub enum Offsets {
+    Small(OffsetBuffer<i32>),
+    Large(OffsetBuffer<i64>),
+}
+
+impl Offsets {
+    fn items(&self, i: usize) -> Range<usize> {
+        match self {
+            Offsets::Small(o) => o[i] as usize..o[i + 1] as usize,
+            Offsets::Large(o) => o[i] as usize..o[i + 1] as usize,
         }
     }
 }
@@ -142,19 +158,13 @@ impl Encoder {
             }
             DataType::List(_) => {
                 let l = a.as_list::<i32>();
-                Encoder::List(
-                    l.offsets().clone(),
-                    l.values().logical_nulls(),
-                    Box::new(Encoder::of(l.values())),
-                )
+                let offsets = Offsets::Small(l.offsets().clone());
+                Encoder::List(offsets, l.values().logical_nulls(), Box::new(Encoder::of(l.values())))
             }
             DataType::LargeList(_) => {
                 let l = a.as_list::<i64>();
-                Encoder::LargeList(
-                    l.offsets().clone(),
-                    l.values().logical_nulls(),
-                    Box::new(Encoder::of(l.values())),
-                )
+                let offsets = Offsets::Large(l.offsets().clone());
+                Encoder::List(offsets, l.values().logical_nulls(), Box::new(Encoder::of(l.values())))
             }
             DataType::Struct(fields) => {
                 let s = a.as_struct();
@@ -209,12 +219,7 @@ impl Encoder {
                 }
                 out.push('"');
             }
-            Encoder::List(offsets, values, child) => {
-                list(offsets[i] as usize, offsets[i + 1] as usize, values, child, out)
-            }
-            Encoder::LargeList(offsets, values, child) => {
-                list(offsets[i] as usize, offsets[i + 1] as usize, values, child, out)
-            }
+            Encoder::List(offsets, nulls, child) => list(offsets.items(i), nulls, child, out),
             Encoder::Struct(children) => object(children, i, out),
             Encoder::Dictionary(keys, values) => match keys.get(i).copied().flatten() {
                 Some(k) => values.write(k, out),
@@ -244,9 +249,10 @@ fn object(fields: &[Field], i: usize, out: &mut String) {
     out.push('}');
 }
 
-fn list(start: usize, end: usize, nulls: &Option<arrow_buffer::NullBuffer>, child: &Encoder, out: &mut String) {
+fn list(items: Range<usize>, nulls: &Option<arrow_buffer::NullBuffer>, child: &Encoder, out: &mut String) {
     out.push('[');
-    for j in start..end {
+    let start = items.start;
+    for j in items {
         if j > start {
             out.push(',');
         }
@@ -325,7 +331,7 @@ fn plan(typed: &Typed, f: &Field) -> Plan {
     if target == Target::Ledger {
         const FIELDS: [&str; 4] = ["award", "year", "amount", "item"];
         return match &f.encoder {
-            Encoder::List(_, _, child) | Encoder::LargeList(_, _, child) => match child.as_ref() {
+            Encoder::List(_, _, child) => match child.as_ref() {
                 Encoder::Struct(fields) => Plan::Ledger(
                     fields
                         .iter()
@@ -341,18 +347,16 @@ fn plan(typed: &Typed, f: &Field) -> Plan {
         return Plan::Top(target);
     };
     match (typed.input_ty(slot), &f.encoder) {
-        (Some(Ty::List(_)), Encoder::List(_, _, child) | Encoder::LargeList(_, _, child)) => {
-            match (typed.record_of(slot), child.as_ref()) {
-                (Some(r), Encoder::Struct(fields)) => {
-                    Plan::Records(slot, fields.iter().map(|c| typed.record_field(r, &c.name)).collect())
-                }
-                (None, Encoder::Struct(_) | Encoder::List(..) | Encoder::LargeList(..)) => Plan::Json,
-                (None, _) => Plan::Items(slot),
-                (Some(_), _) => Plan::Json,
+        (Some(Ty::List(_)), Encoder::List(_, _, child)) => match (typed.record_of(slot), child.as_ref()) {
+            (Some(r), Encoder::Struct(fields)) => {
+                Plan::Records(slot, fields.iter().map(|c| typed.record_field(r, &c.name)).collect())
             }
-        }
+            (None, Encoder::Struct(_) | Encoder::List(..)) => Plan::Json,
+            (None, _) => Plan::Items(slot),
+            (Some(_), _) => Plan::Json,
+        },
         (Some(Ty::List(_) | Ty::Record(_)), _) => Plan::Json,
-        (Some(_), Encoder::List(..) | Encoder::LargeList(..) | Encoder::Struct(_)) => Plan::Json,
+        (Some(_), Encoder::List(..) | Encoder::Struct(_)) => Plan::Json,
         (Some(_), _) => Plan::Top(target),
         (None, _) => Plan::Json,
     }
@@ -368,14 +372,13 @@ fn items(
     i: usize,
     records: Option<&Vec<Option<usize>>>,
 ) -> bool {
-    let (start, end, nulls, child) = match encoder {
-        Encoder::List(o, nulls, child) => (o[i] as usize, o[i + 1] as usize, nulls, child),
-        Encoder::LargeList(o, nulls, child) => (o[i] as usize, o[i + 1] as usize, nulls, child),
+    let (items_at, nulls, child) = match encoder {
+        Encoder::List(offsets, nulls, child) => (offsets.items(i), nulls, child),
         _ => return false,
     };
     let Filling { given, items } = filling;
     let mut list = typed.list(slot, items);
-    for j in start..end {
+    for j in items_at {
         // a null item is an error the decoder words
         if nulls.as_ref().is_some_and(|n| n.is_null(j)) {
             return false;
@@ -408,15 +411,14 @@ fn items(
 
 /// The ledger at row `i`: each entry's award, year, amount and item.
 fn ledger(typed: &Typed, case: &mut Case, encoder: &Encoder, i: usize, places: &[Option<usize>]) -> bool {
-    let (start, end, nulls, child) = match encoder {
-        Encoder::List(o, nulls, child) => (o[i] as usize, o[i + 1] as usize, nulls, child),
-        Encoder::LargeList(o, nulls, child) => (o[i] as usize, o[i + 1] as usize, nulls, child),
+    let (items_at, nulls, child) = match encoder {
+        Encoder::List(offsets, nulls, child) => (offsets.items(i), nulls, child),
         _ => return false,
     };
     let Encoder::Struct(fields) = child.as_ref() else {
         return false;
     };
-    for j in start..end {
+    for j in items_at {
         if nulls.as_ref().is_some_and(|n| n.is_null(j)) {
             return false;
         }
@@ -459,7 +461,7 @@ impl Encoder {
             Encoder::Utf8View(a) => Scalar::Str(a.value(i)),
             Encoder::Day(a, f) => Scalar::Day(zhice::date::Date::from_unix_days(f(a, i))?),
             Encoder::Dictionary(keys, values) => return values.scalar(keys.get(i).copied().flatten()?),
-            Encoder::List(..) | Encoder::LargeList(..) | Encoder::Struct(_) | Encoder::Other(_) => return None,
+            Encoder::List(..) | Encoder::Struct(_) | Encoder::Other(_) => return None,
         })
     }
 }

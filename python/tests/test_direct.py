@@ -111,3 +111,12 @@ def test_counts_that_pandas_made_floats_read_as_counts():
     rows = same_both_ways(policy, pa.Table.from_pandas(frame, preserve_index=False)).to_pylist()
     assert rows[0]["dcmm"] == Decimal("300000.00") and rows[1]["errors"] == []
     assert [e["field"] for e in rows[2]["errors"]] == ["dcmm_level"]
+
+
+def test_large_lists_read_as_lists():
+    policy = zhice.Policy.load(ROOT / "policies" / "tongzhou-2025-draft.policy", lang="en")
+    filings = [["generative_ai", "deep_synthesis"], None, []]
+    small = pa.table({"id": ["A", "B", "C"], "year": [2025] * 3, "sme": [True] * 3, "new_filings": pa.array(filings, pa.list_(pa.string()))})
+    large = small.set_column(3, "new_filings", pa.array(filings, pa.large_list(pa.string())))
+    assert same_both_ways(policy, large).to_pylist() == same_both_ways(policy, small).to_pylist()
+    assert same_both_ways(policy, large).column("filing").to_pylist()[0] > 0
