@@ -8,6 +8,12 @@ use std::fmt::Write;
 /// Appends `s` as a JSON string, escaped as serde_json escapes it.
 pub fn push_string(out: &mut String, s: &str) {
     out.push('"');
+    // Nearly every string (an id, a name) needs no escape: one pass to see it.
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut plain = 0;
     for (i, b) in s.bytes().enumerate() {
         let escape = match b {

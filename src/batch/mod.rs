@@ -4,10 +4,12 @@
 //!
 //! The room: `chunks` (whole-line pieces of the input), `worker` (what each
 //! core keeps from case to case, and one line evaluated), `csv_input` (CSV rows read as JSON lines), `rows`
-//! (rows a caller holds in memory, judged the same way); this file runs the passes.
+//! (rows a caller holds in memory, judged the same way), `kept` (what a
+//! round's first pass keeps for its second); this file runs the passes.
 
 mod chunks;
 mod csv_input;
+mod kept;
 pub mod rows;
 mod worker;
 pub mod xlsx;
@@ -16,6 +18,7 @@ pub use crate::run::summary::{AwardStats, Summary};
 pub use csv_input::{table_as_jsonl, table_reader, utf8_text, utf8_text_from, CsvAsJsonl, Encoding, Sheet};
 
 use chunks::{chunks, split_lines, Chunk};
+use kept::Kept;
 use worker::{process, Job, Worker, RECYCLED, WORKER};
 
 use crate::case::{code, Case, CaseErrors, Reader, Scratch};
@@ -148,9 +151,25 @@ pub fn run_round<W: Write + Send>(
     ledger: &Ledger,
     progress: &(dyn Fn(u64) + Sync),
 ) -> io::Result<(Summary, Settled)> {
+    // A round that records its grants reads each case twice: the registry keeps its items.
+    let budget = if options.grants.is_none() { kept::BUDGET } else { 0 };
+    round_keeping(program, open, out, options, ledger, progress, budget)
+}
+
+/// `run_round`, keeping at most `budget` bytes of the first pass's cases for the second.
+fn round_keeping<W: Write + Send>(
+    program: &Program,
+    open: &dyn Fn() -> io::Result<Box<dyn Read + Send>>,
+    out: W,
+    options: Options,
+    ledger: &Ledger,
+    progress: &(dyn Fn(u64) + Sync),
+    budget: usize,
+) -> io::Result<(Summary, Settled)> {
     let mut job = Job::new(program, options);
-    let round = claims_pass(&job, open()?, progress)?;
+    let (round, kept) = claims_pass(&job, open()?, Kept::new(budget), progress)?;
     job.settled = Some(round.settle(ledger));
+    job.kept = Some(kept);
     let summary = write_pass(&job, open()?, out, progress)?;
     let mut settled = job.settled.unwrap_or_default();
     settled.record(&summary.pools);
@@ -174,71 +193,87 @@ pub fn settle_round<R: Read + Send>(
             ..Options::new(Output::Json)
         },
     );
-    Ok(claims_pass(&job, input, &|_| {})?.settle(ledger))
+    Ok(claims_pass(&job, input, Kept::new(0), &|_| {})?.0.settle(ledger))
 }
 
-/// The first pass over a round: every case evaluated, its claims on the pools gathered.
-fn claims_pass<'p, R: Read + Send>(job: &Job<'p>, input: R, progress: &(dyn Fn(u64) + Sync)) -> io::Result<Round<'p>> {
+/// The first pass over a round: every case evaluated, its claims on the pools
+/// gathered, and what the second pass needs of it kept, while `kept` has room.
+fn claims_pass<'p, R: Read + Send>(
+    job: &Job<'p>,
+    input: R,
+    mut kept: Kept,
+    progress: &(dyn Fn(u64) + Sync),
+) -> io::Result<(Round<'p>, Kept)> {
     let mut round = Round::new(job.program);
     std::thread::scope(|scope| -> io::Result<()> {
         let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(2);
         let reader = scope.spawn(move || chunks(input, 1, |c| chunk_tx.send(c).is_ok(), progress));
         for chunk in chunk_rx {
             let lines = split_lines(&chunk);
+            let keep = kept.room();
             // Each group of lines tallied on its own core, the tallies merged in order.
-            let parts: Vec<Round> = lines
+            let parts: Vec<(Round, kept::Group)> = lines
                 .par_chunks(LINES_PER_TASK)
                 .map(|group| {
                     let mut part = Round::new(job.program);
+                    let mut records = kept.group(group.len());
                     lang::scoped(job.lang, || {
                         WORKER.with(|w| {
                             let mut w = w.borrow_mut();
+                            let w = &mut *w;
                             for (line_no, bytes) in group {
                                 w.claims.clear();
-                                line_claims(job, &mut w, *line_no, bytes);
+                                if line_claims(job, w, *line_no, bytes) && keep {
+                                    let outcome = w.ev.outcome_mut();
+                                    records.keep(*line_no, &w.case.id, outcome, &w.claims, &job.outputs);
+                                }
                                 w.claims.drain(..).for_each(|c| part.add(c));
                             }
                         })
                     });
-                    part
+                    (part, records)
                 })
                 .collect();
             RECYCLED.give_chunk(chunk.text);
-            for part in parts {
+            for (part, records) in parts {
                 round.merge(part);
+                kept.push(records);
             }
         }
         reader
             .join()
             .unwrap_or_else(|_| Err(io::Error::other("the reader thread failed")))
     })?;
-    Ok(round)
+    Ok((round, kept))
 }
 
-/// Appends the claims of one line; none when it cannot be read or evaluated (the second pass reports why).
-fn line_claims(job: &Job, w: &mut Worker, line_no: usize, bytes: &[u8]) {
+/// Appends the claims of one line; none, and false, when it cannot be read
+/// or evaluated (the second pass reports why).
+fn line_claims(job: &Job, w: &mut Worker, line_no: usize, bytes: &[u8]) -> bool {
     let (line_no, bytes) = job.row_of(line_no, bytes);
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     let Ok(line) = simdutf8::basic::from_utf8(bytes) else {
-        return;
+        return false;
     };
     if line.len() > MAX_LINE_BYTES || line.trim().is_empty() {
-        return;
+        return false;
     }
     if job
         .reader
         .line_into(line, line_no, &mut w.scratch, &mut w.case)
         .is_err()
     {
-        return;
+        return false;
     }
-    read_claims(job, w, line_no);
+    read_claims(job, w, line_no)
 }
 
-/// Appends the claims of the case already read into the worker's `case`.
-fn read_claims(job: &Job, w: &mut Worker, line_no: usize) {
-    if let Ok(outcome) = w.ev.run_compiled(&job.compiled, job.program, &w.case, job.as_of) {
-        let _ = pool::claims_into(job.program, &w.case, outcome, line_no, &mut w.claims);
+/// Appends the claims of the case already read into the worker's `case`;
+/// false when it cannot be evaluated or claim.
+fn read_claims(job: &Job, w: &mut Worker, line_no: usize) -> bool {
+    match w.ev.run_compiled(&job.compiled, job.program, &w.case, job.as_of) {
+        Ok(outcome) => pool::claims_into(job.program, &w.case, outcome, line_no, &mut w.claims).is_ok(),
+        Err(_) => false,
     }
 }
 
@@ -289,3 +324,6 @@ fn write_pass<R: Read + Send, W: Write + Send>(
     })?;
     Ok(summary)
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,5 +1,6 @@
 //! What each core keeps from case to case, and one line evaluated with it.
 
+use super::kept::{Reading, Restore};
 use super::*;
 use crate::run::summary::fingerprint;
 
@@ -22,6 +23,10 @@ pub(super) struct Job<'p> {
     pub(super) lang: Lang,
     /// where what each case was granted is kept, for a registry
     pub(super) grants: Option<std::sync::Arc<Mutex<Vec<Granted>>>>,
+    /// what a round's first pass kept of its cases, for the second
+    pub(super) kept: Option<Kept>,
+    /// the named values a result line shows (`kept::outputs`)
+    pub(super) outputs: Vec<usize>,
 }
 
 impl<'p> Job<'p> {
@@ -42,6 +47,8 @@ impl<'p> Job<'p> {
             settled: None,
             lang: lang::current(),
             grants: o.grants.clone(),
+            kept: None,
+            outputs: super::kept::outputs(&program.policy),
         }
     }
 }
@@ -141,8 +148,14 @@ pub(super) fn process(job: &Job, chunk: &Chunk) -> (Vec<String>, Summary) {
             lang::scoped(job.lang, || {
                 WORKER.with(|w| {
                     let mut w = w.borrow_mut();
+                    let outputs = job.outputs.len();
+                    let mut kept = job
+                        .kept
+                        .as_ref()
+                        .zip(group.first())
+                        .map(|(k, l)| k.reading(l.0, outputs));
                     for (line_no, bytes) in group {
-                        one_line(job, &mut w, *line_no, bytes, &mut text, &mut summary);
+                        one_line(job, &mut w, kept.as_mut(), *line_no, bytes, &mut text, &mut summary);
                     }
                     if let (Some(all), false) = (&job.grants, w.granted.is_empty()) {
                         if let Ok(mut all) = all.lock() {
@@ -176,17 +189,27 @@ pub(super) struct Worker {
     pub(super) filling: crate::case::Filling,
     /// what this task's cases were granted, for a registry
     pub(super) granted: Vec<Granted>,
+    /// the id of a case restored from what the first pass kept
+    pub(super) id: String,
 }
 
 pub(super) fn one_line(
     job: &Job,
     w: &mut Worker,
+    kept: Option<&mut Reading>,
     line_no: usize,
     bytes: &[u8],
     out: &mut String,
     summary: &mut Summary,
 ) {
+    let physical = line_no;
     let (line_no, bytes) = job.row_of(line_no, bytes);
+    if let Some(reading) = kept {
+        if let Some((id, outcome, shares)) = judge_kept(job, w, reading, physical, line_no, summary) {
+            tally(job, summary, outcome, shares);
+            return write(job, id, outcome, shares, out);
+        }
+    }
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     let rejected = |errors: CaseErrors, out: &mut String, summary: &mut Summary| {
         summary.cases += 1;
@@ -225,18 +248,54 @@ pub(super) fn one_line(
         Err(e) => return rejected(e, out, summary),
     };
     tally(job, summary, outcome, shares);
+    write(job, &case.id, outcome, shares, out);
+}
+
+/// Writes a judged case's result in the run's format.
+fn write(job: &Job, id: &str, outcome: &crate::eval::Outcome, shares: &[Share], out: &mut String) {
     match job.format {
         Output::Text => {
-            out.push_str(&result::text_outcome(&job.program.policy, &case.id, outcome));
+            out.push_str(&result::text_outcome(&job.program.policy, id, outcome));
             out.push_str(&result::text_shares(&job.program.policy, shares, job.settled.as_ref()));
         }
-        Output::Csv => job.lines.csv(&case.id, outcome, out),
-        Output::Json if job.settled.is_some() => {
-            job.lines
-                .json_pooled(&case.id, outcome, shares, job.settled.as_ref(), out)
-        }
-        Output::Json => job.lines.json(&case.id, outcome, out),
+        Output::Csv => job.lines.csv(id, outcome, out),
+        Output::Json if job.settled.is_some() => job.lines.json_pooled(id, outcome, shares, job.settled.as_ref(), out),
+        Output::Json => job.lines.json(id, outcome, out),
     }
+}
+
+/// A case the first pass kept (`physical` is its line as read), granted what
+/// the settled pools give it without being read or evaluated again: its id,
+/// awards and shares; `None` when it was not kept.
+fn judge_kept<'w>(
+    job: &Job,
+    w: &'w mut Worker,
+    reading: &mut Reading,
+    physical: usize,
+    line_no: usize,
+    summary: &mut Summary,
+) -> Option<(&'w str, &'w crate::eval::Outcome, &'w [Share])> {
+    let settled = job.settled.as_ref()?;
+    let Worker {
+        ev, claims, shares, id, ..
+    } = w;
+    let outcome = ev.outcome_mut();
+    let into = Restore {
+        id,
+        outcome,
+        claims,
+        outputs: &job.outputs,
+        values: job.program.policy.values.len(),
+    };
+    if !reading.take(physical, line_no, into) {
+        return None;
+    }
+    if job.check_ids {
+        summary.ids.push((fingerprint(id), line_no));
+    }
+    shares.clear();
+    settled.apply_into(job.program, claims, outcome, shares);
+    Some((id, outcome, shares))
 }
 
 /// Counts a judged case in its task's summary: its awards too when the run sums them (`figures`).

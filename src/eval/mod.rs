@@ -300,6 +300,12 @@ impl Evaluator {
         Ok(&mut self.outcome)
     }
 
+    /// The outcome of the last case, to be restored in place: a round's second
+    /// pass fills it from what its first pass kept (`batch::kept`).
+    pub fn outcome_mut(&mut self) -> &mut Outcome {
+        &mut self.outcome
+    }
+
     /// Evaluates `case`; the outcome lives until the next call.
     pub fn evaluate(&mut self, program: &Program, case: &Case, as_of: Option<Date>) -> Result<&Outcome, EvalError> {
         run(

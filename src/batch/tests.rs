@@ -1,0 +1,82 @@
+//! A round's second pass writes the same lines whether its first pass kept
+//! the cases (`kept`) or it reads and evaluates them again.
+
+use super::*;
+use crate::check::check;
+use crate::sample::{case, Rng};
+use crate::syntax::{parse, FileKind};
+
+fn program(path: &str) -> Program {
+    let src = std::fs::read_to_string(path).unwrap_or_else(|_| panic!("{path} is read"));
+    let file = parse(&src, FileKind::Policy).unwrap_or_else(|_| panic!("{path} parses"));
+    match check(&file, &[]).policy {
+        Some(policy) => crate::compile::compile(policy, &src),
+        None => panic!("{path} checks"),
+    }
+}
+
+/// Sample cases of the policy, with lines of every kind the first pass cannot
+/// keep among them: broken JSON, a wrong type, an empty line, bytes not UTF-8.
+fn round_input(program: &Program, n: u64) -> Vec<u8> {
+    let mut rng = Rng::new(11);
+    let mut input = Vec::new();
+    for i in 1..=n {
+        match i % 997 {
+            5 => input.extend_from_slice(b"{\"id\":\"broken\",\"year\":"),
+            6 => input.extend_from_slice(b"{\"id\":\"typed\",\"year\":\"soon\"}"),
+            7 => {}
+            8 => input.extend_from_slice(b"{\"id\":\"\xff\xfe\",\"year\":2026}"),
+            _ => input.extend_from_slice(case(&program.policy, &mut rng, i).as_bytes()),
+        }
+        input.push(b'\n');
+    }
+    input
+}
+
+fn round(program: &Program, input: &[u8], options: Options, budget: usize) -> (String, String) {
+    let owned = input.to_vec();
+    let open = move || -> io::Result<Box<dyn Read + Send>> { Ok(Box::new(io::Cursor::new(owned.clone()))) };
+    let mut out = Vec::new();
+    let done = round_keeping(program, &open, &mut out, options, &Ledger::default(), &|_| {}, budget);
+    let Ok((summary, settled)) = done else {
+        panic!("the round runs")
+    };
+    let figures = format!("{summary:?} {settled:?}");
+    (String::from_utf8_lossy(&out).into_owned(), figures)
+}
+
+#[test]
+fn kept_cases_are_written_as_cases_read_again_are() {
+    for path in [
+        "policies/corpus/P09-budget-pool.policy",
+        "policies/examples/compute-voucher.policy",
+    ] {
+        let program = program(path);
+        let input = round_input(&program, 3_000);
+        for format in [Output::Json, Output::Csv, Output::Text] {
+            let options = || Options {
+                check_ids: true,
+                ..Options::new(format)
+            };
+            let again = round(&program, &input, options(), 0);
+            let kept = round(&program, &input, options(), kept::BUDGET);
+            assert_eq!(kept.0, again.0, "{path}");
+            assert_eq!(kept.1, again.1, "{path}");
+            if format == Output::Json {
+                assert_eq!(again.0.lines().count(), 3_000, "one line per line read");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_round_past_its_budget_keeps_its_first_chunk_and_reads_the_rest_again() {
+    let program = program("policies/corpus/P09-budget-pool.policy");
+    // about 7 MB: two chunks and more
+    let input = round_input(&program, 140_000);
+    assert!(input.len() > CHUNK_BYTES);
+    let again = round(&program, &input, Options::new(Output::Json), 0);
+    let part = round(&program, &input, Options::new(Output::Json), 1);
+    assert_eq!(part, again);
+    assert!(again.0.contains("\"errors\":[{"), "the broken lines are reported");
+}
