@@ -141,8 +141,9 @@ pub fn run<R: Read + Send, W: Write + Send>(
 }
 
 /// A round of applications to a policy with pools: the input is read twice,
-/// once to settle the pools and once to grant and write; `open` gives it afresh
-/// each time. Returns the summary of what was granted, and how each pool was divided.
+/// once to settle the pools and once to grant and write (a case the first
+/// reading kept is not decoded or evaluated again); `open` gives it afresh each
+/// time. Returns the summary of what was granted, and how each pool was divided.
 pub fn run_round<W: Write + Send>(
     program: &Program,
     open: &dyn Fn() -> io::Result<Box<dyn Read + Send>>,
