@@ -4,6 +4,7 @@ gives, row by row, what ``zhice eval`` gives; a policy with pools is refused."""
 import json
 import os
 import shutil
+import sys
 from decimal import Decimal
 
 import pytest
@@ -27,6 +28,9 @@ def spark_session():
         if REQUIRED:
             pytest.fail(f"ZHICE_REQUIRE_SPARK is set, but {missing}")
         pytest.skip(f"the Spark test is skipped: {missing}")
+    # The workers run this interpreter, the one zhice is installed in, not
+    # whatever `python3` comes first on the PATH.
+    os.environ["PYSPARK_PYTHON"] = sys.executable
     return (
         SparkSession.builder.master("local[2]")
         .appName("zhice-test")
