@@ -9,7 +9,7 @@ use std::fmt::Write;
 pub fn push_string(out: &mut String, s: &str) {
     out.push('"');
     // Nearly every string (an id, a name) needs no escape: one pass to see it.
-    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+    if special(s.as_bytes(), 0) == s.len() {
         out.push_str(s);
         out.push('"');
         return;
@@ -39,6 +39,32 @@ pub fn push_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// Where a JSON string's plain text stops, from `at` on: the first `"`, `\\` or control
+/// byte, looked for eight bytes at a time; the end of `bytes` if none.
+pub fn special(bytes: &[u8], mut at: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The lowest flagged byte of each test is exact; that is the one wanted.
+    let zero_in = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    while let Some(w) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        let x = u64::from_le_bytes(*w);
+        let hits = zero_in(x ^ (ONES * u64::from(b'"')))
+            | zero_in(x ^ (ONES * u64::from(b'\\')))
+            | (x.wrapping_sub(ONES * 0x20) & !x & HIGH);
+        if hits != 0 {
+            return at + hits.trailing_zeros() as usize / 8;
+        }
+        at += 8;
+    }
+    while let Some(b) = bytes.get(at) {
+        if matches!(b, b'"' | b'\\' | 0..=0x1f) {
+            break;
+        }
+        at += 1;
+    }
+    at
+}
+
 /// Appends a decimal as `Display` writes it (`5000000.00`, `-0.5`), without
 /// going through the formatting machinery: this runs for every amount of every case.
 pub fn push_decimal(out: &mut String, d: Decimal) {
@@ -52,34 +78,17 @@ pub fn push_decimal(out: &mut String, d: Decimal) {
     let mut at = buf.len();
     let scale = d.scale() as usize;
     let m = d.mantissa().unsigned_abs();
-    // Amounts at cents, nearly every number written: the cents, the point,
-    // then the yuan two digits at a time, with no test for the point on each.
+    // Amounts at cents, nearly every number written: the yuan as `itoa` writes
+    // a whole number (no UTF-8 check of our own digits), then the point and the cents.
     if let (2, Ok(n)) = (scale, u64::try_from(m)) {
-        let pair = |p: u64| {
-            let p = p as usize * 2;
-            [PAIRS[p], PAIRS[p + 1]]
-        };
-        at -= 3;
-        buf[at + 1..at + 3].copy_from_slice(&pair(n % 100));
-        buf[at] = b'.';
-        let mut n = n / 100;
-        while n >= 100 {
-            at -= 2;
-            buf[at..at + 2].copy_from_slice(&pair(n % 100));
-            n /= 100;
-        }
-        if n >= 10 {
-            at -= 2;
-            buf[at..at + 2].copy_from_slice(&pair(n));
-        } else {
-            at -= 1;
-            buf[at] = b'0' + n as u8;
-        }
         if d.is_sign_negative() && !d.is_zero() {
-            at -= 1;
-            buf[at] = b'-';
+            out.push('-');
         }
-        out.push_str(simdutf8::basic::from_utf8(&buf[at..]).unwrap_or_default());
+        out.push_str(itoa::Buffer::new().format(n / 100));
+        let cents = (n % 100) as u8;
+        out.push('.');
+        out.push(char::from(b'0' + cents / 10));
+        out.push(char::from(b'0' + cents % 10));
         return;
     }
     let mut written = 0;
@@ -156,6 +165,37 @@ pub fn whole_float(x: f64) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn the_end_of_a_string_is_found_in_any_position() {
+        for len in 0..40 {
+            for (stop, what) in [
+                (b'"', "quote"),
+                (b'\\', "backslash"),
+                (0x01, "control"),
+                (0x1f, "control"),
+            ] {
+                for at in 0..len {
+                    let mut v = vec![b'a'; len];
+                    // bytes that look close to the ones sought, but are not
+                    for (k, b) in v.iter_mut().enumerate() {
+                        *b = [b'a', b'#', b'!', b' ', 0xe9, b']'][k % 6];
+                    }
+                    v[at] = stop;
+                    assert_eq!(special(&v, 0), at, "{what} at {at} of {len}");
+                    assert_eq!(
+                        special(&v, at.min(3)),
+                        at,
+                        "{what} at {at} of {len}, from {}",
+                        at.min(3)
+                    );
+                }
+            }
+            assert_eq!(special(&vec![b'x'; len], 0), len);
+        }
+    }
 
     #[test]
     fn a_float_is_written_as_the_number_it_is() {
@@ -172,8 +212,6 @@ mod tests {
         assert_eq!(super::whole_float(4.5), None);
         assert_eq!(super::whole_float(2025.0), Some(2025));
     }
-    use super::*;
-    use std::str::FromStr;
 
     #[test]
     fn decimals_are_written_as_display_writes_them() {

@@ -14,6 +14,7 @@ use crate::diagnostic::closest;
 use crate::syntax::literal;
 use crate::value::{Span32, Value};
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Reads cases for one policy. Its name tables are built once, when it is made.
@@ -314,9 +315,14 @@ impl Decoder<'_, '_> {
         c.expect(b'{')?;
         if !c.eat(b'}') {
             loop {
-                let key = c.string()?;
+                let (top, key) = match c.known(|t, at| self.r.top.at(t, at).map(|(k, n)| (*k, n))) {
+                    Some((k, name)) => (Some(k), Cow::Borrowed(name)),
+                    None => {
+                        let key = c.string()?;
+                        (self.r.top.get(key.as_ref()).copied(), key)
+                    }
+                };
                 c.expect(b':')?;
-                let top = self.r.top.get(key.as_ref()).copied();
                 if self.r.registered.is_some() && key.as_ref() == APPLICANT {
                     self.applicant(c, out)?;
                 } else if let (Some(LEDGER), true) = (top, self.r.registered.is_some()) {
@@ -576,7 +582,7 @@ pub(super) use names::Names;
 mod values;
 
 pub(super) use numbers::{decimal, looks_numeric};
-use numbers::{in_range, parse_date, plain_decimal, separators};
+use numbers::{in_range, in_range_int, parse_date, plain_decimal, separators};
 
 #[cfg(test)]
 mod tests;

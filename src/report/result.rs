@@ -34,7 +34,11 @@ pub use crate::eval::case_errors as eval_error;
 #[derive(Debug, Clone)]
 pub struct Lines {
     awards: Vec<String>,
+    /// each award's `,"id":"`, written before its amount (without the comma when first)
+    award_keys: Vec<String>,
     benefits: Vec<String>,
+    /// the tail of a line whose case is granted every benefit, the common one, written whole
+    all_benefits: String,
     pools: Vec<String>,
     award_ids: Vec<String>,
     benefit_ids: Vec<String>,
@@ -60,9 +64,16 @@ impl Lines {
             push_json_string(&mut out, s);
             out
         };
+        let benefits: Vec<String> = policy.benefits.iter().map(|b| quoted(&b.id)).collect();
         Lines {
             awards: policy.measures.iter().map(|m| quoted(&m.id)).collect(),
-            benefits: policy.benefits.iter().map(|b| quoted(&b.id)).collect(),
+            award_keys: policy
+                .measures
+                .iter()
+                .map(|m| format!(",{}:\"", quoted(&m.id)))
+                .collect(),
+            all_benefits: format!(",\"benefits\":[{}],\"errors\":[]}}\n", benefits.join(",")),
+            benefits,
             pools: policy.pools.iter().map(|p| quoted(&p.id)).collect(),
             award_ids: policy.measures.iter().map(|m| m.id.clone()).collect(),
             benefit_ids: policy.benefits.iter().map(|b| b.id.clone()).collect(),
@@ -140,14 +151,10 @@ impl Lines {
         push_decimal(out, o.total);
         out.push_str("\",\"awards\":{");
         let mut first = true;
-        for (name, a) in self.awards.iter().zip(&o.awards) {
+        for (key, a) in self.award_keys.iter().zip(&o.awards) {
             if !a.is_zero() {
-                if !first {
-                    out.push(',');
-                }
+                out.push_str(key.get(usize::from(first)..).unwrap_or_default());
                 first = false;
-                out.push_str(name);
-                out.push_str(":\"");
                 push_decimal(out, *a);
                 out.push('"');
             }
@@ -158,6 +165,10 @@ impl Lines {
 
     /// `,"benefits":[…],"errors":[]}` and the newline.
     fn json_tail(&self, o: &Outcome, out: &mut String) {
+        if o.benefits.iter().all(|granted| *granted) {
+            out.push_str(&self.all_benefits);
+            return;
+        }
         out.push_str(",\"benefits\":[");
         let mut first = true;
         for (name, granted) in self.benefits.iter().zip(&o.benefits) {

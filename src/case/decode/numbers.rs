@@ -37,27 +37,24 @@ pub(in crate::case) fn decimal(text: &str) -> Result<Decimal, (&'static str, Str
 /// The common form of an amount, `653921.82` or `1800000`: at most 18 digits,
 /// read straight into the mantissa. Anything else goes through the full parser.
 pub(super) fn plain_decimal(text: &[u8]) -> Option<Decimal> {
-    // 18 digits fit an i64 whatever they are; a 19th could overflow it.
     if text.is_empty() || text.len() > 19 {
         return None;
     }
-    let digits = |from: usize| text[from..].iter().take_while(|b| b.is_ascii_digit()).count();
-    let whole = digits(0);
-    let (fraction, end) = match text.get(whole) {
-        None => (0, whole),
-        // `5.` has no digit after its point: the full parser decides.
-        Some(b'.') => match digits(whole + 1) {
-            0 => return None,
-            f => (f, whole + 1 + f),
-        },
-        Some(_) => return None,
-    };
-    if whole == 0 || end != text.len() || whole + fraction > 18 {
-        return None;
-    }
+    // One pass; the digits are summed wrapping, and a mantissa of more than
+    // 18 digits (which could have wrapped) is refused after it.
     let mut m = 0i64;
-    for &b in text.iter().filter(|b| b.is_ascii_digit()) {
-        m = m * 10 + i64::from(b - b'0');
+    let mut point = None;
+    for (i, &b) in text.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => m = m.wrapping_mul(10).wrapping_add(i64::from(b - b'0')),
+            b'.' if point.is_none() && i > 0 => point = Some(i),
+            _ => return None,
+        }
+    }
+    let fraction = point.map_or(0, |p| text.len() - p - 1);
+    // `5.` has no digit after its point: the full parser decides.
+    if point.is_some() && fraction == 0 || text.len() - usize::from(point.is_some()) > 18 {
+        return None;
     }
     Decimal::try_new(m, u32::try_from(fraction).ok()?).ok()
 }
@@ -76,6 +73,19 @@ pub(super) fn separators(s: &str) -> Option<(&'static str, String)> {
             .into_owned(),
         )
     })
+}
+
+/// `in_range` for a whole number: compared as one against whole bounds, as
+/// nearly every bound of a whole-number input is.
+pub(super) fn in_range_int(n: i64, r: &Range) -> Result<(), (&'static str, String)> {
+    let whole = |d: Decimal| (d.scale() == 0).then(|| i64::try_from(d.mantissa()).ok()).flatten();
+    let inside = r.min.is_none_or(|lo| whole(lo).is_some_and(|lo| n >= lo))
+        && r.max.is_none_or(|hi| whole(hi).is_some_and(|hi| n <= hi));
+    if inside {
+        Ok(())
+    } else {
+        in_range(Decimal::from(n), r)
+    }
 }
 
 pub(super) fn in_range(d: Decimal, r: &Range) -> Result<(), (&'static str, String)> {
@@ -98,7 +108,8 @@ pub(super) fn in_range(d: Decimal, r: &Range) -> Result<(), (&'static str, Strin
 
 #[cfg(test)]
 mod tests {
-    use super::plain_decimal;
+    use super::{in_range_int, plain_decimal};
+    use crate::check::model::Range;
     use rust_decimal::Decimal;
     use std::str::FromStr;
 
@@ -111,6 +122,8 @@ mod tests {
             "0.05",
             "123456789012345678",
             "12345678901234567.8",
+            "1.00000000000000000",
+            "007.50",
         ] {
             assert_eq!(plain_decimal(s.as_bytes()), Decimal::from_str(s).ok(), "{s}");
         }
@@ -126,8 +139,34 @@ mod tests {
             "1,000",
             "5.5.5",
             " 5",
+            "1.2.",
+            "12345678901234567890",
+            "1234567890123456789",
+            "9223372036854775808",
         ] {
             assert_eq!(plain_decimal(s.as_bytes()), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn whole_numbers_are_judged_against_their_bounds_as_decimals_are() {
+        let d = |s: &str| Decimal::from_str(s).ok();
+        for (min, max) in [
+            (d("3"), d("5")),
+            (d("1"), None),
+            (None, d("-2")),
+            (d("2.5"), d("4.0")),
+            (d("-100000000000000000000"), d("100000000000000000000")),
+            (None, None),
+        ] {
+            let r = Range { min, max };
+            for n in [-3, -2, 0, 1, 2, 3, 4, 5, 6, i64::MIN, i64::MAX] {
+                assert_eq!(
+                    in_range_int(n, &r).is_ok(),
+                    super::in_range(Decimal::from(n), &r).is_ok(),
+                    "{n} in {min:?}..{max:?}"
+                );
+            }
         }
     }
 }

@@ -7,7 +7,7 @@
 //! the decoder, which reads it or names what is wrong. So nothing is decided
 //! here that the decoder would decide otherwise: `rows` tests both ways agree.
 
-use super::numbers::{decimal, in_range, plain_decimal};
+use super::numbers::{decimal, in_range, in_range_int, plain_decimal};
 use super::*;
 use crate::case::LedgerEntry;
 use crate::json::whole_float;
@@ -340,13 +340,13 @@ impl Typed<'_, '_> {
         let dec = |d: Decimal| in_range(d, range).ok().map(|()| Value::Dec(d));
         match (ty.required(), v) {
             (Ty::Bool, Scalar::Bool(b)) => Some(Value::Bool(b)),
-            (Ty::Int, Scalar::Int(n)) => in_range(Decimal::from(n), range).ok().map(|()| Value::Int(n)),
+            (Ty::Int, Scalar::Int(n)) => in_range_int(n, range).ok().map(|()| Value::Int(n)),
             (Ty::Money | Ty::Number | Ty::Rate, Scalar::Int(n)) => dec(Decimal::from(n)),
             (Ty::Money | Ty::Number | Ty::Rate, Scalar::Dec(d)) => dec(d),
             // a float is read as `json::push_float` writes it
             (Ty::Int, Scalar::Float(x)) => {
                 let n = whole_float(x)?;
-                in_range(Decimal::from(n), range).ok().map(|()| Value::Int(n))
+                in_range_int(n, range).ok().map(|()| Value::Int(n))
             }
             (Ty::Money | Ty::Number | Ty::Rate, Scalar::Float(x)) => float_decimal(x).and_then(dec),
             (Ty::Money | Ty::Number, Scalar::Str(s)) => plain_decimal(s.as_bytes()).and_then(dec),

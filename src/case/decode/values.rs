@@ -48,7 +48,7 @@ impl Decoder<'_, '_> {
             (Ty::Int, Some(b'-' | b'0'..=b'9')) => {
                 let text = c.number()?;
                 match text.parse::<i64>() {
-                    Ok(n) => in_range(Decimal::from(n), range).map(|()| Value::Int(n)),
+                    Ok(n) => in_range_int(n, range).map(|()| Value::Int(n)),
                     Err(_) => Err((
                         code::TYPE,
                         t!("expected a whole number, got %{c}", c = got(c)).into_owned(),
@@ -60,7 +60,7 @@ impl Decoder<'_, '_> {
                 let s = c.string()?;
                 let t = s.trim();
                 match t.parse::<i64>() {
-                    Ok(n) => in_range(Decimal::from(n), range).map(|()| Value::Int(n)),
+                    Ok(n) => in_range_int(n, range).map(|()| Value::Int(n)),
                     Err(_) => Err(separators(t).unwrap_or_else(|| {
                         (
                             code::TYPE,
@@ -188,10 +188,18 @@ impl Decoder<'_, '_> {
         c.expect(b'{')?;
         if !c.eat(b'}') {
             loop {
-                let key = c.string()?;
+                let reader = self.r;
+                let names = &reader.records[r];
+                let (found, key) = match c.known(|t, at| names.at(t, at).map(|(i, n)| (*i, n))) {
+                    Some((i, name)) => (Some(i), Cow::Borrowed(name)),
+                    None => {
+                        let key = c.string()?;
+                        (names.get(key.as_ref()).copied(), key)
+                    }
+                };
                 c.expect(b':')?;
                 let field_path = Path::Field(&path, &key);
-                match self.r.records[r].get(key.as_ref()) {
+                match found.as_ref() {
                     Some(&i) if self.scratch.given[given + i] => {
                         self.push(field_path, code::DUPLICATE, words!("given twice in one item"));
                         c.skip(1)?;
