@@ -501,6 +501,9 @@ impl Decoder<'_, '_> {
             self.push(path, code::MISSING, words!("missing: the award `year`"));
             return Ok(None);
         }
+        if let Some(y) = c.four_digits() {
+            return Ok(Some(y));
+        }
         let y = match c.peek() {
             Some(b'-' | b'0'..=b'9') => c.number()?.parse::<i32>().ok().filter(|y| (1..=9999).contains(y)),
             _ => {

@@ -251,6 +251,19 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// A whole number written as four digits with no leading zero (a year),
+    /// consumed; `None`, the cursor where it was, for any other value.
+    pub fn four_digits(&mut self) -> Option<i32> {
+        let b = self.bytes();
+        let d = b.get(self.pos..self.pos + 4)?;
+        let plain = d.iter().all(u8::is_ascii_digit) && d.first() != Some(&b'0');
+        if !plain || matches!(b.get(self.pos + 4), Some(b'0'..=b'9' | b'.' | b'e' | b'E')) {
+            return None;
+        }
+        self.pos += 4;
+        Some(d.iter().fold(0, |n, x| n * 10 + i32::from(x - b'0')))
+    }
+
     /// The text of a JSON number, checked against JSON's grammar.
     pub fn number(&mut self) -> Result<&'a str, JsonError> {
         self.ws();
@@ -358,6 +371,18 @@ mod tests {
         );
         assert!(Cursor::new(r#""\ud83d""#).string().is_err());
         assert!(Cursor::new("\"open").string().is_err());
+    }
+
+    #[test]
+    fn four_digits_are_a_year_and_anything_else_is_left_alone() {
+        for (text, year) in [("2025,", Some(2025)), ("9999}", Some(9999)), ("1000", Some(1000))] {
+            assert_eq!(Cursor::new(text).four_digits(), year, "{text}");
+        }
+        for text in ["0202", "20250", "2025.5", "2025e1", "202", "-2025", "\"2025\"", "20a5"] {
+            let mut c = Cursor::new(text);
+            assert_eq!(c.four_digits(), None, "{text}");
+            assert_eq!(c.pos(), 0, "{text}");
+        }
     }
 
     #[test]

@@ -208,7 +208,10 @@ fn whole_units(awards: &[Decimal]) -> Option<Decimal> {
             Some(s) if s != a.scale() => return None,
             Some(_) => {}
         }
-        sum = sum.checked_add(a.mantissa())?;
+        // Zeros, most awards of most cases, add nothing: their mantissas are not built.
+        if !a.is_zero() {
+            sum = sum.checked_add(a.mantissa())?;
+        }
     }
     // Two or more places, as the rounding of awards gives: a sum of whole yuan keeps the decimal path.
     Decimal::try_from_i128_with_scale(sum, scale.filter(|s| *s > 0)?).ok()
