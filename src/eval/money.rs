@@ -146,9 +146,11 @@ mod tests {
             RoundMode::Up,
         ];
         let mut x: u64 = 7;
-        for _ in 0..2000 {
+        for i in 0..2000 {
             x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let a = Decimal::new((x >> 20) as i64 % 100_000_000, 2);
+            // every other one with a product beyond 64 bits
+            let top = if i % 2 == 0 { 100_000_000 } else { 1_000_000_000_000_000 };
+            let a = Decimal::new((x >> 4) as i64 % top, 2);
             let b = Decimal::new(1_000_000_000 + (x >> 40) as i64 % 1000, 0);
             let c = Decimal::new(1_000_000_000 + (x >> 30) as i64 % 900_000_000, 0);
             for mode in modes {
