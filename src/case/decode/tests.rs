@@ -205,3 +205,34 @@ fn a_single_case_may_span_lines_and_says_where_it_breaks() {
     let e = r.text(r#"{"id":"a","year":2025,"year":2026}"#).expect_err("rejected");
     assert_eq!(e.errors[0].code, code::DUPLICATE);
 }
+
+#[test]
+fn keys_written_with_escapes_or_spaces_read_as_plain_ones() {
+    // A key is found where it stands only when written plainly; any other
+    // spelling of the same name is read as a string and looked up.
+    let plain =
+        case(r#"{"id":"a","year":2025,"spend":"10","items":[{"id":"x","level":"national","rank":2}],"months":3}"#)
+            .expect("decodes");
+    for other in [
+        r#"{"\u0069d":"a","ye\u0061r":2025,"spend":"10","items":[{"i\u0064":"x","level":"national","r\u0061nk":2}],"months":3}"#,
+        r#"{ "id" : "a" , "year" : 2025 , "spend" : "10" , "items" : [ { "id" : "x" , "level" : "national" , "rank" : 2 } ] , "months" : 3 }"#,
+    ] {
+        let c = case(other).expect("decodes");
+        assert_eq!(
+            (&c.id, c.year, &c.slots, &c.items),
+            (&plain.id, plain.year, &plain.slots, &plain.items),
+            "{other}"
+        );
+    }
+    // a name followed by more letters is another key, not the name
+    assert_eq!(fields(r#"{"id":"a","year":2025,"spendx":1}"#), ["spendx"]);
+    assert_eq!(
+        fields(r#"{"id":"a","year":2025,"items":[{"idx":"x","level":"national","rank":2}]}"#),
+        ["items[0].idx", "items[0].id"]
+    );
+    // given twice, once plainly and once with an escape
+    assert_eq!(
+        codes(r#"{"id":"a","year":2025,"spend":1,"sp\u0065nd":2}"#),
+        [code::DUPLICATE]
+    );
+}
