@@ -2,10 +2,11 @@
 
 use super::*;
 
-/// A chunk of input: whole lines, and the number of the first.
+/// A chunk of input: whole lines, the number of the first, and how many.
 pub(super) struct Chunk {
     pub(super) text: Vec<u8>,
     pub(super) first_line: usize,
+    pub(super) lines: usize,
 }
 
 /// Reads whole-line chunks from `input`, calling `progress` with bytes read.
@@ -53,6 +54,7 @@ pub(super) fn chunks<R: Read>(
             && !send(Chunk {
                 text: buf,
                 first_line: line,
+                lines,
             })
         {
             return Ok(());
@@ -63,6 +65,7 @@ pub(super) fn chunks<R: Read>(
                 send(Chunk {
                     text: carry,
                     first_line: line,
+                    lines: 1,
                 });
             }
             return Ok(());

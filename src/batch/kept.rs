@@ -1,8 +1,9 @@
 //! What the first pass of a round keeps of each case it judged, so that the
 //! second pass grants and writes it without reading and evaluating it again:
 //! its id, its outcome before the pools (every award, the total, the benefits,
-//! the outputs) and its claims. Records are packed in bytes, a group of lines
-//! at a time, in line order. What is not kept — a rejected line, a case whose
+//! the outputs) and its claims. Records are kept as they are, in typed arrays
+//! a group of lines at a time, in line order: restoring one is copying slices,
+//! not decoding bytes. What is not kept — a rejected line, a case whose
 //! claims a pool ranks, an output that is one of the case's own texts or
 //! lists, anything past `BUDGET` — the second pass judges afresh, as before:
 //! memory stays bounded whatever the round's size, and every line comes out the same.
@@ -11,6 +12,7 @@ use crate::eval::Outcome;
 use crate::pool::Claim;
 use crate::value::Value;
 use rust_decimal::Decimal;
+use std::mem::size_of;
 
 /// The most a round keeps between its passes; the lines beyond are read twice.
 pub const BUDGET: usize = 128 << 20;
@@ -21,23 +23,44 @@ pub struct Kept {
     /// bytes kept so far, and the most that may be
     used: usize,
     budget: usize,
-    /// lines kept so far, and the bytes of their ids
-    lines: usize,
-    id_bytes: usize,
+    /// what the groups kept so far hold, to size the next one: lines, then
+    /// awards, benefits, claims and id bytes
+    held: [usize; 5],
 }
 
-/// The records of consecutive lines, packed: for each, its line, the length of
-/// what follows, then the id, the total, every award, the benefits granted and
-/// the claims. The outputs' values, which may hold a policy's text, are beside.
+/// The records of consecutive lines. A record says where its parts end in
+/// the arrays beside it; each starts where the record before ended.
 #[derive(Default)]
 pub struct Group {
-    /// the last line kept, to find where a later task starts, and how many lines it keeps
-    last: usize,
-    lines: usize,
-    bytes: Vec<u8>,
-    /// the ids, one after another (a record says how long its id is)
+    records: Vec<Record>,
+    awards: Vec<Decimal>,
+    benefits: Vec<bool>,
+    claims: Vec<KeptClaim>,
+    /// the ids, one after another
     ids: String,
+    /// the outputs' values, as many for each record (they may hold a policy's text)
     values: Vec<Value>,
+}
+
+/// One kept line: its total, and where its parts end.
+#[derive(Clone, Copy)]
+struct Record {
+    line: usize,
+    total: Decimal,
+    id_end: u32,
+    awards_end: u32,
+    benefits_end: u32,
+    claims_end: u32,
+}
+
+/// A claim as kept: its line is the record's, and a kept claim has no key or tie.
+#[derive(Clone, Copy)]
+struct KeptClaim {
+    pool: usize,
+    period: i32,
+    measure: usize,
+    amount: Decimal,
+    paid: Decimal,
 }
 
 /// The outputs of a policy: which of its named values a result line shows.
@@ -58,19 +81,22 @@ impl Kept {
             groups: Vec::new(),
             used: 0,
             budget,
-            lines: 0,
-            id_bytes: 0,
+            held: [0; 5],
         }
     }
 
-    /// An empty group for `lines` lines, with room for as many bytes as lines
-    /// kept so far took: grown once, not doubled line by line.
+    /// An empty group for `lines` lines, with room for as much as lines kept
+    /// so far took: grown once, not doubled line by line.
     pub fn group(&self, lines: usize) -> Group {
-        let room = |bytes: usize| bytes.checked_div(self.lines).unwrap_or(0) * lines * 9 / 8;
+        let [kept, awards, benefits, claims, ids] = self.held;
+        let room = |n: usize| n.checked_div(kept).unwrap_or(0) * lines * 9 / 8;
         Group {
-            bytes: Vec::with_capacity(room(self.used - self.id_bytes)),
-            ids: String::with_capacity(room(self.id_bytes)),
-            ..Group::default()
+            records: Vec::with_capacity(if kept > 0 { lines } else { 0 }),
+            awards: Vec::with_capacity(room(awards)),
+            benefits: Vec::with_capacity(room(benefits)),
+            claims: Vec::with_capacity(room(claims)),
+            ids: String::with_capacity(room(ids)),
+            values: Vec::new(),
         }
     }
 
@@ -81,24 +107,53 @@ impl Kept {
 
     /// Adds the next group of the round (groups come in line order).
     pub fn push(&mut self, group: Group) {
-        if group.bytes.is_empty() {
+        if group.records.is_empty() {
             return;
         }
-        let size = group.bytes.len() + group.ids.len() + group.values.len() * std::mem::size_of::<Value>();
-        self.used += size;
-        self.lines += group.lines;
-        self.id_bytes += group.ids.len();
+        self.used += group.size();
+        let held = [
+            group.records.len(),
+            group.awards.len(),
+            group.benefits.len(),
+            group.claims.len(),
+            group.ids.len(),
+        ];
+        for (total, n) in self.held.iter_mut().zip(held) {
+            *total += n;
+        }
         self.groups.push(group);
+    }
+
+    /// Whether every one of the `n` lines from line `from` on was kept: the
+    /// second pass then needs none of their text.
+    pub fn covers(&self, from: usize, n: usize) -> bool {
+        let Some(last) = (from + n).checked_sub(1).filter(|_| n > 0) else {
+            return false;
+        };
+        // Lines are kept in order, each once: `n` records between the two ends are all of them.
+        let mut found = 0;
+        for g in &self.groups[self.groups.partition_point(|g| g.last() < from)..] {
+            let start = g.records.partition_point(|r| r.line < from);
+            let end = g.records.partition_point(|r| r.line <= last);
+            found += end - start;
+            if end < g.records.len() {
+                break;
+            }
+        }
+        found == n
     }
 
     /// Reads the records from line `from` on.
     pub fn reading(&self, from: usize, outputs: usize) -> Reading<'_> {
+        let group = self.groups.partition_point(|g| g.last() < from);
+        let record = self
+            .groups
+            .get(group)
+            .map_or(0, |g| g.records.partition_point(|r| r.line < from));
         Reading {
-            group: self.groups.partition_point(|g| g.last < from),
             groups: &self.groups,
-            at: 0,
-            id: 0,
-            value: 0,
+            group,
+            record,
             outputs,
         }
     }
@@ -113,45 +168,41 @@ impl Group {
             return false;
         }
         self.values.extend(values.cloned());
-        let b = &mut self.bytes;
-        put(b, line as u64);
-        let len_at = b.len();
-        b.extend_from_slice(&[0; 4]);
-        put(b, id.len() as u64);
         self.ids.push_str(id);
-        put_decimal(b, o.total);
-        put(b, o.awards.len() as u64);
-        o.awards.iter().for_each(|a| put_decimal(b, *a));
-        put(b, o.benefits.len() as u64);
-        put(b, o.benefits.iter().filter(|g| **g).count() as u64);
-        for (i, _) in o.benefits.iter().enumerate().filter(|(_, g)| **g) {
-            put(b, i as u64);
-        }
-        put(b, claims.len() as u64);
-        for c in claims {
-            put(b, c.pool as u64);
-            put(b, zigzag(c.period));
-            put(b, c.measure as u64);
-            // Nearly always a claim asks what its award came to, with nothing paid
-            // before: a flag each says so, and only a claim that differs writes its figures.
-            let same = o
-                .awards
-                .get(c.measure)
-                .is_some_and(|a| a.serialize() == c.amount.serialize());
-            let unpaid = c.paid.serialize() == Decimal::ZERO.serialize();
-            b.push(u8::from(same) | u8::from(unpaid) << 1);
-            if !same {
-                put_decimal(b, c.amount);
-            }
-            if !unpaid {
-                put_decimal(b, c.paid);
-            }
-        }
-        let len = (b.len() - len_at - 4) as u32;
-        b[len_at..len_at + 4].copy_from_slice(&len.to_le_bytes());
-        self.last = line;
-        self.lines += 1;
+        self.awards.extend_from_slice(&o.awards);
+        self.benefits.extend_from_slice(&o.benefits);
+        self.claims.extend(claims.iter().map(|c| KeptClaim {
+            pool: c.pool,
+            period: c.period,
+            measure: c.measure,
+            amount: c.amount,
+            paid: c.paid,
+        }));
+        // A group holds a task's lines: far fewer than 2³² of anything.
+        let end = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        self.records.push(Record {
+            line,
+            total: o.total,
+            id_end: end(self.ids.len()),
+            awards_end: end(self.awards.len()),
+            benefits_end: end(self.benefits.len()),
+            claims_end: end(self.claims.len()),
+        });
         true
+    }
+
+    /// The last line kept.
+    fn last(&self) -> usize {
+        self.records.last().map_or(0, |r| r.line)
+    }
+
+    fn size(&self) -> usize {
+        self.records.len() * size_of::<Record>()
+            + self.awards.len() * size_of::<Decimal>()
+            + self.benefits.len()
+            + self.claims.len() * size_of::<KeptClaim>()
+            + self.ids.len()
+            + self.values.len() * size_of::<Value>()
     }
 }
 
@@ -159,10 +210,8 @@ impl Group {
 pub struct Reading<'k> {
     groups: &'k [Group],
     group: usize,
-    /// where the next record, its id and its outputs' values start
-    at: usize,
-    id: usize,
-    value: usize,
+    /// the next record in that group
+    record: usize,
     outputs: usize,
 }
 
@@ -184,223 +233,77 @@ impl Reading<'_> {
             let Some(g) = self.groups.get(self.group) else {
                 return false;
             };
-            if self.at >= g.bytes.len() {
-                (self.group, self.at, self.id, self.value) = (self.group + 1, 0, 0, 0);
+            let Some(r) = g.records.get(self.record) else {
+                (self.group, self.record) = (self.group + 1, 0);
                 continue;
-            }
-            let mut r = Bytes {
-                b: &g.bytes,
-                at: self.at,
             };
-            let (Some(l), Some(len)) = (r.get(), r.u32()) else {
-                return false;
-            };
-            let end = r.at + len as usize;
-            let Some(id_len) = r.get() else {
-                return false;
-            };
-            if (l as usize) > line {
+            if r.line > line {
                 return false;
             }
-            let id = self.id..self.id + id_len as usize;
-            let values = g.values.get(self.value..).unwrap_or_default();
-            (self.at, self.id, self.value) = (end, id.end, self.value + self.outputs);
-            if (l as usize) == line {
-                let Some(id) = g.ids.get(id) else {
-                    return false;
-                };
-                return restore(&mut r, id, values, logical, into).is_some();
+            let i = self.record;
+            self.record += 1;
+            if r.line == line {
+                return g.restore(i, self.outputs, logical, into).is_some();
             }
         }
     }
 }
 
-fn restore(r: &mut Bytes, kept_id: &str, values: &[Value], line: usize, into: Restore) -> Option<()> {
-    let Restore {
-        id,
-        outcome: o,
-        claims,
-        outputs,
-        values: n_values,
-    } = into;
-    id.clear();
-    id.push_str(kept_id);
-    o.total = r.decimal()?;
-    // The buffers of the case before have the policy's lengths already: overwritten, not rebuilt.
-    let n = r.get()? as usize;
-    if o.awards.len() != n {
-        o.awards.resize(n, Decimal::ZERO);
-    }
-    for a in &mut o.awards {
-        *a = r.decimal()?;
-    }
-    let n = r.get()? as usize;
-    if o.benefits.len() != n {
-        o.benefits.resize(n, false);
-    }
-    o.benefits.fill(false);
-    for _ in 0..r.get()? {
-        *o.benefits.get_mut(r.get()? as usize)? = true;
-    }
-    if !o.values.is_empty() || n_values > 0 {
-        o.values.clear();
-        o.values.resize(n_values, Value::Absent);
-        for (i, v) in outputs.iter().zip(values) {
-            *o.values.get_mut(*i)? = v.clone();
+impl Group {
+    /// Restores record `i` into `into`: `None` when the record does not fit the buffers.
+    fn restore(&self, i: usize, n_outputs: usize, line: usize, into: Restore) -> Option<()> {
+        let Restore {
+            id,
+            outcome: o,
+            claims,
+            outputs,
+            values: n_values,
+        } = into;
+        let r = self.records.get(i)?;
+        // Each part starts where the record before ended.
+        let before = i.checked_sub(1).and_then(|p| self.records.get(p));
+        let from = |end: fn(&Record) -> u32| before.map_or(0, |b| end(b) as usize);
+        id.clear();
+        id.push_str(self.ids.get(from(|r| r.id_end)..r.id_end as usize)?);
+        o.total = r.total;
+        // The buffers of the case before have the policy's lengths already: overwritten, not rebuilt.
+        let awards = self.awards.get(from(|r| r.awards_end)..r.awards_end as usize)?;
+        o.awards.clear();
+        o.awards.extend_from_slice(awards);
+        let benefits = self.benefits.get(from(|r| r.benefits_end)..r.benefits_end as usize)?;
+        o.benefits.clear();
+        o.benefits.extend_from_slice(benefits);
+        if !o.values.is_empty() || n_values > 0 {
+            let values = self.values.get(i * n_outputs..(i + 1) * n_outputs)?;
+            o.values.clear();
+            o.values.resize(n_values, Value::Absent);
+            for (i, v) in outputs.iter().zip(values) {
+                *o.values.get_mut(*i)? = v.clone();
+            }
         }
-    }
-    if !o.explanations.is_empty() || !o.items.is_empty() {
-        o.explanations.clear();
-        o.items.clear();
-    }
-    claims.clear();
-    for _ in 0..r.get()? {
-        let (pool, period, measure) = (r.get()? as usize, unzigzag(r.get()?)?, r.get()? as usize);
-        let flags = *r.take(1)?.first()?;
-        let amount = if flags & 1 != 0 {
-            *o.awards.get(measure)?
-        } else {
-            r.decimal()?
-        };
-        let paid = if flags & 2 != 0 { Decimal::ZERO } else { r.decimal()? };
-        claims.push(Claim {
-            pool,
-            period,
+        if !o.explanations.is_empty() || !o.items.is_empty() {
+            o.explanations.clear();
+            o.items.clear();
+        }
+        claims.clear();
+        let kept = self.claims.get(from(|r| r.claims_end)..r.claims_end as usize)?;
+        claims.extend(kept.iter().map(|c| Claim {
+            pool: c.pool,
+            period: c.period,
             line,
-            measure,
-            amount,
+            measure: c.measure,
+            amount: c.amount,
             key: None,
             tie: None,
-            paid,
-        });
-    }
-    Some(())
-}
-
-/// Seven bits a byte, low first.
-fn put(b: &mut Vec<u8>, mut n: u64) {
-    while n >= 0x80 {
-        b.push((n as u8) | 0x80);
-        n >>= 7;
-    }
-    b.push(n as u8);
-}
-
-/// The scale, the sign and whether the mantissa is wider than 64 bits in a
-/// byte, then the mantissa's magnitude in 8 bytes (16 when wide): exact, read
-/// back without a loop, and a zero keeps its places (a CSV line writes `0.00`, not `0`).
-fn put_decimal(b: &mut Vec<u8>, d: Decimal) {
-    let sign = if d.is_sign_negative() { 0x80 } else { 0 };
-    let m = d.mantissa().unsigned_abs();
-    match u64::try_from(m) {
-        Ok(narrow) => {
-            b.push(d.scale() as u8 | sign);
-            b.extend_from_slice(&narrow.to_le_bytes());
-        }
-        Err(_) => {
-            b.push(d.scale() as u8 | sign | 0x40);
-            b.extend_from_slice(&m.to_le_bytes());
-        }
-    }
-}
-
-fn zigzag(n: i32) -> u64 {
-    u64::from(((n << 1) ^ (n >> 31)) as u32)
-}
-
-fn unzigzag(n: u64) -> Option<i32> {
-    let n = u32::try_from(n).ok()?;
-    Some(((n >> 1) as i32) ^ -((n & 1) as i32))
-}
-
-struct Bytes<'a> {
-    b: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Bytes<'a> {
-    fn get(&mut self) -> Option<u64> {
-        let first = *self.b.get(self.at)?;
-        self.at += 1;
-        if first < 0x80 {
-            return Some(u64::from(first));
-        }
-        let mut n = u64::from(first & 0x7f);
-        for shift in (7..64).step_by(7) {
-            let byte = *self.b.get(self.at)?;
-            self.at += 1;
-            n |= u64::from(byte & 0x7f) << shift;
-            if byte < 0x80 {
-                return Some(n);
-            }
-        }
-        None
-    }
-
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let s = self.b.get(self.at..self.at.checked_add(n)?)?;
-        self.at += n;
-        Some(s)
-    }
-
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-
-    fn decimal(&mut self) -> Option<Decimal> {
-        let tag = *self.b.get(self.at)?;
-        self.at += 1;
-        let m = if tag & 0x40 == 0 {
-            u128::from(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-        } else {
-            u128::from_le_bytes(self.take(16)?.try_into().ok()?)
-        };
-        let scale = u32::from(tag & 0x3f);
-        if scale > 28 || m >> 96 != 0 {
-            return None;
-        }
-        let mut d = Decimal::from_parts(m as u32, (m >> 32) as u32, (m >> 64) as u32, false, scale);
-        // set apart, so that a zero keeps its sign as well as its places
-        d.set_sign_negative(tag & 0x80 != 0);
-        Some(d)
+            paid: c.paid,
+        }));
+        Some(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sample::Rng;
-
-    fn decimal(rng: &mut Rng) -> Decimal {
-        // up to 96 bits of mantissa, the most a decimal holds
-        let m = (u128::from(rng.next_u64()) << 32 | u128::from(rng.next_u64() as u32)) >> (rng.next_u64() % 96);
-        let m = m as i128 * if rng.next_u64() % 2 == 0 { 1 } else { -1 };
-        Decimal::from_i128_with_scale(m, (rng.next_u64() % 29) as u32)
-    }
-
-    #[test]
-    fn amounts_come_back_exactly_with_their_places_and_sign() {
-        let mut rng = Rng::new(5);
-        let mut edges = vec![
-            Decimal::MAX,
-            Decimal::MIN,
-            Decimal::ZERO,
-            Decimal::new(0, 2),
-            -Decimal::new(0, 2),
-            Decimal::new(-1, 28),
-        ];
-        edges.extend((0..10_000).map(|_| decimal(&mut rng)));
-        for d in edges {
-            let mut b = Vec::new();
-            put_decimal(&mut b, d);
-            let back = Bytes { b: &b, at: 0 }.decimal();
-            assert_eq!(back.map(|x| (x, x.to_string())), Some((d, d.to_string())), "{d:?}");
-        }
-        for n in [0, 1, -1, 2026, i32::MAX, i32::MIN] {
-            assert_eq!(unzigzag(zigzag(n)), Some(n));
-        }
-    }
-
     fn claim(line: usize, amount: Decimal) -> Claim {
         Claim {
             pool: 1,
@@ -441,6 +344,18 @@ mod tests {
             }
             kept.push(g);
         }
+        // which runs of lines were kept whole, across groups too
+        for (from, n, all) in [
+            (1, 2, true),
+            (1, 3, false),
+            (7, 2, true),
+            (4, 5, false),
+            (29, 2, false),
+            (31, 1, false),
+            (1, 0, false),
+        ] {
+            assert_eq!(kept.covers(from, n), all, "{n} lines from {from}");
+        }
         // read by tasks of 4 lines, as a second pass might cut them
         let (mut id, mut o, mut claims) = (String::new(), Outcome::default(), Vec::new());
         for start in (1..=30usize).step_by(4) {
@@ -475,6 +390,23 @@ mod tests {
     }
 
     #[test]
+    fn lines_all_kept_are_covered_across_groups() {
+        let mut kept = Kept::new(BUDGET);
+        for lines in (1..=30usize).collect::<Vec<_>>().chunks(7) {
+            let mut g = kept.group(lines.len());
+            for &l in lines {
+                assert!(g.keep(l, "c", &Outcome::default(), &[], &[]));
+            }
+            kept.push(g);
+        }
+        assert!(kept.covers(1, 30));
+        assert!(kept.covers(6, 10));
+        assert!(!kept.covers(1, 31));
+        assert!(!kept.covers(0, 2));
+        assert!(!Kept::new(BUDGET).covers(1, 1));
+    }
+
+    #[test]
     fn a_case_the_record_cannot_hold_is_not_kept() {
         let mut g = Group::default();
         let mut ranked = claim(1, Decimal::ONE);
@@ -485,7 +417,7 @@ mod tests {
             ..Outcome::default()
         };
         assert!(!g.keep(2, "b", &listed, &[], &[0]));
-        assert!(g.bytes.is_empty());
+        assert!(g.records.is_empty());
         assert!(g.values.is_empty());
     }
 }

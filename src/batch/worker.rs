@@ -136,7 +136,16 @@ thread_local! {
 
 /// One chunk on every core: the output text of each group of lines, in order.
 pub(super) fn process(job: &Job, chunk: &Chunk) -> (Vec<String>, Summary) {
-    let lines = split_lines(chunk);
+    // A chunk whose every line the first pass kept is granted from the records
+    // alone: its lines are not looked for. (A table's lines carry their rows:
+    // those are read.)
+    let lines = match &job.kept {
+        Some(kept) if !job.tagged && kept.covers(chunk.first_line, chunk.lines) => (chunk.first_line
+            ..chunk.first_line + chunk.lines)
+            .map(|l| (l, &[][..]))
+            .collect(),
+        _ => split_lines(chunk),
+    };
     let n_awards = job.program.policy.measures.len();
     let parts: Vec<(String, Summary)> = lines
         .par_chunks(LINES_PER_TASK)

@@ -65,13 +65,13 @@ pub fn round(value: Decimal, unit: Decimal, mode: RoundMode) -> Option<Decimal> 
 /// quotient, not one cut to 28 digits first. `None` when the numbers are too
 /// large for this integer path (or `c` is 0); callers then divide as decimals.
 pub fn round_ratio(a: Decimal, b: Decimal, c: Decimal, unit: Decimal, mode: RoundMode) -> Option<Decimal> {
-    // Units of 1 or below: 0.01 keeps 2 places, 1 keeps none.
-    let dp = if unit == Decimal::ONE {
-        0
-    } else if unit < Decimal::ONE {
-        unit.scale()
-    } else {
-        return None;
+    // Units are normalised powers of ten: 0.01 keeps 2 places, 1 keeps none,
+    // and a unit of 10 or more is for the decimal path. (Read from the unit's
+    // parts: comparing decimals rescales them, for every claim of a round.)
+    let dp = match unit.scale() {
+        0 if unit.mantissa() == 1 => 0,
+        0 => return None,
+        places => places,
     };
     let mantissa = |d: Decimal| (d.mantissa(), i32::try_from(d.scale()).ok());
     let ((am, as_), (bm, bs), (cm, cs)) = (mantissa(a), mantissa(b), mantissa(c));
@@ -154,7 +154,7 @@ mod tests {
             let b = Decimal::new(1_000_000_000 + (x >> 40) as i64 % 1000, 0);
             let c = Decimal::new(1_000_000_000 + (x >> 30) as i64 % 900_000_000, 0);
             for mode in modes {
-                for unit in [d("0.01"), d("1")] {
+                for unit in [d("0.01"), d("0.1"), d("1")] {
                     let exact = a * b / c;
                     assert_eq!(
                         round_ratio(a, b, c, unit, mode),
@@ -175,6 +175,8 @@ mod tests {
             Some(d("62500.62"))
         );
         assert_eq!(round_ratio(a, b, d("0"), d("0.01"), RoundMode::Up), None);
+        // a unit of ten or more is left to the decimal path
+        assert_eq!(round_ratio(a, b, c, d("10"), RoundMode::Up), None);
     }
 
     fn rule(unit: &str, mode: RoundMode) -> (Decimal, RoundMode) {

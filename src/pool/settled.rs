@@ -56,7 +56,12 @@ impl Settled {
 
     /// What a claim is granted, and its rank under an ordered rule.
     pub fn grant(&self, program: &Program, c: &Claim) -> (Decimal, Option<usize>) {
-        let Some(a) = self.allocations.get(&(c.pool, c.period)) else {
+        self.grant_from(program, self.allocations.get(&(c.pool, c.period)), c)
+    }
+
+    /// `grant`, the claim's allocation found already.
+    fn grant_from(&self, program: &Program, a: Option<&Allocation>, c: &Claim) -> (Decimal, Option<usize>) {
+        let Some(a) = a else {
             return (Decimal::ZERO, None);
         };
         let pool = &program.policy.pools[c.pool];
@@ -101,12 +106,13 @@ impl Settled {
         let mut cut = false;
         // a claim of nothing only carried what was paid before
         for c in claims.iter().filter(|c| !c.amount.is_zero()) {
-            let (granted, rank) = self.grant(program, c);
+            let allocation = self.allocations.get(&(c.pool, c.period));
+            let (granted, rank) = self.grant_from(program, allocation, c);
             outcome.awards[c.measure] = granted;
-            cut |= self.allocations.get(&(c.pool, c.period)).is_some_and(|a| a.exceeded);
+            cut |= allocation.is_some_and(|a| a.exceeded);
             // With the trace on, the pool is the award's last step.
             if let Some(e) = outcome.explanations.get_mut(c.measure) {
-                let Some(a) = self.allocations.get(&(c.pool, c.period)) else {
+                let Some(a) = allocation else {
                     continue;
                 };
                 e.steps.push(Step {
