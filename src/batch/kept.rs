@@ -23,44 +23,57 @@ pub struct Kept {
     /// bytes kept so far, and the most that may be
     used: usize,
     budget: usize,
-    /// what the groups kept so far hold, to size the next one: lines, then
-    /// awards, benefits, claims and id bytes
-    held: [usize; 5],
+    /// what the groups kept so far hold, to size the next one: records, then
+    /// claims, figures and id bytes
+    held: [usize; 4],
+    /// awards and benefits a record holds (the policy's), once one is kept
+    shape: Option<(usize, usize)>,
+    /// the chunks the first pass read: their first line, lines and bytes
+    chunks: Vec<(usize, usize, u64)>,
+    /// every line of every chunk so far was kept
+    whole: bool,
 }
 
-/// The records of consecutive lines. A record says where its parts end in
-/// the arrays beside it; each starts where the record before ended.
+/// The records of consecutive lines. Every record has as many awards,
+/// benefits and outputs as the policy has: the `i`th record's are the `i`th
+/// run of each. Its id, claims and figures, which vary, end where it says;
+/// each starts where the record before ended.
 #[derive(Default)]
 pub struct Group {
+    shape: Option<(usize, usize)>,
     records: Vec<Record>,
     awards: Vec<Decimal>,
     benefits: Vec<bool>,
     claims: Vec<KeptClaim>,
+    /// a claim's amount when it is not what its award came to, and what was
+    /// paid before when that is not nothing: nearly always, neither
+    figures: Vec<Decimal>,
     /// the ids, one after another
     ids: String,
-    /// the outputs' values, as many for each record (they may hold a policy's text)
+    /// the outputs' values (they may hold a policy's text)
     values: Vec<Value>,
 }
 
-/// One kept line: its total, and where its parts end.
+/// One kept line: its total, and where its varying parts end. (A round keeps
+/// at most `BUDGET` bytes: its kept lines are numbered far below 2³².)
 #[derive(Clone, Copy)]
 struct Record {
-    line: usize,
-    total: Decimal,
+    line: u32,
     id_end: u32,
-    awards_end: u32,
-    benefits_end: u32,
     claims_end: u32,
+    figures_end: u32,
+    total: Decimal,
 }
 
-/// A claim as kept: its line is the record's, and a kept claim has no key or tie.
+/// A claim as kept: its line is the record's, a kept claim has no key or tie,
+/// and its figures are the award's and nothing paid unless it says otherwise.
 #[derive(Clone, Copy)]
 struct KeptClaim {
-    pool: usize,
+    pool: u32,
+    measure: u32,
     period: i32,
-    measure: usize,
-    amount: Decimal,
-    paid: Decimal,
+    own_amount: bool,
+    paid: bool,
 }
 
 /// The outputs of a policy: which of its named values a result line shows.
@@ -81,20 +94,26 @@ impl Kept {
             groups: Vec::new(),
             used: 0,
             budget,
-            held: [0; 5],
+            held: [0; 4],
+            shape: None,
+            chunks: Vec::new(),
+            whole: true,
         }
     }
 
     /// An empty group for `lines` lines, with room for as much as lines kept
     /// so far took: grown once, not doubled line by line.
     pub fn group(&self, lines: usize) -> Group {
-        let [kept, awards, benefits, claims, ids] = self.held;
+        let [kept, claims, figures, ids] = self.held;
         let room = |n: usize| n.checked_div(kept).unwrap_or(0) * lines * 9 / 8;
+        let (awards, benefits) = self.shape.map_or((0, 0), |(a, b)| (a * lines, b * lines));
         Group {
+            shape: self.shape,
             records: Vec::with_capacity(if kept > 0 { lines } else { 0 }),
-            awards: Vec::with_capacity(room(awards)),
-            benefits: Vec::with_capacity(room(benefits)),
+            awards: Vec::with_capacity(awards),
+            benefits: Vec::with_capacity(benefits),
             claims: Vec::with_capacity(room(claims)),
+            figures: Vec::with_capacity(room(figures)),
             ids: String::with_capacity(room(ids)),
             values: Vec::new(),
         }
@@ -113,15 +132,27 @@ impl Kept {
         self.used += group.size();
         let held = [
             group.records.len(),
-            group.awards.len(),
-            group.benefits.len(),
             group.claims.len(),
+            group.figures.len(),
             group.ids.len(),
         ];
         for (total, n) in self.held.iter_mut().zip(held) {
             *total += n;
         }
+        self.shape = self.shape.or(group.shape);
         self.groups.push(group);
+    }
+
+    /// Notes a chunk the first pass has read, once its groups are pushed.
+    pub fn read(&mut self, first_line: usize, lines: usize, bytes: u64) {
+        self.whole &= self.covers(first_line, lines);
+        self.chunks.push((first_line, lines, bytes));
+    }
+
+    /// The chunks of the round, when every line of them was kept: the second
+    /// pass then has no need to read the input again.
+    pub fn whole(&self) -> Option<&[(usize, usize, u64)]> {
+        (self.whole && !self.chunks.is_empty()).then_some(&self.chunks[..])
     }
 
     /// Whether every one of the `n` lines from line `from` on was kept: the
@@ -133,10 +164,10 @@ impl Kept {
         // Lines are kept in order, each once: `n` records between the two ends are all of them.
         let mut found = 0;
         for g in &self.groups[self.groups.partition_point(|g| g.last() < from)..] {
-            let start = g.records.partition_point(|r| r.line < from);
-            let end = g.records.partition_point(|r| r.line <= last);
+            let start = g.records.partition_point(|r| (r.line as usize) < from);
+            let end = g.records.partition_point(|r| r.line as usize <= last);
             found += end - start;
-            if end < g.records.len() {
+            if g.last() >= last {
                 break;
             }
         }
@@ -149,7 +180,7 @@ impl Kept {
         let record = self
             .groups
             .get(group)
-            .map_or(0, |g| g.records.partition_point(|r| r.line < from));
+            .map_or(0, |g| g.records.partition_point(|r| (r.line as usize) < from));
         Reading {
             groups: &self.groups,
             group,
@@ -164,36 +195,58 @@ impl Group {
     pub fn keep(&mut self, line: usize, id: &str, o: &Outcome, claims: &[Claim], outputs: &[usize]) -> bool {
         let self_contained = |v: &Value| !matches!(v, Value::CaseText(_) | Value::List(_) | Value::Record(_));
         let values = outputs.iter().map(|i| o.values.get(*i).unwrap_or(&Value::Absent));
-        if claims.iter().any(|c| c.key.is_some() || c.tie.is_some()) || !values.clone().all(self_contained) {
+        let shape = (o.awards.len(), o.benefits.len());
+        let small = |n: usize| u32::try_from(n).ok();
+        let (Some(line), Some(id_end)) = (small(line), small(self.ids.len() + id.len())) else {
+            return false;
+        };
+        if *self.shape.get_or_insert(shape) != shape
+            || claims
+                .iter()
+                .any(|c| c.key.is_some() || c.tie.is_some() || small(c.pool).is_none() || small(c.measure).is_none())
+            || !values.clone().all(self_contained)
+        {
             return false;
         }
         self.values.extend(values.cloned());
         self.ids.push_str(id);
         self.awards.extend_from_slice(&o.awards);
         self.benefits.extend_from_slice(&o.benefits);
-        self.claims.extend(claims.iter().map(|c| KeptClaim {
-            pool: c.pool,
-            period: c.period,
-            measure: c.measure,
-            amount: c.amount,
-            paid: c.paid,
-        }));
-        // A group holds a task's lines: far fewer than 2³² of anything.
-        let end = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        for c in claims {
+            // (compared as stored, so that a figure keeps its places: 5 is not 5.00)
+            let own_amount = o
+                .awards
+                .get(c.measure)
+                .is_none_or(|a| a.serialize() != c.amount.serialize());
+            let paid = c.paid.serialize() != Decimal::ZERO.serialize();
+            if own_amount {
+                self.figures.push(c.amount);
+            }
+            if paid {
+                self.figures.push(c.paid);
+            }
+            self.claims.push(KeptClaim {
+                pool: c.pool as u32,
+                measure: c.measure as u32,
+                period: c.period,
+                own_amount,
+                paid,
+            });
+        }
+        // A group holds a task's lines: far fewer than 2³² claims or figures.
         self.records.push(Record {
             line,
+            id_end,
+            claims_end: self.claims.len() as u32,
+            figures_end: self.figures.len() as u32,
             total: o.total,
-            id_end: end(self.ids.len()),
-            awards_end: end(self.awards.len()),
-            benefits_end: end(self.benefits.len()),
-            claims_end: end(self.claims.len()),
         });
         true
     }
 
     /// The last line kept.
     fn last(&self) -> usize {
-        self.records.last().map_or(0, |r| r.line)
+        self.records.last().map_or(0, |r| r.line as usize)
     }
 
     fn size(&self) -> usize {
@@ -201,6 +254,7 @@ impl Group {
             + self.awards.len() * size_of::<Decimal>()
             + self.benefits.len()
             + self.claims.len() * size_of::<KeptClaim>()
+            + self.figures.len() * size_of::<Decimal>()
             + self.ids.len()
             + self.values.len() * size_of::<Value>()
     }
@@ -237,12 +291,12 @@ impl Reading<'_> {
                 (self.group, self.record) = (self.group + 1, 0);
                 continue;
             };
-            if r.line > line {
+            if r.line as usize > line {
                 return false;
             }
             let i = self.record;
             self.record += 1;
-            if r.line == line {
+            if r.line as usize == line {
                 return g.restore(i, self.outputs, logical, into).is_some();
             }
         }
@@ -260,17 +314,18 @@ impl Group {
             values: n_values,
         } = into;
         let r = self.records.get(i)?;
-        // Each part starts where the record before ended.
+        let (n_awards, n_benefits) = self.shape?;
+        // The varying parts start where the record before ended.
         let before = i.checked_sub(1).and_then(|p| self.records.get(p));
         let from = |end: fn(&Record) -> u32| before.map_or(0, |b| end(b) as usize);
         id.clear();
         id.push_str(self.ids.get(from(|r| r.id_end)..r.id_end as usize)?);
         o.total = r.total;
         // The buffers of the case before have the policy's lengths already: overwritten, not rebuilt.
-        let awards = self.awards.get(from(|r| r.awards_end)..r.awards_end as usize)?;
+        let awards = self.awards.get(i * n_awards..(i + 1) * n_awards)?;
         o.awards.clear();
         o.awards.extend_from_slice(awards);
-        let benefits = self.benefits.get(from(|r| r.benefits_end)..r.benefits_end as usize)?;
+        let benefits = self.benefits.get(i * n_benefits..(i + 1) * n_benefits)?;
         o.benefits.clear();
         o.benefits.extend_from_slice(benefits);
         if !o.values.is_empty() || n_values > 0 {
@@ -286,17 +341,29 @@ impl Group {
             o.items.clear();
         }
         claims.clear();
-        let kept = self.claims.get(from(|r| r.claims_end)..r.claims_end as usize)?;
-        claims.extend(kept.iter().map(|c| Claim {
-            pool: c.pool,
-            period: c.period,
-            line,
-            measure: c.measure,
-            amount: c.amount,
-            key: None,
-            tie: None,
-            paid: c.paid,
-        }));
+        let mut figures = self
+            .figures
+            .get(from(|r| r.figures_end)..r.figures_end as usize)?
+            .iter();
+        for c in self.claims.get(from(|r| r.claims_end)..r.claims_end as usize)? {
+            let measure = c.measure as usize;
+            let amount = if c.own_amount {
+                *figures.next()?
+            } else {
+                *awards.get(measure)?
+            };
+            let paid = if c.paid { *figures.next()? } else { Decimal::ZERO };
+            claims.push(Claim {
+                pool: c.pool as usize,
+                period: c.period,
+                line,
+                measure,
+                amount,
+                key: None,
+                tie: None,
+                paid,
+            });
+        }
         Some(())
     }
 }

@@ -137,7 +137,7 @@ pub fn run<R: Read + Send, W: Write + Send>(
     progress: &(dyn Fn(u64) + Sync),
 ) -> io::Result<Summary> {
     let job = Job::new(program, options);
-    write_pass(&job, input, out, progress)
+    write_pass(&job, Some(input), out, progress)
 }
 
 /// A round of applications to a policy with pools: the input is read twice,
@@ -171,7 +171,11 @@ fn round_keeping<W: Write + Send>(
     let (round, kept) = claims_pass(&job, open()?, Kept::new(budget), progress)?;
     job.settled = Some(round.settle(ledger));
     job.kept = Some(kept);
-    let summary = write_pass(&job, open()?, out, progress)?;
+    // A round whose every line was kept reads its input once. (A table's lines carry their rows: those are read again.)
+    let summary = match job.kept.as_ref().and_then(Kept::whole) {
+        Some(_) if !job.tagged => write_pass::<io::Empty, _>(&job, None, out, progress)?,
+        _ => write_pass(&job, Some(open()?), out, progress)?,
+    };
     let mut settled = job.settled.unwrap_or_default();
     settled.record(&summary.pools);
     Ok((summary, settled))
@@ -211,6 +215,7 @@ fn claims_pass<'p, R: Read + Send>(
         let reader = scope.spawn(move || chunks(input, 1, |c| chunk_tx.send(c).is_ok(), progress));
         for chunk in chunk_rx {
             let lines = split_lines(&chunk);
+            let bytes = chunk.text.len() as u64;
             let keep = kept.room();
             // Each group of lines tallied on its own core, the tallies merged in order.
             let parts: Vec<(Round, kept::Group)> = lines
@@ -240,6 +245,7 @@ fn claims_pass<'p, R: Read + Send>(
                 round.merge(part);
                 kept.push(records);
             }
+            kept.read(chunk.first_line, chunk.lines, bytes);
         }
         reader
             .join()
@@ -278,10 +284,11 @@ fn read_claims(job: &Job, w: &mut Worker, line_no: usize) -> bool {
     }
 }
 
-/// Evaluates every line and writes one result per line, granting what the pools settled.
+/// Evaluates every line and writes one result per line, granting what the
+/// pools settled; with no `input`, grants the lines the first pass kept.
 fn write_pass<R: Read + Send, W: Write + Send>(
     job: &Job,
-    input: R,
+    input: Option<R>,
     out: W,
     progress: &(dyn Fn(u64) + Sync),
 ) -> io::Result<Summary> {
@@ -295,7 +302,24 @@ fn write_pass<R: Read + Send, W: Write + Send>(
     std::thread::scope(|scope| -> io::Result<()> {
         let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(2);
         let (text_tx, text_rx) = sync_channel::<Vec<String>>(2);
-        let reader = scope.spawn(move || chunks(input, 1, |c| chunk_tx.send(c).is_ok(), progress));
+        let reader = scope.spawn(move || match input {
+            Some(input) => chunks(input, 1, |c| chunk_tx.send(c).is_ok(), progress),
+            None => {
+                // The first pass's chunks again, without their text.
+                for &(first_line, lines, bytes) in job.kept.as_ref().and_then(Kept::whole).unwrap_or_default() {
+                    progress(bytes);
+                    let chunk = Chunk {
+                        text: Vec::new(),
+                        first_line,
+                        lines,
+                    };
+                    if chunk_tx.send(chunk).is_err() {
+                        break;
+                    }
+                }
+                Ok(())
+            }
+        });
         let recycled = &RECYCLED;
         let writer = scope.spawn(move || -> io::Result<()> {
             for pieces in text_rx {

@@ -80,3 +80,55 @@ fn a_round_past_its_budget_keeps_its_first_chunk_and_reads_the_rest_again() {
     assert_eq!(part, again);
     assert!(again.0.contains("\"errors\":[{"), "the broken lines are reported");
 }
+
+/// A round whose every line the first pass kept writes its second pass from
+/// what it kept: the input is opened once. A round with a line it could not
+/// keep reads the input again, and grants the chunks kept whole from their
+/// records: both write what a round that keeps nothing writes.
+#[test]
+fn a_round_kept_whole_reads_its_input_once() {
+    let program = program("policies/corpus/P09-budget-pool.policy");
+    let mut rng = Rng::new(5);
+    let mut input = Vec::new();
+    for i in 1..=140_000 {
+        input.extend_from_slice(case(&program.policy, &mut rng, i).as_bytes());
+        input.push(b'\n');
+    }
+    assert!(input.len() > CHUNK_BYTES);
+    let opened_once = |input: &[u8]| {
+        let owned = input.to_vec();
+        let opened = std::sync::atomic::AtomicUsize::new(0);
+        let open = move || -> io::Result<Box<dyn Read + Send>> {
+            match opened.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                0 => Ok(Box::new(io::Cursor::new(owned.clone()))),
+                _ => Err(io::Error::other("opened twice")),
+            }
+        };
+        let mut out = Vec::new();
+        let options = Options::new(Output::Json);
+        round_keeping(
+            &program,
+            &open,
+            &mut out,
+            options,
+            &Ledger::default(),
+            &|_| {},
+            kept::BUDGET,
+        )
+        .map(|(summary, settled)| {
+            (
+                String::from_utf8_lossy(&out).into_owned(),
+                format!("{summary:?} {settled:?}"),
+            )
+        })
+    };
+    let again = round(&program, &input, Options::new(Output::Json), 0);
+    assert_eq!(opened_once(&input).ok(), Some(again));
+    // a broken line in the last chunk: the input is read again
+    input.extend_from_slice(b"{\"id\":\"broken\",\"year\":\n");
+    assert!(opened_once(&input).is_err());
+    let again = round(&program, &input, Options::new(Output::Json), 0);
+    let kept = round(&program, &input, Options::new(Output::Json), kept::BUDGET);
+    assert_eq!(kept, again);
+    assert!(kept.0.ends_with("]}\n") && kept.0.contains("\"broken\""));
+}

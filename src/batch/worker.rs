@@ -102,6 +102,10 @@ impl Recycled {
 
     /// A chunk done with; at most a few are kept (as many as are in flight).
     pub(super) fn give_chunk(&self, mut chunk: Vec<u8>) {
+        // (a chunk replayed from what a round kept has no text, and no buffer to give)
+        if chunk.capacity() == 0 {
+            return;
+        }
         chunk.clear();
         if let Ok(mut v) = self.chunks.lock() {
             if v.len() < 4 {
