@@ -7,6 +7,25 @@ pub(super) struct Chunk {
     pub(super) text: Vec<u8>,
     pub(super) first_line: usize,
     pub(super) lines: usize,
+    /// where each line ends (its newline, or the end of the text), found on
+    /// the reader's thread while the cores judge the chunk before
+    pub(super) ends: Vec<usize>,
+}
+
+impl Chunk {
+    fn new(text: Vec<u8>, first_line: usize) -> Chunk {
+        let mut ends = Vec::with_capacity(text.len() / 32 + 16);
+        ends.extend(memchr::memchr_iter(b'\n', &text));
+        if text.last().is_some_and(|b| *b != b'\n') {
+            ends.push(text.len());
+        }
+        Chunk {
+            lines: ends.len(),
+            text,
+            first_line,
+            ends,
+        }
+    }
 }
 
 /// Reads whole-line chunks from `input`, calling `progress` with bytes read.
@@ -49,24 +68,16 @@ pub(super) fn chunks<R: Read>(
         };
         carry.extend_from_slice(&buf[cut..]);
         buf.truncate(cut);
-        let lines = memchr::memchr_iter(b'\n', &buf).count() + usize::from(buf.last().is_some_and(|b| *b != b'\n'));
-        if !buf.is_empty()
-            && !send(Chunk {
-                text: buf,
-                first_line: line,
-                lines,
-            })
-        {
-            return Ok(());
+        if !buf.is_empty() {
+            let chunk = Chunk::new(buf, line);
+            line += chunk.lines;
+            if !send(chunk) {
+                return Ok(());
+            }
         }
-        line += lines;
         if eof {
             if !carry.is_empty() {
-                send(Chunk {
-                    text: carry,
-                    first_line: line,
-                    lines: 1,
-                });
+                send(Chunk::new(carry, line));
             }
             return Ok(());
         }
@@ -75,15 +86,37 @@ pub(super) fn chunks<R: Read>(
 
 /// The lines of a chunk with their numbers.
 pub(super) fn split_lines(chunk: &Chunk) -> Vec<(usize, &[u8])> {
-    // Room for lines of 24 bytes on average, the shortest case there is: no growing.
-    let mut lines: Vec<(usize, &[u8])> = Vec::with_capacity(chunk.text.len() / 24 + 16);
     let mut start = 0;
-    for i in memchr::memchr_iter(b'\n', &chunk.text) {
-        lines.push((chunk.first_line + lines.len(), &chunk.text[start..i]));
-        start = i + 1;
+    let text = &chunk.text[..];
+    let line = |(i, &end): (usize, &usize)| {
+        let line = (chunk.first_line + i, text.get(start..end).unwrap_or_default());
+        start = end + 1;
+        line
+    };
+    chunk.ends.iter().enumerate().map(line).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chunk_is_cut_at_each_newline_and_at_its_end() {
+        for (text, want) in [
+            ("a\nbb\n\nc", vec!["a", "bb", "", "c"]),
+            ("a\r\nb\n", vec!["a\r", "b"]),
+            ("\n", vec![""]),
+            ("", vec![]),
+        ] {
+            let chunk = Chunk::new(text.as_bytes().to_vec(), 7);
+            let lines = split_lines(&chunk);
+            assert_eq!(chunk.lines, want.len(), "{text:?}");
+            let got: Vec<(usize, &str)> = lines
+                .iter()
+                .map(|(n, l)| (*n, std::str::from_utf8(l).unwrap_or("?")))
+                .collect();
+            let want: Vec<(usize, &str)> = want.into_iter().enumerate().map(|(i, l)| (7 + i, l)).collect();
+            assert_eq!(got, want, "{text:?}");
+        }
     }
-    if start < chunk.text.len() {
-        lines.push((chunk.first_line + lines.len(), &chunk.text[start..]));
-    }
-    lines
 }

@@ -312,6 +312,7 @@ fn write_pass<R: Read + Send, W: Write + Send>(
                         text: Vec::new(),
                         first_line,
                         lines,
+                        ends: Vec::new(),
                     };
                     if chunk_tx.send(chunk).is_err() {
                         break;
