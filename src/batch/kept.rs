@@ -213,12 +213,8 @@ impl Group {
         self.awards.extend_from_slice(&o.awards);
         self.benefits.extend_from_slice(&o.benefits);
         for c in claims {
-            // (compared as stored, so that a figure keeps its places: 5 is not 5.00)
-            let own_amount = o
-                .awards
-                .get(c.measure)
-                .is_none_or(|a| a.serialize() != c.amount.serialize());
-            let paid = c.paid.serialize() != Decimal::ZERO.serialize();
+            let own_amount = o.awards.get(c.measure).is_none_or(|a| !same(*a, c.amount));
+            let paid = !same(c.paid, Decimal::ZERO);
             if own_amount {
                 self.figures.push(c.amount);
             }
@@ -258,6 +254,12 @@ impl Group {
             + self.ids.len()
             + self.values.len() * size_of::<Value>()
     }
+}
+
+/// The same figure as stored, places and sign of zero included (5 is not
+/// 5.00): what a kept claim may take from its award, or from nothing.
+fn same(a: Decimal, b: Decimal) -> bool {
+    a.scale() == b.scale() && a.is_sign_negative() == b.is_sign_negative() && a.mantissa() == b.mantissa()
 }
 
 /// A walk through the records, line by line, as a task of the second pass goes.
@@ -454,6 +456,15 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_figure_is_the_same_only_with_its_places_and_sign() {
+        assert!(same(Decimal::new(500, 2), Decimal::new(500, 2)));
+        assert!(!same(Decimal::new(5, 0), Decimal::new(500, 2)));
+        assert!(!same(-Decimal::new(0, 2), Decimal::new(0, 2)));
+        assert!(!same(Decimal::ZERO, Decimal::new(0, 2)));
+        assert!(!same(Decimal::new(-3, 1), Decimal::new(3, 1)));
     }
 
     #[test]
