@@ -140,10 +140,11 @@ pub fn run<R: Read + Send, W: Write + Send>(
     write_pass(&job, Some(input), out, progress)
 }
 
-/// A round of applications to a policy with pools: the input is read twice,
-/// once to settle the pools and once to grant and write (a case the first
-/// reading kept is not decoded or evaluated again); `open` gives it afresh each
-/// time. Returns the summary of what was granted, and how each pool was divided.
+/// A round of applications to a policy with pools: one pass settles the
+/// pools, the next grants and writes (a case the first kept is not decoded or
+/// evaluated again, and when every line was kept the input is not read
+/// again); `open` gives the input afresh each time it is read. Returns the
+/// summary of what was granted, and how each pool was divided.
 pub fn run_round<W: Write + Send>(
     program: &Program,
     open: &dyn Fn() -> io::Result<Box<dyn Read + Send>>,
@@ -171,7 +172,8 @@ fn round_keeping<W: Write + Send>(
     let (round, kept) = claims_pass(&job, open()?, Kept::new(budget), progress)?;
     job.settled = Some(round.settle(ledger));
     job.kept = Some(kept);
-    // A round whose every line was kept reads its input once. (A table's lines carry their rows: those are read again.)
+    // A round whose every line was kept reads its input once. (A table's
+    // lines carry their rows: those are read again.)
     let summary = match job.kept.as_ref().and_then(Kept::whole) {
         Some(_) if !job.tagged => write_pass::<io::Empty, _>(&job, None, out, progress)?,
         _ => write_pass(&job, Some(open()?), out, progress)?,
