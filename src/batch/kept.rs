@@ -54,8 +54,8 @@ pub struct Group {
     values: Vec<Value>,
 }
 
-/// One kept line: its total, and where its varying parts end. (A round keeps
-/// at most `BUDGET` bytes: its kept lines are numbered far below 2³².)
+/// One kept line: its total, and where its varying parts end. (A line
+/// numbered past 2³² is not kept: the second pass judges it again.)
 #[derive(Clone, Copy)]
 struct Record {
     line: u32,
