@@ -94,6 +94,16 @@ const TOKENS: &[&str] = &[
     " / ",
     "in force 2026-01-01 to 2026-12-31",
     "40.5",
+    // Blanks and punctuation wider than a byte: a slice at `i + 1` past them splits a character.
+    "\u{a0}",
+    "\u{3000}",
+    "（",
+    "）",
+    "：",
+    "，",
+    "；",
+    "\r\n",
+    "\t",
 ];
 
 mod support;
@@ -190,7 +200,7 @@ fn field_name() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    // 256 cases a property; `PROPTEST_CASES=20000` for a longer run (docs/testing.md).
 
     #[test]
     fn any_text_is_parsed_and_checked_without_panic(text in "\\PC{0,400}") {

@@ -57,9 +57,11 @@ pub(super) fn full_width(source: &str) -> Vec<Diagnostic> {
 /// published numbering, not a slip.
 fn in_clause_ref(source: &str, at: usize) -> bool {
     let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+    // Past the last blank before `at`, whose width may be more than a byte (U+00A0, U+3000).
     let token_start = source[line_start..at]
-        .rfind(char::is_whitespace)
-        .map_or(line_start, |i| line_start + i + 1);
+        .char_indices()
+        .rfind(|(_, c)| c.is_whitespace())
+        .map_or(line_start, |(i, c)| line_start + i + c.len_utf8());
     let words: Vec<&str> = source[line_start..token_start].split_whitespace().collect();
     matches!(words.as_slice(), [item, _] if ["measure", "rule", "pool", "benefit", "clause"].contains(item))
 }
@@ -157,4 +159,17 @@ fn unclosed_braces(text: &str) -> Vec<usize> {
         }
     }
     open
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_blank_wider_than_a_byte_before_a_bracket_is_stepped_over_whole() {
+        // U+00A0 and U+3000 are two and three bytes; the token after them starts past both.
+        assert_eq!(full_width("\u{a0}\"\"（").len(), 1);
+        assert!(full_width("measure a\u{3000}第三条（五）").is_empty());
+        assert_eq!(full_width("x\u{3000}（").len(), 1);
+    }
 }
