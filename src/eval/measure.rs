@@ -171,6 +171,8 @@ pub(super) fn rule(
 ) -> Result<(), EvalError> {
     let policy = &*program.policy;
     let def = &policy.rules[r];
+    // What each member became, for the trace: gathered only when explaining,
+    // so that a batch's steady state allocates nothing.
     let mut changes: Vec<(usize, StepKind)> = Vec::new();
     match &def.kind {
         RuleKind::SharedCap {
@@ -201,17 +203,19 @@ pub(super) fn rule(
             for &m in members {
                 let before = out.awards[m];
                 let after = money::capped(before, room, Decimal::ZERO);
-                changes.push((
-                    m,
-                    StepKind::Shared {
-                        rule: r,
-                        limit,
-                        prior,
-                        room,
-                        before,
-                        after,
-                    },
-                ));
+                if mode.explain {
+                    changes.push((
+                        m,
+                        StepKind::Shared {
+                            rule: r,
+                            limit,
+                            prior,
+                            room,
+                            before,
+                            after,
+                        },
+                    ));
+                }
                 room = room.checked_sub(after).unwrap_or(Decimal::ZERO);
                 out.awards[m] = after;
             }
@@ -228,15 +232,17 @@ pub(super) fn rule(
                 let before = out.awards[m];
                 let after = if Some(m) == winner { before } else { Decimal::ZERO };
                 out.awards[m] = after;
-                changes.push((
-                    m,
-                    StepKind::HighestOnly {
-                        rule: r,
-                        winner,
-                        before,
-                        after,
-                    },
-                ));
+                if mode.explain {
+                    changes.push((
+                        m,
+                        StepKind::HighestOnly {
+                            rule: r,
+                            winner,
+                            before,
+                            after,
+                        },
+                    ));
+                }
             }
         }
     }
