@@ -105,7 +105,8 @@ impl Kept {
     /// so far took: grown once, not doubled line by line.
     pub fn group(&self, lines: usize) -> Group {
         let [kept, claims, figures, ids] = self.held;
-        let room = |n: usize| n.checked_div(kept).unwrap_or(0) * lines * 9 / 8;
+        // Rounded up: a part most lines lack (figures) still gets room for its few.
+        let room = |n: usize| (n * lines * 9).checked_div(kept * 8).map_or(0, |r| r + 1);
         let (awards, benefits) = self.shape.map_or((0, 0), |(a, b)| (a * lines, b * lines));
         Group {
             shape: self.shape,
