@@ -39,20 +39,26 @@ impl Rng {
 /// One case as a JSON line (without the newline).
 pub fn case(policy: &Policy, rng: &mut Rng, n: u64) -> String {
     let mut out = String::with_capacity(256);
-    let year = 2025 + rng.range(0, 1);
+    // 2025 or 2026, moved into the years the policy is in force, so that a
+    // case is not rejected for its year alone.
+    let (from, to) = policy.header.period();
+    let (lo, hi) = (from.map_or(i32::MIN, |d| d.year), to.map_or(i32::MAX, |d| d.year));
+    let base = 2025.clamp(lo, hi.saturating_sub(1).max(lo));
+    let year = i64::from(base) + rng.range(0, 1).min(i64::from(hi) - i64::from(base));
     let _ = write!(out, "{{\"id\":\"S-{n:07}\",\"year\":{year}");
-    // A policy in force for a period, or one that requires the date, reads each case on its own date.
+    // A policy in force for a period, or one that requires the date, reads
+    // each case on its own date; so does one that takes effect after 1 January
+    // of the case's year, which that day alone would put outside it.
+    let new_year = crate::date::Date::new_year(year as i32);
+    let late = from.filter(|f| *f > new_year);
     let period = policy.header.in_force.or_else(|| {
-        policy.date_required.as_ref().map(|_| {
-            let y = year as i32;
-            (
-                crate::date::Date::new_year(y),
-                crate::date::Date {
-                    year: y,
-                    month: 12,
-                    day: 31,
-                },
-            )
+        (policy.date_required.is_some() || late.is_some()).then(|| {
+            let end = crate::date::Date {
+                year: year as i32,
+                month: 12,
+                day: 31,
+            };
+            (late.unwrap_or(new_year), end)
         })
     });
     if let Some((from, to)) = period {
@@ -86,6 +92,8 @@ pub fn case(policy: &Policy, rng: &mut Rng, n: u64) -> String {
 /// A field's JSON text, or `None` to leave it out.
 fn field(policy: &Policy, rng: &mut Rng, f: &FieldDef) -> Option<String> {
     match &f.ty {
+        // A field every case must give is never left out.
+        ty if f.required() => Some(value(policy, rng, ty, &f.range)),
         Ty::Optional(inner) => {
             if rng.chance(50) {
                 None
@@ -159,4 +167,42 @@ fn pick_day(rng: &mut Rng, from: crate::date::Date, to: crate::date::Date) -> cr
     let day = rng.range(1, 28) as u8;
     let d = crate::date::Date { year, month, day };
     d.clamp(from, to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::Reader;
+
+    fn policy(header: &str, inputs: &str) -> Policy {
+        let src = format!("policy \"p\" {{ {header} }}\n{inputs}\nmeasure m （一） \"m\" {{ text \"t\" award 1元 }}");
+        let file = crate::syntax::parse(&src, crate::syntax::FileKind::Policy).expect("parses");
+        crate::check::check(&file, &[]).policy.expect("checks")
+    }
+
+    #[test]
+    fn every_case_drawn_is_one_the_policy_accepts() {
+        let policies = [
+            // in force from a later year, fields every case must give
+            policy(
+                "effective 2030-07-01",
+                "input spend: money >= 0\ninput member: bool\ninput share: rate",
+            ),
+            // a period in force, and the date the policy reads
+            policy(
+                "in force 2024-03-01 to 2024-09-30",
+                "input day: date\ninput spend: money >= 0 default 0元",
+            ),
+            // no period at all: 2025 and 2026, as before
+            policy("", "input spend: money >= 0 default 0元"),
+        ];
+        for p in &policies {
+            let reader = Reader::new(p);
+            let mut rng = Rng::new(9);
+            for n in 1..=500 {
+                let line = case(p, &mut rng, n);
+                assert!(reader.text(&line).is_ok(), "{line}: {:?}", reader.text(&line).err());
+            }
+        }
+    }
 }
