@@ -489,7 +489,10 @@ mod tests {
     fn a_case_the_record_cannot_hold_is_not_kept() {
         let mut g = Group::default();
         let mut ranked = claim(1, Decimal::ONE);
-        ranked.tie = Some(Box::new((None, "a".into())));
+        ranked.tie = Some(crate::pool::Tie {
+            then: None,
+            id: crate::pool::TieId::new("a"),
+        });
         assert!(!g.keep(1, "a", &Outcome::default(), &[ranked], &[]));
         let listed = Outcome {
             values: vec![Value::List(crate::value::Span32::default())],

@@ -64,7 +64,10 @@ pub fn claims_into(
             }
             _ => (None, None),
         };
-        let tie = ranks(pool).then(|| Box::new((then, case.id.clone())));
+        let tie = ranks(pool).then(|| Tie {
+            then,
+            id: TieId::new(&case.id),
+        });
         // A round against the registry counts what the pool already paid from
         // the registry's record of every applicant, not from this round's cases.
         let mut paid = if pool.less_paid && case.applicant.is_none() {

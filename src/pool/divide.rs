@@ -170,12 +170,12 @@ fn tie(a: &Claim, b: &Claim, then_descending: bool) -> Ordering {
     let (Some(x), Some(y)) = (&a.tie, &b.tie) else {
         return Ordering::Equal;
     };
-    let by_then = match (&x.0, &y.0) {
+    let by_then = match (&x.then, &y.then) {
         (Some(p), Some(q)) => p.compare(q, "").unwrap_or(Ordering::Equal),
         _ => Ordering::Equal,
     };
     let by_then = if then_descending { by_then.reverse() } else { by_then };
-    by_then.then_with(|| x.1.cmp(&y.1))
+    by_then.then_with(|| x.id.cmp(&y.id))
 }
 
 /// Claims served whole in order of their key (ties by the `then by` field, then

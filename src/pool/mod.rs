@@ -60,11 +60,60 @@ pub struct Claim {
     pub key: Option<Value>,
     /// pools that rank their claims: what breaks a tie, so that the result does not
     /// depend on the order of the file — the `then by` field's value, then the case id
-    pub tie: Option<Box<(Option<Value>, String)>>,
+    pub tie: Option<Tie>,
     /// under `less what the ledgers show paid`: what the case's ledger shows this
     /// period's awards of the pool already paid (on one claim of the case per pool);
     /// a claim of nothing that only carries this is no request
     pub paid: Decimal,
+}
+
+/// What breaks a tie between two ranked claims: the `then by` field's value,
+/// then the case id. Held in the claim itself, the id inline when it is short
+/// (as ids are), so that ranking a claim allocates nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tie {
+    pub then: Option<Value>,
+    pub id: TieId,
+}
+
+/// A case id as a tie-break holds it: its bytes inline up to 22, boxed beyond.
+/// Ordered as the text is (UTF-8 bytes order as their characters do).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TieId {
+    Short(u8, [u8; 22]),
+    Long(Box<str>),
+}
+
+impl TieId {
+    pub fn new(id: &str) -> TieId {
+        let mut bytes = [0u8; 22];
+        match bytes.get_mut(..id.len()) {
+            Some(room) => {
+                room.copy_from_slice(id.as_bytes());
+                TieId::Short(id.len() as u8, bytes)
+            }
+            None => TieId::Long(id.into()),
+        }
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            TieId::Short(n, bytes) => bytes.get(..usize::from(*n)).unwrap_or_default(),
+            TieId::Long(s) => s.as_bytes(),
+        }
+    }
+}
+
+impl Ord for TieId {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_bytes().cmp(other.as_bytes())
+    }
+}
+
+impl PartialOrd for TieId {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 /// A period as people and the ledger name it: `2026`, or `2026-01-01..2026-12-31`.

@@ -31,13 +31,19 @@ fn claim(line: usize, amount: &str, key: Option<i64>) -> Claim {
         amount: d(amount),
         key: key.map(Value::Int),
         // the case ids follow the lines here, unless a test says otherwise
-        tie: Some(Box::new((None, format!("case-{line}")))),
+        tie: Some(Tie {
+            then: None,
+            id: TieId::new(&format!("case-{line}")),
+        }),
         paid: Decimal::ZERO,
     }
 }
 
 fn with_id(mut c: Claim, id: &str, then: Option<i64>) -> Claim {
-    c.tie = Some(Box::new((then.map(Value::Int), id.to_string())));
+    c.tie = Some(Tie {
+        then: then.map(Value::Int),
+        id: TieId::new(id),
+    });
     c
 }
 
@@ -182,4 +188,27 @@ fn a_ledger_of_earlier_rounds_leaves_the_rest() {
     assert_eq!(a.available, d("30"));
     assert_eq!(a.granted, d("30"));
     assert_eq!(ledger.after(&p, &s).get("fund", "2026"), d("100"));
+}
+
+#[test]
+fn a_tie_id_orders_as_its_text_whether_inline_or_boxed() {
+    let ids = [
+        "",
+        "a",
+        "S-0000001",
+        "S-0000002",
+        "申报-0001",
+        "exactly twenty-two b..",
+        "twenty-three bytes long",
+        "a much longer case id than any inline one holds",
+        "中文编号超过二十二个字节的申报",
+    ];
+    for x in ids {
+        let tx = TieId::new(x);
+        assert_eq!(tx.as_bytes(), x.as_bytes());
+        assert_eq!(matches!(tx, TieId::Short(..)), x.len() <= 22, "{x}");
+        for y in ids {
+            assert_eq!(tx.cmp(&TieId::new(y)), x.cmp(y), "{x} against {y}");
+        }
+    }
 }
