@@ -26,7 +26,7 @@ use crate::compile::Program;
 use crate::date::Date;
 use crate::eval::{Compiled, Evaluator};
 use crate::lang::{self, Lang};
-use crate::pool::{self, Claim, Ledger, Round, Settled, Share};
+use crate::pool::{self, Claim, Ledger, Parts, Round, Settled, Share};
 use crate::report::result::{self, Lines};
 use rayon::prelude::*;
 use std::cell::RefCell;
@@ -212,6 +212,7 @@ fn claims_pass<'p, R: Read + Send>(
     progress: &(dyn Fn(u64) + Sync),
 ) -> io::Result<(Round<'p>, Kept)> {
     let mut round = Round::new(job.program);
+    let tallies = Parts::new(job.program);
     std::thread::scope(|scope| -> io::Result<()> {
         let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(2);
         let reader = scope.spawn(move || chunks(input, 1, |c| chunk_tx.send(c).is_ok(), progress));
@@ -223,7 +224,7 @@ fn claims_pass<'p, R: Read + Send>(
             let parts: Vec<(Round, kept::Group)> = lines
                 .par_chunks(LINES_PER_TASK)
                 .map(|group| {
-                    let mut part = Round::new(job.program);
+                    let mut part = tallies.take();
                     let mut records = kept.group(group.len());
                     lang::scoped(job.lang, || {
                         WORKER.with(|w| {
@@ -244,7 +245,7 @@ fn claims_pass<'p, R: Read + Send>(
                 .collect();
             RECYCLED.give_chunk(chunk.text);
             for (part, records) in parts {
-                round.merge(part);
+                tallies.merge(&mut round, part);
                 kept.push(records);
             }
             kept.read(chunk.first_line, chunk.lines, bytes);

@@ -119,10 +119,11 @@ pub fn rows<T: Send>(
 
 /// The first pass: every row's claims on the pools, tallied on every core and merged in order.
 fn claims<'p>(job: &Job<'p>, tasks: &[Range<usize>], source: &Source) -> Round<'p> {
+    let tallies = Parts::new(job.program);
     let parts: Vec<Round> = tasks
         .par_iter()
         .map(|rows| {
-            let mut part = Round::new(job.program);
+            let mut part = tallies.take();
             let mut text = String::new();
             lang::scoped(job.lang, || {
                 WORKER.with(|w| {
@@ -146,7 +147,7 @@ fn claims<'p>(job: &Job<'p>, tasks: &[Range<usize>], source: &Source) -> Round<'
         .collect();
     let mut round = Round::new(job.program);
     for part in parts {
-        round.merge(part);
+        tallies.merge(&mut round, part);
     }
     round
 }

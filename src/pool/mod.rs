@@ -21,7 +21,7 @@ mod settled;
 pub use claims::{claims, claims_into};
 pub use divide::Allocation;
 pub use ledger::Ledger;
-pub use round::Round;
+pub use round::{Parts, Round};
 pub use settled::{Settled, Share};
 
 use crate::case::{Case, CaseErrors, FieldError};

@@ -2,6 +2,7 @@
 
 use super::divide::{divide_ranked, Allocation};
 use super::*;
+use std::sync::Mutex;
 
 /// The claims of a round, gathered per pool and period: running totals, and
 /// the claims themselves only where the rule must rank them (served in order,
@@ -25,6 +26,67 @@ struct Tally {
     last_line: usize,
     /// every claim, when the rule ranks them
     kept: Option<Vec<Claim>>,
+    /// whether a claim came since the tally was emptied: an emptied tally
+    /// stays, its room kept, for the next lines a core tallies
+    seen: bool,
+}
+
+impl Tally {
+    /// Its figures, without its claims.
+    fn clone_figures(&self) -> Tally {
+        Tally { kept: None, ..*self }
+    }
+
+    /// Back to no claims, as it was made, its room for claims kept.
+    fn empty(&mut self) {
+        let Tally {
+            demand,
+            paid,
+            cap: _,
+            capped,
+            claims,
+            applicants,
+            last_line,
+            kept,
+            seen,
+        } = self;
+        (*demand, *paid, *capped) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+        (*claims, *applicants, *last_line, *seen) = (0, 0, 0, false);
+        if let Some(kept) = kept {
+            kept.clear();
+        }
+    }
+}
+
+/// The rounds of lines tallied apart, each on its own core, given back once
+/// merged: the next lines are tallied in an emptied one, not a new one (a
+/// task's tally allocated its map, and its ranked claims grew by doubling).
+pub struct Parts<'p> {
+    program: &'p Program,
+    spare: Mutex<Vec<Round<'p>>>,
+}
+
+impl<'p> Parts<'p> {
+    pub fn new(program: &'p Program) -> Self {
+        Parts {
+            program,
+            spare: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// An empty round for the next lines.
+    pub fn take(&self) -> Round<'p> {
+        let spare = self.spare.lock().ok().and_then(|mut spare| spare.pop());
+        spare.unwrap_or_else(|| Round::new(self.program))
+    }
+
+    /// Adds `part` (the lines after those `round` has) to `round`, and keeps it, emptied.
+    pub fn merge(&self, round: &mut Round<'p>, mut part: Round<'p>) {
+        round.merge(&mut part);
+        if let Ok(mut spare) = self.spare.lock() {
+            spare.push(part);
+        }
+    }
 }
 
 impl<'p> Round<'p> {
@@ -52,7 +114,9 @@ impl<'p> Round<'p> {
             applicants: 0,
             last_line: 0,
             kept: ranks(pool).then(Vec::new),
+            seen: false,
         });
+        t.seen = true;
         t.paid = add(t.paid, claim.paid);
         if claim.amount.is_zero() {
             // what was paid before, with nothing asked now
@@ -77,11 +141,24 @@ impl<'p> Round<'p> {
     }
 
     /// Adds the tallies of the round's next lines, gathered apart (on another core).
-    pub fn merge(&mut self, later: Round) {
-        for (key, t) in later.tallies {
-            match self.tallies.get_mut(&key) {
+    /// `later` is left empty, its tallies there to be filled again.
+    pub fn merge(&mut self, later: &mut Round) {
+        for (key, t) in later.tallies.iter_mut().filter(|(_, t)| t.seen) {
+            match self.tallies.get_mut(key) {
                 None => {
-                    self.tallies.insert(key, t);
+                    // Its claims copied, so that `later` keeps the room they took.
+                    let kept = t.kept.as_mut().map(|k| {
+                        let mut mine = Vec::with_capacity(k.len());
+                        mine.append(k);
+                        mine
+                    });
+                    self.tallies.insert(
+                        *key,
+                        Tally {
+                            kept,
+                            ..t.clone_figures()
+                        },
+                    );
                 }
                 Some(mine) => {
                     mine.demand = add(mine.demand, t.demand);
@@ -91,11 +168,12 @@ impl<'p> Round<'p> {
                     // A line's claims are never split between two tallies.
                     mine.applicants += t.applicants;
                     mine.last_line = t.last_line;
-                    if let (Some(a), Some(b)) = (&mut mine.kept, t.kept) {
-                        a.extend(b);
+                    if let (Some(a), Some(b)) = (&mut mine.kept, &mut t.kept) {
+                        a.append(b);
                     }
                 }
             }
+            t.empty();
         }
     }
 

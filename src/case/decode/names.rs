@@ -24,7 +24,7 @@ impl<V> Names<V> {
     /// The name the text of a key starts with at `at` (just after its opening
     /// quote), with its length: the name's bytes and then the closing quote.
     /// A key written with escapes is not found here, but by `get` once read.
-    #[inline]
+    #[inline(always)]
     pub(in crate::case) fn at(&self, text: &[u8], at: usize) -> Option<(&V, usize)> {
         let first = usize::from(*text.get(at)?);
         for &(len, i) in self.by_first.get(first)? {
