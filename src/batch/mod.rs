@@ -287,6 +287,29 @@ fn read_claims(job: &Job, w: &mut Worker, line_no: usize) -> bool {
     }
 }
 
+/// Writes `pieces` in order, as few writes as the output allows: a file or
+/// the terminal takes up to `IOV` of them in one call (`writev`), and none of
+/// their bytes is copied on the way.
+fn write_pieces<W: Write>(out: &mut W, pieces: &[String]) -> io::Result<()> {
+    const IOV: usize = 64;
+    for group in pieces.chunks(IOV) {
+        let mut slices = [io::IoSlice::new(&[]); IOV];
+        for (slice, p) in slices.iter_mut().zip(group) {
+            *slice = io::IoSlice::new(p.as_bytes());
+        }
+        let mut left = slices.get_mut(..group.len()).unwrap_or_default();
+        while left.iter().any(|s| !s.is_empty()) {
+            match out.write_vectored(left) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => io::IoSlice::advance_slices(&mut left, n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Evaluates every line and writes one result per line, granting what the
 /// pools settled; with no `input`, grants the lines the first pass kept.
 fn write_pass<R: Read + Send, W: Write + Send>(
@@ -297,7 +320,8 @@ fn write_pass<R: Read + Send, W: Write + Send>(
 ) -> io::Result<Summary> {
     let n_awards = job.program.policy.measures.len();
     let mut summary = Summary::new(n_awards);
-    let mut out = io::BufWriter::with_capacity(1 << 20, out);
+    // Unbuffered: each chunk's pieces go out in one vectored write, not copied into a buffer first.
+    let mut out = out;
     let format = job.format;
     if format == Output::Csv {
         out.write_all(job.lines.csv_header().as_bytes())?;
@@ -327,8 +351,8 @@ fn write_pass<R: Read + Send, W: Write + Send>(
         let recycled = &RECYCLED;
         let writer = scope.spawn(move || -> io::Result<()> {
             for pieces in text_rx {
+                write_pieces(&mut out, &pieces)?;
                 for p in pieces {
-                    out.write_all(p.as_bytes())?;
                     recycled.give_text(p);
                 }
             }

@@ -132,3 +132,70 @@ fn a_round_kept_whole_reads_its_input_once() {
     assert_eq!(kept, again);
     assert!(kept.0.ends_with("]}\n") && kept.0.contains("\"broken\""));
 }
+
+/// A writer that takes at most a few bytes a call, refuses the first call as
+/// interrupted and, when `vectored`, takes from several slices at once.
+struct Trickle {
+    got: Vec<u8>,
+    calls: usize,
+    vectored: bool,
+}
+
+impl Write for Trickle {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.calls += 1;
+        if self.calls == 1 {
+            return Err(io::ErrorKind::Interrupted.into());
+        }
+        let n = buf.len().min(5);
+        self.got.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        if !self.vectored {
+            let first = bufs.iter().find(|b| !b.is_empty()).map_or(&[][..], |b| &b[..]);
+            return self.write(first);
+        }
+        let mut left = 7;
+        let mut n = 0;
+        for b in bufs {
+            let take = b.len().min(left);
+            self.got.extend_from_slice(&b[..take]);
+            (left, n) = (left - take, n + take);
+        }
+        self.calls += 1;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn pieces_are_written_whole_and_in_order_however_little_each_write_takes() {
+    // More pieces than one vectored write holds, some empty, of every length.
+    let pieces: Vec<String> = (0..150)
+        .map(|i| {
+            if i % 7 == 3 {
+                String::new()
+            } else {
+                format!("{{\"line\":{i}}}\n")
+            }
+        })
+        .collect();
+    for vectored in [false, true] {
+        let mut out = Trickle {
+            got: Vec::new(),
+            calls: 0,
+            vectored,
+        };
+        write_pieces(&mut out, &pieces).unwrap_or_else(|e| panic!("written: {e}"));
+        assert_eq!(
+            String::from_utf8_lossy(&out.got),
+            pieces.concat(),
+            "vectored: {vectored}"
+        );
+    }
+}
