@@ -7,12 +7,12 @@
 use super::json::{Cursor, JsonError};
 use super::registered::{Registered, APPLICANT};
 use super::{code, Case, CaseErrors, FieldError};
-use crate::check::model::{FieldDef, Policy, Range, Ty, WhenAbsent};
-use crate::compile::const_value;
+use crate::check::model::{FieldDef, Policy, Range, Ty};
 use crate::date::Date;
 use crate::diagnostic::closest;
 use crate::syntax::literal;
 use crate::value::{Span32, Value};
+use defaults::{fill, required, when_missing};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -26,11 +26,17 @@ pub struct Reader<'p> {
     records: Vec<Names<usize>>,
     enums: Vec<Names<u32>>,
     pub(super) awards: Names<usize>,
-    /// what a case that leaves an input out gets
     /// per input, what a case that leaves it out gets; `None` when it must give it
     defaults: Vec<Option<Value>>,
+    /// the inputs that have a default, with it: what the end of a case fills in
+    fill: Vec<(usize, Value)>,
+    /// the inputs that have none
+    required: Vec<usize>,
     /// the same for each record's fields
     record_defaults: Vec<Vec<Option<Value>>>,
+    /// `fill` and `required` for each record's fields
+    pub(super) record_fill: Vec<Vec<(usize, Value)>>,
+    pub(super) record_required: Vec<Vec<usize>>,
     /// a field outside the policy's inputs that this reader takes out of each case
     extra: Option<String>,
     /// a round against a grant registry: each case's ledger is the registry's
@@ -67,6 +73,10 @@ impl<'p> Reader<'p> {
                 .collect(),
             awards: index(p.measures.iter().map(|m| m.id.as_str()).collect()),
             defaults: p.inputs.iter().map(when_missing).collect(),
+            fill: fill(&p.inputs),
+            required: required(&p.inputs),
+            record_fill: p.records.iter().map(|r| fill(&r.fields)).collect(),
+            record_required: p.records.iter().map(|r| required(&r.fields)).collect(),
             record_defaults: p
                 .records
                 .iter()
@@ -170,17 +180,6 @@ impl<'p> Reader<'p> {
                 errors: vec![FieldError::new("", code::JSON, json_message(&e))],
             }),
         }
-    }
-}
-
-/// What a field left out means: nothing for an optional one, else the default
-/// the policy writes; `None` when the case must give it.
-fn when_missing(def: &FieldDef) -> Option<Value> {
-    match (&def.ty, &def.default) {
-        (Ty::Optional(_), _) => Some(Value::Absent),
-        (_, Some(WhenAbsent::Empty)) => Some(Value::List(Span32::default())),
-        (_, Some(WhenAbsent::Value(c))) => Some(const_value(c)),
-        (_, None) => None,
     }
 }
 
@@ -390,28 +389,19 @@ impl Decoder<'_, '_> {
             );
         }
         // Each input the case left out gets its default; one with none is missed.
-        let left_out = self.scratch.given[given..]
-            .iter()
-            .zip(&mut out.slots)
-            .zip(&self.r.defaults);
-        let mut missed = None;
-        for (slot, ((given, value), default)) in left_out.enumerate() {
-            if !*given {
-                match default {
-                    Some(d) => value.clone_from(d),
-                    None => missed = missed.or(Some(slot)),
-                }
+        let given_now = self.scratch.given.get(given..).unwrap_or_default();
+        for (slot, default) in &self.r.fill {
+            if let (Some(false), Some(value)) = (given_now.get(*slot), out.slots.get_mut(*slot)) {
+                *value = default.clone();
             }
         }
-        if let Some(first) = missed {
-            for (slot, def) in policy.inputs.iter().enumerate().skip(first) {
-                if !self.scratch.given[given + slot] && self.r.defaults[slot].is_none() {
-                    self.push(
-                        Path::Top(&def.name),
-                        code::MISSING,
-                        words!("missing: this field is required"),
-                    );
-                }
+        for &slot in &self.r.required {
+            if self.scratch.given.get(given + slot) == Some(&false) {
+                self.push(
+                    Path::Top(&policy.inputs[slot].name),
+                    code::MISSING,
+                    words!("missing: this field is required"),
+                );
             }
         }
         self.scratch.given.truncate(given);
@@ -576,6 +566,7 @@ impl Decoder<'_, '_> {
     }
 }
 
+mod defaults;
 mod names;
 mod numbers;
 mod registry;

@@ -222,14 +222,16 @@ impl Decoder<'_, '_> {
                 c.expect(b',')?;
             }
         }
-        for (i, f) in def.fields.iter().enumerate() {
-            if !self.scratch.given[given + i] {
-                // The defaults were worked out when the reader was made.
-                let default = self.r.record_defaults.get(r).and_then(|d| d.get(i)).cloned().flatten();
-                self.items[base + i] = match default {
-                    Some(v) => v,
-                    None => self.missing(f, Path::Field(&path, &f.name), None),
-                };
+        // The defaults were worked out when the reader was made; the fields start absent.
+        let reader = self.r;
+        for (i, default) in reader.record_fill.get(r).map_or(&[][..], Vec::as_slice) {
+            if let (Some(false), Some(v)) = (self.scratch.given.get(given + i), self.items.get_mut(base + i)) {
+                *v = default.clone();
+            }
+        }
+        for &i in reader.record_required.get(r).map_or(&[][..], Vec::as_slice) {
+            if let (Some(false), Some(f)) = (self.scratch.given.get(given + i).copied(), def.fields.get(i)) {
+                self.missing(f, Path::Field(&path, &f.name), None);
             }
         }
         self.scratch.given.truncate(given);
