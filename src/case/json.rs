@@ -45,6 +45,7 @@ impl<'a> Cursor<'a> {
         self.pos
     }
 
+    #[inline]
     pub fn slice(&self, start: usize, end: usize) -> &'a str {
         self.text.get(start..end).unwrap_or("")
     }
