@@ -576,7 +576,7 @@ pub(super) use names::Names;
 mod values;
 
 pub(super) use numbers::{decimal, looks_numeric};
-use numbers::{in_range, in_range_int, parse_date, plain_decimal, separators};
+use numbers::{in_range, in_range_int, parse_date, plain_decimal, plain_prefix, separators};
 
 #[cfg(test)]
 mod tests;

@@ -37,26 +37,38 @@ pub(in crate::case) fn decimal(text: &str) -> Result<Decimal, (&'static str, Str
 /// The common form of an amount, `653921.82` or `1800000`: at most 18 digits,
 /// read straight into the mantissa. Anything else goes through the full parser.
 pub(super) fn plain_decimal(text: &[u8]) -> Option<Decimal> {
-    if text.is_empty() || text.len() > 19 {
-        return None;
+    match plain_prefix(text, 0) {
+        Some((d, n)) if n == text.len() => Some(d),
+        _ => None,
     }
-    // One pass; the digits are summed wrapping, and a mantissa of more than
-    // 18 digits (which could have wrapped) is refused after it.
+}
+
+/// A plain amount that starts at `at` and runs to the first byte that is
+/// neither a digit nor its point, with its length: so that an amount written
+/// as a string is read where it stands, in the one pass that finds its end.
+pub(super) fn plain_prefix(bytes: &[u8], at: usize) -> Option<(Decimal, usize)> {
+    // The digits are summed wrapping; a mantissa of more than 18 digits
+    // (which could have wrapped) is refused after the loop.
     let mut m = 0i64;
     let mut point = None;
-    for (i, &b) in text.iter().enumerate() {
+    let mut n = 0;
+    for (i, &b) in bytes.get(at..)?.iter().enumerate() {
         match b {
             b'0'..=b'9' => m = m.wrapping_mul(10).wrapping_add(i64::from(b - b'0')),
             b'.' if point.is_none() && i > 0 => point = Some(i),
-            _ => return None,
+            _ => break,
+        }
+        n = i + 1;
+        if n > 19 {
+            return None;
         }
     }
-    let fraction = point.map_or(0, |p| text.len() - p - 1);
+    let fraction = point.map_or(0, |p| n - p - 1);
     // `5.` has no digit after its point: the full parser decides.
-    if point.is_some() && fraction == 0 || text.len() - usize::from(point.is_some()) > 18 {
+    if n == 0 || point.is_some() && fraction == 0 || n - usize::from(point.is_some()) > 18 {
         return None;
     }
-    Decimal::try_new(m, u32::try_from(fraction).ok()?).ok()
+    Some((Decimal::try_new(m, u32::try_from(fraction).ok()?).ok()?, n))
 }
 
 /// `"1,000,000"`: a number with thousands separators, which a case does not use.
@@ -108,7 +120,7 @@ pub(super) fn in_range(d: Decimal, r: &Range) -> Result<(), (&'static str, Strin
 
 #[cfg(test)]
 mod tests {
-    use super::{in_range_int, plain_decimal};
+    use super::{in_range_int, plain_decimal, plain_prefix};
     use crate::check::model::Range;
     use rust_decimal::Decimal;
     use std::str::FromStr;
@@ -146,6 +158,32 @@ mod tests {
         ] {
             assert_eq!(plain_decimal(s.as_bytes()), None, "{s}");
         }
+    }
+
+    #[test]
+    fn an_amount_read_where_it_stands_stops_at_the_first_other_byte() {
+        // as a string's text in a line: the amount, its closing quote, the rest
+        for s in ["653921.82", "1800000", "0", "0.05", "123456789012345678", "007.50"] {
+            let line = format!("{{\"a\":\"{s}\",\"b\":1}}");
+            let at = line.find(s).unwrap_or_default();
+            let want = Decimal::from_str(s).ok().map(|d| (d, s.len()));
+            assert_eq!(plain_prefix(line.as_bytes(), at), want, "{line}");
+        }
+        // what the whole text would refuse is refused from its start too
+        for s in [
+            "",
+            ".5",
+            "5.\"",
+            "9999999999999999999\"",
+            "12345678901234567890\"",
+            "-5\"",
+        ] {
+            assert_eq!(plain_prefix(s.as_bytes(), 0), None, "{s}");
+        }
+        // a prefix is read up to a second point or a letter; the caller then sees it is not the whole
+        assert_eq!(plain_prefix(b"1.2.3", 0).map(|(_, n)| n), Some(3));
+        assert_eq!(plain_prefix(b"12a", 0).map(|(_, n)| n), Some(2));
+        assert_eq!(plain_prefix(b"12", 5), None);
     }
 
     #[test]

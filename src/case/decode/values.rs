@@ -74,24 +74,30 @@ impl Decoder<'_, '_> {
                 decimal(text).and_then(|d| in_range(d, range).map(|()| Value::Dec(d)))
             }
             (Ty::Money | Ty::Number, Some(b'"')) => {
-                let s = c.string()?;
-                if let Some(d) = plain_decimal(s.as_bytes()) {
+                // The common `"653921.82"` is read where it stands; anything else as a string first.
+                let plain = |t: &[u8], at| plain_prefix(t, at).filter(|&(_, n)| t.get(at + n) == Some(&b'"'));
+                if let Some((d, _)) = c.known(plain) {
                     in_range(d, range).map(|()| Value::Dec(d))
-                } else if looks_numeric(s.trim()) {
-                    decimal(s.trim()).and_then(|d| in_range(d, range).map(|()| Value::Dec(d)))
-                } else if let Some(e) = separators(s.trim()) {
-                    Err(e)
-                } else if *ty == Ty::Money {
-                    Err((
-                        code::TYPE,
-                        t!(
-                            "expected an amount in yuan (a number or a decimal string), got %{c}",
-                            c = got(c)
-                        )
-                        .into_owned(),
-                    ))
                 } else {
-                    Err((code::TYPE, t!("expected a number, got %{c}", c = got(c)).into_owned()))
+                    let s = c.string()?;
+                    if let Some(d) = plain_decimal(s.as_bytes()) {
+                        in_range(d, range).map(|()| Value::Dec(d))
+                    } else if looks_numeric(s.trim()) {
+                        decimal(s.trim()).and_then(|d| in_range(d, range).map(|()| Value::Dec(d)))
+                    } else if let Some(e) = separators(s.trim()) {
+                        Err(e)
+                    } else if *ty == Ty::Money {
+                        Err((
+                            code::TYPE,
+                            t!(
+                                "expected an amount in yuan (a number or a decimal string), got %{c}",
+                                c = got(c)
+                            )
+                            .into_owned(),
+                        ))
+                    } else {
+                        Err((code::TYPE, t!("expected a number, got %{c}", c = got(c)).into_owned()))
+                    }
                 }
             }
             (Ty::Rate, Some(b'-' | b'0'..=b'9')) => {
@@ -125,6 +131,10 @@ impl Decoder<'_, '_> {
                 parse_date(&s).map(Value::Date).map_err(|m| (code::DATE, m))
             }
             (Ty::Enum(en), Some(b'"')) => {
+                // Most cases write a value by its very name: found where it stands, not read as a string first.
+                if let Some((i, _)) = c.known(|t, at| self.r.enums[*en].at(t, at).map(|(i, n)| (*i, n))) {
+                    return Ok(Value::Enum(i));
+                }
                 let s = c.string()?;
                 let def = &self.r.policy.enums[*en];
                 // A value's label (`"一等奖"` for `first`) names it as well as its name does.
