@@ -26,14 +26,10 @@ pub struct Reader<'p> {
     records: Vec<Names<usize>>,
     enums: Vec<Names<u32>>,
     pub(super) awards: Names<usize>,
-    /// per input, what a case that leaves it out gets; `None` when it must give it
-    defaults: Vec<Option<Value>>,
     /// the inputs that have a default, with it: what the end of a case fills in
-    fill: Vec<(usize, Value)>,
-    /// the inputs that have none
-    required: Vec<usize>,
-    /// the same for each record's fields
-    record_defaults: Vec<Vec<Option<Value>>>,
+    pub(super) fill: Vec<(usize, Value)>,
+    /// the inputs that have none: a case that leaves one out is refused
+    pub(super) required: Vec<usize>,
     /// `fill` and `required` for each record's fields
     pub(super) record_fill: Vec<Vec<(usize, Value)>>,
     pub(super) record_required: Vec<Vec<usize>>,
@@ -72,16 +68,10 @@ impl<'p> Reader<'p> {
                 })
                 .collect(),
             awards: index(p.measures.iter().map(|m| m.id.as_str()).collect()),
-            defaults: p.inputs.iter().map(when_missing).collect(),
             fill: fill(&p.inputs),
             required: required(&p.inputs),
             record_fill: p.records.iter().map(|r| fill(&r.fields)).collect(),
             record_required: p.records.iter().map(|r| required(&r.fields)).collect(),
-            record_defaults: p
-                .records
-                .iter()
-                .map(|r| r.fields.iter().map(when_missing).collect())
-                .collect(),
             extra: None,
             registered: None,
         }
@@ -347,7 +337,7 @@ impl Decoder<'_, '_> {
                     } else {
                         self.scratch.given[given + slot] = true;
                         let def = &policy.inputs[slot];
-                        out.slots[slot] = self.field(c, def, Path::Top(&key), Some(slot))?;
+                        out.slots[slot] = self.field(c, def, Path::Top(&key))?;
                     }
                 } else if self.r.extra.as_deref() == Some(key.as_ref()) {
                     if std::mem::replace(&mut seen_extra, true) {

@@ -213,15 +213,21 @@ impl Typed<'_, '_> {
                 None => return false,
             }
         }
-        for i in 0..n {
-            if i >= 64 {
-                return false;
-            }
-            if given & (1 << i) == 0 {
-                match self.r.record_defaults.get(r).and_then(|d| d.get(i)).cloned().flatten() {
-                    Some(v) => case.items[base + i] = v,
-                    None => return false,
-                }
+        if n > 64 {
+            return false;
+        }
+        let left_out = |i: &usize| given & (1 << i) == 0;
+        if self
+            .r
+            .record_required
+            .get(r)
+            .is_some_and(|req| req.iter().any(left_out))
+        {
+            return false;
+        }
+        for (i, default) in self.r.record_fill.get(r).map_or(&[][..], Vec::as_slice) {
+            if left_out(i) {
+                case.items[base + i].clone_from(default);
             }
         }
         match Span32::new(base, n) {
@@ -322,12 +328,13 @@ impl Typed<'_, '_> {
         if !given[ID] || !given[YEAR] || (!given[DATE] && policy.date_required.is_some()) {
             return false;
         }
-        for (slot, default) in self.r.defaults.iter().enumerate() {
-            if !given[BUILTIN.len() + slot] {
-                match default {
-                    Some(d) => case.slots[slot].clone_from(d),
-                    None => return false,
-                }
+        let left_out = |slot: &usize| !given[BUILTIN.len() + slot];
+        if self.r.required.iter().any(left_out) {
+            return false;
+        }
+        for (slot, default) in &self.r.fill {
+            if left_out(slot) {
+                case.slots[*slot].clone_from(default);
             }
         }
         let (from, to) = policy.header.period();

@@ -5,28 +5,18 @@
 use super::*;
 
 impl Decoder<'_, '_> {
-    /// The value of a field the case left out (or gave as `null`); `slot` for top-level inputs.
-    pub(super) fn missing(&mut self, def: &FieldDef, path: Path, slot: Option<usize>) -> Value {
-        let default = match slot {
-            Some(s) => self.r.defaults.get(s).cloned().flatten(),
-            None => when_missing(def),
-        };
-        default.unwrap_or_else(|| {
+    /// The value of a field the case gave as `null`, or of a required one it left out.
+    pub(super) fn missing(&mut self, def: &FieldDef, path: Path) -> Value {
+        when_missing(def).unwrap_or_else(|| {
             self.push(path, code::MISSING, words!("missing: this field is required"));
             Value::Absent
         })
     }
 
     /// A declared field; `null` means the same as leaving it out.
-    pub(super) fn field(
-        &mut self,
-        c: &mut Cursor,
-        def: &FieldDef,
-        path: Path,
-        slot: Option<usize>,
-    ) -> Result<Value, JsonError> {
+    pub(super) fn field(&mut self, c: &mut Cursor, def: &FieldDef, path: Path) -> Result<Value, JsonError> {
         if c.null() {
-            return Ok(self.missing(def, path, slot));
+            return Ok(self.missing(def, path));
         }
         let ty = match &def.ty {
             Ty::Optional(inner) => inner.as_ref(),
@@ -216,7 +206,7 @@ impl Decoder<'_, '_> {
                     }
                     Some(&i) => {
                         self.scratch.given[given + i] = true;
-                        let v = self.field(c, &def.fields[i], field_path, None)?;
+                        let v = self.field(c, &def.fields[i], field_path)?;
                         self.items[base + i] = v;
                     }
                     None => {
@@ -241,7 +231,7 @@ impl Decoder<'_, '_> {
         }
         for &i in reader.record_required.get(r).map_or(&[][..], Vec::as_slice) {
             if let (Some(false), Some(f)) = (self.scratch.given.get(given + i).copied(), def.fields.get(i)) {
-                self.missing(f, Path::Field(&path, &f.name), None);
+                self.missing(f, Path::Field(&path, &f.name));
             }
         }
         self.scratch.given.truncate(given);
