@@ -47,27 +47,34 @@ pub(super) fn plain_decimal(text: &[u8]) -> Option<Decimal> {
 /// neither a digit nor its point, with its length: so that an amount written
 /// as a string is read where it stands, in the one pass that finds its end.
 pub(super) fn plain_prefix(bytes: &[u8], at: usize) -> Option<(Decimal, usize)> {
-    // The digits are summed wrapping; a mantissa of more than 18 digits
-    // (which could have wrapped) is refused after the loop.
-    let mut m = 0i64;
-    let mut point = None;
+    let text = bytes.get(at..)?;
+    // Twenty bytes are enough to see that a longer amount is not a plain one.
+    let text = text.get(..20).unwrap_or(text);
+    // The digits are summed wrapping; more than 18 (which could have wrapped) are refused below.
+    let mut m = 0u64;
     let mut n = 0;
-    for (i, &b) in bytes.get(at..)?.iter().enumerate() {
-        match b {
-            b'0'..=b'9' => m = m.wrapping_mul(10).wrapping_add(i64::from(b - b'0')),
-            b'.' if point.is_none() && i > 0 => point = Some(i),
-            _ => break,
+    let mut digits = |n: &mut usize| {
+        let from = *n;
+        while let Some(d) = text.get(*n).map(|b| b.wrapping_sub(b'0')).filter(|d| *d <= 9) {
+            m = m.wrapping_mul(10).wrapping_add(u64::from(d));
+            *n += 1;
         }
-        n = i + 1;
-        if n > 19 {
+        *n - from
+    };
+    let whole = digits(&mut n);
+    let mut fraction = 0;
+    if whole > 0 && text.get(n) == Some(&b'.') {
+        n += 1;
+        fraction = digits(&mut n);
+        // `5.` has no digit after its point: the full parser decides.
+        if fraction == 0 {
             return None;
         }
     }
-    let fraction = point.map_or(0, |p| n - p - 1);
-    // `5.` has no digit after its point: the full parser decides.
-    if n == 0 || point.is_some() && fraction == 0 || n - usize::from(point.is_some()) > 18 {
+    if whole == 0 || whole + fraction > 18 || n > 19 {
         return None;
     }
+    let m = i64::try_from(m).ok()?;
     Some((Decimal::try_new(m, u32::try_from(fraction).ok()?).ok()?, n))
 }
 
@@ -101,8 +108,8 @@ pub(super) fn in_range_int(n: i64, r: &Range) -> Result<(), (&'static str, Strin
 }
 
 pub(super) fn in_range(d: Decimal, r: &Range) -> Result<(), (&'static str, String)> {
-    let message = match (r.min, r.max) {
-        (Some(lo), Some(hi)) if d < lo || d > hi => t!(
+    let message = match (&r.min, &r.max) {
+        (Some(lo), Some(hi)) if d < *lo || d > *hi => t!(
             "%{d} is outside the allowed range %{lo} to %{hi}",
             d = d,
             lo = lo,
@@ -111,8 +118,8 @@ pub(super) fn in_range(d: Decimal, r: &Range) -> Result<(), (&'static str, Strin
         .into_owned(),
         // A floor of 0 is the common one: the sign says it.
         (Some(lo), None) if lo.is_zero() && !d.is_sign_negative() => return Ok(()),
-        (Some(lo), None) if d < lo => t!("%{d} is below the allowed minimum %{lo}", d = d, lo = lo).into_owned(),
-        (None, Some(hi)) if d > hi => t!("%{d} is above the allowed maximum %{hi}", d = d, hi = hi).into_owned(),
+        (Some(lo), None) if d < *lo => t!("%{d} is below the allowed minimum %{lo}", d = d, lo = lo).into_owned(),
+        (None, Some(hi)) if d > *hi => t!("%{d} is above the allowed maximum %{hi}", d = d, hi = hi).into_owned(),
         _ => return Ok(()),
     };
     Err((code::RANGE, message))
