@@ -146,13 +146,22 @@ impl<'a> Cursor<'a> {
     /// cursor where it was) for any other key, which `string` then reads.
     #[inline]
     pub fn known<V: Copy>(&mut self, find: impl Fn(&[u8], usize) -> Option<(V, usize)>) -> Option<(V, &'a str)> {
+        let start = self.pos + 1;
+        let v = self.quoted(find)?;
+        Some((v, self.slice(start, self.pos - 1)))
+    }
+
+    /// What `find` makes of a string's text where it stands, given the length
+    /// of that text up to its closing quote: the cursor then past the quote.
+    /// `None`, and the cursor where it was, when `find` finds nothing.
+    #[inline]
+    pub fn quoted<V>(&mut self, find: impl Fn(&[u8], usize) -> Option<(V, usize)>) -> Option<V> {
         if self.bytes().get(self.pos) != Some(&b'"') {
             return None;
         }
         let (v, len) = find(self.bytes(), self.pos + 1)?;
-        let start = self.pos + 1;
-        self.pos = start + len + 1;
-        Some((v, self.slice(start, start + len)))
+        self.pos += len + 2;
+        Some(v)
     }
 
     /// A string, borrowed when it has no escapes.

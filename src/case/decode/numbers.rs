@@ -51,21 +51,12 @@ pub(super) fn plain_prefix(bytes: &[u8], at: usize) -> Option<(Decimal, usize)> 
     // Twenty bytes are enough to see that a longer amount is not a plain one.
     let text = text.get(..20).unwrap_or(text);
     // The digits are summed wrapping; more than 18 (which could have wrapped) are refused below.
-    let mut m = 0u64;
-    let mut n = 0;
-    let mut digits = |n: &mut usize| {
-        let from = *n;
-        while let Some(d) = text.get(*n).map(|b| b.wrapping_sub(b'0')).filter(|d| *d <= 9) {
-            m = m.wrapping_mul(10).wrapping_add(u64::from(d));
-            *n += 1;
-        }
-        *n - from
-    };
-    let whole = digits(&mut n);
-    let mut fraction = 0;
+    let (n, m) = digits(text, 0, 0);
+    let whole = n;
+    let (mut n, mut m, mut fraction) = (n, m, 0);
     if whole > 0 && text.get(n) == Some(&b'.') {
-        n += 1;
-        fraction = digits(&mut n);
+        (n, m) = digits(text, n + 1, m);
+        fraction = n - whole - 1;
         // `5.` has no digit after its point: the full parser decides.
         if fraction == 0 {
             return None;
@@ -76,6 +67,20 @@ pub(super) fn plain_prefix(bytes: &[u8], at: usize) -> Option<(Decimal, usize)> 
     }
     let m = i64::try_from(m).ok()?;
     Some((Decimal::try_new(m, u32::try_from(fraction).ok()?).ok()?, n))
+}
+
+/// The run of digits from `n` on, added to `m`: where it ends, and the sum.
+#[inline(always)]
+fn digits(text: &[u8], mut n: usize, mut m: u64) -> (usize, u64) {
+    while let Some(&b) = text.get(n) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        m = m.wrapping_mul(10).wrapping_add(u64::from(d));
+        n += 1;
+    }
+    (n, m)
 }
 
 /// `"1,000,000"`: a number with thousands separators, which a case does not use.

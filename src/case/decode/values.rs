@@ -66,7 +66,7 @@ impl Decoder<'_, '_> {
             (Ty::Money | Ty::Number, Some(b'"')) => {
                 // The common `"653921.82"` is read where it stands; anything else as a string first.
                 let plain = |t: &[u8], at| plain_prefix(t, at).filter(|&(_, n)| t.get(at + n) == Some(&b'"'));
-                if let Some((d, _)) = c.known(plain) {
+                if let Some(d) = c.quoted(plain) {
                     in_range(d, range).map(|()| Value::Dec(d))
                 } else {
                     let s = c.string()?;
@@ -122,7 +122,7 @@ impl Decoder<'_, '_> {
             }
             (Ty::Enum(en), Some(b'"')) => {
                 // Most cases write a value by its very name: found where it stands, not read as a string first.
-                if let Some((i, _)) = c.known(|t, at| self.r.enums[*en].at(t, at).map(|(i, n)| (*i, n))) {
+                if let Some(i) = c.quoted(|t, at| self.r.enums[*en].at(t, at).map(|(i, n)| (*i, n))) {
                     return Ok(Value::Enum(i));
                 }
                 let s = c.string()?;
