@@ -280,6 +280,7 @@ fn line_claims(job: &Job, w: &mut Worker, line_no: usize, bytes: &[u8]) -> bool 
 
 /// Appends the claims of the case already read into the worker's `case`;
 /// false when it cannot be evaluated or claim.
+#[inline]
 fn read_claims(job: &Job, w: &mut Worker, line_no: usize) -> bool {
     match w.ev.run_compiled(&job.compiled, job.program, &w.case, job.as_of) {
         Ok(outcome) => pool::claims_into(job.program, &w.case, outcome, line_no, &mut w.claims).is_ok(),

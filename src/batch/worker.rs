@@ -206,6 +206,7 @@ pub(super) struct Worker {
     pub(super) id: String,
 }
 
+#[inline]
 pub(super) fn one_line(
     job: &Job,
     w: &mut Worker,
@@ -265,6 +266,7 @@ pub(super) fn one_line(
 }
 
 /// Writes a judged case's result in the run's format.
+#[inline]
 fn write(job: &Job, id: &str, outcome: &crate::eval::Outcome, shares: &[Share], out: &mut String) {
     match job.format {
         Output::Text => {
