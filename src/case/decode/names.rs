@@ -6,9 +6,9 @@
 #[derive(Debug, Clone)]
 pub(in crate::case) struct Names<V> {
     by_len: Vec<Vec<(Box<[u8]>, V)>>,
-    /// for each first byte, the names that start with it (their length and
-    /// place in `by_len`): to find a name where it stands in a case's text
-    by_first: Vec<Vec<(usize, usize)>>,
+    /// for each first byte, the names that start with it: to find a name
+    /// where it stands in a case's text
+    by_first: Vec<Vec<(Box<[u8]>, V)>>,
 }
 
 impl<V> Names<V> {
@@ -27,8 +27,8 @@ impl<V> Names<V> {
     #[inline(always)]
     pub(in crate::case) fn at(&self, text: &[u8], at: usize) -> Option<(&V, usize)> {
         let first = usize::from(*text.get(at)?);
-        for &(len, i) in self.by_first.get(first)? {
-            let (name, v) = self.by_len.get(len)?.get(i)?;
+        for (name, v) in self.by_first.get(first)? {
+            let len = name.len();
             if text.get(at + len) == Some(&b'"') && text.get(at..at + len).is_some_and(|t| same(t, name)) {
                 return Some((v, len));
             }
@@ -59,7 +59,7 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     word(a, n - 8) == word(b, n - 8)
 }
 
-impl<V> FromIterator<(Box<str>, V)> for Names<V> {
+impl<V: Clone> FromIterator<(Box<str>, V)> for Names<V> {
     fn from_iter<I: IntoIterator<Item = (Box<str>, V)>>(iter: I) -> Self {
         let mut by_len: Vec<Vec<(Box<[u8]>, V)>> = Vec::new();
         for (k, v) in iter {
@@ -70,11 +70,9 @@ impl<V> FromIterator<(Box<str>, V)> for Names<V> {
             by_len[len].push((k.into_boxed_bytes(), v));
         }
         let mut by_first = vec![Vec::new(); 256];
-        for (len, names) in by_len.iter().enumerate() {
-            for (i, (name, _)) in names.iter().enumerate() {
-                if let Some(&b) = name.first() {
-                    by_first[usize::from(b)].push((len, i));
-                }
+        for (name, v) in by_len.iter().flatten() {
+            if let Some(&b) = name.first() {
+                by_first[usize::from(b)].push((name.clone(), v.clone()));
             }
         }
         Names { by_len, by_first }
