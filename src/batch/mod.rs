@@ -236,7 +236,7 @@ fn claims_pass<'p, R: Read + Send>(
                                     let outcome = w.ev.outcome_mut();
                                     records.keep(*line_no, &w.case.id, outcome, &w.claims, &job.outputs);
                                 }
-                                w.claims.drain(..).for_each(|c| part.add(c));
+                                w.claims.iter().for_each(|c| part.add(c));
                             }
                         })
                     });

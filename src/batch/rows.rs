@@ -138,7 +138,7 @@ fn claims<'p>(job: &Job<'p>, tasks: &[Range<usize>], source: &Source) -> Round<'
                             (source.write)(i, &mut text);
                             line_claims(job, w, i + 1, text.as_bytes());
                         }
-                        w.claims.drain(..).for_each(|c| part.add(c));
+                        w.claims.iter().for_each(|c| part.add(c));
                     }
                 })
             });

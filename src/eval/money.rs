@@ -80,15 +80,20 @@ pub fn round_ratio(a: Decimal, b: Decimal, c: Decimal, unit: Decimal, mode: Roun
     }
     let e = cs? - as_? - bs? + i32::try_from(dp).ok()?;
     let pow = |k: i32| 10i128.checked_pow(u32::try_from(k).ok()?);
-    let product = am.checked_mul(bm)?;
+    let product = mul(am, bm)?;
     let (num, den) = if e >= 0 {
-        (product.checked_mul(pow(e)?)?, cm)
+        (mul(product, pow(e)?)?, cm)
     } else {
-        (product, cm.checked_mul(pow(-e)?)?)
+        (product, mul(cm, pow(-e)?)?)
     };
     let negative = (num < 0) != (den < 0);
     let (num, den) = (num.checked_abs()?, den.checked_abs()?);
-    let (q, r) = (num / den, num % den);
+    // One machine division when both fit in 64 bits: the 128-bit one is a call,
+    // made for every claim of a round.
+    let (q, r) = match (u64::try_from(num), u64::try_from(den)) {
+        (Ok(n), Ok(d)) => (i128::from(n / d), i128::from(n % d)),
+        _ => (num / den, num % den),
+    };
     let twice = r.checked_mul(2)?;
     let up = match mode {
         RoundMode::HalfAwayFromZero => twice >= den,
@@ -99,6 +104,15 @@ pub fn round_ratio(a: Decimal, b: Decimal, c: Decimal, unit: Decimal, mode: Roun
     let n = if up { q.checked_add(1)? } else { q };
     let n = if negative { -n } else { n };
     Decimal::try_from_i128_with_scale(n, dp).ok()
+}
+
+/// `a × b`, or `None` past 128 bits. Factors that fit in 64 bits (nearly
+/// always) cannot overflow: one machine multiplication, not a checked 128-bit one.
+fn mul(a: i128, b: i128) -> Option<i128> {
+    match (i64::try_from(a), i64::try_from(b)) {
+        (Ok(x), Ok(y)) => Some(i128::from(x).wrapping_mul(i128::from(y))),
+        _ => a.checked_mul(b),
+    }
 }
 
 /// `amount`, at most what is left of `limit` once `prior` (already paid under
@@ -135,6 +149,16 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_product_of_64_bit_factors_is_exact_and_a_wider_one_checked() {
+        let (big, small) = (i128::from(i64::MAX), i128::from(i64::MIN));
+        assert_eq!(mul(big, small), big.checked_mul(small));
+        assert_eq!(mul(-7, 6), Some(-42));
+        // a factor past 64 bits takes the checked path: exact, or nothing on overflow
+        assert_eq!(mul(big * 4, 3), Some(big * 12));
+        assert_eq!(mul(i128::MAX, 2), None);
     }
 
     #[test]

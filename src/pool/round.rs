@@ -99,7 +99,7 @@ impl<'p> Round<'p> {
 
     /// Adds a claim. Claims come in the order of the round: by line, and a
     /// line's claims together.
-    pub fn add(&mut self, claim: Claim) {
+    pub fn add(&mut self, claim: &Claim) {
         let program = self.program;
         let pool = &program.policy.pools[claim.pool];
         let t = self.tallies.entry((claim.pool, claim.period)).or_insert_with(|| Tally {
@@ -132,12 +132,12 @@ impl<'p> Round<'p> {
             t.last_line = claim.line;
         }
         if let Some(kept) = &mut t.kept {
-            kept.push(claim);
+            kept.push(claim.clone());
         }
     }
 
-    pub fn extend(&mut self, claims: Vec<Claim>) {
-        claims.into_iter().for_each(|c| self.add(c));
+    pub fn extend(&mut self, claims: &[Claim]) {
+        claims.iter().for_each(|c| self.add(c));
     }
 
     /// Adds the tallies of the round's next lines, gathered apart (on another core).

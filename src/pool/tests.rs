@@ -54,7 +54,7 @@ fn settle(p: &Program, claims: Vec<Claim>) -> Settled {
 
 fn settle_after(p: &Program, claims: Vec<Claim>, ledger: &Ledger) -> Settled {
     let mut round = Round::new(p);
-    round.extend(claims.clone());
+    round.extend(&claims);
     let mut s = round.settle(ledger);
     let shares: Vec<Share> = claims
         .iter()

@@ -172,7 +172,7 @@ impl<'p> Runner<'p> {
         }
         let claims = pool::claims(self.program, &case, &outcome, 1).map_err(Refused::Pool)?;
         let mut round = pool::Round::new(self.program);
-        round.extend(claims.clone());
+        round.extend(&claims);
         let mut settled = round.settle(&self.ledger);
         let shares = settled.apply(self.program, &claims, &mut outcome);
         settled.count(&shares);
@@ -205,7 +205,7 @@ impl<'p> Runner<'p> {
             let Ok(outcome) = self.evaluate(&case, mode) else {
                 continue;
             };
-            round.extend(pool::claims(self.program, &case, &outcome, i + 1).unwrap_or_default());
+            round.extend(&pool::claims(self.program, &case, &outcome, i + 1).unwrap_or_default());
         }
         Some(round.settle(&self.ledger))
     }
