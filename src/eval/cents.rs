@@ -27,7 +27,7 @@ fn small(d: Decimal) -> Option<i64> {
 }
 
 /// `a` compared with `b` as numbers.
-#[inline]
+#[inline(always)]
 pub fn compare(a: Decimal, b: Decimal) -> Ordering {
     let (sa, sb) = (a.scale(), b.scale());
     if let (Some(ma), Some(mb)) = (small(a), small(b)) {
