@@ -209,10 +209,16 @@ impl Group {
         {
             return false;
         }
-        self.values.extend(values.cloned());
+        // (Parts a policy lacks, outputs or benefits, are not extended by nothing
+        // for every case: even an empty extension costs a call.)
+        if !outputs.is_empty() {
+            self.values.extend(values.cloned());
+        }
         self.ids.push_str(id);
         self.awards.extend_from_slice(&o.awards);
-        self.benefits.extend_from_slice(&o.benefits);
+        if !o.benefits.is_empty() {
+            self.benefits.extend_from_slice(&o.benefits);
+        }
         for c in claims {
             let own_amount = o.awards.get(c.measure).is_none_or(|a| !same(*a, c.amount));
             let paid = !same(c.paid, Decimal::ZERO);
@@ -330,7 +336,9 @@ impl Group {
         o.awards.extend_from_slice(awards);
         let benefits = self.benefits.get(i * n_benefits..(i + 1) * n_benefits)?;
         o.benefits.clear();
-        o.benefits.extend_from_slice(benefits);
+        if !benefits.is_empty() {
+            o.benefits.extend_from_slice(benefits);
+        }
         if !o.values.is_empty() || n_values > 0 {
             let values = self.values.get(i * n_outputs..(i + 1) * n_outputs)?;
             o.values.clear();
