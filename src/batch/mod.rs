@@ -41,6 +41,11 @@ pub const MAX_LINE_BYTES: usize = 1 << 20;
 /// Lines one worker takes at a time.
 const LINES_PER_TASK: usize = 256;
 
+/// Lines per task of a round's first pass, which writes nothing but keeps
+/// each case's record: groups this large grow the memory they are kept in a
+/// few times a chunk, not once for every few pages.
+const LINES_KEPT_PER_TASK: usize = 2048;
+
 pub use crate::report::result::LineFormat as Output;
 
 /// How a run reads and writes.
@@ -222,7 +227,7 @@ fn claims_pass<'p, R: Read + Send>(
             let keep = kept.room();
             // Each group of lines tallied on its own core, the tallies merged in order.
             let parts: Vec<(Round, kept::Group)> = lines
-                .par_chunks(LINES_PER_TASK)
+                .par_chunks(LINES_KEPT_PER_TASK)
                 .map(|group| {
                     let mut part = tallies.take();
                     let mut records = kept.group(group.len());
