@@ -37,6 +37,20 @@ impl Program {
             .map(|s| s.values.as_slice())
             .unwrap_or(&[])
     }
+
+    /// The value of parameter `i` when it is the same on every day: what the
+    /// evaluator may hold as a constant instead of reading it for each case.
+    pub fn constant(&self, i: usize) -> Option<&Value> {
+        let (first, rest) = self.param_sets.split_first()?;
+        let v = first.values.get(i)?;
+        // The same number at other places (10% and 0.100) is not the same
+        // value: it would be written differently.
+        let same = |x: &Value| match (x, v) {
+            (Value::Dec(a), Value::Dec(b)) => a == b && a.scale() == b.scale(),
+            _ => x == v,
+        };
+        rest.iter().all(|s| s.values.get(i).is_some_and(same)).then_some(v)
+    }
 }
 
 /// Compiles a checked policy. `source` is the policy text.
@@ -100,5 +114,36 @@ pub fn const_value(c: &Const) -> Value {
         Const::Text(t) => Value::Text(Arc::from(t.as_str())),
         Const::Date(d) => Value::Date(*d),
         Const::Enum(_, v) => Value::Enum(*v),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    fn program(params: &str) -> Program {
+        let src = format!(
+            "policy \"p\" {{ effective 2025-01-01 }}\n{params}\nmeasure m （一） \"m\" {{ text \"t\" award 1元 }}"
+        );
+        let file = crate::syntax::parse(&src, crate::syntax::FileKind::Policy).expect("parses");
+        let policy = crate::check::check(&file, &[]).policy.expect("checks");
+        compile(policy, &src)
+    }
+
+    #[test]
+    fn only_a_parameter_with_one_value_on_every_day_is_constant() {
+        let mut p = program(
+            "param cap \"上限\" = 50万元\nparam rate \"比例\" = 20% from 2027-07-01 = 15%\n\
+             param same \"不变\" = 10元 from 2026-01-01 = 10.00元",
+        );
+        assert_eq!(p.param_sets.len(), 3, "a set per date on which any parameter changes");
+        assert_eq!(p.constant(0), Some(&Value::Dec(Decimal::new(500_000, 0))));
+        assert_eq!(p.constant(1), None, "20% before 2027-07-01, 15% from then on");
+        assert_eq!(p.constant(2), Some(&Value::Dec(Decimal::new(10, 0))));
+        assert_eq!(p.constant(3), None, "no such parameter");
+        // The checker writes both as 10; a set holding 10.00 would print differently.
+        p.param_sets[2].values[2] = Value::Dec(Decimal::new(1000, 2));
+        assert_eq!(p.constant(2), None, "equal, but at other places");
     }
 }

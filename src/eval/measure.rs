@@ -94,9 +94,16 @@ pub(super) fn negative(owner: Owner, m: &Measure, amount: Decimal) -> EvalError 
 /// What the case's ledger holds under `award`: ever, and in the case's year.
 #[inline]
 pub(super) fn ledger_paid(case: &Case, award: usize) -> Result<(Decimal, Decimal), EvalError> {
+    // Most applicants have no prior awards: answered where it is asked, without a call.
     if case.ledger.is_empty() {
         return Ok((Decimal::ZERO, Decimal::ZERO));
     }
+    ledger_sums(case, award)
+}
+
+/// `ledger_paid` of a case that has prior awards.
+#[inline(never)]
+fn ledger_sums(case: &Case, award: usize) -> Result<(Decimal, Decimal), EvalError> {
     let mut ever = Decimal::ZERO;
     let mut year = Decimal::ZERO;
     for e in case.ledger.iter().filter(|e| e.award == award) {

@@ -139,6 +139,10 @@ pub fn capped(amount: Decimal, limit: Decimal, prior: Decimal) -> Decimal {
 
 /// A top-up (差额): `amount` less everything already paid, never below 0.
 pub fn top_up(amount: Decimal, prior: Decimal) -> Decimal {
+    // Nothing paid before, as for most applicants: no subtraction to make.
+    if prior.is_zero() {
+        return at_least_zero(amount);
+    }
     at_least_zero(amount.checked_sub(prior).unwrap_or(Decimal::ZERO))
 }
 

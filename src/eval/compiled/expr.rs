@@ -7,6 +7,7 @@
 
 use super::Env;
 use crate::check::model::{BinOp, Const, Expr, ExprKind, HitPolicy, Policy, TierKey, Ty};
+use crate::compile::Program;
 use crate::eval::expr::{holds, Cx};
 use crate::eval::{arithmetic, cents, forms, money, EvalError};
 use crate::value::Value;
@@ -14,10 +15,32 @@ use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
 pub(super) type Code<T> = Box<dyn Fn(&mut Env) -> Result<T, EvalError> + Send + Sync>;
-pub(super) type Dec = Code<Decimal>;
+pub(super) type Dec = Held<Decimal>;
 pub(super) type Bool = Code<bool>;
-pub(super) type Int = Code<i64>;
+pub(super) type Int = Held<i64>;
 pub(super) type Val = Code<Value>;
+
+/// An amount or a count: a constant (a literal, or a parameter with one value
+/// on every day) is held, so that reading it is a branch, not a call.
+pub(super) enum Held<T> {
+    Const(T),
+    Code(Code<T>),
+}
+
+impl<T: Copy> Held<T> {
+    #[inline(always)]
+    pub fn get(&self, env: &mut Env) -> Result<T, EvalError> {
+        match self {
+            Held::Const(x) => Ok(*x),
+            Held::Code(f) => f(env),
+        }
+    }
+}
+
+/// `f` as the code of an amount or a count.
+fn code<T>(f: impl Fn(&mut Env) -> Result<T, EvalError> + Send + Sync + 'static) -> Held<T> {
+    Held::Code(Box::new(f))
+}
 
 /// Where a slot's value is read from, borrowed: an input, a parameter, an
 /// item, a field of one of them. The shapes policies use most are their own
@@ -123,6 +146,7 @@ fn read<R: 'static>(
 /// Compiles the expressions of one policy.
 pub(super) struct Compiler<'p> {
     pub policy: &'p Policy,
+    pub program: &'p Program,
 }
 
 impl Compiler<'_> {
@@ -131,27 +155,31 @@ impl Compiler<'_> {
     pub fn dec(&self, e: &Expr, comparing: bool) -> Dec {
         let span = e.span;
         match &e.kind {
-            ExprKind::Const(Const::Money(d) | Const::Rate(d) | Const::Number(d)) => {
-                let d = *d;
-                Box::new(move |_| Ok(d))
-            }
+            ExprKind::Const(Const::Money(d) | Const::Rate(d) | Const::Number(d)) => Held::Const(*d),
             ExprKind::Input(_) | ExprKind::Param(_) | ExprKind::Local(_) | ExprKind::Field(..) => {
-                let (path, tree) = (Path::of(e), self.tree_dec(e, comparing));
+                if let Some(Value::Dec(d)) = self.constant(e) {
+                    return Held::Const(*d);
+                }
+                let (path, tree) = (Path::of(e), self.tree(e, comparing, |cx, e| cx.dec(e)));
                 match path {
-                    Some(path) => read(path, |v| if let Value::Dec(d) = v { Some(*d) } else { None }, tree),
-                    None => tree,
+                    Some(path) => Held::Code(read(
+                        path,
+                        |v| if let Value::Dec(d) = v { Some(*d) } else { None },
+                        tree,
+                    )),
+                    None => Held::Code(tree),
                 }
             }
             ExprKind::Award(m) => {
-                let (m, tree) = (*m, self.tree_dec(e, comparing));
-                Box::new(move |env| match env.out.awards.get(m) {
+                let (m, tree) = (*m, self.tree(e, comparing, |cx, e| cx.dec(e)));
+                code(move |env| match env.out.awards.get(m) {
                     Some(d) => Ok(*d),
                     None => tree(env),
                 })
             }
             ExprKind::Value(v) => {
-                let (v, tree) = (*v, self.tree_dec(e, comparing));
-                Box::new(move |env| match env.out.values.get(v) {
+                let (v, tree) = (*v, self.tree(e, comparing, |cx, e| cx.dec(e)));
+                code(move |env| match env.out.values.get(v) {
                     Some(Value::Dec(d)) => Ok(*d),
                     _ => tree(env),
                 })
@@ -166,8 +194,8 @@ impl Compiler<'_> {
                     .as_ref()
                     .filter(|r| r.after_rate && !comparing)
                     .map(|r| (r.unit, r.mode));
-                Box::new(move |env| {
-                    let (r, b) = (rate(env)?, base(env)?);
+                code(move |env| {
+                    let (r, b) = (rate.get(env)?, base.get(env)?);
                     let exact = r.checked_mul(b).ok_or_else(|| env.overflow(span))?;
                     match round {
                         Some((unit, mode)) => money::round(exact, unit, mode).ok_or_else(|| env.overflow(span)),
@@ -179,22 +207,22 @@ impl Compiler<'_> {
                 if a.ty.is_decimal() && b.ty.is_decimal() =>
             {
                 let (op, a, b) = (*op, self.dec(a, comparing), self.dec(b, comparing));
-                Box::new(move |env| {
-                    let (x, y) = (a(env)?, b(env)?);
+                code(move |env| {
+                    let (x, y) = (a.get(env)?, b.get(env)?);
                     arithmetic(env.owner, op, x, y, span)
                 })
             }
             ExprKind::ToDec(a) => {
                 let a = self.int(a, comparing);
-                Box::new(move |env| Ok(Decimal::from(a(env)?)))
+                code(move |env| Ok(Decimal::from(a.get(env)?)))
             }
             ExprKind::Neg(a) if a.ty.is_decimal() => {
                 let a = self.dec(a, comparing);
-                Box::new(move |env| Ok(-a(env)?))
+                code(move |env| Ok(-a.get(env)?))
             }
             ExprKind::If(c, t, f) if t.ty.is_decimal() && f.ty.is_decimal() => {
                 let (c, t, f) = (self.truth(c, comparing), self.dec(t, comparing), self.dec(f, comparing));
-                Box::new(move |env| if c(env)? { t(env) } else { f(env) })
+                code(move |env| if c(env)? { t.get(env) } else { f.get(env) })
             }
             ExprKind::Min(xs) | ExprKind::Max(xs) if !xs.is_empty() && xs.iter().all(|x| x.ty.is_decimal()) => {
                 let want = if matches!(e.kind, ExprKind::Min(_)) {
@@ -203,10 +231,10 @@ impl Compiler<'_> {
                     Ordering::Greater
                 };
                 let xs: Vec<Dec> = xs.iter().map(|x| self.dec(x, comparing)).collect();
-                Box::new(move |env| {
+                code(move |env| {
                     let mut best: Option<Decimal> = None;
                     for x in &xs {
-                        let v = x(env)?;
+                        let v = x.get(env)?;
                         best = match best {
                             Some(b) if cents::compare(v, b) != want => Some(b),
                             _ => Some(v),
@@ -217,13 +245,13 @@ impl Compiler<'_> {
             }
             ExprKind::Round(x, unit, mode) => {
                 let (x, unit, mode) = (self.dec(x, comparing), *unit, *mode);
-                Box::new(move |env| money::round(x(env)?, unit, mode).ok_or_else(|| env.overflow(span)))
+                code(move |env| money::round(x.get(env)?, unit, mode).ok_or_else(|| env.overflow(span)))
             }
             ExprKind::UpTo { ceiling, assessed } => {
                 let ceiling = self.dec(ceiling, comparing);
                 let assessed = assessed.as_deref().map(|x| self.value(x, comparing));
-                Box::new(move |env| {
-                    let cap = ceiling(env)?;
+                code(move |env| {
+                    let cap = ceiling.get(env)?;
                     let given = match &assessed {
                         Some(x) => match x(env)? {
                             Value::Dec(d) => Some(d),
@@ -240,12 +268,12 @@ impl Compiler<'_> {
                     .iter()
                     .map(|r| (r.key.clone(), self.dec(&r.amount, comparing)))
                     .collect();
-                Box::new(move |env| {
+                code(move |env| {
                     let k = key(env)?;
                     // `otherwise` takes every value the rows do not, "not given" included.
                     let row = rows.iter().find(|(row, _)| forms::takes(row, &k));
                     match row {
-                        Some((_, amount)) => amount(env),
+                        Some((_, amount)) => amount.get(env),
                         None => Ok(Decimal::ZERO),
                     }
                 })
@@ -264,7 +292,7 @@ impl Compiler<'_> {
                     })
                     .collect();
                 let spans: Vec<_> = alternatives.iter().map(|a| a.span).collect();
-                Box::new(move |env| {
+                code(move |env| {
                     let mut best: Option<Decimal> = None;
                     let mut sum = Decimal::ZERO;
                     let mut any = false;
@@ -277,7 +305,7 @@ impl Compiler<'_> {
                             continue;
                         }
                         any = true;
-                        let v = amount(env)?;
+                        let v = amount.get(env)?;
                         sum = sum.checked_add(v).ok_or_else(|| env.overflow(*span))?;
                         best = match best {
                             Some(b) if cents::compare(v, b).is_le() => Some(b),
@@ -302,7 +330,7 @@ impl Compiler<'_> {
             } => self.each(e, *local, list, filter.as_deref(), body, once_per.as_deref(), comparing),
             ExprKind::Capped { amount, cap } if amount.ty.is_decimal() && cap.ty.is_decimal() => {
                 let (amount, cap) = (self.dec(amount, comparing), self.dec(cap, comparing));
-                Box::new(move |env| Ok(money::capped(amount(env)?, cap(env)?, Decimal::ZERO)))
+                code(move |env| Ok(money::capped(amount.get(env)?, cap.get(env)?, Decimal::ZERO)))
             }
             // The forms left to the reference evaluator: rare in amounts, or not amounts.
             ExprKind::Const(_)
@@ -343,11 +371,11 @@ impl Compiler<'_> {
         let Some(list) = Path::of(list) else {
             return self.tree_dec(e, comparing);
         };
-        let tree = self.tree_dec(e, comparing);
+        let tree = self.tree(e, comparing, |cx, e| cx.dec(e));
         let filter = filter.map(|f| self.truth(f, comparing));
         let key = once_per.map(|k| (self.value(k, comparing), k.ty.clone()));
         let (body, span) = (self.dec(body, comparing), body.span);
-        Box::new(move |env| {
+        code(move |env| {
             let case = env.case;
             let items: &[Value] = match list.get(env) {
                 Some(Value::List(items)) => case.items_at(*items),
@@ -383,7 +411,7 @@ impl Compiler<'_> {
                         continue;
                     }
                 }
-                let v = body(env)?;
+                let v = body.get(env)?;
                 total = total.checked_add(v).ok_or_else(|| env.overflow(span))?;
             }
             env.locals.truncate(seen);
@@ -413,7 +441,7 @@ impl Compiler<'_> {
             ExprKind::Binary(op, a, b) if op.is_comparison() && a.ty.is_decimal() && b.ty.is_decimal() => {
                 let (op, a, b) = (*op, self.dec(a, true), self.dec(b, true));
                 Box::new(move |env| {
-                    let (x, y) = (a(env)?, b(env)?);
+                    let (x, y) = (a.get(env)?, b.get(env)?);
                     Ok(holds(op, cents::compare(x, y)))
                 })
             }
@@ -421,7 +449,7 @@ impl Compiler<'_> {
                 // (the reference evaluator compares whole numbers without entering a comparison)
                 let (op, a, b) = (*op, self.int(a, comparing), self.int(b, comparing));
                 Box::new(move |env| {
-                    let (x, y) = (a(env)?, b(env)?);
+                    let (x, y) = (a.get(env)?, b.get(env)?);
                     Ok(holds(op, x.cmp(&y)))
                 })
             }
@@ -481,16 +509,20 @@ impl Compiler<'_> {
     /// A whole number.
     pub fn int(&self, e: &Expr, comparing: bool) -> Int {
         match &e.kind {
-            ExprKind::Const(Const::Int(i)) => {
-                let i = *i;
-                Box::new(move |_| Ok(i))
-            }
-            ExprKind::CaseYear => Box::new(|env| Ok(i64::from(env.case.year))),
+            ExprKind::Const(Const::Int(i)) => Held::Const(*i),
+            ExprKind::CaseYear => code(|env| Ok(i64::from(env.case.year))),
             ExprKind::Input(_) | ExprKind::Param(_) | ExprKind::Local(_) | ExprKind::Field(..) => {
-                let (path, tree) = (Path::of(e), self.tree_int(e, comparing));
+                if let Some(Value::Int(i)) = self.constant(e) {
+                    return Held::Const(*i);
+                }
+                let (path, tree) = (Path::of(e), self.tree(e, comparing, |cx, e| cx.int(e)));
                 match path {
-                    Some(path) => read(path, |v| if let Value::Int(i) = v { Some(*i) } else { None }, tree),
-                    None => tree,
+                    Some(path) => Held::Code(read(
+                        path,
+                        |v| if let Value::Int(i) = v { Some(*i) } else { None },
+                        tree,
+                    )),
+                    None => Held::Code(tree),
                 }
             }
             ExprKind::Const(_)
@@ -528,7 +560,7 @@ impl Compiler<'_> {
             Some(path) => read(path, |v| Some(v.clone()), self.tree_value(e, comparing)),
             None if e.ty.is_decimal() => {
                 let d = self.dec(e, comparing);
-                Box::new(move |env| d(env).map(Value::Dec))
+                Box::new(move |env| d.get(env).map(Value::Dec))
             }
             None if e.ty == Ty::Bool => {
                 let b = self.truth(e, comparing);
@@ -538,25 +570,34 @@ impl Compiler<'_> {
         }
     }
 
+    /// The value of a parameter that has one value on every day.
+    fn constant(&self, e: &Expr) -> Option<&Value> {
+        match e.kind {
+            ExprKind::Param(i) => self.program.constant(i),
+            _ => None,
+        }
+    }
+
     // The reference evaluator, for the forms not compiled above.
 
-    fn tree_dec(&self, e: &Expr, comparing: bool) -> Dec {
+    fn tree<T: 'static>(&self, e: &Expr, comparing: bool, f: fn(&mut Cx, &Expr) -> Result<T, EvalError>) -> Code<T> {
         let e = e.clone();
-        Box::new(move |env| env.cx(comparing, |cx| cx.dec(&e)))
+        Box::new(move |env| env.cx(comparing, |cx| f(cx, &e)))
+    }
+
+    fn tree_dec(&self, e: &Expr, comparing: bool) -> Dec {
+        Held::Code(self.tree(e, comparing, |cx, e| cx.dec(e)))
     }
 
     fn tree_truth(&self, e: &Expr, comparing: bool) -> Bool {
-        let e = e.clone();
-        Box::new(move |env| env.cx(comparing, |cx| cx.truth(&e)))
+        self.tree(e, comparing, |cx, e| cx.truth(e))
     }
 
     fn tree_int(&self, e: &Expr, comparing: bool) -> Int {
-        let e = e.clone();
-        Box::new(move |env| env.cx(comparing, |cx| cx.int(&e)))
+        Held::Code(self.tree(e, comparing, |cx, e| cx.int(e)))
     }
 
     fn tree_value(&self, e: &Expr, comparing: bool) -> Val {
-        let e = e.clone();
-        Box::new(move |env| env.cx(comparing, |cx: &mut Cx| cx.eval(&e)))
+        self.tree(e, comparing, |cx, e| cx.eval(e))
     }
 }

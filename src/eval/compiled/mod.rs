@@ -106,7 +106,7 @@ impl CapCode {
 impl Compiled {
     pub fn new(program: &Program) -> Self {
         let policy: &Policy = &program.policy;
-        let c = Compiler { policy };
+        let c = Compiler { policy, program };
         let cap = |k: &crate::check::model::Cap| CapCode {
             limit: c.dec(&k.limit, false),
             plain: matches!(k.limit.kind, ExprKind::Const(_) | ExprKind::Param(_)) && k.limit.ty.is_decimal(),
@@ -193,6 +193,10 @@ impl Compiled {
             out,
             owner: Owner::Value(0),
         };
+        // The awards' sum in units of their places, added as each is set
+        // (`total` gives the same): dropped when a rule rewrites awards, or one
+        // comes out at other places, and then `total` adds them all.
+        let mut units: Option<i128> = self.places.filter(|p| self.zero.scale() == *p).map(|_| 0);
         for step in &self.plan {
             match step {
                 Step::Value(i, code) => {
@@ -205,18 +209,33 @@ impl Compiled {
                     let award = match code.evaluate(&mut env, &policy.measures[*i], *i)? {
                         // (as `money::round` gives them, without the call)
                         Some(amount) if self.places.is_some() && amount.is_zero() => self.zero,
-                        Some(amount) if self.places == Some(amount.scale()) => amount,
-                        Some(amount) => round_award(policy, *i, amount)?,
+                        Some(amount) if self.places == Some(amount.scale()) => {
+                            units = units.and_then(|u| u.checked_add(amount.mantissa()));
+                            amount
+                        }
+                        Some(amount) => {
+                            let award = round_award(policy, *i, amount)?;
+                            units = units.filter(|_| self.places == Some(award.scale()));
+                            units = units.and_then(|u| u.checked_add(award.mantissa()));
+                            award
+                        }
                         None => self.zero,
                     };
                     env.out.awards[*i] = award;
                 }
                 Step::Rule(r) => {
                     measure::rule(program, case, params, env.locals, env.out, *r, Mode::default())?;
+                    units = None;
                 }
             }
         }
-        env.out.total = total(policy, &env.out.awards)?;
+        env.out.total = match units.zip(self.places) {
+            Some((units, places)) => match Decimal::try_from_i128_with_scale(units, places) {
+                Ok(sum) => sum,
+                Err(_) => total(policy, &env.out.awards)?,
+            },
+            None => total(policy, &env.out.awards)?,
+        };
         for (b, conditions) in self.benefits.iter().enumerate() {
             env.owner = Owner::Benefit(b);
             let mut granted = true;
@@ -241,10 +260,10 @@ impl MeasureCode {
                 return Ok(None);
             }
         }
-        let mut amount = (self.award)(env)?;
+        let mut amount = self.award.get(env)?;
         for cap in &self.award_caps {
             if cap.applies(env)? && !(cap.plain && amount.is_zero()) {
-                amount = money::capped(amount, (cap.limit)(env)?, Decimal::ZERO);
+                amount = money::capped(amount, cap.limit.get(env)?, Decimal::ZERO);
             }
         }
         // What the ledger holds under this award, read only when a step needs it.
@@ -269,7 +288,7 @@ impl MeasureCode {
                 continue;
             }
             let prior = if cap.scope == CapScope::Year { year } else { ever };
-            amount = money::capped(amount, (cap.limit)(env)?, prior);
+            amount = money::capped(amount, cap.limit.get(env)?, prior);
         }
         if amount.is_sign_negative() && !amount.is_zero() && !def.signed {
             return Err(measure::negative(env.owner, def, amount));
