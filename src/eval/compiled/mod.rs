@@ -7,6 +7,7 @@
 //! identical result lines on random cases of every bundled policy.
 
 mod expr;
+mod read;
 
 use super::expr::Cx;
 use super::trace::Trace;
