@@ -143,8 +143,10 @@ fn a_round_allocates_nothing_per_case_but_what_it_keeps_for_its_second_pass() {
         println!("{policy}: {a:.4} allocations per further case of a round");
         // What the first pass keeps of its cases for the second is the one
         // thing a round allocates as it goes: a task of 2048 lines keeps its
-        // records in seven blocks, each grown once at most (14 / 2048 = 0.0068
-        // a case), until the round's budget for them is spent.
-        assert!(a < 0.01, "{policy}: {a:.4} allocations per case of a round");
+        // records in seven blocks, few of them grown (5 to 7 allocations a
+        // task: 0.0025 to 0.0034 a case), until the round's budget for them
+        // is spent. One allocation more for each task of the second pass
+        // (256 lines: 0.0039 a case), as a tree of pool sums had, fails here.
+        assert!(a < 0.005, "{policy}: {a:.4} allocations per case of a round");
     }
 }

@@ -184,7 +184,7 @@ fn round_keeping<W: Write + Send>(
         _ => write_pass(&job, Some(open()?), out, progress)?,
     };
     let mut settled = job.settled.unwrap_or_default();
-    settled.record(&summary.pools);
+    settled.record(|k| summary.pool(k));
     Ok((summary, settled))
 }
 

@@ -109,7 +109,7 @@ pub fn rows<T: Send>(
         parts.push(kept);
     }
     let mut settled = job.settled.take().unwrap_or_default();
-    settled.record(&summary.pools);
+    settled.record(|k| summary.pool(k));
     Kept {
         parts,
         summary,

@@ -308,7 +308,7 @@ pub fn impact(diff: &PolicyDiff, old: &Program, new: &Program, cases: &str, weig
     }
     for (side, granted) in [(&mut settled.0, &granted.0), (&mut settled.1, &granted.1)] {
         if let Some(s) = side {
-            s.record(granted);
+            s.record(|k| granted.get(k).copied());
         }
     }
     imp.pools = pool_impact(old, new, &settled);

@@ -87,9 +87,9 @@ impl Settled {
     }
 
     /// Sets each pool's granted total from what the round's shares add up to.
-    pub fn record(&mut self, granted: &BTreeMap<PoolKey, Decimal>) {
+    pub fn record(&mut self, granted: impl Fn(&PoolKey) -> Option<Decimal>) {
         for (key, a) in &mut self.allocations {
-            a.granted = granted.get(key).copied().unwrap_or(Decimal::ZERO);
+            a.granted = granted(key).unwrap_or(Decimal::ZERO);
         }
     }
 

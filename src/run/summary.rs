@@ -3,7 +3,6 @@
 use crate::eval::Outcome;
 use crate::pool::{PoolKey, Share};
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
 
 /// Counts and sums over a run, for `--summary`.
 #[derive(Debug, Clone, Default)]
@@ -15,8 +14,10 @@ pub struct Summary {
     pub awards: Vec<AwardStats>,
     /// set when a sum left the decimal range (the figures are then incomplete)
     pub overflowed: bool,
-    /// per pool and period: what the round's shares add up to
-    pub pools: BTreeMap<PoolKey, Decimal>,
+    /// per pool and period: what the round's shares add up to. A run has a
+    /// few of them: found by a scan, with no tree node to allocate or walk for
+    /// every share
+    pub pools: Vec<(PoolKey, Decimal)>,
     /// with `Options::check_ids`: each evaluated case's id fingerprint and line
     pub ids: Vec<(u64, usize)>,
 }
@@ -91,8 +92,25 @@ impl Summary {
     /// Counts what pools granted a case.
     pub fn add_shares(&mut self, shares: &[Share]) {
         for share in shares {
-            let sum = self.pools.entry((share.pool, share.period)).or_insert(Decimal::ZERO);
-            match sum.checked_add(share.granted) {
+            self.add_pool((share.pool, share.period), share.granted);
+        }
+    }
+
+    /// What the shares of a pool and period add up to, if any were counted.
+    pub fn pool(&self, key: &PoolKey) -> Option<Decimal> {
+        self.pools.iter().find(|(k, _)| k == key).map(|(_, sum)| *sum)
+    }
+
+    fn add_pool(&mut self, key: PoolKey, granted: Decimal) {
+        let at = match self.pools.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                self.pools.push((key, Decimal::ZERO));
+                self.pools.len() - 1
+            }
+        };
+        if let Some((_, sum)) = self.pools.get_mut(at) {
+            match sum.checked_add(granted) {
                 Some(t) => *sum = t,
                 None => self.overflowed = true,
             }
@@ -101,11 +119,7 @@ impl Summary {
 
     pub fn merge(&mut self, other: &Summary) {
         for (key, granted) in &other.pools {
-            let sum = self.pools.entry(*key).or_insert(Decimal::ZERO);
-            match sum.checked_add(*granted) {
-                Some(t) => *sum = t,
-                None => self.overflowed = true,
-            }
+            self.add_pool(*key, *granted);
         }
         self.ids.extend_from_slice(&other.ids);
         self.cases += other.cases;
@@ -129,4 +143,51 @@ pub fn fingerprint(id: &str) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     id.hash(&mut h);
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn share(pool: usize, period: i32, granted: i64) -> Share {
+        Share {
+            pool,
+            period,
+            measure: 0,
+            entitled: Decimal::new(granted, 2),
+            granted: Decimal::new(granted, 2),
+            rank: None,
+        }
+    }
+
+    #[test]
+    fn shares_add_up_per_pool_and_period_across_merges_and_resets() {
+        let mut a = Summary::new(1);
+        a.add_shares(&[share(0, 2025, 150), share(1, 2025, 7)]);
+        a.add_shares(&[share(0, 2025, 250), share(0, 2026, 1)]);
+        let mut b = Summary::new(1);
+        b.add_shares(&[share(0, 2026, 99), share(2, 0, 5)]);
+        a.merge(&b);
+        assert_eq!(a.pool(&(0, 2025)), Some(Decimal::new(400, 2)));
+        assert_eq!(a.pool(&(0, 2026)), Some(Decimal::new(100, 2)));
+        assert_eq!(a.pool(&(1, 2025)), Some(Decimal::new(7, 2)));
+        assert_eq!(a.pool(&(2, 0)), Some(Decimal::new(5, 2)));
+        assert_eq!(a.pool(&(1, 2026)), None, "no share of it was counted");
+        assert!(!a.overflowed);
+        b.reset(1);
+        assert_eq!(b.pool(&(0, 2026)), None);
+        b.add_shares(&[share(0, 2026, 1)]);
+        assert_eq!(
+            b.pool(&(0, 2026)),
+            Some(Decimal::new(1, 2)),
+            "a reset summary counts from nothing"
+        );
+        let max = Share {
+            granted: Decimal::MAX,
+            ..share(3, 2025, 0)
+        };
+        b.add_shares(&[max.clone(), max]);
+        assert!(b.overflowed, "a sum beyond the decimal range is said, not wrapped");
+        assert_eq!(b.pool(&(3, 2025)), Some(Decimal::MAX));
+    }
 }
