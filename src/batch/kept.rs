@@ -40,6 +40,9 @@ pub struct Kept {
 /// each starts where the record before ended.
 #[derive(Default)]
 pub struct Group {
+    /// the lines the group is for, to size it by its first record when
+    /// nothing kept before could (the round's first groups)
+    lines: usize,
     shape: Option<(usize, usize)>,
     records: Vec<Record>,
     awards: Vec<Decimal>,
@@ -109,6 +112,7 @@ impl Kept {
         let room = |n: usize| (n * lines * 9).checked_div(kept * 8).map_or(0, |r| r + 1);
         let (awards, benefits) = self.shape.map_or((0, 0), |(a, b)| (a * lines, b * lines));
         Group {
+            lines,
             shape: self.shape,
             records: Vec::with_capacity(if kept > 0 { lines } else { 0 }),
             awards: Vec::with_capacity(awards),
@@ -209,6 +213,9 @@ impl Group {
         {
             return false;
         }
+        if self.records.capacity() == 0 {
+            self.size_by(id, o, claims);
+        }
         // (Parts a policy lacks, outputs or benefits, are not extended by nothing
         // for every case: even an empty extension costs a call.)
         if !outputs.is_empty() {
@@ -245,6 +252,18 @@ impl Group {
             total: o.total,
         });
         true
+    }
+
+    /// Room for as many records as the group has lines, each the size of the
+    /// first one: its vectors are grown once, not doubled from nothing.
+    fn size_by(&mut self, id: &str, o: &Outcome, claims: &[Claim]) {
+        let lines = self.lines;
+        let room = |n: usize| n.saturating_mul(lines);
+        self.records.reserve(lines);
+        self.awards.reserve(room(o.awards.len()));
+        self.benefits.reserve(room(o.benefits.len()));
+        self.claims.reserve(room(claims.len().max(1)));
+        self.ids.reserve(room(id.len() + 2));
     }
 
     /// The last line kept.
@@ -491,6 +510,35 @@ mod tests {
         assert!(!kept.covers(1, 31));
         assert!(!kept.covers(0, 2));
         assert!(!Kept::new(BUDGET).covers(1, 1));
+    }
+
+    #[test]
+    fn a_first_group_is_sized_by_its_first_record_and_not_grown_after() {
+        // nothing kept before: no estimate, the group starts empty
+        let mut g = Kept::new(BUDGET).group(64);
+        assert_eq!(g.records.capacity(), 0);
+        let o = Outcome {
+            awards: vec![Decimal::ONE, Decimal::ZERO],
+            benefits: vec![true, false],
+            ..Outcome::default()
+        };
+        let claims = [claim(1, Decimal::ONE), claim(1, Decimal::TWO)];
+        assert!(g.keep(1, "c1", &o, &claims, &[]));
+        let room = |g: &Group| {
+            (
+                g.records.capacity(),
+                g.awards.capacity(),
+                g.benefits.capacity(),
+                g.claims.capacity(),
+                g.ids.capacity(),
+            )
+        };
+        let first = room(&g);
+        assert!(first.0 >= 64 && first.1 >= 128 && first.2 >= 128 && first.3 >= 128 && first.4 >= 64 * 3);
+        for l in 2..=64 {
+            assert!(g.keep(l, &format!("c{l}"), &o, &claims, &[]));
+        }
+        assert_eq!(room(&g), first, "64 records like the first fit the room it made");
     }
 
     #[test]
