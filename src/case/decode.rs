@@ -26,6 +26,8 @@ pub struct Reader<'p> {
     records: Vec<Names<usize>>,
     enums: Vec<Names<u32>>,
     pub(super) awards: Names<usize>,
+    /// the fields of a ledger entry (`LEDGER_FIELDS`)
+    pub(super) ledger_keys: Names<usize>,
     /// the inputs that have a default, with it: what the end of a case fills in
     pub(super) fill: Vec<(usize, Value)>,
     /// the inputs that have none: a case that leaves one out is refused
@@ -68,6 +70,7 @@ impl<'p> Reader<'p> {
                 })
                 .collect(),
             awards: index(p.measures.iter().map(|m| m.id.as_str()).collect()),
+            ledger_keys: index(LEDGER_FIELDS.to_vec()),
             fill: fill(&p.inputs),
             required: required(&p.inputs),
             record_fill: p.records.iter().map(|r| fill(&r.fields)).collect(),
@@ -565,8 +568,9 @@ pub mod typed;
 pub(super) use names::Names;
 mod values;
 
+pub(super) use numbers::{bare_prefix, quoted_prefix};
 pub(super) use numbers::{decimal, looks_numeric};
-use numbers::{in_range, in_range_int, parse_date, plain_decimal, plain_prefix, separators};
+use numbers::{in_range, in_range_int, parse_date, plain_decimal, separators};
 
 #[cfg(test)]
 mod tests;

@@ -164,6 +164,16 @@ impl<'a> Cursor<'a> {
         Some(v)
     }
 
+    /// What `find` makes of an unquoted value where the cursor stands, given
+    /// the length of its text: the cursor then past it. `None`, and the cursor
+    /// where it was, when `find` finds nothing.
+    #[inline]
+    pub fn bare<V>(&mut self, find: impl Fn(&[u8], usize) -> Option<(V, usize)>) -> Option<V> {
+        let (v, len) = find(self.bytes(), self.pos)?;
+        self.pos += len;
+        Some(v)
+    }
+
     /// A string, borrowed when it has no escapes.
     pub fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
         // Case files put no space before a string: look for its quote first.

@@ -2,11 +2,14 @@
 //! each entry checked against the policy's award ids.
 
 use super::code;
-use super::decode::{decimal, looks_numeric, show, unknown_field, Decoder, Path, LEDGER_FIELDS};
+use super::decode::{
+    bare_prefix, decimal, looks_numeric, quoted_prefix, show, unknown_field, Decoder, Path, LEDGER_FIELDS,
+};
 use super::json::{Cursor, JsonError};
 use super::LedgerEntry;
 use crate::diagnostic::closest;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 
 impl Decoder<'_, '_> {
     /// The ledger, appended to `out`.
@@ -59,10 +62,17 @@ impl Decoder<'_, '_> {
         c.expect(b'{')?;
         if !c.eat(b'}') {
             loop {
-                let key = c.string()?;
+                // A field is found by its name where it stands; one written with escapes once read.
+                let (found, key) = match c.known(|t, at| self.r.ledger_keys.at(t, at).map(|(k, n)| (*k, n))) {
+                    Some((k, name)) => (Some(k), Cow::Borrowed(name)),
+                    None => {
+                        let key = c.string()?;
+                        (self.r.ledger_keys.get(key.as_ref()).copied(), key)
+                    }
+                };
                 c.expect(b':')?;
                 let field = Path::Field(&path, &key);
-                match LEDGER_FIELDS.iter().position(|f| *f == key.as_ref()) {
+                match found {
                     Some(k) if seen[k] => {
                         self.push(field, code::DUPLICATE, words!("given twice in one prior award"));
                         c.skip(1)?;
@@ -141,6 +151,10 @@ impl Decoder<'_, '_> {
             self.push(path, code::TYPE, words!("expected the award id as a string"));
             return Ok(None);
         }
+        // Nearly always an award's very id: found where it stands, not read as a string first.
+        if let Some(m) = c.quoted(|t, at| self.r.awards.at(t, at).map(|(m, n)| (*m, n))) {
+            return Ok(Some(m));
+        }
         let id = c.string()?;
         if let Some(&m) = self.r.awards.get(id.as_ref()) {
             return Ok(Some(m));
@@ -158,7 +172,17 @@ impl Decoder<'_, '_> {
 
     fn paid(&mut self, c: &mut Cursor, path: Path) -> Result<Option<Decimal>, JsonError> {
         let start = c.pos();
-        let d = match c.peek() {
+        let next = c.peek();
+        // A plain amount, `60000` or `"60000.00"`, is read where it stands: never negative.
+        let plain = match next {
+            Some(b'0'..=b'9') => c.bare(bare_prefix),
+            Some(b'"') => c.quoted(quoted_prefix),
+            _ => None,
+        };
+        if plain.is_some() {
+            return Ok(plain);
+        }
+        let d = match next {
             Some(b'-' | b'0'..=b'9') => decimal(c.number()?),
             Some(b'"') => {
                 let s = c.string()?;

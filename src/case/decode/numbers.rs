@@ -69,6 +69,23 @@ pub(super) fn plain_prefix(bytes: &[u8], at: usize) -> Option<(Decimal, usize)> 
     Some((Decimal::try_new(m, u32::try_from(fraction).ok()?).ok()?, n))
 }
 
+/// A plain amount written as a bare JSON number (`1800000`, `0.05`), with its
+/// length: `None` for what JSON's grammar refuses (`007`) or what goes on as
+/// a number (`1e5`, `1.2.3`), which the full reader then judges.
+pub(in crate::case) fn bare_prefix(bytes: &[u8], at: usize) -> Option<(Decimal, usize)> {
+    let (d, n) = plain_prefix(bytes, at)?;
+    let leading_zero = bytes.get(at) == Some(&b'0') && n > 1 && bytes.get(at + 1) != Some(&b'.');
+    let goes_on = matches!(bytes.get(at + n), Some(b'0'..=b'9' | b'.' | b'e' | b'E'));
+    (!leading_zero && !goes_on).then_some((d, n))
+}
+
+/// A plain amount written as a JSON string (`"653921.82"`), its text read
+/// where it stands: its length up to the closing quote.
+#[inline]
+pub(in crate::case) fn quoted_prefix(bytes: &[u8], at: usize) -> Option<(Decimal, usize)> {
+    plain_prefix(bytes, at).filter(|&(_, n)| bytes.get(at + n) == Some(&b'"'))
+}
+
 /// The run of digits from `n` on, added to `m`: where it ends, and the sum.
 #[inline(always)]
 fn digits(text: &[u8], mut n: usize, mut m: u64) -> (usize, u64) {
@@ -132,7 +149,7 @@ pub(super) fn in_range(d: Decimal, r: &Range) -> Result<(), (&'static str, Strin
 
 #[cfg(test)]
 mod tests {
-    use super::{in_range_int, plain_decimal, plain_prefix};
+    use super::{bare_prefix, in_range_int, plain_decimal, plain_prefix};
     use crate::check::model::Range;
     use rust_decimal::Decimal;
     use std::str::FromStr;
@@ -196,6 +213,19 @@ mod tests {
         assert_eq!(plain_prefix(b"1.2.3", 0).map(|(_, n)| n), Some(3));
         assert_eq!(plain_prefix(b"12a", 0).map(|(_, n)| n), Some(2));
         assert_eq!(plain_prefix(b"12", 5), None);
+    }
+
+    #[test]
+    fn a_bare_amount_is_read_only_where_json_would_end_the_number_there() {
+        let read = |s: &str| bare_prefix(s.as_bytes(), 0).map(|(d, n)| (d.to_string(), n));
+        assert_eq!(read("60000,"), Some(("60000".into(), 5)));
+        assert_eq!(read("0.05}"), Some(("0.05".into(), 4)));
+        assert_eq!(read("0]"), Some(("0".into(), 1)));
+        assert_eq!(read("5"), Some(("5".into(), 1)));
+        // JSON refuses a leading zero; an exponent or a second point goes on: the full reader judges
+        for s in ["007,", "00,", "1e5,", "1E5", "1.2.3", "-5,", "\"5\"", ".5"] {
+            assert_eq!(read(s), None, "{s}");
+        }
     }
 
     #[test]

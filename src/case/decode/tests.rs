@@ -233,6 +233,52 @@ fn the_ledger_names_real_awards() {
 }
 
 #[test]
+fn ledger_entries_read_alike_however_written_and_bad_ones_are_named() {
+    // The plain forms are read where they stand; an escape, a space or an
+    // exponent sends the same entry through the full reader, to the same figures.
+    let entries = |c: &Case| {
+        c.ledger
+            .iter()
+            .map(|e| {
+                let item = e.item.map(|t| c.text_at(t).to_string());
+                (e.award, e.year, e.amount.to_string(), e.amount.scale(), item)
+            })
+            .collect::<Vec<_>>()
+    };
+    let plain = case(
+        r#"{"id":"a","year":2025,"prior_awards":[{"award":"m","year":2024,"amount":"5.00","item":"x"},{"award":"m","year":2023,"amount":60000}]}"#,
+    )
+    .expect("decodes");
+    assert_eq!(entries(&plain).len(), 2);
+    assert_eq!(entries(&plain)[0].2, "5.00");
+    for other in [
+        r#"{"id":"a","year":2025,"prior_awards":[{"\u0061ward":"\u006d","year":2024,"amount":" 5.00 ","item":"x"},{"award":"m","y\u0065ar":2023,"amount":"60000 "}]}"#,
+        r#"{"id":"a","year":2025,"prior_awards":[ { "award" : "m" , "year" : 2024 , "amount" : 5.00 , "item" : "x" } , { "amount" : "60000" , "year" : 2023 , "award" : "m" } ]}"#,
+    ] {
+        let c = case(other).expect("decodes");
+        assert_eq!(entries(&c), entries(&plain), "{other}");
+    }
+    let ledger = |entry: &str| format!(r#"{{"id":"a","year":2025,"prior_awards":[{entry}]}}"#);
+    for (entry, want) in [
+        (r#"{"award":"m","year":2024,"amount":007}"#, code::JSON),
+        (r#"{"award":"m","year":2024,"amount":-5}"#, code::RANGE),
+        (r#"{"award":"m","year":2024,"amount":"5x"}"#, code::TYPE),
+        (
+            r#"{"award":"m","\u0061ward":"m","year":2024,"amount":5}"#,
+            code::DUPLICATE,
+        ),
+        (r#"{"award":"mm","year":2024,"amount":5}"#, code::UNKNOWN_AWARD),
+    ] {
+        assert_eq!(codes(&ledger(entry)), [want], "{entry}");
+    }
+    // a field name followed by more letters is another field, and the award is then missing
+    assert_eq!(
+        fields(&ledger(r#"{"awardx":"m","year":2024,"amount":5}"#)),
+        ["prior_awards[0].awardx", "prior_awards[0].award"]
+    );
+}
+
+#[test]
 fn a_single_case_may_span_lines_and_says_where_it_breaks() {
     let p = policy("");
     let r = Reader::new(&p);

@@ -65,8 +65,7 @@ impl Decoder<'_, '_> {
             }
             (Ty::Money | Ty::Number, Some(b'"')) => {
                 // The common `"653921.82"` is read where it stands; anything else as a string first.
-                let plain = |t: &[u8], at| plain_prefix(t, at).filter(|&(_, n)| t.get(at + n) == Some(&b'"'));
-                if let Some(d) = c.quoted(plain) {
+                if let Some(d) = c.quoted(quoted_prefix) {
                     in_range(d, range).map(|()| Value::Dec(d))
                 } else {
                     let s = c.string()?;
