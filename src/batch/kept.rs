@@ -255,15 +255,19 @@ impl Group {
     }
 
     /// Room for as many records as the group has lines, each the size of the
-    /// first one: its vectors are grown once, not doubled from nothing.
+    /// first one: its vectors are grown once, not doubled from nothing. The
+    /// policy bounds awards, benefits and claims; an id is only bounded by its
+    /// line, so a long first id does not size the group (ids beyond `ID_ROOM`
+    /// bytes grow it as they come).
     fn size_by(&mut self, id: &str, o: &Outcome, claims: &[Claim]) {
+        const ID_ROOM: usize = 32;
         let lines = self.lines;
         let room = |n: usize| n.saturating_mul(lines);
         self.records.reserve(lines);
         self.awards.reserve(room(o.awards.len()));
         self.benefits.reserve(room(o.benefits.len()));
         self.claims.reserve(room(claims.len().max(1)));
-        self.ids.reserve(room(id.len() + 2));
+        self.ids.reserve(room(id.len().min(ID_ROOM) + 2));
     }
 
     /// The last line kept.
@@ -539,6 +543,10 @@ mod tests {
             assert!(g.keep(l, &format!("c{l}"), &o, &claims, &[]));
         }
         assert_eq!(room(&g), first, "64 records like the first fit the room it made");
+        // a first id as long as a line may be does not make room for a group of such ids
+        let mut g = Kept::new(BUDGET).group(2048);
+        assert!(g.keep(1, &"x".repeat(1 << 20), &o, &claims, &[]));
+        assert!(g.ids.capacity() < 4 << 20, "{}", g.ids.capacity());
     }
 
     #[test]
