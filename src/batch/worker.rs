@@ -305,11 +305,16 @@ fn judge_kept<'w>(
     if !reading.take(physical, line_no, into) {
         return None;
     }
+    shares.clear();
+    // The total was not kept: when no pool cut an award (and so added them
+    // again), it is the awards' sum, as the first pass made it. (That sum did
+    // not overflow then; were it to now, the line would be judged afresh.)
+    if !settled.apply_into(job.program, claims, outcome, shares) {
+        outcome.total = crate::eval::total(&job.program.policy, &outcome.awards).ok()?;
+    }
     if job.check_ids {
         summary.ids.push((fingerprint(id), line_no));
     }
-    shares.clear();
-    settled.apply_into(job.program, claims, outcome, shares);
     Some((id, outcome, shares))
 }
 

@@ -172,7 +172,7 @@ fn round_award(policy: &crate::check::model::Policy, measure: usize, amount: Dec
 }
 
 /// The sum of a case's awards, at the places awards are rounded to.
-fn total(policy: &crate::check::model::Policy, awards: &[Decimal]) -> Result<Decimal, EvalError> {
+pub(crate) fn total(policy: &crate::check::model::Policy, awards: &[Decimal]) -> Result<Decimal, EvalError> {
     if let Some(sum) = whole_units(awards) {
         return Ok(sum);
     }

@@ -101,8 +101,15 @@ impl Settled {
         shares
     }
 
-    /// As `apply`, the shares appended to `shares`.
-    pub fn apply_into(&self, program: &Program, claims: &[Claim], outcome: &mut Outcome, shares: &mut Vec<Share>) {
+    /// As `apply`, the shares appended to `shares`; true when a pool cut an
+    /// award, and so the total was added again.
+    pub fn apply_into(
+        &self,
+        program: &Program,
+        claims: &[Claim],
+        outcome: &mut Outcome,
+        shares: &mut Vec<Share>,
+    ) -> bool {
         let mut cut = false;
         // a claim of nothing only carried what was paid before
         for c in claims.iter().filter(|c| !c.amount.is_zero()) {
@@ -144,5 +151,6 @@ impl Settled {
             // Each award is rounded already (by its rule, or as the pool says): the total is their sum.
             outcome.total = outcome.awards.iter().fold(Decimal::ZERO, |a, b| add(a, *b));
         }
+        cut
     }
 }
