@@ -3,10 +3,11 @@
 //! its id, its outcome before the pools (every award, the benefits, the
 //! outputs; the total is their sum, added again) and its claims. Records are
 //! kept as they are, in typed arrays a group of lines at a time, in line
-//! order: restoring one is copying slices, not decoding bytes. What is not kept — a rejected line, a case whose
-//! claims a pool ranks, an output that is one of the case's own texts or
-//! lists, anything past `BUDGET` — the second pass judges afresh, as before:
-//! memory stays bounded whatever the round's size, and every line comes out the same.
+//! order: restoring one is copying slices, not decoding bytes. What is not
+//! kept — a rejected line, a case whose claims a pool ranks, an output that
+//! is one of the case's own texts or lists, anything past `BUDGET` — the
+//! second pass judges afresh, as before: memory stays bounded whatever the
+//! round's size, and every line comes out the same.
 
 use crate::eval::Outcome;
 use crate::pool::Claim;

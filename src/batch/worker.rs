@@ -307,10 +307,12 @@ fn judge_kept<'w>(
     }
     shares.clear();
     // The total was not kept: when no pool cut an award (and so added them
-    // again), it is the awards' sum, as the first pass made it. (That sum did
-    // not overflow then; were it to now, the line would be judged afresh.)
+    // again), it is the awards' sum, as the first pass made it. That pass made
+    // this very sum, so it cannot overflow now; were it to, it would stand at
+    // the most a decimal holds, as a pool's sums do. (The line is not judged
+    // afresh: when every line was kept, the input is not read again.)
     if !settled.apply_into(job.program, claims, outcome, shares) {
-        outcome.total = crate::eval::total(&job.program.policy, &outcome.awards).ok()?;
+        outcome.total = crate::eval::total(&job.program.policy, &outcome.awards).unwrap_or(rust_decimal::Decimal::MAX);
     }
     if job.check_ids {
         summary.ids.push((fingerprint(id), line_no));
